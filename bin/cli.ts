@@ -1,0 +1,57 @@
+import type { CliContext, Command } from '../src/cli/context.js'
+import { reportCliError, writeLine } from '../src/cli/context.js'
+
+/**
+ * The outermost ring: the only module that knows every command. Commands load lazily so `ragtune ask`
+ * never pays for the fine-tuning code. src/ never imports ingestion/ or finetune/; this file composes them.
+ */
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  serve: { summary: 'serve [--port N] [--host H]', load: async () => (await import('./serve.js')).serve },
+}
+
+const usage = [
+  'usage: ragtune [--data-dir DIR] <command> [options]',
+  '',
+  ...Object.values(commands).map((c) => `  ragtune ${c.summary}`),
+  '',
+  'Global: --data-dir DIR (env RAGTUNE_DATA_DIR, default ./data) is where the store lives.',
+].join('\n')
+
+export async function main(argv: readonly string[], io: Partial<Omit<CliContext, 'argv'>> = {}): Promise<number> {
+  let dataDir: string | undefined
+  const rest: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? ''
+    if (a === '--data-dir') {
+      dataDir = argv[++i]
+      if (dataDir === undefined) {
+        writeLine(process.stderr, 'ragtune: --data-dir needs a directory [invalid_arguments]')
+        return 2
+      }
+    } else if (a.startsWith('--data-dir=')) dataDir = a.slice('--data-dir='.length)
+    else rest.push(a)
+  }
+  const [name, ...args] = rest
+  const ctx: CliContext = {
+    argv: args,
+    env: io.env ?? process.env,
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    ...(dataDir === undefined ? (io.dataDir === undefined ? {} : { dataDir: io.dataDir }) : { dataDir }),
+  }
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    writeLine(ctx.stdout, usage)
+    return name === undefined ? 2 : 0
+  }
+  const entry = commands[name]
+  if (entry === undefined) {
+    writeLine(ctx.stderr, `ragtune: unknown command "${name}" [invalid_arguments]\n${usage}`)
+    return 2
+  }
+  try {
+    const command = await entry.load()
+    return await command(ctx)
+  } catch (err) {
+    return reportCliError(ctx, err, args.includes('--json'))
+  }
+}

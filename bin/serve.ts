@@ -1,0 +1,24 @@
+import { cliConfig, parseCliArgs, type CliContext } from '../src/cli/context.js'
+import { createLogger } from '../src/logger.js'
+import { buildDeps, closeDeps } from '../src/deps.js'
+import { describeListen, startServer } from '../src/server.js'
+import { AppError } from '../src/errors.js'
+
+/** `ragtune serve [--port N] [--host H]` */
+export async function serve(ctx: CliContext): Promise<number> {
+  const { values } = parseCliArgs(ctx, { port: { type: 'string' }, host: { type: 'string' } }, 'ragtune serve [--port N] [--host H]')
+  const env = { ...ctx.env }
+  if (typeof values.port === 'string') {
+    if (!/^\d+$/.test(values.port)) throw new AppError('invalid_arguments', `--port must be a number, got "${values.port}"`)
+    env.PORT = values.port
+  }
+  if (typeof values.host === 'string') env.HOST = values.host
+  const config = cliConfig({ ...ctx, env })
+  const logger = createLogger({ level: config.log.level, to: 'stdout' })
+  const deps = await buildDeps(config, logger)
+  const app = await startServer(deps, { onClose: () => closeDeps(deps) })
+  logger.info({ url: describeListen(app, config), store: deps.corpus.kind }, 'ragtune listening')
+  // Keep the process alive until a signal closes the server.
+  await new Promise<void>((resolve) => app.server.once('close', resolve))
+  return 0
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.js'
+import type { Logger } from './logger.js'
+import type { Corpus } from './core/corpus.js'
+import { AppError } from './errors.js'
+import { healthRoutes } from './http/routes/health.js'
+
+/**
+ * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
+ * through `register` options; nothing hangs on the Fastify instance.
+ */
+export interface AppDeps {
+  readonly config: Config
+  readonly logger: Logger
+  readonly corpus: Corpus
+}
+
+/** Builds the app; reads no environment and never listens (server.ts does). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.config.server.bodyLimitBytes,
+    // Clients may send their own id (a gateway's); otherwise one is made here.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
+    },
+    requestTimeout: 120_000,
+    connectionTimeout: 10_000,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id)
+  })
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.status >= 500) req.log.error({ err }, 'request failed')
+      if (err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter))
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message }, requestId: req.id })
+    }
+    if (err.validation) {
+      return reply.status(400).send({
+        error: { code: 'invalid_request', message: `${err.message}` },
+        requestId: req.id,
+      })
+    }
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500
+    if (status >= 500) {
+      req.log.error({ err }, 'unhandled error')
+      return reply
+        .status(status)
+        .send({ error: { code: 'internal', message: 'internal error; the request id is in the logs' }, requestId: req.id })
+    }
+    return reply.status(status).send({ error: { code: fastifyCode(err), message: err.message }, requestId: req.id })
+  })
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({
+      error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` },
+      requestId: req.id,
+    }),
+  )
+
+  await app.register(healthRoutes, { corpus: deps.corpus })
+  return app
+}
+
+function fastifyCode(err: FastifyError): string {
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'body_too_large'
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type'
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'invalid_json'
+  return 'bad_request'
+}

@@ -1,0 +1,118 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+/**
+ * One validated, read-only configuration for the server and every CLI. Only entry points call
+ * `loadConfig(process.env)`; everything below receives its slice. Errors name the variable, never its value.
+ */
+const boolish = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes')
+
+const positiveInt = z.coerce.number().int().positive()
+
+const EnvSchema = z.object({
+  RAGTUNE_DATA_DIR: z.string().min(1).default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  RAGTUNE_CHAT_MODEL: z.string().min(1).optional(),
+  RAGTUNE_EMBEDDING_MODEL: z.string().min(1).optional(),
+  RAGTUNE_EMBEDDING_DIMENSIONS: positiveInt.optional(),
+  RAGTUNE_MODEL_TIMEOUT_MS: positiveInt.default(60_000),
+  RAGTUNE_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+
+  RAGTUNE_VECTOR_STORE: z.enum(['sqlite', 'pinecone']).default('sqlite'),
+  PINECONE_API_KEY: z.string().min(1).optional(),
+  PINECONE_INDEX: z.string().min(1).optional(),
+  PINECONE_NAMESPACE: z.string().min(1).default('default'),
+  DATABASE_URL: z.string().min(1).optional(),
+
+  RAGTUNE_MAX_FILE_MB: z.coerce.number().positive().default(100),
+  RAGTUNE_MAX_PAGES: positiveInt.default(2000),
+  RAGTUNE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  RAGTUNE_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  RAGTUNE_BODY_LIMIT_KB: positiveInt.default(1024),
+  RAGTUNE_PRETTY_LOGS: boolish.optional(),
+})
+
+export type Env = Record<string, string | undefined>
+
+export interface Config {
+  readonly dataDir: string
+  readonly dbPath: string
+  readonly server: { readonly port: number; readonly host: string; readonly bodyLimitBytes: number; readonly rateLimitPerMinute: number }
+  readonly log: { readonly level: string; readonly pretty: boolean }
+  readonly models: {
+    readonly apiKey: string | undefined
+    readonly baseURL: string | undefined
+    readonly chatModel: string | undefined
+    readonly embeddingModel: string | undefined
+    readonly embeddingDimensions: number | undefined
+    readonly timeoutMs: number
+    readonly maxRetries: number
+  }
+  readonly vectorStore: {
+    readonly kind: 'sqlite' | 'pinecone'
+    readonly pinecone: { readonly apiKey: string | undefined; readonly index: string | undefined; readonly namespace: string }
+  }
+  readonly databaseUrl: string | undefined
+  readonly ingest: { readonly maxFileBytes: number; readonly maxPages: number; readonly workers: number | undefined }
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Config {
+  // Empty strings from `.env` files mean "unset", as they do for the openai SDK.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = EnvSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')} (see .env.example)`)
+  }
+  const e = parsed.data
+  if (e.RAGTUNE_VECTOR_STORE === 'pinecone' && (!e.PINECONE_API_KEY || !e.PINECONE_INDEX)) {
+    throw new ConfigError('RAGTUNE_VECTOR_STORE=pinecone needs PINECONE_API_KEY and PINECONE_INDEX')
+  }
+  const dataDir = path.resolve(overrides.dataDir ?? e.RAGTUNE_DATA_DIR)
+  return Object.freeze({
+    dataDir,
+    dbPath: path.join(dataDir, 'ragtune.db'),
+    server: {
+      port: e.PORT,
+      host: e.HOST,
+      bodyLimitBytes: e.RAGTUNE_BODY_LIMIT_KB * 1024,
+      rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
+    },
+    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS ?? false },
+    models: {
+      apiKey: e.OPENAI_API_KEY,
+      baseURL: e.OPENAI_BASE_URL,
+      chatModel: e.RAGTUNE_CHAT_MODEL,
+      embeddingModel: e.RAGTUNE_EMBEDDING_MODEL,
+      embeddingDimensions: e.RAGTUNE_EMBEDDING_DIMENSIONS,
+      timeoutMs: e.RAGTUNE_MODEL_TIMEOUT_MS,
+      maxRetries: e.RAGTUNE_MODEL_MAX_RETRIES,
+    },
+    vectorStore: {
+      kind: e.RAGTUNE_VECTOR_STORE,
+      pinecone: { apiKey: e.PINECONE_API_KEY, index: e.PINECONE_INDEX, namespace: e.PINECONE_NAMESPACE },
+    },
+    databaseUrl: e.DATABASE_URL,
+    ingest: {
+      maxFileBytes: Math.round(e.RAGTUNE_MAX_FILE_MB * 1024 * 1024),
+      maxPages: e.RAGTUNE_MAX_PAGES,
+      workers: e.RAGTUNE_INGEST_WORKERS,
+    },
+  })
+}

@@ -1,0 +1,94 @@
+import type { ChunkRecord, DocumentMeta, DocumentSummary } from './documents.js'
+
+/**
+ * The document store port: versions, chunks and search. The embedded default keeps everything in one
+ * SQLite file; the scale-out store keeps vectors in Pinecone and the registry in PostgreSQL. Every
+ * implementation passes tests/contracts/corpus-contract.ts.
+ *
+ * Visibility rule: a search sees exactly one version per document — the active one. `commitVersion`
+ * makes a new version active and removes the previous one so that a concurrent reader sees the old
+ * version or the new one, never both, never neither.
+ */
+export interface Corpus {
+  /** e.g. "sqlite", "pinecone+postgres" */
+  readonly kind: string
+
+  getDocument(id: string): Promise<DocumentSummary | undefined>
+  listDocuments(): Promise<DocumentSummary[]>
+
+  /**
+   * Writes a version and makes it active. `fingerprint` covers everything that shapes the chunks and
+   * vectors (source sha256, chunker version, embedding model): when it equals the active version's,
+   * nothing is written and the result is `unchanged`.
+   */
+  commitVersion(input: CommitInput): Promise<CommitResult>
+
+  /** Removes a document and all its versions. Resolves false when there was none. */
+  deleteDocument(id: string): Promise<boolean>
+
+  /** BM25 over the indexed text (header + chunk text) of active versions. */
+  keywordSearch(query: KeywordQuery): Promise<ChunkHit[]>
+
+  /** Nearest neighbours among active versions; empty when the store holds no vectors. */
+  vectorSearch(query: VectorQuery): Promise<ChunkHit[]>
+
+  /** Chunks by position in the active version, for neighbour expansion; missing ordinals are skipped. */
+  getChunks(documentId: string, ordinals: readonly number[]): Promise<ChunkHit[]>
+
+  /** Vectors already stored for these chunk hashes under this model (the embedding cache). */
+  cachedEmbeddings(model: string, hashes: readonly string[]): Promise<Map<string, Float32Array>>
+
+  close(): Promise<void>
+}
+
+export interface CommitInput {
+  readonly documentId: string
+  readonly sha256: string
+  readonly fingerprint: string
+  readonly sourceName: string
+  readonly meta: DocumentMeta
+  readonly pages: number
+  readonly chunks: readonly ChunkRecord[]
+  /** one vector per chunk, same order, when an embedding model is configured */
+  readonly embeddings?: { readonly model: string; readonly vectors: readonly Float32Array[] }
+}
+
+export interface CommitResult {
+  readonly documentId: string
+  readonly version: number
+  readonly status: 'ingested' | 'unchanged'
+  /** the version this one replaced, if any */
+  readonly replaced?: number
+}
+
+export interface SearchFilter {
+  readonly documentIds?: readonly string[]
+  readonly company?: readonly string[]
+  readonly fiscalYear?: readonly number[]
+  readonly docType?: readonly string[]
+}
+
+export interface KeywordQuery {
+  /** terms are OR-ed and ranked by BM25; each is a word or a quoted phrase's words */
+  readonly terms: readonly string[]
+  /** phrases (each a list of words) that must appear adjacent; OR-ed with terms */
+  readonly phrases?: readonly (readonly string[])[]
+  readonly filter?: SearchFilter
+  readonly limit: number
+}
+
+export interface VectorQuery {
+  readonly vector: Float32Array
+  readonly model: string
+  readonly filter?: SearchFilter
+  readonly limit: number
+}
+
+export interface ChunkHit {
+  readonly documentId: string
+  readonly version: number
+  readonly chunk: ChunkRecord
+  readonly meta: DocumentMeta
+  /** higher is better; only comparable within one result list */
+  readonly score: number
+}

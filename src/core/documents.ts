@@ -1,0 +1,54 @@
+/**
+ * What ragtune knows about a document, independent of where it is stored.
+ */
+
+/** Detected from the file name and first pages at ingest; any field may be overridden by the caller. */
+export interface DocumentMeta {
+  /** human title, e.g. "3M 2018 Form 10-K" */
+  readonly title: string
+  /** issuer, e.g. "3M" */
+  readonly company?: string
+  /** fiscal year the document covers, e.g. 2018 */
+  readonly fiscalYear?: number
+  /** 1–4 for quarterly documents */
+  readonly fiscalQuarter?: number
+  /** normalised: "10-K" | "10-Q" | "8-K" | "earnings" | "annual-report" | "letter" | "other" */
+  readonly docType?: string
+  /** a date printed on the document (ISO yyyy-mm-dd), e.g. an 8-K's filing date */
+  readonly date?: string
+}
+
+/** One searchable piece of a document version. */
+export interface ChunkRecord {
+  /** 0-based position in the version */
+  readonly ordinal: number
+  /** the chunk's own text, as cited */
+  readonly text: string
+  /** short contextual header indexed with the text: title, company, period, type, section */
+  readonly header: string
+  /** 1-based PDF page numbers (text files: 1) */
+  readonly pageStart: number
+  readonly pageEnd: number
+  /** headings from outermost to innermost */
+  readonly sectionPath: readonly string[]
+  /** offsets into the document's cleaned full text */
+  readonly charStart: number
+  readonly charEnd: number
+  readonly tokens: number
+  /** sha256 of header + text: the embedding cache key */
+  readonly hash: string
+}
+
+export interface DocumentSummary {
+  readonly id: string
+  readonly activeVersion: number
+  readonly meta: DocumentMeta
+  /** sha256 of the source bytes of the active version */
+  readonly sha256: string
+  readonly sourceName: string
+  readonly pages: number
+  readonly chunks: number
+  readonly embeddingModel: string | null
+  readonly createdAt: string
+  readonly updatedAt: string
+}
