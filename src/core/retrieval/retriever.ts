@@ -1,0 +1,39 @@
+import type { SearchFilter } from '../corpus.js'
+import type { DocumentMeta } from '../documents.js'
+
+/**
+ * The retrieval port the answer pipeline consumes: question in, ranked page-cited sources out.
+ * The hybrid implementation (BM25 + dense, RRF, document routing, finance lexicon) lives beside it.
+ */
+export interface Retriever {
+  retrieve(question: string, options?: RetrieveOptions): Promise<Retrieval>
+}
+
+export interface RetrieveOptions {
+  readonly filter?: SearchFilter
+  /** sources to return (default 8) */
+  readonly topK?: number
+  readonly signal?: AbortSignal
+}
+
+export interface RetrievedSource {
+  readonly documentId: string
+  readonly version: number
+  readonly meta: DocumentMeta
+  readonly pageStart: number
+  readonly pageEnd: number
+  readonly sectionPath: readonly string[]
+  /** the text given to the model and cited (may join neighbouring chunks) */
+  readonly text: string
+  /** ordinals of the chunks that make up `text` */
+  readonly ordinals: readonly number[]
+  /** fused score; higher is better */
+  readonly score: number
+}
+
+export interface Retrieval {
+  readonly sources: readonly RetrievedSource[]
+  /** what routing inferred from the question (documents, company, year, type), for logs and debugging */
+  readonly route: SearchFilter & { readonly reason?: string }
+  readonly timings: { readonly totalMs: number; readonly keywordMs: number; readonly vectorMs: number }
+}
