@@ -1,0 +1,15 @@
+import { AppError } from '../../src/errors.js'
+
+/** Numeric flag values: undefined stays undefined, anything not a positive number is `invalid_arguments`. */
+export function parsePositiveNumber(value: unknown, flag: string, usage: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = typeof value === 'string' ? Number(value) : Number.NaN
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new AppError('invalid_arguments', `${flag} needs a positive number, got "${typeof value === "string" ? value : typeof value}"\nusage: ${usage}`)
+  }
+  return n
+}
+
+export function stringFlag(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
