@@ -83,8 +83,7 @@ export function porterStem(word: string): string {
   // step 1a
   if (w.endsWith('sses')) w = w.slice(0, -2)
   else if (w.endsWith('ies')) w = w.slice(0, -2)
-  else if (w.endsWith('ss')) w = w
-  else if (w.endsWith('s')) w = w.slice(0, -1)
+  else if (w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1)
 
   // step 1b
   let extra = false
