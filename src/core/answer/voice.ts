@@ -28,3 +28,6 @@ export interface VoiceResolver {
   /** `requested` is a voice id or undefined for the active voice; throws AppError `unknown_model` */
   resolve(requested: string | undefined, question: string): Promise<VoiceSelection>
 }
+
+/** The `model` name that means "the active voice" in /v1/chat/completions and /v1/models. */
+export const DEFAULT_VOICE_ID = 'ragtune'

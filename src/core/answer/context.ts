@@ -1,0 +1,103 @@
+import type { RetrievedSource } from '../retrieval/retriever.js'
+import type { Citation } from './answer-result.js'
+
+/**
+ * Context assembly: the retrieved sources that fit a token budget, numbered [1]…[n] in rank order, each
+ * rendered as a fenced data block with its title, version and page span. Source text is escaped so a
+ * document cannot close its own block and speak as the instructions.
+ */
+export interface NumberedSource {
+  readonly n: number
+  readonly source: RetrievedSource
+  /** the text given to the model (may be cut to fit the budget) */
+  readonly text: string
+}
+
+export interface ContextBudget {
+  readonly maxTokens: number
+  readonly countTokens: (text: string) => number
+  readonly truncate: (text: string, maxTokens: number) => string
+}
+
+/** A source block shorter than this is not worth including after a cut. */
+const MIN_USEFUL_TOKENS = 64
+
+export function numberSources(sources: readonly RetrievedSource[]): NumberedSource[] {
+  return sources.map((source, i) => ({ n: i + 1, source, text: source.text }))
+}
+
+export function assembleContext(sources: readonly RetrievedSource[], budget: ContextBudget): NumberedSource[] {
+  const out: NumberedSource[] = []
+  let left = budget.maxTokens
+  for (const source of sources) {
+    const n = out.length + 1
+    const overhead = budget.countTokens(renderSource({ n, source, text: '' }))
+    const tokens = budget.countTokens(source.text)
+    if (overhead + tokens <= left) {
+      out.push({ n, source, text: source.text })
+      left -= overhead + tokens
+      continue
+    }
+    // The best-ranked source is cut to fit rather than dropped; later ones only if a useful part fits.
+    const room = left - overhead
+    if (room >= MIN_USEFUL_TOKENS || out.length === 0) {
+      out.push({ n, source, text: budget.truncate(source.text, Math.max(0, room)) })
+    }
+    break
+  }
+  return out
+}
+
+export function renderSources(sources: readonly NumberedSource[]): string {
+  return sources.map(renderSource).join('\n')
+}
+
+export function renderSource(s: NumberedSource): string {
+  const { meta, version, pageStart, pageEnd } = s.source
+  const attrs = [
+    `n="${s.n}"`,
+    `title="${escapeAttr(meta.title)}"`,
+    `version="${version}"`,
+    `pages="${pageSpan(pageStart, pageEnd)}"`,
+    ...(meta.company === undefined ? [] : [`company="${escapeAttr(meta.company)}"`]),
+    ...(meta.fiscalYear === undefined ? [] : [`fiscal_year="${meta.fiscalYear}"`]),
+  ]
+  return `<source ${attrs.join(' ')}>\n${escapeData(s.text)}\n</source>`
+}
+
+/** Text a fact-lock check may draw numbers from: what the model saw for this source. */
+export function factText(s: NumberedSource): string {
+  const { meta } = s.source
+  return [meta.title, meta.fiscalYear ?? '', s.text].join('\n')
+}
+
+export function toCitation(s: NumberedSource, snippetChars = 280): Citation {
+  return {
+    n: s.n,
+    documentId: s.source.documentId,
+    version: s.source.version,
+    title: s.source.meta.title,
+    pageStart: s.source.pageStart,
+    pageEnd: s.source.pageEnd,
+    snippet: snippet(s.text, snippetChars),
+  }
+}
+
+export function pageSpan(start: number, end: number): string {
+  return start === end ? `${start}` : `${start}-${end}`
+}
+
+export function escapeData(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
+}
+
+function escapeAttr(text: string): string {
+  return escapeData(text).replaceAll('"', '&quot;')
+}
+
+function snippet(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  if (flat.length <= max) return flat
+  const cut = flat.lastIndexOf(' ', max)
+  return `${flat.slice(0, cut > max / 2 ? cut : max)}…`
+}

@@ -1,0 +1,67 @@
+import { extractNumbers, isSupported, sourceMagnitudes } from './numbers.js'
+
+/**
+ * Fact-lock checks on a written answer: citation markers must point at a provided source (others are
+ * removed and reported), and every number must appear in a source the answer cites. Style never costs facts.
+ */
+export interface FactLockSource {
+  readonly n: number
+  /** everything the model was shown for this source, title and period included */
+  readonly text: string
+}
+
+export interface FactLockResult {
+  /** the answer with bogus markers removed */
+  readonly answer: string
+  /** valid markers, in order of first use */
+  readonly cited: readonly number[]
+  readonly removedCitations: readonly number[]
+  readonly unsupportedNumbers: readonly string[]
+}
+
+// "[1]", "[1, 3]", "[2-4]" and "[1][2]" (each group handled alone).
+const MARKER = /\s?\[(\d+(?:\s*[,–-]\s*\d+)*)\]/g
+
+export function citationMarkers(text: string): number[] {
+  const out: number[] = []
+  for (const m of text.matchAll(MARKER)) out.push(...expandMarker(m[1] ?? ''))
+  return out
+}
+
+export function checkFacts(answer: string, sources: readonly FactLockSource[]): FactLockResult {
+  const valid = new Map(sources.map((s) => [s.n, s]))
+  const cited: number[] = []
+  const removed: number[] = []
+  const cleaned = answer.replace(MARKER, (whole, inner: string) => {
+    const ns = expandMarker(inner)
+    const keep = ns.filter((n) => valid.has(n))
+    for (const n of ns) {
+      if (!valid.has(n)) {
+        if (!removed.includes(n)) removed.push(n)
+      } else if (!cited.includes(n)) cited.push(n)
+    }
+    if (keep.length === ns.length) return whole
+    if (keep.length === 0) return ''
+    return `${whole.startsWith(' ') ? ' ' : ''}[${keep.join(', ')}]`
+  })
+
+  const magnitudes = sourceMagnitudes(cited.flatMap((n) => extractNumbers(valid.get(n)?.text ?? '')))
+  const unsupported: string[] = []
+  // Markers are not quantities; strip them before looking for numbers.
+  for (const num of extractNumbers(cleaned.replace(MARKER, ' '))) {
+    if (!isSupported(num, magnitudes) && !unsupported.includes(num.raw)) unsupported.push(num.raw)
+  }
+  return { answer: cleaned, cited, removedCitations: removed, unsupportedNumbers: unsupported }
+}
+
+function expandMarker(inner: string): number[] {
+  const out: number[] = []
+  for (const part of inner.split(',')) {
+    const [a, b] = part.split(/[–-]/).map((s) => Number(s.trim()))
+    if (a === undefined || !Number.isInteger(a)) continue
+    // A range wider than any context we build is a typo, not twenty citations.
+    if (b !== undefined && Number.isInteger(b) && b >= a && b - a <= 20) for (let n = a; n <= b; n++) out.push(n)
+    else out.push(a)
+  }
+  return out
+}

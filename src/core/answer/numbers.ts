@@ -1,0 +1,77 @@
+/**
+ * Number extraction for the fact-lock check. Financial text writes one figure many ways ("$1,577",
+ * "1,577" in a table "in millions", "$1.577 billion", "(370)" for a negative, "12.5%"), so a number is
+ * compared by magnitude, at the precision the answer states it.
+ */
+export interface ExtractedNumber {
+  /** as written, e.g. "$1.577 billion" */
+  readonly raw: string
+  /** absolute value in the unit written (1.577 for "1.577 billion") */
+  readonly value: number
+  /** multiplier of a scale word (1e9 for "billion"); undefined when none was written */
+  readonly scale: number | undefined
+  /** digits after the decimal point, the precision the figure claims */
+  readonly decimals: number
+}
+
+const SCALES: Record<string, number> = {
+  thousand: 1e3,
+  k: 1e3,
+  million: 1e6,
+  millions: 1e6,
+  mn: 1e6,
+  m: 1e6,
+  mm: 1e6,
+  billion: 1e9,
+  billions: 1e9,
+  bn: 1e9,
+  b: 1e9,
+  trillion: 1e12,
+  tn: 1e12,
+}
+
+// A figure not glued to letters ("Q1", "FY2018" and "10-K" are labels, not quantities), with an optional
+// currency sign, accounting parentheses, percent sign and scale word.
+const NUMBER = /(?<![\p{L}\d.,])(\(?)([$€£]?)\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\)?)(?:\s?(%|percent\b))?(?:\s?(thousand|millions?|billions?|trillion|mn|mm|bn|tn|[kmb])\b)?(?![\p{L}\d]|-[\p{L}])/giu
+
+export function extractNumbers(text: string): ExtractedNumber[] {
+  const out: ExtractedNumber[] = []
+  for (const m of text.matchAll(NUMBER)) {
+    const integer = (m[3] ?? '').replaceAll(',', '')
+    const fraction = m[4] ?? ''
+    const value = Number(integer + fraction)
+    if (!Number.isFinite(value)) continue
+    const scaleWord = m[7]?.toLowerCase()
+    out.push({
+      raw: m[0].trim(),
+      value,
+      scale: scaleWord === undefined ? undefined : SCALES[scaleWord],
+      decimals: fraction.length > 0 ? fraction.length - 1 : 0,
+    })
+  }
+  return out
+}
+
+/**
+ * The magnitudes a source number may stand for. A bare figure in a filing is often a table cell "in
+ * thousands" or "in millions", so it may stand for itself times 1e3, 1e6 or 1e9.
+ */
+export function sourceMagnitudes(numbers: readonly ExtractedNumber[]): number[] {
+  const out: number[] = []
+  for (const n of numbers) {
+    if (n.scale !== undefined) out.push(n.value * n.scale)
+    else out.push(n.value, n.value * 1e3, n.value * 1e6, n.value * 1e9)
+  }
+  return out
+}
+
+/** True when some source magnitude, written in the answer's unit and rounded to its precision, equals it. */
+export function isSupported(n: ExtractedNumber, magnitudes: readonly number[]): boolean {
+  const unit = n.scale ?? 1
+  const factor = 10 ** n.decimals
+  const target = Math.round(n.value * factor)
+  for (const m of magnitudes) {
+    if (Math.round((m / unit) * factor) === target) return true
+  }
+  return false
+}
