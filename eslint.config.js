@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', 'data/', 'dist/', 'coverage/', 'bin/*.js', 'eslint.config.js'] },
+  { ignores: ['node_modules/', '.tools/', 'data/', 'dist/', 'coverage/', 'bin/*.js', 'scripts/', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
@@ -19,8 +19,10 @@ export interface AppDeps {
 
 /** Builds the app; reads no environment and never listens (server.ts does). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Typed as Fastify's logger so plugins written against the default instance type register cleanly.
+  const loggerInstance: FastifyBaseLogger = deps.logger
   const app = Fastify({
-    loggerInstance: deps.logger,
+    loggerInstance,
     bodyLimit: deps.config.server.bodyLimitBytes,
     // Clients may send their own id (a gateway's); otherwise one is made here.
     genReqId: (req) => {

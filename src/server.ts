@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
-import type { Logger } from './logger.js'
 import { buildApp, type AppDeps } from './app.js'
 
 /**

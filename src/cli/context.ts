@@ -35,7 +35,7 @@ export function parseCliArgs<T extends ParseArgsConfig['options']>(
 ): { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[] } {
   try {
     const parsed = parseArgs({ args: [...ctx.argv], options: options ?? {}, allowPositionals: true, strict: true })
-    return { values: parsed.values as Record<string, string | boolean | string[] | boolean[] | undefined>, positionals: parsed.positionals }
+    return { values: parsed.values, positionals: parsed.positionals }
   } catch (err) {
     throw new AppError('invalid_arguments', `${err instanceof Error ? err.message : String(err)}\nusage: ${usage}`)
   }
