@@ -1,0 +1,61 @@
+import type { Db } from './database.js'
+import { applyMigrations } from './database.js'
+import { generateKey, hashMatches, keyId, type ApiKeyInfo, type KeyStore, type Scope } from '../../core/keys.js'
+
+/** API keys in the store file, hashed (see src/core/keys.ts). */
+const keyMigrations: readonly string[] = [
+  `CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    scope TEXT NOT NULL CHECK (scope IN ('query', 'admin')),
+    hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  )`,
+]
+
+interface Row {
+  id: string
+  name: string | null
+  scope: Scope
+  hash: string
+  created_at: string
+  revoked_at: string | null
+}
+
+export function createSqliteKeyStore(db: Db): KeyStore {
+  applyMigrations(db, 'keys', keyMigrations)
+  const insert = db.prepare('INSERT INTO api_keys (id, name, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)')
+  const byId = db.prepare<[string], Row>('SELECT * FROM api_keys WHERE id = ? AND revoked_at IS NULL')
+  const all = db.prepare<[], Row>('SELECT * FROM api_keys ORDER BY created_at, id')
+  const revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+  const anyActive = db.prepare<[], { one: number }>('SELECT 1 AS one FROM api_keys WHERE revoked_at IS NULL LIMIT 1')
+
+  return {
+    async create({ scope, name }) {
+      const { id, key, hash } = generateKey()
+      const createdAt = new Date().toISOString()
+      insert.run(id, name ?? null, scope, hash, createdAt)
+      return { key, info: { id, name: name ?? null, scope, createdAt, revokedAt: null } }
+    },
+    async verify(key) {
+      const id = keyId(key)
+      if (id === undefined) return undefined
+      const row = byId.get(id)
+      return row !== undefined && hashMatches(key, row.hash) ? info(row) : undefined
+    },
+    async list() {
+      return all.all().map(info)
+    },
+    async revoke(id) {
+      return revoke.run(new Date().toISOString(), id).changes > 0
+    },
+    async hasActiveKeys() {
+      return anyActive.get() !== undefined
+    },
+  }
+}
+
+function info(row: Row): ApiKeyInfo {
+  return { id: row.id, name: row.name, scope: row.scope, createdAt: row.created_at, revokedAt: row.revoked_at }
+}
