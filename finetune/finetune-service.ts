@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto'
+import {
+  isTerminalStatus,
+  type FineTuneJob,
+  type FineTuneJobStore,
+  type FineTuneProvider,
+  type FineTuneSpec,
+  type FinetuneService,
+  type StoredFineTuneJob,
+} from '../src/core/finetune.js'
+import type { ModelRegistry } from '../src/core/model-registry.js'
+import type { Logger } from '../src/logger.js'
+import { AppError } from '../src/errors.js'
+import { watchJob, type WatchOptions, type WatchUpdate } from './providers/watch-job.js'
+import { assertActivatable } from './registry/activation-gate.js'
+
+export interface FinetuneRunner extends FinetuneService {
+  /** follows a job to its end, persisting each event seen and registering the model on success */
+  watch(jobId: string, options?: Omit<WatchOptions, 'afterEventId'>): AsyncGenerator<WatchUpdate, StoredFineTuneJob>
+  cancel(jobId: string): Promise<StoredFineTuneJob>
+  /** the activation note (no evaluation yet, or forced past a worse one) */
+  activateWithNote(modelId: string, options: { force: boolean }): Promise<{ id: string; active: boolean; note?: string }>
+}
+
+/** Provider + job store + registry: what the CLI and POST /v1/finetunes share. */
+export function createFinetuneRunner(deps: { provider: FineTuneProvider; jobs: FineTuneJobStore; registry: ModelRegistry; logger: Logger }): FinetuneRunner {
+  const { provider, jobs, registry } = deps
+  const log = deps.logger.child({ component: 'finetune' })
+
+  const record = async (job: FineTuneJob, lastEventId?: string): Promise<StoredFineTuneJob> => {
+    const stored = await jobs.save(job, lastEventId === undefined ? {} : { lastEventId })
+    if (job.status === 'succeeded' && job.fineTunedModel !== null) {
+      const id = stored.voiceName ?? job.fineTunedModel
+      const existing = await registry.get(id)
+      if (existing?.status !== 'ready' || existing.model !== job.fineTunedModel) {
+        await registry.upsert({
+          id,
+          provider: provider.name,
+          model: job.fineTunedModel,
+          baseModel: job.baseModel,
+          baseURL: null,
+          datasetHash: stored.datasetHash,
+          jobId: job.id,
+          status: 'ready',
+          ...(existing?.kind === 'prompted' || existing?.kind === 'prompted+fine-tuned' ? { kind: 'prompted+fine-tuned' as const } : { kind: 'fine-tuned' as const }),
+        })
+        log.info({ jobId: job.id, model: job.fineTunedModel, id }, 'registered fine-tuned model')
+      }
+    }
+    return stored
+  }
+
+  const known = async (jobId: string): Promise<StoredFineTuneJob> => {
+    const stored = await jobs.get(jobId)
+    if (stored !== undefined) return stored
+    // A job started elsewhere (the provider's dashboard, another machine) is adopted on first sight.
+    return record(await provider.get(jobId))
+  }
+
+  const runner: FinetuneRunner = {
+    async start(request: FineTuneSpec & { name?: string }) {
+      if (request.name !== undefined && !/^[\w.:-]{1,128}$/.test(request.name)) {
+        throw new AppError('invalid_name', `voice name "${request.name}" must be 1-128 letters, digits, '.', ':', '_' or '-'`)
+      }
+      const hash = createHash('sha256').update(request.training.content)
+      if (request.validation !== undefined) hash.update(request.validation.content)
+      const job = await provider.start(request)
+      return jobs.save(job, { datasetHash: hash.digest('hex'), voiceName: request.name ?? null })
+    },
+    async get(jobId) {
+      const stored = await known(jobId)
+      if (isTerminalStatus(stored.status)) return stored
+      return record(await provider.get(jobId))
+    },
+    list: () => jobs.list(),
+    async *watch(jobId, options = {}) {
+      const stored = await known(jobId)
+      const updates = watchJob(provider, jobId, { ...options, afterEventId: stored.lastEventId ?? undefined })
+      for (;;) {
+        const next = await updates.next()
+        if (next.done === true) return record(next.value)
+        const update = next.value
+        // Persist each event as seen, so a restarted watch shows only what is new.
+        if (update.type === 'event') await record(update.job, update.event.id)
+        else await record(update.job)
+        yield update
+      }
+    },
+    async cancel(jobId) {
+      await known(jobId)
+      return record(await provider.cancel(jobId))
+    },
+    async activate(modelId, options) {
+      const { id, active } = await runner.activateWithNote(modelId, options)
+      return { id, active }
+    },
+    async activateWithNote(modelId, options) {
+      const model = await registry.get(modelId)
+      if (model === undefined) throw new AppError('model_not_found', `no model "${modelId}" in the registry; see \`ragtune models list\``, { status: 404 })
+      const note = assertActivatable(model, options.force)
+      const activated = await registry.activate(modelId)
+      log.info({ id: modelId, forced: options.force, note }, 'activated voice model')
+      return { id: activated.id, active: activated.active, ...(note === undefined ? {} : { note }) }
+    },
+  }
+  return runner
+}

@@ -1,0 +1,173 @@
+import type { ModelEvaluation, ModelRegistry, ModelStatus, NewModel, RegisteredModel, VoiceKind } from '../../core/model-registry.js'
+import { AppError } from '../../errors.js'
+import { applyMigrations, openDatabase, type Db } from './database.js'
+import { buildFtsMatch } from './fts-query.js'
+
+const migrations = [
+  `CREATE TABLE models (
+    id TEXT PRIMARY KEY,
+    provider TEXT NOT NULL,
+    model TEXT,
+    base_model TEXT,
+    base_url TEXT,
+    dataset_hash TEXT,
+    job_id TEXT,
+    status TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    evaluation_json TEXT,
+    active INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX models_one_active ON models(active) WHERE active = 1;
+  CREATE INDEX models_job ON models(job_id);
+  CREATE TABLE model_registry_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+  INSERT INTO model_registry_version (id, version) VALUES (1, 0);
+  CREATE VIRTUAL TABLE voice_samples USING fts5(voice_id UNINDEXED, text, tokenize = 'porter unicode61');`,
+]
+
+interface Row {
+  id: string
+  provider: string
+  model: string | null
+  base_model: string | null
+  base_url: string | null
+  dataset_hash: string | null
+  job_id: string | null
+  status: string
+  kind: string
+  evaluation_json: string | null
+  active: number
+  created_at: string
+  updated_at: string
+}
+
+function toModel(r: Row): RegisteredModel {
+  return {
+    id: r.id,
+    provider: r.provider,
+    model: r.model,
+    baseModel: r.base_model,
+    baseURL: r.base_url,
+    datasetHash: r.dataset_hash,
+    jobId: r.job_id,
+    status: r.status as ModelStatus,
+    kind: r.kind as VoiceKind,
+    evaluation: r.evaluation_json === null ? null : (JSON.parse(r.evaluation_json) as ModelEvaluation),
+    active: r.active === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }
+}
+
+/** Registry tables in the store file; `db` shares an open handle, `path` opens one of its own. */
+export function createSqliteModelRegistry(options: { db: Db } | { path: string }): ModelRegistry {
+  const owned = !('db' in options)
+  const db = 'db' in options ? options.db : openDatabase(options.path)
+  applyMigrations(db, 'model-registry', migrations)
+
+  const getRow = db.prepare<[string], Row>('SELECT * FROM models WHERE id = ?')
+  const bump = db.prepare('UPDATE model_registry_version SET version = version + 1 WHERE id = 1')
+  const now = (): string => new Date().toISOString()
+  const mustGet = (id: string): RegisteredModel => {
+    const row = getRow.get(id)
+    if (row === undefined) throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``, { status: 404 })
+    return toModel(row)
+  }
+  const write = <T>(fn: () => T): T => db.transaction(() => {
+    const out = fn()
+    bump.run()
+    return out
+  }).immediate()
+
+  return {
+    async upsert(m: NewModel) {
+      return write(() => {
+        const existing = getRow.get(m.id)
+        const kind = m.kind ?? (existing?.kind as VoiceKind | undefined) ?? 'fine-tuned'
+        db.prepare(
+          `INSERT INTO models (id, provider, model, base_model, base_url, dataset_hash, job_id, status, kind, created_at, updated_at)
+           VALUES (@id, @provider, @model, @baseModel, @baseURL, @datasetHash, @jobId, @status, @kind, @now, @now)
+           ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, model = excluded.model, base_model = excluded.base_model,
+             base_url = excluded.base_url, dataset_hash = excluded.dataset_hash, job_id = excluded.job_id,
+             status = excluded.status, kind = excluded.kind, updated_at = excluded.updated_at`,
+        ).run({ id: m.id, provider: m.provider, model: m.model, baseModel: m.baseModel, baseURL: m.baseURL, datasetHash: m.datasetHash, jobId: m.jobId, status: m.status, kind, now: now() })
+        return mustGet(m.id)
+      })
+    },
+    async get(id) {
+      const row = getRow.get(id)
+      return row === undefined ? undefined : toModel(row)
+    },
+    async findByJob(jobId) {
+      const row = db.prepare<[string], Row>('SELECT * FROM models WHERE job_id = ? ORDER BY created_at DESC LIMIT 1').get(jobId)
+      return row === undefined ? undefined : toModel(row)
+    },
+    async list() {
+      return db.prepare<[], Row>('SELECT * FROM models ORDER BY created_at, id').all().map(toModel)
+    },
+    async active() {
+      const row = db.prepare<[], Row>('SELECT * FROM models WHERE active = 1').get()
+      return row === undefined ? undefined : toModel(row)
+    },
+    async activate(id) {
+      return write(() => {
+        const m = mustGet(id)
+        if (m.status !== 'ready') {
+          throw new AppError('model_not_ready', `model "${id}" is ${m.status}; only a ready model can be activated`, { status: 409 })
+        }
+        db.prepare('UPDATE models SET active = 0 WHERE active = 1').run()
+        db.prepare('UPDATE models SET active = 1, updated_at = ? WHERE id = ?').run(now(), id)
+        return mustGet(id)
+      })
+    },
+    async deactivateAll() {
+      write(() => db.prepare('UPDATE models SET active = 0 WHERE active = 1').run())
+    },
+    async setEvaluation(id, evaluation) {
+      return write(() => {
+        mustGet(id)
+        db.prepare('UPDATE models SET evaluation_json = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(evaluation), now(), id)
+        return mustGet(id)
+      })
+    },
+    async setVoiceSamples(id, passages) {
+      return write(() => {
+        const m = mustGet(id)
+        db.prepare('DELETE FROM voice_samples WHERE voice_id = ?').run(id)
+        const insert = db.prepare('INSERT INTO voice_samples (voice_id, text) VALUES (?, ?)')
+        for (const p of passages) insert.run(id, p)
+        const kind: VoiceKind = passages.length === 0 ? (m.model === null ? 'prompted' : 'fine-tuned') : m.model === null ? 'prompted' : 'prompted+fine-tuned'
+        db.prepare('UPDATE models SET kind = ?, updated_at = ? WHERE id = ?').run(kind, now(), id)
+        return mustGet(id)
+      })
+    },
+    async closestSamples(id, question, limit) {
+      if (limit <= 0) return []
+      const words = [...new Set(question.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])].slice(0, 32)
+      const match = buildFtsMatch(words, [])
+      const hits = match === undefined
+        ? []
+        : db
+            .prepare<[string, string, number], { text: string }>(
+              'SELECT text FROM voice_samples WHERE voice_samples MATCH ? AND voice_id = ? ORDER BY bm25(voice_samples) LIMIT ?',
+            )
+            .all(match, id, limit)
+            .map((r) => r.text)
+      if (hits.length >= limit) return hits
+      // A question sharing no words with the samples still gets exemplars: the style is the point.
+      const rest = db
+        .prepare<[string, number], { text: string }>('SELECT text FROM voice_samples WHERE voice_id = ? ORDER BY rowid LIMIT ?')
+        .all(id, limit + hits.length)
+        .map((r) => r.text)
+        .filter((t) => !hits.includes(t))
+      return [...hits, ...rest].slice(0, limit)
+    },
+    async version() {
+      return db.prepare<[], { version: number }>('SELECT version FROM model_registry_version WHERE id = 1').get()?.version ?? 0
+    },
+    async close() {
+      if (owned) db.close()
+    },
+  }
+}
