@@ -1,0 +1,166 @@
+import type { ChunkHit, Corpus, SearchFilter } from '../corpus.js'
+import type { EmbeddingModel } from '../models.js'
+import type { Retrieval, RetrievedSource, RetrieveOptions, Retriever } from './retriever.js'
+import { analyzeQuery, tokenize } from './query-analysis.js'
+import { matchConcepts, neededStatements } from './concept-matcher.js'
+import { STATEMENT_QUERY, classifyStatement, type Statement } from './financial-statements.js'
+import { DocumentRouter } from './document-router.js'
+import { reciprocalRankFusion, type RankedList } from './rank-fusion.js'
+import { STOP_WORDS } from './stop-words.js'
+import { expandNeighbours, groupByPage, toSource } from './source-assembly.js'
+
+/** The slice of a pino logger the retriever uses. */
+interface RetrieverLogger {
+  debug(obj: object, msg?: string): void
+}
+
+export interface HybridRetrieverOptions {
+  /** sources returned when the caller does not say (default 8) */
+  readonly topK?: number
+  /** hits read from each ranked list before fusion (default 60) */
+  readonly candidates?: number
+  /** RRF constant (default 60) */
+  readonly rrfK?: number
+  /** how often the routing table re-reads the document list, ms (default 1000) */
+  readonly routingRefreshMs?: number
+  /** fused-score multiplier for chunks of a statement the question needs (default 1.5) */
+  readonly statementBoost?: number
+  /** RRF weights of the ranked lists */
+  readonly weights?: Partial<Record<'question' | 'lexicon' | 'statement' | 'dense', number>>
+  /** add same-page neighbouring chunks to each source's text (default true) */
+  readonly expandNeighbours?: boolean
+}
+
+export interface HybridRetrieverDeps {
+  readonly corpus: Corpus
+  readonly embeddings?: EmbeddingModel
+  readonly logger?: RetrieverLogger
+  readonly options?: HybridRetrieverOptions
+}
+
+const DEFAULT_WEIGHTS = { question: 1, lexicon: 1, statement: 0.8, dense: 1 }
+
+function words(phrase: string): string[] {
+  return tokenize(phrase)
+}
+
+function contentWords(phrases: readonly string[]): string[] {
+  return [...new Set(phrases.flatMap(words).filter((w) => w.length > 1 && !STOP_WORDS.has(w)))]
+}
+
+/** A small LRU so statement detection runs once per chunk, not once per request. */
+class StatementCache {
+  readonly #map = new Map<string, readonly Statement[]>()
+  readonly #max: number
+  constructor(max: number) {
+    this.#max = max
+  }
+  get(hit: ChunkHit): readonly Statement[] {
+    const key = hit.chunk.hash
+    const cached = this.#map.get(key)
+    if (cached !== undefined) return cached
+    const value = classifyStatement(`${hit.chunk.sectionPath.join(' ')}\n${hit.chunk.text}`)
+    if (this.#map.size >= this.#max) {
+      const oldest = this.#map.keys().next().value
+      if (oldest !== undefined) this.#map.delete(oldest)
+    }
+    this.#map.set(key, value)
+    return value
+  }
+}
+
+/**
+ * BM25 (always) and dense search (when an embedding model is configured), steered by document routing
+ * and a finance lexicon, fused with RRF, and grouped into page-sized sources.
+ *
+ * Per question it runs up to three keyword queries — the question's own words, the lexicon's printed
+ * line items for the concepts it names, and the statement those concepts live on — plus one vector
+ * query; everything else (routing table, lexicon index, statement verdicts) is computed once.
+ */
+export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { readonly router: DocumentRouter } {
+  const { corpus, embeddings, logger } = deps
+  const options = deps.options ?? {}
+  const weights = { ...DEFAULT_WEIGHTS, ...options.weights }
+  const candidates = options.candidates ?? 60
+  const boost = options.statementBoost ?? 1.5
+  const router = new DocumentRouter(corpus, options.routingRefreshMs === undefined ? {} : { refreshMs: options.routingRefreshMs })
+  const statementCache = new StatementCache(20_000)
+
+  async function retrieve(question: string, request: RetrieveOptions = {}): Promise<Retrieval> {
+    const started = performance.now()
+    const topK = request.topK ?? options.topK ?? 8
+    const analysis = analyzeQuery(question)
+
+    let filter: SearchFilter | undefined
+    let route: Retrieval['route']
+    let consumed: ReadonlySet<number> = new Set()
+    if (request.filter !== undefined) {
+      filter = request.filter
+      route = { ...request.filter, reason: 'filter given by the caller' }
+    } else {
+      const decision = (await router.table()).route(analysis)
+      filter = decision.filter
+      consumed = decision.consumed
+      route = { ...(decision.filter ?? {}), reason: decision.reason }
+    }
+
+    // words that only named the company or the document type would match every page of the filing
+    const consumedWords = new Set([...consumed].map((i) => analysis.tokens[i]))
+    const freeWords = new Set(analysis.tokens.filter((_, i) => !consumed.has(i)))
+    const terms = analysis.terms.filter((t) => !consumedWords.has(t) || freeWords.has(t))
+
+    const concepts = matchConcepts(analysis.tokens)
+    const statements = neededStatements(analysis.tokens, concepts)
+    const lines = concepts.flatMap((c) => c.lines)
+    const filterPart = filter === undefined ? {} : { filter }
+
+    const searches: Promise<{ name: keyof typeof DEFAULT_WEIGHTS; hits: ChunkHit[] }>[] = []
+    const keyword = (name: keyof typeof DEFAULT_WEIGHTS, t: readonly string[], phrases: readonly (readonly string[])[]): void => {
+      if (t.length === 0 && phrases.length === 0) return
+      searches.push(corpus.keywordSearch({ terms: t, phrases, limit: candidates, ...filterPart }).then((hits) => ({ name, hits })))
+    }
+    const keywordStarted = performance.now()
+    keyword('question', terms, analysis.phrases)
+    if (lines.length > 0) {
+      keyword('lexicon', contentWords(lines), lines.map(words).filter((p) => p.length > 1))
+    }
+    if (statements.length > 0) {
+      keyword('statement', [...new Set([...statements.flatMap((s) => STATEMENT_QUERY[s]), ...contentWords(lines)])], [])
+    }
+    let vectorMs = 0
+    const dense = embeddings === undefined
+      ? undefined
+      : (async () => {
+          const t0 = performance.now()
+          const vector = await embeddings.embedQuery(question, request.signal)
+          const hits = await corpus.vectorSearch({ vector, model: embeddings.id, limit: candidates, ...filterPart })
+          vectorMs = performance.now() - t0
+          return { name: 'dense' as const, hits }
+        })()
+    const keywordResults = await Promise.all(searches)
+    const keywordMs = performance.now() - keywordStarted
+    const results = dense === undefined ? keywordResults : [...keywordResults, await dense]
+
+    const lists: RankedList<ChunkHit>[] = results.map((r) => ({ items: r.hits, weight: weights[r.name] }))
+    const fused = reciprocalRankFusion(lists, (h) => `${h.documentId}\u0000${h.chunk.ordinal}`, options.rrfK ?? 60)
+    if (statements.length > 0) {
+      for (const f of fused) {
+        if (statementCache.get(f.item).some((s) => statements.includes(s))) f.score *= boost
+      }
+      fused.sort((a, b) => b.score - a.score)
+    }
+
+    let groups = groupByPage(fused, topK)
+    if (options.expandNeighbours ?? true) groups = await expandNeighbours(corpus, groups)
+    const sources: RetrievedSource[] = groups.map(toSource)
+
+    const totalMs = performance.now() - started
+    logger?.debug(
+      { route: route.reason, concepts: concepts.map((c) => c.id), statements, lists: results.map((r) => `${r.name}:${r.hits.length}`), sources: sources.length, totalMs },
+      'retrieval',
+    )
+    return { sources, route, timings: { totalMs, keywordMs, vectorMs } }
+  }
+
+  return { retrieve, router }
+}

@@ -1,0 +1,111 @@
+import { STOP_WORDS } from './stop-words.js'
+
+/** What the retriever reads out of a question before it searches. */
+export interface AnalyzedQuery {
+  readonly question: string
+  /** every word token, lower-cased, in order, as the index tokenises text (split on non-alphanumerics) */
+  readonly tokens: readonly string[]
+  /** content words (stop words, bare years and quarter markers removed), de-duplicated, in order */
+  readonly terms: readonly string[]
+  /** quoted phrases, each as its word tokens */
+  readonly phrases: readonly (readonly string[])[]
+  /** fiscal years named in the question ("FY2018", "2022", "FY20", "Q2'2023") */
+  readonly years: readonly number[]
+  /** fiscal quarters named in the question ("Q1", "Q2 of FY2024", "FY2023Q1") */
+  readonly quarters: readonly number[]
+  /** calendar dates named in the question, ISO yyyy-mm-dd ("May 26, 2023", "1st July 2022") */
+  readonly dates: readonly string[]
+}
+
+const MONTHS: Readonly<Record<string, number>> = {
+  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
+  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11,
+  november: 11, dec: 12, december: 12,
+}
+
+/** Splits like FTS5's unicode61 tokenizer: letters and digits form tokens, everything else separates. */
+export function tokenize(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0)
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0')
+}
+
+function toYear(digits: string): number {
+  const n = Number(digits)
+  // two-digit fiscal years ("FY20") are this century's
+  return digits.length === 2 ? 2000 + n : n
+}
+
+function plausibleYear(y: number): boolean {
+  return y >= 1950 && y <= 2100
+}
+
+function findDates(text: string): string[] {
+  const out: string[] = []
+  const iso = /\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b/g
+  for (const m of text.matchAll(iso)) out.push(`${m[1]}-${m[2]}-${m[3]}`)
+  const monthName = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?'
+  const mdy = new RegExp(`\\b${monthName}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+((?:19|20)\\d\\d)\\b`, 'gi')
+  for (const m of text.matchAll(mdy)) {
+    const month = MONTHS[(m[1] ?? '').toLowerCase().replace('.', '')]
+    if (month !== undefined) out.push(`${m[3]}-${pad(month)}-${pad(Number(m[2]))}`)
+  }
+  const dmy = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${monthName},?\\s+((?:19|20)\\d\\d)\\b`, 'gi')
+  for (const m of text.matchAll(dmy)) {
+    const month = MONTHS[(m[2] ?? '').toLowerCase().replace('.', '')]
+    if (month !== undefined) out.push(`${m[3]}-${pad(month)}-${pad(Number(m[1]))}`)
+  }
+  return [...new Set(out)]
+}
+
+function findPeriods(text: string): { years: number[]; quarters: number[] } {
+  const years: number[] = []
+  const quarters: number[] = []
+  const lower = text.toLowerCase()
+  // "FY2023Q1", "FY 2023 Q1"
+  for (const m of lower.matchAll(/\bfy\s?'?(\d{4}|\d{2})\s?q([1-4])\b/g)) {
+    years.push(toYear(m[1] ?? ''))
+    quarters.push(Number(m[2]))
+  }
+  // "Q2 2023", "Q2'2023", "Q22023", "Q2 FY2024", "Q2 of FY2024", "Q1"
+  for (const m of lower.matchAll(/\bq([1-4])(?:\s*(?:of\s+)?(?:fy\s?)?'?\s*((?:19|20)\d\d|\d{2}(?!\d)))?\b/g)) {
+    quarters.push(Number(m[1]))
+    if (m[2] !== undefined) years.push(toYear(m[2]))
+  }
+  for (const m of lower.matchAll(/\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\b/g)) {
+    quarters.push({ first: 1, second: 2, third: 3, fourth: 4 }[m[1] as 'first'])
+  }
+  // "FY2018", "FY 2023", "FY20", "fiscal 2022", "fiscal year 2022"
+  for (const m of lower.matchAll(/\b(?:fy|fiscal(?:\s+year)?)\s?'?(\d{4}|\d{2})(?!\d)/g)) years.push(toYear(m[1] ?? ''))
+  for (const m of lower.matchAll(/(?<![\d.,$])((?:19|20)\d\d)(?![\d%])/g)) years.push(Number(m[1]))
+  return { years: [...new Set(years.filter(plausibleYear))], quarters: [...new Set(quarters)] }
+}
+
+const PERIOD_TOKEN = /^(?:fy\d{2,4}|q[1-4](?:\d{2,4})?|fy\d{2,4}q[1-4]|(?:19|20)\d\d|fy|q[1-4]fy\d{2,4})$/
+
+export function analyzeQuery(question: string): AnalyzedQuery {
+  const tokens = tokenize(question)
+  const phrases: string[][] = []
+  for (const m of question.matchAll(/["“”]([^"“”]+)["“”]/g)) {
+    const words = tokenize(m[1] ?? '')
+    if (words.length > 1) phrases.push(words)
+  }
+  const terms: string[] = []
+  const seen = new Set<string>()
+  for (const t of tokens) {
+    if (STOP_WORDS.has(t) || PERIOD_TOKEN.test(t) || seen.has(t)) continue
+    // single letters and bare small numbers ("1", "k" of "10-K" aside) match everywhere
+    if (t.length < 2) continue
+    seen.add(t)
+    terms.push(t)
+  }
+  const { years, quarters } = findPeriods(question)
+  return { question, tokens, terms, phrases, years, quarters, dates: findDates(question) }
+}

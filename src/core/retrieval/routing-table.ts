@@ -1,0 +1,185 @@
+import type { DocumentSummary } from '../documents.js'
+import type { SearchFilter } from '../corpus.js'
+import type { AnalyzedQuery } from './query-analysis.js'
+import { tokenize } from './query-analysis.js'
+import { PhraseIndex } from './concept-matcher.js'
+
+/** Which documents a question is about, and which of its tokens said so (they are not search terms). */
+export interface RouteDecision {
+  readonly filter: SearchFilter | undefined
+  readonly reason: string
+  /** token positions that named the company or document type */
+  readonly consumed: ReadonlySet<number>
+}
+
+interface Entry {
+  readonly id: string
+  readonly company: string | undefined
+  readonly year: number | undefined
+  readonly quarter: number | undefined
+  readonly docType: string | undefined
+  readonly date: string | undefined
+}
+
+/** How questions name document types; keys are the normalised DocumentMeta.docType values. */
+const TYPE_MENTIONS: Readonly<Record<string, readonly string[]>> = {
+  '10-K': ['10 k', '10k', 'annual report', 'form 10 k', 'annual filing'],
+  '10-Q': ['10 q', '10q', 'quarterly report', 'quarterly filing'],
+  '8-K': ['8 k', '8k', 'current report'],
+  earnings: ['earnings release', 'earnings report', 'earnings call', 'earnings presentation', 'press release', 'earnings'],
+  'annual-report': ['annual report'],
+  letter: ['shareholder letter', 'letter to shareholders'],
+}
+
+const DAY_MS = 86_400_000
+
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
+
+function compact(text: string): string {
+  return tokenize(text).join('')
+}
+
+/** Spellings of a company a question may use, derived only from the stored name. */
+export function companyAliases(company: string): string[] {
+  const words = tokenize(company.replace(/\b(?:inc|corp|corporation|co|company|plc|ltd|llc|n\.?v|s\.?a|ag|group|holdings)\b\.?/gi, ' '))
+  const aliases = new Set<string>([compact(company)])
+  if (words.length > 0) aliases.add(words.join(''))
+  if (words.length >= 2) {
+    // "American Express" → "amex"; "International Business Machines" → "ibm"
+    aliases.add(words.slice(0, 2).map((w) => w.slice(0, 2)).join(''))
+    if (words.length >= 3) aliases.add(words.map((w) => w[0]).join(''))
+  }
+  return [...aliases].filter((a) => a.length >= 2)
+}
+
+/**
+ * The routing table: built once per document list (the retriever rebuilds it only when the list's
+ * signature changes) and consulted per question with a few map lookups.
+ */
+export class RoutingTable {
+  readonly signature: string
+  readonly #entries: readonly Entry[]
+  readonly #byAlias = new Map<string, Entry[]>()
+  /** a multi-word name's first word ("Activision"): used only when no full spelling matched */
+  readonly #byFirstWord = new Map<string, Entry[]>()
+  readonly #types = new PhraseIndex<string>()
+  readonly #maxAliasWords: number
+  readonly #companies: number
+
+  constructor(documents: readonly DocumentSummary[]) {
+    this.signature = RoutingTable.signatureOf(documents)
+    this.#entries = documents.map((d) => ({
+      id: d.id,
+      company: d.meta.company,
+      year: d.meta.fiscalYear ?? (d.meta.date === undefined ? undefined : Number(d.meta.date.slice(0, 4))),
+      quarter: d.meta.fiscalQuarter,
+      docType: d.meta.docType,
+      date: d.meta.date,
+    }))
+    let maxWords = 1
+    for (const e of this.#entries) {
+      if (e.company === undefined) continue
+      maxWords = Math.max(maxWords, tokenize(e.company).length)
+      for (const alias of companyAliases(e.company)) addTo(this.#byAlias, alias, e)
+      const words = tokenize(e.company)
+      if (words.length >= 2 && (words[0] ?? '').length >= 5) addTo(this.#byFirstWord, words[0] ?? '', e)
+    }
+    this.#maxAliasWords = maxWords
+    this.#companies = new Set(this.#entries.map((e) => e.company?.toLowerCase())).size
+    for (const [type, mentions] of Object.entries(TYPE_MENTIONS)) {
+      for (const m of mentions) this.#types.add(tokenize(m), type)
+    }
+  }
+
+  static signatureOf(documents: readonly DocumentSummary[]): string {
+    return documents.map((d) => `${d.id}@${d.activeVersion}`).sort().join('|')
+  }
+
+  get size(): number {
+    return this.#entries.length
+  }
+
+  route(query: AnalyzedQuery): RouteDecision {
+    const consumed = new Set<number>()
+    const tokens = query.tokens
+    const matched = new Set<Entry>()
+    const names = new Set<string>()
+    // longest company spelling first, so "best buy" is read before a one-word alias could be
+    for (const index of [this.#byAlias, this.#byFirstWord]) {
+      if (matched.size > 0) break
+      for (let n = Math.min(this.#maxAliasWords, 5); n >= 1; n--) {
+        for (let i = 0; i + n <= tokens.length; i++) {
+          let free = true
+          for (let k = i; k < i + n; k++) if (consumed.has(k)) free = false
+          const hits = free ? index.get(tokens.slice(i, i + n).join('')) : undefined
+          if (hits === undefined) continue
+          for (const e of hits) {
+            matched.add(e)
+            if (e.company !== undefined) names.add(e.company)
+          }
+          for (let k = i; k < i + n; k++) consumed.add(k)
+        }
+      }
+    }
+    const types = new Set<string>()
+    for (const m of this.#types.find(tokens)) {
+      types.add(m.value)
+      for (let k = m.start; k < m.end; k++) consumed.add(k)
+    }
+
+    let candidates: Entry[]
+    if (matched.size > 0) candidates = [...matched]
+    else if (this.#companies === 1 && this.#entries.length > 0) candidates = [...this.#entries]
+    else return { filter: undefined, reason: 'no company named: searching every document', consumed }
+
+    const scored = candidates.map((e) => ({ e, score: this.#score(e, query, types) }))
+    const best = Math.max(...scored.map((s) => s.score))
+    const chosen = scored.filter((s) => s.score === best).map((s) => s.e)
+    const reason = [
+      names.size > 0 ? `company ${[...names].join(', ')}` : 'single issuer',
+      query.years.length > 0 ? `years ${query.years.join(', ')}` : undefined,
+      query.quarters.length > 0 ? `quarter ${query.quarters.map((q) => `Q${q}`).join(', ')}` : undefined,
+      types.size > 0 ? `type ${[...types].join(', ')}` : undefined,
+      query.dates.length > 0 ? `date ${query.dates.join(', ')}` : undefined,
+    ].filter((s) => s !== undefined).join('; ')
+    // ids only: the years and types named are evidence for choosing, not constraints on the store
+    // (a 2021 10-K answers a question about 2019)
+    const filter: SearchFilter = { documentIds: chosen.map((e) => e.id) }
+    return { filter, reason: `${reason} → ${chosen.length} of ${candidates.length} documents`, consumed }
+  }
+
+  #score(e: Entry, query: AnalyzedQuery, types: ReadonlySet<string>): number {
+    let score = 0
+    if (query.years.length > 0 && e.year !== undefined) {
+      const latest = Math.max(...query.years)
+      // a filing reports its own period plus comparatives, so the latest year named is the filing's;
+      // a somewhat later filing still carries the earlier period
+      if (e.year === latest) score += 3
+      else if (query.years.includes(e.year)) score += 2
+      else if (e.year > latest && e.year - latest <= 2) score += 1
+    }
+    if (query.quarters.length > 0) {
+      if (e.quarter !== undefined && query.quarters.includes(e.quarter)) score += 2
+    } else if (query.years.length > 0 && query.dates.length === 0 && (e.docType === '10-K' || e.docType === 'annual-report' || e.quarter === 4)) {
+      // a year but no quarter named: a full-year question, answered by documents covering the full year
+      score += 1
+    }
+    if (e.docType !== undefined && types.has(e.docType)) score += 3
+    if (e.date !== undefined && query.dates.length > 0) {
+      const docTime = Date.parse(e.date)
+      // a current report is filed within days after the event it reports
+      const best = Math.max(...query.dates.map((d) => {
+        const days = (docTime - Date.parse(d)) / DAY_MS
+        if (days >= 0 && days <= 10) return 3
+        if (days >= 0 && days <= 45) return 2
+        return Math.abs(days) <= 45 ? 1 : 0
+      }))
+      score += best
+    }
+    return score
+  }
+}
