@@ -45,6 +45,11 @@ export interface DocumentSummary {
   readonly meta: DocumentMeta
   /** sha256 of the source bytes of the active version */
   readonly sha256: string
+  /**
+   * what decided the active version's content (source sha256, chunker version, embedding model, caller
+   * overrides); lets the ingest pipeline skip an unchanged file before parsing it
+   */
+  readonly fingerprint?: string
   readonly sourceName: string
   readonly pages: number
   readonly chunks: number

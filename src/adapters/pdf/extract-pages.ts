@@ -1,0 +1,60 @@
+import { PDFParse } from 'pdf-parse'
+import { AppError } from '../../errors.js'
+import type { PageText } from '../../core/ingest/clean-pages.js'
+import type { ParseProgress, SourceKind } from '../../core/ingest/document-parser.js'
+
+/** Pages per getText call: small enough for steady progress, large enough to cost nothing. */
+const PAGE_BATCH = 20
+
+/**
+ * Text per page (1-based) from a PDF via pdf-parse, or a text/markdown file as one page. pdf-parse and
+ * pdfjs errors become stable AppErrors here, at the adapter's boundary.
+ */
+export async function extractPages(
+  kind: SourceKind,
+  bytes: Uint8Array,
+  options: { maxPages: number; onProgress?: (p: ParseProgress) => void },
+): Promise<PageText[]> {
+  if (bytes.byteLength === 0) throw new AppError('empty_file', 'the file is empty (0 bytes); check the upload or copy', { status: 422 })
+  if (kind !== 'pdf') {
+    const text = new TextDecoder('utf-8').decode(bytes)
+    options.onProgress?.({ pagesDone: 1, pagesTotal: 1 })
+    return [{ page: 1, text }]
+  }
+  // pdfjs takes ownership of (detaches) the buffer it is given: hand it a copy.
+  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 })
+  try {
+    const pages: PageText[] = []
+    let total = Infinity
+    for (let first = 1; first <= total; first += PAGE_BATCH) {
+      const result = await parser.getText({ first, last: first + PAGE_BATCH - 1 })
+      total = result.total
+      if (total > options.maxPages) {
+        throw new AppError('too_many_pages', `the PDF has ${total} pages, over the limit of ${options.maxPages}; split it or raise RAGTUNE_MAX_PAGES`, { status: 413 })
+      }
+      for (const p of result.pages) pages.push({ page: p.num, text: p.text })
+      options.onProgress?.({ pagesDone: pages.length, pagesTotal: total })
+    }
+    return pages
+  } catch (err) {
+    throw toAppError(err)
+  } finally {
+    await parser.destroy().catch(() => undefined)
+  }
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err
+  const name = err instanceof Error ? err.name : ''
+  const message = err instanceof Error ? err.message : String(err)
+  if (name === 'PasswordException' || /password/i.test(message)) {
+    return new AppError('encrypted_pdf', 'the PDF is password-protected; remove the password (e.g. qpdf --decrypt) and ingest it again', { status: 422, cause: err })
+  }
+  if (/zero bytes|is empty/i.test(message)) {
+    return new AppError('empty_file', 'the file is empty (0 bytes); check the upload or copy', { status: 422, cause: err })
+  }
+  if (name === 'InvalidPDFException' || name === 'FormatError' || /invalid pdf|pdf structure|xref|unexpected end|bad (?:x)?ref|startxref/i.test(message)) {
+    return new AppError('invalid_pdf', 'not a readable PDF (damaged, truncated or another format named .pdf); re-export or re-download it', { status: 422, cause: err })
+  }
+  return new AppError('invalid_pdf', `the PDF could not be read (${message.slice(0, 200)}); re-export or re-download it`, { status: 422, cause: err })
+}

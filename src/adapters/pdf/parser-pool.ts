@@ -1,0 +1,143 @@
+import os from 'node:os'
+import { Worker } from 'node:worker_threads'
+import type { Logger } from '../../logger.js'
+import { AppError } from '../../errors.js'
+import type { DocumentParser, ParsedDocument, ParseProgress, ParseRequest } from '../../core/ingest/document-parser.js'
+import { runParseTask, type WorkerReply, type WorkerTask } from './parse-task.js'
+
+interface Pending {
+  readonly task: WorkerTask
+  readonly onProgress: ((p: ParseProgress) => void) | undefined
+  readonly signal: AbortSignal | undefined
+  resolve(doc: ParsedDocument): void
+  reject(err: unknown): void
+}
+
+interface Slot {
+  worker: Worker
+  busy: Pending | undefined
+}
+
+const WORKER_URL = new URL('./parse-worker.mjs', import.meta.url)
+
+/**
+ * Parses files in worker threads (`size` of them; `os.availableParallelism()` by default) so every core
+ * works while the database writer stays on the main thread. `size: 0` parses on the main thread.
+ * A task aborted or a worker that dies takes only its own file down; the slot gets a fresh worker.
+ */
+export function createParserPool(options: { size?: number; logger: Logger }): DocumentParser {
+  const size = options.size ?? os.availableParallelism()
+  if (size === 0) return inlineParser()
+  const { logger } = options
+  const slots: Slot[] = []
+  const queue: Pending[] = []
+  let nextId = 1
+  let closed = false
+
+  const spawn = (slot?: Slot): Slot => {
+    const worker = new Worker(WORKER_URL)
+    worker.unref()
+    const s: Slot = slot ?? { worker, busy: undefined }
+    s.worker = worker
+    worker.on('message', (reply: WorkerReply) => {
+      const job = s.busy
+      if (job === undefined || reply.id !== job.task.id) return
+      if (reply.type === 'progress') {
+        job.onProgress?.({ pagesDone: reply.pagesDone, pagesTotal: reply.pagesTotal })
+        return
+      }
+      s.busy = undefined
+      if (reply.type === 'done') job.resolve(reply.result)
+      else job.reject(new AppError(reply.error.code, reply.error.message, { status: reply.error.status }))
+      pump()
+    })
+    worker.on('error', (err) => {
+      logger.error({ err }, 'parse worker crashed')
+      const job = s.busy
+      s.busy = undefined
+      job?.reject(new AppError('parse_failed', `the parser crashed on this file (${err.message}); try again or report the file`, { status: 500, cause: err }))
+      if (!closed) spawn(s)
+      pump()
+    })
+    return s
+  }
+
+  const pump = (): void => {
+    for (const slot of slots) {
+      if (slot.busy !== undefined) continue
+      const job = queue.shift()
+      if (job === undefined) return
+      slot.busy = job
+      slot.worker.ref()
+      // Transfer a private copy so the caller's bytes stay usable.
+      const bytes = new Uint8Array(job.task.request.bytes)
+      slot.worker.postMessage({ ...job.task, request: { ...job.task.request, bytes } }, [bytes.buffer])
+    }
+    for (const slot of slots) if (slot.busy === undefined) slot.worker.unref()
+  }
+
+  return {
+    concurrency: size,
+    parse(request: ParseRequest, opts = {}) {
+      if (closed) return Promise.reject(new AppError('parser_closed', 'the parser pool is closed', { status: 503 }))
+      while (slots.length < size) slots.push(spawn())
+      return new Promise<ParsedDocument>((resolve, reject) => {
+        const pending: Pending = { task: { id: nextId++, request }, onProgress: opts.onProgress, signal: opts.signal, resolve, reject }
+        const signal = opts.signal
+        if (signal !== undefined) {
+          if (signal.aborted) return reject(abortError(signal))
+          signal.addEventListener(
+            'abort',
+            () => {
+              const queued = queue.indexOf(pending)
+              if (queued >= 0) {
+                queue.splice(queued, 1)
+                reject(abortError(signal))
+                return
+              }
+              const slot = slots.find((s) => s.busy === pending)
+              if (slot === undefined) return
+              // pdfjs cannot be interrupted mid-page: drop the worker and start a fresh one.
+              slot.busy = undefined
+              void slot.worker.terminate()
+              spawn(slot)
+              reject(abortError(signal))
+              pump()
+            },
+            { once: true },
+          )
+        }
+        queue.push(pending)
+        pump()
+      })
+    },
+    async close() {
+      closed = true
+      for (const job of queue.splice(0)) job.reject(new AppError('parser_closed', 'the parser pool closed before this file was parsed', { status: 503 }))
+      await Promise.all(slots.map((s) => s.worker.terminate()))
+      slots.length = 0
+    },
+  }
+}
+
+function abortError(signal: AbortSignal): AppError {
+  return new AppError('aborted', 'the ingest was cancelled', { status: 499, cause: signal.reason })
+}
+
+/** Same work on the calling thread: for `RAGTUNE_INGEST_WORKERS=0` and small tools. */
+function inlineParser(): DocumentParser {
+  return {
+    concurrency: 1,
+    async parse(request, opts = {}) {
+      let outcome: WorkerReply | undefined
+      await runParseTask({ id: 0, request }, (reply) => {
+        if (reply.type === 'progress') opts.onProgress?.({ pagesDone: reply.pagesDone, pagesTotal: reply.pagesTotal })
+        else outcome = reply
+      })
+      if (outcome?.type === 'done') return outcome.result
+      if (outcome?.type === 'failed') throw new AppError(outcome.error.code, outcome.error.message, { status: outcome.error.status })
+      throw new AppError('parse_failed', 'the parser returned nothing', { status: 500 })
+    },
+    async close() {},
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The corpus tables. Chunks of a version live only while it is active: `commitVersion` inserts the new
+ * version's chunks, flips `documents.active_version` and deletes the old chunks in one transaction.
+ * The FTS index is an external-content table kept in step by triggers, so it can never disagree with
+ * `chunks`. Vectors live in one vec0 table per dimension count (created on first use).
+ */
+export const corpusMigrations: readonly string[] = [
+  `CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    active_version INTEGER NOT NULL,
+    last_version INTEGER NOT NULL,
+    source_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    meta_json TEXT NOT NULL,
+    company TEXT COLLATE NOCASE,
+    fiscal_year INTEGER,
+    doc_type TEXT COLLATE NOCASE,
+    pages INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    embedding_model TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE document_versions (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    embedding_model TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, version)
+  );
+  CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    header TEXT NOT NULL,
+    text TEXT NOT NULL,
+    page_start INTEGER NOT NULL,
+    page_end INTEGER NOT NULL,
+    section_path TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    tokens INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (document_id, version, ordinal)
+  );
+  CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    header, text, content='chunks', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, header, text) VALUES (new.id, new.header, new.text);
+  END;
+  CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, header, text) VALUES ('delete', old.id, old.header, old.text);
+  END;
+  CREATE TABLE embedding_cache (
+    model TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    dims INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model, hash)
+  ) WITHOUT ROWID;
+  CREATE TABLE vector_tables (dims INTEGER PRIMARY KEY);`,
+]

@@ -1,0 +1,310 @@
+import * as sqliteVec from 'sqlite-vec'
+import type { Logger } from '../../logger.js'
+import type {
+  ChunkHit,
+  CommitInput,
+  CommitResult,
+  Corpus,
+  KeywordQuery,
+  SearchFilter,
+  VectorQuery,
+} from '../../core/corpus.js'
+import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
+import { AppError } from '../../errors.js'
+import { applyMigrations, openDatabase, type Db } from './database.js'
+import { corpusMigrations } from './corpus-schema.js'
+import { buildFtsMatch } from './fts-query.js'
+
+export interface SqliteCorpusOptions {
+  readonly path: string
+  readonly logger: Logger
+  /** bm25() column weights for the contextual header and the chunk text */
+  readonly bm25Weights?: { readonly header: number; readonly text: number }
+}
+
+interface DocumentRow {
+  id: string
+  active_version: number
+  source_name: string
+  sha256: string
+  fingerprint: string
+  meta_json: string
+  pages: number
+  chunks: number
+  embedding_model: string | null
+  created_at: string
+  updated_at: string
+}
+
+interface ChunkRow {
+  id: number
+  document_id: string
+  version: number
+  ordinal: number
+  header: string
+  text: string
+  page_start: number
+  page_end: number
+  section_path: string
+  char_start: number
+  char_end: number
+  tokens: number
+  hash: string
+  meta_json: string
+  score: number
+}
+
+const CHUNK_COLUMNS = `c.id, c.document_id, c.version, c.ordinal, c.header, c.text, c.page_start, c.page_end, c.section_path,
+  c.char_start, c.char_end, c.tokens, c.hash, d.meta_json`
+
+/** The embedded store: one SQLite file with documents, versions, chunks, FTS5 (BM25) and sqlite-vec. */
+export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { readonly db: Db } {
+  const { logger } = options
+  const db = openDatabase(options.path)
+  applyMigrations(db, 'corpus', corpusMigrations)
+  const weights = options.bm25Weights ?? { header: 0.5, text: 1 }
+  let vecLoaded = false
+
+  const loadVec = (): boolean => {
+    if (vecLoaded) return true
+    try {
+      sqliteVec.load(db)
+      vecLoaded = true
+    } catch (err) {
+      logger.warn({ err }, 'sqlite-vec could not be loaded; vector search is unavailable')
+    }
+    return vecLoaded
+  }
+
+  const vecTables = (): number[] => db.prepare<[], { dims: number }>('SELECT dims FROM vector_tables').all().map((r) => r.dims)
+  const ensureVecTable = (dims: number): void => {
+    if (!loadVec()) throw new AppError('vector_store_unavailable', 'sqlite-vec failed to load; unset RAGTUNE_EMBEDDING_MODEL or reinstall sqlite-vec', { status: 500 })
+    db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS vec_chunks_${dims} USING vec0(embedding float[${dims}] distance_metric=cosine)`)
+    db.prepare('INSERT OR IGNORE INTO vector_tables (dims) VALUES (?)').run(dims)
+  }
+  // Deleting chunks must also delete their vectors; vec0 has no foreign keys.
+  const deleteVectorsOf = (where: string, ...params: unknown[]): void => {
+    const tables = vecTables()
+    if (tables.length === 0) return
+    loadVec()
+    for (const dims of tables) {
+      db.prepare(`DELETE FROM vec_chunks_${dims} WHERE rowid IN (SELECT id FROM chunks WHERE ${where})`).run(...params)
+    }
+  }
+
+  const getDoc = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?')
+  const insertChunk = db.prepare(`INSERT INTO chunks (document_id, version, ordinal, header, text, page_start, page_end,
+    section_path, char_start, char_end, tokens, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insertCache = db.prepare('INSERT OR IGNORE INTO embedding_cache (model, hash, dims, vector) VALUES (?, ?, ?, ?)')
+
+  const commit = db.transaction((input: CommitInput): CommitResult => {
+    const existing = getDoc.get(input.documentId)
+    if (existing !== undefined && existing.fingerprint === input.fingerprint) {
+      return { documentId: input.documentId, version: existing.active_version, status: 'unchanged' }
+    }
+    const now = new Date().toISOString()
+    const lastVersion = existing === undefined ? 0 : (db.prepare<[string], { v: number }>('SELECT last_version AS v FROM documents WHERE id = ?').get(input.documentId)?.v ?? 0)
+    const version = lastVersion + 1
+    const model = input.embeddings?.model ?? null
+    const m = input.meta
+    if (existing === undefined) {
+      db.prepare(`INSERT INTO documents (id, active_version, last_version, source_name, sha256, fingerprint, meta_json, company,
+        fiscal_year, doc_type, pages, chunks, embedding_model, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.documentId, version, version, input.sourceName, input.sha256,
+        input.fingerprint, JSON.stringify(m), m.company ?? null, m.fiscalYear ?? null, m.docType ?? null, input.pages, input.chunks.length, model, now, now)
+    }
+    db.prepare(`INSERT INTO document_versions (document_id, version, sha256, fingerprint, source_name, pages, chunks, embedding_model, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.documentId, version, input.sha256, input.fingerprint, input.sourceName, input.pages, input.chunks.length, model, now)
+    const ids: number[] = []
+    for (const c of input.chunks) {
+      const r = insertChunk.run(input.documentId, version, c.ordinal, c.header, c.text, c.pageStart, c.pageEnd,
+        JSON.stringify(c.sectionPath), c.charStart, c.charEnd, c.tokens, c.hash)
+      ids.push(Number(r.lastInsertRowid))
+    }
+    if (input.embeddings !== undefined) {
+      const { vectors } = input.embeddings
+      if (vectors.length !== input.chunks.length) {
+        throw new AppError('embedding_mismatch', `got ${vectors.length} vectors for ${input.chunks.length} chunks`, { status: 500 })
+      }
+      const dims = vectors[0]?.length ?? 0
+      if (dims > 0) {
+        ensureVecTable(dims)
+        const insertVec = db.prepare(`INSERT INTO vec_chunks_${dims} (rowid, embedding) VALUES (?, ?)`)
+        vectors.forEach((v, i) => {
+          const blob = Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+          // vec0 accepts only BigInt rowids from better-sqlite3.
+          insertVec.run(BigInt(ids[i] ?? 0), blob)
+          insertCache.run(input.embeddings?.model, input.chunks[i]?.hash, dims, blob)
+        })
+      }
+    }
+    if (existing !== undefined) {
+      db.prepare(`UPDATE documents SET active_version = ?, last_version = ?, source_name = ?, sha256 = ?, fingerprint = ?, meta_json = ?,
+        company = ?, fiscal_year = ?, doc_type = ?, pages = ?, chunks = ?, embedding_model = ?, updated_at = ? WHERE id = ?`).run(
+        version, version, input.sourceName, input.sha256, input.fingerprint, JSON.stringify(m), m.company ?? null, m.fiscalYear ?? null,
+        m.docType ?? null, input.pages, input.chunks.length, model, now, input.documentId)
+      deleteVectorsOf('document_id = ? AND version <> ?', input.documentId, version)
+      db.prepare('DELETE FROM chunks WHERE document_id = ? AND version <> ?').run(input.documentId, version)
+    }
+    return {
+      documentId: input.documentId,
+      version,
+      status: 'ingested',
+      ...(existing === undefined ? {} : { replaced: existing.active_version }),
+    }
+  })
+
+  const remove = db.transaction((id: string): boolean => {
+    if (getDoc.get(id) === undefined) return false
+    deleteVectorsOf('document_id = ?', id)
+    db.prepare('DELETE FROM chunks WHERE document_id = ?').run(id)
+    db.prepare('DELETE FROM documents WHERE id = ?').run(id)
+    return true
+  })
+
+  return {
+    kind: 'sqlite',
+    db,
+
+    async getDocument(id) {
+      const row = getDoc.get(id)
+      return row === undefined ? undefined : toSummary(row)
+    },
+
+    async listDocuments() {
+      return db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY id').all().map(toSummary)
+    },
+
+    async commitVersion(input) {
+      // IMMEDIATE takes the write lock up front so two writers queue on busy_timeout instead of deadlocking.
+      return wrapBusy(() => commit.immediate(input))
+    },
+
+    async deleteDocument(id) {
+      return wrapBusy(() => remove.immediate(id))
+    },
+
+    async keywordSearch(query: KeywordQuery) {
+      const match = buildFtsMatch(query.terms, query.phrases ?? [])
+      if (match === undefined || query.limit <= 0) return []
+      const f = filterSql(query.filter)
+      const rows = db
+        .prepare<unknown[], ChunkRow>(`SELECT ${CHUNK_COLUMNS}, -bm25(chunks_fts, ?, ?) AS score
+          FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+          JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
+          WHERE chunks_fts MATCH ? ${f.sql}
+          ORDER BY bm25(chunks_fts, ?, ?) LIMIT ?`)
+        .all(weights.header, weights.text, match, ...f.params, weights.header, weights.text, query.limit)
+      return rows.map(toHit)
+    },
+
+    async vectorSearch(query: VectorQuery) {
+      const dims = query.vector.length
+      if (!vecTables().includes(dims) || query.limit <= 0 || !loadVec()) return []
+      const filtered = query.filter !== undefined && Object.values(query.filter).some((v) => Array.isArray(v) && v.length > 0)
+      // vec0 picks k neighbours before any join: over-fetch when other filters will drop some.
+      const k = Math.min(4096, filtered ? query.limit * 8 : query.limit * 2)
+      const f = filterSql(query.filter)
+      const rows = db
+        .prepare<unknown[], ChunkRow>(`WITH knn AS (
+            SELECT rowid, distance FROM vec_chunks_${dims} WHERE embedding MATCH ? AND k = ?
+          )
+          SELECT ${CHUNK_COLUMNS}, 1 - knn.distance AS score FROM knn
+          JOIN chunks c ON c.id = knn.rowid
+          JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
+          WHERE d.embedding_model = ? ${f.sql}
+          ORDER BY knn.distance LIMIT ?`)
+        .all(Buffer.from(query.vector.buffer, query.vector.byteOffset, query.vector.byteLength), k, query.model, ...f.params, query.limit)
+      return rows.map(toHit)
+    },
+
+    async getChunks(documentId, ordinals) {
+      if (ordinals.length === 0) return []
+      const rows = db
+        .prepare<unknown[], ChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
+          JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
+          WHERE c.document_id = ? AND c.ordinal IN (SELECT value FROM json_each(?)) ORDER BY c.ordinal`)
+        .all(documentId, JSON.stringify(ordinals))
+      return rows.map(toHit)
+    },
+
+    async cachedEmbeddings(model, hashes) {
+      const out = new Map<string, Float32Array>()
+      if (hashes.length === 0) return out
+      const stmt = db.prepare<[string, string], { hash: string; vector: Buffer }>(
+        'SELECT hash, vector FROM embedding_cache WHERE model = ? AND hash IN (SELECT value FROM json_each(?))',
+      )
+      // json_each keeps the statement fixed whatever the batch size; slice to bound its memory.
+      for (let i = 0; i < hashes.length; i += 500) {
+        for (const row of stmt.all(model, JSON.stringify(hashes.slice(i, i + 500)))) {
+          const copy = new Uint8Array(row.vector)
+          out.set(row.hash, new Float32Array(copy.buffer, 0, copy.byteLength / 4))
+        }
+      }
+      return out
+    },
+
+    async close() {
+      if (db.open) db.close()
+    },
+  }
+}
+
+function filterSql(filter: SearchFilter | undefined): { sql: string; params: unknown[] } {
+  const parts: string[] = []
+  const params: unknown[] = []
+  const add = (column: string, values: readonly (string | number)[] | undefined): void => {
+    if (values === undefined || values.length === 0) return
+    parts.push(`${column} IN (SELECT value FROM json_each(?))`)
+    params.push(JSON.stringify(values))
+  }
+  add('d.id', filter?.documentIds)
+  add('d.company', filter?.company)
+  add('d.fiscal_year', filter?.fiscalYear)
+  add('d.doc_type', filter?.docType)
+  return { sql: parts.map((p) => `AND ${p}`).join(' '), params }
+}
+
+function toSummary(row: DocumentRow): DocumentSummary {
+  return {
+    id: row.id,
+    activeVersion: row.active_version,
+    meta: JSON.parse(row.meta_json) as DocumentMeta,
+    sha256: row.sha256,
+    fingerprint: row.fingerprint,
+    sourceName: row.source_name,
+    pages: row.pages,
+    chunks: row.chunks,
+    embeddingModel: row.embedding_model,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+function toHit(row: ChunkRow): ChunkHit {
+  const chunk: ChunkRecord = {
+    ordinal: row.ordinal,
+    text: row.text,
+    header: row.header,
+    pageStart: row.page_start,
+    pageEnd: row.page_end,
+    sectionPath: JSON.parse(row.section_path) as string[],
+    charStart: row.char_start,
+    charEnd: row.char_end,
+    tokens: row.tokens,
+    hash: row.hash,
+  }
+  return { documentId: row.document_id, version: row.version, chunk, meta: JSON.parse(row.meta_json) as DocumentMeta, score: row.score }
+}
+
+function wrapBusy<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      throw new AppError('store_busy', 'the store is busy with another writer; retry shortly', { status: 503, retryable: true, retryAfter: 1, cause: err })
+    }
+    throw err
+  }
+}

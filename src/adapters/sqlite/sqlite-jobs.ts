@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto'
+import os from 'node:os'
+import type { FileResult, IngestJob, JobStatus, JobStore } from '../../core/jobs.js'
+import { applyMigrations, openDatabase, type Db } from './database.js'
+
+const migrations = [
+  `CREATE TABLE ingest_jobs (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    files_total INTEGER NOT NULL,
+    files_done INTEGER NOT NULL DEFAULT 0,
+    pages_done INTEGER NOT NULL DEFAULT 0,
+    chunks_done INTEGER NOT NULL DEFAULT 0,
+    results TEXT NOT NULL DEFAULT '[]',
+    error TEXT,
+    owner TEXT,
+    owner_token TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    heartbeat_at TEXT
+  );
+  CREATE INDEX ingest_jobs_status ON ingest_jobs(status);`,
+]
+
+interface JobRow {
+  id: string
+  status: JobStatus
+  origin: string
+  files_total: number
+  files_done: number
+  pages_done: number
+  chunks_done: number
+  results: string
+  error: string | null
+  owner: string | null
+  owner_token: string | null
+  created_at: string
+  started_at: string | null
+  finished_at: string | null
+  heartbeat_at: string | null
+}
+
+export interface SqliteJobStoreOptions {
+  readonly path: string
+  /** how often a running job proves its process is alive */
+  readonly heartbeatMs?: number
+  /** a job on another host whose heartbeat is older than this is abandoned */
+  readonly staleAfterMs?: number
+}
+
+/**
+ * Jobs in the store's SQLite file. A job records its owner (`host:pid` plus a per-process token) and a
+ * heartbeat; on start-up `recoverAbandoned` fails jobs whose process is gone: on this host, a pid that is
+ * no longer alive (or alive but not the process that owned it); elsewhere, a heartbeat gone stale.
+ */
+export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
+  const db: Db = openDatabase(options.path)
+  applyMigrations(db, 'ingest_jobs', migrations)
+  const host = os.hostname()
+  const owner = `${host}:${process.pid}`
+  const token = randomUUID()
+  const heartbeatMs = options.heartbeatMs ?? 5_000
+  const staleAfterMs = options.staleAfterMs ?? 60_000
+  const beats = new Map<string, NodeJS.Timeout>()
+  const now = (): string => new Date().toISOString()
+  const get = db.prepare<[string], JobRow>('SELECT * FROM ingest_jobs WHERE id = ?')
+
+  const stopBeat = (id: string): void => {
+    clearInterval(beats.get(id))
+    beats.delete(id)
+  }
+
+  return {
+    async create(input) {
+      const id = randomUUID()
+      db.prepare('INSERT INTO ingest_jobs (id, status, origin, files_total, owner, owner_token, created_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        id, 'queued', input.origin, input.filesTotal, owner, token, now(), now())
+      const row = get.get(id)
+      if (row === undefined) throw new Error('job vanished after insert')
+      return toJob(row)
+    },
+    async start(id) {
+      db.prepare("UPDATE ingest_jobs SET status = 'running', started_at = ?, heartbeat_at = ?, owner = ?, owner_token = ? WHERE id = ?").run(now(), now(), owner, token, id)
+      const timer = setInterval(() => {
+        try {
+          db.prepare('UPDATE ingest_jobs SET heartbeat_at = ? WHERE id = ?').run(now(), id)
+        } catch {
+          // A busy or closed database skips one beat; the next one (or finish) catches up.
+        }
+      }, heartbeatMs)
+      timer.unref()
+      beats.set(id, timer)
+    },
+    async progress(id, p) {
+      const append = db.transaction(() => {
+        const row = get.get(id)
+        if (row === undefined) return
+        const results = p.result === undefined ? row.results : JSON.stringify([...(JSON.parse(row.results) as FileResult[]), p.result])
+        db.prepare('UPDATE ingest_jobs SET files_done = ?, pages_done = ?, chunks_done = ?, results = ?, heartbeat_at = ? WHERE id = ?').run(
+          p.filesDone ?? row.files_done, p.pagesDone ?? row.pages_done, p.chunksDone ?? row.chunks_done, results, now(), id)
+      })
+      append.immediate()
+    },
+    async finish(id, outcome) {
+      stopBeat(id)
+      db.prepare('UPDATE ingest_jobs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ? WHERE id = ?').run(
+        outcome.status, outcome.error === undefined ? null : JSON.stringify(outcome.error), now(), now(), id)
+    },
+    async get(id) {
+      const row = get.get(id)
+      return row === undefined ? undefined : toJob(row)
+    },
+    async list(limit) {
+      return db.prepare<[number], JobRow>('SELECT * FROM ingest_jobs ORDER BY created_at DESC LIMIT ?').all(limit).map(toJob)
+    },
+    async recoverAbandoned() {
+      const recover = db.transaction(() => {
+        const open = db.prepare<[], JobRow>("SELECT * FROM ingest_jobs WHERE status IN ('queued', 'running')").all()
+        const dead = open.filter((row) => !ownerAlive(row))
+        const error = JSON.stringify({ code: 'job_abandoned', message: 'the process running this job stopped before it finished; run the ingest again (finished files are kept)' })
+        for (const row of dead) {
+          db.prepare("UPDATE ingest_jobs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, now(), row.id)
+        }
+        return dead.map((row) => row.id)
+      })
+      return recover.immediate().map((id) => toJob(get.get(id) as JobRow))
+    },
+    async close() {
+      for (const id of [...beats.keys()]) stopBeat(id)
+      if (db.open) db.close()
+    },
+  }
+
+  function ownerAlive(row: JobRow): boolean {
+    if (row.owner_token === token) return true
+    const [rowHost, pidText] = (row.owner ?? '').split(':')
+    if (rowHost === host) {
+      const pid = Number(pidText)
+      // Same pid with another token: the pid was reused after the owner died.
+      if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false
+      return pidAlive(pid)
+    }
+    const beat = Date.parse(row.heartbeat_at ?? row.created_at)
+    return Date.now() - beat < staleAfterMs
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+function toJob(row: JobRow): IngestJob {
+  return {
+    id: row.id,
+    status: row.status,
+    origin: row.origin,
+    filesTotal: row.files_total,
+    filesDone: row.files_done,
+    pagesDone: row.pages_done,
+    chunksDone: row.chunks_done,
+    results: JSON.parse(row.results) as FileResult[],
+    error: row.error === null ? null : (JSON.parse(row.error) as { code: string; message: string }),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    heartbeatAt: row.heartbeat_at,
+    owner: row.owner,
+  }
+}

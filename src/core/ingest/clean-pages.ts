@@ -1,0 +1,74 @@
+/** One page of extracted text; `page` is 1-based. */
+export interface PageText {
+  readonly page: number
+  readonly text: string
+}
+
+export interface CleanPage {
+  readonly page: number
+  readonly lines: readonly string[]
+}
+
+/** How many lines at the top and bottom of a page count as its header/footer zone. */
+const EDGE_LINES = 3
+const PAGE_NUMBER = /^(?:page\s+)?[-–—]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—]?(?:\s*(?:of|\/)\s*\d{1,4})?$/i
+
+/**
+ * Cleans extracted pages: drops running headers/footers (lines at a page's edge that repeat, digits
+ * aside, on at least half the pages) and page-number lines, joins words hyphenated across lines and
+ * normalises whitespace. Tab-separated table cells stay as they are, each row on its own line.
+ */
+export function cleanPages(pages: readonly PageText[]): CleanPage[] {
+  const split = pages.map((p) => ({ page: p.page, lines: splitLines(p.text) }))
+  const repeated = findRepeatedEdgeLines(split)
+  return split.map(({ page, lines }) => {
+    const kept = lines.filter((line, i) => {
+      const atEdge = i < EDGE_LINES || i >= lines.length - EDGE_LINES
+      if (!atEdge) return true
+      return !repeated.has(edgeKey(line)) && !PAGE_NUMBER.test(line)
+    })
+    return { page, lines: joinHyphenated(kept) }
+  })
+}
+
+function splitLines(text: string): string[] {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00a0\u2000-\u200b\u202f]/g, ' ')
+    .split('\n')
+    .map((line) =>
+      line
+        .split('\t')
+        .map((cell) => cell.replace(/ {2,}/g, ' ').trim())
+        .join('\t')
+        .replace(/^\t+|\t+$/g, ''),
+    )
+    .filter((line) => line.length > 0)
+}
+
+function edgeKey(line: string): string {
+  return line.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ')
+}
+
+function findRepeatedEdgeLines(pages: readonly { lines: readonly string[] }[]): Set<string> {
+  // Below three pages a repeated line is as likely content as furniture.
+  if (pages.length < 3) return new Set()
+  const counts = new Map<string, number>()
+  for (const { lines } of pages) {
+    const edge = new Set([...lines.slice(0, EDGE_LINES), ...lines.slice(-EDGE_LINES)].map(edgeKey))
+    for (const key of edge) counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  const threshold = Math.max(3, Math.ceil(pages.length * 0.5))
+  return new Set([...counts].filter(([, n]) => n >= threshold).map(([key]) => key))
+}
+
+function joinHyphenated(lines: readonly string[]): string[] {
+  const out: string[] = []
+  for (const line of lines) {
+    const prev = out.at(-1)
+    if (prev !== undefined && /[\p{Ll}]-$/u.test(prev) && /^\p{Ll}/u.test(line) && !prev.includes('\t')) {
+      out[out.length - 1] = prev.slice(0, -1) + line
+    } else out.push(line)
+  }
+  return out
+}

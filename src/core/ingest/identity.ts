@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto'
+import type { MetaOverrides } from './metadata.js'
+
+/**
+ * Bump whenever cleaning, block detection, chunking or headers change what gets stored: it is part of
+ * every document's fingerprint, so the next ingest re-chunks instead of answering `unchanged`.
+ */
+export const CHUNKER_VERSION = 'chunker-1'
+
+/** `3M_2018_10K.pdf` → `3m_2018_10k`: stable, URL-safe, case-insensitive. */
+export function deriveDocumentId(fileName: string): string {
+  const base = (fileName.split(/[\\/]/).at(-1) ?? fileName).replace(/\.[^.]+$/, '')
+  const id = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')
+  return id.length > 0 ? id.slice(0, 128) : 'document'
+}
+
+export function isValidDocumentId(id: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+/** Everything that shapes a version's chunks and vectors; equal fingerprints mean nothing to do. */
+export function versionFingerprint(input: {
+  sha256: string
+  embeddingModel: string | undefined
+  overrides: MetaOverrides
+  chunking: { maxTokens: number; overlapTokens: number }
+}): string {
+  const overrides = Object.entries(input.overrides).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))
+  return sha256Hex(
+    JSON.stringify([input.sha256, CHUNKER_VERSION, input.embeddingModel ?? null, overrides, input.chunking.maxTokens, input.chunking.overlapTokens]),
+  )
+}

@@ -1,0 +1,151 @@
+import { readdir, stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { FileResult, JobStore } from '../jobs.js'
+import { AppError, errorBody } from '../../errors.js'
+import { ingestFile, SUPPORTED_EXTENSIONS, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
+import type { MetaOverrides } from './metadata.js'
+
+export interface IngestSummary {
+  readonly files: number
+  readonly ingested: number
+  readonly unchanged: number
+  readonly failed: number
+  readonly pages: number
+  readonly chunks: number
+  readonly seconds: number
+}
+
+export interface IngestPathsOptions {
+  /** only with exactly one file */
+  readonly documentId?: string
+  readonly overrides?: MetaOverrides
+  readonly signal?: AbortSignal
+  readonly onEvent?: (e: IngestEvent) => void
+  /** record progress in this job (already created) */
+  readonly job?: { readonly store: JobStore; readonly id: string }
+}
+
+/**
+ * Resolves files and directories (walked recursively for .pdf/.txt/.md) into sources. A path that does
+ * not exist, an unsupported file named explicitly, or a directory without supported files becomes a
+ * failed result instead of stopping the others.
+ */
+export async function resolveSources(paths: readonly string[]): Promise<{ sources: SourceFile[]; failures: FileResult[] }> {
+  const sources: SourceFile[] = []
+  const failures: FileResult[] = []
+  const fail = (file: string, err: AppError): void => {
+    failures.push({ file, documentId: null, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err), seconds: 0 })
+  }
+  for (const p of paths) {
+    const info = await stat(p).catch(() => undefined)
+    if (info === undefined) {
+      fail(p, new AppError('not_found', `no such file or directory: ${p}`, { status: 404 }))
+    } else if (info.isDirectory()) {
+      const found = await walk(p)
+      if (found.length === 0) fail(p, new AppError('no_supported_files', `no .pdf, .txt or .md files in directory ${p}`, { status: 422 }))
+      for (const f of found) sources.push({ path: f })
+    } else {
+      sources.push({ path: p })
+    }
+  }
+  return { sources, failures }
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true })
+  return entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && SUPPORTED_EXTENSIONS[path.extname(e.name).toLowerCase()] !== undefined)
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort()
+}
+
+/**
+ * Ingests files and directories: the function behind `ragtune ingest`, `POST /v1/documents` and
+ * `ragtune eval retrieval` (which points it at a temporary store). Files are parsed as many at a time as
+ * the parser has workers; commits happen one at a time on this thread. Never throws for a bad file.
+ */
+export async function ingestPaths(
+  deps: IngestDeps,
+  paths: readonly string[],
+  options: IngestPathsOptions = {},
+): Promise<{ results: FileResult[]; summary: IngestSummary }> {
+  const started = performance.now()
+  const { sources, failures } = await resolveSources(paths)
+  if (options.documentId !== undefined && sources.length + failures.length > 1) {
+    throw new AppError('invalid_arguments', '--doc-id names one document: give exactly one file with it')
+  }
+  return ingestSources(deps, sources.map((s) => ({ ...s, ...withOptions(options) })), { ...options, started, failures })
+}
+
+function withOptions(options: IngestPathsOptions): Partial<SourceFile> {
+  return {
+    ...(options.documentId === undefined ? {} : { documentId: options.documentId }),
+    ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+  }
+}
+
+/** Ingests prepared sources (e.g. uploads in a staging directory), with job tracking. */
+export async function ingestSources(
+  deps: IngestDeps,
+  sources: readonly SourceFile[],
+  options: IngestPathsOptions & { started?: number; failures?: readonly FileResult[] } = {},
+): Promise<{ results: FileResult[]; summary: IngestSummary }> {
+  const started = options.started ?? performance.now()
+  const results: FileResult[] = []
+  const job = options.job
+  const pagesInFlight = new Map<string, number>()
+  let pagesDone = 0
+  let chunksDone = 0
+  // Progress writes are serialised so they land in order; a slow write never blocks parsing.
+  let writes: Promise<void> = Promise.resolve()
+  const record = (progress: Parameters<JobStore['progress']>[1]): void => {
+    if (job === undefined) return
+    writes = writes.then(() => job.store.progress(job.id, progress)).catch((err: unknown) => deps.logger.warn({ err }, 'job progress not recorded'))
+  }
+  const pagesNow = (): number => pagesDone + [...pagesInFlight.values()].reduce((a, b) => a + b, 0)
+  let lastProgressWrite = 0
+  const onEvent = (e: IngestEvent): void => {
+    if (e.type === 'file-progress') {
+      pagesInFlight.set(e.file, e.pagesDone)
+      const now = performance.now()
+      if (now - lastProgressWrite > 250) {
+        lastProgressWrite = now
+        record({ pagesDone: pagesNow() })
+      }
+    } else if (e.type === 'file-done') {
+      pagesInFlight.delete(e.result.file)
+      if (e.result.status !== 'unchanged') {
+        pagesDone += e.result.pages
+        chunksDone += e.result.chunks
+      }
+      results.push(e.result)
+      record({ filesDone: results.length, pagesDone: pagesNow(), chunksDone, result: e.result })
+    }
+    options.onEvent?.(e)
+  }
+
+  for (const f of options.failures ?? []) onEvent({ type: 'file-done', result: f })
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < sources.length) {
+      const source = sources[next++]
+      if (source === undefined) break
+      await ingestFile(deps, source, { ...(options.signal === undefined ? {} : { signal: options.signal }), onEvent })
+    }
+  }
+  // One lane more than parse workers keeps a file hashed and queued while the others parse.
+  await Promise.all(Array.from({ length: Math.max(1, deps.parser.concurrency + 1) }, lane))
+  await writes
+
+  const count = (s: FileResult['status']): number => results.filter((r) => r.status === s).length
+  const summary: IngestSummary = {
+    files: results.length,
+    ingested: count('ingested'),
+    unchanged: count('unchanged'),
+    failed: count('failed'),
+    pages: results.reduce((n, r) => n + r.pages, 0),
+    chunks: results.reduce((n, r) => n + r.chunks, 0),
+    seconds: Math.round(performance.now() - started) / 1000,
+  }
+  return { results, summary }
+}

@@ -1,0 +1,151 @@
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { Logger } from '../../logger.js'
+import type { Corpus } from '../corpus.js'
+import type { ChunkRecord } from '../documents.js'
+import type { FileResult } from '../jobs.js'
+import type { EmbeddingModel } from '../models.js'
+import { AppError, errorBody } from '../../errors.js'
+import { defaultChunking, type ChunkingOptions } from './chunker.js'
+import { contextualHeader } from './contextual-header.js'
+import type { DocumentParser, SourceKind } from './document-parser.js'
+import { deriveDocumentId, isValidDocumentId, sha256Hex, versionFingerprint } from './identity.js'
+import { detectMetadata, type MetaOverrides } from './metadata.js'
+
+export interface IngestDeps {
+  readonly corpus: Corpus
+  readonly parser: DocumentParser
+  readonly embedder?: EmbeddingModel | undefined
+  readonly logger: Logger
+  readonly limits: { readonly maxFileBytes: number; readonly maxPages: number }
+  readonly chunking?: ChunkingOptions
+}
+
+/** A file to ingest; `name` (default: the path's base name) drives the derived id and metadata. */
+export interface SourceFile {
+  readonly path: string
+  readonly name?: string
+  readonly documentId?: string
+  readonly overrides?: MetaOverrides
+}
+
+export type IngestEvent =
+  | { readonly type: 'file-started'; readonly file: string }
+  | { readonly type: 'file-progress'; readonly file: string; readonly pagesDone: number; readonly pagesTotal: number }
+  | { readonly type: 'file-done'; readonly result: FileResult }
+
+export const SUPPORTED_EXTENSIONS: Readonly<Record<string, SourceKind>> = { '.pdf': 'pdf', '.txt': 'txt', '.md': 'md', '.markdown': 'md' }
+
+/**
+ * One file through the whole pipeline: check → hash → (unchanged? stop) → parse in a worker → metadata
+ * and contextual headers → embed what the cache lacks → one commit. Never throws for a bad file: the
+ * failure is the result, with a stable code, so the rest of a batch goes on.
+ */
+export async function ingestFile(
+  deps: IngestDeps,
+  source: SourceFile,
+  options: { signal?: AbortSignal; onEvent?: (e: IngestEvent) => void } = {},
+): Promise<FileResult> {
+  const started = performance.now()
+  const file = source.path
+  const name = source.name ?? path.basename(file)
+  let documentId: string | null = source.documentId ?? null
+  options.onEvent?.({ type: 'file-started', file })
+  const done = (result: Omit<FileResult, 'file' | 'seconds'>): FileResult => {
+    const full: FileResult = { file, ...result, seconds: round((performance.now() - started) / 1000) }
+    options.onEvent?.({ type: 'file-done', result: full })
+    return full
+  }
+  try {
+    const kind = SUPPORTED_EXTENSIONS[path.extname(name).toLowerCase()]
+    if (kind === undefined) {
+      throw new AppError('unsupported_type', `unsupported file type "${path.extname(name) || name}"; ingest .pdf, .txt or .md files`, { status: 415 })
+    }
+    documentId ??= deriveDocumentId(name)
+    if (!isValidDocumentId(documentId)) {
+      throw new AppError('invalid_document_id', `document id "${documentId}" is invalid; use letters, digits, ".", "_" or "-" (max 128)`)
+    }
+    const info = await stat(file).catch((err: unknown) => {
+      throw new AppError('not_found', `no such file: ${file}`, { status: 404, cause: err })
+    })
+    if (!info.isFile()) throw new AppError('not_found', `not a file: ${file}`, { status: 404 })
+    if (info.size === 0) throw new AppError('empty_file', 'the file is empty (0 bytes); check the upload or copy', { status: 422 })
+    if (info.size > deps.limits.maxFileBytes) {
+      throw new AppError('file_too_large', `the file is ${mb(info.size)} MB, over the limit of ${mb(deps.limits.maxFileBytes)} MB; raise RAGTUNE_MAX_FILE_MB or split it`, { status: 413 })
+    }
+    const bytes = await readFile(file)
+    const sha256 = sha256Hex(bytes)
+    const chunking = deps.chunking ?? defaultChunking
+    const overrides = source.overrides ?? {}
+    const fingerprint = versionFingerprint({ sha256, embeddingModel: deps.embedder?.id, overrides, chunking })
+    // Hash first: an unchanged file is never parsed.
+    const existing = await deps.corpus.getDocument(documentId)
+    if (existing?.fingerprint === fingerprint) {
+      return done({ documentId, version: existing.activeVersion, status: 'unchanged', pages: existing.pages, chunks: existing.chunks })
+    }
+    const parsed = await deps.parser.parse(
+      { name, kind, bytes, maxPages: deps.limits.maxPages, chunking },
+      {
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        onProgress: (p) => options.onEvent?.({ type: 'file-progress', file, ...p }),
+      },
+    )
+    const meta = detectMetadata(name, parsed.firstPagesText, overrides)
+    const chunks: ChunkRecord[] = parsed.chunks.map((c) => {
+      const header = contextualHeader(meta, c.sectionPath)
+      return { ...c, header, hash: sha256Hex(`${header}\n${c.text}`) }
+    })
+    const embeddings = deps.embedder === undefined ? undefined : await embedChunks(deps, deps.embedder, chunks, options.signal)
+    const committed = await deps.corpus.commitVersion({
+      documentId,
+      sha256,
+      fingerprint,
+      sourceName: name,
+      meta,
+      pages: parsed.pages,
+      chunks,
+      ...(embeddings === undefined ? {} : { embeddings }),
+    })
+    return done({ documentId, version: committed.version, status: committed.status, pages: parsed.pages, chunks: chunks.length })
+  } catch (err) {
+    if (!(err instanceof AppError)) deps.logger.error({ err, file }, 'ingest failed unexpectedly')
+    return done({ documentId, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err) })
+  }
+}
+
+/** Only chunks whose hash is not cached under this model are sent to the model. */
+async function embedChunks(
+  deps: IngestDeps,
+  model: EmbeddingModel,
+  chunks: readonly ChunkRecord[],
+  signal: AbortSignal | undefined,
+): Promise<{ model: string; vectors: Float32Array[] }> {
+  const cached = await deps.corpus.cachedEmbeddings(model.id, chunks.map((c) => c.hash))
+  const missing = chunks.filter((c) => !cached.has(c.hash))
+  const unique = [...new Map(missing.map((c) => [c.hash, `${c.header}\n${c.text}`])).entries()]
+  for (let i = 0; i < unique.length; i += model.maxBatchSize) {
+    const batch = unique.slice(i, i + model.maxBatchSize)
+    const vectors = await model.embedDocuments(batch.map(([, text]) => text), signal)
+    batch.forEach(([hash], j) => {
+      const v = vectors[j]
+      if (v !== undefined) cached.set(hash, v)
+    })
+  }
+  deps.logger.debug({ model: model.id, chunks: chunks.length, embedded: unique.length }, 'embedded chunks')
+  return {
+    model: model.id,
+    vectors: chunks.map((c) => {
+      const v = cached.get(c.hash)
+      if (v === undefined) throw new AppError('embedding_failed', 'the embedding model returned fewer vectors than asked', { status: 502 })
+      return v
+    }),
+  }
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1)
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000
+}
