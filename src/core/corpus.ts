@@ -32,6 +32,12 @@ export interface Corpus {
   /** Nearest neighbours among active versions; empty when the store holds no vectors. */
   vectorSearch(query: VectorQuery): Promise<ChunkHit[]>
 
+  /**
+   * Optional: dense and BM25 scored together in one query, `alpha`·dense + (1 − alpha)·sparse, where the
+   * store keeps both in one index (Pinecone dotproduct). Stores without it leave fusion to the retriever.
+   */
+  hybridSearch?(query: HybridQuery): Promise<ChunkHit[]>
+
   /** Chunks by position in the active version, for neighbour expansion; missing ordinals are skipped. */
   getChunks(documentId: string, ordinals: readonly number[]): Promise<ChunkHit[]>
 
@@ -82,6 +88,13 @@ export interface VectorQuery {
   readonly model: string
   readonly filter?: SearchFilter
   readonly limit: number
+}
+
+export interface HybridQuery extends KeywordQuery {
+  readonly vector: Float32Array
+  readonly model: string
+  /** weight of the dense part, 0..1 (0: BM25 only, 1: dense only); the store's default when omitted */
+  readonly alpha?: number
 }
 
 export interface ChunkHit {

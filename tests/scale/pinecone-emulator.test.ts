@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { Pinecone } from '@pinecone-database/pinecone'
+import { Pinecone, type QueryOptions } from '@pinecone-database/pinecone'
 import { LIMITS, startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
 
 // The emulator is only worth something if the real SDK accepts its answers: every case goes through it.
@@ -82,11 +82,13 @@ describe('pinecone emulator, through the real SDK', () => {
   it('makes writes visible only after the configured lag', async () => {
     const { index } = await client({ lagMs: 150 })
     await index.upsert({ records: [{ id: 'x', sparseValues: { indices: [3], values: [1] } }] })
-    const before = await index.query({ topK: 1, sparseVector: { indices: [3], values: [1] } })
+    // The SDK's types demand `vector`, but a sparse index is queried with `sparseVector` alone.
+    const sparseOnly = { topK: 1, sparseVector: { indices: [3], values: [1] } } as unknown as QueryOptions
+    const before = await index.query(sparseOnly)
     expect(before.matches).toHaveLength(0)
     expect(emu!.pendingWrites()).toBe(1)
     await new Promise((r) => setTimeout(r, 200))
-    const after = await index.query({ topK: 1, sparseVector: { indices: [3], values: [1] } })
+    const after = await index.query(sparseOnly)
     expect(after.matches.map((m) => m.id)).toEqual(['x'])
   })
 

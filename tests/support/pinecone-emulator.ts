@@ -59,9 +59,10 @@ export const LIMITS = {
   topK: 10_000,
 } as const
 
-type Write =
-  | { kind: 'upsert'; namespace: string; records: StoredRecord[]; visibleAt: number }
-  | { kind: 'delete'; namespace: string; ids?: string[]; all?: boolean; filter?: Record<string, unknown>; visibleAt: number }
+type WriteOp =
+  | { kind: 'upsert'; namespace: string; records: StoredRecord[] }
+  | { kind: 'delete'; namespace: string; ids?: string[]; all?: boolean; filter?: Record<string, unknown> }
+type Write = WriteOp & { visibleAt: number }
 
 class HttpFailure extends Error {
   readonly status: number
@@ -130,8 +131,8 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
 
-  const enqueue = (w: Omit<Write, 'visibleAt'>): void => {
-    pending.push({ ...w, visibleAt: Date.now() + emulator.lagMs } as Write)
+  const enqueue = (w: WriteOp): void => {
+    pending.push({ ...w, visibleAt: Date.now() + emulator.lagMs })
     applyDue()
   }
 

@@ -1,0 +1,85 @@
+import type { CommitInput } from './corpus.js'
+import type { ChunkRecord, DocumentMeta, DocumentSummary } from './documents.js'
+import type { Bm25Delta, Bm25Stats } from './sparse/bm25-encoder.js'
+
+/**
+ * The corpus registry: what the scale-out store keeps outside the vector index — documents, their
+ * versions and chunk texts, the active-version pointer, BM25 statistics and the embedding cache.
+ * SQLite (embedded) and PostgreSQL (several replicas) implement it; the vector index holds only vectors
+ * and filterable metadata.
+ *
+ * A version moves staged → active → retired → purged. Only a staged version's vectors may be missing
+ * from the index, and only a retired one's may linger; a document with either is "unsettled", and
+ * searches pin it to its active version explicitly (see BlueGreenCorpus).
+ */
+export interface CorpusRegistry {
+  /** "sqlite" | "postgres" */
+  readonly kind: string
+
+  getDocument(id: string): Promise<DocumentSummary | undefined>
+  listDocuments(): Promise<DocumentSummary[]>
+
+  /**
+   * Records the next version of a document as staged, with its chunks and its BM25 contribution.
+   * Resolves `unchanged` (nothing written) when `fingerprint` equals the active version's.
+   */
+  stageVersion(input: CommitInput, bm25: Bm25Delta): Promise<StageResult>
+
+  /**
+   * One transaction: the staged version becomes active, the previous active one retired, BM25 statistics
+   * move from the old chunks to the new, and the document summary follows. A version older than the
+   * active one (a slower concurrent ingest) is retired instead and `superseded` is true.
+   */
+  activateVersion(documentId: string, version: number): Promise<{ readonly replaced?: number; readonly superseded: boolean }>
+
+  /** Drops a staged version that never became active (its vectors must already be gone). */
+  abandonVersion(documentId: string, version: number): Promise<void>
+
+  /** One transaction: the document disappears from listings and search statistics; its versions are retired. */
+  retireDocument(documentId: string): Promise<boolean>
+
+  /** Versions whose vectors may linger in the index, oldest first. */
+  retiredVersions(documentId?: string): Promise<VersionRef[]>
+
+  /** Forgets a retired version and its chunks, once its vectors are confirmed gone. */
+  purgeVersion(documentId: string, version: number): Promise<void>
+
+  /** Documents with a staged or retired version, mapped to their active version (null: none yet / deleted). */
+  unsettledDocuments(): Promise<Map<string, number | null>>
+
+  /** Chunks by exact (document, version, ordinal) — any state but purged — with their document meta. */
+  chunksAt(keys: readonly ChunkKey[]): Promise<Map<string, StoredChunk>>
+
+  /** Chunks of the active version by ordinal. */
+  activeChunks(documentId: string, ordinals: readonly number[]): Promise<StoredChunk[]>
+
+  /** BM25 corpus size and the document frequencies of the given term hashes only. */
+  bm25Stats(termHashes: readonly number[]): Promise<Bm25Stats>
+
+  cachedEmbeddings(model: string, hashes: readonly string[]): Promise<Map<string, Float32Array>>
+  cacheEmbeddings(model: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void>
+
+  close(): Promise<void>
+}
+
+export type StageResult =
+  | { readonly status: 'unchanged'; readonly version: number }
+  | { readonly status: 'staged'; readonly version: number }
+
+export interface VersionRef {
+  readonly documentId: string
+  readonly version: number
+}
+
+export interface ChunkKey extends VersionRef {
+  readonly ordinal: number
+}
+
+export interface StoredChunk extends ChunkKey {
+  readonly chunk: ChunkRecord
+  readonly meta: DocumentMeta
+}
+
+export function chunkKey(k: ChunkKey): string {
+  return `${k.documentId}\u0000${k.version}\u0000${k.ordinal}`
+}
