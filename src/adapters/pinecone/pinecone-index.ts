@@ -1,7 +1,7 @@
 import type { Index, Pinecone, QueryOptions, RecordMetadata } from '@pinecone-database/pinecone'
 import type { Logger } from '../../logger.js'
 import { AppError } from '../../errors.js'
-import type { IndexMatch, IndexQuery, IndexRecord, Metadata, VectorIndex } from '../../core/vector-index.js'
+import type { IndexMatch, IndexQuery, VectorIndex } from '../../core/vector-index.js'
 import { DEFAULT_RETRY, translatePineconeError, withRetry, type RetryPolicy } from './pinecone-errors.js'
 import { planBatches } from './upsert-batches.js'
 
@@ -90,7 +90,7 @@ export async function createPineconeIndex(options: PineconeIndexOptions): Promis
       } as unknown as QueryOptions
       const res = await call('query', () => ns(request.namespace).query(q), signal)
       return res.matches.map(
-        (m): IndexMatch => ({ id: m.id, score: m.score ?? 0, metadata: (m.metadata ?? {}) as Metadata }),
+        (m): IndexMatch => ({ id: m.id, score: m.score ?? 0, metadata: (m.metadata ?? {}) }),
       )
     },
 

@@ -1,0 +1,306 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { AppError } from '../errors.js'
+import type { ChunkHit, CommitInput, CommitResult, Corpus, HybridQuery, KeywordQuery, VectorQuery } from './corpus.js'
+import { buildFilter, buildRecords, keyFromMetadata, versionPrefix } from './index-records.js'
+import { chunkKey, type ChunkKey, type CorpusRegistry, type VersionRef } from './registry.js'
+import {
+  averageLength,
+  encodeDocument,
+  encodeQuery,
+  queryTermHashes,
+  statsDelta,
+  type SparseVector,
+} from './sparse/bm25-encoder.js'
+import type { VectorIndex } from './vector-index.js'
+
+export interface CorpusLogger {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+}
+
+export interface BlueGreenCorpusOptions {
+  readonly registry: CorpusRegistry
+  readonly index: VectorIndex
+  /** one per tenant */
+  readonly namespace: string
+  readonly logger: CorpusLogger
+  /** how often and how long to poll until new vectors are queryable (or deleted ones gone) */
+  readonly pollMs?: number
+  readonly visibilityTimeoutMs?: number
+  /**
+   * how long a replaced version's vectors stay after the flip, so a search that read the old active
+   * version just before the flip still finds its vectors
+   */
+  readonly retireGraceMs?: number
+  /** default dense weight of hybridSearch */
+  readonly alpha?: number
+  /** bytes of chunk text copied into each record's metadata */
+  readonly metadataTextBytes?: number
+}
+
+// Pinecone caps a sparse vector at 2048 non-zeros; chunks are token-budgeted far below, but a table of
+// numbers can still be long, so the weakest terms are dropped first.
+const MAX_SPARSE = 2048
+
+/** Text indexed for BM25: the contextual header and the chunk, as the SQLite FTS table indexes both. */
+const indexedText = (c: { header: string; text: string }): string => `${c.header}\n${c.text}`
+
+/**
+ * The scale-out Corpus: chunk texts, versions and BM25 statistics in a registry (PostgreSQL or SQLite),
+ * dense + sparse vectors in a remote index (Pinecone), re-ingestion blue/green:
+ * stage the version in the registry → upsert its vectors → poll until all are queryable → flip the active
+ * version (one registry transaction) → after a grace period delete the old version by id prefix, poll
+ * until gone, purge it from the registry. Searches pin documents that are mid-change to their active
+ * version, and keep one version per document, so a reader sees the old version or the new, never both,
+ * never neither.
+ */
+export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus & { settle(): Promise<void> } {
+  const { registry, index, namespace, logger } = options
+  const pollMs = options.pollMs ?? 250
+  const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 120_000
+  const graceMs = options.retireGraceMs ?? 5_000
+  const defaultAlpha = options.alpha ?? 0.5
+  const textBytes = Math.min(options.metadataTextBytes ?? 4096, index.maxMetadataBytes - 4096)
+  const background = new Set<Promise<void>>()
+  // close() cuts grace periods short: the process is going away and cleanup should not be lost.
+  const wake = new AbortController()
+
+  async function waitUntil(what: string, done: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + visibilityTimeoutMs
+    while (!(await done())) {
+      if (Date.now() > deadline) {
+        throw new AppError('vector_store_lagging', `the vector index did not show ${what} within ${visibilityTimeoutMs} ms; retry the ingest`, {
+          status: 503, retryable: true, retryAfter: 30,
+        })
+      }
+      await sleep(pollMs)
+    }
+  }
+
+  async function waitVisible(ids: readonly string[]): Promise<void> {
+    let missing = [...ids]
+    await waitUntil(`${ids.length} new records`, async () => {
+      const found = await index.fetchExisting(namespace, missing)
+      missing = missing.filter((id) => !found.has(id))
+      return missing.length === 0
+    })
+  }
+
+  async function deleteVersionVectors(ref: VersionRef): Promise<void> {
+    const prefix = versionPrefix(ref.documentId, ref.version)
+    const ids = await index.listIds(namespace, prefix)
+    if (ids.length > 0) await index.deleteIds(namespace, ids)
+    await waitUntil(`deletion of ${ref.documentId} v${ref.version}`, async () => (await index.listIds(namespace, prefix)).length === 0)
+  }
+
+  async function purge(refs: readonly VersionRef[]): Promise<void> {
+    for (const ref of refs) {
+      await deleteVersionVectors(ref)
+      await registry.purgeVersion(ref.documentId, ref.version)
+      logger.info({ documentId: ref.documentId, version: ref.version }, 'retired version purged from the vector index')
+    }
+  }
+
+  /** Runs cleanup later (after the grace period) without making the caller wait; close() waits for it. */
+  function later(delayMs: number, what: string, fn: () => Promise<void>): void {
+    const p = (async () => {
+      if (delayMs > 0) await sleep(delayMs, undefined, { signal: wake.signal }).catch(() => undefined)
+      await fn()
+    })()
+      .catch((err: unknown) => logger.warn({ err, what }, 'vector index cleanup failed; it is retried by the next sweep'))
+      .finally(() => background.delete(p))
+    background.add(p)
+  }
+
+  function sparseFor(texts: readonly string[], avgdl: number): SparseVector[] {
+    return texts.map((t) => {
+      const v = encodeDocument(t, avgdl)
+      if (v.indices.length <= MAX_SPARSE) return v
+      const keep = v.indices
+        .map((ix, i) => [ix, v.values[i]!] as const)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, MAX_SPARSE)
+        .sort((a, b) => a[0] - b[0])
+      return { indices: keep.map(([ix]) => ix), values: keep.map(([, w]) => w) }
+    })
+  }
+
+  function checkEmbeddings(input: CommitInput): boolean {
+    if (index.dimension === undefined) return false
+    if (input.embeddings === undefined) {
+      throw new AppError('embedding_required', `the vector index is dense (dimension ${index.dimension}): set RAGTUNE_EMBEDDING_MODEL, or point PINECONE_INDEX at a sparse index for BM25 only`, { status: 500 })
+    }
+    const bad = input.embeddings.vectors.find((v) => v.length !== index.dimension)
+    if (bad !== undefined) {
+      throw new AppError('embedding_dimension_mismatch', `embeddings have ${bad.length} dimensions but the vector index has ${index.dimension}; use a matching model or index`, { status: 500 })
+    }
+    return true
+  }
+
+  /** Index query → hits: one version per document, pinned versions enforced, texts from the registry. */
+  async function search(
+    build: (unsettled: Map<string, number | null>) => Parameters<VectorIndex['query']>[0] | undefined,
+    limit: number,
+  ): Promise<ChunkHit[]> {
+    if (limit <= 0) return []
+    const unsettled = await registry.unsettledDocuments()
+    const request = build(unsettled)
+    if (request === undefined) return []
+    const matches = await index.query(request)
+    const lowest = new Map<string, number>()
+    const keyed: { key: ChunkKey; score: number }[] = []
+    for (const m of matches) {
+      const key = keyFromMetadata(m.metadata)
+      if (key === undefined) continue
+      const pinned = unsettled.get(key.documentId)
+      if (pinned !== undefined && pinned !== key.version) continue
+      lowest.set(key.documentId, Math.min(lowest.get(key.documentId) ?? Infinity, key.version))
+      keyed.push({ key, score: m.score })
+    }
+    // A document that became unsettled after the snapshot may show a newer, not yet active version too:
+    // the lower one was active when the search began.
+    const kept = keyed.filter(({ key }) => lowest.get(key.documentId) === key.version).slice(0, limit)
+    const stored = await registry.chunksAt(kept.map((k) => k.key))
+    return kept.flatMap(({ key, score }) => {
+      const s = stored.get(chunkKey(key))
+      return s === undefined ? [] : [{ documentId: s.documentId, version: s.version, chunk: s.chunk, meta: s.meta, score }]
+    })
+  }
+
+  async function querySparse(query: KeywordQuery): Promise<SparseVector | undefined> {
+    const words = [...query.terms, ...(query.phrases ?? []).flat()]
+    const stats = await registry.bm25Stats(queryTermHashes(words))
+    const sparse = encodeQuery(words, stats)
+    return sparse.indices.length === 0 ? undefined : sparse
+  }
+
+  // Over-fetch so that hits dropped for version pinning do not leave a short page.
+  const topK = (limit: number): number => Math.min(10_000, limit * 2 + 10)
+
+  const scale = (v: SparseVector, w: number): SparseVector => ({ indices: v.indices, values: v.values.map((x) => x * w) })
+
+  async function keywordSearch(query: KeywordQuery): Promise<ChunkHit[]> {
+    const sparse = await querySparse(query)
+    if (sparse === undefined) return []
+    return search(
+      (unsettled) => ({
+        namespace,
+        sparse,
+        // a dense index insists on a dense query vector; zeros leave the ranking to BM25
+        ...(index.dimension === undefined ? {} : { dense: new Array<number>(index.dimension).fill(0) }),
+        ...withFilter(buildFilter(query.filter, unsettled)),
+        topK: topK(query.limit),
+      }),
+      query.limit,
+    )
+  }
+
+  function sweep(): void {
+    later(0, 'sweep', async () => purge(await registry.retiredVersions()))
+  }
+  sweep()
+
+  return {
+    kind: `${index.kind}+${registry.kind}`,
+
+    getDocument: (id) => registry.getDocument(id),
+    listDocuments: () => registry.listDocuments(),
+
+    async commitVersion(input): Promise<CommitResult> {
+      const dense = checkEmbeddings(input)
+      const texts = input.chunks.map(indexedText)
+      const delta = statsDelta(texts, 1)
+      const staged = await registry.stageVersion(input, delta)
+      if (staged.status === 'unchanged') return { documentId: input.documentId, version: staged.version, status: 'unchanged' }
+      const { version } = staged
+      try {
+        const totals = await registry.bm25Stats([])
+        const avgdl = averageLength({ documents: totals.documents + delta.documents, totalLength: totals.totalLength + delta.totalLength })
+        const records = buildRecords(input, version, sparseFor(texts, avgdl), { dense, textBytes })
+          // a sparse-only index cannot hold a record without terms; such a chunk could never match anyway
+          .filter((r) => r.dense !== undefined || (r.sparse?.indices.length ?? 0) > 0)
+        if (input.embeddings !== undefined) {
+          const { model, vectors } = input.embeddings
+          await registry.cacheEmbeddings(model, input.chunks.map((c, i) => [c.hash, vectors[i]!] as const))
+        }
+        await index.upsert(namespace, records)
+        await waitVisible(records.map((r) => r.id))
+      } catch (err) {
+        await deleteVersionVectors({ documentId: input.documentId, version })
+          .then(() => registry.abandonVersion(input.documentId, version))
+          .catch((cleanupErr: unknown) => logger.warn({ err: cleanupErr, documentId: input.documentId, version }, 'could not abandon a failed version; the next sweep retries'))
+        throw err
+      }
+      const flip = await registry.activateVersion(input.documentId, version)
+      logger.info({ documentId: input.documentId, version, replaced: flip.replaced, superseded: flip.superseded }, 'version active')
+      const retired = await registry.retiredVersions(input.documentId)
+      if (retired.length > 0) later(graceMs, `retire ${input.documentId}`, () => purge(retired))
+      return {
+        documentId: input.documentId,
+        version,
+        status: 'ingested',
+        ...(flip.replaced === undefined ? {} : { replaced: flip.replaced }),
+      }
+    },
+
+    async deleteDocument(id) {
+      if (!(await registry.retireDocument(id))) return false
+      // Deleted documents leave searches at once (their versions are all unpinned), so no grace is needed.
+      await purge(await registry.retiredVersions(id))
+      return true
+    },
+
+    keywordSearch,
+
+    async vectorSearch(query: VectorQuery) {
+      if (index.dimension === undefined || query.vector.length !== index.dimension) return []
+      return search(
+        (unsettled) => ({
+          namespace,
+          dense: Array.from(query.vector),
+          ...withFilter(buildFilter(query.filter, unsettled, query.model)),
+          topK: topK(query.limit),
+        }),
+        query.limit,
+      )
+    },
+
+    async hybridSearch(query: HybridQuery) {
+      const alpha = Math.min(1, Math.max(0, query.alpha ?? defaultAlpha))
+      if (index.dimension === undefined || query.vector.length !== index.dimension) return keywordSearch(query)
+      const sparse = await querySparse(query)
+      return search(
+        (unsettled) => ({
+          namespace,
+          dense: Array.from(query.vector, (x) => x * alpha),
+          ...(sparse === undefined ? {} : { sparse: scale(sparse, 1 - alpha) }),
+          ...withFilter(buildFilter(query.filter, unsettled, query.model)),
+          topK: topK(query.limit),
+        }),
+        query.limit,
+      )
+    },
+
+    async getChunks(documentId, ordinals) {
+      const stored = await registry.activeChunks(documentId, ordinals)
+      return stored.map((s) => ({ documentId: s.documentId, version: s.version, chunk: s.chunk, meta: s.meta, score: 0 }))
+    },
+
+    cachedEmbeddings: (model, hashes) => registry.cachedEmbeddings(model, hashes),
+
+    /** Waits for background cleanup (tests, shutdown). */
+    async settle() {
+      while (background.size > 0) await Promise.all([...background])
+    },
+
+    async close() {
+      wake.abort()
+      while (background.size > 0) await Promise.all([...background])
+      await registry.close()
+    },
+  }
+}
+
+function withFilter(filter: ReturnType<typeof buildFilter>): { filter?: NonNullable<ReturnType<typeof buildFilter>> } {
+  return filter === undefined ? {} : { filter }
+}
