@@ -41,6 +41,7 @@ export interface PineconeEmulator {
   lagMs: number
   /** answer the next `count` data-plane requests with this status (429 or 5xx) */
   failNext(status: number, count?: number): void
+  clearFaults(): void
   /** count of requests per path, e.g. `/vectors/upsert` */
   readonly requestCounts: Map<string, number>
   /** records visible now in a namespace (applies due writes first) */
@@ -121,6 +122,9 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
     lagMs: options.lagMs ?? 0,
     failNext(status, count = 1) {
       for (let i = 0; i < count; i++) faults.push(status)
+    },
+    clearFaults() {
+      faults.length = 0
     },
     requestCounts,
     visibleRecords(namespace) {
