@@ -7,6 +7,8 @@ import { reportCliError, writeLine } from '../src/cli/context.js'
  */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: 'serve [--port N] [--host H]', load: async () => (await import('./serve.js')).serve },
+  finetune: { summary: 'finetune prepare|validate|run|status|cancel|export|register ...', load: async () => (await import('../finetune/cli/finetune.js')).finetune },
+  models: { summary: 'models list|activate ID [--force]|deactivate|eval ID|add-voice ...', load: async () => (await import('../finetune/cli/models.js')).models },
 }
 
 const usage = [

@@ -1,0 +1,144 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { parseCliArgs, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
+import type { FineTuneFile } from '../../src/core/finetune.js'
+import { AppError } from '../../src/errors.js'
+import { validateJsonl } from '../validate/validate-examples.js'
+import { withFinetuneDeps, type FinetuneCliDeps } from './finetune-deps.js'
+import { createJobPrinter, exitCodeFor } from './job-printer.js'
+import { parsePositiveNumber, stringFlag } from './flags.js'
+
+const RUN_USAGE =
+  'ragtune finetune run --train F --base-model M [--validation F] [--suffix S] [--name ID] [--epochs N] [--batch-size N] ' +
+  '[--lr-multiplier X] [--seed N] [--watch] [--poll-seconds N] [--skip-validation] [--json]'
+const STATUS_USAGE = 'ragtune finetune status JOB [--once] [--poll-seconds N] [--json]'
+const CANCEL_USAGE = 'ragtune finetune cancel JOB [--json]'
+
+function pollMs(value: unknown, usage: string): number {
+  if (value === undefined) return 10_000
+  const n = typeof value === 'string' ? Number(value) : Number.NaN
+  if (!Number.isFinite(n) || n < 0) throw new AppError('invalid_arguments', `--poll-seconds needs a number of seconds (0 or more)\nusage: ${usage}`)
+  return n * 1000
+}
+
+function integer(value: unknown, flag: string, usage: string): number | undefined {
+  const n = parsePositiveNumber(value, flag, usage)
+  if (n !== undefined && !Number.isInteger(n)) throw new AppError('invalid_arguments', `${flag} needs a whole number\nusage: ${usage}`)
+  return n
+}
+
+/** Reads a dataset file and checks it locally first: an upload that OpenAI will reject costs a round trip. */
+async function readDataset(file: string, model: string, skipValidation: boolean): Promise<FineTuneFile> {
+  let content: Buffer
+  try {
+    content = await fs.readFile(file)
+  } catch (err) {
+    throw new AppError('file_not_found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+  }
+  if (!skipValidation) {
+    const report = validateJsonl(content.toString('utf8'), { model })
+    if (!report.ok) {
+      const classes = Object.entries(report.errors).map(([k, lines]) => `${k}${lines.length > 0 ? ` (lines ${lines.slice(0, 5).join(', ')})` : ''}`)
+      throw new AppError('invalid_dataset', `${file} fails the fine-tuning checks: ${classes.join('; ')}; see \`ragtune finetune validate ${file}\``)
+    }
+  }
+  return { name: path.basename(file), content }
+}
+
+async function follow(ctx: CliContext, deps: FinetuneCliDeps, jobId: string, json: boolean, poll: number): Promise<number> {
+  const printer = createJobPrinter(ctx, json)
+  const watch = deps.runner().watch(jobId, { pollMs: poll })
+  for (;;) {
+    const next = await watch.next()
+    if (next.done === true) {
+      printer.job(next.value)
+      if (next.value.status === 'succeeded' && !json) {
+        writeLine(ctx.stdout, `registered as "${next.value.voiceName ?? next.value.fineTunedModel}"; evaluate with \`ragtune models eval\`, then \`ragtune models activate\``)
+      }
+      return exitCodeFor(next.value)
+    }
+    printer.update(next.value)
+  }
+}
+
+export const run: Command = async (ctx) => {
+  const { values } = parseCliArgs(
+    ctx,
+    {
+      train: { type: 'string' },
+      validation: { type: 'string' },
+      'base-model': { type: 'string' },
+      suffix: { type: 'string' },
+      name: { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'lr-multiplier': { type: 'string' },
+      seed: { type: 'string' },
+      watch: { type: 'boolean' },
+      'poll-seconds': { type: 'string' },
+      'skip-validation': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    RUN_USAGE,
+  )
+  const train = stringFlag(values.train)
+  const baseModel = stringFlag(values['base-model'])
+  if (train === undefined || baseModel === undefined) throw new AppError('invalid_arguments', `--train and --base-model are required\nusage: ${RUN_USAGE}`)
+  const epochs = integer(values.epochs, '--epochs', RUN_USAGE)
+  const batchSize = integer(values['batch-size'], '--batch-size', RUN_USAGE)
+  const lr = parsePositiveNumber(values['lr-multiplier'], '--lr-multiplier', RUN_USAGE)
+  const seed = integer(values.seed, '--seed', RUN_USAGE)
+  const poll = pollMs(values['poll-seconds'], RUN_USAGE)
+  const json = values.json === true
+  const skip = values['skip-validation'] === true
+  const validationPath = stringFlag(values.validation)
+  const suffix = stringFlag(values.suffix)
+  const name = stringFlag(values.name)
+  const training = await readDataset(train, baseModel, skip)
+  const validation = validationPath === undefined ? undefined : await readDataset(validationPath, baseModel, skip)
+
+  return withFinetuneDeps(ctx, async (deps) => {
+    const job = await deps.runner().start({
+      baseModel,
+      training,
+      ...(validation === undefined ? {} : { validation }),
+      ...(suffix === undefined ? {} : { suffix }),
+      ...(name === undefined ? {} : { name }),
+      ...(epochs === undefined ? {} : { epochs }),
+      ...(batchSize === undefined ? {} : { batchSize }),
+      ...(lr === undefined ? {} : { learningRateMultiplier: lr }),
+      ...(seed === undefined ? {} : { seed }),
+    })
+    createJobPrinter(ctx, json).job(job)
+    if (values.watch !== true) {
+      if (!json) writeLine(ctx.stdout, `follow it with \`ragtune finetune status ${job.id}\` (safe to interrupt and resume)`)
+      return 0
+    }
+    return follow(ctx, deps, job.id, json, poll)
+  })
+}
+
+export const status: Command = async (ctx) => {
+  const { values, positionals } = parseCliArgs(ctx, { once: { type: 'boolean' }, 'poll-seconds': { type: 'string' }, json: { type: 'boolean' } }, STATUS_USAGE)
+  const jobId = positionals[0]
+  if (jobId === undefined || positionals.length > 1) throw new AppError('invalid_arguments', `give one job id\nusage: ${STATUS_USAGE}`)
+  const json = values.json === true
+  const poll = pollMs(values['poll-seconds'], STATUS_USAGE)
+  return withFinetuneDeps(ctx, async (deps) => {
+    if (values.once === true) {
+      createJobPrinter(ctx, json).job(await deps.runner().get(jobId))
+      return 0
+    }
+    return follow(ctx, deps, jobId, json, poll)
+  })
+}
+
+export const cancel: Command = async (ctx) => {
+  const { values, positionals } = parseCliArgs(ctx, { json: { type: 'boolean' } }, CANCEL_USAGE)
+  const jobId = positionals[0]
+  if (jobId === undefined || positionals.length > 1) throw new AppError('invalid_arguments', `give one job id\nusage: ${CANCEL_USAGE}`)
+  return withFinetuneDeps(ctx, async (deps) => {
+    createJobPrinter(ctx, values.json === true).job(await deps.runner().cancel(jobId))
+    return 0
+  })
+}

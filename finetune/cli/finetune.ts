@@ -1,0 +1,42 @@
+import { writeLine, type CliContext, type Command } from '../../src/cli/context.js'
+
+/**
+ * `ragtune finetune <sub>`. Dataset commands live in their own modules; each is imported only when run,
+ * by a computed path, so this dispatcher compiles and runs even before every module exists.
+ */
+type Loader = () => Promise<Command>
+
+function lazy(file: string, ...exportNames: string[]): Loader {
+  return async () => {
+    const mod = (await import(new URL(file, import.meta.url).href)) as Record<string, unknown>
+    const found = [...exportNames, 'default'].map((n) => mod[n]).find((v) => typeof v === 'function')
+    if (found === undefined) throw new Error(`${file} exports none of ${exportNames.join(', ')}`)
+    return found as Command
+  }
+}
+
+const subcommands: Record<string, { summary: string; load: Loader }> = {
+  prepare: { summary: 'prepare <samples…> --out DIR [--pairs FILE.jsonl] [--json]', load: lazy('./prepare.ts', 'prepare') },
+  validate: { summary: 'validate FILE.jsonl [--json]', load: lazy('./validate.ts', 'validate') },
+  export: { summary: 'export --format axolotl|unsloth|llama-factory ...', load: lazy('./export.ts', 'exportCommand', 'exportDataset', 'export', 'run') },
+  run: { summary: 'run --train F --base-model M [--validation F] [--suffix S] [--epochs N] [--seed N] [--watch]', load: async () => (await import('./finetune-jobs.js')).run },
+  status: { summary: 'status JOB [--once]   (resumes watching)', load: async () => (await import('./finetune-jobs.js')).status },
+  cancel: { summary: 'cancel JOB', load: async () => (await import('./finetune-jobs.js')).cancel },
+  register: { summary: 'register --name ID --base-url URL --model M', load: async () => (await import('./finetune-register.js')).register },
+}
+
+const usage = ['usage:', ...Object.values(subcommands).map((s) => `  ragtune finetune ${s.summary}`)].join('\n')
+
+export const finetune: Command = async (ctx: CliContext) => {
+  const [name, ...rest] = ctx.argv
+  if (name === undefined || name === 'help' || name === '--help') {
+    writeLine(ctx.stdout, usage)
+    return name === undefined ? 2 : 0
+  }
+  const sub = subcommands[name]
+  if (sub === undefined) {
+    writeLine(ctx.stderr, `ragtune: unknown finetune command "${name}" [invalid_arguments]\n${usage}`)
+    return 2
+  }
+  return (await sub.load())({ ...ctx, argv: rest })
+}
