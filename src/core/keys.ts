@@ -26,6 +26,7 @@ export interface KeyStore {
   revoke(id: string): Promise<boolean>
   /** true when at least one key is active (no keys on loopback means open mode) */
   hasActiveKeys(): Promise<boolean>
+  close(): Promise<void>
 }
 
 export interface StoredKey extends ApiKeyInfo {

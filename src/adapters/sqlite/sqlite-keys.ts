@@ -1,5 +1,4 @@
-import type { Db } from './database.js'
-import { applyMigrations } from './database.js'
+import { applyMigrations, openDatabase } from './database.js'
 import { generateKey, hashMatches, keyId, type ApiKeyInfo, type KeyStore, type Scope } from '../../core/keys.js'
 
 /** API keys in the store file, hashed (see src/core/keys.ts). */
@@ -23,7 +22,9 @@ interface Row {
   revoked_at: string | null
 }
 
-export function createSqliteKeyStore(db: Db): KeyStore {
+/** Opens its own handle on the store file (WAL lets it share the file with the corpus). */
+export function createSqliteKeyStore(options: { path: string }): KeyStore {
+  const db = openDatabase(options.path)
   applyMigrations(db, 'keys', keyMigrations)
   const insert = db.prepare('INSERT INTO api_keys (id, name, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)')
   const byId = db.prepare<[string], Row>('SELECT * FROM api_keys WHERE id = ? AND revoked_at IS NULL')
@@ -52,6 +53,9 @@ export function createSqliteKeyStore(db: Db): KeyStore {
     },
     async hasActiveKeys() {
       return anyActive.get() !== undefined
+    },
+    async close() {
+      if (db.open) db.close()
     },
   }
 }

@@ -1,0 +1,60 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { AnswerResult } from '../core/answer/answer-result.js'
+
+/** TypeBox schemas shared by the answer routes: they validate, filter output and feed the OpenAPI document. */
+export const ErrorBody = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String() }), requestId: Type.String() },
+  { $id: 'ErrorBody', description: 'Every error: a stable code, a message that says what to do, the request id' },
+)
+
+export const errorResponses = { '4xx': ErrorBody, '5xx': ErrorBody } as const
+
+export const Filters = Type.Object(
+  {
+    documentIds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 200 })),
+    company: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 50 })),
+    fiscalYear: Type.Optional(Type.Array(Type.Integer({ minimum: 1900, maximum: 2200 }), { maxItems: 50 })),
+    docType: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 20 })),
+  },
+  { additionalProperties: false },
+)
+export type Filters = Static<typeof Filters>
+
+export const CitationSchema = Type.Object({
+  n: Type.Integer(),
+  documentId: Type.String(),
+  version: Type.Integer(),
+  title: Type.String(),
+  pageStart: Type.Integer(),
+  pageEnd: Type.Integer(),
+  snippet: Type.String(),
+})
+
+export const AnswerSchema = Type.Object({
+  answer: Type.String(),
+  mode: Type.Union([Type.Literal('generated'), Type.Literal('extractive')]),
+  citations: Type.Array(CitationSchema),
+  unsupportedNumbers: Type.Array(Type.String(), { description: 'numbers in the answer found in no cited source' }),
+  removedCitations: Type.Array(Type.Integer(), { description: 'markers that pointed at no provided source; removed' }),
+  model: Type.Union([Type.String(), Type.Null()]),
+  voice: Type.Union([Type.String(), Type.Null()]),
+  prompt: Type.String(),
+  usage: Type.Union([Type.Object({ promptTokens: Type.Integer(), completionTokens: Type.Integer() }), Type.Null()]),
+  timings: Type.Object({ retrievalMs: Type.Number(), modelMs: Type.Number(), totalMs: Type.Number() }),
+})
+
+/** SearchFilter from request filters, leaving out empty lists (exactOptionalPropertyTypes). */
+export function toSearchFilter(f: Filters | undefined) {
+  if (f === undefined) return undefined
+  return {
+    ...(f.documentIds?.length ? { documentIds: f.documentIds } : {}),
+    ...(f.company?.length ? { company: f.company } : {}),
+    ...(f.fiscalYear?.length ? { fiscalYear: f.fiscalYear } : {}),
+    ...(f.docType?.length ? { docType: f.docType } : {}),
+  }
+}
+
+/** The response body for an answer (the schema's mutable arrays from the domain's readonly ones). */
+export function answerBody(r: AnswerResult): Static<typeof AnswerSchema> {
+  return { ...r, citations: [...r.citations], unsupportedNumbers: [...r.unsupportedNumbers], removedCitations: [...r.removedCitations] }
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify'
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Type } from '@sinclair/typebox'
+import type { AnswerResult } from '../core/answer/answer-result.js'
+
+/**
+ * Prometheus metrics, one registry per app (tests build many apps in one process, and a global registry
+ * would refuse the second registration). Served at GET /metrics in the text exposition format.
+ */
+export interface Metrics {
+  readonly registry: Registry
+  observeAnswer(result: AnswerResult): void
+}
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry()
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry })
+  // Fed by the hook installMetrics adds; looked up there by name.
+  new Histogram({
+    name: 'ragtune_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: SECONDS,
+    registers: [registry],
+  })
+  const retrieval = new Histogram({ name: 'ragtune_retrieval_duration_seconds', help: 'Retrieval latency per question', buckets: SECONDS, registers: [registry] })
+  const model = new Histogram({
+    name: 'ragtune_model_duration_seconds',
+    help: 'Chat model latency per answer (condensing included)',
+    labelNames: ['model'],
+    buckets: SECONDS,
+    registers: [registry],
+  })
+  const answers = new Counter({ name: 'ragtune_answers_total', help: 'Answers by mode', labelNames: ['mode'], registers: [registry] })
+  const tokens = new Counter({ name: 'ragtune_model_tokens_total', help: 'Model tokens by model and kind', labelNames: ['model', 'kind'], registers: [registry] })
+  const flagged = new Counter({
+    name: 'ragtune_fact_lock_flags_total',
+    help: 'Fact-lock findings: removed citations and unsupported numbers',
+    labelNames: ['kind'],
+    registers: [registry],
+  })
+
+  return {
+    registry,
+    observeAnswer(result) {
+      answers.inc({ mode: result.mode })
+      retrieval.observe(result.timings.retrievalMs / 1000)
+      if (result.model !== null) model.observe({ model: result.model }, result.timings.modelMs / 1000)
+      if (result.usage !== null && result.model !== null) {
+        tokens.inc({ model: result.model, kind: 'prompt' }, result.usage.promptTokens)
+        tokens.inc({ model: result.model, kind: 'completion' }, result.usage.completionTokens)
+      }
+      if (result.removedCitations.length > 0) flagged.inc({ kind: 'removed_citation' }, result.removedCitations.length)
+      if (result.unsupportedNumbers.length > 0) flagged.inc({ kind: 'unsupported_number' }, result.unsupportedNumbers.length)
+    },
+  }
+}
+
+/** Times every request and serves GET /metrics. Call on the root instance. */
+export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
+  const http = metrics.registry.getSingleMetric('ragtune_http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'>
+  app.addHook('onResponse', async (req, reply) => {
+    // The route pattern, never the raw URL: ids in paths would make unbounded label sets.
+    http.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+  })
+  app.get(
+    '/metrics',
+    { schema: { hide: true, response: { 200: Type.String() } } },
+    async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  )
+}

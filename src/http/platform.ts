@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { Config } from '../config.js'
+import type { Logger } from '../logger.js'
+import type { KeyStore } from '../core/keys.js'
+import { AppError } from '../errors.js'
+import { installAuth } from './auth.js'
+import { installMetrics, type Metrics } from './metrics.js'
+import type { Answerer } from '../core/answer/answerer.js'
+import type { VoiceResolver } from '../core/answer/voice.js'
+import { askRoutes } from './routes/ask.js'
+import { chatCompletionRoutes } from './routes/chat-completions.js'
+import { modelRoutes } from './routes/models.js'
+
+/**
+ * Cross-cutting HTTP pieces, installed on the root instance before any route so their onRoute hooks see
+ * every route: bearer auth, per-key rate limits, the OpenAPI document and UI at /docs, Prometheus /metrics.
+ */
+export async function installPlatform(
+  app: FastifyInstance,
+  deps: { config: Config; logger: Logger; keys: KeyStore | undefined; metrics: Metrics; version?: string },
+): Promise<void> {
+  await installAuth(app, { keys: deps.keys, host: deps.config.server.host, logger: deps.logger })
+
+  const perMinute = deps.config.server.rateLimitPerMinute
+  // 0 turns limits off (benchmarks, a gateway that limits already).
+  if (perMinute > 0) {
+    await app.register(rateLimit, {
+      max: perMinute,
+      timeWindow: 60_000,
+      // Per key, so one busy client cannot starve the others; per address without a key (open mode).
+      keyGenerator: (req) => (req.principal?.keyId ? `key:${req.principal.keyId}` : `ip:${req.ip}`),
+      allowList: (req) => !req.url.startsWith('/v1/'),
+      errorResponseBuilder: (_req, ctx) =>
+        new AppError('rate_limited', `rate limit of ${ctx.max} requests per minute reached; retry in ${ctx.after}`, {
+          status: ctx.statusCode,
+          retryable: true,
+          retryAfter: Math.max(1, Math.ceil(ctx.ttl / 1000)),
+        }),
+    })
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ragtune',
+        version: deps.version ?? '0.1.0',
+        description: 'Page-cited, fact-checked answers about company documents; OpenAI-compatible chat endpoint.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'a key from "ragtune keys create"' } } },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  installMetrics(app, deps.metrics)
+}
+
+/** The answer routes: /v1/ask, /v1/chat/completions, /v1/models. */
+export async function registerAnswerRoutes(
+  app: FastifyInstance,
+  deps: { answerer: Answerer; voices: VoiceResolver; metrics: Metrics },
+): Promise<void> {
+  await app.register(askRoutes, { answerer: deps.answerer, metrics: deps.metrics })
+  await app.register(chatCompletionRoutes, { answerer: deps.answerer, metrics: deps.metrics })
+  await app.register(modelRoutes, { voices: deps.voices, startedAt: Date.now() })
+}
