@@ -19,7 +19,7 @@ export interface HybridRetrieverOptions {
   readonly topK?: number
   /** hits read from each ranked list before fusion (default 60) */
   readonly candidates?: number
-  /** RRF constant (default 60) */
+  /** RRF constant (default 20: lists are short and routed to few documents, so top ranks should count) */
   readonly rrfK?: number
   /** how often the routing table re-reads the document list, ms (default 1000) */
   readonly routingRefreshMs?: number
@@ -38,7 +38,9 @@ export interface HybridRetrieverDeps {
   readonly options?: HybridRetrieverOptions
 }
 
-const DEFAULT_WEIGHTS = { question: 1, lexicon: 1, statement: 0.8, dense: 1 }
+// The question's own words count half when the lexicon recognised a concept: the printed line items
+// ("Purchases of property, plant and equipment") then say more than the analyst's phrasing ("capex").
+const DEFAULT_WEIGHTS = { question: 0.5, lexicon: 1, statement: 0.8, dense: 1 }
 
 function words(phrase: string): string[] {
   return tokenize(phrase)
@@ -142,7 +144,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     const results = dense === undefined ? keywordResults : [...keywordResults, await dense]
 
     const lists: RankedList<ChunkHit>[] = results.map((r) => ({ items: r.hits, weight: weights[r.name] }))
-    const fused = reciprocalRankFusion(lists, (h) => `${h.documentId}\u0000${h.chunk.ordinal}`, options.rrfK ?? 60)
+    const fused = reciprocalRankFusion(lists, (h) => `${h.documentId}\u0000${h.chunk.ordinal}`, options.rrfK ?? 20)
     if (statements.length > 0) {
       for (const f of fused) {
         if (statementCache.get(f.item).some((s) => statements.includes(s))) f.score *= boost

@@ -1,0 +1,121 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
+import { AppError } from '../errors.js'
+import { createSqliteCorpus } from '../adapters/sqlite/sqlite-corpus.js'
+import { createParserPool } from '../adapters/pdf/parser-pool.js'
+import { ingestPaths } from '../core/ingest/ingest-paths.js'
+import { createHybridRetriever } from '../core/retrieval/hybrid-retriever.js'
+import { firstEvidenceRank, summariseRanks } from '../core/retrieval/evidence-recall.js'
+import { readEvalQuestions } from './eval-questions.js'
+
+const USAGE = 'ragtune eval retrieval --questions FILE.jsonl --pdfs DIR [--json] [--details] [--store DIR]'
+
+const HELP = `usage: ${USAGE}
+
+Ingests every PDF under DIR into one shared temporary store (BM25 only, no model), asks every question
+of FILE.jsonl (FinanceBench format: question, doc_name, evidence[].evidence_page_num, 0-based) and
+reports evidence-page recall@1/3/5/10 and MRR.
+
+Metric: the retriever returns up to 10 sources, de-duplicated (one per document page; a source is the
+chunks of one page, a page or so long). A question is found at rank r when the r-th source comes from
+the question's document (the PDF named doc_name) and its page span contains an evidence page
+(PDF page = evidence_page_num + 1). recall@k = share of questions found at rank <= k; MRR = mean of
+1/r, 0 when not found in the top 10. Questions whose PDF is missing count as not found.
+
+  --json      print JSON lines; the last is {"questions":N,"recall":{"1":x,"3":x,"5":x,"10":x},"mrr":x}
+  --details   also print one line per question (rank, document, evidence pages, retrieved pages)
+  --store DIR keep the store in DIR and reuse it on the next run (unchanged PDFs are not parsed again);
+              without it a fresh temporary store is ingested and deleted afterwards`
+
+const TOP_K = 10
+
+/** `ragtune eval retrieval …` */
+export async function evalRetrieval(ctx: CliContext): Promise<number> {
+  if (ctx.argv.includes('--help') || ctx.argv.includes('-h')) {
+    writeLine(ctx.stdout, HELP)
+    return 0
+  }
+  const { values } = parseCliArgs(
+    ctx,
+    { questions: { type: 'string' }, pdfs: { type: 'string' }, json: { type: 'boolean' }, details: { type: 'boolean' }, store: { type: 'string' } },
+    USAGE,
+  )
+  const json = values.json === true
+  const questionsFile = typeof values.questions === 'string' ? values.questions : undefined
+  const pdfDir = typeof values.pdfs === 'string' ? values.pdfs : undefined
+  if (questionsFile === undefined || pdfDir === undefined) {
+    throw new AppError('invalid_arguments', `--questions and --pdfs are both required\nusage: ${USAGE}`)
+  }
+  if (!fs.existsSync(pdfDir) || !fs.statSync(pdfDir).isDirectory()) {
+    throw new AppError('not_found', `--pdfs ${pdfDir} is not a directory; point it at the folder holding the PDFs`, { status: 404 })
+  }
+  const { questions, problems } = readEvalQuestions(questionsFile)
+  for (const p of problems) {
+    if (json) writeJson(ctx.stdout, { type: 'question-skipped', line: p.line, error: { code: p.code, message: p.message } })
+    else writeLine(ctx.stderr, `ragtune: ${questionsFile}:${p.line}: ${p.message} [${p.code}]`)
+  }
+
+  const config = cliConfig(ctx)
+  const logger = cliLogger(ctx, config)
+  const storeDir = typeof values.store === 'string' ? values.store : fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-eval-'))
+  const temporary = typeof values.store !== 'string'
+  fs.mkdirSync(storeDir, { recursive: true })
+  const corpus = createSqliteCorpus({ path: path.join(storeDir, 'eval.db'), logger })
+  const parser = createParserPool({ ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }), logger })
+  try {
+    const { results, summary } = await ingestPaths(
+      { corpus, parser, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } },
+      [pdfDir],
+    )
+    // questions name documents by file stem ("3M_2018_10K"); map stems to the ids the store gave them
+    const idByStem = new Map<string, string>()
+    for (const r of results) {
+      if (r.documentId !== null && r.status !== 'failed') idByStem.set(path.basename(r.file).replace(/\.[^.]+$/, ''), r.documentId)
+      else if (r.error !== undefined) writeLine(ctx.stderr, `ragtune: ${r.file}: ${r.error.message} [${r.error.code}]`)
+    }
+    const ingestLine = { type: 'ingest', files: summary.files, ingested: summary.ingested, unchanged: summary.unchanged, failed: summary.failed, pages: summary.pages, chunks: summary.chunks, seconds: summary.seconds }
+    if (json) writeJson(ctx.stdout, ingestLine)
+    else writeLine(ctx.stdout, `ingested ${summary.files} files (${summary.pages} pages, ${summary.chunks} chunks; ${summary.unchanged} unchanged, ${summary.failed} failed) in ${summary.seconds} s`)
+
+    const retriever = createHybridRetriever({ corpus, logger })
+    const ranks: (number | undefined)[] = []
+    const latencies: number[] = []
+    for (const q of questions) {
+      const documentId = idByStem.get(q.docName)
+      const started = performance.now()
+      const retrieval = await retriever.retrieve(q.question, { topK: TOP_K })
+      latencies.push(performance.now() - started)
+      const rank = documentId === undefined ? undefined : firstEvidenceRank({ documentId, pages: q.pages }, retrieval.sources)
+      ranks.push(rank)
+      if (values.details === true) {
+        const detail = {
+          type: 'question', line: q.line, rank: rank ?? null, document: q.docName, evidencePages: q.pages,
+          route: retrieval.route.reason ?? null,
+          retrieved: retrieval.sources.map((s) => `${s.documentId}:${s.pageStart}${s.pageEnd === s.pageStart ? '' : `-${s.pageEnd}`}`),
+        }
+        if (json) writeJson(ctx.stdout, detail)
+        else writeLine(ctx.stdout, `${String(rank ?? '-').padStart(2)}  ${q.docName}  p${q.pages.join(',')}  ← ${detail.retrieved.slice(0, 5).join(' ')}`)
+      }
+    }
+    const report = summariseRanks(ranks, [1, 3, 5, 10])
+    const sorted = [...latencies].sort((a, b) => a - b)
+    const pct = (p: number): number => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 10) / 10
+    if (json) {
+      writeJson(ctx.stdout, { type: 'latency', p50Ms: pct(0.5), p99Ms: pct(0.99) })
+      writeJson(ctx.stdout, report)
+    } else {
+      writeLine(ctx.stdout, `\n${report.questions} questions, evidence-page retrieval (BM25 only, no model)`)
+      writeLine(ctx.stdout, '   k  recall@k')
+      for (const [k, v] of Object.entries(report.recall)) writeLine(ctx.stdout, `${k.padStart(4)}  ${v.toFixed(3)}`)
+      writeLine(ctx.stdout, ` MRR  ${report.mrr.toFixed(3)}`)
+      writeLine(ctx.stdout, `retrieval latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`)
+    }
+    return summary.failed > 0 || problems.length > 0 ? 1 : 0
+  } finally {
+    await parser.close()
+    await corpus.close()
+    if (temporary) fs.rmSync(storeDir, { recursive: true, force: true })
+  }
+}
