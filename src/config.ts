@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   PINECONE_API_KEY: z.string().min(1).optional(),
   PINECONE_INDEX: z.string().min(1).optional(),
   PINECONE_NAMESPACE: z.string().min(1).default('default'),
+  PINECONE_CONTROLLER_HOST: z.url().optional(),
   DATABASE_URL: z.string().min(1).optional(),
 
   RAGTUNE_MAX_FILE_MB: z.coerce.number().positive().default(100),
@@ -59,7 +60,13 @@ export interface Config {
   }
   readonly vectorStore: {
     readonly kind: 'sqlite' | 'pinecone'
-    readonly pinecone: { readonly apiKey: string | undefined; readonly index: string | undefined; readonly namespace: string }
+    readonly pinecone: {
+      readonly apiKey: string | undefined
+      readonly index: string | undefined
+      readonly namespace: string
+      /** the SDK's control-plane URL (pinecone-local, an emulator); default https://api.pinecone.io */
+      readonly controllerHostUrl: string | undefined
+    }
   }
   readonly databaseUrl: string | undefined
   readonly ingest: { readonly maxFileBytes: number; readonly maxPages: number; readonly workers: number | undefined }
@@ -106,7 +113,12 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
     },
     vectorStore: {
       kind: e.RAGTUNE_VECTOR_STORE,
-      pinecone: { apiKey: e.PINECONE_API_KEY, index: e.PINECONE_INDEX, namespace: e.PINECONE_NAMESPACE },
+      pinecone: {
+        apiKey: e.PINECONE_API_KEY,
+        index: e.PINECONE_INDEX,
+        namespace: e.PINECONE_NAMESPACE,
+        controllerHostUrl: e.PINECONE_CONTROLLER_HOST,
+      },
     },
     databaseUrl: e.DATABASE_URL,
     ingest: {
