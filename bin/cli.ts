@@ -7,6 +7,8 @@ import { reportCliError, writeLine } from '../src/cli/context.js'
  */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: 'serve [--port N] [--host H]', load: async () => (await import('./serve.js')).serve },
+  ingest: { summary: 'ingest <file|dir>... [--doc-id ID] [--json] [--title T] [--company C] [--year Y] [--quarter Q] [--type T]', load: async () => (await import('../ingestion/cli.js')).ingest },
+  documents: { summary: 'documents list|show ID|delete ID [--json]', load: async () => (await import('../src/cli/documents.js')).documents },
   ask: { summary: 'ask "<question>" [--json] [--top-k N] [--doc-id ID]... [--voice V]', load: async () => (await import('../src/cli/ask.js')).ask },
   keys: { summary: 'keys create --scope query|admin [--name N] | keys list | keys revoke ID', load: async () => (await import('../src/cli/keys.js')).keys },
   ingest: { summary: 'ingest <file|dir>... [--doc-id ID] [--json] [--title T] [--company C] [--year Y] [--quarter Q] [--type T]', load: async () => (await import('../ingestion/cli.js')).ingest },
