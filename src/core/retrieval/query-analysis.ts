@@ -7,6 +7,8 @@ export interface AnalyzedQuery {
   readonly tokens: readonly string[]
   /** content words (stop words, bare years and quarter markers removed), de-duplicated, in order */
   readonly terms: readonly string[]
+  /** positions of tokens written with a capital letter (proper nouns, sentence starts) */
+  readonly capitalized: ReadonlySet<number>
   /** quoted phrases, each as its word tokens */
   readonly phrases: readonly (readonly string[])[]
   /** fiscal years named in the question ("FY2018", "2022", "FY20", "Q2'2023") */
@@ -25,10 +27,13 @@ const MONTHS: Readonly<Record<string, number>> = {
 
 /** Splits like FTS5's unicode61 tokenizer: letters and digits form tokens, everything else separates. */
 export function tokenize(text: string): string[] {
+  return casedTokens(text).map((t) => t.toLowerCase())
+}
+
+function casedTokens(text: string): string[] {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t.length > 0)
 }
@@ -91,7 +96,12 @@ function findPeriods(text: string): { years: number[]; quarters: number[] } {
 const PERIOD_TOKEN = /^(?:fy\d{2,4}|q[1-4](?:\d{2,4})?|fy\d{2,4}q[1-4]|(?:19|20)\d\d|fy|q[1-4]fy\d{2,4})$/
 
 export function analyzeQuery(question: string): AnalyzedQuery {
-  const tokens = tokenize(question)
+  const cased = casedTokens(question)
+  const tokens = cased.map((t) => t.toLowerCase())
+  const capitalized = new Set<number>()
+  cased.forEach((t, i) => {
+    if (/^\p{Lu}/u.test(t)) capitalized.add(i)
+  })
   const phrases: string[][] = []
   for (const m of question.matchAll(/["“”]([^"“”]+)["“”]/g)) {
     const words = tokenize(m[1] ?? '')
@@ -107,5 +117,5 @@ export function analyzeQuery(question: string): AnalyzedQuery {
     terms.push(t)
   }
   const { years, quarters } = findPeriods(question)
-  return { question, tokens, terms, phrases, years, quarters, dates: findDates(question) }
+  return { question, tokens, capitalized, terms, phrases, years, quarters, dates: findDates(question) }
 }

@@ -47,7 +47,8 @@ function compact(text: string): string {
 export function companyAliases(company: string): string[] {
   const words = tokenize(company.replace(/\b(?:inc|corp|corporation|co|company|plc|ltd|llc|n\.?v|s\.?a|ag|group|holdings)\b\.?/gi, ' '))
   const aliases = new Set<string>([compact(company)])
-  if (words.length > 0) aliases.add(words.join(''))
+  // every run of two or more leading words: "Blue Sky Airlines" → "bluesky", "blueskyairlines"
+  for (let n = Math.min(words.length, 2); n <= words.length; n++) aliases.add(words.slice(0, n).join(''))
   if (words.length >= 2) {
     // "American Express" → "amex"; "International Business Machines" → "ibm"
     aliases.add(words.slice(0, 2).map((w) => w.slice(0, 2)).join(''))
@@ -64,7 +65,8 @@ export class RoutingTable {
   readonly signature: string
   readonly #entries: readonly Entry[]
   readonly #byAlias = new Map<string, Entry[]>()
-  /** a multi-word name's first word ("Activision"): used only when no full spelling matched */
+  /** a multi-word name's first word ("Activision"): used only when no full spelling matched, and only
+   * when the question capitalises it, so "best" in "performed the best" is not Best Buy */
   readonly #byFirstWord = new Map<string, Entry[]>()
   readonly #types = new PhraseIndex<string>()
   readonly #maxAliasWords: number
@@ -86,7 +88,7 @@ export class RoutingTable {
       maxWords = Math.max(maxWords, tokenize(e.company).length)
       for (const alias of companyAliases(e.company)) addTo(this.#byAlias, alias, e)
       const words = tokenize(e.company)
-      if (words.length >= 2 && (words[0] ?? '').length >= 5) addTo(this.#byFirstWord, words[0] ?? '', e)
+      if (words.length >= 2 && (words[0] ?? '').length >= 4) addTo(this.#byFirstWord, words[0] ?? '', e)
     }
     this.#maxAliasWords = maxWords
     this.#companies = new Set(this.#entries.map((e) => e.company?.toLowerCase())).size
@@ -111,9 +113,10 @@ export class RoutingTable {
     // longest company spelling first, so "best buy" is read before a one-word alias could be
     for (const index of [this.#byAlias, this.#byFirstWord]) {
       if (matched.size > 0) break
+      const weak = index === this.#byFirstWord
       for (let n = Math.min(this.#maxAliasWords, 5); n >= 1; n--) {
         for (let i = 0; i + n <= tokens.length; i++) {
-          let free = true
+          let free = !weak || query.capitalized.has(i)
           for (let k = i; k < i + n; k++) if (consumed.has(k)) free = false
           const hits = free ? index.get(tokens.slice(i, i + n).join('')) : undefined
           if (hits === undefined) continue

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import type { DocumentMeta, DocumentSummary } from '../../src/core/documents.js'
+import { RoutingTable, companyAliases } from '../../src/core/retrieval/routing-table.js'
+import { analyzeQuery } from '../../src/core/retrieval/query-analysis.js'
+
+function doc(id: string, meta: Omit<DocumentMeta, 'title'> & { title?: string }, version = 1): DocumentSummary {
+  return {
+    id, activeVersion: version, meta: { title: meta.title ?? id, ...meta }, sha256: 'x', sourceName: `${id}.pdf`, pages: 10, chunks: 10,
+    embeddingModel: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+  }
+}
+
+const store = [
+  doc('acme_2018_10k', { company: 'Acme Widgets Company', fiscalYear: 2018, docType: '10-K' }),
+  doc('acme_2022_10k', { company: 'Acme Widgets Company', fiscalYear: 2022, docType: '10-K' }),
+  doc('acme_2023q2_10q', { company: 'Acme Widgets Company', fiscalYear: 2023, fiscalQuarter: 2, docType: '10-Q' }),
+  doc('globex_2023_10k', { company: 'Globex Corporation', fiscalYear: 2023, docType: '10-K' }),
+  doc('globex_2023q4_earnings', { company: 'GLOBEX', fiscalYear: 2023, fiscalQuarter: 4, docType: 'earnings' }),
+  doc('globex_2023q2_10q', { company: 'Globex Corporation', fiscalYear: 2023, fiscalQuarter: 2, docType: '10-Q' }),
+  doc('globex_2023_8k_a', { company: 'Globex Corporation', fiscalYear: 2023, docType: '8-K', date: '2023-05-05' }),
+  doc('globex_2023_8k_b', { company: 'Globex Corporation', fiscalYear: 2023, docType: '8-K', date: '2023-05-30' }),
+  doc('3m_2018_10k', { company: '3M Company', fiscalYear: 2018, docType: '10-K' }),
+  doc('bluesky_2019_10k', { company: 'Blue Sky Airlines, Inc.', fiscalYear: 2019, docType: '10-K' }),
+]
+const table = new RoutingTable(store)
+const route = (q: string) => table.route(analyzeQuery(q))
+
+describe('RoutingTable.route', () => {
+  it.each([
+    ["What is the FY2018 capex for Acme Widgets?", ['acme_2018_10k']],
+    ["Acme Widgets' FY2022 10-K: net PP&E", ['acme_2022_10k']],
+    ["ACME WIDGETS COMPANY's quick ratio between FY2022 and FY2018", ['acme_2022_10k']],
+    ['Did acmewidgets grow revenue in Q2 2023?', ['acme_2023q2_10q']],
+    ["3M's FY2018 capital expenditure", ['3m_2018_10k']],
+    ['What was Globex adjusted EBITDA for FY 2023', ['globex_2023_10k', 'globex_2023q4_earnings']],
+    ['As of Q2 of FY2023, what is Globex restructuring liability?', ['globex_2023q2_10q']],
+    ['At the Globex meeting held on May 3, 2023, what was the vote?', ['globex_2023_8k_a']],
+    ['By how much did Globex increase its credit agreement on May 26, 2023?', ['globex_2023_8k_b']],
+    ["Globex's 8-K filed in 2023", ['globex_2023_8k_a', 'globex_2023_8k_b']],
+    ['What were Acme Widgets events in 2020?', ['acme_2022_10k']],
+    ['Is Blue Sky Airlines capital intensive?', ['bluesky_2019_10k']],
+    ['Is BlueSky capital intensive?', ['bluesky_2019_10k']],
+    ['Which segments does Acme report?', ['acme_2018_10k', 'acme_2022_10k', 'acme_2023q2_10q']],
+  ])('%s', (question, ids) => {
+    expect([...(route(question).filter?.documentIds ?? [])].sort()).toEqual([...ids].sort())
+  })
+
+  it('does not filter when no company is named and several issuers are stored', () => {
+    const decision = route('What drove the reduction in SG&A in FY2023?')
+    expect(decision.filter).toBeUndefined()
+    expect(decision.reason).toMatch(/no company/)
+  })
+
+  it('marks the company and document-type tokens as consumed so they are not searched', () => {
+    const a = analyzeQuery("Globex's 10-K revenue")
+    const decision = table.route(a)
+    const consumed = [...decision.consumed].map((i) => a.tokens[i])
+    expect(consumed).toEqual(expect.arrayContaining(['globex', '10', 'k']))
+    expect(consumed).not.toContain('revenue')
+  })
+
+  it('routes every question to the only issuer of a single-company store', () => {
+    const single = new RoutingTable([store[0]!, store[1]!])
+    expect(single.route(analyzeQuery('What was capex in FY2022?')).filter?.documentIds).toEqual(['acme_2022_10k'])
+  })
+
+  it('changes signature only when ids or active versions change', () => {
+    const a = RoutingTable.signatureOf(store)
+    expect(RoutingTable.signatureOf([...store].reverse())).toBe(a)
+    expect(RoutingTable.signatureOf([...store.slice(1), doc('acme_2018_10k', { company: 'Acme' }, 2)])).not.toBe(a)
+  })
+})
+
+describe('companyAliases', () => {
+  it.each([
+    ['American Express Company', ['americanexpresscompany', 'americanexpress', 'amex']],
+    ['Best Buy Co., Inc.', ['bestbuycoinc', 'bestbuy', 'bebu']],
+    ['3M Company', ['3mcompany', '3m']],
+    ['PEPSICO', ['pepsico']],
+  ])('%s', (name, aliases) => {
+    expect(companyAliases(name)).toEqual(expect.arrayContaining(aliases))
+  })
+})
