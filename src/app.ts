@@ -6,6 +6,10 @@ import type { Logger } from './logger.js'
 import type { Corpus } from './core/corpus.js'
 import { AppError } from './errors.js'
 import { healthRoutes } from './http/routes/health.js'
+import { documentRoutes } from './http/routes/documents.js'
+import type { JobStore } from './core/jobs.js'
+import type { IngestDeps } from './core/ingest/ingest-pipeline.js'
+import type { EmbeddingModel } from './core/models.js'
 
 /**
  * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
@@ -15,6 +19,11 @@ export interface AppDeps {
   readonly config: Config
   readonly logger: Logger
   readonly corpus: Corpus
+  /** ingestion jobs and the ingest pipeline's dependencies; the document routes need both */
+  readonly jobs?: JobStore
+  readonly ingest?: IngestDeps
+  /** set when RAGTUNE_EMBEDDING_MODEL is */
+  readonly embedder?: EmbeddingModel
 }
 
 /** Builds the app; reads no environment and never listens (server.ts does). */
@@ -70,6 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   )
 
   await app.register(healthRoutes, { corpus: deps.corpus })
+  if (deps.ingest !== undefined && deps.jobs !== undefined) {
+    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir) })
+  }
   return app
 }
 
@@ -78,4 +90,9 @@ function fastifyCode(err: FastifyError): string {
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type'
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'invalid_json'
   return 'bad_request'
+}
+
+/** Where uploads wait for their job; deps.ts clears what a dead process left there. */
+export function uploadsDir(dataDir: string): string {
+  return `${dataDir}/uploads`
 }

@@ -39,6 +39,8 @@ export interface IngestJob {
 }
 
 export interface JobProgress {
+  /** known once paths are resolved or an upload is read */
+  readonly filesTotal?: number
   readonly filesDone?: number
   /** pages parsed so far across the job, including the file in progress */
   readonly pagesDone?: number

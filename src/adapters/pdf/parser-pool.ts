@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module'
 import os from 'node:os'
+import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Logger } from '../../logger.js'
 import { AppError } from '../../errors.js'
@@ -18,7 +20,22 @@ interface Slot {
   busy: Pending | undefined
 }
 
-const WORKER_URL = new URL('./parse-worker.mjs', import.meta.url)
+/**
+ * A worker starts with no TypeScript loader (neither tsx's hooks nor vitest's transform reach it), so
+ * its entry is a small script that registers tsx itself and then loads parse-task.ts. Paths are resolved
+ * here, so the worker works whatever the current directory.
+ */
+const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href
+const TASK_MODULE = new URL('./parse-task.ts', import.meta.url).href
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads')
+;(async () => {
+  const { register } = await import(${JSON.stringify(TSX_API)})
+  register()
+  const { runParseTask } = await import(${JSON.stringify(TASK_MODULE)})
+  parentPort.on('message', (task) => { void runParseTask(task, (reply) => parentPort.postMessage(reply)) })
+})().catch((err) => { throw err })
+`
 
 /**
  * Parses files in worker threads (`size` of them; `os.availableParallelism()` by default) so every core
@@ -35,7 +52,7 @@ export function createParserPool(options: { size?: number; logger: Logger }): Do
   let closed = false
 
   const spawn = (slot?: Slot): Slot => {
-    const worker = new Worker(WORKER_URL)
+    const worker = new Worker(WORKER_SOURCE, { eval: true })
     worker.unref()
     const s: Slot = slot ?? { worker, busy: undefined }
     s.worker = worker

@@ -98,8 +98,8 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
         const row = get.get(id)
         if (row === undefined) return
         const results = p.result === undefined ? row.results : JSON.stringify([...(JSON.parse(row.results) as FileResult[]), p.result])
-        db.prepare('UPDATE ingest_jobs SET files_done = ?, pages_done = ?, chunks_done = ?, results = ?, heartbeat_at = ? WHERE id = ?').run(
-          p.filesDone ?? row.files_done, p.pagesDone ?? row.pages_done, p.chunksDone ?? row.chunks_done, results, now(), id)
+        db.prepare('UPDATE ingest_jobs SET files_total = ?, files_done = ?, pages_done = ?, chunks_done = ?, results = ?, heartbeat_at = ? WHERE id = ?').run(
+          p.filesTotal ?? row.files_total, p.filesDone ?? row.files_done, p.pagesDone ?? row.pages_done, p.chunksDone ?? row.chunks_done, results, now(), id)
       })
       append.immediate()
     },

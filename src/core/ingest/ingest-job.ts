@@ -15,7 +15,7 @@ export async function runIngestJob(
   jobs: JobStore,
   jobId: string,
   work: { readonly paths: readonly string[] } | { readonly sources: readonly SourceFile[] },
-  options: Omit<IngestPathsOptions, 'job'> = {},
+  options: Omit<IngestPathsOptions, 'job'> & { readonly failures?: readonly FileResult[] } = {},
 ): Promise<Outcome> {
   await jobs.start(jobId)
   try {

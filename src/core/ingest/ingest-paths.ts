@@ -124,6 +124,7 @@ export async function ingestSources(
     options.onEvent?.(e)
   }
 
+  record({ filesTotal: sources.length + (options.failures?.length ?? 0) })
   for (const f of options.failures ?? []) onEvent({ type: 'file-done', result: f })
   let next = 0
   const lane = async (): Promise<void> => {

@@ -27,6 +27,8 @@ export interface SourceFile {
   readonly name?: string
   readonly documentId?: string
   readonly overrides?: MetaOverrides
+  /** sha256 of the bytes when already known (an upload hashed while streaming) */
+  readonly sha256?: string
 }
 
 export type IngestEvent =
@@ -73,8 +75,8 @@ export async function ingestFile(
     if (info.size > deps.limits.maxFileBytes) {
       throw new AppError('file_too_large', `the file is ${mb(info.size)} MB, over the limit of ${mb(deps.limits.maxFileBytes)} MB; raise RAGTUNE_MAX_FILE_MB or split it`, { status: 413 })
     }
-    const bytes = await readFile(file)
-    const sha256 = sha256Hex(bytes)
+    let bytes = source.sha256 === undefined ? await readFile(file) : undefined
+    const sha256 = source.sha256 ?? sha256Hex(bytes ?? new Uint8Array())
     const chunking = deps.chunking ?? defaultChunking
     const overrides = source.overrides ?? {}
     const fingerprint = versionFingerprint({ sha256, embeddingModel: deps.embedder?.id, overrides, chunking })
@@ -83,6 +85,7 @@ export async function ingestFile(
     if (existing?.fingerprint === fingerprint) {
       return done({ documentId, version: existing.activeVersion, status: 'unchanged', pages: existing.pages, chunks: existing.chunks })
     }
+    bytes ??= await readFile(file)
     const parsed = await deps.parser.parse(
       { name, kind, bytes, maxPages: deps.limits.maxPages, chunking },
       {

@@ -1,0 +1,47 @@
+import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
+import { AppError } from '../errors.js'
+import { buildDeps, closeDeps } from '../deps.js'
+
+const USAGE = 'ragtune documents list|show ID|delete ID [--json]'
+
+/** `ragtune documents list|show ID|delete ID [--json]` */
+export async function documents(ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCliArgs(ctx, { json: { type: 'boolean' } }, USAGE)
+  const json = values.json === true
+  const [action, id, ...extra] = positionals
+  if (action === undefined || !['list', 'show', 'delete'].includes(action) || (action !== 'list' && id === undefined) || extra.length > 0) {
+    throw new AppError('invalid_arguments', `usage: ${USAGE}`)
+  }
+  const config = cliConfig(ctx)
+  const logger = cliLogger(ctx, config)
+  const deps = await buildDeps(config, logger)
+  try {
+    const corpus = deps.corpus
+    if (action === 'list') {
+      const docs = await corpus.listDocuments()
+      if (json) writeJson(ctx.stdout, { documents: docs })
+      else if (docs.length === 0) writeLine(ctx.stdout, 'no documents; add some with `ragtune ingest <file|dir>`')
+      else for (const d of docs) writeLine(ctx.stdout, `${d.id}\tv${d.activeVersion}\t${d.pages} pages\t${d.chunks} chunks\t${d.meta.title}`)
+      return 0
+    }
+    const docId = id ?? ''
+    if (action === 'show') {
+      const doc = await corpus.getDocument(docId)
+      if (doc === undefined) throw notFound(docId)
+      if (json) writeJson(ctx.stdout, doc)
+      else writeLine(ctx.stdout, JSON.stringify(doc, null, 2))
+      return 0
+    }
+    if (!(await corpus.deleteDocument(docId))) throw notFound(docId)
+    if (json) writeJson(ctx.stdout, { id: docId, deleted: true })
+    else writeLine(ctx.stdout, `deleted ${docId}`)
+    return 0
+  } finally {
+    await closeDeps(deps)
+  }
+}
+
+function notFound(id: string): AppError {
+  return new AppError('document_not_found', `no document "${id}"; \`ragtune documents list\` shows them`, { status: 404 })
+}
+

@@ -1,0 +1,65 @@
+import { Type } from '@sinclair/typebox'
+
+/** TypeBox schemas of the document and ingestion routes: validation, output filtering and OpenAPI. */
+const DocError = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }), requestId: Type.String() })
+export const documentErrors = { '4xx': DocError, '5xx': DocError } as const
+
+export const DocumentMetaSchema = Type.Object({
+  title: Type.String(),
+  company: Type.Optional(Type.String()),
+  fiscalYear: Type.Optional(Type.Integer()),
+  fiscalQuarter: Type.Optional(Type.Integer()),
+  docType: Type.Optional(Type.String()),
+  date: Type.Optional(Type.String()),
+})
+
+export const DocumentSchema = Type.Object({
+  id: Type.String(),
+  activeVersion: Type.Integer(),
+  meta: DocumentMetaSchema,
+  sha256: Type.String(),
+  sourceName: Type.String(),
+  pages: Type.Integer(),
+  chunks: Type.Integer(),
+  embeddingModel: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+})
+
+export const DocumentIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) })
+
+const ErrorSummary = Type.Object({ code: Type.String(), message: Type.String() })
+
+export const FileResultSchema = Type.Object({
+  file: Type.String(),
+  documentId: Type.Union([Type.String(), Type.Null()]),
+  version: Type.Union([Type.Integer(), Type.Null()]),
+  status: Type.Union([Type.Literal('ingested'), Type.Literal('unchanged'), Type.Literal('failed')]),
+  pages: Type.Integer(),
+  chunks: Type.Integer(),
+  error: Type.Optional(ErrorSummary),
+  seconds: Type.Number(),
+})
+
+export const JobSchema = Type.Object({
+  id: Type.String(),
+  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  origin: Type.String(),
+  filesTotal: Type.Integer(),
+  filesDone: Type.Integer(),
+  pagesDone: Type.Integer(),
+  chunksDone: Type.Integer(),
+  results: Type.Array(FileResultSchema),
+  error: Type.Union([ErrorSummary, Type.Null()]),
+  createdAt: Type.String(),
+  startedAt: Type.Union([Type.String(), Type.Null()]),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  heartbeatAt: Type.Union([Type.String(), Type.Null()]),
+})
+
+export const UploadAccepted = Type.Object({
+  jobId: Type.String(),
+  status: Type.String(),
+  files: Type.Array(Type.String()),
+  statusUrl: Type.String(),
+})

@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import multipart from '@fastify/multipart'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { JobStore, FileResult } from '../../core/jobs.js'
+import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.js'
+import { runIngestJob } from '../../core/ingest/ingest-job.js'
+import type { MetaOverrides } from '../../core/ingest/metadata.js'
+import { AppError, errorBody } from '../../errors.js'
+import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, UploadAccepted } from '../document-schemas.js'
+
+export interface DocumentRoutesOptions {
+  readonly ingest: IngestDeps
+  readonly jobs: JobStore
+  /** uploads are staged under `<stagingDir>/<jobId>/` until their job ends */
+  readonly stagingDir: string
+  /** files per upload request */
+  readonly maxFiles?: number
+}
+
+const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
+
+/**
+ * Documents and ingestions. Auth is applied by URL prefix in http/auth.ts (`admin` scope), so nothing
+ * here needs to know about keys. An upload is streamed to the staging directory and hashed on the way,
+ * answered with 202 and a job id, and ingested in the background by the same code as `ragtune ingest`.
+ */
+export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = async (app, options) => {
+  const { ingest, jobs, stagingDir } = options
+  const corpus = ingest.corpus
+  const running = new Set<Promise<unknown>>()
+  const stop = new AbortController()
+  await app.register(multipart, {
+    limits: { fileSize: ingest.limits.maxFileBytes, files: options.maxFiles ?? 20, fields: 20, fieldSize: 1024, parts: 60, headerPairs: 200 },
+    throwFileSizeLimit: false,
+  })
+  // On shutdown, stop parsing and wait, so the store closes after the last commit attempt.
+  app.addHook('onClose', async () => {
+    stop.abort(new Error('server closing'))
+    await Promise.allSettled([...running])
+  })
+
+  app.get('/v1/documents', { schema: { response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } }, async () => ({
+    documents: await corpus.listDocuments(),
+  }))
+
+  app.get('/v1/documents/:id', { schema: { params: DocumentIdParams, response: { 200: DocumentSchema, ...documentErrors } } }, async (req) => {
+    const doc = await corpus.getDocument(req.params.id)
+    if (doc === undefined) throw notFound(req.params.id)
+    return doc
+  })
+
+  app.delete(
+    '/v1/documents/:id',
+    { schema: { params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
+    async (req) => {
+      if (!(await corpus.deleteDocument(req.params.id))) throw notFound(req.params.id)
+      return { id: req.params.id, deleted: true }
+    },
+  )
+
+  app.get(
+    '/v1/ingestions/:id',
+    { schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: JobSchema, ...documentErrors } } },
+    async (req) => {
+      const job = await jobs.get(req.params.id)
+      if (job === undefined) throw new AppError('job_not_found', `no ingestion job ${req.params.id}; the id is in the 202 answer of POST /v1/documents`, { status: 404 })
+      // The store's readonly arrays, copied into the mutable shapes the response schema types.
+      return { ...job, results: job.results.map((r) => ({ ...r })) }
+    },
+  )
+
+  app.post(
+    '/v1/documents',
+    {
+      schema: {
+        consumes: ['multipart/form-data'],
+        description: `multipart/form-data: one or more "file" parts (.pdf, .txt, .md) and optional fields documentId (one file only), ${META_FIELDS.join(', ')}`,
+        response: { 202: UploadAccepted, ...documentErrors },
+      },
+    },
+    async (req, reply) => {
+      if (!req.isMultipart()) {
+        throw new AppError('unsupported_media_type', 'send multipart/form-data with one or more "file" parts', { status: 415 })
+      }
+      const job = await jobs.create({ origin: 'http', filesTotal: 0 })
+      const dir = path.join(stagingDir, job.id)
+      await mkdir(dir, { recursive: true })
+      const staged: (SourceFile & { name: string })[] = []
+      const failures: FileResult[] = []
+      const fields: Record<string, string> = {}
+      try {
+        for await (const part of req.parts()) {
+          if (part.type === 'field') {
+            if (typeof part.value === 'string') fields[part.fieldname] = part.value
+            continue
+          }
+          const name = path.basename(part.filename || `upload-${staged.length + 1}`)
+          const target = path.join(dir, `${staged.length + failures.length}-${name.replace(/[^\w.-]+/g, '_')}`)
+          const hash = createHash('sha256')
+          const tap = new Transform({
+            transform(chunk: Buffer, _enc, cb) {
+              hash.update(chunk)
+              cb(null, chunk)
+            },
+          })
+          await pipeline(part.file, tap, createWriteStream(target))
+          if (part.file.truncated) {
+            await rm(target, { force: true })
+            failures.push(failed(name, new AppError('file_too_large', `the file is over the limit of ${(ingest.limits.maxFileBytes / 1048576).toFixed(1)} MB; raise RAGTUNE_MAX_FILE_MB or split it`, { status: 413 })))
+            continue
+          }
+          staged.push({ path: target, name, sha256: hash.digest('hex') })
+        }
+      } catch (err) {
+        await rm(dir, { recursive: true, force: true })
+        await jobs.finish(job.id, { status: 'failed', error: errorBody(err) })
+        throw err
+      }
+      const total = staged.length + failures.length
+      const problem =
+        total === 0
+          ? new AppError('no_files', 'the request had no "file" part; attach at least one .pdf, .txt or .md file', { status: 400 })
+          : fields.documentId !== undefined && total > 1
+            ? new AppError('invalid_arguments', 'documentId names one document: upload exactly one file with it')
+            : undefined
+      const overrides = parseOverrides(fields)
+      if (problem !== undefined || overrides instanceof AppError) {
+        const err = problem ?? (overrides as AppError)
+        await rm(dir, { recursive: true, force: true })
+        await jobs.finish(job.id, { status: 'failed', error: errorBody(err) })
+        throw err
+      }
+      const sources = staged.map((s) => ({ ...s, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }), overrides }))
+      await jobs.progress(job.id, { filesTotal: total })
+      const work = runIngestJob(ingest, jobs, job.id, { sources }, { failures, signal: stop.signal })
+        .catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'ingestion job failed'))
+        .finally(() => rm(dir, { recursive: true, force: true }))
+      running.add(work)
+      void work.finally(() => running.delete(work))
+      return reply.status(202).send({
+        jobId: job.id,
+        status: 'queued',
+        files: [...staged.map((s) => s.name), ...failures.map((f) => f.file)],
+        statusUrl: `/v1/ingestions/${job.id}`,
+      })
+    },
+  )
+}
+
+function notFound(id: string): AppError {
+  return new AppError('document_not_found', `no document "${id}"; GET /v1/documents lists them`, { status: 404 })
+}
+
+function failed(file: string, err: AppError): FileResult {
+  return { file, documentId: null, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err), seconds: 0 }
+}
+
+function parseOverrides(fields: Record<string, string>): MetaOverrides | AppError {
+  const out: MetaOverrides = {}
+  for (const key of META_FIELDS) {
+    const raw = fields[key]?.trim()
+    if (raw === undefined || raw === '') continue
+    if (key === 'fiscalYear' || key === 'fiscalQuarter') {
+      const n = Number(raw)
+      const ok = Number.isInteger(n) && (key === 'fiscalYear' ? n >= 1900 && n <= 2200 : n >= 1 && n <= 4)
+      if (!ok) return new AppError('invalid_arguments', `${key} must be ${key === 'fiscalYear' ? 'a year like 2023' : '1 to 4'}, got "${raw}"`)
+      out[key] = n
+    } else out[key] = raw
+  }
+  return out
+}
