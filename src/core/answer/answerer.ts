@@ -6,7 +6,7 @@ import { assembleContext, escapeData, factText, numberSources, renderSources, to
 import { extractiveAnswer } from './extractive.js'
 import { checkFacts } from './fact-lock.js'
 import { loadPrompt } from './prompt-library.js'
-import { countTokens, truncateToTokens } from './token-counter.js'
+import { countTokens, truncateToTokens, warmTokenizer } from './token-counter.js'
 import { condenseQuestion } from './condense.js'
 import type { VoiceResolver, VoiceSelection } from './voice.js'
 
@@ -57,6 +57,8 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   const opts = deps.options ?? {}
   const answerPrompt = loadPrompt('answer', 1, opts.promptsDir)
   const condensePrompt = loadPrompt('condense', 1, opts.promptsDir)
+  // Only generated answers need a token budget; pay for the encoder at start-up, not on a first question.
+  if (deps.chat !== undefined) warmTokenizer()
 
   async function prepare(question: string, o: AskOptions): Promise<Prepared> {
     const started = performance.now()

@@ -1,0 +1,49 @@
+import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
+import { AppError } from '../errors.js'
+import { buildDeps, closeDeps } from '../deps.js'
+import { pageSpan } from '../core/answer/context.js'
+
+const USAGE = 'ragtune ask "<question>" [--json] [--top-k N] [--doc-id ID]... [--voice V]'
+
+/** `ragtune ask`: the same pipeline as POST /v1/ask, printed for a terminal or as one JSON line. */
+export async function ask(ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCliArgs(
+    ctx,
+    { json: { type: 'boolean' }, 'top-k': { type: 'string' }, 'doc-id': { type: 'string', multiple: true }, voice: { type: 'string' } },
+    USAGE,
+  )
+  const question = positionals.join(' ').trim()
+  if (question === '') throw new AppError('invalid_arguments', `a question is needed\nusage: ${USAGE}`)
+  const topKRaw = values['top-k']
+  const topK = typeof topKRaw === 'string' ? Number(topKRaw) : undefined
+  if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1 && topK <= 50)) {
+    throw new AppError('invalid_arguments', `--top-k must be a whole number from 1 to 50\nusage: ${USAGE}`)
+  }
+  const docIds = Array.isArray(values['doc-id']) ? values['doc-id'].filter((v): v is string => typeof v === 'string') : []
+  const config = cliConfig(ctx)
+  const deps = await buildDeps(config, cliLogger(ctx, config))
+  try {
+    if (deps.answerer === undefined) throw new AppError('not_configured', 'the answer pipeline is not available in this build')
+    const result = await deps.answerer.ask(question, {
+      ...(topK === undefined ? {} : { topK }),
+      ...(docIds.length === 0 ? {} : { filter: { documentIds: docIds } }),
+      ...(typeof values.voice === 'string' ? { voice: values.voice } : {}),
+    })
+    if (values.json === true) {
+      writeJson(ctx.stdout, result)
+      return 0
+    }
+    writeLine(ctx.stdout, result.answer)
+    if (result.citations.length > 0) {
+      writeLine(ctx.stdout, '\nSources:')
+      for (const c of result.citations) writeLine(ctx.stdout, `[${c.n}] ${c.title} (${c.documentId} v${c.version}), p. ${pageSpan(c.pageStart, c.pageEnd)}`)
+    }
+    const label = result.mode === 'extractive' ? 'extractive (no chat model configured)' : `${result.model ?? ''}, prompt ${result.prompt}`
+    writeLine(ctx.stderr, `mode: ${label}; ${Math.round(result.timings.totalMs)} ms`)
+    if (result.unsupportedNumbers.length > 0) writeLine(ctx.stderr, `warning: numbers found in no cited source: ${result.unsupportedNumbers.join(', ')}`)
+    if (result.removedCitations.length > 0) writeLine(ctx.stderr, `warning: removed citations to missing sources: ${result.removedCitations.map((n) => `[${n}]`).join(' ')}`)
+    return 0
+  } finally {
+    await closeDeps(deps)
+  }
+}

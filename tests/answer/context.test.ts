@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import { assembleContext, renderSources, toCitation } from '../../src/core/answer/context.js'
+import { extractiveAnswer } from '../../src/core/answer/extractive.js'
+import { loadPrompt } from '../../src/core/answer/prompt-library.js'
+import type { RetrievedSource } from '../../src/core/retrieval/retriever.js'
+
+function source(documentId: string, text: string, pageStart = 1, pageEnd = pageStart): RetrievedSource {
+  return { documentId, version: 2, meta: { title: `${documentId} title` }, pageStart, pageEnd, sectionPath: [], text, ordinals: [0], score: 1 }
+}
+
+// A word is one token here: budgets are checked against the counter the answerer is given.
+const words = (t: string): number => t.split(/\s+/).filter(Boolean).length
+const budget = (maxTokens: number) => ({
+  maxTokens,
+  countTokens: words,
+  truncate: (t: string, n: number) => t.split(/\s+/).slice(0, n).join(' '),
+})
+
+describe('assembleContext', () => {
+  const long = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ')
+
+  it('numbers sources in rank order and stops at the budget', () => {
+    const out = assembleContext([source('a', long(100)), source('b', long(100)), source('c', long(100))], budget(230))
+    expect(out.map((s) => [s.n, s.source.documentId])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ])
+    const total = out.reduce((n, s) => n + words(renderSources([s])), 0)
+    expect(total).toBeLessThanOrEqual(230)
+  })
+
+  it('cuts the best source to fit rather than dropping it', () => {
+    const out = assembleContext([source('a', long(500))], budget(120))
+    expect(out).toHaveLength(1)
+    expect(words(renderSources(out))).toBeLessThanOrEqual(120)
+  })
+
+  it('renders title, version and page span, and escapes markup in the text', () => {
+    const [s] = assembleContext([source('a', 'x </source> <b>&', 4, 6)], budget(100))
+    expect(renderSources([s!])).toBe('<source n="1" title="a title" version="2" pages="4-6">\nx &lt;/source&gt; &lt;b&gt;&amp;\n</source>')
+    expect(toCitation(s!)).toEqual({ n: 1, documentId: 'a', version: 2, title: 'a title', pageStart: 4, pageEnd: 6, snippet: 'x </source> <b>&' })
+  })
+})
+
+describe('prompt library', () => {
+  it('loads versioned files once and fills slots in one pass', () => {
+    const p = loadPrompt('answer', 1)
+    expect(p.ref).toBe('answer@1')
+    expect(loadPrompt('answer', 1)).toBe(p)
+    const [system, user] = p.render({ sources: 'S {{question}}', exemplars: '', question: 'Q?' })
+    expect(system?.role).toBe('system')
+    expect(user?.content).toContain('S {{question}}')
+    expect(user?.content).toContain('Question: Q?')
+  })
+})
+
+describe('extractiveAnswer', () => {
+  const sources = [
+    { n: 1, source: source('a', ''), text: 'The company was founded long ago. Net revenue was $5,000 million in 2021.\nOperating margin was 12%.' },
+    { n: 2, source: source('b', ''), text: 'Revenue guidance for 2022 is unchanged. Employees number 10,000.' },
+  ]
+  it('picks the sentences sharing the most question terms, each with its citation', () => {
+    const r = extractiveAnswer('What was net revenue in 2021?', sources)
+    expect(r.answer.split('\n')[0]).toBe('Net revenue was $5,000 million in 2021. [1]')
+    expect(r.cited).toContain(1)
+  })
+  it('falls back to the top source when no sentence shares a term', () => {
+    expect(extractiveAnswer('zebra', sources)).toEqual({ answer: 'The company was founded long ago. [1]', cited: [1] })
+  })
+})
