@@ -6,6 +6,11 @@ import type { Logger } from './logger.js'
 import type { Corpus } from './core/corpus.js'
 import { AppError } from './errors.js'
 import { healthRoutes } from './http/routes/health.js'
+import { installPlatform, registerAnswerRoutes } from './http/platform.js'
+import { createMetrics } from './http/metrics.js'
+import type { Answerer } from './core/answer/answerer.js'
+import type { VoiceResolver } from './core/answer/voice.js'
+import type { KeyStore } from './core/keys.js'
 import { documentRoutes } from './http/routes/documents.js'
 import type { JobStore } from './core/jobs.js'
 import type { IngestDeps } from './core/ingest/ingest-pipeline.js'
@@ -24,6 +29,11 @@ export interface AppDeps {
   readonly ingest?: IngestDeps
   /** set when RAGTUNE_EMBEDDING_MODEL is */
   readonly embedder?: EmbeddingModel
+  /** the answer pipeline and its voices; the answer routes need both */
+  readonly answerer?: Answerer
+  readonly voices?: VoiceResolver
+  /** API keys; absent or empty means open mode, allowed on loopback only */
+  readonly keys?: KeyStore
 }
 
 /** Builds the app; reads no environment and never listens (server.ts does). */
@@ -78,7 +88,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   )
 
+  // Auth, rate limits, OpenAPI and metrics first: their onRoute hooks must see every route.
+  const metrics = createMetrics()
+  await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
   await app.register(healthRoutes, { corpus: deps.corpus })
+  if (deps.answerer !== undefined && deps.voices !== undefined) {
+    await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics })
+  }
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
     await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir) })
   }

@@ -8,6 +8,12 @@ import { createParserPool } from './adapters/pdf/parser-pool.js'
 import { createOpenAIEmbeddings } from './adapters/openai-embeddings.js'
 import { recoverIngestJobs } from './core/ingest/recover-jobs.js'
 import { uploadsDir } from './app.js'
+import { createSqliteKeyStore } from './adapters/sqlite/sqlite-keys.js'
+import type { KeyStore } from './core/keys.js'
+import { createChatModelFactory, createOpenAIChat } from './adapters/openai-chat.js'
+import { createHybridRetriever } from './core/retrieval/hybrid-retriever.js'
+import { createAnswerer } from './core/answer/answerer.js'
+import { createStaticVoiceResolver } from './core/answer/static-voice-resolver.js'
 
 /**
  * Composition root: the only place that picks adapters from configuration. The server and every CLI
@@ -26,11 +32,26 @@ export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps
   // Workers start on the first parse, so commands that never ingest never pay for them.
   const parser = createParserPool({ logger, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
   const ingest = { corpus, parser, embedder, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
-  return { config, logger, corpus, jobs, ingest, ...(embedder === undefined ? {} : { embedder }) }
+  const keys = createSqliteKeyStore({ path: config.dbPath })
+  const retriever = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
+  // "Which model answers" is this one lookup; the fine-tuning issue swaps in the registry-backed resolver.
+  const voices = createStaticVoiceResolver({ chatModel: m.chatModel })
+  const chatOptions = { timeoutMs: m.timeoutMs, maxRetries: m.maxRetries }
+  const chat = m.chatModel === undefined ? undefined : createOpenAIChat({ ...chatOptions, model: m.chatModel, baseURL: m.baseURL, apiKey: m.apiKey })
+  const chatFor = createChatModelFactory({ ...chatOptions, model: m.chatModel ?? 'default' })
+  const answerer = createAnswerer({ retriever, chat, chatFor, voices, logger })
+  return { config, logger, corpus, jobs, ingest, keys, answerer, voices, ...(embedder === undefined ? {} : { embedder }) }
+}
+
+/** The key store alone, for `ragtune keys` (no need to start the rest). */
+export function openKeyStore(config: Config): KeyStore {
+  fs.mkdirSync(config.dataDir, { recursive: true })
+  return createSqliteKeyStore({ path: config.dbPath })
 }
 
 export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.ingest?.parser.close()
   await deps.jobs?.close()
+  await deps.keys?.close()
   await deps.corpus.close()
 }
