@@ -80,7 +80,8 @@ export async function chunkBlocks(blocks: readonly Block[], options: ChunkingOpt
     emit(start, last.end, last.path, pageStart, Math.max(...pages), currentTokens + overlapTokens + current.length - 1)
     overlapStart = undefined
     overlapTokens = 0
-    if (continues && options.overlapTokens > 0) {
+    // Overlap repeats prose only: half a table at the top of a chunk would read as a different table.
+    if (continues && options.overlapTokens > 0 && last.block.kind === 'paragraph') {
       const tail = tailStart(text, last.start, last.end, options.overlapTokens)
       if (tail < last.end) {
         overlapStart = tail

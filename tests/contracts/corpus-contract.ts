@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CommitInput, Corpus } from '../../src/core/corpus.js'
+import type { ChunkRecord, DocumentMeta } from '../../src/core/documents.js'
+
+/**
+ * The behaviour every Corpus implementation must show (the db0 way: one suite, a dozen-line test file
+ * per backend). `factory` returns a fresh, empty store; `cleanup` runs after each test.
+ */
+export interface CorpusFactory {
+  create(): Promise<Corpus>
+  cleanup?(): Promise<void>
+  /** stores with eventual consistency (Pinecone) wait here before reading what they wrote */
+  settle?(): Promise<void>
+}
+
+const META: DocumentMeta = { title: 'Acme 2023 Form 10-K', company: 'Acme', fiscalYear: 2023, docType: '10-K' }
+
+export function chunk(ordinal: number, text: string, extra: Partial<ChunkRecord> = {}): ChunkRecord {
+  const header = extra.header ?? `${META.title} | FY2023 | 10-K`
+  return {
+    ordinal,
+    text,
+    header,
+    pageStart: ordinal + 1,
+    pageEnd: ordinal + 1,
+    sectionPath: ['PART II', 'Item 7. Results'],
+    charStart: ordinal * 100,
+    charEnd: ordinal * 100 + text.length,
+    tokens: text.split(' ').length,
+    hash: createHash('sha256').update(`${header}\n${text}`).digest('hex'),
+    ...extra,
+  }
+}
+
+export function commitInput(documentId: string, fingerprint: string, texts: readonly string[], meta: DocumentMeta = META): CommitInput {
+  return {
+    documentId,
+    sha256: createHash('sha256').update(texts.join('\n')).digest('hex'),
+    fingerprint,
+    sourceName: `${documentId}.pdf`,
+    meta,
+    pages: texts.length,
+    chunks: texts.map((t, i) => chunk(i, t)),
+  }
+}
+
+function unit(values: readonly number[]): Float32Array {
+  const v = Float32Array.from(values)
+  const n = Math.hypot(...v)
+  return v.map((x) => x / n)
+}
+
+export function describeCorpusContract(name: string, factory: CorpusFactory): void {
+  describe(`Corpus contract: ${name}`, () => {
+    let corpus: Corpus
+    const settle = async (): Promise<void> => factory.settle?.()
+    beforeEach(async () => {
+      corpus = await factory.create()
+    })
+    afterEach(async () => {
+      await corpus.close()
+      await factory.cleanup?.()
+    })
+
+    it('commits a first version and finds it by keyword, with page and section', async () => {
+      const res = await corpus.commitVersion(commitInput('acme-10k', 'fp1', ['Net sales rose to 1,801 million', 'Dividends were raised twice']))
+      expect(res).toMatchObject({ documentId: 'acme-10k', version: 1, status: 'ingested' })
+      await settle()
+      const hits = await corpus.keywordSearch({ terms: ['dividends'], limit: 5 })
+      expect(hits).toHaveLength(1)
+      expect(hits[0]).toMatchObject({ documentId: 'acme-10k', version: 1, meta: { company: 'Acme' } })
+      expect(hits[0]?.chunk).toMatchObject({ ordinal: 1, pageStart: 2, sectionPath: ['PART II', 'Item 7. Results'] })
+      const doc = await corpus.getDocument('acme-10k')
+      expect(doc).toMatchObject({ id: 'acme-10k', activeVersion: 1, chunks: 2, pages: 2, sourceName: 'acme-10k.pdf', embeddingModel: null })
+      expect((await corpus.listDocuments()).map((d) => d.id)).toEqual(['acme-10k'])
+    })
+
+    it('answers unchanged for the same fingerprint and writes nothing', async () => {
+      await corpus.commitVersion(commitInput('doc', 'same', ['alpha beta']))
+      const again = await corpus.commitVersion(commitInput('doc', 'same', ['something else entirely']))
+      expect(again).toMatchObject({ version: 1, status: 'unchanged' })
+      await settle()
+      expect(await corpus.keywordSearch({ terms: ['entirely'], limit: 5 })).toHaveLength(0)
+      expect((await corpus.getDocument('doc'))?.chunks).toBe(1)
+    })
+
+    it('replaces the previous version: new version active, old chunks gone', async () => {
+      await corpus.commitVersion(commitInput('doc', 'v1', ['old revenue figure', 'old margin']))
+      const res = await corpus.commitVersion(commitInput('doc', 'v2', ['new revenue figure']))
+      expect(res).toMatchObject({ version: 2, status: 'ingested', replaced: 1 })
+      await settle()
+      const hits = await corpus.keywordSearch({ terms: ['revenue'], limit: 10 })
+      expect(hits.map((h) => h.version)).toEqual([2])
+      expect(await corpus.keywordSearch({ terms: ['margin'], limit: 10 })).toHaveLength(0)
+      expect(await corpus.getChunks('doc', [0, 1])).toHaveLength(1)
+    })
+
+    it('filters by document, company, year and type', async () => {
+      await corpus.commitVersion(commitInput('a', 'a1', ['capital expenditure grew']))
+      await corpus.commitVersion(commitInput('b', 'b1', ['capital expenditure fell'], { title: 'Beta 2022 Form 10-Q', company: 'Beta', fiscalYear: 2022, docType: '10-Q' }))
+      await settle()
+      const all = await corpus.keywordSearch({ terms: ['capital'], limit: 10 })
+      expect(all).toHaveLength(2)
+      const q = (filter: object) => corpus.keywordSearch({ terms: ['capital'], limit: 10, filter }).then((h) => h.map((x) => x.documentId))
+      expect(await q({ documentIds: ['b'] })).toEqual(['b'])
+      expect(await q({ company: ['beta'] })).toEqual(['b'])
+      expect(await q({ fiscalYear: [2023] })).toEqual(['a'])
+      expect(await q({ docType: ['10-Q'] })).toEqual(['b'])
+    })
+
+    it('treats search text as words, never as query syntax', async () => {
+      await corpus.commitVersion(commitInput('doc', 'x', ['revenue NEAR growth in "Europe" (net) - 10% * AND OR']))
+      await settle()
+      for (const term of ['"', 'NEAR(', 'text:', '*', '-', 'AND', 'OR', '(net', "O'Reilly", '']) {
+        await expect(corpus.keywordSearch({ terms: [term], limit: 5 })).resolves.toBeInstanceOf(Array)
+      }
+      const phrase = await corpus.keywordSearch({ terms: [], phrases: [['growth', 'in', 'europe']], limit: 5 })
+      expect(phrase).toHaveLength(1)
+      expect(await corpus.keywordSearch({ terms: [], phrases: [['europe', 'growth']], limit: 5 })).toHaveLength(0)
+    })
+
+    it('ranks by BM25 and indexes the contextual header', async () => {
+      await corpus.commitVersion(commitInput('doc', 'x', ['dividend dividend dividend policy', 'one dividend mention among many other words here']))
+      await settle()
+      const hits = await corpus.keywordSearch({ terms: ['dividend'], limit: 5 })
+      expect(hits.map((h) => h.chunk.ordinal)).toEqual([0, 1])
+      expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score)
+      // "Form" and "10-K" appear only in the header.
+      expect((await corpus.keywordSearch({ terms: ['form'], limit: 5 })).length).toBe(2)
+    })
+
+    it('returns chunks by ordinal from the active version', async () => {
+      await corpus.commitVersion(commitInput('doc', 'x', ['zero', 'one', 'two', 'three']))
+      await settle()
+      const got = await corpus.getChunks('doc', [3, 1, 9])
+      expect(got.map((h) => h.chunk.ordinal)).toEqual([1, 3])
+      expect(await corpus.getChunks('missing', [0])).toEqual([])
+    })
+
+    it('deletes a document entirely', async () => {
+      await corpus.commitVersion(commitInput('doc', 'x', ['to be removed']))
+      expect(await corpus.deleteDocument('doc')).toBe(true)
+      expect(await corpus.deleteDocument('doc')).toBe(false)
+      await settle()
+      expect(await corpus.getDocument('doc')).toBeUndefined()
+      expect(await corpus.keywordSearch({ terms: ['removed'], limit: 5 })).toHaveLength(0)
+      // The id can be used again and starts a fresh history.
+      const again = await corpus.commitVersion(commitInput('doc', 'y', ['back again']))
+      expect(again.status).toBe('ingested')
+    })
+
+    it('stores vectors with their model, searches them, and caches them by chunk hash', async () => {
+      const input = commitInput('doc', 'x', ['north', 'east', 'south'])
+      const vectors = [unit([1, 0, 0, 0]), unit([0, 1, 0, 0]), unit([-1, 0, 0.1, 0])]
+      await corpus.commitVersion({ ...input, embeddings: { model: 'test:emb', vectors } })
+      await settle()
+      expect((await corpus.getDocument('doc'))?.embeddingModel).toBe('test:emb')
+      const hits = await corpus.vectorSearch({ vector: unit([0.9, 0.1, 0, 0]), model: 'test:emb', limit: 2 })
+      expect(hits.map((h) => h.chunk.text)).toEqual(['north', 'east'])
+      expect(await corpus.vectorSearch({ vector: unit([1, 0, 0, 0]), model: 'other:model', limit: 2 })).toEqual([])
+      const cached = await corpus.cachedEmbeddings('test:emb', input.chunks.map((c) => c.hash))
+      expect(cached.size).toBe(3)
+      expect(Array.from(cached.get(input.chunks[1]!.hash)!)).toEqual(Array.from(vectors[1]!))
+      expect((await corpus.cachedEmbeddings('other:model', [input.chunks[0]!.hash])).size).toBe(0)
+    })
+  })
+}
