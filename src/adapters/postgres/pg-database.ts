@@ -19,7 +19,14 @@ export async function openPgPool(options: { url: string; schema?: string; max?: 
   })
   // An idle client's network error is emitted on the pool; without a listener it would crash the process.
   pool.on('error', () => {})
-  if (options.schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`)
+  if (options.schema !== undefined) {
+    const schema = options.schema
+    // IF NOT EXISTS still races between replicas (unique violation on pg_namespace): serialise it.
+    await inTransaction(pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+    })
+  }
   return pool
 }
 

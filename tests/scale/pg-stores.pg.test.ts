@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createPgJobStore } from '../../src/adapters/postgres/pg-jobs.js'
+import { createPgRegistry } from '../../src/adapters/postgres/pg-registry.js'
+import { statsDelta } from '../../src/core/sparse/bm25-encoder.js'
+import { docInput, freshSchema } from './scale-fixtures.js'
+
+let db: Awaited<ReturnType<typeof freshSchema>>
+beforeEach(async () => {
+  db = await freshSchema()
+})
+afterEach(async () => {
+  await db.drop()
+})
+
+describe('PostgreSQL migrations', () => {
+  it('apply once when several replicas start at the same moment', async () => {
+    const pools = await Promise.all([1, 2, 3, 4, 5].map(() => db.pool()))
+    const registries = await Promise.all(pools.map((pool) => createPgRegistry({ pool, ownsPool: false })))
+    expect(registries).toHaveLength(5)
+    const { rows } = await pools[0]!.query<{ module: string; version: number }>('SELECT module, version FROM schema_migrations ORDER BY module')
+    expect(rows).toEqual([{ module: 'registry', version: 1 }])
+  })
+})
+
+describe('PostgreSQL registry', () => {
+  it('flips the active version in one transaction; a slower, older concurrent version is superseded', async () => {
+    const [a, b] = await Promise.all([db.pool().then((pool) => createPgRegistry({ pool })), db.pool().then((pool) => createPgRegistry({ pool }))])
+    const v = (tag: string) => docInput('doc', [`revenue ${tag}`, 'dividend'], { tag })
+    const d = (tag: string) => statsDelta(v(tag).chunks.map((c) => c.text), 1)
+    await a.stageVersion(v('1'), d('1'))
+    await a.activateVersion('doc', 1)
+    const [s2, s3] = await Promise.all([a.stageVersion(v('2'), d('2')), b.stageVersion(v('3'), d('3'))])
+    expect(new Set([s2.version, s3.version])).toEqual(new Set([2, 3]))
+    expect(await b.activateVersion('doc', 3)).toEqual({ replaced: 1, superseded: false })
+    expect(await a.activateVersion('doc', 2)).toEqual({ superseded: true })
+    expect((await a.getDocument('doc'))?.activeVersion).toBe(3)
+    expect((await a.retiredVersions('doc')).map((r) => r.version)).toEqual([1, 2])
+    // BM25 statistics count only the active version: 2 chunks
+    expect((await b.bm25Stats([])).documents).toBe(2)
+    expect(await a.unsettledDocuments()).toEqual(new Map([['doc', 3]]))
+    for (const r of await a.retiredVersions()) await a.purgeVersion(r.documentId, r.version)
+    expect(await a.unsettledDocuments()).toEqual(new Map())
+    await Promise.all([a.close(), b.close()])
+  })
+})
+
+describe('PostgreSQL ingest jobs', () => {
+  it('hands each queued job to exactly one of several concurrent workers', async () => {
+    const workers = await Promise.all([1, 2, 3].map(async () => createPgJobStore({ pool: await db.pool() })))
+    const created = await Promise.all(Array.from({ length: 20 }, () => workers[0]!.create({ origin: 'queue', filesTotal: 1 })))
+    const claimed = await Promise.all(
+      workers.map(async (w) => {
+        const mine: string[] = []
+        for (let job = await w.claimNext(); job !== undefined; job = await w.claimNext()) mine.push(job.id)
+        return mine
+      }),
+    )
+    const all = claimed.flat()
+    expect(all).toHaveLength(20)
+    expect(new Set(all)).toEqual(new Set(created.map((j) => j.id)))
+    for (const w of workers) await w.close()
+  })
+
+  it('lets another worker reclaim a job whose worker stopped renewing its lease', async () => {
+    const dying = await createPgJobStore({ pool: await db.pool(), leaseMs: 300, heartbeatMs: 60_000, owner: 'worker-a' })
+    const survivor = await createPgJobStore({ pool: await db.pool(), leaseMs: 300, heartbeatMs: 50, owner: 'worker-b' })
+    const job = await dying.create({ origin: 'queue', filesTotal: 2 })
+    expect((await dying.claimNext())?.id).toBe(job.id)
+    await dying.progress(job.id, { filesDone: 1, result: { file: 'a.pdf', documentId: 'a', version: 1, status: 'ingested', pages: 3, chunks: 4, seconds: 1 } })
+    await dying.close() // the worker dies: no more heartbeats
+    expect(await survivor.claimNext()).toBeUndefined()
+    let again = await survivor.claimNext()
+    while (again === undefined) {
+      await new Promise((r) => setTimeout(r, 50))
+      again = await survivor.claimNext()
+    }
+    expect(again).toMatchObject({ id: job.id, owner: 'worker-b', attempts: 2, filesDone: 1, status: 'running' })
+    expect(again.results.map((r) => r.file)).toEqual(['a.pdf'])
+    await survivor.finish(job.id, { status: 'succeeded' })
+    expect((await survivor.get(job.id))?.status).toBe('succeeded')
+    expect((await survivor.list(10)).map((j) => j.id)).toEqual([job.id])
+    await survivor.close()
+  })
+
+  it('fails an abandoned in-process job on recovery, with a stable code', async () => {
+    const a = await createPgJobStore({ pool: await db.pool(), leaseMs: 100, heartbeatMs: 60_000, owner: 'a' })
+    const b = await createPgJobStore({ pool: await db.pool(), leaseMs: 100, owner: 'b' })
+    const job = await a.create({ origin: 'http', filesTotal: 1 })
+    await a.start(job.id)
+    await a.close()
+    await new Promise((r) => setTimeout(r, 250))
+    const recovered = await b.recoverAbandoned()
+    expect(recovered.map((j) => [j.id, j.status, j.error?.code])).toEqual([[job.id, 'failed', 'job_abandoned']])
+    await b.close()
+  })
+})
