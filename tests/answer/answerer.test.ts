@@ -64,7 +64,7 @@ describe('answerer with a chat model', () => {
 
   it('condenses a follow-up with the conversation before retrieval', async () => {
     h.emulator!.setResponder((body) =>
-      body.messages[0]?.content.toString().startsWith('You rewrite') ? 'What was Acme total revenue in fiscal 2022?' : 'It was $12,345 million [1].',
+      String(body.messages[0]?.content).startsWith('You rewrite') ? 'What was Acme total revenue in fiscal 2022?' : 'It was $12,345 million [1].',
     )
     const r = await h.answerer.ask('and its revenue?', {
       history: [
