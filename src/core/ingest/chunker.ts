@@ -126,13 +126,15 @@ function pageAt(placed: readonly Placed[], offset: number): number {
   return placed.at(-1)?.block.page ?? 1
 }
 
-/** Start of the last sentences of [start, end) that fit in about `budget` tokens (~4 chars a token). */
+/** Start of the last sentences (or words) of [start, end) that fit in about `budget` tokens (~4 chars a token). */
 function tailStart(text: string, start: number, end: number, budget: number): number {
   const maxChars = budget * 4
   if (end - start <= maxChars) return start
   const from = end - maxChars
   const slice = text.slice(from, end)
-  const boundary = slice.search(/(?<=[.!?;])\s+\S|\n/)
+  // Prefer a sentence start; a long last sentence falls back to a word start.
+  let boundary = slice.search(/(?<=[.!?;])\s+\S|\n/)
+  if (boundary < 0) boundary = slice.search(/\s\S/)
   if (boundary < 0) return end
   const offset = from + boundary
   return offset + (/^\s+/.exec(text.slice(offset, end))?.[0].length ?? 0)

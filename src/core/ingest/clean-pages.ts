@@ -25,7 +25,9 @@ export function cleanPages(pages: readonly PageText[]): CleanPage[] {
     const kept = lines.filter((line, i) => {
       const atEdge = i < EDGE_LINES || i >= lines.length - EDGE_LINES
       if (!atEdge) return true
-      return !repeated.has(edgeKey(line)) && !PAGE_NUMBER.test(line)
+      if (PAGE_NUMBER.test(line) || repeated.exact.has(line)) return false
+      // Lines equal up to their digits ("Page 3 of 9") count only as the very first or last line.
+      return !((i === 0 || i === lines.length - 1) && repeated.digits.has(edgeKey(line)))
     })
     return { page, lines: joinHyphenated(kept) }
   })
@@ -50,16 +52,21 @@ function edgeKey(line: string): string {
   return line.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ')
 }
 
-function findRepeatedEdgeLines(pages: readonly { lines: readonly string[] }[]): Set<string> {
+function findRepeatedEdgeLines(pages: readonly { lines: readonly string[] }[]): { exact: Set<string>; digits: Set<string> } {
   // Below three pages a repeated line is as likely content as furniture.
-  if (pages.length < 3) return new Set()
-  const counts = new Map<string, number>()
+  if (pages.length < 3) return { exact: new Set(), digits: new Set() }
+  const exact = new Map<string, number>()
+  const digits = new Map<string, number>()
+  const bump = (m: Map<string, number>, keys: Iterable<string>): void => {
+    for (const k of new Set(keys)) m.set(k, (m.get(k) ?? 0) + 1)
+  }
   for (const { lines } of pages) {
-    const edge = new Set([...lines.slice(0, EDGE_LINES), ...lines.slice(-EDGE_LINES)].map(edgeKey))
-    for (const key of edge) counts.set(key, (counts.get(key) ?? 0) + 1)
+    bump(exact, [...lines.slice(0, EDGE_LINES), ...lines.slice(-EDGE_LINES)])
+    bump(digits, [lines[0], lines.at(-1)].filter((l): l is string => l !== undefined && /\d/.test(l)).map(edgeKey))
   }
   const threshold = Math.max(3, Math.ceil(pages.length * 0.5))
-  return new Set([...counts].filter(([, n]) => n >= threshold).map(([key]) => key))
+  const frequent = (m: Map<string, number>): Set<string> => new Set([...m].filter(([, n]) => n >= threshold).map(([k]) => k))
+  return { exact: frequent(exact), digits: frequent(digits) }
 }
 
 function joinHyphenated(lines: readonly string[]): string[] {
