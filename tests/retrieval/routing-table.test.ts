@@ -40,7 +40,10 @@ describe('RoutingTable.route', () => {
     ['What were Acme Widgets events in 2020?', ['acme_2022_10k']],
     ['Is Blue Sky Airlines capital intensive?', ['bluesky_2019_10k']],
     ['Is BlueSky capital intensive?', ['bluesky_2019_10k']],
-    ['Which segments does Acme report?', ['acme_2018_10k', 'acme_2022_10k', 'acme_2023q2_10q']],
+    // no period named: the 2018 10-K is superseded by the 2022 one; a 10-Q is another type
+    ['Which segments does Acme report?', ['acme_2022_10k', 'acme_2023q2_10q']],
+    // current reports are never superseded: each reports its own event
+    ["What did Globex's 8-K say about the board?", ['globex_2023_8k_a', 'globex_2023_8k_b']],
   ])('%s', (question, ids) => {
     expect([...(route(question).filter?.documentIds ?? [])].sort()).toEqual([...ids].sort())
   })

@@ -33,6 +33,16 @@ const TYPE_MENTIONS: Readonly<Record<string, readonly string[]>> = {
 
 const DAY_MS = 86_400_000
 
+const PERIODIC = new Set(['10-K', '10-Q', 'annual-report', 'earnings'])
+
+function recency(e: Entry): number {
+  return (e.year ?? 0) * 10 + (e.quarter ?? 5)
+}
+
+function supersedes(newer: Entry, older: Entry): boolean {
+  return older.docType !== undefined && PERIODIC.has(older.docType) && newer.docType === older.docType && recency(newer) > recency(older)
+}
+
 function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key)
   if (list === undefined) map.set(key, [value])
@@ -139,6 +149,10 @@ export class RoutingTable {
     else if (this.#companies === 1 && this.#entries.length > 0) candidates = [...this.#entries]
     else return { filter: undefined, reason: 'no company named: searching every document', consumed }
 
+    const periodNamed = query.years.length > 0 || query.quarters.length > 0 || query.dates.length > 0
+    // no period named: "now". A periodic report is superseded by a newer one of the same type (current
+    // reports, 8-Ks, each report their own event and are never superseded).
+    if (!periodNamed) candidates = candidates.filter((e) => !candidates.some((o) => supersedes(o, e)))
     const scored = candidates.map((e) => ({ e, score: this.#score(e, query, types) }))
     const best = Math.max(...scored.map((s) => s.score))
     const chosen = scored.filter((s) => s.score === best).map((s) => s.e)
