@@ -85,7 +85,8 @@ export async function startOpenAIEmulator(
     embeddingDimensions: options.embeddingDimensions ?? 64,
     faults: [],
   }
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 })
+  // Close drops open connections too: a test that aborted a slow call must not wait for it.
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024, forceCloseConnections: true })
 
   app.addHook('onRequest', async (req, reply) => {
     if (state.apiKey !== undefined && req.headers.authorization !== `Bearer ${state.apiKey}`) {
