@@ -16,7 +16,15 @@ export async function serve(ctx: CliContext): Promise<number> {
   const config = cliConfig({ ...ctx, env })
   const logger = createLogger({ level: config.log.level, to: 'stdout' })
   const deps = await buildDeps(config, logger)
-  const app = await startServer(deps, { onClose: () => closeDeps(deps) })
+  // Fine-tuning lives in finetune/, which src/ never imports: this entry point composes it in.
+  const { openFinetuneService } = await import('../finetune/finetune-composition.js')
+  const finetune = openFinetuneService(config, logger)
+  const app = await startServer({ ...deps, finetunes: finetune.service }, {
+    onClose: async () => {
+      finetune.close()
+      await closeDeps(deps)
+    },
+  })
   logger.info({ url: describeListen(app, config), store: deps.corpus.kind }, 'ragtune listening')
   // Keep the process alive until a signal closes the server.
   await new Promise<void>((resolve) => app.server.once('close', resolve))

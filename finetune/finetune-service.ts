@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import {
   isTerminalStatus,
+  type FineTuneFile,
   type FineTuneJob,
   type FineTuneJobStore,
   type FineTuneProvider,
@@ -23,7 +24,14 @@ export interface FinetuneRunner extends FinetuneService {
 }
 
 /** Provider + job store + registry: what the CLI and POST /v1/finetunes share. */
-export function createFinetuneRunner(deps: { provider: FineTuneProvider; jobs: FineTuneJobStore; registry: ModelRegistry; logger: Logger }): FinetuneRunner {
+export function createFinetuneRunner(deps: {
+  provider: FineTuneProvider
+  jobs: FineTuneJobStore
+  registry: ModelRegistry
+  logger: Logger
+  /** local dataset checks before anything is uploaded; throws AppError to refuse */
+  checkDataset?: (file: FineTuneFile, baseModel: string) => void
+}): FinetuneRunner {
   const { provider, jobs, registry } = deps
   const log = deps.logger.child({ component: 'finetune' })
 
@@ -62,6 +70,8 @@ export function createFinetuneRunner(deps: { provider: FineTuneProvider; jobs: F
       if (request.name !== undefined && !/^[\w.:-]{1,128}$/.test(request.name)) {
         throw new AppError('invalid_name', `voice name "${request.name}" must be 1-128 letters, digits, '.', ':', '_' or '-'`)
       }
+      deps.checkDataset?.(request.training, request.baseModel)
+      if (request.validation !== undefined) deps.checkDataset?.(request.validation, request.baseModel)
       const hash = createHash('sha256').update(request.training.content)
       if (request.validation !== undefined) hash.update(request.validation.content)
       const job = await provider.start(request)

@@ -15,6 +15,9 @@ import { documentRoutes } from './http/routes/documents.js'
 import type { JobStore } from './core/jobs.js'
 import type { IngestDeps } from './core/ingest/ingest-pipeline.js'
 import type { EmbeddingModel } from './core/models.js'
+import type { FinetuneService } from './core/finetune.js'
+import type { ModelRegistry } from './core/model-registry.js'
+import { finetuneRoutes } from './http/routes/finetunes.js'
 
 /**
  * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
@@ -34,6 +37,10 @@ export interface AppDeps {
   readonly voices?: VoiceResolver
   /** API keys; absent or empty means open mode, allowed on loopback only */
   readonly keys?: KeyStore
+  /** the voice registry behind `voices` (closed with the rest) */
+  readonly registry?: ModelRegistry
+  /** fine-tuning jobs and activation; composed by bin/serve.ts, since src/ never imports finetune/ */
+  readonly finetunes?: FinetuneService
 }
 
 /** Builds the app; reads no environment and never listens (server.ts does). */
@@ -98,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
     await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir) })
   }
+  if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
   return app
 }
 

@@ -13,7 +13,8 @@ import type { KeyStore } from './core/keys.js'
 import { createChatModelFactory, createOpenAIChat } from './adapters/openai-chat.js'
 import { createHybridRetriever } from './core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from './core/answer/answerer.js'
-import { createStaticVoiceResolver } from './core/answer/static-voice-resolver.js'
+import { createSqliteModelRegistry } from './adapters/sqlite/sqlite-model-registry.js'
+import { createRegistryVoiceResolver } from './core/registry-voice-resolver.js'
 
 /**
  * Composition root: the only place that picks adapters from configuration. The server and every CLI
@@ -34,13 +35,14 @@ export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps
   const ingest = { corpus, parser, embedder, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
   const keys = createSqliteKeyStore({ path: config.dbPath })
   const retriever = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
-  // "Which model answers" is this one lookup; the fine-tuning issue swaps in the registry-backed resolver.
-  const voices = createStaticVoiceResolver({ chatModel: m.chatModel })
+  // "Which model answers" is this one lookup: the active voice in the registry, else RAGTUNE_CHAT_MODEL.
+  const registry = createSqliteModelRegistry({ path: config.dbPath })
+  const voices = createRegistryVoiceResolver({ registry, chatModel: m.chatModel })
   const chatOptions = { timeoutMs: m.timeoutMs, maxRetries: m.maxRetries }
   const chat = m.chatModel === undefined ? undefined : createOpenAIChat({ ...chatOptions, model: m.chatModel, baseURL: m.baseURL, apiKey: m.apiKey })
   const chatFor = createChatModelFactory({ ...chatOptions, model: m.chatModel ?? 'default' })
   const answerer = createAnswerer({ retriever, chat, chatFor, voices, logger })
-  return { config, logger, corpus, jobs, ingest, keys, answerer, voices, ...(embedder === undefined ? {} : { embedder }) }
+  return { config, logger, corpus, jobs, ingest, keys, answerer, voices, registry, ...(embedder === undefined ? {} : { embedder }) }
 }
 
 /** The key store alone, for `ragtune keys` (no need to start the rest). */
@@ -53,5 +55,6 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.ingest?.parser.close()
   await deps.jobs?.close()
   await deps.keys?.close()
+  await deps.registry?.close()
   await deps.corpus.close()
 }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { parseCliArgs, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import type { FineTuneFile } from '../../src/core/finetune.js'
 import { AppError } from '../../src/errors.js'
-import { validateJsonl } from '../validate/validate-examples.js'
+import { checkDataset } from '../providers/check-dataset.js'
 import { withFinetuneDeps, type FinetuneCliDeps } from './finetune-deps.js'
 import { createJobPrinter, exitCodeFor } from './job-printer.js'
 import { parsePositiveNumber, stringFlag } from './flags.js'
@@ -35,14 +35,9 @@ async function readDataset(file: string, model: string, skipValidation: boolean)
   } catch (err) {
     throw new AppError('file_not_found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
   }
-  if (!skipValidation) {
-    const report = validateJsonl(content.toString('utf8'), { model })
-    if (!report.ok) {
-      const classes = Object.entries(report.errors).map(([k, lines]) => `${k}${lines.length > 0 ? ` (lines ${lines.slice(0, 5).join(', ')})` : ''}`)
-      throw new AppError('invalid_dataset', `${file} fails the fine-tuning checks: ${classes.join('; ')}; see \`ragtune finetune validate ${file}\``)
-    }
-  }
-  return { name: path.basename(file), content }
+  const dataset = { name: path.basename(file), content }
+  if (!skipValidation) checkDataset(dataset, model)
+  return dataset
 }
 
 async function follow(ctx: CliContext, deps: FinetuneCliDeps, jobId: string, json: boolean, poll: number): Promise<number> {
