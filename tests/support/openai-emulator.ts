@@ -51,6 +51,8 @@ export interface EmulatorState {
   chunkDelayMs: number
   embeddingDimensions: number
   readonly faults: Fault[]
+  /** streamed answers the client hung up on before the end (an aborted upstream call) */
+  abortedStreams: number
 }
 
 export type EmulatorPlugin = (app: FastifyInstance, state: EmulatorState) => void | Promise<void>
@@ -84,6 +86,7 @@ export async function startOpenAIEmulator(
     chunkDelayMs: 0,
     embeddingDimensions: options.embeddingDimensions ?? 64,
     faults: [],
+    abortedStreams: 0,
   }
   // Close drops open connections too: a test that aborted a slow call must not wait for it.
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024, forceCloseConnections: true })
@@ -157,8 +160,11 @@ export async function startOpenAIEmulator(
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`
     raw.write(chunk({ role: 'assistant', content: '', refusal: null }, null))
     for (const piece of splitForStreaming(text)) {
-      if (raw.destroyed) return
       if (state.chunkDelayMs > 0) await sleep(state.chunkDelayMs)
+      if (raw.destroyed) {
+        state.abortedStreams++
+        return
+      }
       raw.write(chunk({ content: piece }, null))
     }
     raw.write(chunk({}, 'stop'))
