@@ -77,7 +77,7 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
     const ask = async () => {
       const res = await app.inject({ method: 'POST', url: '/v1/ask', headers: as(query), payload: { question: 'What do the letters say about owners?' } })
       expect(res.statusCode).toBe(200)
-      return res.json()
+      return res.json<{ voice: string | null; model: string | null }>()
     }
     await ask()
     expect(chats.at(-1)?.model).toBe('gpt-4o-mini')
