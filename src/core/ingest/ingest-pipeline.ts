@@ -25,6 +25,8 @@ export interface IngestDeps {
 export interface SourceFile {
   readonly path: string
   readonly name?: string
+  /** how results and events name the file (default: its path); uploads use the client's file name */
+  readonly label?: string
   readonly documentId?: string
   readonly overrides?: MetaOverrides
   /** sha256 of the bytes when already known (an upload hashed while streaming) */
@@ -49,8 +51,8 @@ export async function ingestFile(
   options: { signal?: AbortSignal; onEvent?: (e: IngestEvent) => void } = {},
 ): Promise<FileResult> {
   const started = performance.now()
-  const file = source.path
-  const name = source.name ?? path.basename(file)
+  const file = source.label ?? source.path
+  const name = source.name ?? path.basename(source.path)
   let documentId: string | null = source.documentId ?? null
   options.onEvent?.({ type: 'file-started', file })
   const done = (result: Omit<FileResult, 'file' | 'seconds'>): FileResult => {
@@ -67,15 +69,15 @@ export async function ingestFile(
     if (!isValidDocumentId(documentId)) {
       throw new AppError('invalid_document_id', `document id "${documentId}" is invalid; use letters, digits, ".", "_" or "-" (max 128)`)
     }
-    const info = await stat(file).catch((err: unknown) => {
-      throw new AppError('not_found', `no such file: ${file}`, { status: 404, cause: err })
+    const info = await stat(source.path).catch((err: unknown) => {
+      throw new AppError('not_found', `no such file: ${source.path}`, { status: 404, cause: err })
     })
-    if (!info.isFile()) throw new AppError('not_found', `not a file: ${file}`, { status: 404 })
+    if (!info.isFile()) throw new AppError('not_found', `not a file: ${source.path}`, { status: 404 })
     if (info.size === 0) throw new AppError('empty_file', 'the file is empty (0 bytes); check the upload or copy', { status: 422 })
     if (info.size > deps.limits.maxFileBytes) {
       throw new AppError('file_too_large', `the file is ${mb(info.size)} MB, over the limit of ${mb(deps.limits.maxFileBytes)} MB; raise RAGTUNE_MAX_FILE_MB or split it`, { status: 413 })
     }
-    let bytes = source.sha256 === undefined ? await readFile(file) : undefined
+    let bytes = source.sha256 === undefined ? await readFile(source.path) : undefined
     const sha256 = source.sha256 ?? sha256Hex(bytes ?? new Uint8Array())
     const chunking = deps.chunking ?? defaultChunking
     const overrides = source.overrides ?? {}
@@ -85,7 +87,7 @@ export async function ingestFile(
     if (existing?.fingerprint === fingerprint) {
       return done({ documentId, version: existing.activeVersion, status: 'unchanged', pages: existing.pages, chunks: existing.chunks })
     }
-    bytes ??= await readFile(file)
+    bytes ??= await readFile(source.path)
     const parsed = await deps.parser.parse(
       { name, kind, bytes, maxPages: deps.limits.maxPages, chunking },
       {

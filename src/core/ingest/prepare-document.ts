@@ -4,8 +4,8 @@ import { chunkBlocks, type ChunkingOptions } from './chunker.js'
 import { cleanPages, type PageText } from './clean-pages.js'
 import type { ParsedDocument } from './document-parser.js'
 
-/** Fewer letters than this in the whole document means there is no text layer worth storing. */
-const MIN_LETTERS = 20
+/** Fewer letters than this in the whole document means there is no text layer (digits alone are page numbers). */
+const MIN_LETTERS = 3
 
 /** Pages of extracted text → cleaned, structured, chunked document (pure; runs inside parse workers). */
 export async function prepareDocument(

@@ -115,7 +115,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
             failures.push(failed(name, new AppError('file_too_large', `the file is over the limit of ${(ingest.limits.maxFileBytes / 1048576).toFixed(1)} MB; raise RAGTUNE_MAX_FILE_MB or split it`, { status: 413 })))
             continue
           }
-          staged.push({ path: target, name, sha256: hash.digest('hex') })
+          staged.push({ path: target, name, label: name, sha256: hash.digest('hex') })
         }
       } catch (err) {
         await rm(dir, { recursive: true, force: true })

@@ -1,0 +1,115 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp, type AppDeps } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { buildDeps, closeDeps } from '../../src/deps.js'
+import { makeReportPdf, randomBytes } from '../support/pdf-fixtures.js'
+
+async function multipart(files: { name: string; data: Uint8Array | string }[], fields: Record<string, string> = {}) {
+  const form = new FormData()
+  for (const [k, v] of Object.entries(fields)) form.append(k, v)
+  for (const f of files) form.append('file', new Blob([f.data]), f.name)
+  // Let the platform's own encoder write the body and boundary, as a browser or SDK would.
+  const res = new Response(form)
+  return { payload: Buffer.from(await res.arrayBuffer()), headers: { 'content-type': res.headers.get('content-type') ?? '' } }
+}
+
+describe('document and ingestion routes', () => {
+  let dir: string
+  let deps: AppDeps
+  let app: FastifyInstance
+  let pdf: Buffer
+
+  const waitForJob = async (id: string): Promise<Record<string, unknown>> => {
+    for (let i = 0; i < 600; i++) {
+      const res = await app.inject({ method: 'GET', url: `/v1/ingestions/${id}` })
+      const job = res.json<Record<string, unknown>>()
+      if (job.status === 'succeeded' || job.status === 'failed') return job
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    throw new Error('job did not finish')
+  }
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-routes-'))
+    deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '0', RAGTUNE_MAX_FILE_MB: '1' }), pino({ level: 'silent' }))
+    app = await buildApp(deps)
+    pdf = await makeReportPdf({ pages: 3 })
+  })
+  afterAll(async () => {
+    await app.close()
+    await closeDeps(deps)
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('accepts an upload with 202 and a job id, then ingests it in the background', async () => {
+    const body = await multipart([{ name: 'ACME_2023_10K.pdf', data: pdf }, { name: 'junk.pdf', data: randomBytes(3000) }], { company: 'Acme Widgets' })
+    const res = await app.inject({ method: 'POST', url: '/v1/documents', ...body })
+    expect(res.statusCode).toBe(202)
+    const accepted = res.json<{ jobId: string; files: string[]; statusUrl: string }>()
+    expect(accepted.files).toEqual(['ACME_2023_10K.pdf', 'junk.pdf'])
+    expect(accepted.statusUrl).toBe(`/v1/ingestions/${accepted.jobId}`)
+    const job = await waitForJob(accepted.jobId)
+    expect(job).toMatchObject({ status: 'succeeded', origin: 'http', filesTotal: 2, filesDone: 2, pagesDone: 3 })
+    const results = job.results as { file: string; status: string; error?: { code: string } }[]
+    expect(results.find((r) => r.file === 'ACME_2023_10K.pdf')).toMatchObject({ status: 'ingested' })
+    expect(results.find((r) => r.file === 'junk.pdf')).toMatchObject({ status: 'failed', error: { code: 'invalid_pdf' } })
+    // The staged upload is removed once its job ends.
+    for (let i = 0; i < 50 && fs.existsSync(path.join(dir, 'uploads', accepted.jobId)); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(fs.existsSync(path.join(dir, 'uploads', accepted.jobId))).toBe(false)
+  })
+
+  it('lists, shows and deletes documents', async () => {
+    const list = await app.inject({ method: 'GET', url: '/v1/documents' })
+    expect(list.statusCode).toBe(200)
+    expect(list.json<{ documents: { id: string }[] }>().documents.map((d) => d.id)).toEqual(['acme_2023_10k'])
+    const one = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k' })
+    expect(one.json()).toMatchObject({ id: 'acme_2023_10k', activeVersion: 1, pages: 3, meta: { company: 'Acme Widgets', fiscalYear: 2023, docType: '10-K' } })
+    expect(Object.keys(one.json())).not.toContain('fingerprint')
+    const del = await app.inject({ method: 'DELETE', url: '/v1/documents/acme_2023_10k' })
+    expect(del.json()).toEqual({ id: 'acme_2023_10k', deleted: true })
+    const gone = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k' })
+    expect(gone.statusCode).toBe(404)
+    expect(gone.json()).toMatchObject({ error: { code: 'document_not_found' } })
+    expect((await app.inject({ method: 'DELETE', url: '/v1/documents/acme_2023_10k' })).statusCode).toBe(404)
+  })
+
+  it('uses documentId and answers unchanged for the same upload', async () => {
+    for (const expected of ['ingested', 'unchanged']) {
+      const body = await multipart([{ name: 'notes.txt', data: 'Widget prices rise in May, the memo says.' }], { documentId: 'may-memo' })
+      const res = await app.inject({ method: 'POST', url: '/v1/documents', ...body })
+      const job = await waitForJob(res.json<{ jobId: string }>().jobId)
+      expect((job.results as { status: string; documentId: string }[])[0]).toMatchObject({ status: expected, documentId: 'may-memo' })
+    }
+  })
+
+  it('rejects bad requests with stable codes', async () => {
+    const notMultipart = await app.inject({ method: 'POST', url: '/v1/documents', payload: { a: 1 } })
+    expect(notMultipart.statusCode).toBe(415)
+    expect(notMultipart.json()).toMatchObject({ error: { code: 'unsupported_media_type' } })
+    const noFile = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([], { title: 'x' })) })
+    expect(noFile.statusCode).toBe(400)
+    expect(noFile.json()).toMatchObject({ error: { code: 'no_files' } })
+    const twoWithId = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'a.txt', data: 'aaa aaa' }, { name: 'b.txt', data: 'bbb bbb' }], { documentId: 'one' })) })
+    expect(twoWithId.json()).toMatchObject({ error: { code: 'invalid_arguments' } })
+    const badYear = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'a.txt', data: 'aaa' }], { fiscalYear: 'soon' })) })
+    expect(badYear.json()).toMatchObject({ error: { code: 'invalid_arguments' } })
+    const missingJob = await app.inject({ method: 'GET', url: '/v1/ingestions/nope' })
+    expect(missingJob.statusCode).toBe(404)
+    expect(missingJob.json()).toMatchObject({ error: { code: 'job_not_found' } })
+  })
+
+  it('records an oversized upload as file_too_large and ingests the other file', async () => {
+    const big = 'x'.repeat(1024 * 1024 + 10)
+    const res = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'big.txt', data: big }, { name: 'small.txt', data: 'small but fine text' }])) })
+    expect(res.statusCode).toBe(202)
+    const job = await waitForJob(res.json<{ jobId: string }>().jobId)
+    const results = job.results as { file: string; status: string; error?: { code: string } }[]
+    expect(results.find((r) => r.file === 'big.txt')).toMatchObject({ status: 'failed', error: { code: 'file_too_large' } })
+    expect(results.find((r) => r.file === 'small.txt'), JSON.stringify(results)).toMatchObject({ status: 'ingested' })
+  })
+})
