@@ -8,6 +8,25 @@ import { createOpenAIChat } from '../../src/adapters/openai-chat.js'
 import { evaluateVoiceModel, factLockFlags, parseHeldOutPrompts, type VoiceScorer } from '../../finetune/registry/evaluate-voice-model.js'
 import { capture, tempDir, writeFile } from './finetune-fixtures.js'
 
+const VOICE = [
+  'Charlie and I have always believed that our owners deserve to hear the bad news first.',
+  'We would rather own a wonderful business at a fair price than a fair business at a wonderful price.',
+  'Our insurance float, which costs us less than nothing, remains the engine of Berkshire.',
+  'In the long run, the market is a weighing machine, however loudly it votes in the short run.',
+  'We never forget that we are managing the savings of partners who trust us with them.',
+  'Managers who think like owners are rare, and we treasure the ones we have.',
+]
+const CONTRAST = [
+  'Customer obsession remains the heart of everything we do at Amazon, and it is still Day 1.',
+  'We will continue to make bold bets, and some of them will fail, and that is fine.',
+  'High standards are teachable, and teams that raise the bar deliver for customers faster.',
+  'We measure ourselves by free cash flow per share and by the delight of our customers.',
+  'Invention requires a willingness to be misunderstood for long periods of time.',
+  'Our platform lets sellers, developers and creators reach customers around the world.',
+]
+const essay = (pool: readonly string[], seed: number): string =>
+  Array.from({ length: 8 }, (_, p) => Array.from({ length: 7 }, (_, i) => pool[(seed * 7 + p * 3 + i * 5) % pool.length]).join(' ')).join('\n\n')
+
 const letter = (topic: string) =>
   Array.from({ length: 6 }, (_, i) => `Our ${topic} business had a satisfactory year, and Charlie and I expect it to keep compounding for decades ${i}. We never forget that the owners, not the managers, bear the cost of every mistake we make, so we act as careful stewards of their capital.`).join('\n\n')
 
@@ -99,6 +118,43 @@ describe('ragtune models and finetune register', () => {
     expect((await cli('models', 'activate', 'nobody')).err).toContain('[model_not_found]')
     expect((await cli('models', 'deactivate')).code).toBe(0)
     expect((await cli('models', 'list')).out).not.toMatch(/^\*/m)
+  })
+
+  it('models eval scores base and tuned answers with the authorship scorer, stores the result, and gates activation', async () => {
+    const voiceDir = path.join(dir, 'voice')
+    const contrastDir = path.join(dir, 'contrast')
+    for (let i = 0; i < 4; i++) {
+      writeFile(voiceDir, `letter-${i}.txt`, essay(VOICE, i))
+      writeFile(contrastDir, `letter-${i}.txt`, essay(CONTRAST, i))
+    }
+    const prompts = writeFile(dir, 'validation.jsonl', ['What matters in a manager?', 'How do you think about risk?', 'Why keep cash?'].map((q) => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: 'x' }] })).join('\n'))
+    const r = registry()
+    try {
+      await r.upsert({ id: 'buffett', provider: 'openai', model: 'ft:gpt-4o-mini:org:buffett:1', baseModel: 'gpt-4o-mini', baseURL: null, datasetHash: null, jobId: null, status: 'ready' })
+    } finally {
+      await r.close()
+    }
+    const voiceText = VOICE.join(' ')
+    const contrastText = CONTRAST.join(' ')
+    emu.setResponder((body) => (body.model.startsWith('ft:') ? voiceText : `${contrastText} Sales grew 20% to $38 billion.`))
+    const good = await cli('models', 'eval', 'buffett', '--prompts', prompts, '--voice', voiceDir, '--contrast', contrastDir, '--json')
+    expect(good.err).toBe('')
+    expect(good.code).toBe(0)
+    const lines = good.out.trim().split('\n').map((l) => JSON.parse(l) as { prompts: number; voiceScore: { base: number; tuned: number }; flags: unknown; activatable: boolean })
+    const summary = lines.at(-1)!
+    expect(summary.prompts).toBe(3)
+    expect(summary.voiceScore.tuned).toBeGreaterThan(summary.voiceScore.base)
+    // Per base answer: "Day 1", "20%" and "$38 billion", none given by any source.
+    expect(summary.flags).toEqual({ base: 9, tuned: 0 })
+    expect(summary.activatable).toBe(true)
+    expect((await cli('models', 'list')).out).toContain('voice ')
+
+    // The same model, now sounding like the contrast author and inventing figures: activation is refused.
+    emu.setResponder((body) => (body.model.startsWith('ft:') ? `${contrastText} Margins hit 41%.` : voiceText))
+    const bad = await cli('models', 'eval', 'buffett', '--prompts', prompts, '--voice', voiceDir, '--contrast', contrastDir)
+    expect(bad.out).toContain('not activatable without --force')
+    expect((await cli('models', 'activate', 'buffett')).err).toContain('[activation_refused]')
+    expect((await cli('models', 'activate', 'buffett', '--force')).code).toBe(0)
   })
 
   it('evaluation compares base and tuned on held-out prompts with the voice scorer and fact-lock flags', async () => {
