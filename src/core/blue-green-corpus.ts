@@ -9,6 +9,7 @@ import {
   encodeQuery,
   queryTermHashes,
   statsDelta,
+  type FieldWeights,
   type SparseVector,
 } from './sparse/bm25-encoder.js'
 import type { VectorIndex } from './vector-index.js'
@@ -36,14 +37,13 @@ export interface BlueGreenCorpusOptions {
   readonly alpha?: number
   /** bytes of chunk text copied into each record's metadata */
   readonly metadataTextBytes?: number
+  /** BM25 weight of the contextual header vs the chunk text; the SQLite store's defaults */
+  readonly bm25Weights?: FieldWeights
 }
 
 // Pinecone caps a sparse vector at 2048 non-zeros; chunks are token-budgeted far below, but a table of
 // numbers can still be long, so the weakest terms are dropped first.
 const MAX_SPARSE = 2048
-
-/** Text indexed for BM25: the contextual header and the chunk, as the SQLite FTS table indexes both. */
-const indexedText = (c: { header: string; text: string }): string => `${c.header}\n${c.text}`
 
 /**
  * The scale-out Corpus: chunk texts, versions and BM25 statistics in a registry (PostgreSQL or SQLite),
@@ -112,9 +112,9 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     background.add(p)
   }
 
-  function sparseFor(texts: readonly string[], avgdl: number): SparseVector[] {
-    return texts.map((t) => {
-      const v = encodeDocument(t, avgdl)
+  function sparseFor(chunks: readonly { header: string; text: string }[], avgdl: number): SparseVector[] {
+    return chunks.map((c) => {
+      const v = encodeDocument(c, avgdl, options.bm25Weights)
       if (v.indices.length <= MAX_SPARSE) return v
       const keep = v.indices
         .map((ix, i) => [ix, v.values[i]!] as const)
@@ -208,15 +208,14 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
 
     async commitVersion(input): Promise<CommitResult> {
       const dense = checkEmbeddings(input)
-      const texts = input.chunks.map(indexedText)
-      const delta = statsDelta(texts, 1)
+      const delta = statsDelta(input.chunks, 1)
       const staged = await registry.stageVersion(input, delta)
       if (staged.status === 'unchanged') return { documentId: input.documentId, version: staged.version, status: 'unchanged' }
       const { version } = staged
       try {
         const totals = await registry.bm25Stats([])
         const avgdl = averageLength({ documents: totals.documents + delta.documents, totalLength: totals.totalLength + delta.totalLength })
-        const records = buildRecords(input, version, sparseFor(texts, avgdl), { dense, textBytes })
+        const records = buildRecords(input, version, sparseFor(input.chunks, avgdl), { dense, textBytes })
           // a sparse-only index cannot hold a record without terms; such a chunk could never match anyway
           .filter((r) => r.dense !== undefined || (r.sparse?.indices.length ?? 0) > 0)
         if (input.embeddings !== undefined) {

@@ -82,12 +82,14 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       let stop = false
       const seen: number[][] = []
       const reader = (async () => {
-        while (!stop) {
+        // keep reading until the re-ingest is over and enough reads were made, however slow the machine
+        while (!stop || seen.length < 10) {
           const hits: ChunkHit[] = await c.keywordSearch({ terms: ['revenue', 'dividend', 'capital'], limit: 10 })
           seen.push([...new Set(hits.map((h) => h.version))])
           await new Promise((r) => setTimeout(r, 3))
         }
       })()
+      while (seen.length < 3) await new Promise((r) => setTimeout(r, 5))
       const r = await c.commitVersion(docInput('acme', revenue(2023, 650)))
       expect(r).toEqual({ documentId: 'acme', version: 2, status: 'ingested', replaced: 1 })
       const after = await c.keywordSearch({ terms: ['revenue'], limit: 3 })
@@ -95,7 +97,6 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       await c.settle()
       stop = true
       await reader
-      expect(seen.length).toBeGreaterThan(5)
       expect(seen.filter((v) => v.length !== 1)).toEqual([])
       expect(seen[0]).toEqual([1])
       expect(seen[seen.length - 1]).toEqual([2])

@@ -26,7 +26,7 @@ describe('PostgreSQL registry', () => {
   it('flips the active version in one transaction; a slower, older concurrent version is superseded', async () => {
     const [a, b] = await Promise.all([db.pool().then((pool) => createPgRegistry({ pool })), db.pool().then((pool) => createPgRegistry({ pool }))])
     const v = (tag: string) => docInput('doc', [`revenue ${tag}`, 'dividend'], { tag })
-    const d = (tag: string) => statsDelta(v(tag).chunks.map((c) => c.text), 1)
+    const d = (tag: string) => statsDelta(v(tag).chunks, 1)
     await a.stageVersion(v('1'), d('1'))
     await a.activateVersion('doc', 1)
     const [s2, s3] = await Promise.all([a.stageVersion(v('2'), d('2')), b.stageVersion(v('3'), d('3'))])

@@ -132,7 +132,11 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
       return [...ns(namespace).values()]
     },
     pendingWrites: () => pending.length,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 
   const enqueue = (w: WriteOp): void => {
@@ -379,6 +383,8 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
     })
   })
 
+  // Outlive the client's idle keep-alive, so a pooled socket is never closed under a request in flight.
+  server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   controllerUrl = `http://127.0.0.1:${port}`

@@ -25,7 +25,8 @@ export function isRetryablePineconeError(err: unknown): boolean {
 export function translatePineconeError(err: unknown, op: string): AppError {
   if (err instanceof AppError) return err
   const name = err instanceof Error ? err.name : 'Error'
-  const detail = err instanceof Error ? err.message : String(err)
+  // SDK messages can quote a whole request URL; keep logs and API errors readable
+  const detail = (err instanceof Error ? err.message : String(err)).slice(0, 300)
   if (isRetryablePineconeError(err)) {
     return new AppError('vector_store_unavailable', `Pinecone ${op} kept failing (${name}); retry later`, {
       status: 503, retryable: true, retryAfter: 5, cause: err,

@@ -24,6 +24,27 @@ const MAX_RECORDS = 1000
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024 - 16 * 1024
 const MAX_METADATA_BYTES = 40 * 1024
 const ID_PAGE = 1000
+// fetch sends ids in the query string; servers cap the request line (Node: 16 KB of headers), so pages
+// are also bounded by their encoded length
+const FETCH_URL_BUDGET = 6000
+
+function idPages(ids: readonly string[], maxIds: number, maxChars: number): string[][] {
+  const pages: string[][] = []
+  let page: string[] = []
+  let chars = 0
+  for (const id of ids) {
+    const cost = encodeURIComponent(id).length + 5
+    if (page.length > 0 && (page.length >= maxIds || chars + cost > maxChars)) {
+      pages.push(page)
+      page = []
+      chars = 0
+    }
+    page.push(id)
+    chars += cost
+  }
+  if (page.length > 0) pages.push(page)
+  return pages
+}
 
 /**
  * The Pinecone serverless index behind the VectorIndex port. The SDK is imported only here, and only
@@ -96,9 +117,8 @@ export async function createPineconeIndex(options: PineconeIndexOptions): Promis
 
     async fetchExisting(namespace, ids) {
       const found = new Set<string>()
-      for (let i = 0; i < ids.length; i += ID_PAGE) {
-        const page = ids.slice(i, i + ID_PAGE)
-        const res = await call('fetch', () => ns(namespace).fetch({ ids: [...page] }))
+      for (const page of idPages(ids, ID_PAGE, FETCH_URL_BUDGET)) {
+        const res = await call('fetch', () => ns(namespace).fetch({ ids: page }))
         for (const id of Object.keys(res.records)) found.add(id)
       }
       return found

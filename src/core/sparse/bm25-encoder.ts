@@ -2,7 +2,8 @@ import { porterStem } from './porter-stemmer.js'
 
 /**
  * BM25 as sparse vectors, so a dotproduct index (Pinecone) ranks like a BM25 full-text index:
- * score(q, d) = Σ_t idf(t) · tf(t,d)·(k1+1) / (tf(t,d) + k1·(1 − b + b·|d|/avgdl)).
+ * score(q, d) = Σ_t idf(t) · tf(t,d)·(k1+1) / (tf(t,d) + k1·(1 − b + b·|d|/avgdl)), with FTS5's idf and
+ * column weighting, so the scores equal SQLite's `bm25()` up to avgdl drift and phrase handling.
  * The document side carries the tf part (fixed at ingest, with the avgdl of that moment); the query side
  * carries idf, computed at query time from corpus statistics kept in the registry, so adding documents
  * never requires re-upserting old vectors. Terms are FTS5-like tokens (unicode61 + porter) hashed to
@@ -74,20 +75,40 @@ export function averageLength(stats: Pick<Bm25Stats, 'documents' | 'totalLength'
   return stats.documents > 0 && stats.totalLength > 0 ? stats.totalLength / stats.documents : 1
 }
 
-/** Document-side weights: the tf saturation part of BM25. */
-export function encodeDocument(text: string, avgdl: number, params: Bm25Params = DEFAULT_BM25): SparseVector {
-  const { counts, length } = termCounts(text)
-  const norm = params.k1 * (1 - params.b + (params.b * length) / avgdl)
-  const entries = [...counts].sort((a, b) => a[0] - b[0])
+/** How much a term occurrence counts in each field (FTS5 `bm25()` column weights). */
+export interface FieldWeights {
+  readonly header: number
+  readonly text: number
+}
+
+export const DEFAULT_FIELD_WEIGHTS: FieldWeights = { header: 0.5, text: 1 }
+
+/**
+ * Document-side weights: the tf saturation part of BM25, the way FTS5 computes it for a row with
+ * weighted columns — tf = Σ weight(field)·count(field), length = all tokens of all fields.
+ */
+export function encodeDocument(
+  fields: { readonly header: string; readonly text: string },
+  avgdl: number,
+  weights: FieldWeights = DEFAULT_FIELD_WEIGHTS,
+  params: Bm25Params = DEFAULT_BM25,
+): SparseVector {
+  const header = termCounts(fields.header)
+  const text = termCounts(fields.text)
+  const tf = new Map<number, number>()
+  for (const [h, n] of header.counts) tf.set(h, (tf.get(h) ?? 0) + weights.header * n)
+  for (const [h, n] of text.counts) tf.set(h, (tf.get(h) ?? 0) + weights.text * n)
+  const norm = params.k1 * (1 - params.b + (params.b * (header.length + text.length)) / avgdl)
+  const entries = [...tf].filter(([, f]) => f > 0).sort((a, b) => a[0] - b[0])
   return {
     indices: entries.map(([h]) => h),
-    values: entries.map(([, tf]) => (tf * (params.k1 + 1)) / (tf + norm)),
+    values: entries.map(([, f]) => (f * (params.k1 + 1)) / (f + norm)),
   }
 }
 
 /**
- * Query-side weights: idf of each distinct query term, non-negative (the Lucene form), so a term that
- * appears in most chunks still counts a little instead of pushing matches down. Unknown terms drop out.
+ * Query-side weights: idf of each distinct query term, as FTS5 computes it — log((N − n + 0.5)/(n + 0.5)),
+ * floored at 1e-6 so a term in most chunks still counts a hair. Unknown terms drop out.
  */
 export function encodeQuery(terms: readonly string[], stats: Bm25Stats): SparseVector {
   const hashes = queryTermHashes(terms)
@@ -95,7 +116,7 @@ export function encodeQuery(terms: readonly string[], stats: Bm25Stats): SparseV
   for (const h of hashes) {
     const n = stats.df.get(h) ?? 0
     if (n === 0) continue
-    out.push([h, Math.log(1 + (stats.documents - n + 0.5) / (n + 0.5))])
+    out.push([h, Math.max(1e-6, Math.log((stats.documents - n + 0.5) / (n + 0.5)))])
   }
   out.sort((a, b) => a[0] - b[0])
   return { indices: out.map(([h]) => h), values: out.map(([, v]) => v) }
@@ -113,15 +134,16 @@ export interface Bm25Delta {
   readonly df: Map<number, number>
 }
 
-export function statsDelta(texts: readonly string[], sign: 1 | -1): Bm25Delta {
+export function statsDelta(chunks: readonly { readonly header: string; readonly text: string }[], sign: 1 | -1): Bm25Delta {
   const df = new Map<number, number>()
   let totalLength = 0
-  for (const text of texts) {
-    const { counts, length } = termCounts(text)
-    totalLength += length
-    for (const h of counts.keys()) df.set(h, (df.get(h) ?? 0) + sign)
+  for (const c of chunks) {
+    const header = termCounts(c.header)
+    const text = termCounts(c.text)
+    totalLength += header.length + text.length
+    for (const h of new Set([...header.counts.keys(), ...text.counts.keys()])) df.set(h, (df.get(h) ?? 0) + sign)
   }
-  return { documents: sign * texts.length, totalLength: sign * totalLength, df }
+  return { documents: sign * chunks.length, totalLength: sign * totalLength, df }
 }
 
 export function applyDelta(stats: Bm25Stats, ...deltas: Bm25Delta[]): Bm25Stats {

@@ -48,11 +48,12 @@ describe('analyze and hashTerm', () => {
 })
 
 describe('BM25 sparse encoding', () => {
-  const chunks = [
+  const texts = [
     'Revenue grew to 10 billion. Revenue from services rose.',
     'Capital expenditures were 2 billion in 2018.',
     'The board declared a dividend. The dividend is paid quarterly.',
   ]
+  const chunks = texts.map((text, i) => ({ header: `Acme 10-K | part ${i}`, text }))
   const stats = applyDelta(EMPTY_STATS, statsDelta(chunks, 1))
   const docs = chunks.map((c) => encodeDocument(c, averageLength(stats)))
 
@@ -67,25 +68,33 @@ describe('BM25 sparse encoding', () => {
     expect(Math.max(...scores)).toBeGreaterThan(0)
   })
 
-  it('equals textbook BM25 for a single-term query', () => {
+  it('equals FTS5 bm25() with column weights (header 0.5, text 1) for a single-term query', () => {
     const q = encodeQuery(['dividend'], stats)
     const n = 1
-    const idf = Math.log(1 + (3 - n + 0.5) / (n + 0.5))
-    const len = analyze(chunks[2]!).length
+    const idf = Math.log((3 - n + 0.5) / (n + 0.5))
+    const len = analyze(chunks[2]!.header).length + analyze(texts[2]!).length
     const tf = 2
     const expected = (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * len) / averageLength(stats)))
     expect(dot(q, docs[2]!)).toBeCloseTo(expected, 10)
   })
 
+  it('weights header occurrences by the header weight and floors idf of very common terms', () => {
+    const d = encodeDocument({ header: 'dividend', text: 'dividend' }, 2, { header: 0.5, text: 1 })
+    const f = 1.5
+    expect(d.values[0]).toBeCloseTo((f * 2.2) / (f + 1.2 * (0.25 + 0.75)), 10)
+    // "acme" is in every chunk's header: FTS5's idf would be negative, floored to 1e-6
+    expect(encodeQuery(['acme'], stats).values).toEqual([1e-6])
+  })
+
   it('drops terms the corpus never saw and keeps indices sorted and unique', () => {
     expect(encodeQuery(['zebra'], stats).indices).toEqual([])
-    const d = encodeDocument('b a b c a b', 3)
+    const d = encodeDocument({ header: '', text: 'b a b c a b' }, 3)
     expect(d.indices).toEqual([...d.indices].sort((x, y) => x - y))
     expect(new Set(d.indices).size).toBe(3)
   })
 
   it('removing a version’s chunks restores the previous statistics exactly', () => {
-    const extra = ['Revenue fell in 2020.']
+    const extra = [{ header: 'Acme', text: 'Revenue fell in 2020.' }]
     const grown = applyDelta(stats, statsDelta(extra, 1))
     expect(grown.documents).toBe(4)
     const back = applyDelta(grown, statsDelta(extra, -1))
