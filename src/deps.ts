@@ -22,7 +22,11 @@ import { createRegistryVoiceResolver } from './core/registry-voice-resolver.js'
  */
 export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps> {
   fs.mkdirSync(config.dataDir, { recursive: true })
-  const corpus = createSqliteCorpus({ path: config.dbPath, logger })
+  // Scale-out (Pinecone vectors + PostgreSQL or SQLite registry) loads pg and the Pinecone SDK only when chosen.
+  const corpus =
+    config.vectorStore.kind === 'pinecone'
+      ? await (await import('./adapters/pinecone/scale-out-corpus.js')).createScaleOutCorpus(config, logger)
+      : createSqliteCorpus({ path: config.dbPath, logger })
   const m = config.models
   const embedder =
     m.embeddingModel === undefined
