@@ -26,7 +26,12 @@ continue continued remain remained reported reportable ago simply anyway whose`.
 
 /** Adverbs and participles make poor topics ("significantly", "reported"): a phrase may not end on one. */
 function weakEnding(word: string): boolean {
-  return /(?:ly|ed)$/.test(word)
+  return /(?:ly|ed)$/.test(word) || (/ing$/.test(word) && !/ings$/.test(word))
+}
+
+/** "Iscar moved tungsten" is a clause, not a topic: a participle may only open a phrase ("combined ratio"). */
+function clauseLike(words: readonly { key: string }[]): boolean {
+  return words.slice(1, -1).some((w) => /(?:ed|ing)$/.test(w.key))
 }
 
 export interface KeyPhraseExtractor {
@@ -93,7 +98,7 @@ export function createKeyPhraseExtractor(corpus: readonly string[]): KeyPhraseEx
         for (let len = Math.min(3, run.length); len >= 1; len--)
           for (let i = 0; i + len <= run.length; i++) {
             const words = run.slice(i, i + len)
-            if (weakEnding(words[words.length - 1]!.key)) continue
+            if (weakEnding(words[words.length - 1]!.key) || clauseLike(words)) continue
             const key = words.map((w) => w.key).join(' ')
             const phrase = words.map((w) => (capitalised.has(w.key) ? w.surface : w.key)).join(' ')
             const base = words.reduce((s, w) => s + (tf.get(w.key) ?? 0) * idf(w.key), 0) / Math.sqrt(len)

@@ -22,30 +22,37 @@ const CUES: readonly [Cue, RegExp][] = [
 // Cues differ in base rate: "will" and figures are everywhere, owning a mistake is rare and telling.
 const WEIGHT: Record<Cue, number> = { mistake: 3, deal: 1.5, outlook: 0.6, results: 0.5, reasoning: 1, explain: 0 }
 
-const TEMPLATES: Record<Cue, readonly ((a: string, b: string) => string)[]> = {
+// One topic per question: pairing two extracted phrases reads as machine-made far more often than not.
+const TEMPLATES: Record<Cue, readonly ((a: string) => string)[]> = {
   mistake: [
     (a) => `What went wrong with ${a}, and what did you learn from it?`,
-    (a, b) => `Looking back, what mistakes did you make on ${a}, and how do they shape the way you think about ${b}?`,
+    (a) => `Looking back, what would you do differently about ${a}?`,
+    (a) => `Where did you misjudge ${a}?`,
   ],
   deal: [
     (a) => `Why did ${a} appeal to you, and what made the price worth paying?`,
-    (a, b) => `What did you see in ${a} that others missed, and how does it fit with ${b}?`,
+    (a) => `What did you see in ${a} that others missed?`,
+    (a) => `How did the ${a} deal come about?`,
   ],
   outlook: [
     (a) => `What should shareholders expect from ${a} in the years ahead?`,
-    (a, b) => `How do you see ${a} developing from here, particularly with respect to ${b}?`,
+    (a) => `How do you see ${a} developing from here?`,
+    (a) => `What worries you, and what encourages you, about ${a} going forward?`,
   ],
   results: [
     (a) => `How did ${a} do this past year, and what do the numbers really tell shareholders?`,
-    (a, b) => `Can you walk us through the results for ${a}, and what they say about ${b}?`,
+    (a) => `Can you walk us through the figures on ${a}?`,
+    (a) => `What should we make of this year's numbers for ${a}?`,
   ],
   reasoning: [
     (a) => `Why do you think about ${a} the way you do?`,
-    (a, b) => `What is the principle behind your approach to ${a}, and how does it apply to ${b}?`,
+    (a) => `What is the principle behind your approach to ${a}?`,
+    (a) => `Why does ${a} matter so much to how you run the company?`,
   ],
   explain: [
     (a) => `Can you explain your thinking on ${a}?`,
-    (a, b) => `How do you think about ${a}, especially when it comes to ${b}?`,
+    (a) => `What should shareholders understand about ${a}?`,
+    (a) => `How do you think about ${a}?`,
   ],
 }
 
@@ -68,11 +75,7 @@ export function offlineQuestion(passage: string, phrases: readonly string[]): st
   const name = phrases.find((p) => /^\p{Lu}/u.test(p))
   const cue = passageCue(passage, name !== undefined)
   const a = (cue === 'deal' ? name : phrases[0]) ?? 'this part of the business'
-  const b = phrases.find((p) => p !== a)
   const templates = TEMPLATES[cue]
   const pick = createHash('sha256').update(passage).digest().readUInt32BE(0)
-  // Two-phrase variants only when a second topic exists.
-  const usable = b === undefined ? templates.slice(0, 1) : templates
-  const template = usable[pick % usable.length]!
-  return template(a, b ?? a)
+  return templates[pick % templates.length]!(a)
 }

@@ -4,6 +4,7 @@ import { AppError } from '../../src/errors.js'
 import { readSamples, type PdfTextReader, type SampleText } from '../dataset/read-samples.js'
 import { rocAuc } from './auc.js'
 import { createVoiceScorer, DEFAULT_PASSAGE_WORDS, stylePassages, type VoiceScorer } from './voice-scorer.js'
+import type { FeatureSet } from './style-features.js'
 
 export interface VoiceEvalOptions {
   readonly voiceDir: string
@@ -16,6 +17,7 @@ export interface VoiceEvalOptions {
   readonly seed?: number
   readonly passageWords?: number
   readonly readPdf?: PdfTextReader
+  readonly featureSet?: FeatureSet
 }
 
 export interface VoiceEvalResult {
@@ -72,6 +74,7 @@ export async function evaluateVoice(options: VoiceEvalOptions): Promise<VoiceEva
     contrast: split.contrast.train.map((s) => s.text),
     passageWords: words,
     seed,
+    ...(options.featureSet === undefined ? {} : { featureSet: options.featureSet }),
   })
   const voiceScores = split.voice.test.flatMap((s) => stylePassages(s.text, words)).map((p) => scorer.score(p))
   const contrastScores = split.contrast.test.flatMap((s) => stylePassages(s.text, words)).map((p) => scorer.score(p))

@@ -60,10 +60,13 @@ export function fitFunctionWordScaling(texts: readonly string[]): FunctionWordSc
   return { mean, std: std.map((v) => (v > 1e-9 ? Math.sqrt(v) : 1)) }
 }
 
-export function styleFeatures(text: string, scaling: FunctionWordScaling): SparseVector {
+/** Both blocks by default; one alone for ablations (bench/voice-eval.ts: is it style or topic?). */
+export type FeatureSet = 'all' | 'char-ngrams' | 'function-words'
+
+export function styleFeatures(text: string, scaling: FunctionWordScaling, set: FeatureSet = 'all'): SparseVector {
   const t = ` ${normalizeStyleText(text)} `
   const counts = new Map<number, number>()
-  for (const n of NGRAM_SIZES) {
+  for (const n of set === 'function-words' ? [] : NGRAM_SIZES) {
     for (let i = 0; i + n <= t.length; i++) {
       const h = fnv1a(`${n}${t.slice(i, i + n)}`) & (HASH_SIZE - 1)
       counts.set(h, (counts.get(h) ?? 0) + 1)
@@ -77,7 +80,7 @@ export function styleFeatures(text: string, scaling: FunctionWordScaling): Spars
     return v
   })
   norm = Math.sqrt(norm) || 1
-  const rates = functionWordRates(text)
+  const rates = set === 'char-ngrams' ? [] : functionWordRates(text)
   const indices = new Uint32Array(entries.length + rates.length)
   const values = new Float64Array(entries.length + rates.length)
   entries.forEach(([h], i) => {

@@ -1,7 +1,7 @@
 import { toParagraphs } from '../dataset/paragraphs.js'
 import { segmentPassages } from '../dataset/segment.js'
 import { trainLogisticRegression, predictProbability, type LogisticModel } from './logistic-regression.js'
-import { FEATURE_COUNT, fitFunctionWordScaling, styleFeatures, type FunctionWordScaling } from './style-features.js'
+import { FEATURE_COUNT, fitFunctionWordScaling, styleFeatures, type FeatureSet, type FunctionWordScaling } from './style-features.js'
 
 /**
  * Authorship verification: is this text in the voice, or in the contrast author's? Trained on passages
@@ -24,6 +24,7 @@ export interface VoiceScorerOptions {
   readonly epochs?: number
   readonly lambda?: number
   readonly seed?: number
+  readonly featureSet?: FeatureSet
 }
 
 export const DEFAULT_PASSAGE_WORDS = 200
@@ -42,9 +43,10 @@ export function createVoiceScorer(options: VoiceScorerOptions): VoiceScorer {
     throw new Error(`the voice scorer needs passages of both authors (got ${positives.length} voice, ${negatives.length} contrast)`)
   }
   const texts = [...positives, ...negatives]
+  const featureSet = options.featureSet ?? 'all'
   const scaling: FunctionWordScaling = fitFunctionWordScaling(texts)
   const model: LogisticModel = trainLogisticRegression(
-    texts.map((t) => styleFeatures(t, scaling)),
+    texts.map((t) => styleFeatures(t, scaling, featureSet)),
     texts.map((_, i) => (i < positives.length ? 1 : 0)),
     {
       dimensions: FEATURE_COUNT,
@@ -55,6 +57,6 @@ export function createVoiceScorer(options: VoiceScorerOptions): VoiceScorer {
   )
   return {
     trainedOn: { voicePassages: positives.length, contrastPassages: negatives.length },
-    score: (text) => predictProbability(model, styleFeatures(text, scaling)),
+    score: (text) => predictProbability(model, styleFeatures(text, scaling, featureSet)),
   }
 }
