@@ -38,8 +38,14 @@ export function createFinetuneRunner(deps: {
   const record = async (job: FineTuneJob, lastEventId?: string): Promise<StoredFineTuneJob> => {
     const stored = await jobs.save(job, lastEventId === undefined ? {} : { lastEventId })
     if (job.status === 'succeeded' && job.fineTunedModel !== null) {
-      const id = stored.voiceName ?? job.fineTunedModel
-      const existing = await registry.get(id)
+      let id = stored.voiceName ?? job.fineTunedModel
+      let existing = await registry.get(id)
+      // Retraining the active voice must not put an unevaluated model live: the new one gets its own id.
+      if (existing?.active === true && existing.model !== job.fineTunedModel && existing.jobId !== job.id) {
+        log.warn({ id, model: job.fineTunedModel }, 'the voice name is active with another model; registering the new model under its own name')
+        id = job.fineTunedModel
+        existing = await registry.get(id)
+      }
       if (existing?.status !== 'ready' || existing.model !== job.fineTunedModel) {
         await registry.upsert({
           id,

@@ -2,6 +2,7 @@ import { cliConfig, cliLogger, type CliContext } from '../../src/cli/context.js'
 import type { Config } from '../../src/config.js'
 import type { Logger } from '../../src/logger.js'
 import type { ModelRegistry } from '../../src/core/model-registry.js'
+import type { FineTuneJobStore } from '../../src/core/finetune.js'
 import { openDatabase, type Db } from '../../src/adapters/sqlite/database.js'
 import { createSqliteModelRegistry } from '../../src/adapters/sqlite/sqlite-model-registry.js'
 import { createSqliteFineTuneJobStore } from '../../src/adapters/sqlite/sqlite-finetune-jobs.js'
@@ -13,6 +14,7 @@ export interface FinetuneCliDeps {
   readonly logger: Logger
   readonly db: Db
   readonly registry: ModelRegistry
+  readonly jobs: FineTuneJobStore
   /** the provider is built on first use: `models list` needs no API key */
   runner(): FinetuneRunner
   close(): void
@@ -31,6 +33,7 @@ export function openFinetuneDeps(ctx: CliContext): FinetuneCliDeps {
     logger,
     db,
     registry,
+    jobs,
     runner() {
       runner ??= createFinetuneRunner({
         provider: createOpenAIFineTuneProvider({ ...config.models, logger }),

@@ -11,7 +11,7 @@ import { parsePositiveNumber, stringFlag } from './flags.js'
 const RUN_USAGE =
   'ragtune finetune run --train F --base-model M [--validation F] [--suffix S] [--name ID] [--epochs N] [--batch-size N] ' +
   '[--lr-multiplier X] [--seed N] [--watch] [--poll-seconds N] [--skip-validation] [--json]'
-const STATUS_USAGE = 'ragtune finetune status JOB [--once] [--poll-seconds N] [--json]'
+const STATUS_USAGE = 'ragtune finetune status [JOB] [--once] [--poll-seconds N] [--json]   (no JOB: list the jobs in the store)'
 const CANCEL_USAGE = 'ragtune finetune cancel JOB [--json]'
 
 function pollMs(value: unknown, usage: string): number {
@@ -47,8 +47,9 @@ async function follow(ctx: CliContext, deps: FinetuneCliDeps, jobId: string, jso
     const next = await watch.next()
     if (next.done === true) {
       printer.job(next.value)
-      if (next.value.status === 'succeeded' && !json) {
-        writeLine(ctx.stdout, `registered as "${next.value.voiceName ?? next.value.fineTunedModel}"; evaluate with \`ragtune models eval\`, then \`ragtune models activate\``)
+      const registered = next.value.status === 'succeeded' ? await deps.registry.findByJob(jobId) : undefined
+      if (registered !== undefined && !json) {
+        writeLine(ctx.stdout, `registered as "${registered.id}"; evaluate with \`ragtune models eval ${registered.id}\`, then \`ragtune models activate ${registered.id}\``)
       }
       return exitCodeFor(next.value)
     }
@@ -116,10 +117,17 @@ export const run: Command = async (ctx) => {
 export const status: Command = async (ctx) => {
   const { values, positionals } = parseCliArgs(ctx, { once: { type: 'boolean' }, 'poll-seconds': { type: 'string' }, json: { type: 'boolean' } }, STATUS_USAGE)
   const jobId = positionals[0]
-  if (jobId === undefined || positionals.length > 1) throw new AppError('invalid_arguments', `give one job id\nusage: ${STATUS_USAGE}`)
+  if (positionals.length > 1) throw new AppError('invalid_arguments', `give one job id\nusage: ${STATUS_USAGE}`)
   const json = values.json === true
   const poll = pollMs(values['poll-seconds'], STATUS_USAGE)
   return withFinetuneDeps(ctx, async (deps) => {
+    if (jobId === undefined) {
+      const printer = createJobPrinter(ctx, json)
+      const jobs = await deps.jobs.list()
+      if (jobs.length === 0 && !json) writeLine(ctx.stdout, 'no fine-tuning jobs yet: `ragtune finetune run` starts one')
+      for (const j of jobs) printer.job(j)
+      return 0
+    }
     if (values.once === true) {
       createJobPrinter(ctx, json).job(await deps.runner().get(jobId))
       return 0

@@ -20,7 +20,7 @@ const subcommands: Record<string, { summary: string; load: Loader }> = {
   validate: { summary: 'validate FILE.jsonl [--json]', load: lazy('./validate.ts', 'validate') },
   export: { summary: 'export --format axolotl|unsloth|llama-factory ...', load: lazy('./export.ts', 'exportCommand', 'exportDataset', 'export', 'run') },
   run: { summary: 'run --train F --base-model M [--validation F] [--suffix S] [--epochs N] [--seed N] [--watch]', load: async () => (await import('./finetune-jobs.js')).run },
-  status: { summary: 'status JOB [--once]   (resumes watching)', load: async () => (await import('./finetune-jobs.js')).status },
+  status: { summary: 'status [JOB] [--once]   (resumes watching; no JOB lists jobs)', load: async () => (await import('./finetune-jobs.js')).status },
   cancel: { summary: 'cancel JOB', load: async () => (await import('./finetune-jobs.js')).cancel },
   register: { summary: 'register --name ID --base-url URL --model M', load: async () => (await import('./finetune-register.js')).register },
 }

@@ -42,7 +42,7 @@ export type NewModel = Omit<RegisteredModel, 'active' | 'createdAt' | 'updatedAt
 }
 
 export interface ModelRegistry {
-  /** inserts or updates by id; keeps the active flag, evaluation and voice samples */
+  /** inserts or updates by id; keeps the active flag and voice samples, and the evaluation unless the model changed */
   upsert(model: NewModel): Promise<RegisteredModel>
   get(id: string): Promise<RegisteredModel | undefined>
   findByJob(jobId: string): Promise<RegisteredModel | undefined>

@@ -52,6 +52,23 @@ describe('ragtune finetune run|status|cancel against the emulator', () => {
     expect(model?.model).toMatch(/^ft:gpt-4o-mini-2024-07-18:emulator-org:buffett:/)
   })
 
+  it('lists stored jobs, and a retrained active voice does not go live unevaluated', async () => {
+    ft.advanceOnPoll = true
+    const t = path.join(dir, 'train.jsonl')
+    expect((await cli('finetune', 'run', '--train', t, '--base-model', 'gpt-4o-mini', '--name', 'voice', '--watch', '--poll-seconds', '0')).code).toBe(0)
+    expect((await cli('models', 'activate', 'voice')).code).toBe(0)
+    const again = await cli('finetune', 'run', '--train', t, '--base-model', 'gpt-4o-mini', '--name', 'voice', '--watch', '--poll-seconds', '0')
+    expect(again.code).toBe(0)
+    const second = /registered as "(ft:[^"]+)"/.exec(again.out)?.[1]
+    expect(second).toBeDefined()
+    const models = (await cli('models', 'list', '--json')).json()
+    expect(models.find((m) => m.id === 'voice')).toMatchObject({ active: true })
+    expect(models.find((m) => m.id === second)).toMatchObject({ active: false, model: second })
+    const listed = await cli('finetune', 'status')
+    expect(listed.out.trim().split('\n')).toHaveLength(2)
+    expect(listed.out).toContain('status succeeded')
+  })
+
   it('reports a failed job with its error and exit code 1', async () => {
     ft.scriptNext({ outcome: 'failed', error: { code: 'quota_exceeded', message: 'Your organization has exceeded its fine-tuning quota.' } })
     const started = await cli('finetune', 'run', '--train', path.join(dir, 'train.jsonl'), '--base-model', 'gpt-4o-mini', '--json')

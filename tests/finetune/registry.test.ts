@@ -50,10 +50,11 @@ describe('sqlite model registry', () => {
     expect((await registry.active())?.id).toBe('b')
     await expect(registry.activate('nope')).rejects.toMatchObject({ code: 'model_not_found', status: 404 })
     await expect(registry.activate('training')).rejects.toMatchObject({ code: 'model_not_ready' })
-    // An update keeps the active flag and the evaluation.
+    // An update keeps the active flag, and the evaluation only while it still measures the same model.
     await registry.setEvaluation('b', { evaluatedAt: 'x', prompts: 3, voiceScore: { base: 0.4, tuned: 0.7 }, flags: { base: 1, tuned: 1 } })
+    expect(await registry.upsert(tuned('b', 'ft:gpt-4o-mini:org:b:2', { datasetHash: 'h' }))).toMatchObject({ active: true, datasetHash: 'h', evaluation: { prompts: 3 } })
     const updated = await registry.upsert(tuned('b', 'ft:gpt-4o-mini:org:b:3'))
-    expect(updated).toMatchObject({ active: true, model: 'ft:gpt-4o-mini:org:b:3', evaluation: { prompts: 3 } })
+    expect(updated).toMatchObject({ active: true, model: 'ft:gpt-4o-mini:org:b:3', evaluation: null })
   })
 
   it('returns the voice samples closest to the question by BM25, and some samples for an unrelated question', async () => {

@@ -59,4 +59,21 @@ describe('hybrid retriever with an embedding model', () => {
     expect(hits.length).toBeGreaterThan(0)
     expect(r.sources[0]?.pageStart).toBe(hits[0]?.chunk.pageStart)
   })
+
+  it('falls back to BM25 when the query embedding fails, and logs it', async () => {
+    const warnings: string[] = []
+    const quiet = { debug: () => undefined, warn: (_o: object, msg?: string) => void warnings.push(msg ?? '') }
+    const retriever = createHybridRetriever({ corpus, embeddings, logger: quiet })
+    emulator.failNext({ path: '/embeddings', status: 400, message: 'bad input' })
+    const r = await retriever.retrieve('What is the FY2021 capital expenditure amount for Zephyr Tools?', { topK: 3 })
+    expect(r.sources[0]).toMatchObject({ documentId: 'zephyr_2021_10k', pageStart: CASH_FLOW_PAGE })
+    expect(warnings).toEqual([expect.stringMatching(/BM25 only/)])
+  })
+
+  it('propagates a caller abort instead of hiding it', async () => {
+    const retriever = createHybridRetriever({ corpus, embeddings, logger })
+    const controller = new AbortController()
+    controller.abort()
+    await expect(retriever.retrieve('capital expenditure', { signal: controller.signal })).rejects.toThrow()
+  })
 })

@@ -60,7 +60,10 @@ function toModel(r: Row): RegisteredModel {
   }
 }
 
-/** Registry tables in the store file; `db` shares an open handle, `path` opens one of its own. */
+/**
+ * Registry tables in the store file; `db` shares an open handle, `path` opens one of its own. An evaluation
+ * belongs to the model it measured: pointing an id at another model or endpoint clears it.
+ */
 export function createSqliteModelRegistry(options: { db: Db } | { path: string }): ModelRegistry {
   const owned = !('db' in options)
   const db = 'db' in options ? options.db : openDatabase(options.path)
@@ -90,7 +93,9 @@ export function createSqliteModelRegistry(options: { db: Db } | { path: string }
            VALUES (@id, @provider, @model, @baseModel, @baseURL, @datasetHash, @jobId, @status, @kind, @now, @now)
            ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, model = excluded.model, base_model = excluded.base_model,
              base_url = excluded.base_url, dataset_hash = excluded.dataset_hash, job_id = excluded.job_id,
-             status = excluded.status, kind = excluded.kind, updated_at = excluded.updated_at`,
+             status = excluded.status, kind = excluded.kind, updated_at = excluded.updated_at,
+             evaluation_json = CASE WHEN models.model IS excluded.model AND models.base_url IS excluded.base_url
+               THEN models.evaluation_json ELSE NULL END`,
         ).run({ id: m.id, provider: m.provider, model: m.model, baseModel: m.baseModel, baseURL: m.baseURL, datasetHash: m.datasetHash, jobId: m.jobId, status: m.status, kind, now: now() })
         return mustGet(m.id)
       })

@@ -12,6 +12,7 @@ import { expandNeighbours, groupByPage, toSource } from './source-assembly.js'
 /** The slice of a pino logger the retriever uses. */
 interface RetrieverLogger {
   debug(obj: object, msg?: string): void
+  warn(obj: object, msg?: string): void
 }
 
 export interface HybridRetrieverOptions {
@@ -88,7 +89,30 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
   const router = new DocumentRouter(corpus, options.routingRefreshMs === undefined ? {} : { refreshMs: options.routingRefreshMs })
   const statementCache = new StatementCache(20_000)
 
+  /**
+   * Dense hits, or none when the embedding call fails: answers then rest on BM25 (logged), as they do
+   * with no model configured. A caller's abort is not a failure to hide and propagates.
+   */
+  async function denseSearch(
+    model: EmbeddingModel,
+    question: string,
+    filterPart: { filter?: SearchFilter },
+    signal: AbortSignal | undefined,
+  ): Promise<{ hits: ChunkHit[] | undefined; ms: number }> {
+    const t0 = performance.now()
+    try {
+      const vector = await model.embedQuery(question, signal)
+      const hits = await corpus.vectorSearch({ vector, model: model.id, limit: candidates, ...filterPart })
+      return { hits, ms: performance.now() - t0 }
+    } catch (err) {
+      if (signal?.aborted === true) throw err
+      logger?.warn({ err, model: model.id }, 'query embedding failed: retrieving with BM25 only')
+      return { hits: undefined, ms: performance.now() - t0 }
+    }
+  }
+
   async function retrieve(question: string, request: RetrieveOptions = {}): Promise<Retrieval> {
+    request.signal?.throwIfAborted()
     const started = performance.now()
     const topK = request.topK ?? options.topK ?? 8
     const analysis = analyzeQuery(question)
@@ -116,6 +140,10 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     const lines = concepts.flatMap((c) => c.lines)
     const filterPart = filter === undefined ? {} : { filter }
 
+    // the query embedding is a network call: start it first so it overlaps the keyword searches
+    let vectorMs = 0
+    const dense = embeddings === undefined ? Promise.resolve(undefined) : denseSearch(embeddings, question, filterPart, request.signal)
+
     const searches: Promise<{ name: keyof typeof DEFAULT_WEIGHTS; hits: ChunkHit[] }>[] = []
     const keyword = (name: keyof typeof DEFAULT_WEIGHTS, t: readonly string[], phrases: readonly (readonly string[])[]): void => {
       if (t.length === 0 && phrases.length === 0) return
@@ -129,19 +157,13 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     if (statements.length > 0) {
       keyword('statement', [...new Set([...statements.flatMap((s) => STATEMENT_QUERY[s]), ...contentWords(lines)])], [])
     }
-    let vectorMs = 0
-    const dense = embeddings === undefined
-      ? undefined
-      : (async () => {
-          const t0 = performance.now()
-          const vector = await embeddings.embedQuery(question, request.signal)
-          const hits = await corpus.vectorSearch({ vector, model: embeddings.id, limit: candidates, ...filterPart })
-          vectorMs = performance.now() - t0
-          return { name: 'dense' as const, hits }
-        })()
-    const keywordResults = await Promise.all(searches)
-    const keywordMs = performance.now() - keywordStarted
-    const results = dense === undefined ? keywordResults : [...keywordResults, await dense]
+    const [keywordResults, denseResult] = await Promise.all([
+      Promise.all(searches).then((r) => ({ r, ms: performance.now() - keywordStarted })),
+      dense,
+    ])
+    const keywordMs = keywordResults.ms
+    if (denseResult !== undefined) vectorMs = denseResult.ms
+    const results = denseResult?.hits === undefined ? keywordResults.r : [...keywordResults.r, { name: 'dense' as const, hits: denseResult.hits }]
 
     const lists: RankedList<ChunkHit>[] = results.map((r) => ({ items: r.hits, weight: weights[r.name] }))
     const fused = reciprocalRankFusion(lists, (h) => `${h.documentId}\u0000${h.chunk.ordinal}`, options.rrfK ?? 20)
