@@ -1,0 +1,33 @@
+import type { JobStore } from '../../core/jobs.js'
+import type { KeyStore } from '../../core/keys.js'
+import type { ModelRegistry } from '../../core/model-registry.js'
+import { openPgPool } from './pg-database.js'
+import { createPgJobStore } from './pg-jobs.js'
+import { createPgKeyStore } from './pg-keys.js'
+import { createPgModelRegistry } from './pg-model-registry.js'
+
+/**
+ * The shared stores of a scaled deployment (DATABASE_URL): ingestion jobs, API keys and the model/voice
+ * registry, on one pool. The pool ends when the last of the three is closed.
+ */
+export async function openPgStores(url: string): Promise<{ jobs: JobStore; keys: KeyStore; models: ModelRegistry }> {
+  const pool = await openPgPool({ url })
+  let open = 3
+  const onClose = async (): Promise<void> => {
+    open -= 1
+    if (open === 0) await pool.end()
+  }
+  const jobs = await createPgJobStore({ pool })
+  const jobsClose = jobs.close.bind(jobs)
+  return {
+    jobs: {
+      ...jobs,
+      async close() {
+        await jobsClose()
+        await onClose()
+      },
+    },
+    keys: await createPgKeyStore({ pool, onClose }),
+    models: await createPgModelRegistry({ pool, onClose }),
+  }
+}
