@@ -2,6 +2,7 @@ import type { ModelEvaluation, ModelRegistry, ModelStatus, NewModel, RegisteredM
 import { AppError } from '../../errors.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 import { buildFtsMatch } from './fts-query.js'
+import { STOP_WORDS } from '../../core/retrieval/stop-words.js'
 
 const migrations = [
   `CREATE TABLE models (
@@ -71,6 +72,12 @@ export function createSqliteModelRegistry(options: { db: Db } | { path: string }
 
   const getRow = db.prepare<[string], Row>('SELECT * FROM models WHERE id = ?')
   const bump = db.prepare('UPDATE model_registry_version SET version = version + 1 WHERE id = 1')
+  // Read on every request by the voice resolver: prepared once.
+  const readVersion = db.prepare<[], { version: number }>('SELECT version FROM model_registry_version WHERE id = 1')
+  const closest = db.prepare<[string, string, number], { text: string }>(
+    'SELECT text FROM voice_samples WHERE voice_samples MATCH ? AND voice_id = ? ORDER BY bm25(voice_samples) LIMIT ?',
+  )
+  const firstSamples = db.prepare<[string, number], { text: string }>('SELECT text FROM voice_samples WHERE voice_id = ? ORDER BY rowid LIMIT ?')
   const now = (): string => new Date().toISOString()
   const mustGet = (id: string): RegisteredModel => {
     const row = getRow.get(id)
@@ -149,27 +156,20 @@ export function createSqliteModelRegistry(options: { db: Db } | { path: string }
     },
     async closestSamples(id, question, limit) {
       if (limit <= 0) return []
-      const words = [...new Set(question.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])].slice(0, 32)
+      // Function words match nearly every passage and only slow the ranking down.
+      const words = [...new Set(question.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])].filter((w) => !STOP_WORDS.has(w)).slice(0, 32)
       const match = buildFtsMatch(words, [])
-      const hits = match === undefined
-        ? []
-        : db
-            .prepare<[string, string, number], { text: string }>(
-              'SELECT text FROM voice_samples WHERE voice_samples MATCH ? AND voice_id = ? ORDER BY bm25(voice_samples) LIMIT ?',
-            )
-            .all(match, id, limit)
-            .map((r) => r.text)
+      const hits = match === undefined ? [] : closest.all(match, id, limit).map((r) => r.text)
       if (hits.length >= limit) return hits
       // A question sharing no words with the samples still gets exemplars: the style is the point.
-      const rest = db
-        .prepare<[string, number], { text: string }>('SELECT text FROM voice_samples WHERE voice_id = ? ORDER BY rowid LIMIT ?')
+      const rest = firstSamples
         .all(id, limit + hits.length)
         .map((r) => r.text)
         .filter((t) => !hits.includes(t))
       return [...hits, ...rest].slice(0, limit)
     },
     async version() {
-      return db.prepare<[], { version: number }>('SELECT version FROM model_registry_version WHERE id = 1').get()?.version ?? 0
+      return readVersion.get()?.version ?? 0
     },
     async close() {
       if (owned) db.close()
