@@ -32,15 +32,17 @@ export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps
     m.embeddingModel === undefined
       ? undefined
       : createOpenAIEmbeddings({ model: m.embeddingModel, baseURL: m.baseURL, apiKey: m.apiKey, dimensions: m.embeddingDimensions, timeoutMs: m.timeoutMs, maxRetries: m.maxRetries })
-  const jobs = createSqliteJobStore({ path: config.dbPath })
+  // DATABASE_URL: jobs, keys and voices shared by every replica in PostgreSQL (pg loaded only then).
+  const shared = config.databaseUrl === undefined ? undefined : await (await import('./adapters/postgres/pg-stores.js')).openPgStores(config.databaseUrl)
+  const jobs = shared?.jobs ?? createSqliteJobStore({ path: config.dbPath })
   await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
   // Workers start on the first parse, so commands that never ingest never pay for them.
   const parser = createParserPool({ logger, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
   const ingest = { corpus, parser, embedder, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
-  const keys = createSqliteKeyStore({ path: config.dbPath })
+  const keys = shared?.keys ?? createSqliteKeyStore({ path: config.dbPath })
   const retriever = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
   // "Which model answers" is this one lookup: the active voice in the registry, else RAGTUNE_CHAT_MODEL.
-  const registry = createSqliteModelRegistry({ path: config.dbPath })
+  const registry = shared?.models ?? createSqliteModelRegistry({ path: config.dbPath })
   const voices = createRegistryVoiceResolver({ registry, chatModel: m.chatModel })
   const chatOptions = { timeoutMs: m.timeoutMs, maxRetries: m.maxRetries }
   const chat = m.chatModel === undefined ? undefined : createOpenAIChat({ ...chatOptions, model: m.chatModel, baseURL: m.baseURL, apiKey: m.apiKey })
