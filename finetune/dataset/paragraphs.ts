@@ -43,6 +43,8 @@ function isHeading(line: string, next: string | undefined): boolean {
 
 const BULLET = /^\s*(?:[‹•●▪◦·*+–Š-]|o(?=\s+[A-Z]))\s+(?=\S)/
 
+const SALUTATION = /^(?:to (?:the|our|all)\b[^.!?]{0,80}|dear\b[^.!?]{0,60}|(?:fellow )?(?:shareholders|shareowners|stockholders))[.]?[:,]$/i
+
 export interface ParagraphOptions {
   /** markdown samples: `#` headings and list markers are structure, not text */
   readonly markdown?: boolean
@@ -60,7 +62,8 @@ export function toParagraphs(text: string, options: ParagraphOptions = {}): stri
   let current = ''
   const flush = (): void => {
     const p = current.replace(/\s+/g, ' ').trim()
-    if (p !== '') paragraphs.push(p)
+    // A salutation is letter furniture: an answer that opens "To the Shareholders:" teaches the wrong thing.
+    if (p !== '' && !SALUTATION.test(p)) paragraphs.push(p)
     current = ''
   }
   for (let i = 0; i < lines.length; i++) {
@@ -78,7 +81,7 @@ export function toParagraphs(text: string, options: ParagraphOptions = {}): stri
     if (trimmed === '') {
       // "…two pillars of customer experience:" + blank + "selection and convenience." is one sentence.
       const next = lines.slice(i + 1).find((l) => l.trim() !== '')
-      if (done && (next === undefined || !/^\s*[a-z]/.test(next))) flush()
+      if ((done || SALUTATION.test(current.trim())) && (next === undefined || !/^\s*[a-z]/.test(next))) flush()
       continue
     }
     if (isJunkLine(line)) continue

@@ -41,9 +41,14 @@ describe('paragraphs from extracted letter text', () => {
   it('double-spaced text (a blank line after every line) keeps sentences whole', () => {
     const text = 'To our shareowners:\n\nRandom forests and gossip protocols walk into certain meetings,\n\nand you may think you are in a lecture.\n\nLook inside a textbook.'
     expect(toParagraphs(text)).toEqual([
-      'To our shareowners:',
       'Random forests and gossip protocols walk into certain meetings, and you may think you are in a lecture.',
       'Look inside a textbook.',
+    ])
+  })
+
+  it('drops salutations but keeps sentences that start alike', () => {
+    expect(toParagraphs('To the Shareholders of Berkshire Hathaway Inc.:\n\nDear Fellow Shareholders,\n\nTo the surprise of many, float grew.')).toEqual([
+      'To the surprise of many, float grew.',
     ])
   })
 
