@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads'
 import type { Logger } from '../../logger.js'
 import { AppError } from '../../errors.js'
 import type { DocumentParser, ParsedDocument, ParseProgress, ParseRequest } from '../../core/ingest/document-parser.js'
-import { runParseTask, type WorkerReply, type WorkerTask } from './parse-task.js'
+import type { WorkerReply, WorkerTask } from './parse-task.js'
 
 interface Pending {
   readonly task: WorkerTask
@@ -22,14 +22,29 @@ interface Slot {
 
 /**
  * A worker starts with no TypeScript loader (neither tsx's hooks nor vitest's transform reach it), so
- * its entry is a small script that registers tsx itself and then loads parse-task.ts. Paths are resolved
- * here, so the worker works whatever the current directory.
+ * its entry is a small script that registers tsx itself and then loads parse-task.ts. The heavy plain-JS
+ * dependencies load natively first: through tsx, pdf.js's 2 MB worker module and the tiktoken ranks get
+ * transformed and held twice, roughly doubling each worker's memory. pdf.js picks up its worker-side
+ * handler from `globalThis.pdfjsWorker` instead of importing it later. Paths are resolved here, so the
+ * worker works whatever the current directory.
  */
-const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href
+const requireHere = createRequire(import.meta.url)
+const resolveEsm = (specifier: string): string | undefined => {
+  try {
+    return import.meta.resolve(specifier)
+  } catch {
+    return undefined
+  }
+}
+const PRELOAD = ['pdf-parse', 'js-tiktoken/lite', 'js-tiktoken/ranks/o200k_base', '@langchain/textsplitters'].map(resolveEsm).filter((u) => u !== undefined)
+const PDFJS_WORKER = pathToFileURL(createRequire(requireHere.resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href
+const TSX_API = pathToFileURL(requireHere.resolve('tsx/esm/api')).href
 const TASK_MODULE = new URL('./parse-task.ts', import.meta.url).href
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 ;(async () => {
+  globalThis.pdfjsWorker = await import(${JSON.stringify(PDFJS_WORKER)})
+  for (const url of ${JSON.stringify(PRELOAD)}) await import(url)
   const { register } = await import(${JSON.stringify(TSX_API)})
   register()
   const { runParseTask } = await import(${JSON.stringify(TASK_MODULE)})
@@ -146,6 +161,8 @@ function inlineParser(): DocumentParser {
   return {
     concurrency: 1,
     async parse(request, opts = {}) {
+      // Loaded on first use, so a process that parses in workers never loads pdf.js itself.
+      const { runParseTask } = await import('./parse-task.js')
       let outcome: WorkerReply | undefined
       await runParseTask({ id: 0, request }, (reply) => {
         if (reply.type === 'progress') opts.onProgress?.({ pagesDone: reply.pagesDone, pagesTotal: reply.pagesTotal })
