@@ -21,7 +21,7 @@ export async function serve(ctx: CliContext): Promise<number> {
   const finetune = openFinetuneService(config, logger)
   const app = await startServer({ ...deps, finetunes: finetune.service }, {
     onClose: async () => {
-      finetune.close()
+      await finetune.close()
       await closeDeps(deps)
     },
   })

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import { buildApp, type AppDeps } from '../../src/app.js'
@@ -39,12 +39,13 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
     )
     admin = (await deps.keys!.create({ scope: 'admin', name: 'ops' })).key
     query = (await deps.keys!.create({ scope: 'query', name: 'chat' })).key
-    finetune = openFinetuneService(config, logger)
+    // Background followers poll quickly here; the emulator's clock still moves only when the test ticks it.
+    finetune = openFinetuneService(config, logger, { pollMs: 20 })
     app = await buildApp({ ...deps, finetunes: finetune.service })
   })
   afterAll(async () => {
     await app?.close()
-    finetune?.close()
+    await finetune?.close()
     if (deps !== undefined) await closeDeps(deps)
     await emu?.close()
     fs.rmSync(dir, { recursive: true, force: true })
@@ -90,6 +91,16 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
     const answer = await ask()
     expect(chats.at(-1)?.model).toBe(done.fineTunedModel)
     expect(answer.voice).toBe('buffett')
+  })
+
+  it('follows a job started over HTTP in the background and registers its model without being asked', async () => {
+    const started = await app.inject({ method: 'POST', url: '/v1/finetunes', headers: as(admin), payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl(), name: 'unattended' } })
+    expect(started.statusCode).toBe(202)
+    ft.drain()
+    await vi.waitFor(async () => {
+      const models = (await app.inject({ url: '/v1/models', headers: as(query) })).json<{ data: { id: string }[] }>()
+      expect(models.data.map((m) => m.id)).toContain('unattended')
+    }, { timeout: 20_000, interval: 50 })
   })
 
   it('answers bad requests with stable codes', async () => {
