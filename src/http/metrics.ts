@@ -9,7 +9,8 @@ import type { AnswerResult } from '../core/answer/answer-result.js'
  */
 export interface Metrics {
   readonly registry: Registry
-  observeAnswer(result: AnswerResult): void
+  /** records an answer's timings, tokens and fact-lock findings (and logs them: ids and counts, no text) */
+  observeAnswer(result: AnswerResult, log?: { info: (obj: object, msg: string) => void }): void
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
@@ -44,7 +45,20 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
 
   return {
     registry,
-    observeAnswer(result) {
+    observeAnswer(result, log) {
+      log?.info(
+        {
+          mode: result.mode,
+          model: result.model,
+          voice: result.voice,
+          prompt: result.prompt,
+          citations: result.citations.length,
+          unsupportedNumbers: result.unsupportedNumbers.length,
+          removedCitations: result.removedCitations.length,
+          timings: result.timings,
+        },
+        'answered',
+      )
       answers.inc({ mode: result.mode })
       retrieval.observe(result.timings.retrievalMs / 1000)
       if (result.model !== null) model.observe({ model: result.model }, result.timings.modelMs / 1000)

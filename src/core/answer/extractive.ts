@@ -1,8 +1,13 @@
+import { analyzeQuery, tokenize } from '../retrieval/query-analysis.js'
+import { matchConcepts } from '../retrieval/concept-matcher.js'
 import type { NumberedSource } from './context.js'
 
 /**
- * Extractive mode, used when no chat model is configured: the sentences of the top sources that share
- * the most question terms, each quoted with its citation. Nothing is written that a source does not say.
+ * Extractive mode, used when no chat model is configured: sentences (or statement rows) quoted from the
+ * top sources, each with its citation. Nothing is written that a source does not say. A sentence scores
+ * by the question terms it shares (rarer terms weigh more), by the statement lines the question's finance
+ * concepts print as ("capex" → "Purchases of property, plant and equipment"), by carrying a figure, and
+ * by its source's rank.
  */
 export interface ExtractiveOptions {
   /** sentences in the answer */
@@ -19,30 +24,57 @@ export interface ExtractiveAnswer {
 
 export const NO_SOURCES_ANSWER = 'No passage in the indexed documents matches this question.'
 
-const STOPWORDS = new Set(
-  'the a an and or of to in on for by with from at as is are was were be been being what which who whom whose how why when where did does do has have had its it this that these those than then there their our your my his her they them we you i me not no yes can could would should will shall may might per about into over under between during any all each much many more most other some such only own same so too very just also'.split(
-    ' ',
-  ),
-)
+const LINE_BONUS = 3
+const FIGURE_BONUS = 0.5
+const RANK_PENALTY = 0.25
+const ROW_BONUS = 1
+const ROW = /^[A-Za-z][^\d]{2,}?(?:\s+\$?\s?\(?[\d,.]+\)?%?){2,}\s*$/
+
+interface Candidate {
+  readonly n: number
+  readonly rank: number
+  readonly order: number
+  readonly text: string
+  readonly tokens: ReadonlySet<string>
+  readonly joined: string
+  readonly hasFigure: boolean
+  /** a statement row: a label followed by two or more figures (one per period) */
+  readonly isRow: boolean
+  score: number
+}
 
 export function extractiveAnswer(question: string, sources: readonly NumberedSource[], options: ExtractiveOptions = {}): ExtractiveAnswer {
   const maxSentences = options.maxSentences ?? 3
   const maxChars = options.maxSentenceChars ?? 320
-  const terms = new Set(words(question))
-  const candidates: { n: number; rank: number; order: number; text: string; score: number }[] = []
+  const analyzed = analyzeQuery(question)
+  const terms = [...new Set(analyzed.terms.map(stem))]
+  // " purchases of property plant and equipment " matched against " … " joined tokens: whole words only.
+  const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map((l) => ` ${tokenize(l).map(stem).join(' ')} `)
+
+  const candidates: Candidate[] = []
   for (const [rank, s] of sources.slice(0, options.maxSources ?? 4).entries()) {
     for (const [order, sentence] of sentences(s.text).entries()) {
-      const found = new Set(words(sentence).filter((w) => terms.has(w)))
-      if (found.size === 0) continue
-      // Figures are what financial questions ask for; earlier sources are better ranked.
-      const score = found.size + (/\d/.test(sentence) ? 0.5 : 0) - rank * 0.1
-      candidates.push({ n: s.n, rank, order, text: clip(sentence, maxChars), score })
+      const toks = tokenize(sentence).map(stem)
+      candidates.push({ n: s.n, rank, order, text: sentence, tokens: new Set(toks), joined: ` ${toks.join(' ')} `, hasFigure: /\d/.test(sentence), isRow: ROW.test(sentence), score: 0 })
     }
   }
-  candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.order - b.order)
-  const picked: typeof candidates = []
-  const perSource = new Map<number, number>()
+  const maxIdf = Math.log(1 + candidates.length)
+  const df = new Map(terms.map((t) => [t, candidates.reduce((k, c) => k + (c.tokens.has(t) ? 1 : 0), 0)]))
   for (const c of candidates) {
+    let shared = 0
+    // Each term weighs 0–1 by rarity, so a few common words cannot outweigh the statement line asked for.
+    for (const t of terms) if (c.tokens.has(t)) shared += Math.log(1 + candidates.length / (1 + (df.get(t) ?? 0))) / maxIdf
+    const line = lines.some((l) => c.joined.includes(l))
+    if (shared === 0 && !line) continue
+    // A question naming a finance concept asks for a figure: the statement row that prints it is the answer.
+    const row = line && c.isRow ? ROW_BONUS : 0
+    c.score = shared + (line ? LINE_BONUS : 0) + row + (c.hasFigure ? FIGURE_BONUS : 0) - c.rank * RANK_PENALTY
+  }
+
+  const ranked = candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.rank - b.rank || a.order - b.order)
+  const picked: Candidate[] = []
+  const perSource = new Map<number, number>()
+  for (const c of ranked) {
     if (picked.length >= maxSentences) break
     if ((perSource.get(c.n) ?? 0) >= 2 || picked.some((p) => p.text === c.text)) continue
     perSource.set(c.n, (perSource.get(c.n) ?? 0) + 1)
@@ -50,24 +82,18 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   }
   if (picked.length === 0) {
     const top = sources[0]
-    if (top === undefined) return { answer: NO_SOURCES_ANSWER, cited: [] }
-    const first = sentences(top.text)[0]
-    return first === undefined ? { answer: NO_SOURCES_ANSWER, cited: [] } : { answer: `${clip(first, maxChars)} [${top.n}]`, cited: [top.n] }
+    const first = top === undefined ? undefined : sentences(top.text)[0]
+    if (top === undefined || first === undefined) return { answer: NO_SOURCES_ANSWER, cited: [] }
+    return { answer: `${clip(first, maxChars)} [${top.n}]`, cited: [top.n] }
   }
-  const cited = [...new Set(picked.map((p) => p.n))]
-  return { answer: picked.map((p) => `${p.text} [${p.n}]`).join('\n'), cited }
+  return { answer: picked.map((p) => `${clip(p.text, maxChars)} [${p.n}]`).join('\n'), cited: [...new Set(picked.map((p) => p.n))] }
 }
 
-function words(text: string): string[] {
-  const out: string[] = []
-  for (const w of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
-    if (w.length < 3 || STOPWORDS.has(w)) continue
-    out.push(w.length > 4 && w.endsWith('s') ? w.slice(0, -1) : w)
-  }
-  return out
+function stem(w: string): string {
+  return w.length > 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w
 }
 
-/** Sentences, or lines of a table (statement pages are rows, not prose). */
+/** Sentences, or rows of a table (statement pages are rows, not prose). */
 function sentences(text: string): string[] {
   return text
     .split(/\n+|(?<=[.!?])\s+(?=[A-Z($"“])/)

@@ -11,7 +11,8 @@ import o200kBase from 'js-tiktoken/ranks/o200k_base'
 let encoder: Tiktoken | undefined
 const counts = new Map<string, number>()
 const MAX_CACHED = 4096
-const MIN_CACHED_CHARS = 256
+// Source headers (title, version, pages) are short but repeat on every question that cites the page.
+const MIN_CACHED_CHARS = 32
 
 function enc(): Tiktoken {
   encoder ??= new Tiktoken(o200kBase)
@@ -38,9 +39,22 @@ export function countTokens(text: string): number {
   return n
 }
 
-/** The longest prefix of `text` within `maxTokens` tokens. */
+const cuts = new Map<string, string>()
+
+/** The longest prefix of `text` within `maxTokens` tokens (cached: the same page is cut the same way). */
 export function truncateToTokens(text: string, maxTokens: number): string {
-  const tokens = enc().encode(text)
-  if (tokens.length <= maxTokens) return text
-  return enc().decode(tokens.slice(0, Math.max(0, maxTokens)))
+  const key = `${maxTokens}\u0000${text}`
+  const hit = cuts.get(key)
+  if (hit !== undefined) return hit
+  const total = countTokens(text)
+  let cut = text
+  if (total > maxTokens) {
+    // Encode only a prefix a little longer than the share of characters that should fit, not the page.
+    const share = Math.min(text.length, Math.ceil((text.length * maxTokens * 1.2) / total) + 16)
+    const tokens = enc().encode(text.slice(0, share))
+    cut = enc().decode(tokens.slice(0, Math.max(0, maxTokens)))
+  }
+  cuts.set(key, cut)
+  if (cuts.size > MAX_CACHED) cuts.delete(cuts.keys().next().value as string)
+  return cut
 }

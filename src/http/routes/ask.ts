@@ -43,7 +43,7 @@ export const askRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics:
       }
       if (stream !== true) {
         const result = await answerer.ask(question, options)
-        metrics.observeAnswer(result)
+        metrics.observeAnswer(result, req.log)
         return answerBody(result)
       }
       const events = answerer.askStream(question, options)
@@ -53,7 +53,7 @@ export const askRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics:
         for (let e = first; !e.done; e = await events.next()) {
           if (e.value.type === 'token') sse.send(JSON.stringify({ text: e.value.text }), 'token')
           else {
-            metrics.observeAnswer(e.value.result)
+            metrics.observeAnswer(e.value.result, req.log)
             sse.send(JSON.stringify(e.value.result), 'final')
           }
         }

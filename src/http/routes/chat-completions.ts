@@ -81,7 +81,7 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
 
       if (req.body.stream !== true) {
         const result = await answerer.ask(question, options)
-        metrics.observeAnswer(result)
+        metrics.observeAnswer(result, req.log)
         return {
           id,
           object: 'chat.completion' as const,
@@ -109,7 +109,7 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
             continue
           }
           const result = e.value.result
-          metrics.observeAnswer(result)
+          metrics.observeAnswer(result, req.log)
           const notes = footnotes(result.citations)
           if (notes !== '') sse.send(chunk({ content: notes }, null))
           sse.send(chunk({}, 'stop', { citations: result.citations, ragtune: checks(result) }))
