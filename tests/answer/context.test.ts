@@ -68,3 +68,17 @@ describe('extractiveAnswer', () => {
     expect(extractiveAnswer('zebra', sources)).toEqual({ answer: 'The company was founded long ago. [1]', cited: [1] })
   })
 })
+
+describe('extractiveAnswer on a statement page', () => {
+  const page = [
+    'Cash flows from investing activities are discussed in the section on capital spending, which the company expects to grow.',
+    '(Millions) 2018 2017 2016',
+    'Net cash provided by operating activities 6,439 6,240 6,662',
+    'Purchases of property, plant and equipment (PP&E) (1,577) (1,373) (1,420)',
+  ].join('\n')
+  const sources = [{ n: 1, source: source('m', ''), text: page }]
+  it('quotes the row the finance concept prints as, not prose that repeats the question words', () => {
+    const r = extractiveAnswer('What was the capital expenditure in 2018?', sources, { maxSentences: 1 })
+    expect(r.answer).toBe('Purchases of property, plant and equipment (PP&E) (1,577) (1,373) (1,420) [1]')
+  })
+})
