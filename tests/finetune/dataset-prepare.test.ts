@@ -4,6 +4,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prepare } from '../../finetune/cli/prepare.js'
 import { validateFile } from '../../finetune/validate/validate-file.js'
+import { readSamples } from '../../finetune/dataset/read-samples.js'
+import { createPdfSampleReader } from '../../finetune/dataset/pdf-sample-reader.js'
 import { startOpenAIEmulator, type OpenAIEmulator } from '../support/openai-emulator.js'
 import { runCommand } from './dataset-cli-harness.js'
 import { letter, makeRng, prose, writePdf } from './dataset-fixtures.js'
@@ -93,6 +95,20 @@ describe('finetune prepare (offline)', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/passages: \d+ segmented, \d+ duplicates removed/)
     expect(r.stdout).toMatch(/cost: ~\$\d/)
+  })
+
+  it('a broken PDF is skipped with the extractor\'s code; the other files are read', async () => {
+    const mixed = path.join(dir, 'mixed')
+    fs.mkdirSync(mixed)
+    fs.writeFileSync(path.join(mixed, 'a.txt'), prose(makeRng(2), 10))
+    fs.writeFileSync(path.join(mixed, 'broken.pdf'), Buffer.from('%PDF-1.4 not really a pdf at all'))
+    fs.writeFileSync(path.join(mixed, 'notes.docx'), 'x')
+    const { samples, skips } = await readSamples([mixed, path.join(mixed, 'notes.docx')], { readPdf: createPdfSampleReader({ maxPages: 10 }) })
+    expect(samples.map((s) => path.basename(s.source))).toEqual(['a.txt'])
+    expect(skips.map((s) => [path.basename(s.source), s.reason])).toEqual([
+      ['broken.pdf', 'invalid_pdf'],
+      ['notes.docx', 'unsupported_type'],
+    ])
   })
 
   it('bad arguments and empty inputs get stable codes', async () => {
