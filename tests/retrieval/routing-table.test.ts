@@ -21,6 +21,10 @@ const store = [
   doc('globex_2023_8k_b', { company: 'Globex Corporation', fiscalYear: 2023, docType: '8-K', date: '2023-05-30' }),
   doc('3m_2018_10k', { company: '3M Company', fiscalYear: 2018, docType: '10-K' }),
   doc('bluesky_2019_10k', { company: 'Blue Sky Airlines, Inc.', fiscalYear: 2019, docType: '10-K' }),
+  doc('iw_2022_10k', { company: 'International Widgets Holdings', fiscalYear: 2022, docType: '10-K', title: 'INTLWIDGETS 2022 Form 10-K' }),
+  doc('iw_2022q4_earnings', { company: 'INTLWIDGETS', fiscalYear: 2022, fiscalQuarter: 4, docType: 'earnings', title: 'INTLWIDGETS 2022 Q4 earnings release' }),
+  doc('pg_2020_10k', { company: 'Procter and Gamble Company', fiscalYear: 2020, docType: '10-K' }),
+  doc('costco_2021_10k', { company: 'Costco Wholesale Corporation', fiscalYear: 2021, docType: '10-K', title: 'COSTCO 2021 Form 10-K' }),
 ]
 const table = new RoutingTable(store)
 const route = (q: string) => table.route(analyzeQuery(q))
@@ -40,6 +44,11 @@ describe('RoutingTable.route', () => {
     ['What were Acme Widgets events in 2020?', ['acme_2022_10k']],
     ['Is Blue Sky Airlines capital intensive?', ['bluesky_2019_10k']],
     ['Is BlueSky capital intensive?', ['bluesky_2019_10k']],
+    ["What was P&G's FY2020 revenue?", ['pg_2020_10k']],
+    // the cover-page name matches one document; the issuer's other spelling brings in the rest
+    ['What was International Widgets adjusted EBITDA in FY2022?', ['iw_2022_10k', 'iw_2022q4_earnings']],
+    // the file-name spelling in the title, even uncapitalised
+    ['what were costco total assets in fy2021?', ['costco_2021_10k']],
     // no period named: the 2018 10-K is superseded by the 2022 one; a 10-Q is another type
     ['Which segments does Acme report?', ['acme_2022_10k', 'acme_2023q2_10q']],
     // current reports are never superseded: each reports its own event
@@ -80,6 +89,8 @@ describe('companyAliases', () => {
     ['Best Buy Co., Inc.', ['bestbuycoinc', 'bestbuy', 'bebu']],
     ['3M Company', ['3mcompany', '3m']],
     ['PEPSICO', ['pepsico']],
+    ['International Business Machines Corp', ['ibm']],
+    ['Procter & Gamble Co', ['pg']],
   ])('%s', (name, aliases) => {
     expect(companyAliases(name)).toEqual(expect.arrayContaining(aliases))
   })

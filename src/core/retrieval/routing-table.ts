@@ -14,6 +14,7 @@ export interface RouteDecision {
 
 interface Entry {
   readonly id: string
+  readonly title: string
   readonly company: string | undefined
   readonly year: number | undefined
   readonly quarter: number | undefined
@@ -53,18 +54,49 @@ function compact(text: string): string {
   return tokenize(text).join('')
 }
 
+/** The name's words without legal-form suffixes: "Best Buy Co., Inc." → best, buy. */
+function nameWords(company: string): string[] {
+  return tokenize(company.replace(/\b(?:inc|incorporated|corp|corporation|co|company|plc|ltd|llc|n\.?v|s\.?a|ag|group|holdings)\b\.?/gi, ' '))
+}
+
+function strippedName(company: string): string {
+  return nameWords(company).join('')
+}
+
 /** Spellings of a company a question may use, derived only from the stored name. */
 export function companyAliases(company: string): string[] {
-  const words = tokenize(company.replace(/\b(?:inc|corp|corporation|co|company|plc|ltd|llc|n\.?v|s\.?a|ag|group|holdings)\b\.?/gi, ' '))
+  const words = nameWords(company)
   const aliases = new Set<string>([compact(company)])
   // every run of two or more leading words: "Blue Sky Airlines" → "bluesky", "blueskyairlines"
   for (let n = Math.min(words.length, 2); n <= words.length; n++) aliases.add(words.slice(0, n).join(''))
   if (words.length >= 2) {
     // "American Express" → "amex"; "International Business Machines" → "ibm"
     aliases.add(words.slice(0, 2).map((w) => w.slice(0, 2)).join(''))
-    if (words.length >= 3) aliases.add(words.map((w) => w[0]).join(''))
+    const significant = words.filter((w) => !['and', 'of', 'the', 'for'].includes(w))
+    // "Procter & Gamble" → "pg" (the question's "P&G"); two plain words ("Best Buy") get no initials
+    if (significant.length >= 3 || (significant.length === 2 && /&|\band\b/i.test(company))) {
+      aliases.add(significant.map((w) => w[0]).join(''))
+    }
   }
   return [...aliases].filter((a) => a.length >= 2)
+}
+
+/**
+ * The issuer as a composed title spells it ("AMERICANEXPRESS 2022 Form 10-K" → "americanexpress"): the
+ * one word before the year, when the title starts that way. File-name spellings often differ from the
+ * registrant's name on the cover, and questions use either.
+ */
+function titleIssuer(title: string): string | undefined {
+  const words = tokenize(title)
+  return words.length >= 2 && /^(?:19|20)\d\d(?:q[1-4])?$/.test(words[1] ?? '') && !/^\d+$/.test(words[0] ?? '') ? words[0] : undefined
+}
+
+function issuerKeys(e: Entry): string[] {
+  const keys: string[] = []
+  if (e.company !== undefined) keys.push(strippedName(e.company))
+  const fromTitle = titleIssuer(e.title)
+  if (fromTitle !== undefined) keys.push(fromTitle)
+  return keys.filter((k) => k.length > 0)
 }
 
 /**
@@ -78,6 +110,9 @@ export class RoutingTable {
   /** a multi-word name's first word ("Activision"): used only when no full spelling matched, and only
    * when the question capitalises it, so "best" in "performed the best" is not Best Buy */
   readonly #byFirstWord = new Map<string, Entry[]>()
+  /** documents by issuer key (the stripped name and the title's spelling), to widen a match to every
+   * document of the same issuer whatever spelling its metadata uses */
+  readonly #byIssuer = new Map<string, Entry[]>()
   readonly #types = new PhraseIndex<string>()
   readonly #maxAliasWords: number
   readonly #companies: number
@@ -86,6 +121,7 @@ export class RoutingTable {
     this.signature = RoutingTable.signatureOf(documents)
     this.#entries = documents.map((d) => ({
       id: d.id,
+      title: d.meta.title,
       company: d.meta.company,
       year: d.meta.fiscalYear ?? (d.meta.date === undefined ? undefined : Number(d.meta.date.slice(0, 4))),
       quarter: d.meta.fiscalQuarter,
@@ -97,6 +133,9 @@ export class RoutingTable {
       if (e.company === undefined) continue
       maxWords = Math.max(maxWords, tokenize(e.company).length)
       for (const alias of companyAliases(e.company)) addTo(this.#byAlias, alias, e)
+      const fromTitle = titleIssuer(e.title)
+      if (fromTitle !== undefined) addTo(this.#byAlias, fromTitle, e)
+      for (const key of issuerKeys(e)) addTo(this.#byIssuer, key, e)
       const words = tokenize(e.company)
       if (words.length >= 2 && (words[0] ?? '').length >= 4) addTo(this.#byFirstWord, words[0] ?? '', e)
     }
@@ -109,10 +148,6 @@ export class RoutingTable {
 
   static signatureOf(documents: readonly DocumentSummary[]): string {
     return documents.map((d) => `${d.id}@${d.activeVersion}`).sort().join('|')
-  }
-
-  get size(): number {
-    return this.#entries.length
   }
 
   route(query: AnalyzedQuery): RouteDecision {
@@ -138,6 +173,7 @@ export class RoutingTable {
         }
       }
     }
+    for (const e of [...matched]) for (const key of issuerKeys(e)) for (const o of this.#byIssuer.get(key) ?? []) matched.add(o)
     const types = new Set<string>()
     for (const m of this.#types.find(tokens)) {
       types.add(m.value)
