@@ -16,7 +16,7 @@ export interface OpenAIFineTuneOptions {
 /** The OpenAI fine-tuning API (files + fine_tuning.jobs) behind the provider port. */
 export function createOpenAIFineTuneProvider(options: OpenAIFineTuneOptions): FineTuneProvider {
   if (options.apiKey === undefined && options.baseURL === undefined) {
-    throw new AppError('finetune_not_configured', 'the openai provider needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
+    throw new AppError('finetune_not_configured', 'fine-tuning needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server); set it and restart', { status: 503 })
   }
   const client = new OpenAI({
     // A local OpenAI-compatible server may not check keys; the SDK still insists on one.

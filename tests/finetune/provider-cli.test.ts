@@ -7,6 +7,8 @@ import { main } from '../../bin/cli.js'
 import { startOpenAIEmulator, type OpenAIEmulator } from '../support/openai-emulator.js'
 import { createFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
 import { createSqliteModelRegistry } from '../../src/adapters/sqlite/sqlite-model-registry.js'
+import { createJobPrinter } from '../../finetune/cli/job-printer.js'
+import type { FineTuneJob } from '../../src/core/finetune.js'
 import { capture, tempDir, trainingJsonl, writeFile } from './finetune-fixtures.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -158,5 +160,19 @@ describe('ragtune finetune run|status|cancel against the emulator', () => {
     } finally {
       await registry.close()
     }
+  })
+
+  it('on a TTY, training steps redraw one progress bar; other events and statuses are whole lines', () => {
+    const out = Object.assign(capture(), { isTTY: true })
+    const printer = createJobPrinter({ argv: [], env: {}, stdout: out, stderr: capture() }, false)
+    const job: FineTuneJob = { id: 'ftjob-1', provider: 'openai', baseModel: 'gpt-4o-mini', status: 'running', fineTunedModel: null, trainingFileId: 'f', validationFileId: null, suffix: null, error: null, trainedTokens: null, createdAt: 'now', finishedAt: null }
+    printer.update({ type: 'status', job })
+    for (const step of [1, 2]) printer.update({ type: 'event', job, event: { id: `e${step}`, createdAt: 't', level: 'info', message: `Step ${step}/4`, step, totalSteps: 4, trainLoss: 1 / step } })
+    printer.update({ type: 'event', job, event: { id: 'e3', createdAt: 't', level: 'info', message: 'Checkpoint saved' } })
+    const text = out.text()
+    expect(text).toContain('ftjob-1: running\n')
+    expect(text).toContain('\r\x1b[2K[###############---------------] step 2/4  loss 0.500')
+    // The bar is cleared before the next whole line, so lines never run into it.
+    expect(text.endsWith('loss 0.500\r\x1b[2Kt  info   Checkpoint saved\n')).toBe(true)
   })
 })
