@@ -12,6 +12,7 @@ import {
   type FieldWeights,
   type SparseVector,
 } from './sparse/bm25-encoder.js'
+import { matchesKeywordQuery } from './sparse/phrase-match.js'
 import type { VectorIndex } from './vector-index.js'
 
 export interface CorpusLogger {
@@ -125,11 +126,10 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     })
   }
 
+  /** whether records carry dense values: always on a dense index (a placeholder when there are no embeddings) */
   function checkEmbeddings(input: CommitInput): boolean {
     if (index.dimension === undefined) return false
-    if (input.embeddings === undefined) {
-      throw new AppError('embedding_required', `the vector index is dense (dimension ${index.dimension}): set RAGTUNE_EMBEDDING_MODEL, or point PINECONE_INDEX at a sparse index for BM25 only`, { status: 500 })
-    }
+    if (input.embeddings === undefined) return true
     const bad = input.embeddings.vectors.find((v) => v.length !== index.dimension)
     if (bad !== undefined) {
       throw new AppError('embedding_dimension_mismatch', `embeddings have ${bad.length} dimensions but the vector index has ${index.dimension}; use a matching model or index`, { status: 500 })
@@ -141,6 +141,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
   async function search(
     build: (unsettled: Map<string, number | null>) => Parameters<VectorIndex['query']>[0] | undefined,
     limit: number,
+    accept: (hit: ChunkHit) => boolean = () => true,
   ): Promise<ChunkHit[]> {
     if (limit <= 0) return []
     const unsettled = await registry.unsettledDocuments()
@@ -159,12 +160,15 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     }
     // A document that became unsettled after the snapshot may show a newer, not yet active version too:
     // the lower one was active when the search began.
-    const kept = keyed.filter(({ key }) => lowest.get(key.documentId) === key.version).slice(0, limit)
+    const kept = keyed.filter(({ key }) => lowest.get(key.documentId) === key.version)
     const stored = await registry.chunksAt(kept.map((k) => k.key))
-    return kept.flatMap(({ key, score }) => {
-      const s = stored.get(chunkKey(key))
-      return s === undefined ? [] : [{ documentId: s.documentId, version: s.version, chunk: s.chunk, meta: s.meta, score }]
-    })
+    return kept
+      .flatMap(({ key, score }): ChunkHit[] => {
+        const s = stored.get(chunkKey(key))
+        return s === undefined ? [] : [{ documentId: s.documentId, version: s.version, chunk: s.chunk, meta: s.meta, score }]
+      })
+      .filter(accept)
+      .slice(0, limit)
   }
 
   async function querySparse(query: KeywordQuery): Promise<SparseVector | undefined> {
@@ -182,6 +186,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
   async function keywordSearch(query: KeywordQuery): Promise<ChunkHit[]> {
     const sparse = await querySparse(query)
     if (sparse === undefined) return []
+    const phrases = query.phrases ?? []
     return search(
       (unsettled) => ({
         namespace,
@@ -189,9 +194,11 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
         // a dense index insists on a dense query vector; zeros leave the ranking to BM25
         ...(index.dimension === undefined ? {} : { dense: new Array<number>(index.dimension).fill(0) }),
         ...withFilter(buildFilter(query.filter, unsettled)),
-        topK: topK(query.limit),
+        topK: topK(query.limit) + (phrases.length > 0 ? query.limit * 4 : 0),
       }),
       query.limit,
+      // A dense index returns its top K whatever they score: with a zero dense query, score 0 means no term matched.
+      (hit) => hit.score > 0 && (phrases.length === 0 || matchesKeywordQuery(hit.chunk, query.terms, phrases)),
     )
   }
 
@@ -215,7 +222,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
       try {
         const totals = await registry.bm25Stats([])
         const avgdl = averageLength({ documents: totals.documents + delta.documents, totalLength: totals.totalLength + delta.totalLength })
-        const records = buildRecords(input, version, sparseFor(input.chunks, avgdl), { dense, textBytes })
+        const records = buildRecords(input, version, sparseFor(input.chunks, avgdl), { denseDims: dense ? index.dimension : undefined, textBytes })
           // a sparse-only index cannot hold a record without terms; such a chunk could never match anyway
           .filter((r) => r.dense !== undefined || (r.sparse?.indices.length ?? 0) > 0)
         if (input.embeddings !== undefined) {

@@ -40,9 +40,13 @@ export function buildRecords(
   input: CommitInput,
   version: number,
   sparse: readonly SparseVector[],
-  options: { readonly dense: boolean; readonly textBytes: number },
+  options: { readonly denseDims: number | undefined; readonly textBytes: number },
 ): IndexRecord[] {
   const m = input.meta
+  const dense = options.denseDims !== undefined
+  // A dense index needs dense values on every record. BM25-only chunks get a fixed unit vector and no
+  // `model` field, so dense and hybrid searches (which filter on model) never return them.
+  const placeholder = dense ? Array.from({ length: options.denseDims }, (_, i) => (i === 0 ? 1 : 0)) : undefined
   return input.chunks.map((c, i) => {
     const metadata: Metadata = {
       documentId: input.documentId,
@@ -56,9 +60,9 @@ export function buildRecords(
       ...(m.company === undefined ? {} : { company: fold(m.company) }),
       ...(m.fiscalYear === undefined ? {} : { fiscalYear: m.fiscalYear }),
       ...(m.docType === undefined ? {} : { docType: fold(m.docType) }),
-      ...(options.dense && input.embeddings !== undefined ? { model: input.embeddings.model } : {}),
+      ...(dense && input.embeddings !== undefined ? { model: input.embeddings.model } : {}),
     }
-    const vector = options.dense ? input.embeddings?.vectors[i] : undefined
+    const vector = dense ? (input.embeddings?.vectors[i] ?? placeholder) : undefined
     const sv = sparse[i]
     return {
       id: recordId(input.documentId, version, c.ordinal),

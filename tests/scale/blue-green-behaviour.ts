@@ -130,8 +130,11 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
     it('runs dense, hybrid (alpha-weighted) and BM25 queries on a dense dotproduct index', async () => {
       const embed = toyEmbedding(16)
       const c = await corpus({ dimension: 16 })
-      await expect(c.commitVersion(docInput('plain', ['no vectors here']))).rejects.toMatchObject({ code: 'embedding_required' })
+      // a BM25-only document in a dense index: found by keywords, never by vectors
+      await c.commitVersion(docInput('plain', ['no vectors here about dividends']))
       await c.commitVersion(docInput('acme', revenue(2022, 500), { embed }))
+      expect((await c.keywordSearch({ terms: ['vectors'], limit: 3 })).map((h) => h.documentId)).toEqual(['plain'])
+      expect((await c.vectorSearch({ vector: embed('no vectors here about dividends'), model: 'test-embed', limit: 10 })).map((h) => h.documentId)).not.toContain('plain')
       const q = embed('board declared a quarterly dividend')
       const dense = await c.vectorSearch({ vector: q, model: 'test-embed', limit: 2 })
       expect(dense[0]?.chunk.ordinal).toBe(2)
