@@ -51,8 +51,14 @@ export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps
   return { config, logger, corpus, jobs, ingest, keys, answerer, voices, registry, ...(embedder === undefined ? {} : { embedder }) }
 }
 
-/** The key store alone, for `ragtune keys` (no need to start the rest). */
-export function openKeyStore(config: Config): KeyStore {
+/** The key store alone, for `ragtune keys` (no need to start the rest); the same store the server reads. */
+export async function openKeyStore(config: Config): Promise<KeyStore> {
+  if (config.databaseUrl !== undefined) {
+    const { openPgPool } = await import('./adapters/postgres/pg-database.js')
+    const { createPgKeyStore } = await import('./adapters/postgres/pg-keys.js')
+    const pool = await openPgPool({ url: config.databaseUrl })
+    return createPgKeyStore({ pool, onClose: () => pool.end() })
+  }
   fs.mkdirSync(config.dataDir, { recursive: true })
   return createSqliteKeyStore({ path: config.dbPath })
 }

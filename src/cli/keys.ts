@@ -10,7 +10,7 @@ export async function keys(ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCliArgs(ctx, { scope: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } }, USAGE)
   const json = values.json === true
   const [action, id] = positionals
-  const store = openKeyStore(cliConfig(ctx))
+  const store = await openKeyStore(cliConfig(ctx))
   try {
     if (action === 'create') {
       if (!isScope(values.scope)) throw new AppError('invalid_arguments', `--scope must be "query" or "admin"\nusage: ${USAGE}`)
