@@ -5,26 +5,17 @@ import { createSqliteModelRegistry } from '../../src/adapters/sqlite/sqlite-mode
 import { createRegistryVoiceResolver } from '../../src/core/registry-voice-resolver.js'
 import { createAnswerer } from '../../src/core/answer/answerer.js'
 import { createOpenAIChat, createChatModelFactory } from '../../src/adapters/openai-chat.js'
-import type { ModelRegistry, NewModel } from '../../src/core/model-registry.js'
+import type { ModelRegistry } from '../../src/core/model-registry.js'
+import { tuned } from '../contracts/model-registry-contract.js'
 import type { Retriever } from '../../src/core/retrieval/retriever.js'
 import { AppError } from '../../src/errors.js'
 import { createLogger } from '../../src/logger.js'
 import { startOpenAIEmulator, type ChatCompletionBody, type OpenAIEmulator } from '../support/openai-emulator.js'
 import { tempDir } from './finetune-fixtures.js'
 
-const tuned = (id: string, model: string | null, extra: Partial<NewModel> = {}): NewModel => ({
-  id,
-  provider: 'openai',
-  model,
-  baseModel: 'gpt-4o-mini',
-  baseURL: null,
-  datasetHash: null,
-  jobId: null,
-  status: 'ready',
-  ...extra,
-})
 
-describe('sqlite model registry', () => {
+// Store behaviour is the contract suite (tests/contracts/model-registry-contract.ts); here, the resolver on top.
+describe('registry-backed voice resolver', () => {
   let dir: string
   let dbPath: string
   let registry: ModelRegistry
@@ -36,44 +27,6 @@ describe('sqlite model registry', () => {
   afterEach(async () => {
     await registry.close()
     fs.rmSync(dir, { recursive: true, force: true })
-  })
-
-  it('keeps one active model, refuses unknown or unready ones, and bumps its version on every write', async () => {
-    const v0 = await registry.version()
-    await registry.upsert(tuned('a', 'ft:gpt-4o-mini:org:a:1'))
-    await registry.upsert(tuned('b', 'ft:gpt-4o-mini:org:b:2'))
-    await registry.upsert(tuned('training', null, { status: 'training' }))
-    expect(await registry.version()).toBeGreaterThan(v0)
-    await registry.activate('a')
-    await registry.activate('b')
-    expect((await registry.list()).filter((m) => m.active).map((m) => m.id)).toEqual(['b'])
-    expect((await registry.active())?.id).toBe('b')
-    await expect(registry.activate('nope')).rejects.toMatchObject({ code: 'model_not_found', status: 404 })
-    await expect(registry.activate('training')).rejects.toMatchObject({ code: 'model_not_ready' })
-    // An update keeps the active flag, and the evaluation only while it still measures the same model.
-    await registry.setEvaluation('b', { evaluatedAt: 'x', prompts: 3, voiceScore: { base: 0.4, tuned: 0.7 }, flags: { base: 1, tuned: 1 } })
-    expect(await registry.upsert(tuned('b', 'ft:gpt-4o-mini:org:b:2', { datasetHash: 'h' }))).toMatchObject({ active: true, datasetHash: 'h', evaluation: { prompts: 3 } })
-    const updated = await registry.upsert(tuned('b', 'ft:gpt-4o-mini:org:b:3'))
-    expect(updated).toMatchObject({ active: true, model: 'ft:gpt-4o-mini:org:b:3', evaluation: null })
-  })
-
-  it('returns the voice samples closest to the question by BM25, and some samples for an unrelated question', async () => {
-    await registry.upsert(tuned('buffett', null, { provider: 'prompted', kind: 'prompted' }))
-    const passages = [
-      'Our insurance float grew again; float is money we hold but do not own.',
-      'Railroads are capital intensive, and BNSF spends heavily on track.',
-      'Charlie and I never buy a business we do not understand.',
-      'Share repurchases make sense only when the price is below intrinsic value.',
-    ]
-    const m = await registry.setVoiceSamples('buffett', passages)
-    expect(m.kind).toBe('prompted')
-    expect(await registry.closestSamples('buffett', 'How did the insurance float change?', 1)).toEqual([passages[0]])
-    expect((await registry.closestSamples('buffett', 'When are repurchases sensible?', 2))[0]).toBe(passages[3])
-    expect(await registry.closestSamples('buffett', 'zzz qqq', 2)).toHaveLength(2)
-    expect(await registry.closestSamples('other', 'insurance float', 3)).toEqual([])
-    // Attaching samples to a fine-tuned model makes it both.
-    await registry.upsert(tuned('ft', 'ft:x'))
-    expect((await registry.setVoiceSamples('ft', passages)).kind).toBe('prompted+fine-tuned')
   })
 
   it('the resolver maps requested, active and prompted voices to a selection', async () => {
