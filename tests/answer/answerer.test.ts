@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHarness, lastPrompt, type Harness } from '../http/answer-harness.js'
+import { startOpenAIEmulator } from '../support/openai-emulator.js'
+import { createChatModelFactory } from '../../src/adapters/openai-chat.js'
+import { createAnswerer } from '../../src/core/answer/answerer.js'
+import { createHybridRetriever } from '../../src/core/retrieval/hybrid-retriever.js'
+import { createLogger } from '../../src/logger.js'
 
 // The pipeline end to end below HTTP: real store, real retriever, the real chat adapter against the emulator.
 describe('answerer with a chat model', () => {
@@ -76,6 +81,31 @@ describe('answerer with a chat model', () => {
     expect(user).toContain('Question: What was Acme total revenue in fiscal 2022?')
     expect(r.citations[0]?.pageStart).toBe(3)
     expect(r.unsupportedNumbers).toEqual([])
+  })
+
+  it('calls a voice served at its own endpoint there, one client per endpoint', async () => {
+    const lora = await startOpenAIEmulator({ apiKey: 'sk-lora', models: ['buffett-lora'] })
+    try {
+      lora.setResponder(() => 'Revenue was $12,345 million [1].')
+      const chatFor = createChatModelFactory({ model: 'unused', timeoutMs: 5000, maxRetries: 0 })
+      const answerer = createAnswerer({
+        retriever: createHybridRetriever({ corpus: h.corpus }),
+        chatFor,
+        voices: {
+          list: async () => [],
+          resolve: async () => ({ voiceId: 'buffett', model: 'buffett-lora', endpoint: { baseURL: lora.url, apiKey: 'sk-lora' }, exemplars: [] }),
+        },
+        logger: createLogger({ level: 'silent' }),
+      })
+      const before = h.emulator!.requests.length
+      const r = await answerer.ask('Acme total revenue fiscal 2022')
+      expect(r).toMatchObject({ mode: 'generated', model: 'buffett-lora', voice: 'buffett', unsupportedNumbers: [] })
+      expect(lora.requests.filter((q) => q.path.endsWith('/chat/completions'))).toHaveLength(1)
+      expect(h.emulator!.requests.length).toBe(before)
+      expect(chatFor({ baseURL: lora.url, apiKey: 'sk-lora' })).toBe(chatFor({ baseURL: lora.url, apiKey: 'sk-lora' }))
+    } finally {
+      await lora.close()
+    }
   })
 
   it('streams tokens, then the checked result', async () => {
