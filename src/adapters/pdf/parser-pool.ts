@@ -57,7 +57,7 @@ const { parentPort } = require('node:worker_threads')
  * works while the database writer stays on the main thread. `size: 0` parses on the main thread.
  * A task aborted or a worker that dies takes only its own file down; the slot gets a fresh worker.
  */
-export function createParserPool(options: { size?: number; logger: Logger }): DocumentParser {
+export function createParserPool(options: { size?: number; logger: Logger; maxHeapMb?: number }): DocumentParser {
   const size = options.size ?? os.availableParallelism()
   if (size === 0) return inlineParser()
   const { logger } = options
@@ -67,7 +67,9 @@ export function createParserPool(options: { size?: number; logger: Logger }): Do
   let closed = false
 
   const spawn = (slot?: Slot): Slot => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true })
+    // A bounded old generation makes V8 collect pdf.js garbage early instead of growing each worker to
+    // several hundred MB; the live set after a 500-page 10-K is about 100 MB.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 192 } })
     worker.unref()
     const s: Slot = slot ?? { worker, busy: undefined }
     s.worker = worker
