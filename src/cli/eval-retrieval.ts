@@ -82,6 +82,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
     const retriever = createHybridRetriever({ corpus, logger })
     const ranks: (number | undefined)[] = []
     const latencies: number[] = []
+    const routing = { right: 0, wrong: 0, none: 0 }
     for (const q of questions) {
       const documentId = idByStem.get(q.docName)
       const started = performance.now()
@@ -89,6 +90,10 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
       latencies.push(performance.now() - started)
       const rank = documentId === undefined ? undefined : firstEvidenceRank({ documentId, pages: q.pages }, retrieval.sources)
       ranks.push(rank)
+      const routed = retrieval.route.documentIds
+      if (routed === undefined) routing.none++
+      else if (documentId !== undefined && routed.includes(documentId)) routing.right++
+      else routing.wrong++
       if (values.details === true) {
         const detail = {
           type: 'question', line: q.line, rank: rank ?? null, document: q.docName, evidencePages: q.pages,
@@ -103,6 +108,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
     const sorted = [...latencies].sort((a, b) => a - b)
     const pct = (p: number): number => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 10) / 10
     if (json) {
+      writeJson(ctx.stdout, { type: 'routing', ...routing })
       writeJson(ctx.stdout, { type: 'latency', p50Ms: pct(0.5), p99Ms: pct(0.99) })
       writeJson(ctx.stdout, report)
     } else {
@@ -110,6 +116,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
       writeLine(ctx.stdout, '   k  recall@k')
       for (const [k, v] of Object.entries(report.recall)) writeLine(ctx.stdout, `${k.padStart(4)}  ${v.toFixed(3)}`)
       writeLine(ctx.stdout, ` MRR  ${report.mrr.toFixed(3)}`)
+      writeLine(ctx.stdout, `routing: ${routing.right} to a set holding the right document, ${routing.wrong} elsewhere, ${routing.none} not routed`)
       writeLine(ctx.stdout, `retrieval latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`)
     }
     return summary.failed > 0 || problems.length > 0 ? 1 : 0

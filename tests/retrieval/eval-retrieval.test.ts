@@ -62,6 +62,8 @@ describe('ragtune eval retrieval', () => {
     expect(lines.find((l) => l.type === 'ingest')).toMatchObject({ files: 2, ingested: 2, failed: 0 })
     const details = lines.filter((l) => l.type === 'question')
     expect(details.map((d) => d.rank)).toEqual([1, 1, null])
+    // Vega is not in the store: its question names no stored issuer and is not routed
+    expect(lines.find((l) => l.type === 'routing')).toEqual({ type: 'routing', right: 2, wrong: 0, none: 1 })
     // the missing PDF counts as not found: 2 of 3
     expect(lines.at(-1)).toEqual({ questions: 3, recall: { '1': 0.667, '3': 0.667, '5': 0.667, '10': 0.667 }, mrr: 0.667 })
     expect(code).toBe(1)
