@@ -72,8 +72,11 @@ describe('auth', () => {
     const app = await buildApp(d)
     try {
       expect((await app.inject(ask)).statusCode).toBe(200)
+      // Chat clients always send some key; with none created it is ignored.
+      expect((await app.inject({ ...ask, headers: bearer('sk-unused') })).statusCode).toBe(200)
       await d.keys!.create({ scope: 'query' })
       expect((await app.inject(ask)).statusCode).toBe(401)
+      expect((await app.inject({ ...ask, headers: bearer('sk-unused') })).statusCode).toBe(401)
     } finally {
       await app.close()
     }
