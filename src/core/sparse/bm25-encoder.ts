@@ -40,6 +40,18 @@ export interface Bm25State {
   readonly df: Readonly<Record<string, number>>
 }
 
+// Stemming dominates encoding time and a corpus reuses a small vocabulary: memoise, bounded.
+const stems = new Map<string, string>()
+const stem = (word: string): string => {
+  let s = stems.get(word)
+  if (s === undefined) {
+    if (stems.size > 200_000) stems.clear()
+    s = porterStem(word)
+    stems.set(word, s)
+  }
+  return s
+}
+
 export function analyze(text: string): string[] {
   return text
     .normalize('NFKD')
@@ -47,13 +59,15 @@ export function analyze(text: string): string[] {
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t.length > 0)
-    .map(porterStem)
+    .map(stem)
 }
+
+const utf8 = new TextEncoder()
 
 /** FNV-1a over UTF-8 bytes, as an unsigned 32-bit integer */
 export function hashTerm(term: string): number {
   let h = 0x811c9dc5
-  for (const byte of new TextEncoder().encode(term)) {
+  for (const byte of utf8.encode(term)) {
     h ^= byte
     h = Math.imul(h, 0x01000193)
   }
