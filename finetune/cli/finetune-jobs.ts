@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { parseCliArgs, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import type { FineTuneFile } from '../../src/core/finetune.js'
-import { AppError } from '../../src/errors.js'
+import { AppError, errorBody } from '../../src/errors.js'
 import { checkDataset } from '../providers/check-dataset.js'
 import { withFinetuneDeps, type FinetuneCliDeps } from './finetune-deps.js'
 import { createJobPrinter, exitCodeFor } from './job-printer.js'
@@ -42,7 +42,10 @@ async function readDataset(file: string, model: string, skipValidation: boolean)
 
 async function follow(ctx: CliContext, deps: FinetuneCliDeps, jobId: string, json: boolean, poll: number): Promise<number> {
   const printer = createJobPrinter(ctx, json)
-  const watch = deps.runner().watch(jobId, { pollMs: poll })
+  const watch = deps.runner().watch(jobId, {
+    pollMs: poll,
+    onRetry: (err, attempt) => writeLine(ctx.stderr, `ragtune: ${errorBody(err).message}; polling again (attempt ${attempt})`),
+  })
   for (;;) {
     const next = await watch.next()
     if (next.done === true) {
@@ -83,7 +86,8 @@ export const run: Command = async (ctx) => {
   const epochs = integer(values.epochs, '--epochs', RUN_USAGE)
   const batchSize = integer(values['batch-size'], '--batch-size', RUN_USAGE)
   const lr = parsePositiveNumber(values['lr-multiplier'], '--lr-multiplier', RUN_USAGE)
-  const seed = integer(values.seed, '--seed', RUN_USAGE)
+  // Seeds may be 0; every other number must be positive.
+  const seed = values.seed === '0' ? 0 : integer(values.seed, '--seed', RUN_USAGE)
   const poll = pollMs(values['poll-seconds'], RUN_USAGE)
   const json = values.json === true
   const skip = values['skip-validation'] === true

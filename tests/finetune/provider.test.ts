@@ -142,6 +142,22 @@ describe('openai fine-tune provider against the emulator', () => {
     expect(missing.status).toBe(404)
   })
 
+  it('keeps watching through transient upstream failures, and gives up on persistent ones', async () => {
+    const job = await runner.start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', trainingJsonl()) })
+    ft.advanceOnPoll = true
+    emu.failNext({ path: job.id, status: 503 }, 2)
+    const retries: number[] = []
+    const updates = await collect(runner.watch(job.id, { pollMs: 0, onRetry: (_e, n) => retries.push(n) }))
+    expect(retries).toEqual([1, 2])
+    expect(updates.at(-1)).toMatchObject({ type: 'status', job: { status: 'succeeded' } })
+
+    const next = await runner.start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', trainingJsonl()) })
+    emu.failNext({ path: next.id, status: 500 }, 3)
+    const err = await collect(runner.watch(next.id, { pollMs: 0, maxFailures: 2 })).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'upstream_error', retryable: true })
+    emu.state.faults.length = 0
+  })
+
   it('pages through more events than one page holds, oldest first', async () => {
     ft.scriptNext({ steps: 130 })
     const job = await runner.start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', trainingJsonl()) })
