@@ -48,8 +48,12 @@ export const modelsEval: Command = async (ctx) => {
     const baseModel = stringFlag(values['base-model']) ?? model.baseModel ?? config.models.chatModel
     if (baseModel === undefined) throw new AppError('invalid_arguments', `no base model to compare with: pass --base-model or set RAGTUNE_CHAT_MODEL`)
     const common = { timeoutMs: config.models.timeoutMs, maxRetries: config.models.maxRetries }
-    const defaultChat = createOpenAIChat({ ...common, model: baseModel, baseURL: config.models.baseURL, apiKey: config.models.apiKey })
-    const tunedChat = model.baseURL === null ? defaultChat : createOpenAIChat({ ...common, model: model.model ?? baseModel, baseURL: model.baseURL, apiKey: undefined })
+    // A self-served adapter's base model lives on the same server (vLLM serves both); OpenAI's on OpenAI.
+    const defaultChat =
+      model.baseURL === null
+        ? createOpenAIChat({ ...common, model: baseModel, baseURL: config.models.baseURL, apiKey: config.models.apiKey })
+        : createOpenAIChat({ ...common, model: baseModel, baseURL: model.baseURL, apiKey: undefined })
+    const tunedChat = defaultChat
     const ask = (chat: typeof defaultChat, name: string) => async (messages: ChatMessage[]) =>
       (await chat.complete({ model: name, messages, maxTokens: 400, temperature: 0.7 })).text
     const plain = (p: HeldOutPrompt): ChatMessage[] => [...(p.system === undefined ? [] : [{ role: 'system' as const, content: p.system }]), { role: 'user', content: p.user }]
