@@ -38,6 +38,8 @@ export interface BlueGreenCorpusOptions {
   readonly alpha?: number
   /** bytes of chunk text copied into each record's metadata */
   readonly metadataTextBytes?: number
+  /** a staged version older than this lost its ingest (a crashed replica): the start-up sweep drops it */
+  readonly staleStagedMs?: number
   /** BM25 weight of the contextual header vs the chunk text; the SQLite store's defaults */
   readonly bm25Weights?: FieldWeights
 }
@@ -202,8 +204,16 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     )
   }
 
+  /** Start-up cleanup of what crashed replicas left: retired versions' vectors, and dead staged versions. */
   function sweep(): void {
-    later(0, 'sweep', async () => purge(await registry.retiredVersions()))
+    later(0, 'sweep', async () => {
+      await purge(await registry.retiredVersions())
+      for (const ref of await registry.staleStagedVersions(options.staleStagedMs ?? 3_600_000)) {
+        await deleteVersionVectors(ref)
+        await registry.abandonVersion(ref.documentId, ref.version)
+        logger.info({ documentId: ref.documentId, version: ref.version }, 'abandoned a staged version left by a dead ingest')
+      }
+    })
   }
   sweep()
 

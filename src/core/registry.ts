@@ -41,6 +41,9 @@ export interface CorpusRegistry {
   /** Versions whose vectors may linger in the index, oldest first. */
   retiredVersions(documentId?: string): Promise<VersionRef[]>
 
+  /** Staged versions older than this: their ingest died between staging and the flip. */
+  staleStagedVersions(olderThanMs: number): Promise<VersionRef[]>
+
   /** Forgets a retired version and its chunks, once its vectors are confirmed gone. */
   purgeVersion(documentId: string, version: number): Promise<void>
 

@@ -3,6 +3,7 @@ import { createBlueGreenCorpus } from '../../src/core/blue-green-corpus.js'
 import type { ChunkHit, Corpus } from '../../src/core/corpus.js'
 import type { CorpusRegistry } from '../../src/core/registry.js'
 import { createPineconeIndex } from '../../src/adapters/pinecone/pinecone-index.js'
+import { statsDelta } from '../../src/core/sparse/bm25-encoder.js'
 import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
 import { docInput, silentLogger, toyEmbedding } from './scale-fixtures.js'
 
@@ -25,7 +26,7 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
     let f: RegistryFactory
     const open: ScaleCorpus[] = []
 
-    async function corpus(options: { lagMs?: number; dimension?: number; graceMs?: number } = {}): Promise<ScaleCorpus> {
+    async function corpus(options: { lagMs?: number; dimension?: number; graceMs?: number; staleStagedMs?: number } = {}): Promise<ScaleCorpus> {
       emu ??= await startPineconeEmulator({ lagMs: options.lagMs ?? 0, ...(options.dimension === undefined ? {} : { dimension: options.dimension }) })
       const index = await createPineconeIndex({
         apiKey: emu.apiKey, index: emu.indexName, controllerHostUrl: emu.controllerUrl, indexHost: emu.indexHost,
@@ -34,6 +35,7 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       const c = createBlueGreenCorpus({
         registry: await f.create(), index, namespace: 'tenant-a', logger: silentLogger, pollMs: 10,
         retireGraceMs: options.graceMs ?? 0, visibilityTimeoutMs: 5_000,
+        ...(options.staleStagedMs === undefined ? {} : { staleStagedMs: options.staleStagedMs }),
       })
       open.push(c)
       return c
@@ -125,6 +127,25 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       const hits = await c.keywordSearch({ terms: ['revenue'], limit: 3 })
       expect(hits[0]?.version).toBe(1)
       expect((await c.getDocument('acme'))?.activeVersion).toBe(1)
+    })
+
+    it('sweeps what a crashed replica left: a staged version is dropped, the active one keeps serving', async () => {
+      const first = await corpus()
+      await first.commitVersion(docInput('acme', revenue(2022, 500)))
+      // a replica stages v2 and writes its vectors, then dies before the flip
+      const registry = await f.create()
+      await registry.stageVersion(docInput('acme', revenue(2023, 650)), statsDelta(docInput('acme', revenue(2023, 650)).chunks, 1))
+      await registry.close()
+      await (await createPineconeIndex({
+        apiKey: emu.apiKey, index: emu.indexName, controllerHostUrl: emu.controllerUrl, indexHost: emu.indexHost, logger: silentLogger,
+      })).upsert('tenant-a', [{ id: 'acme#2#0', sparse: { indices: [1], values: [1] }, metadata: { documentId: 'acme', version: 2, ordinal: 0 } }])
+      const hits = await first.keywordSearch({ terms: ['revenue'], limit: 5 })
+      expect(new Set(hits.map((h) => h.version))).toEqual(new Set([1]))
+      const restarted = await corpus({ staleStagedMs: 0 })
+      await restarted.settle()
+      expect(emu.visibleRecords('tenant-a').map((r) => r.id).sort()).toEqual(['acme#1#0', 'acme#1#1', 'acme#1#2'])
+      const again = await restarted.commitVersion(docInput('acme', revenue(2024, 700)))
+      expect(again).toMatchObject({ status: 'ingested', replaced: 1 })
     })
 
     it('runs dense, hybrid (alpha-weighted) and BM25 queries on a dense dotproduct index', async () => {

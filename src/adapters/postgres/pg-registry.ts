@@ -198,6 +198,15 @@ export async function createPgRegistry(options: { pool: PgPool; ownsPool?: boole
       return rows.map((r) => ({ documentId: r.document_id, version: r.version }))
     },
 
+    async staleStagedVersions(olderThanMs) {
+      const { rows } = await pool.query<{ document_id: string; version: number }>(
+        `SELECT document_id, version FROM document_versions WHERE state = 'staged' AND created_at < now() - make_interval(secs => $1)
+         ORDER BY created_at`,
+        [olderThanMs / 1000],
+      )
+      return rows.map((r) => ({ documentId: r.document_id, version: r.version }))
+    },
+
     async purgeVersion(documentId, version) {
       await pool.query(`DELETE FROM document_versions WHERE document_id = $1 AND version = $2 AND state = 'retired'`, [documentId, version])
     },

@@ -169,6 +169,15 @@ export function createSqliteRegistry(options: { path: string } | { db: Db }): Co
         .all(documentId ?? null, documentId ?? null)
         .map((r) => ({ documentId: r.document_id, version: r.version }))
     },
+    async staleStagedVersions(olderThanMs) {
+      const before = new Date(Date.now() - olderThanMs).toISOString()
+      return db
+        .prepare<[string], { document_id: string; version: number }>(
+          `SELECT document_id, version FROM registry_versions WHERE state = 'staged' AND created_at < ? ORDER BY created_at`,
+        )
+        .all(before)
+        .map((r) => ({ documentId: r.document_id, version: r.version }))
+    },
     async purgeVersion(documentId, version) {
       db.prepare(`DELETE FROM registry_versions WHERE document_id = ? AND version = ? AND state = 'retired'`).run(documentId, version)
     },
