@@ -37,6 +37,11 @@ export function createFinetuneRunner(deps: {
 
   const record = async (job: FineTuneJob, lastEventId?: string): Promise<StoredFineTuneJob> => {
     const stored = await jobs.save(job, lastEventId === undefined ? {} : { lastEventId })
+    if ((job.status === 'failed' || job.status === 'cancelled') && stored.voiceName !== null) {
+      // Only the placeholder this job created follows its fate; a voice that already served stays as it was.
+      const placeholder = await registry.get(stored.voiceName)
+      if (placeholder?.jobId === job.id && placeholder.status === 'training') await registry.upsert({ ...placeholder, status: job.status })
+    }
     if (job.status === 'succeeded' && job.fineTunedModel !== null) {
       let id = stored.voiceName ?? job.fineTunedModel
       let existing = await registry.get(id)
@@ -81,7 +86,12 @@ export function createFinetuneRunner(deps: {
       const hash = createHash('sha256').update(request.training.content)
       if (request.validation !== undefined) hash.update(request.validation.content)
       const job = await provider.start(request)
-      return jobs.save(job, { datasetHash: hash.digest('hex'), voiceName: request.name ?? null })
+      const stored = await jobs.save(job, { datasetHash: hash.digest('hex'), voiceName: request.name ?? null })
+      // A named voice shows up in `models list` as training (never served) until its job ends.
+      if (request.name !== undefined && (await registry.get(request.name)) === undefined) {
+        await registry.upsert({ id: request.name, provider: provider.name, model: null, baseModel: job.baseModel, baseURL: null, datasetHash: stored.datasetHash, jobId: job.id, status: 'training', kind: 'fine-tuned' })
+      }
+      return stored
     },
     async get(jobId) {
       const stored = await known(jobId)

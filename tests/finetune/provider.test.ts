@@ -64,6 +64,8 @@ describe('openai fine-tune provider against the emulator', () => {
     })
     expect(job.status).toBe('validating_files')
     expect(job.datasetHash).toMatch(/^[0-9a-f]{64}$/)
+    // Listed while it trains, never served: the resolver only sees ready models.
+    expect(await registry.get('buffett-ft')).toMatchObject({ status: 'training', model: null, jobId: job.id })
     const created = ft.jobs.get(job.id)!.job
     expect(created.method.supervised.hyperparameters.n_epochs).toBe(2)
     expect(created.seed).toBe(7)
@@ -87,14 +89,17 @@ describe('openai fine-tune provider against the emulator', () => {
     expect(emu.state.models.has(stored.fineTunedModel!)).toBe(true)
   })
 
-  it('reports a failed job with the provider error and registers nothing', async () => {
+  it('reports a failed job with the provider error; nothing servable is registered', async () => {
     ft.scriptNext({ outcome: 'failed', failDuring: 'running', error: { code: 'training_diverged', message: 'Training loss diverged.' } })
     const job = await runner.start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', trainingJsonl()) })
+    ft.scriptNext({ outcome: 'failed', failDuring: 'validating_files' })
+    const named = await runner.start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', trainingJsonl()), name: 'doomed' })
     ft.drain()
     const done = await runner.get(job.id)
     expect(done.status).toBe('failed')
     expect(done.error).toEqual({ code: 'training_diverged', message: 'Training loss diverged.' })
-    expect(await registry.list()).toEqual([])
+    expect((await runner.get(named.id)).error?.code).toBe('server_error')
+    expect(await registry.list()).toMatchObject([{ id: 'doomed', status: 'failed', model: null, jobId: named.id }])
     const events = await provider.events(job.id)
     expect(events.at(-1)).toMatchObject({ level: 'error', message: 'Training loss diverged.' })
   })
