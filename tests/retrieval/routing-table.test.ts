@@ -63,6 +63,16 @@ describe('RoutingTable.route', () => {
     expect(decision.reason).toMatch(/no company/)
   })
 
+  it.each([
+    ['How did cash change between FY2022 and Q2 of FY2023?', ['acme_2023q2_10q', 'globex_2023q2_10q']],
+    ['What was announced on May 26, 2023?', ['globex_2023_8k_b']],
+    ['What was the cash balance in FY2023?', undefined],
+    ['What was the cash balance in Q4 2022?', ['iw_2022q4_earnings']],
+  ])('without an issuer, routes only when a quarter or date pins at most two filings: %s', (question, ids) => {
+    const documentIds = route(question).filter?.documentIds
+    expect(documentIds === undefined ? undefined : [...documentIds].sort()).toEqual(ids)
+  })
+
   it('marks the company and document-type tokens as consumed so they are not searched', () => {
     const a = analyzeQuery("Globex's 10-K revenue")
     const decision = table.route(a)

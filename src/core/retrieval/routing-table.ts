@@ -183,7 +183,7 @@ export class RoutingTable {
     let candidates: Entry[]
     if (matched.size > 0) candidates = [...matched]
     else if (this.#companies === 1 && this.#entries.length > 0) candidates = [...this.#entries]
-    else return { filter: undefined, reason: 'no company named: searching every document', consumed }
+    else return this.#routeByPeriod(query, types, consumed)
 
     const periodNamed = query.years.length > 0 || query.quarters.length > 0 || query.dates.length > 0
     // no period named: "now". A periodic report is superseded by a newer one of the same type (current
@@ -203,6 +203,26 @@ export class RoutingTable {
     // (a 2021 10-K answers a question about 2019)
     const filter: SearchFilter = { documentIds: chosen.map((e) => e.id) }
     return { filter, reason: `${reason} → ${chosen.length} of ${candidates.length} documents`, consumed }
+  }
+
+  /**
+   * No issuer named: a question that pins a quarter or a date ("Q2 of FY2024", "on May 26, 2023") may
+   * still identify its filing when at most two stored filings cover that exact period. Anything broader
+   * (a year alone, or a period many filings share) searches every document.
+   */
+  #routeByPeriod(query: AnalyzedQuery, types: ReadonlySet<string>, consumed: ReadonlySet<number>): RouteDecision {
+    const everything: RouteDecision = { filter: undefined, reason: 'no company named: searching every document', consumed }
+    if (query.years.length === 0 || (query.quarters.length === 0 && query.dates.length === 0)) return everything
+    const scored = this.#entries.map((e) => ({ e, score: this.#score(e, query, types) }))
+    const best = Math.max(...scored.map((s) => s.score))
+    const chosen = scored.filter((s) => s.score === best).map((s) => s.e)
+    // year (3) plus quarter (2) or a close date (3): the filing for exactly that period
+    if (best < 5 || chosen.length > 2) return everything
+    return {
+      filter: { documentIds: chosen.map((e) => e.id) },
+      reason: `no company named; only ${chosen.length} document(s) cover the period named`,
+      consumed,
+    }
   }
 
   #score(e: Entry, query: AnalyzedQuery, types: ReadonlySet<string>): number {
