@@ -126,10 +126,12 @@ export async function ingestSources(
 
   record({ filesTotal: sources.length + (options.failures?.length ?? 0) })
   for (const f of options.failures ?? []) onEvent({ type: 'file-done', result: f })
+  // Largest first: the biggest file starts early instead of leaving one worker busy at the end.
+  const ordered = await largestFirst(sources)
   let next = 0
   const lane = async (): Promise<void> => {
-    while (next < sources.length) {
-      const source = sources[next++]
+    while (next < ordered.length) {
+      const source = ordered[next++]
       if (source === undefined) break
       await ingestFile(deps, source, { ...(options.signal === undefined ? {} : { signal: options.signal }), onEvent })
     }
@@ -149,4 +151,9 @@ export async function ingestSources(
     seconds: Math.round(performance.now() - started) / 1000,
   }
   return { results, summary }
+}
+
+async function largestFirst(sources: readonly SourceFile[]): Promise<SourceFile[]> {
+  const sized = await Promise.all(sources.map(async (s) => ({ s, size: (await stat(s.path).catch(() => undefined))?.size ?? 0 })))
+  return sized.sort((a, b) => b.size - a.size).map((x) => x.s)
 }
