@@ -54,8 +54,9 @@ export function buildRecords(
       ordinal: c.ordinal,
       pageStart: c.pageStart,
       pageEnd: c.pageEnd,
-      title: m.title,
-      section: c.sectionPath.join(' > '),
+      // titles and section paths come from the document: bound them so metadata stays under the limit
+      title: truncateUtf8(m.title, 1024),
+      section: truncateUtf8(c.sectionPath.join(' > '), 2048),
       text: truncateUtf8(c.text, options.textBytes),
       ...(m.company === undefined ? {} : { company: fold(m.company) }),
       ...(m.fiscalYear === undefined ? {} : { fiscalYear: m.fiscalYear }),
