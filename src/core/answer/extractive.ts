@@ -1,6 +1,7 @@
 import { analyzeQuery, tokenize } from '../retrieval/query-analysis.js'
 import { matchConcepts } from '../retrieval/concept-matcher.js'
 import type { NumberedSource } from './context.js'
+import { textCache } from './text-cache.js'
 
 /**
  * Extractive mode, used when no chat model is configured: sentences (or statement rows) quoted from the
@@ -30,18 +31,25 @@ const RANK_PENALTY = 0.25
 const ROW_BONUS = 1
 const ROW = /^[A-Za-z][^\d]{2,}?(?:\s+\$?\s?\(?[\d,.]+\)?%?){2,}\s*$/
 
-interface Candidate {
-  readonly n: number
-  readonly rank: number
+interface Sentence {
   readonly order: number
   readonly text: string
   readonly tokens: ReadonlySet<string>
-  readonly joined: string
+  /** " word word … " lower-case, unstemmed, for whole-word phrase matching */
+  readonly spaced: string
   readonly hasFigure: boolean
   /** a statement row: a label followed by two or more figures (one per period) */
   readonly isRow: boolean
+}
+
+interface Candidate {
+  readonly n: number
+  readonly rank: number
+  readonly sentence: Sentence
   score: number
 }
+
+const prepared = textCache<Sentence[]>(1024)
 
 export function extractiveAnswer(question: string, sources: readonly NumberedSource[], options: ExtractiveOptions = {}): ExtractiveAnswer {
   const maxSentences = options.maxSentences ?? 3
@@ -49,34 +57,32 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   const analyzed = analyzeQuery(question)
   const terms = [...new Set(analyzed.terms.map(stem))]
   // " purchases of property plant and equipment " matched against " … " joined tokens: whole words only.
-  const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map((l) => ` ${tokenize(l).map(stem).join(' ')} `)
+  const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map((l) => ` ${tokenize(l).join(' ')} `)
 
   const candidates: Candidate[] = []
   for (const [rank, s] of sources.slice(0, options.maxSources ?? 4).entries()) {
-    for (const [order, sentence] of sentences(s.text).entries()) {
-      const toks = tokenize(sentence).map(stem)
-      candidates.push({ n: s.n, rank, order, text: sentence, tokens: new Set(toks), joined: ` ${toks.join(' ')} `, hasFigure: /\d/.test(sentence), isRow: ROW.test(sentence), score: 0 })
-    }
+    for (const sentence of prepared(s.text, prepareSentences)) candidates.push({ n: s.n, rank, sentence, score: 0 })
   }
   const maxIdf = Math.log(1 + candidates.length)
-  const df = new Map(terms.map((t) => [t, candidates.reduce((k, c) => k + (c.tokens.has(t) ? 1 : 0), 0)]))
+  const df = new Map(terms.map((t) => [t, candidates.reduce((k, c) => k + (c.sentence.tokens.has(t) ? 1 : 0), 0)]))
   for (const c of candidates) {
+    const { tokens, spaced, isRow, hasFigure } = c.sentence
     let shared = 0
     // Each term weighs 0–1 by rarity, so a few common words cannot outweigh the statement line asked for.
-    for (const t of terms) if (c.tokens.has(t)) shared += Math.log(1 + candidates.length / (1 + (df.get(t) ?? 0))) / maxIdf
-    const line = lines.some((l) => c.joined.includes(l))
+    for (const t of terms) if (tokens.has(t)) shared += Math.log(1 + candidates.length / (1 + (df.get(t) ?? 0))) / maxIdf
+    const line = lines.some((l) => spaced.includes(l))
     if (shared === 0 && !line) continue
     // A question naming a finance concept asks for a figure: the statement row that prints it is the answer.
-    const row = line && c.isRow ? ROW_BONUS : 0
-    c.score = shared + (line ? LINE_BONUS : 0) + row + (c.hasFigure ? FIGURE_BONUS : 0) - c.rank * RANK_PENALTY
+    const row = line && isRow ? ROW_BONUS : 0
+    c.score = shared + (line ? LINE_BONUS : 0) + row + (hasFigure ? FIGURE_BONUS : 0) - c.rank * RANK_PENALTY
   }
 
-  const ranked = candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.rank - b.rank || a.order - b.order)
+  const ranked = candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.rank - b.rank || a.sentence.order - b.sentence.order)
   const picked: Candidate[] = []
   const perSource = new Map<number, number>()
   for (const c of ranked) {
     if (picked.length >= maxSentences) break
-    if ((perSource.get(c.n) ?? 0) >= 2 || picked.some((p) => p.text === c.text)) continue
+    if ((perSource.get(c.n) ?? 0) >= 2 || picked.some((p) => p.sentence.text === c.sentence.text)) continue
     perSource.set(c.n, (perSource.get(c.n) ?? 0) + 1)
     picked.push(c)
   }
@@ -86,7 +92,15 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
     if (top === undefined || first === undefined) return { answer: NO_SOURCES_ANSWER, cited: [] }
     return { answer: `${clip(first, maxChars)} [${top.n}]`, cited: [top.n] }
   }
-  return { answer: picked.map((p) => `${clip(p.text, maxChars)} [${p.n}]`).join('\n'), cited: [...new Set(picked.map((p) => p.n))] }
+  return { answer: picked.map((p) => `${clip(p.sentence.text, maxChars)} [${p.n}]`).join('\n'), cited: [...new Set(picked.map((p) => p.n))] }
+}
+
+function prepareSentences(text: string): Sentence[] {
+  return sentences(text).map((sentence, order) => {
+    // Like the index tokenizer (letters and digits), without its Unicode normalisation: quoting needs no more.
+    const raw = sentence.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0)
+    return { order, text: sentence, tokens: new Set(raw.map(stem)), spaced: ` ${raw.join(' ')} `, hasFigure: /\d/.test(sentence), isRow: ROW.test(sentence) }
+  })
 }
 
 function stem(w: string): string {

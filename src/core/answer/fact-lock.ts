@@ -1,4 +1,7 @@
 import { extractNumbers, isSupported, sourceMagnitudes } from './numbers.js'
+import { textCache } from './text-cache.js'
+
+const magnitudesOf = textCache<number[]>(1024)
 
 /**
  * Fact-lock checks on a written answer: citation markers must point at a provided source (others are
@@ -45,10 +48,12 @@ export function checkFacts(answer: string, sources: readonly FactLockSource[]): 
     return `${whole.startsWith(' ') ? ' ' : ''}[${keep.join(', ')}]`
   })
 
-  const magnitudes = sourceMagnitudes(cited.flatMap((n) => extractNumbers(valid.get(n)?.text ?? '')))
   const unsupported: string[] = []
   // Markers are not quantities; strip them before looking for numbers.
-  for (const num of extractNumbers(cleaned.replace(MARKER, ' '))) {
+  const numbers = extractNumbers(cleaned.replace(MARKER, ' '))
+  const magnitudes =
+    numbers.length === 0 ? [] : cited.flatMap((n) => magnitudesOf(valid.get(n)?.text ?? '', (text) => sourceMagnitudes(extractNumbers(text))))
+  for (const num of numbers) {
     if (!isSupported(num, magnitudes) && !unsupported.includes(num.raw)) unsupported.push(num.raw)
   }
   return { answer: cleaned, cited, removedCitations: removed, unsupportedNumbers: unsupported }
