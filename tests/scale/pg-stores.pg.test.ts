@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createPgJobStore } from '../../src/adapters/postgres/pg-jobs.js'
+import { createPgKeyStore } from '../../src/adapters/postgres/pg-keys.js'
 import { createPgRegistry } from '../../src/adapters/postgres/pg-registry.js'
 import { statsDelta } from '../../src/core/sparse/bm25-encoder.js'
 import { docInput, freshSchema } from './scale-fixtures.js'
@@ -92,5 +93,24 @@ describe('PostgreSQL ingest jobs', () => {
     const recovered = await b.recoverAbandoned()
     expect(recovered.map((j) => [j.id, j.status, j.error?.code])).toEqual([[job.id, 'failed', 'job_abandoned']])
     await b.close()
+  })
+})
+
+describe('PostgreSQL API keys', () => {
+  it('creates, verifies, lists and revokes hashed keys', async () => {
+    const keys = await createPgKeyStore({ pool: await db.pool() })
+    expect(await keys.hasActiveKeys()).toBe(false)
+    const { key, info } = await keys.create({ scope: 'admin', name: 'ops' })
+    expect(await keys.verify(key)).toEqual(info)
+    expect(await keys.verify(`${key.slice(0, -1)}x`)).toBeUndefined()
+    expect(await keys.verify('not-a-key')).toBeUndefined()
+    expect((await keys.list()).map((k) => k.name)).toEqual(['ops'])
+    const { rows } = await (await db.pool()).query<{ hash: string }>('SELECT hash FROM api_keys')
+    expect(rows[0]?.hash).not.toContain(key.split('_')[2])
+    expect(await keys.revoke(info.id)).toBe(true)
+    expect(await keys.revoke(info.id)).toBe(false)
+    expect(await keys.verify(key)).toBeUndefined()
+    expect(await keys.hasActiveKeys()).toBe(false)
+    await keys.close()
   })
 })
