@@ -86,12 +86,14 @@ export interface FineTuneJobStore {
   list(options?: { unfinishedOnly?: boolean }): Promise<StoredFineTuneJob[]>
 }
 
-/** The HTTP port: POST /v1/finetunes, GET /v1/finetunes/:id, POST /v1/models/:id/activate. */
+/** The HTTP port: POST|GET /v1/finetunes, GET /v1/finetunes/:id, POST /v1/finetunes/:id/cancel, POST /v1/models/:id/activate. */
 export interface FinetuneService {
   start(request: FineTuneSpec & { readonly name?: string }): Promise<StoredFineTuneJob>
   /** refreshes an unfinished job from its provider (registering the model on success); `finetune_not_found` */
   get(jobId: string): Promise<StoredFineTuneJob>
   list(): Promise<StoredFineTuneJob[]>
+  /** `finetune_not_cancellable` (409) once the job has ended */
+  cancel(jobId: string): Promise<StoredFineTuneJob>
   /** `force` activates even when the evaluation says the tuned model is worse than its base */
   activate(modelId: string, options: { force: boolean }): Promise<{ readonly id: string; readonly active: boolean }>
 }

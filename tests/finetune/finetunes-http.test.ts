@@ -103,6 +103,16 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
     }, { timeout: 20_000, interval: 50 })
   })
 
+  it('cancels a job over HTTP; a second cancel is a 409', async () => {
+    const started = (await app.inject({ method: 'POST', url: '/v1/finetunes', headers: as(admin), payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() } })).json<{ id: string }>()
+    const cancelled = await app.inject({ method: 'POST', url: `/v1/finetunes/${started.id}/cancel`, headers: as(admin) })
+    expect(cancelled.statusCode).toBe(200)
+    expect(cancelled.json()).toMatchObject({ id: started.id, status: 'cancelled' })
+    const again = await app.inject({ method: 'POST', url: `/v1/finetunes/${started.id}/cancel`, headers: as(admin) })
+    expect(again.statusCode).toBe(409)
+    expect(again.json().error.code).toBe('finetune_not_cancellable')
+  })
+
   it('answers bad requests with stable codes', async () => {
     const noKey = await app.inject({ method: 'POST', url: '/v1/finetunes', payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() } })
     expect(noKey.statusCode).toBe(401)

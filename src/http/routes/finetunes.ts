@@ -97,6 +97,18 @@ export const finetuneRoutes: FastifyPluginAsyncTypebox<FinetuneRoutesOptions> = 
   )
 
   app.post(
+    '/v1/finetunes/:id/cancel',
+    {
+      schema: {
+        summary: 'Cancel an unfinished fine-tuning job',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
+        response: { 200: FineTuneJobSchema, ...errors },
+      },
+    },
+    async (req) => finetunes.cancel(req.params.id),
+  )
+
+  app.post(
     '/v1/models/:id/activate',
     {
       schema: {
