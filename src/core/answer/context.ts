@@ -96,7 +96,8 @@ function escapeAttr(text: string): string {
 }
 
 function snippet(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
+  // Flatten only what can end up in the snippet, not the whole page.
+  const flat = text.slice(0, max * 2).replace(/\s+/g, ' ').trim()
   if (flat.length <= max) return flat
   const cut = flat.lastIndexOf(' ', max)
   return `${flat.slice(0, cut > max / 2 ? cut : max)}…`
