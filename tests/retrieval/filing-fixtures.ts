@@ -10,6 +10,8 @@ import PDFDocument from 'pdfkit'
 export interface FilingSpec {
   readonly file: string
   readonly registrant: string
+  /** trading symbol printed on the cover, if any */
+  readonly ticker?: string
   readonly year: number
   /** the capex figure printed on the cash flow statement */
   readonly capex: string
@@ -26,6 +28,7 @@ function pages(spec: FilingSpec): string[][] {
       `For the fiscal year ended December 31, ${y}`,
       spec.registrant,
       '(Exact name of registrant as specified in its charter)',
+      ...(spec.ticker === undefined ? [] : ['Title of each class Trading Symbol Name of each exchange on which registered', `Common Stock, $0.01 par value ${spec.ticker} New York Stock Exchange`]),
     ],
     [
       "Item 7. Management's Discussion and Analysis",

@@ -27,7 +27,7 @@ beforeAll(async () => {
   parser = createParserPool({ size: 0, logger })
   await ingest([
     await writeFiling(dir, { file: 'ZEPHYR_2021_10K.pdf', registrant: 'Zephyr Tools Corporation', year: 2021, capex: '1,577' }),
-    await writeFiling(dir, { file: 'ORION_2021_10K.pdf', registrant: 'Orion Foods, Inc.', year: 2021, capex: '2,468' }),
+    await writeFiling(dir, { file: 'ORION_2021_10K.pdf', registrant: 'Orion Foods, Inc.', year: 2021, capex: '2,468', ticker: 'ORFD' }),
   ])
 })
 
@@ -60,6 +60,12 @@ describe('hybrid retriever on a store of two issuers', () => {
     const retriever = createHybridRetriever({ corpus, logger })
     const r = await retriever.retrieve("What is Orion Foods' quick ratio for FY2021?", { topK: 3 })
     expect(r.sources[0]).toMatchObject({ documentId: 'orion_2021_10k', pageStart: 3 })
+  })
+
+  it('routes by the trading symbol printed on the cover, written in capitals', async () => {
+    const retriever = createHybridRetriever({ corpus, logger })
+    expect((await retriever.retrieve('What was ORFD capital expenditure in FY2021?')).route.documentIds).toEqual(['orion_2021_10k'])
+    expect((await retriever.retrieve('What was orfd capital expenditure in FY2021?')).route.documentIds).toBeUndefined()
   })
 
   it('lets an explicit filter win over routing', async () => {

@@ -1,5 +1,12 @@
 import type { Corpus } from '../corpus.js'
+import type { DocumentSummary } from '../documents.js'
 import { RoutingTable } from './routing-table.js'
+import { detectTickers } from './ticker-detection.js'
+
+/** leading chunks read per document to find its trading symbol; only those on the first two pages count */
+const COVER_CHUNKS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+/** documents scanned for tickers per refresh, so a first request on a huge store stays bounded */
+const SCAN_PER_REFRESH = 200
 
 /**
  * Keeps the routing table in step with the store without rebuilding it per request: the document list
@@ -13,6 +20,8 @@ export class DocumentRouter {
   #table: RoutingTable | undefined
   #checkedAt = Number.NEGATIVE_INFINITY
   #refreshing: Promise<RoutingTable> | undefined
+  /** trading symbols by `id@version`, read once per document version */
+  readonly #tickers = new Map<string, readonly string[]>()
 
   constructor(corpus: Corpus, options: { refreshMs?: number; now?: () => number } = {}) {
     this.#corpus = corpus
@@ -35,10 +44,24 @@ export class DocumentRouter {
 
   async #refresh(): Promise<RoutingTable> {
     const documents = await this.#corpus.listDocuments()
+    const scanned = await this.#scanTickers(documents)
     const signature = RoutingTable.signatureOf(documents)
-    const table = this.#table?.signature === signature ? this.#table : new RoutingTable(documents)
+    const table =
+      this.#table?.signature === signature && scanned === 0
+        ? this.#table
+        : new RoutingTable(documents, new Map(documents.map((d) => [d.id, this.#tickers.get(`${d.id}@${d.activeVersion}`) ?? []])))
     this.#table = table
     this.#checkedAt = this.#now()
     return table
+  }
+
+  async #scanTickers(documents: readonly DocumentSummary[]): Promise<number> {
+    const pending = documents.filter((d) => !this.#tickers.has(`${d.id}@${d.activeVersion}`)).slice(0, SCAN_PER_REFRESH)
+    for (const d of pending) {
+      const cover = await this.#corpus.getChunks(d.id, COVER_CHUNKS)
+      const text = cover.filter((h) => h.chunk.pageStart <= 2).map((h) => h.chunk.text).join('\n')
+      this.#tickers.set(`${d.id}@${d.activeVersion}`, detectTickers(text))
+    }
+    return pending.length
   }
 }

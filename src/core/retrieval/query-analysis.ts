@@ -7,6 +7,8 @@ export interface AnalyzedQuery {
   readonly tokens: readonly string[]
   /** content words (stop words, bare years and quarter markers removed), de-duplicated, in order */
   readonly terms: readonly string[]
+  /** the tokens as written (case kept), same positions as `tokens` */
+  readonly cased: readonly string[]
   /** positions of tokens written with a capital letter (proper nouns, sentence starts) */
   readonly capitalized: ReadonlySet<number>
   /** quoted phrases, each as its word tokens */
@@ -117,5 +119,5 @@ export function analyzeQuery(question: string): AnalyzedQuery {
     terms.push(t)
   }
   const { years, quarters } = findPeriods(question)
-  return { question, tokens, capitalized, terms, phrases, years, quarters, dates: findDates(question) }
+  return { question, tokens, cased, capitalized, terms, phrases, years, quarters, dates: findDates(question) }
 }

@@ -117,7 +117,10 @@ export class RoutingTable {
   readonly #maxAliasWords: number
   readonly #companies: number
 
-  constructor(documents: readonly DocumentSummary[]) {
+  /** trading symbols by document id ("BBY"), matched only when the question writes them in capitals */
+  readonly #byTicker = new Map<string, Entry[]>()
+
+  constructor(documents: readonly DocumentSummary[], tickers: ReadonlyMap<string, readonly string[]> = new Map()) {
     this.signature = RoutingTable.signatureOf(documents)
     this.#entries = documents.map((d) => ({
       id: d.id,
@@ -136,6 +139,7 @@ export class RoutingTable {
       const fromTitle = titleIssuer(e.title)
       if (fromTitle !== undefined) addTo(this.#byAlias, fromTitle, e)
       for (const key of issuerKeys(e)) addTo(this.#byIssuer, key, e)
+      for (const t of tickers.get(e.id) ?? []) addTo(this.#byTicker, t, e)
       const words = tokenize(e.company)
       if (words.length >= 2 && (words[0] ?? '').length >= 4) addTo(this.#byFirstWord, words[0] ?? '', e)
     }
@@ -172,6 +176,17 @@ export class RoutingTable {
           for (let k = i; k < i + n; k++) consumed.add(k)
         }
       }
+    }
+    if (matched.size === 0) {
+      query.tokens.forEach((_, i) => {
+        const hits = consumed.has(i) ? undefined : this.#byTicker.get(query.cased[i] ?? '')
+        if (hits === undefined) return
+        for (const e of hits) {
+          matched.add(e)
+          if (e.company !== undefined) names.add(e.company)
+        }
+        consumed.add(i)
+      })
     }
     for (const e of [...matched]) for (const key of issuerKeys(e)) for (const o of this.#byIssuer.get(key) ?? []) matched.add(o)
     const types = new Set<string>()
