@@ -65,7 +65,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
   const defaultAlpha = options.alpha ?? 0.5
   const textBytes = Math.min(options.metadataTextBytes ?? 4096, index.maxMetadataBytes - 4096)
   const background = new Set<Promise<void>>()
-  // close() cuts grace periods short: the process is going away and cleanup should not be lost.
+  // aborted by close(): pending grace periods end and their cleanup is left to the next sweep
   const wake = new AbortController()
 
   async function waitUntil(what: string, done: () => Promise<boolean>): Promise<void> {
@@ -104,11 +104,14 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     }
   }
 
-  /** Runs cleanup later (after the grace period) without making the caller wait; close() waits for it. */
+  /**
+   * Runs cleanup later (after the grace period) without making the caller wait. close() waits for running
+   * cleanup and drops what has not started: the next start-up sweep (any replica's) picks it up.
+   */
   function later(delayMs: number, what: string, fn: () => Promise<void>): void {
     const p = (async () => {
       if (delayMs > 0) await sleep(delayMs, undefined, { signal: wake.signal }).catch(() => undefined)
-      await fn()
+      if (!wake.signal.aborted) await fn()
     })()
       .catch((err: unknown) => logger.warn({ err, what }, 'vector index cleanup failed; it is retried by the next sweep'))
       .finally(() => background.delete(p))
@@ -206,7 +209,8 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
 
   /** Start-up cleanup of what crashed replicas left: retired versions' vectors, and dead staged versions. */
   function sweep(): void {
-    later(0, 'sweep', async () => {
+    // after one grace period, so a version another replica retired a moment ago keeps its readers
+    later(graceMs, 'sweep', async () => {
       await purge(await registry.retiredVersions())
       for (const ref of await registry.staleStagedVersions(options.staleStagedMs ?? 3_600_000)) {
         await deleteVersionVectors(ref)
