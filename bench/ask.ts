@@ -19,8 +19,13 @@ import { loadConfig } from '../src/config.js'
 import { createLogger } from '../src/logger.js'
 import { buildDeps, closeDeps } from '../src/deps.js'
 import { buildApp } from '../src/app.js'
+import { createHybridRetriever } from '../src/core/retrieval/hybrid-retriever.js'
 import { startOpenAIEmulator } from '../tests/support/openai-emulator.js'
 import { percentile, runLoad, type LoadResult } from './load-generator.js'
+import { createAnswerer } from '../src/core/answer/answerer.js'
+import { createStaticVoiceResolver } from '../src/core/answer/static-voice-resolver.js'
+import { createOpenAIChat } from '../src/adapters/openai-chat.js'
+import type { Retrieval, Retriever } from '../src/core/retrieval/retriever.js'
 
 const { values } = parseArgs({
   options: {
@@ -76,9 +81,30 @@ console.log(
   `ratio: ${((ask.rps / ceiling.rps) * 100).toFixed(1)} % of the ceiling (goal ≥ 25 %); p99 ${ask.p99Ms.toFixed(1)} ms (goal ≤ 50 ms)`,
 )
 console.log(`  breakdown (sequential pass, p50): ${await timingsPass(appUrl)}`)
+
+// 2b. The same requests with retrieval replayed from memory (each question's real sources, captured once):
+// what HTTP, auth, metrics and the answer pipeline cost on their own.
+const recorded = new Map<string, Retrieval>()
+const real = createHybridRetriever({ corpus: extractiveDeps.corpus })
+for (const q of questions) recorded.set(q, await real.retrieve(q))
+const replay: Retriever = {
+  async retrieve(question) {
+    const r = recorded.get(question)
+    if (r === undefined) throw new Error(`no recorded retrieval for ${question}`)
+    return r
+  },
+}
+const replayApp = await buildApp({
+  ...extractiveDeps,
+  answerer: createAnswerer({ retriever: replay, voices: createStaticVoiceResolver({ chatModel: undefined }), logger }),
+})
+const replayUrl = await listen(replayApp)
+const askReplay = await runLoad({ url: `${replayUrl}/v1/ask`, method: 'POST', bodies, concurrency: CONCURRENCY, durationMs })
+console.log(line('/v1/ask extractive, replayed retrieval', askReplay))
+console.log(`ratio without retrieval: ${((askReplay.rps / ceiling.rps) * 100).toFixed(1)} % of the ceiling; p99 ${askReplay.p99Ms.toFixed(1)} ms`)
+await replayApp.close()
 await app.close()
 await bare.close()
-await closeDeps(extractiveDeps)
 
 // 3. Overhead over a direct model call.
 const emu = await startOpenAIEmulator({ apiKey: 'sk-bench' })
@@ -105,8 +131,22 @@ console.log(line('emulator direct (1 conn)', direct))
 console.log(line('/v1/ask generated (1 conn)', viaRagtune))
 console.log(`ragtune adds ${(viaRagtune.p50Ms - direct.p50Ms).toFixed(2)} ms at p50 over a direct model call (goal ≤ 5 ms); p99 +${(viaRagtune.p99Ms - direct.p99Ms).toFixed(2)} ms`)
 console.log(`  breakdown (sequential pass, p50): ${chatTimings}`)
+
+// 3b. The same, retrieval replayed: the overhead of HTTP + answer pipeline + adapter alone.
+const replayChat = createOpenAIChat({ model: 'gpt-4o-mini', baseURL: emu.url, apiKey: 'sk-bench', timeoutMs: 60_000, maxRetries: 0 })
+const replayChatApp = await buildApp({
+  ...chatDeps,
+  answerer: createAnswerer({ retriever: replay, chat: replayChat, voices: createStaticVoiceResolver({ chatModel: 'gpt-4o-mini' }), logger }),
+})
+const replayChatUrl = await listen(replayChatApp)
+await timingsPass(replayChatUrl)
+const viaReplay = await runLoad({ url: `${replayChatUrl}/v1/ask`, method: 'POST', bodies, concurrency: 1, durationMs: seqMs })
+console.log(line('/v1/ask gen., replayed retr.', viaReplay))
+console.log(`without retrieval ragtune adds ${(viaReplay.p50Ms - direct.p50Ms).toFixed(2)} ms at p50 over a direct model call`)
+await replayChatApp.close()
 await chatApp.close()
 await closeDeps(chatDeps)
+await closeDeps(extractiveDeps)
 await emu.close()
 
 /** One request per question, one at a time: where the time goes, from the answers' own timings. */
@@ -124,3 +164,4 @@ async function timingsPass(url: string): Promise<string> {
   const p50 = (xs: number[]): string => percentile(xs.sort((a, b) => a - b), 0.5).toFixed(2)
   return `retrieval ${p50(retrieval)} ms, model call ${p50(model)} ms, rest of the answer pipeline (context, prompt, fact-lock / extraction) ${p50(rest)} ms`
 }
+

@@ -114,7 +114,7 @@ describe('OpenAI-compatible clients against ragtune', () => {
     })
     expect(res.status).toBe(503)
     expect(res.headers.get('retry-after')).toBe('3')
-    expect((await res.json()).error.code).toBe('upstream_rate_limited')
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upstream_rate_limited')
   })
 
   it('a client that disconnects mid-stream aborts the upstream call', async () => {
