@@ -11,6 +11,7 @@ import type {
 } from '../../core/corpus.js'
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
 import { AppError } from '../../errors.js'
+import type { Statement } from 'better-sqlite3'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 import { corpusMigrations } from './corpus-schema.js'
 import { buildFtsMatch } from './fts-query.js'
@@ -52,6 +53,8 @@ interface ChunkRow {
   hash: string
   meta_json: string
   score: number
+  /** keyword search: rows FTS5 ranked before the join */
+  ranked?: number
 }
 
 const CHUNK_COLUMNS = `c.id, c.document_id, c.version, c.ordinal, c.header, c.text, c.page_start, c.page_end, c.section_path,
@@ -90,6 +93,17 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     for (const dims of tables) {
       db.prepare(`DELETE FROM vec_chunks_${dims} WHERE rowid IN (SELECT id FROM chunks WHERE ${where})`).run(...params)
     }
+  }
+
+  // Read statements are prepared once per SQL text: preparing an FTS query costs about as much as a small search.
+  const statements = new Map<string, Statement<unknown[], unknown>>()
+  const statement = <R>(sql: string): Statement<unknown[], R> => {
+    let stmt = statements.get(sql)
+    if (stmt === undefined) {
+      stmt = db.prepare<unknown[], unknown>(sql)
+      statements.set(sql, stmt)
+    }
+    return stmt as Statement<unknown[], R>
   }
 
   const getDoc = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?')
@@ -188,13 +202,20 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       const match = buildFtsMatch(query.terms, query.phrases ?? [])
       if (match === undefined || query.limit <= 0) return []
       const f = filterSql(query.filter)
-      const rows = db
-        .prepare<unknown[], ChunkRow>(`SELECT ${CHUNK_COLUMNS}, -bm25(chunks_fts, ?, ?) AS score
+      // Fast path: FTS5 ranks only the chunk-id ranges of the filtered documents' active versions (a
+      // version's chunks are inserted in one transaction, so their ids are consecutive) and rows are joined
+      // after the LIMIT. The ranges cover every visible chunk, so when the exact join keeps every ranked row
+      // they are the true top N; otherwise the exact query answers.
+      const named = namedFilter(f)
+      const fast = statement<ChunkRow>(rangedKeywordSql(named.sql)).all({ hw: weights.header, tw: weights.text, match, limit: query.limit, ...named.params })
+      // (no row at all may also mean the join dropped every ranked row: only the exact query can tell)
+      if (fast.length > 0 && fast[0]?.ranked === fast.length) return fast.map(toHit)
+      const bm25 = [weights.header, weights.text]
+      const rows = statement<ChunkRow>(`SELECT ${CHUNK_COLUMNS}, -bm25(chunks_fts, ?, ?) AS score, 0 AS ranked
           FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
           JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
           WHERE chunks_fts MATCH ? ${f.sql}
-          ORDER BY bm25(chunks_fts, ?, ?) LIMIT ?`)
-        .all(weights.header, weights.text, match, ...f.params, weights.header, weights.text, query.limit)
+          ORDER BY score DESC LIMIT ?`).all(...bm25, match, ...f.params, query.limit)
       return rows.map(toHit)
     },
 
@@ -220,11 +241,9 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
 
     async getChunks(documentId, ordinals) {
       if (ordinals.length === 0) return []
-      const rows = db
-        .prepare<unknown[], ChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
+      const rows = statement<ChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
           JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
-          WHERE c.document_id = ? AND c.ordinal IN (SELECT value FROM json_each(?)) ORDER BY c.ordinal`)
-        .all(documentId, JSON.stringify(ordinals))
+          WHERE c.document_id = ? AND c.ordinal IN (SELECT value FROM json_each(?)) ORDER BY c.ordinal`).all(documentId, JSON.stringify(ordinals))
       return rows.map(toHit)
     },
 
@@ -248,6 +267,32 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       if (db.open) db.close()
     },
   }
+}
+
+/**
+ * Top-N keyword hits ranked inside the id ranges of the filtered documents' active versions (all active
+ * versions when there is no filter), joined to chunks and documents only after the LIMIT. `ranked` is how
+ * many rows FTS5 returned, so the caller can tell whether the exact join dropped any.
+ * Parameters: bm25 header weight, text weight, MATCH, filter params…, limit.
+ */
+function rangedKeywordSql(filter: string): string {
+  const ranked = filter === ''
+    ? 'SELECT rowid AS id, bm25(chunks_fts, @hw, @tw) AS rank_score FROM chunks_fts WHERE chunks_fts MATCH @match ORDER BY rank_score LIMIT @limit'
+    : `SELECT chunks_fts.rowid AS id, bm25(chunks_fts, @hw, @tw) AS rank_score FROM ranges CROSS JOIN chunks_fts
+        WHERE chunks_fts MATCH @match AND chunks_fts.rowid BETWEEN ranges.lo AND ranges.hi ORDER BY rank_score LIMIT @limit`
+  const ranges = filter === '' ? '' : `ranges AS MATERIALIZED (SELECT MIN(c.id) AS lo, MAX(c.id) AS hi FROM documents d
+      JOIN chunks c ON c.document_id = d.id AND c.version = d.active_version WHERE 1 ${filter} GROUP BY d.id),`
+  return `WITH ${ranges} top AS MATERIALIZED (${ranked})
+    SELECT ${CHUNK_COLUMNS}, -top.rank_score AS score, (SELECT COUNT(*) FROM top) AS ranked
+    FROM top JOIN chunks c ON c.id = top.id JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
+    WHERE 1 ${filter} ORDER BY top.rank_score`
+}
+
+/** The filter with named parameters (@f0, @f1…), so one statement can use it twice. */
+function namedFilter(f: { sql: string; params: unknown[] }): { sql: string; params: Record<string, unknown> } {
+  let i = 0
+  const sql = f.sql.replaceAll('?', () => `@f${i++}`)
+  return { sql, params: Object.fromEntries(f.params.map((p, j) => [`f${j}`, p])) }
 }
 
 function filterSql(filter: SearchFilter | undefined): { sql: string; params: unknown[] } {
