@@ -22,9 +22,9 @@ interface Slot {
 
 /**
  * A worker starts with no TypeScript loader (neither tsx's hooks nor vitest's transform reach it), so
- * its entry is a small script that registers tsx itself and then loads parse-task.ts. The heavy plain-JS
- * dependencies load natively first: through tsx, pdf.js's 2 MB worker module and the tiktoken ranks get
- * transformed and held twice, roughly doubling each worker's memory. pdf.js picks up its worker-side
+ * its entry is a small script that registers tsx itself and then loads parse-task.ts. pdf.js loads
+ * natively first: through tsx, its 2 MB worker module gets transformed and held twice, roughly doubling
+ * each worker's memory. pdf.js picks up its worker-side
  * handler from `globalThis.pdfjsWorker` instead of importing it later. Paths are resolved here, so the
  * worker works whatever the current directory.
  */
@@ -36,7 +36,7 @@ const resolveEsm = (specifier: string): string | undefined => {
     return undefined
   }
 }
-const PRELOAD = ['pdf-parse', 'js-tiktoken/lite', 'js-tiktoken/ranks/o200k_base', '@langchain/textsplitters'].map(resolveEsm).filter((u) => u !== undefined)
+const PRELOAD = ['pdf-parse'].map(resolveEsm).filter((u) => u !== undefined)
 const PDFJS_WORKER = pathToFileURL(createRequire(requireHere.resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href
 const TSX_API = pathToFileURL(requireHere.resolve('tsx/esm/api')).href
 const TASK_MODULE = new URL('./parse-task.ts', import.meta.url).href

@@ -1,4 +1,4 @@
-import type { ChunkDraft, ChunkingOptions } from './chunker.js'
+import type { Block } from './blocks.js'
 
 export type SourceKind = 'pdf' | 'txt' | 'md'
 
@@ -7,16 +7,14 @@ export interface ParseRequest {
   readonly kind: SourceKind
   readonly bytes: Uint8Array
   readonly maxPages: number
-  readonly chunking: ChunkingOptions
 }
 
-/** A file turned into chunk drafts; what the main thread needs to finish and store it. */
+/** A file turned into structure; the main thread chunks it (one tokenizer per process) and stores it. */
 export interface ParsedDocument {
   readonly pages: number
-  readonly chunks: ChunkDraft[]
+  readonly blocks: Block[]
   /** cleaned text of the first pages, for metadata detection */
   readonly firstPagesText: string
-  readonly textLength: number
 }
 
 export interface ParseProgress {
@@ -25,8 +23,9 @@ export interface ParseProgress {
 }
 
 /**
- * Extracts, cleans and chunks one file. The default implementation runs in a pool of worker threads so
- * parsing uses every core while the single database writer stays on the main thread. Failures are
+ * Extracts, cleans and structures one file. The default implementation runs in a pool of worker threads
+ * so parsing uses every core while the single database writer stays on the main thread. Chunking stays
+ * on the main thread: the o200k tokenizer costs ~1.5 CPU-s to build and ~70 MB to hold, once per thread. Failures are
  * AppErrors with stable codes: `invalid_pdf`, `encrypted_pdf`, `no_extractable_text`, `too_many_pages`.
  */
 export interface DocumentParser {

@@ -6,7 +6,7 @@ import type { ChunkRecord } from '../documents.js'
 import type { FileResult } from '../jobs.js'
 import type { EmbeddingModel } from '../models.js'
 import { AppError, errorBody } from '../../errors.js'
-import { defaultChunking, type ChunkingOptions } from './chunker.js'
+import { chunkBlocks, defaultChunking, type ChunkingOptions } from './chunker.js'
 import { contextualHeader } from './contextual-header.js'
 import type { DocumentParser, SourceKind } from './document-parser.js'
 import { deriveDocumentId, isValidDocumentId, sha256Hex, versionFingerprint } from './identity.js'
@@ -89,14 +89,15 @@ export async function ingestFile(
     }
     bytes ??= await readFile(source.path)
     const parsed = await deps.parser.parse(
-      { name, kind, bytes, maxPages: deps.limits.maxPages, chunking },
+      { name, kind, bytes, maxPages: deps.limits.maxPages },
       {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         onProgress: (p) => options.onEvent?.({ type: 'file-progress', file, ...p }),
       },
     )
     const meta = detectMetadata(name, parsed.firstPagesText, overrides)
-    const chunks: ChunkRecord[] = parsed.chunks.map((c) => {
+    const drafts = await chunkBlocks(parsed.blocks, chunking)
+    const chunks: ChunkRecord[] = drafts.chunks.map((c) => {
       const header = contextualHeader(meta, c.sectionPath)
       return { ...c, header, hash: sha256Hex(`${header}\n${c.text}`) }
     })
