@@ -15,12 +15,20 @@ import type { Statement } from 'better-sqlite3'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 import { corpusMigrations } from './corpus-schema.js'
 import { buildFtsMatch } from './fts-query.js'
+import { FtsMemoryIndex } from './fts-memory-index.js'
 
 export interface SqliteCorpusOptions {
   readonly path: string
   readonly logger: Logger
   /** bm25() column weights for the contextual header and the chunk text */
   readonly bm25Weights?: { readonly header: number; readonly text: number }
+  /**
+   * Keyword search ranks in an in-memory copy of the FTS5 index while the store holds at most this many
+   * token instances (~12 bytes each; default 20 million); 0 keeps every search in SQLite.
+   */
+  readonly memoryIndexMaxInstances?: number
+  /** after a write, searches stay in SQLite until the store has been unchanged this long, ms (default 2000) */
+  readonly memoryIndexQuietMs?: number
 }
 
 interface DocumentRow {
@@ -104,6 +112,43 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       statements.set(sql, stmt)
     }
     return stmt as Statement<unknown[], R>
+  }
+
+  // The in-memory index is a snapshot: any commit (another process's: data_version; this connection's:
+  // total_changes) retires it, and it is rebuilt once writes have been quiet for a while, so an ingest
+  // does not pay a rebuild per document. Meanwhile searches run in SQLite.
+  const maxInstances = options.memoryIndexMaxInstances ?? 20_000_000
+  const quietMs = options.memoryIndexQuietMs ?? 2000
+  const memory: {
+    index: FtsMemoryIndex | undefined
+    stamp: string
+    changedAt: number
+    built: boolean
+    ranges: Map<string, (readonly [number, number])[]>
+  } = {
+    index: undefined,
+    ranges: new Map(),
+    stamp: '',
+    changedAt: Number.NEGATIVE_INFINITY,
+    built: false,
+  }
+  const stampOf = (): string =>
+    `${String(statement<number>('PRAGMA data_version').pluck().get())}:${String(statement<number>('SELECT total_changes()').pluck().get())}`
+  const memoryIndex = (): FtsMemoryIndex | undefined => {
+    if (maxInstances <= 0) return undefined
+    const stamp = stampOf()
+    if (stamp !== memory.stamp) {
+      memory.index?.close()
+      memory.ranges.clear()
+      Object.assign(memory, { index: undefined, stamp, built: false, changedAt: memory.stamp === '' ? Number.NEGATIVE_INFINITY : performance.now() })
+    }
+    if (!memory.built && performance.now() - memory.changedAt >= quietMs) {
+      memory.built = true
+      const started = performance.now()
+      memory.index = FtsMemoryIndex.build(db, weights, maxInstances)
+      logger.debug({ instances: memory.index?.instances, ms: Math.round(performance.now() - started) }, memory.index === undefined ? 'keyword index stays in SQLite' : 'keyword index loaded into memory')
+    }
+    return memory.index
   }
 
   const getDoc = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?')
@@ -202,11 +247,34 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       const match = buildFtsMatch(query.terms, query.phrases ?? [])
       if (match === undefined || query.limit <= 0) return []
       const f = filterSql(query.filter)
+      const named = namedFilter(f)
+      const index = memoryIndex()
+      if (index !== undefined) {
+        // ranges change only with the store, which retires the index: cache them with it
+        const rangeKey = `${named.sql}\u0000${JSON.stringify(named.params)}`
+        let ranges = memory.ranges.get(rangeKey)
+        if (ranges === undefined && f.sql !== '') {
+          ranges = statement<{ lo: number; hi: number }>(rangesSql(named.sql)).all(named.params).map((r) => [r.lo, r.hi] as const)
+          if (memory.ranges.size >= 10_000) memory.ranges.clear()
+          memory.ranges.set(rangeKey, ranges)
+        }
+        const top = index.search(match, ranges, query.limit)
+        // no match inside the ranges: none among the visible chunks they cover
+        if (top?.length === 0) return []
+        if (top !== undefined) {
+          const rows = statement<ChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
+            JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
+            WHERE c.id IN (SELECT value FROM json_each(@ids)) ${named.sql}`).all({ ids: JSON.stringify(top.map((t) => t.id)), ...named.params })
+          if (rows.length === top.length) {
+            const byId = new Map(rows.map((r) => [r.id, r]))
+            return top.map((t) => toHit({ ...(byId.get(t.id) as ChunkRow), score: t.score }))
+          }
+        }
+      }
       // Fast path: FTS5 ranks only the chunk-id ranges of the filtered documents' active versions (a
       // version's chunks are inserted in one transaction, so their ids are consecutive) and rows are joined
       // after the LIMIT. The ranges cover every visible chunk, so when the exact join keeps every ranked row
       // they are the true top N; otherwise the exact query answers.
-      const named = namedFilter(f)
       const fast = statement<ChunkRow>(rangedKeywordSql(named.sql)).all({ hw: weights.header, tw: weights.text, match, limit: query.limit, ...named.params })
       // (no row at all may also mean the join dropped every ranked row: only the exact query can tell)
       if (fast.length > 0 && fast[0]?.ranked === fast.length) return fast.map(toHit)
@@ -264,6 +332,8 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     },
 
     async close() {
+      memory.index?.close()
+      memory.index = undefined
       if (db.open) db.close()
     },
   }
@@ -286,6 +356,12 @@ function rangedKeywordSql(filter: string): string {
     SELECT ${CHUNK_COLUMNS}, -top.rank_score AS score, (SELECT COUNT(*) FROM top) AS ranked
     FROM top JOIN chunks c ON c.id = top.id JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
     WHERE 1 ${filter} ORDER BY top.rank_score`
+}
+
+/** Chunk-id ranges of the active versions of the documents the (named) filter keeps. */
+function rangesSql(filter: string): string {
+  return `SELECT MIN(c.id) AS lo, MAX(c.id) AS hi FROM documents d
+    JOIN chunks c ON c.document_id = d.id AND c.version = d.active_version WHERE 1 ${filter} GROUP BY d.id`
 }
 
 /** The filter with named parameters (@f0, @f1…), so one statement can use it twice. */
