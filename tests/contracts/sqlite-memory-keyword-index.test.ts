@@ -1,0 +1,104 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pino from 'pino'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createSqliteCorpus } from '../../src/adapters/sqlite/sqlite-corpus.js'
+import type { KeywordQuery } from '../../src/core/corpus.js'
+import { commitInput } from './corpus-contract.js'
+
+/**
+ * The in-memory keyword index must rank exactly as FTS5's bm25() does: the same hits, in the same order,
+ * with the same scores as a corpus that keeps every search in SQLite, over the same file.
+ */
+const logger = pino({ level: 'silent' })
+const WORDS = ['revenue', 'revenues', 'margin', 'cash', 'capital', 'dividends', 'debt', 'net', 'income', 'Café', '10-K', 'per', 'share']
+
+// every chunk a different length and mix, so no two scores tie; headers vary so column weights matter
+function texts(seed: number, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => {
+    const picked = WORDS.filter((_, w) => (i * 5 + seed * 3 + w * 7) % 3 === 0)
+    return `Filing ${seed} part ${i}: ${picked.join(' ')}. ${'filler '.repeat(seed * 40 + i)} net income per share ${picked.slice(1, 3).join(' ')}`
+  })
+}
+
+const QUERIES: KeywordQuery[] = [
+  { terms: ['revenue', 'cash', 'debt', 'margin'], limit: 10 },
+  { terms: ['net', 'income', 'cafe'], phrases: [['net', 'income', 'per', 'share'], ['cash', 'capital']], limit: 25 },
+  { terms: ['10-K', 'dividends', 'revenues'], phrases: [['filler', 'filler', 'net']], limit: 7 },
+  { terms: ['nowhere'], limit: 5 },
+]
+
+describe('SQLite in-memory keyword index', () => {
+  let dir: string
+  let file: string
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-memidx-'))
+    file = path.join(dir, 'store.db')
+    const writer = createSqliteCorpus({ path: file, logger })
+    for (const [id, seed] of [['a', 1], ['b', 2], ['c', 3]] as const) {
+      const input = commitInput(id, `${id}1`, texts(seed, 25))
+      await writer.commitVersion({ ...input, chunks: input.chunks.map((c, i) => ({ ...c, header: i % 4 === 0 ? `${c.header} revenue cash` : c.header })) })
+    }
+    await writer.commitVersion(commitInput('a', 'a2', texts(4, 25)))
+    await writer.close()
+  })
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('returns the hits, order and scores SQLite bm25() gives, with and without filters', async () => {
+    const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
+    try {
+      let compared = 0
+      for (const q of QUERIES) {
+        for (const filter of [undefined, { documentIds: ['a'] }, { documentIds: ['b', 'c'] }, { company: ['acme'], fiscalYear: [2023] }]) {
+          const query = filter === undefined ? q : { ...q, filter }
+          const got = await memory.keywordSearch(query)
+          const want = await sql.keywordSearch(query)
+          expect(got.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`)).toEqual(want.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`))
+          got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]?.score ?? Number.NaN, 12))
+          compared += got.length
+        }
+      }
+      expect(compared).toBeGreaterThan(100)
+      expect((await memory.keywordSearch({ terms: [], phrases: [['filing', '1']], limit: 5 })).length).toBe(0)
+      expect((await memory.keywordSearch({ terms: [], phrases: [['filing', '4']], limit: 50 })).length).toBe(25)
+    } finally {
+      await memory.close()
+      await sql.close()
+    }
+  })
+
+  it("sees another process's commit and its own: a replaced version is never returned", async () => {
+    const reader = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    const writer = createSqliteCorpus({ path: file, logger })
+    try {
+      expect((await reader.keywordSearch({ terms: ['zebra'], limit: 5 })).length).toBe(0)
+      await writer.commitVersion(commitInput('b', 'b2', ['zebra revenue', 'zebra crossing cash']))
+      const after = await reader.keywordSearch({ terms: ['zebra', 'revenue'], limit: 50, filter: { documentIds: ['b'] } })
+      expect(after.length).toBe(2)
+      expect(after.every((h) => h.version === 2)).toBe(true)
+      await reader.commitVersion(commitInput('c', 'c2', ['okapi dividends']))
+      expect((await reader.keywordSearch({ terms: ['okapi'], limit: 5 })).map((h) => h.documentId)).toEqual(['c'])
+      expect(await reader.deleteDocument('c')).toBe(true)
+      expect(await reader.keywordSearch({ terms: ['okapi'], limit: 5 })).toEqual([])
+    } finally {
+      await reader.close()
+      await writer.close()
+    }
+  })
+
+  it('stays in SQLite when the index is larger than allowed, with the same results', async () => {
+    const small = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 10, memoryIndexQuietMs: 0 })
+    const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
+    try {
+      const q = QUERIES[1] as KeywordQuery
+      expect((await small.keywordSearch(q)).map((h) => h.chunk.hash)).toEqual((await sql.keywordSearch(q)).map((h) => h.chunk.hash))
+    } finally {
+      await small.close()
+      await sql.close()
+    }
+  })
+})
