@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   RAGTUNE_MAX_FILE_MB: z.coerce.number().positive().default(100),
   RAGTUNE_MAX_PAGES: positiveInt.default(2000),
   RAGTUNE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  // inline: the API ingests uploads itself; queue: it stores them and `ragtune worker` processes ingest them
+  RAGTUNE_INGEST_MODE: z.enum(['inline', 'queue']).default('inline'),
   RAGTUNE_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   RAGTUNE_BODY_LIMIT_KB: positiveInt.default(1024),
   RAGTUNE_PRETTY_LOGS: boolish.optional(),
@@ -69,7 +71,7 @@ export interface Config {
     }
   }
   readonly databaseUrl: string | undefined
-  readonly ingest: { readonly maxFileBytes: number; readonly maxPages: number; readonly workers: number | undefined }
+  readonly ingest: { readonly maxFileBytes: number; readonly maxPages: number; readonly workers: number | undefined; readonly mode: 'inline' | 'queue' }
 }
 
 export class ConfigError extends Error {
@@ -125,6 +127,7 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       maxFileBytes: Math.round(e.RAGTUNE_MAX_FILE_MB * 1024 * 1024),
       maxPages: e.RAGTUNE_MAX_PAGES,
       workers: e.RAGTUNE_INGEST_WORKERS,
+      mode: e.RAGTUNE_INGEST_MODE,
     },
   })
 }

@@ -6,6 +6,8 @@
  * `results`) or `failed` (the job itself could not finish: every file failed, it was cancelled, or its
  * process died — detected on the next start through the owner and heartbeat).
  */
+import type { MetaOverrides } from './ingest/metadata.js'
+
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed'
 
 export interface FileResult {
@@ -36,6 +38,33 @@ export interface IngestJob {
   readonly heartbeatAt: string | null
   /** the process running it: `host:pid` */
   readonly owner: string | null
+  /** the job's inputs, for queue jobs */
+  readonly payload?: JobPayload
+  /** how many times a worker has claimed it (more than 1: a worker died or released it) */
+  readonly attempts?: number
+}
+
+/** A stored input of a queued job; `path` must be readable by whichever worker claims it (shared storage). */
+export interface JobFile {
+  readonly path: string
+  /** the client's file name, used in results */
+  readonly name: string
+  readonly sha256?: string
+}
+
+/**
+ * What a job needs so that any process can run it: its files and per-job options. A job with a payload is
+ * a queue job: workers claim it (`claimNext`), and start-up recovery never fails it (it is reclaimed).
+ */
+export interface JobPayload {
+  readonly files: readonly JobFile[]
+  /** files already rejected at upload (too large, …), recorded as failed results when the job runs */
+  readonly failures?: readonly FileResult[]
+  /** only with exactly one file */
+  readonly documentId?: string
+  readonly overrides?: MetaOverrides
+  /** removed once the job ends (the upload's staging directory) */
+  readonly stagingDir?: string
 }
 
 export interface JobProgress {
@@ -50,7 +79,18 @@ export interface JobProgress {
 }
 
 export interface JobStore {
-  create(input: { origin: string; filesTotal: number }): Promise<IngestJob>
+  /** with a payload the job is queued for workers at once */
+  create(input: { origin: string; filesTotal: number; payload?: JobPayload }): Promise<IngestJob>
+  /** attaches the inputs of a job created without them (an upload, once stored) and queues it for workers */
+  enqueue?(id: string, payload: JobPayload): Promise<void>
+  /**
+   * Claims the oldest queued job with a payload, or a running one whose worker stopped renewing its lease,
+   * for this process, resets its progress (a re-run starts over; committed files come out `unchanged`)
+   * and starts its heartbeat. Concurrent callers, in any process, never get the same job.
+   */
+  claimNext?(): Promise<IngestJob | undefined>
+  /** gives a claimed job back to the queue (graceful stop): stops its heartbeat, status `queued` */
+  release?(id: string): Promise<void>
   /** marks the job running, owned by this process, and starts its heartbeat */
   start(id: string): Promise<void>
   progress(id: string, progress: JobProgress): Promise<void>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import os from 'node:os'
-import type { FileResult, IngestJob, JobProgress, JobStatus, JobStore } from '../../core/jobs.js'
+import type { FileResult, IngestJob, JobPayload, JobProgress, JobStatus, JobStore } from '../../core/jobs.js'
 import { inTransaction, migratePg, type PgPool } from './pg-database.js'
 
 const migrations: readonly string[] = [
@@ -22,6 +22,8 @@ const migrations: readonly string[] = [
     heartbeat_at TIMESTAMPTZ
   );
   CREATE INDEX ingest_jobs_open ON ingest_jobs (created_at) WHERE status IN ('queued', 'running');`,
+  // Queue jobs carry their inputs so any worker can run them; older rows (payload NULL) stay in-process jobs.
+  `ALTER TABLE ingest_jobs ADD COLUMN payload JSONB;`,
 ]
 
 interface JobRow {
@@ -40,6 +42,7 @@ interface JobRow {
   started_at: Date | null
   finished_at: Date | null
   heartbeat_at: Date | null
+  payload: JobPayload | null
 }
 
 export interface PgJobStoreOptions {
@@ -59,6 +62,8 @@ export interface PgJobStore extends JobStore {
    * hands each job to exactly one of them. Resolves undefined when there is nothing to do.
    */
   claimNext(): Promise<(IngestJob & { readonly attempts: number }) | undefined>
+  enqueue(id: string, payload: JobPayload): Promise<void>
+  release(id: string): Promise<void>
 }
 
 /**
@@ -94,8 +99,8 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
   return {
     async create(input) {
       const { rows } = await pool.query<JobRow>(
-        `INSERT INTO ingest_jobs (id, status, origin, files_total, owner, heartbeat_at) VALUES ($1, 'queued', $2, $3, $4, now()) RETURNING *`,
-        [randomUUID(), input.origin, input.filesTotal, owner],
+        `INSERT INTO ingest_jobs (id, status, origin, files_total, owner, heartbeat_at, payload) VALUES ($1, 'queued', $2, $3, $4, now(), $5) RETURNING *`,
+        [randomUUID(), input.origin, input.filesTotal, owner, input.payload === undefined ? null : JSON.stringify(input.payload)],
       )
       return toJob(rows[0]!)
     },
@@ -113,7 +118,7 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
       const row = await inTransaction(pool, async (client) => {
         const { rows } = await client.query<{ id: string }>(
           `SELECT id FROM ingest_jobs
-           WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => $1))
+           WHERE payload IS NOT NULL AND (status = 'queued' OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)))
            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
           [leaseSeconds],
         )
@@ -121,7 +126,8 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
         if (id === undefined) return undefined
         const claimed = await client.query<JobRow>(
           `UPDATE ingest_jobs SET status = 'running', started_at = COALESCE(started_at, now()), heartbeat_at = now(), owner = $2,
-             attempts = attempts + 1 WHERE id = $1 RETURNING *`,
+             attempts = attempts + 1, files_done = 0, pages_done = 0, chunks_done = 0, results = '[]', error = NULL
+           WHERE id = $1 RETURNING *`,
           [id, owner],
         )
         return claimed.rows[0]
@@ -129,6 +135,18 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
       if (row === undefined) return undefined
       beat(row.id)
       return { ...toJob(row), attempts: row.attempts }
+    },
+
+    async enqueue(id, payload) {
+      await pool.query(
+        "UPDATE ingest_jobs SET payload = $2, files_total = $3, status = 'queued', heartbeat_at = now() WHERE id = $1",
+        [id, JSON.stringify(payload), payload.files.length + (payload.failures?.length ?? 0)],
+      )
+    },
+
+    async release(id) {
+      stopBeat(id)
+      await pool.query("UPDATE ingest_jobs SET status = 'queued', owner = NULL, heartbeat_at = now() WHERE id = $1 AND owner = $2", [id, owner])
     },
 
     async progress(id, p: JobProgress) {
@@ -164,7 +182,7 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
       const error = { code: 'job_abandoned', message: 'the worker running this job stopped renewing its lease before it finished; run the ingest again (finished files are kept)' }
       const { rows } = await pool.query<JobRow>(
         `UPDATE ingest_jobs SET status = 'failed', error = $1, finished_at = now()
-         WHERE status IN ('queued', 'running') AND owner <> $2 AND heartbeat_at < now() - make_interval(secs => $3)
+         WHERE status IN ('queued', 'running') AND payload IS NULL AND owner <> $2 AND heartbeat_at < now() - make_interval(secs => $3)
          RETURNING *`,
         [JSON.stringify(error), owner, leaseSeconds],
       )
@@ -193,5 +211,7 @@ function toJob(row: JobRow): IngestJob {
     finishedAt: row.finished_at?.toISOString() ?? null,
     heartbeatAt: row.heartbeat_at?.toISOString() ?? null,
     owner: row.owner,
+    attempts: row.attempts,
+    ...(row.payload === null ? {} : { payload: row.payload }),
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import os from 'node:os'
-import type { FileResult, IngestJob, JobStatus, JobStore } from '../../core/jobs.js'
+import type { FileResult, IngestJob, JobPayload, JobStatus, JobStore } from '../../core/jobs.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 
 const migrations = [
@@ -22,6 +22,9 @@ const migrations = [
     heartbeat_at TEXT
   );
   CREATE INDEX ingest_jobs_status ON ingest_jobs(status);`,
+  // Queue jobs carry their inputs so any worker can run them; older rows (payload NULL) stay in-process jobs.
+  `ALTER TABLE ingest_jobs ADD COLUMN payload TEXT;
+  ALTER TABLE ingest_jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;`,
 ]
 
 interface JobRow {
@@ -40,6 +43,8 @@ interface JobRow {
   started_at: string | null
   finished_at: string | null
   heartbeat_at: string | null
+  payload: string | null
+  attempts: number
 }
 
 export interface SqliteJobStoreOptions {
@@ -48,6 +53,8 @@ export interface SqliteJobStoreOptions {
   readonly heartbeatMs?: number
   /** a job on another host whose heartbeat is older than this is abandoned */
   readonly staleAfterMs?: number
+  /** a queue job whose heartbeat is older than this has lost its worker: `claimNext` may take it (default staleAfterMs) */
+  readonly leaseMs?: number
 }
 
 /**
@@ -63,9 +70,32 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
   const token = randomUUID()
   const heartbeatMs = options.heartbeatMs ?? 5_000
   const staleAfterMs = options.staleAfterMs ?? 60_000
+  const leaseMs = options.leaseMs ?? staleAfterMs
   const beats = new Map<string, NodeJS.Timeout>()
   const now = (): string => new Date().toISOString()
   const get = db.prepare<[string], JobRow>('SELECT * FROM ingest_jobs WHERE id = ?')
+
+  const beat = (id: string): void => {
+    clearInterval(beats.get(id))
+    const timer = setInterval(() => {
+      try {
+        // Only while this process still owns it: a worker that lost its lease must not take the job back.
+        db.prepare('UPDATE ingest_jobs SET heartbeat_at = ? WHERE id = ? AND owner_token = ?').run(now(), id, token)
+      } catch {
+        // A busy or closed database skips one beat; the next one (or finish) catches up.
+      }
+    }, heartbeatMs)
+    timer.unref()
+    beats.set(id, timer)
+  }
+  const claim = db.prepare<[string, string, string, string, string], JobRow>(
+    `UPDATE ingest_jobs SET status = 'running', started_at = COALESCE(started_at, ?), heartbeat_at = ?, owner = ?, owner_token = ?,
+       attempts = attempts + 1, files_done = 0, pages_done = 0, chunks_done = 0, results = '[]', error = NULL
+     WHERE id = (SELECT id FROM ingest_jobs WHERE payload IS NOT NULL
+                   AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ?))
+                 ORDER BY created_at LIMIT 1)
+     RETURNING *`)
+  const claimOne = db.transaction((cutoff: string) => claim.get(now(), now(), owner, token, cutoff))
 
   const stopBeat = (id: string): void => {
     clearInterval(beats.get(id))
@@ -75,23 +105,31 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
   return {
     async create(input) {
       const id = randomUUID()
-      db.prepare('INSERT INTO ingest_jobs (id, status, origin, files_total, owner, owner_token, created_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        id, 'queued', input.origin, input.filesTotal, owner, token, now(), now())
+      db.prepare('INSERT INTO ingest_jobs (id, status, origin, files_total, owner, owner_token, created_at, heartbeat_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        id, 'queued', input.origin, input.filesTotal, owner, token, now(), now(), input.payload === undefined ? null : JSON.stringify(input.payload))
       const row = get.get(id)
       if (row === undefined) throw new Error('job vanished after insert')
       return toJob(row)
     },
     async start(id) {
       db.prepare("UPDATE ingest_jobs SET status = 'running', started_at = ?, heartbeat_at = ?, owner = ?, owner_token = ? WHERE id = ?").run(now(), now(), owner, token, id)
-      const timer = setInterval(() => {
-        try {
-          db.prepare('UPDATE ingest_jobs SET heartbeat_at = ? WHERE id = ?').run(now(), id)
-        } catch {
-          // A busy or closed database skips one beat; the next one (or finish) catches up.
-        }
-      }, heartbeatMs)
-      timer.unref()
-      beats.set(id, timer)
+      beat(id)
+    },
+    async enqueue(id, payload) {
+      db.prepare("UPDATE ingest_jobs SET payload = ?, files_total = ?, status = 'queued', heartbeat_at = ? WHERE id = ?").run(
+        JSON.stringify(payload), payload.files.length + (payload.failures?.length ?? 0), now(), id)
+    },
+    async claimNext() {
+      const cutoff = new Date(Date.now() - leaseMs).toISOString()
+      // IMMEDIATE takes the write lock before the SELECT, so two processes can never pick the same row.
+      const row = claimOne.immediate(cutoff)
+      if (row === undefined) return undefined
+      beat(row.id)
+      return toJob(row)
+    },
+    async release(id) {
+      stopBeat(id)
+      db.prepare("UPDATE ingest_jobs SET status = 'queued', owner = NULL, owner_token = NULL, heartbeat_at = ? WHERE id = ? AND owner_token = ?").run(now(), id, token)
     },
     async progress(id, p) {
       const append = db.transaction(() => {
@@ -117,7 +155,8 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
     },
     async recoverAbandoned() {
       const recover = db.transaction(() => {
-        const open = db.prepare<[], JobRow>("SELECT * FROM ingest_jobs WHERE status IN ('queued', 'running')").all()
+        // Queue jobs (with a payload) are never abandoned: a worker reclaims them once their lease runs out.
+        const open = db.prepare<[], JobRow>("SELECT * FROM ingest_jobs WHERE status IN ('queued', 'running') AND payload IS NULL").all()
         const dead = open.filter((row) => !ownerAlive(row))
         const error = JSON.stringify({ code: 'job_abandoned', message: 'the process running this job stopped before it finished; run the ingest again (finished files are kept)' })
         for (const row of dead) {
@@ -173,5 +212,7 @@ function toJob(row: JobRow): IngestJob {
     finishedAt: row.finished_at,
     heartbeatAt: row.heartbeat_at,
     owner: row.owner,
+    attempts: row.attempts,
+    ...(row.payload === null ? {} : { payload: JSON.parse(row.payload) as JobPayload }),
   }
 }

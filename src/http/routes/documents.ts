@@ -21,6 +21,8 @@ export interface DocumentRoutesOptions {
   readonly stagingDir: string
   /** files per upload request */
   readonly maxFiles?: number
+  /** inline (default): ingest here in the background; queue: store the upload and leave it to `ragtune worker` */
+  readonly mode?: 'inline' | 'queue'
 }
 
 const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
@@ -137,6 +139,12 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
         throw err
       }
       const sources = staged.map((s) => ({ ...s, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }), overrides }))
+      if (options.mode === 'queue') {
+        if (jobs.enqueue === undefined) throw new AppError('internal', 'this job store cannot queue jobs; set RAGTUNE_INGEST_MODE=inline', { status: 500 })
+        const files = staged.map((s) => ({ path: s.path, name: s.name, ...(s.sha256 === undefined ? {} : { sha256: s.sha256 }) }))
+        await jobs.enqueue(job.id, { files, failures, overrides, stagingDir: dir, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }) })
+        return reply.status(202).send({ jobId: job.id, status: 'queued', files: [...staged.map((s) => s.name), ...failures.map((f) => f.file)], statusUrl: `/v1/ingestions/${job.id}` })
+      }
       await jobs.progress(job.id, { filesTotal: total })
       const work = runIngestJob(ingest, jobs, job.id, { sources }, { failures, signal: stop.signal })
         .catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'ingestion job failed'))
