@@ -6,7 +6,7 @@ const cache = new Map<string, number>()
 /** Distinct pieces remembered; a 10-K has a few thousand, so this bounds memory, not hit rate. */
 const CACHE_LIMIT = 200_000
 const utf8 = new TextEncoder()
-const ASCII = /^[\x00-\x7f]*$/
+const ASCII = /^\p{ASCII}*$/u
 
 /**
  * Token counts in o200k_base (the gpt-4o family's encoding), used for chunk budgets. Exact: the same
