@@ -125,9 +125,18 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     changedAt: number
     built: boolean
     ranges: Map<string, (readonly [number, number])[]>
+    /** documents a filter keeps, by filter */
+    kept: Map<string, ReadonlySet<string>>
+    /** active version by document */
+    active: Map<string, number> | undefined
+    /** chunks already read, by id (score 0) */
+    chunks: Map<number, ChunkHit>
   } = {
     index: undefined,
     ranges: new Map(),
+    kept: new Map(),
+    active: undefined,
+    chunks: new Map(),
     stamp: '',
     changedAt: Number.NEGATIVE_INFINITY,
     built: false,
@@ -140,7 +149,9 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     if (stamp !== memory.stamp) {
       memory.index?.close()
       memory.ranges.clear()
-      Object.assign(memory, { index: undefined, stamp, built: false, changedAt: memory.stamp === '' ? Number.NEGATIVE_INFINITY : performance.now() })
+      memory.kept.clear()
+      memory.chunks.clear()
+      Object.assign(memory, { active: undefined, index: undefined, stamp, built: false, changedAt: memory.stamp === '' ? Number.NEGATIVE_INFINITY : performance.now() })
     }
     if (!memory.built && performance.now() - memory.changedAt >= quietMs) {
       memory.built = true
@@ -149,6 +160,38 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       logger.debug({ instances: memory.index?.instances, ms: Math.round(performance.now() - started) }, memory.index === undefined ? 'keyword index stays in SQLite' : 'keyword index loaded into memory')
     }
     return memory.index
+  }
+
+  /**
+   * The ranked ids as hits, from chunks read once per store snapshot; undefined when one is not visible
+   * (another document inside a range, an inactive version): the SQL route then decides.
+   */
+  const snapshotHits = (top: readonly { id: number; score: number }[], named: { sql: string; params: Record<string, unknown> }): ChunkHit[] | undefined => {
+    const missing = top.filter((t) => !memory.chunks.has(t.id)).map((t) => t.id)
+    if (missing.length > 0) {
+      if (memory.chunks.size + missing.length > 50_000) memory.chunks.clear()
+      const rows = statement<ChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c JOIN documents d ON d.id = c.document_id
+        WHERE c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(missing))
+      for (const r of rows) memory.chunks.set(r.id, toHit(r))
+    }
+    memory.active ??= new Map(statement<{ id: string; v: number }>('SELECT id, active_version AS v FROM documents').all().map((r) => [r.id, r.v]))
+    let kept: ReadonlySet<string> | undefined
+    if (named.sql !== '') {
+      const key = `${named.sql}\u0000${JSON.stringify(named.params)}`
+      kept = memory.kept.get(key)
+      if (kept === undefined) {
+        kept = new Set(statement<{ id: string }>(`SELECT d.id FROM documents d WHERE 1 ${named.sql}`).all(named.params).map((r) => r.id))
+        if (memory.kept.size >= 10_000) memory.kept.clear()
+        memory.kept.set(key, kept)
+      }
+    }
+    const hits: ChunkHit[] = []
+    for (const t of top) {
+      const hit = memory.chunks.get(t.id)
+      if (hit === undefined || memory.active.get(hit.documentId) !== hit.version || (kept !== undefined && !kept.has(hit.documentId))) return undefined
+      hits.push({ ...hit, score: t.score })
+    }
+    return hits
   }
 
   const getDoc = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?')
@@ -261,15 +304,8 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
         const top = index.search(match, ranges, query.limit)
         // no match inside the ranges: none among the visible chunks they cover
         if (top?.length === 0) return []
-        if (top !== undefined) {
-          const rows = statement<ChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
-            JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
-            WHERE c.id IN (SELECT value FROM json_each(@ids)) ${named.sql}`).all({ ids: JSON.stringify(top.map((t) => t.id)), ...named.params })
-          if (rows.length === top.length) {
-            const byId = new Map(rows.map((r) => [r.id, r]))
-            return top.map((t) => toHit({ ...(byId.get(t.id) as ChunkRow), score: t.score }))
-          }
-        }
+        const hits = top === undefined ? undefined : snapshotHits(top, named)
+        if (hits !== undefined) return hits
       }
       // Fast path: FTS5 ranks only the chunk-id ranges of the filtered documents' active versions (a
       // version's chunks are inserted in one transaction, so their ids are consecutive) and rows are joined
