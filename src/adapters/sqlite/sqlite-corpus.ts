@@ -131,7 +131,10 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     active: Map<string, number> | undefined
     /** chunks already read, by id (score 0) */
     chunks: Map<number, ChunkHit>
+    /** getChunks: active-version chunks by `document\0ordinal`, null when there is none */
+    ordinals: Map<string, ChunkHit | null>
   } = {
+    ordinals: new Map(),
     index: undefined,
     ranges: new Map(),
     kept: new Map(),
@@ -143,16 +146,20 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
   }
   const stampOf = (): string =>
     `${String(statement<number>('PRAGMA data_version').pluck().get())}:${String(statement<number>('SELECT total_changes()').pluck().get())}`
+  /** Drops everything read from an older snapshot of the store. */
+  const refreshSnapshot = (): void => {
+    const stamp = stampOf()
+    if (stamp === memory.stamp) return
+    memory.index?.close()
+    memory.ranges.clear()
+    memory.kept.clear()
+    memory.chunks.clear()
+    memory.ordinals.clear()
+    Object.assign(memory, { active: undefined, index: undefined, stamp, built: false, changedAt: memory.stamp === '' ? Number.NEGATIVE_INFINITY : performance.now() })
+  }
   const memoryIndex = (): FtsMemoryIndex | undefined => {
     if (maxInstances <= 0) return undefined
-    const stamp = stampOf()
-    if (stamp !== memory.stamp) {
-      memory.index?.close()
-      memory.ranges.clear()
-      memory.kept.clear()
-      memory.chunks.clear()
-      Object.assign(memory, { active: undefined, index: undefined, stamp, built: false, changedAt: memory.stamp === '' ? Number.NEGATIVE_INFINITY : performance.now() })
-    }
+    refreshSnapshot()
     if (!memory.built && performance.now() - memory.changedAt >= quietMs) {
       memory.built = true
       const started = performance.now()
@@ -193,6 +200,11 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     }
     return hits
   }
+
+  const readChunks = (documentId: string, ordinals: readonly number[]): ChunkRow[] =>
+    statement<ChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
+      JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
+      WHERE c.document_id = ? AND c.ordinal IN (SELECT value FROM json_each(?)) ORDER BY c.ordinal`).all(documentId, JSON.stringify(ordinals))
 
   const getDoc = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?')
   const insertChunk = db.prepare(`INSERT INTO chunks (document_id, version, ordinal, header, text, page_start, page_end,
@@ -345,10 +357,20 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
 
     async getChunks(documentId, ordinals) {
       if (ordinals.length === 0) return []
-      const rows = statement<ChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
-          JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
-          WHERE c.document_id = ? AND c.ordinal IN (SELECT value FROM json_each(?)) ORDER BY c.ordinal`).all(documentId, JSON.stringify(ordinals))
-      return rows.map(toHit)
+      // Neighbour expansion asks for the same few chunks again and again: read each once per snapshot.
+      if (maxInstances > 0) {
+        refreshSnapshot()
+        const wanted = [...new Set(ordinals)].sort((a, b) => a - b)
+        const key = (o: number): string => `${documentId}\u0000${o}`
+        const missing = wanted.filter((o) => !memory.ordinals.has(key(o)))
+        if (missing.length > 0) {
+          if (memory.ordinals.size + missing.length > 50_000) memory.ordinals.clear()
+          for (const o of missing) memory.ordinals.set(key(o), null)
+          for (const r of readChunks(documentId, missing)) memory.ordinals.set(key(r.ordinal), toHit(r))
+        }
+        return wanted.map((o) => memory.ordinals.get(key(o))).filter((h): h is ChunkHit => h !== undefined && h !== null)
+      }
+      return readChunks(documentId, ordinals).map(toHit)
     },
 
     async cachedEmbeddings(model, hashes) {
