@@ -43,18 +43,34 @@ export async function runWorker(options: WorkerOptions): Promise<{ readonly succ
   if (claimNext === undefined) throw new AppError('internal', 'this job store cannot hand out queued jobs', { status: 500 })
   const signal = options.signal ?? new AbortController().signal
   const counts = { succeeded: 0, failed: 0, released: 0 }
-  const idle = idleDelay(options.idleMinMs ?? 250, options.idleMaxMs ?? 5_000)
+  const idle = idleDelay(options.idleMinMs ?? 250, options.idleMaxMs ?? 2_000)
 
   const slot = async (): Promise<void> => {
     while (!signal.aborted) {
-      const job = await claimNext()
+      let job: IngestJob | undefined
+      try {
+        job = await claimNext()
+      } catch (err) {
+        // A busy or unreachable database: keep the worker alive and try again after a pause.
+        logger.warn({ err }, 'could not claim an ingestion job; retrying')
+        await idle.wait(signal)
+        continue
+      }
       if (job === undefined) {
         if (options.once === true) return
         await idle.wait(signal)
         continue
       }
       idle.reset()
-      const report = await runClaimed(options, job, signal)
+      const claimed = job
+      const report = await runClaimed(options, claimed, signal).catch(async (err: unknown) => {
+        // Only the job store itself failing ends up here. Releasing stops our heartbeat first, so even if
+        // the store stays unreachable the lease runs out and another worker reclaims the job.
+        logger.error({ err, jobId: claimed.id }, 'ingestion job could not be recorded; giving it back')
+        await jobs.release?.(claimed.id).catch(() => undefined)
+        return undefined
+      })
+      if (report === undefined) continue
       counts[report.outcome] += 1
       options.onJob?.(report)
     }
