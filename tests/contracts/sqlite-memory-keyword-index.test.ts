@@ -51,6 +51,8 @@ describe('SQLite in-memory keyword index', () => {
     const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
     const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
     try {
+      expect(await memory.keywordIndexReady()).toBe(true)
+      expect(await sql.keywordIndexReady()).toBe(false)
       let compared = 0
       for (const q of QUERIES) {
         for (const filter of [undefined, { documentIds: ['a'] }, { documentIds: ['b', 'c'] }, { company: ['acme'], fiscalYear: [2023] }]) {
@@ -75,15 +77,23 @@ describe('SQLite in-memory keyword index', () => {
     const reader = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
     const writer = createSqliteCorpus({ path: file, logger })
     try {
+      expect(await reader.keywordIndexReady()).toBe(true)
       expect((await reader.keywordSearch({ terms: ['zebra'], limit: 5 })).length).toBe(0)
       await writer.commitVersion(commitInput('b', 'b2', ['zebra revenue', 'zebra crossing cash']))
-      const after = await reader.keywordSearch({ terms: ['zebra', 'revenue'], limit: 50, filter: { documentIds: ['b'] } })
-      expect(after.length).toBe(2)
-      expect(after.every((h) => h.version === 2)).toBe(true)
+      // right after the write (index retired, SQL) and once the index is read again
+      for (const phase of ['stale', 'reloaded']) {
+        if (phase === 'reloaded') expect(await reader.keywordIndexReady()).toBe(true)
+        const after = await reader.keywordSearch({ terms: ['zebra', 'revenue'], limit: 50, filter: { documentIds: ['b'] } })
+        expect(after.map((h) => `${h.version}:${h.chunk.text}`)).toEqual(['2:zebra revenue', '2:zebra crossing cash'])
+        expect((await reader.getChunks('b', [0, 1, 2])).map((h) => h.chunk.text)).toEqual(['zebra revenue', 'zebra crossing cash'])
+      }
       await reader.commitVersion(commitInput('c', 'c2', ['okapi dividends']))
+      expect((await reader.keywordSearch({ terms: ['okapi'], limit: 5 })).map((h) => h.documentId)).toEqual(['c'])
+      expect(await reader.keywordIndexReady()).toBe(true)
       expect((await reader.keywordSearch({ terms: ['okapi'], limit: 5 })).map((h) => h.documentId)).toEqual(['c'])
       expect(await reader.deleteDocument('c')).toBe(true)
       expect(await reader.keywordSearch({ terms: ['okapi'], limit: 5 })).toEqual([])
+      expect(await reader.getChunks('c', [0])).toEqual([])
     } finally {
       await reader.close()
       await writer.close()
@@ -94,6 +104,7 @@ describe('SQLite in-memory keyword index', () => {
     const small = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 10, memoryIndexQuietMs: 0 })
     const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
     try {
+      expect(await small.keywordIndexReady()).toBe(false)
       const q = QUERIES[1] as KeywordQuery
       expect((await small.keywordSearch(q)).map((h) => h.chunk.hash)).toEqual((await sql.keywordSearch(q)).map((h) => h.chunk.hash))
     } finally {

@@ -40,84 +40,41 @@ export class FtsMemoryIndex {
   /** instances read (the memory it holds is ~12 bytes each) */
   readonly instances: number
 
-  private constructor(
-    postings: Map<string, Postings>,
-    rowLength: Float64Array,
-    rows: number,
-    instances: number,
-    tokenize: string,
-    weights: { readonly header: number; readonly text: number },
-  ) {
-    this.#postings = postings
+  private constructor(parts: IndexParts, weights: { readonly header: number; readonly text: number }) {
+    this.#postings = new Map()
+    parts.terms.forEach((term, t) => {
+      const from = parts.termStart[t] ?? 0
+      const to = parts.termStart[t + 1] ?? from
+      this.#postings.set(term, {
+        rows: parts.rowIds.subarray(from, to),
+        weighted: parts.weighted.subarray(from, to),
+        posStart: parts.posStart.subarray(from, to + 1),
+        pos: parts.pos,
+      })
+    })
     this.#weights = weights
-    this.#rowLength = rowLength
-    this.#rows = rows
-    this.#scores = new Float64Array(rowLength.length)
-    this.#touched = new Uint8Array(rowLength.length)
-    this.instances = instances
+    this.#rowLength = parts.rowLength
+    this.#rows = parts.rows
+    this.#scores = new Float64Array(parts.rowLength.length)
+    this.#touched = new Uint8Array(parts.rowLength.length)
+    this.instances = parts.pos.length
     let total = 0
-    for (const n of rowLength) total += n
-    this.#avgLength = rows === 0 ? 1 : total / rows
+    for (const n of parts.rowLength) total += n
+    this.#avgLength = parts.rows === 0 ? 1 : total / parts.rows
     // A private in-memory FTS5 table with the store's tokenizer turns query words into index tokens.
     this.#tokenizer = new Database(':memory:')
-    this.#tokenizer.exec(`CREATE VIRTUAL TABLE q USING fts5(x, tokenize=${tokenize});
+    this.#tokenizer.exec(`CREATE VIRTUAL TABLE q USING fts5(x, tokenize=${parts.tokenize});
       CREATE VIRTUAL TABLE q_terms USING fts5vocab(q, instance);`)
   }
 
-  /**
-   * Reads the index in one snapshot; undefined when it holds more than `maxInstances` token instances
-   * (the SQL route then stays in charge) or when the table is not the FTS5 table this module expects.
-   */
+  static fromParts(parts: IndexParts, weights: { readonly header: number; readonly text: number }): FtsMemoryIndex {
+    return new FtsMemoryIndex(parts, weights)
+  }
+
+  /** Reads and builds on this thread (a `:memory:` store, tests); `readIndexParts` runs in a worker otherwise. */
   static build(db: Db, weights: { header: number; text: number }, maxInstances: number): FtsMemoryIndex | undefined {
-    const schema = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'chunks_fts'").get()?.sql ?? ''
-    const tokenize = /tokenize\s*=\s*('(?:[^']|'')*')/i.exec(schema)?.[1]
-    if (tokenize === undefined) return undefined
-    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_instances USING fts5vocab(main, chunks_fts, instance)')
-    const read = db.transaction(() => {
-      const { rows, maxId } = db.prepare<[], { rows: number; maxId: number | null }>('SELECT COUNT(*) AS rows, MAX(id) AS maxId FROM chunks').get() ?? { rows: 0, maxId: 0 }
-      const rowLength = new Float64Array((maxId ?? 0) + 1)
-      const postings = new Map<string, Postings>()
-      const colWeight = [weights.header, weights.text]
-      let instances = 0
-      let term: string | undefined
-      let rowIds: number[] = []
-      let weighted: number[] = []
-      let posStart: number[] = []
-      let pos: number[] = []
-      const flush = (): void => {
-        if (term === undefined) return
-        posStart.push(pos.length)
-        postings.set(term, { rows: Int32Array.from(rowIds), weighted: Float64Array.from(weighted), posStart: Int32Array.from(posStart), pos: Int32Array.from(pos) })
-        rowIds = []
-        weighted = []
-        posStart = []
-        pos = []
-      }
-      // fts5vocab lists instances by term, then row, column and offset: postings come out sorted.
-      const it = db.prepare('SELECT term, doc, col, offset FROM temp.chunks_fts_instances').raw().iterate() as IterableIterator<[string, number, string, number]>
-      for (const [t, doc, col, offset] of it) {
-        if (++instances > maxInstances) {
-          it.return?.()
-          return undefined
-        }
-        if (t !== term) {
-          flush()
-          term = t
-        }
-        const column = col === 'header' ? 0 : 1
-        if (rowIds[rowIds.length - 1] !== doc) {
-          rowIds.push(doc)
-          weighted.push(0)
-          posStart.push(pos.length)
-        }
-        weighted[weighted.length - 1] = (weighted[weighted.length - 1] ?? 0) + (colWeight[column] ?? 1)
-        pos.push(column * COLUMN_SHIFT + offset)
-        if (doc < rowLength.length) rowLength[doc] = (rowLength[doc] ?? 0) + 1
-      }
-      flush()
-      return new FtsMemoryIndex(postings, rowLength, rows, instances, tokenize, weights)
-    })
-    return read()
+    const parts = readIndexParts(db, weights, maxInstances)
+    return parts === undefined ? undefined : new FtsMemoryIndex(parts, weights)
   }
 
   /**
@@ -262,4 +219,78 @@ function parseMatch(match: string): string[] | undefined {
     if (re.lastIndex >= match.length) return phrases
   }
   return undefined
+}
+
+/** The index as flat typed arrays (cheap to move out of a worker): term t's postings are [termStart[t], termStart[t + 1]). */
+export interface IndexParts {
+  readonly tokenize: string
+  readonly rows: number
+  readonly terms: string[]
+  readonly termStart: Int32Array
+  readonly rowIds: Int32Array
+  readonly weighted: Float64Array
+  /** per posting, where its positions start in `pos`; one extra entry closes the last */
+  readonly posStart: Int32Array
+  readonly pos: Int32Array
+  readonly rowLength: Float64Array
+}
+
+/**
+ * Reads `chunks_fts` in one snapshot; undefined when it holds more than `maxInstances` token instances
+ * (the SQL route then stays in charge) or when the table is not the FTS5 table this module expects.
+ */
+export function readIndexParts(db: Db, weights: { header: number; text: number }, maxInstances: number): IndexParts | undefined {
+  const schema = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'chunks_fts'").get()?.sql ?? ''
+  const tokenize = /tokenize\s*=\s*('(?:[^']|'')*')/i.exec(schema)?.[1]
+  if (tokenize === undefined) return undefined
+  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_instances USING fts5vocab(main, chunks_fts, instance)')
+  const read = db.transaction((): IndexParts | undefined => {
+    const { rows, maxId } = db.prepare<[], { rows: number; maxId: number | null }>('SELECT COUNT(*) AS rows, MAX(id) AS maxId FROM chunks').get() ?? { rows: 0, maxId: 0 }
+    const rowLength = new Float64Array((maxId ?? 0) + 1)
+    const colWeight = [weights.header, weights.text]
+    const terms: string[] = []
+    const termStart: number[] = []
+    const rowIds: number[] = []
+    const weighted: number[] = []
+    const posStart: number[] = []
+    const pos: number[] = []
+    // fts5vocab lists instances by term, then row, column and offset: postings come out sorted.
+    const it = db.prepare('SELECT term, doc, col, offset FROM temp.chunks_fts_instances').raw().iterate() as IterableIterator<[string, number, string, number]>
+    let lastRow = -1
+    for (const [term, doc, col, offset] of it) {
+      if (pos.length >= maxInstances) {
+        it.return?.()
+        return undefined
+      }
+      if (term !== terms[terms.length - 1]) {
+        terms.push(term)
+        termStart.push(rowIds.length)
+        lastRow = -1
+      }
+      const column = col === 'header' ? 0 : 1
+      if (doc !== lastRow) {
+        rowIds.push(doc)
+        weighted.push(0)
+        posStart.push(pos.length)
+        lastRow = doc
+      }
+      weighted[weighted.length - 1] = (weighted[weighted.length - 1] ?? 0) + (colWeight[column] ?? 1)
+      pos.push(column * COLUMN_SHIFT + offset)
+      if (doc < rowLength.length) rowLength[doc] = (rowLength[doc] ?? 0) + 1
+    }
+    termStart.push(rowIds.length)
+    posStart.push(pos.length)
+    return {
+      tokenize,
+      rows,
+      terms,
+      termStart: Int32Array.from(termStart),
+      rowIds: Int32Array.from(rowIds),
+      weighted: Float64Array.from(weighted),
+      posStart: Int32Array.from(posStart),
+      pos: Int32Array.from(pos),
+      rowLength,
+    }
+  })
+  return read()
 }

@@ -16,6 +16,7 @@ import { applyMigrations, openDatabase, type Db } from './database.js'
 import { corpusMigrations } from './corpus-schema.js'
 import { buildFtsMatch } from './fts-query.js'
 import { FtsMemoryIndex } from './fts-memory-index.js'
+import { loadIndexInWorker, type IndexLoad } from './fts-index-loader.js'
 
 export interface SqliteCorpusOptions {
   readonly path: string
@@ -69,7 +70,7 @@ const CHUNK_COLUMNS = `c.id, c.document_id, c.version, c.ordinal, c.header, c.te
   c.char_start, c.char_end, c.tokens, c.hash, d.meta_json`
 
 /** The embedded store: one SQLite file with documents, versions, chunks, FTS5 (BM25) and sqlite-vec. */
-export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { readonly db: Db } {
+export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { readonly db: Db; keywordIndexReady(): Promise<boolean> } {
   const { logger } = options
   const db = openDatabase(options.path)
   applyMigrations(db, 'corpus', corpusMigrations)
@@ -133,7 +134,12 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     chunks: Map<number, ChunkHit>
     /** getChunks: active-version chunks by `document\0ordinal`, null when there is none */
     ordinals: Map<string, ChunkHit | null>
+    /** the worker reading the index, while it runs */
+    load: IndexLoad | undefined
+    building: Promise<void> | undefined
   } = {
+    load: undefined,
+    building: undefined,
     ordinals: new Map(),
     index: undefined,
     ranges: new Map(),
@@ -151,6 +157,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     const stamp = stampOf()
     if (stamp === memory.stamp) return
     memory.index?.close()
+    memory.load?.cancel()
     memory.ranges.clear()
     memory.kept.clear()
     memory.chunks.clear()
@@ -160,13 +167,35 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
   const memoryIndex = (): FtsMemoryIndex | undefined => {
     if (maxInstances <= 0) return undefined
     refreshSnapshot()
-    if (!memory.built && performance.now() - memory.changedAt >= quietMs) {
-      memory.built = true
-      const started = performance.now()
-      memory.index = FtsMemoryIndex.build(db, weights, maxInstances)
-      logger.debug({ instances: memory.index?.instances, ms: Math.round(performance.now() - started) }, memory.index === undefined ? 'keyword index stays in SQLite' : 'keyword index loaded into memory')
-    }
+    if (!memory.built && performance.now() - memory.changedAt >= quietMs) void buildIndex()
     return memory.index
+  }
+  /** Reads the index (on a worker unless the store is in memory); kept only if the store did not change meanwhile. */
+  const buildIndex = async (): Promise<void> => {
+    memory.built = true
+    const stamp = memory.stamp
+    const started = performance.now()
+    const settle = (index: FtsMemoryIndex | undefined): void => {
+      if (memory.stamp !== stamp || stampOf() !== stamp) {
+        index?.close()
+        return
+      }
+      memory.index = index
+      logger.debug({ instances: index?.instances, ms: Math.round(performance.now() - started) }, index === undefined ? 'keyword index stays in SQLite' : 'keyword index loaded into memory')
+    }
+    if (options.path === ':memory:') return settle(FtsMemoryIndex.build(db, weights, maxInstances))
+    const load = loadIndexInWorker({ path: options.path, weights, maxInstances })
+    memory.load = load
+    memory.building = load.parts
+      .then((parts) => settle(parts === undefined ? undefined : FtsMemoryIndex.fromParts(parts, weights)))
+      .catch((err: unknown) => logger.warn({ err }, 'keyword index could not be read into memory; searching in SQLite'))
+      .finally(() => {
+        if (memory.load === load) {
+          memory.load = undefined
+          memory.building = undefined
+        }
+      })
+    return memory.building
   }
 
   /**
@@ -389,7 +418,20 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       return out
     },
 
+    /**
+     * Resolves once the in-memory keyword index is loaded for the store as it is now (true), or is not
+     * used (false: disabled, too large); searches do not wait for it, this is for warm-ups and tests.
+     */
+    async keywordIndexReady() {
+      if (maxInstances <= 0) return false
+      refreshSnapshot()
+      if (!memory.built) await buildIndex()
+      else if (memory.building !== undefined) await memory.building
+      return memory.index !== undefined
+    },
+
     async close() {
+      memory.load?.cancel()
       memory.index?.close()
       memory.index = undefined
       if (db.open) db.close()
