@@ -122,7 +122,7 @@ export function workerBehaviour(name: string, backend: () => WorkerBackend): voi
       const survivor = await b.store(dir, { leaseMs: 300, heartbeatMs: 50 })
       const job = await queueText(jobs, 'lazarus')
       expect((await dying.claimNext!())?.id).toBe(job.id)
-      await dying.close() // dies: never heart-beats, never finishes
+      // It "dies": never heart-beats again (its interval is longer than the test) and never finishes.
       expect(await survivor.claimNext!()).toBeUndefined()
       const stop = new AbortController()
       const reports: WorkerJobReport[] = []
@@ -132,6 +132,11 @@ export function workerBehaviour(name: string, backend: () => WorkerBackend): voi
       } })
       expect(reports).toEqual([{ jobId: job.id, outcome: 'succeeded', files: 1, failed: 0, attempts: 2 }])
       expect(await jobs.get(job.id)).toMatchObject({ status: 'succeeded', attempts: 2, filesDone: 1 })
+      // Fenced: the worker that lost its lease waking up cannot overwrite the job.
+      await dying.progress(job.id, { filesDone: 0 })
+      await dying.finish(job.id, { status: 'failed', error: { code: 'late', message: 'zombie' } })
+      expect(await jobs.get(job.id)).toMatchObject({ status: 'succeeded', filesDone: 1, error: null })
+      await dying.close()
       await survivor.close()
     })
 

@@ -154,17 +154,18 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
         `UPDATE ingest_jobs SET files_total = COALESCE($2, files_total), files_done = COALESCE($3, files_done),
            pages_done = COALESCE($4, pages_done), chunks_done = COALESCE($5, chunks_done),
            results = CASE WHEN $6::jsonb IS NULL THEN results ELSE results || $6::jsonb END, heartbeat_at = now()
-         WHERE id = $1`,
+         WHERE id = $1 AND owner = $7`,
         [id, p.filesTotal ?? null, p.filesDone ?? null, p.pagesDone ?? null, p.chunksDone ?? null,
-          p.result === undefined ? null : JSON.stringify([p.result])],
+          p.result === undefined ? null : JSON.stringify([p.result]), owner],
       )
     },
 
     async finish(id, outcome) {
       stopBeat(id)
       await pool.query(
-        'UPDATE ingest_jobs SET status = $2, error = $3, finished_at = now(), heartbeat_at = now() WHERE id = $1',
-        [id, outcome.status, outcome.error === undefined ? null : JSON.stringify(outcome.error)],
+        // Fencing: a worker whose lease ran out (its job now another's) must not write into it.
+        'UPDATE ingest_jobs SET status = $2, error = $3, finished_at = now(), heartbeat_at = now() WHERE id = $1 AND owner = $4',
+        [id, outcome.status, outcome.error === undefined ? null : JSON.stringify(outcome.error), owner],
       )
     },
 

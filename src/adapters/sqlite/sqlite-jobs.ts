@@ -134,7 +134,8 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
     async progress(id, p) {
       const append = db.transaction(() => {
         const row = get.get(id)
-        if (row === undefined) return
+        // Fencing: a worker whose lease ran out (its job now another's) must not write into it.
+        if (row === undefined || row.owner_token !== token) return
         const results = p.result === undefined ? row.results : JSON.stringify([...(JSON.parse(row.results) as FileResult[]), p.result])
         db.prepare('UPDATE ingest_jobs SET files_total = ?, files_done = ?, pages_done = ?, chunks_done = ?, results = ?, heartbeat_at = ? WHERE id = ?').run(
           p.filesTotal ?? row.files_total, p.filesDone ?? row.files_done, p.pagesDone ?? row.pages_done, p.chunksDone ?? row.chunks_done, results, now(), id)
@@ -143,8 +144,8 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
     },
     async finish(id, outcome) {
       stopBeat(id)
-      db.prepare('UPDATE ingest_jobs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ? WHERE id = ?').run(
-        outcome.status, outcome.error === undefined ? null : JSON.stringify(outcome.error), now(), now(), id)
+      db.prepare('UPDATE ingest_jobs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ? WHERE id = ? AND owner_token = ?').run(
+        outcome.status, outcome.error === undefined ? null : JSON.stringify(outcome.error), now(), now(), id, token)
     },
     async get(id) {
       const row = get.get(id)
