@@ -65,7 +65,9 @@ async function pipeline(dir: string): Promise<PhaseResult> {
   const logger = pino({ level: 'warn' })
   const corpus = createSqliteCorpus({ path: path.join(tmp, 'ragtune.db'), logger })
   const workers = process.env.RAGTUNE_INGEST_WORKERS === undefined ? undefined : Number(process.env.RAGTUNE_INGEST_WORKERS)
-  const parser = createParserPool({ logger, ...(workers === undefined ? {} : { size: workers }) })
+  // RAGTUNE_BENCH_HEAP_MB: try another parse-worker heap cap (the GC vs peak RSS trade-off).
+  const heap = process.env.RAGTUNE_BENCH_HEAP_MB === undefined ? undefined : Number(process.env.RAGTUNE_BENCH_HEAP_MB)
+  const parser = createParserPool({ logger, ...(workers === undefined ? {} : { size: workers }), ...(heap === undefined ? {} : { maxHeapMb: heap }) })
   const deps = { corpus, parser, logger, limits: { maxFileBytes: 200 * 1048576, maxPages: 5000 } }
   try {
     const cpu0 = process.cpuUsage()

@@ -1,7 +1,8 @@
-import { PDFParse } from 'pdf-parse'
+import { PDFParse, type LoadParameters } from 'pdf-parse'
 import { AppError } from '../../errors.js'
 import type { PageText } from '../../core/ingest/clean-pages.js'
 import type { ParseProgress, SourceKind } from '../../core/ingest/document-parser.js'
+import { inThreadPdfWorker } from './in-thread-port.js'
 
 /** Pages per getText call: small enough for steady progress, large enough to cost nothing. */
 const PAGE_BATCH = 20
@@ -22,7 +23,8 @@ export async function extractPages(
     return [{ page: 1, text }]
   }
   // pdfjs takes ownership of (detaches) the buffer it is given: hand it a copy.
-  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 })
+  const worker = inThreadPdfWorker() as LoadParameters['worker']
+  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0, ...(worker === undefined ? {} : { worker }) })
   try {
     const pages: PageText[] = []
     let total = Infinity

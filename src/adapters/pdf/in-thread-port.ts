@@ -1,0 +1,79 @@
+import { PDFParse } from 'pdf-parse'
+
+type Listener = (event: { data: unknown }) => void
+
+/**
+ * pdf.js's two halves (document API and parser) talk over a port. In Node they share one thread through
+ * pdf.js's LoopbackPort, which copies every message with `structuredClone`: for text extraction that is
+ * mostly text items, and the V8 serializer round trip costs ~5 % of a parse. This port copies plain
+ * objects and arrays in JavaScript instead (a copy is still needed: pdf.js reuses some objects after
+ * sending them) and leaves anything else (typed arrays, Maps, errors) to `structuredClone`.
+ */
+export class InThreadPort {
+  readonly #listeners = new Set<Listener>()
+
+  postMessage(message: unknown, transfer?: readonly unknown[]): void {
+    const event = { data: copy(message, transfer) }
+    // Delivered later, like a real port: pdf.js relies on postMessage returning before the reply runs.
+    void Promise.resolve().then(() => {
+      for (const listener of this.#listeners) listener.call(this, event)
+    })
+  }
+
+  addEventListener(_name: string, listener: Listener): void {
+    this.#listeners.add(listener)
+  }
+
+  removeEventListener(_name: string, listener: Listener): void {
+    this.#listeners.delete(listener)
+  }
+
+  terminate(): void {
+    this.#listeners.clear()
+  }
+}
+
+function copy(value: unknown, transfer: readonly unknown[] | undefined): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length)
+    for (let i = 0; i < value.length; i++) out[i] = copy(value[i], transfer)
+    return out
+  }
+  const proto: unknown = Object.getPrototypeOf(value)
+  if (proto === Object.prototype || proto === null) {
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key], transfer)
+    return out
+  }
+  // A transferred buffer changes hands; sharing it within the thread is the same thing without the copy.
+  if (ArrayBuffer.isView(value) && transfer?.includes(value.buffer) === true) return value
+  if (value instanceof ArrayBuffer && transfer?.includes(value) === true) return value
+  return structuredClone(value)
+}
+
+interface PdfjsWorkerSide {
+  WorkerMessageHandler: { initializeFromPort(port: InThreadPort): void }
+}
+interface PdfjsApi {
+  PDFWorker: new (options: { port: InThreadPort; verbosity?: number }) => unknown
+}
+
+let shared: unknown
+
+/**
+ * A pdf.js worker object on an {@link InThreadPort}, made once per thread and shared by every document,
+ * or undefined when pdf.js's parser half is not loaded in this thread (then pdf.js sets up its own).
+ */
+export function inThreadPdfWorker(): unknown {
+  if (shared !== undefined) return shared
+  const workerSide = (globalThis as { pdfjsWorker?: Partial<PdfjsWorkerSide> }).pdfjsWorker?.WorkerMessageHandler
+  // setWorker() publishes pdf-parse's own pdf.js module as globalThis.pdfjs.
+  PDFParse.setWorker()
+  const api = (globalThis as { pdfjs?: Partial<PdfjsApi> }).pdfjs
+  if (workerSide === undefined || api?.PDFWorker === undefined) return undefined
+  const port = new InThreadPort()
+  workerSide.initializeFromPort(port)
+  shared = new api.PDFWorker({ port, verbosity: 0 })
+  return shared
+}
