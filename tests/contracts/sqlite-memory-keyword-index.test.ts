@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createSqliteCorpus } from '../../src/adapters/sqlite/sqlite-corpus.js'
@@ -97,6 +98,30 @@ describe('SQLite in-memory keyword index', () => {
     } finally {
       await reader.close()
       await writer.close()
+    }
+  })
+
+  it('keeps the index through writes to other tables of the file (job heartbeats) and reloads it after a corpus change', async () => {
+    const loads: string[] = []
+    const counting = pino({ level: 'debug' }, { write: (line: string) => void loads.push(line) })
+    const reader = createSqliteCorpus({ path: file, logger: counting, memoryIndexQuietMs: 0 })
+    const other = new Database(file)
+    try {
+      const loaded = (): number => loads.filter((l) => l.includes('keyword index loaded into memory')).length
+      expect(await reader.keywordIndexReady()).toBe(true)
+      expect(loaded()).toBe(1)
+      other.exec('CREATE TABLE IF NOT EXISTS heartbeat (at TEXT)')
+      other.prepare('INSERT INTO heartbeat (at) VALUES (?)').run(new Date().toISOString())
+      expect((await reader.keywordSearch({ terms: ['revenue'], limit: 3 })).length).toBe(3)
+      expect(await reader.keywordIndexReady()).toBe(true)
+      expect(loaded()).toBe(1)
+      await reader.commitVersion(commitInput('d', 'd1', ['gnu revenue']))
+      expect(await reader.keywordIndexReady()).toBe(true)
+      expect(loaded()).toBe(2)
+      expect((await reader.keywordSearch({ terms: ['gnu'], limit: 3 })).map((h) => h.documentId)).toEqual(['d'])
+    } finally {
+      other.close()
+      await reader.close()
     }
   })
 

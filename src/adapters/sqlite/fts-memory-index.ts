@@ -37,7 +37,7 @@ export class FtsMemoryIndex {
   /** per-search scratch, indexed by chunk id, left zeroed after each search */
   readonly #scores: Float64Array
   readonly #touched: Uint8Array
-  /** instances read (the memory it holds is ~12 bytes each) */
+  /** instances read (the memory it holds is ~16 bytes each) */
   readonly instances: number
 
   private constructor(parts: IndexParts, weights: { readonly header: number; readonly text: number }) {
