@@ -68,10 +68,12 @@ const extractiveDeps = await buildDeps(loadConfig(baseEnv), logger)
 const docs = await extractiveDeps.corpus.listDocuments()
 // A server loads the SQLite store's keyword index into memory on a worker after its first question; the
 // runs below measure the steady state, so wait for that load here (and say what it cost).
-const warm = extractiveDeps.corpus as { keywordIndexReady?: () => Promise<boolean> }
-const warmStarted = performance.now()
-const indexed = (await warm.keywordIndexReady?.()) ?? false
-console.log(`keyword index in memory: ${indexed ? `yes (loaded in ${((performance.now() - warmStarted) / 1000).toFixed(1)} s on a worker)` : 'no (SQLite FTS5)'}`)
+async function warmKeywordIndex(corpus: object): Promise<string> {
+  const started = performance.now()
+  const indexed = (await (corpus as { keywordIndexReady?: () => Promise<boolean> }).keywordIndexReady?.()) ?? false
+  return indexed ? `yes (loaded in ${((performance.now() - started) / 1000).toFixed(1)} s on a worker)` : 'no (SQLite FTS5)'
+}
+console.log(`keyword index in memory: ${await warmKeywordIndex(extractiveDeps.corpus)}`)
 const app = await buildApp(extractiveDeps)
 const appUrl = await listen(app)
 const bare = Fastify({ logger: false })
@@ -118,6 +120,7 @@ const chatDeps = await buildDeps(
   loadConfig({ ...baseEnv, OPENAI_BASE_URL: emu.url, OPENAI_API_KEY: 'sk-bench', RAGTUNE_CHAT_MODEL: 'gpt-4o-mini', RAGTUNE_MODEL_MAX_RETRIES: '0' }),
   logger,
 )
+await warmKeywordIndex(chatDeps.corpus)
 const chatApp = await buildApp(chatDeps)
 const chatUrl = await listen(chatApp)
 // One pass over the questions records the exact requests ragtune sends (and warms caches both sides).
