@@ -119,7 +119,8 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
   // The in-memory index (and the chunks read for it) is a snapshot: a commit to the corpus by another
   // process (data_version tells) or by this connection (total_changes) retires it, and it is read again
   // once the corpus has been unchanged for a while, so an ingest does not pay a reload per document.
-  // Meanwhile searches run in SQLite.
+  // The first read also waits that long: a one-shot CLI search never pays for it. Meanwhile searches run
+  // in SQLite.
   const maxInstances = options.memoryIndexMaxInstances ?? 10_000_000
   const quietMs = options.memoryIndexQuietMs ?? 2000
   const memory: {
@@ -168,7 +169,6 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
   const refreshSnapshot = (): void => {
     const stamp = stampOf()
     if (stamp === memory.stamp) return
-    const first = memory.stamp === ''
     memory.stamp = stamp
     const fingerprint = corpusFingerprint()
     if (fingerprint === memory.fingerprint) return
@@ -179,7 +179,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     memory.kept.clear()
     memory.chunks.clear()
     memory.ordinals.clear()
-    Object.assign(memory, { active: undefined, index: undefined, load: undefined, building: undefined, built: false, changedAt: first ? Number.NEGATIVE_INFINITY : performance.now() })
+    Object.assign(memory, { active: undefined, index: undefined, load: undefined, building: undefined, built: false, changedAt: performance.now() })
   }
   const memoryIndex = (): FtsMemoryIndex | undefined => {
     if (maxInstances <= 0) return undefined
