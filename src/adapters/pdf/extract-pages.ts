@@ -2,7 +2,7 @@ import { PDFParse, type LoadParameters } from 'pdf-parse'
 import { AppError } from '../../errors.js'
 import type { PageText } from '../../core/ingest/clean-pages.js'
 import type { ParseProgress, SourceKind } from '../../core/ingest/document-parser.js'
-import { inThreadPdfWorker } from './in-thread-port.js'
+import { discardInThreadPdfWorker, inThreadPdfWorker } from './in-thread-port.js'
 
 /** Pages per getText call: small enough for steady progress, large enough to cost nothing. */
 const PAGE_BATCH = 20
@@ -39,6 +39,7 @@ export async function extractPages(
     }
     return pages
   } catch (err) {
+    if (worker !== undefined) discardInThreadPdfWorker()
     throw toAppError(err)
   } finally {
     await parser.destroy().catch(() => undefined)

@@ -20,8 +20,17 @@ export class InThreadPort {
     })
   }
 
-  addEventListener(_name: string, listener: Listener): void {
+  /** pdf.js detaches a document's handler by aborting `signal` (never removeEventListener): honour it. */
+  addEventListener(_name: string, listener: Listener, options?: { signal?: AbortSignal }): void {
+    const signal = options?.signal
+    if (signal?.aborted === true) return
     this.#listeners.add(listener)
+    signal?.addEventListener('abort', () => this.#listeners.delete(listener), { once: true })
+  }
+
+  /** listeners attached now: one per live pdf.js message handler */
+  get listenerCount(): number {
+    return this.#listeners.size
   }
 
   removeEventListener(_name: string, listener: Listener): void {
@@ -60,6 +69,21 @@ interface PdfjsApi {
 }
 
 let shared: unknown
+let sharedPort: InThreadPort | undefined
+
+/**
+ * Drops the shared worker after a failed load: pdf-parse cannot destroy a document that never opened,
+ * so its handlers would stay on the shared port; a fresh port lets them be garbage-collected.
+ */
+export function discardInThreadPdfWorker(): void {
+  shared = undefined
+  sharedPort = undefined
+}
+
+/** The shared port, for checks that documents do not leave handlers behind. */
+export function inThreadPortInUse(): InThreadPort | undefined {
+  return sharedPort
+}
 
 /**
  * A pdf.js worker object on an {@link InThreadPort}, made once per thread and shared by every document,
@@ -73,6 +97,7 @@ export function inThreadPdfWorker(): unknown {
   const api = (globalThis as { pdfjs?: Partial<PdfjsApi> }).pdfjs
   if (workerSide === undefined || api?.PDFWorker === undefined) return undefined
   const port = new InThreadPort()
+  sharedPort = port
   workerSide.initializeFromPort(port)
   shared = new api.PDFWorker({ port, verbosity: 0 })
   return shared
