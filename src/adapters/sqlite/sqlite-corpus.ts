@@ -9,10 +9,11 @@ import type {
   SearchFilter,
   VectorQuery,
 } from '../../core/corpus.js'
-import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
+import type { ChunkRecord, DocumentMeta } from '../../core/documents.js'
 import { AppError } from '../../errors.js'
 import type { Statement } from 'better-sqlite3'
 import { applyMigrations, openDatabase, type Db } from './database.js'
+import { toDocumentSummary, type DocumentRow } from './document-row.js'
 import { corpusMigrations } from './corpus-schema.js'
 import { buildFtsMatch } from './fts-query.js'
 import { FtsMemoryIndex } from './fts-memory-index.js'
@@ -31,20 +32,6 @@ export interface SqliteCorpusOptions {
   readonly memoryIndexMaxInstances?: number
   /** after a write, searches stay in SQLite until the store has been unchanged this long, ms (default 2000) */
   readonly memoryIndexQuietMs?: number
-}
-
-interface DocumentRow {
-  id: string
-  active_version: number
-  source_name: string
-  sha256: string
-  fingerprint: string
-  meta_json: string
-  pages: number
-  chunks: number
-  embedding_model: string | null
-  created_at: string
-  updated_at: string
 }
 
 interface ChunkRow {
@@ -333,11 +320,11 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
 
     async getDocument(id) {
       const row = getDoc.get(id)
-      return row === undefined ? undefined : toSummary(row)
+      return row === undefined ? undefined : toDocumentSummary(row)
     },
 
     async listDocuments() {
-      return db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY id').all().map(toSummary)
+      return db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY id').all().map(toDocumentSummary)
     },
 
     async commitVersion(input) {
@@ -506,22 +493,6 @@ function filterSql(filter: SearchFilter | undefined): { sql: string; params: unk
   add('d.fiscal_year', filter?.fiscalYear)
   add('d.doc_type', filter?.docType)
   return { sql: parts.map((p) => `AND ${p}`).join(' '), params }
-}
-
-function toSummary(row: DocumentRow): DocumentSummary {
-  return {
-    id: row.id,
-    activeVersion: row.active_version,
-    meta: JSON.parse(row.meta_json) as DocumentMeta,
-    sha256: row.sha256,
-    fingerprint: row.fingerprint,
-    sourceName: row.source_name,
-    pages: row.pages,
-    chunks: row.chunks,
-    embeddingModel: row.embedding_model,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
 }
 
 function toHit(row: ChunkRow): ChunkHit {

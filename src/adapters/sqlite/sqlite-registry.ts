@@ -1,7 +1,8 @@
-import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
+import type { ChunkRecord, DocumentMeta } from '../../core/documents.js'
 import { chunkKey, type CorpusRegistry, type StoredChunk } from '../../core/registry.js'
 import { serializeStats } from '../../core/sparse/bm25-encoder.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
+import { toDocumentSummary, type DocumentRow } from './document-row.js'
 
 /**
  * The corpus registry in SQLite, for a single machine whose vectors live in Pinecone. Same states and
@@ -34,20 +35,6 @@ const migrations: readonly string[] = [
   CREATE TABLE registry_bm25_terms (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
   CREATE TABLE registry_embedding_cache (model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)) WITHOUT ROWID;`,
 ]
-
-interface DocumentRow {
-  id: string
-  active_version: number
-  source_name: string
-  sha256: string
-  fingerprint: string
-  meta_json: string
-  pages: number
-  chunks: number
-  embedding_model: string | null
-  created_at: string
-  updated_at: string
-}
 
 interface ChunkRow {
   document_id: string
@@ -144,10 +131,10 @@ export function createSqliteRegistry(options: { path: string } | { db: Db }): Co
 
     async getDocument(id) {
       const row = db.prepare<[string], DocumentRow>('SELECT * FROM registry_documents WHERE id = ?').get(id)
-      return row === undefined ? undefined : toSummary(row)
+      return row === undefined ? undefined : toDocumentSummary(row)
     },
     async listDocuments() {
-      return db.prepare<[], DocumentRow>('SELECT * FROM registry_documents ORDER BY id').all().map(toSummary)
+      return db.prepare<[], DocumentRow>('SELECT * FROM registry_documents ORDER BY id').all().map(toDocumentSummary)
     },
     async stageVersion(input, bm25) {
       return stage.immediate(input, bm25)
@@ -246,22 +233,6 @@ export function createSqliteRegistry(options: { path: string } | { db: Db }): Co
     async close() {
       if (!('db' in options) && db.open) db.close()
     },
-  }
-}
-
-function toSummary(row: DocumentRow): DocumentSummary {
-  return {
-    id: row.id,
-    activeVersion: row.active_version,
-    meta: JSON.parse(row.meta_json) as DocumentMeta,
-    sha256: row.sha256,
-    fingerprint: row.fingerprint,
-    sourceName: row.source_name,
-    pages: row.pages,
-    chunks: row.chunks,
-    embeddingModel: row.embedding_model,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
   }
 }
 
