@@ -9,11 +9,10 @@ import type {
   SearchFilter,
   VectorQuery,
 } from '../../core/corpus.js'
-import type { ChunkRecord, DocumentMeta } from '../../core/documents.js'
 import { AppError } from '../../errors.js'
 import type { Statement } from 'better-sqlite3'
 import { applyMigrations, openDatabase, type Db } from './database.js'
-import { toDocumentSummary, type DocumentRow } from './document-row.js'
+import { rowMeta, toChunkRecord, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
 import { corpusMigrations } from './corpus-schema.js'
 import { buildFtsMatch } from './fts-query.js'
 import { FtsMemoryIndex } from './fts-memory-index.js'
@@ -34,21 +33,8 @@ export interface SqliteCorpusOptions {
   readonly memoryIndexQuietMs?: number
 }
 
-interface ChunkRow {
+interface ScoredChunkRow extends ChunkRow {
   id: number
-  document_id: string
-  version: number
-  ordinal: number
-  header: string
-  text: string
-  page_start: number
-  page_end: number
-  section_path: string
-  char_start: number
-  char_end: number
-  tokens: number
-  hash: string
-  meta_json: string
   score: number
   /** keyword search: rows FTS5 ranked before the join */
   ranked?: number
@@ -215,7 +201,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     const missing = top.filter((t) => !memory.chunks.has(t.id)).map((t) => t.id)
     if (missing.length > 0) {
       if (memory.chunks.size + missing.length > 50_000) memory.chunks.clear()
-      const rows = statement<ChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c JOIN documents d ON d.id = c.document_id
+      const rows = statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(missing))
       for (const r of rows) memory.chunks.set(r.id, toHit(r))
     }
@@ -239,8 +225,8 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     return hits
   }
 
-  const readChunks = (documentId: string, ordinals: readonly number[]): ChunkRow[] =>
-    statement<ChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
+  const readChunks = (documentId: string, ordinals: readonly number[]): ScoredChunkRow[] =>
+    statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
       JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
       WHERE c.document_id = ? AND c.ordinal IN (SELECT value FROM json_each(?)) ORDER BY c.ordinal`).all(documentId, JSON.stringify(ordinals))
 
@@ -361,11 +347,11 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       // version's chunks are inserted in one transaction, so their ids are consecutive) and rows are joined
       // after the LIMIT. The ranges cover every visible chunk, so when the exact join keeps every ranked row
       // they are the true top N; otherwise the exact query answers.
-      const fast = statement<ChunkRow>(rangedKeywordSql(named.sql)).all({ hw: weights.header, tw: weights.text, match, limit: query.limit, ...named.params })
+      const fast = statement<ScoredChunkRow>(rangedKeywordSql(named.sql)).all({ hw: weights.header, tw: weights.text, match, limit: query.limit, ...named.params })
       // (no row at all may also mean the join dropped every ranked row: only the exact query can tell)
       if (fast.length > 0 && fast[0]?.ranked === fast.length) return fast.map(toHit)
       const bm25 = [weights.header, weights.text]
-      const rows = statement<ChunkRow>(`SELECT ${CHUNK_COLUMNS}, -bm25(chunks_fts, ?, ?) AS score, 0 AS ranked
+      const rows = statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, -bm25(chunks_fts, ?, ?) AS score, 0 AS ranked
           FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
           JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
           WHERE chunks_fts MATCH ? ${f.sql}
@@ -381,7 +367,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       const k = Math.min(4096, filtered ? query.limit * 8 : query.limit * 2)
       const f = filterSql(query.filter)
       const rows = db
-        .prepare<unknown[], ChunkRow>(`WITH knn AS (
+        .prepare<unknown[], ScoredChunkRow>(`WITH knn AS (
             SELECT rowid, distance FROM vec_chunks_${dims} WHERE embedding MATCH ? AND k = ?
           )
           SELECT ${CHUNK_COLUMNS}, 1 - knn.distance AS score FROM knn
@@ -495,20 +481,8 @@ function filterSql(filter: SearchFilter | undefined): { sql: string; params: unk
   return { sql: parts.map((p) => `AND ${p}`).join(' '), params }
 }
 
-function toHit(row: ChunkRow): ChunkHit {
-  const chunk: ChunkRecord = {
-    ordinal: row.ordinal,
-    text: row.text,
-    header: row.header,
-    pageStart: row.page_start,
-    pageEnd: row.page_end,
-    sectionPath: JSON.parse(row.section_path) as string[],
-    charStart: row.char_start,
-    charEnd: row.char_end,
-    tokens: row.tokens,
-    hash: row.hash,
-  }
-  return { documentId: row.document_id, version: row.version, chunk, meta: JSON.parse(row.meta_json) as DocumentMeta, score: row.score }
+function toHit(row: ScoredChunkRow): ChunkHit {
+  return { documentId: row.document_id, version: row.version, chunk: toChunkRecord(row), meta: rowMeta(row), score: row.score }
 }
 
 function wrapBusy<T>(fn: () => T): T {

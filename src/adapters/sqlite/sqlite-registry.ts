@@ -1,8 +1,7 @@
-import type { ChunkRecord, DocumentMeta } from '../../core/documents.js'
 import { chunkKey, type CorpusRegistry, type StoredChunk } from '../../core/registry.js'
 import { serializeStats } from '../../core/sparse/bm25-encoder.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
-import { toDocumentSummary, type DocumentRow } from './document-row.js'
+import { rowMeta, toChunkRecord, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
 
 /**
  * The corpus registry in SQLite, for a single machine whose vectors live in Pinecone. Same states and
@@ -35,22 +34,6 @@ const migrations: readonly string[] = [
   CREATE TABLE registry_bm25_terms (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
   CREATE TABLE registry_embedding_cache (model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)) WITHOUT ROWID;`,
 ]
-
-interface ChunkRow {
-  document_id: string
-  version: number
-  ordinal: number
-  header: string
-  text: string
-  page_start: number
-  page_end: number
-  section_path: string
-  char_start: number
-  char_end: number
-  tokens: number
-  hash: string
-  meta_json: string
-}
 
 const CHUNK_COLUMNS = `c.document_id, c.version, c.ordinal, c.header, c.text, c.page_start, c.page_end, c.section_path,
   c.char_start, c.char_end, c.tokens, c.hash, v.meta_json`
@@ -237,9 +220,5 @@ export function createSqliteRegistry(options: { path: string } | { db: Db }): Co
 }
 
 function toStored(r: ChunkRow): StoredChunk {
-  const chunk: ChunkRecord = {
-    ordinal: r.ordinal, text: r.text, header: r.header, pageStart: r.page_start, pageEnd: r.page_end,
-    sectionPath: JSON.parse(r.section_path) as string[], charStart: r.char_start, charEnd: r.char_end, tokens: r.tokens, hash: r.hash,
-  }
-  return { documentId: r.document_id, version: r.version, ordinal: r.ordinal, chunk, meta: JSON.parse(r.meta_json) as DocumentMeta }
+  return { documentId: r.document_id, version: r.version, ordinal: r.ordinal, chunk: toChunkRecord(r), meta: rowMeta(r) }
 }

@@ -1,0 +1,70 @@
+import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
+
+/** Row shapes both SQLite document stores share (the embedded corpus and the scale-out registry). */
+
+/** A document row as both SQLite document tables store it (`documents`, `registry_documents`). */
+export interface DocumentRow {
+  id: string
+  active_version: number
+  source_name: string
+  sha256: string
+  fingerprint: string
+  meta_json: string
+  pages: number
+  chunks: number
+  embedding_model: string | null
+  created_at: string
+  updated_at: string
+}
+
+export function toDocumentSummary(row: DocumentRow): DocumentSummary {
+  return {
+    id: row.id,
+    activeVersion: row.active_version,
+    meta: rowMeta(row),
+    sha256: row.sha256,
+    fingerprint: row.fingerprint,
+    sourceName: row.source_name,
+    pages: row.pages,
+    chunks: row.chunks,
+    embeddingModel: row.embedding_model,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+/** The chunk columns both chunk tables store, joined with their document's or version's `meta_json`. */
+export interface ChunkRow {
+  document_id: string
+  version: number
+  ordinal: number
+  header: string
+  text: string
+  page_start: number
+  page_end: number
+  section_path: string
+  char_start: number
+  char_end: number
+  tokens: number
+  hash: string
+  meta_json: string
+}
+
+export function toChunkRecord(row: ChunkRow): ChunkRecord {
+  return {
+    ordinal: row.ordinal,
+    text: row.text,
+    header: row.header,
+    pageStart: row.page_start,
+    pageEnd: row.page_end,
+    sectionPath: JSON.parse(row.section_path) as string[],
+    charStart: row.char_start,
+    charEnd: row.char_end,
+    tokens: row.tokens,
+    hash: row.hash,
+  }
+}
+
+export function rowMeta(row: { meta_json: string }): DocumentMeta {
+  return JSON.parse(row.meta_json) as DocumentMeta
+}
