@@ -1,24 +1,12 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Writable } from 'node:stream'
+import { capture as sink } from '../support/capture-stream.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../bin/cli.js'
 import { createLogger } from '../../src/logger.js'
 import { createSqliteCorpus } from '../../src/adapters/sqlite/sqlite-corpus.js'
 import { ACME_PAGES, doc } from '../http/answer-harness.js'
-
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = []
-  const w = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString())
-      cb()
-    },
-  }) as Writable & { text: () => string }
-  w.text = () => chunks.join('')
-  return w
-}
 
 async function run(args: string[], dir: string): Promise<{ code: number; out: string; err: string }> {
   const stdout = sink()

@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Writable } from 'node:stream'
 
 /** A small valid chat fine-tuning file: `n` examples, one JSON object per line. */
 export function trainingJsonl(n = 12): string {
@@ -27,15 +26,4 @@ export function writeFile(dir: string, name: string, text: string): string {
   return file
 }
 
-/** A stream that keeps what is written, for running CLI commands in-process. */
-export function capture(): Writable & { text(): string } {
-  const chunks: string[] = []
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      chunks.push(chunk.toString())
-      done()
-    },
-  }) as Writable & { text(): string }
-  stream.text = () => chunks.join('')
-  return stream
-}
+export { capture } from '../support/capture-stream.js'

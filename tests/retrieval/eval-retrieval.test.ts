@@ -1,22 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Writable } from 'node:stream'
+import { capture as sink } from '../support/capture-stream.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../bin/cli.js'
 import { CASH_FLOW_PAGE, writeFiling } from './filing-fixtures.js'
-
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = []
-  const w = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString())
-      cb()
-    },
-  }) as Writable & { text: () => string }
-  w.text = () => chunks.join('')
-  return w
-}
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = sink()
