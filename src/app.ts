@@ -35,6 +35,8 @@ export interface AppDeps {
   /** the answer pipeline and its voices; the answer routes need both */
   readonly answerer?: Answerer
   readonly voices?: VoiceResolver
+  /** hit and miss counts of the retrieval cache, when there is one */
+  readonly retrievalCache?: { readonly stats: { readonly hits: number; readonly misses: number } }
   /** API keys; absent or empty means open mode, allowed on loopback only */
   readonly keys?: KeyStore
   /** the voice registry behind `voices` (closed with the rest) */

@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   RAGTUNE_INGEST_MODE: z.enum(['inline', 'queue']).default('inline'),
   RAGTUNE_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   RAGTUNE_BODY_LIMIT_KB: positiveInt.default(1024),
+  // retrievals remembered per corpus state (0: off)
+  RAGTUNE_RETRIEVAL_CACHE: z.coerce.number().int().min(0).default(1000),
   RAGTUNE_PRETTY_LOGS: boolish.optional(),
 })
 
@@ -72,6 +74,8 @@ export interface Config {
   }
   readonly databaseUrl: string | undefined
   readonly ingest: { readonly maxFileBytes: number; readonly maxPages: number; readonly workers: number | undefined; readonly mode: 'inline' | 'queue' }
+  /** entries of the retrieval cache; 0 when it is off */
+  readonly retrievalCacheEntries: number
 }
 
 export class ConfigError extends Error {
@@ -129,5 +133,6 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       workers: e.RAGTUNE_INGEST_WORKERS,
       mode: e.RAGTUNE_INGEST_MODE,
     },
+    retrievalCacheEntries: e.RAGTUNE_RETRIEVAL_CACHE,
   })
 }

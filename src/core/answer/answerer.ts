@@ -1,6 +1,6 @@
 import type { Logger } from '../../logger.js'
 import type { ChatMessage, ChatModel, ChatUsage } from '../models.js'
-import type { RetrievedSource, Retriever } from '../retrieval/retriever.js'
+import type { Retrieval, RetrievedSource, Retriever } from '../retrieval/retriever.js'
 import type { AnswerEvent, AnswerResult, AskOptions } from './answer-result.js'
 import { assembleContext, escapeData, factText, numberSources, renderSources, toCitation, type NumberedSource } from './context.js'
 import { extractiveAnswer } from './extractive.js'
@@ -49,6 +49,8 @@ interface Prepared {
   readonly voice: VoiceSelection
   readonly chat: ChatModel | undefined
   readonly sources: readonly RetrievedSource[]
+  /** the retrieval itself: a cached one comes back as the same object, and so can its extractive answer */
+  readonly retrieval: Retrieval
   readonly retrievalMs: number
   readonly condenseMs: number
 }
@@ -82,19 +84,33 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       ...(o.filter === undefined ? {} : { filter: o.filter }),
       ...(o.signal === undefined ? {} : { signal: o.signal }),
     })
-    return { started, question: standalone, voice, chat, sources: retrieval.sources, retrievalMs: performance.now() - t, condenseMs }
+    return { started, question: standalone, voice, chat, sources: retrieval.sources, retrieval, retrievalMs: performance.now() - t, condenseMs }
   }
 
+  // An extractive answer is a function of the question and its sources alone; a retrieval served from
+  // the retrieval cache is the same object for the same question, so its answer is worked out once.
+  const extracted = new WeakMap<Retrieval, Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'removedCitations'>>()
+
   function extractive(p: Prepared): AnswerResult {
-    const numbered = numberSources(p.sources)
-    const ex = extractiveAnswer(p.question, numbered)
-    const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })))
+    let core = extracted.get(p.retrieval)
+    if (core === undefined) {
+      const numbered = numberSources(p.sources)
+      const ex = extractiveAnswer(p.question, numbered)
+      const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })))
+      core = {
+        answer: checked.answer,
+        citations: citationsFor(checked.cited, numbered),
+        unsupportedNumbers: checked.unsupportedNumbers,
+        removedCitations: checked.removedCitations,
+      }
+      extracted.set(p.retrieval, core)
+    }
     return {
-      answer: checked.answer,
+      answer: core.answer,
       mode: 'extractive',
-      citations: citationsFor(checked.cited, numbered),
-      unsupportedNumbers: checked.unsupportedNumbers,
-      removedCitations: checked.removedCitations,
+      citations: core.citations,
+      unsupportedNumbers: core.unsupportedNumbers,
+      removedCitations: core.removedCitations,
       model: null,
       voice: p.voice.voiceId,
       prompt: EXTRACTIVE_PROMPT,
