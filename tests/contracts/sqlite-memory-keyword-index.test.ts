@@ -28,6 +28,8 @@ const QUERIES: KeywordQuery[] = [
   { terms: ['net', 'income', 'cafe'], phrases: [['net', 'income', 'per', 'share'], ['cash', 'capital']], limit: 25 },
   { terms: ['10-K', 'dividends', 'revenues'], phrases: [['filler', 'filler', 'net']], limit: 7 },
   { terms: ['nowhere'], limit: 5 },
+  // more room than matches: every matching row, ranked
+  { terms: ['filler', 'dividends'], phrases: [['net', 'income']], limit: 1000 },
 ]
 
 describe('SQLite in-memory keyword index', () => {
@@ -98,6 +100,34 @@ describe('SQLite in-memory keyword index', () => {
     } finally {
       await reader.close()
       await writer.close()
+    }
+  })
+
+  it('sees a change made by another process within its check bound, and never a mix of snapshots meanwhile', async () => {
+    const reader = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0, snapshotCheckMs: 100 })
+    // a plain connection shares nothing with this process, as another process would not
+    const other = new Database(file)
+    try {
+      expect(await reader.keywordIndexReady()).toBe(true)
+      const before = (await reader.getChunks('b', [0, 1])).map((h) => h.chunk.text)
+      const q: KeywordQuery = { terms: ['revenue', 'cash'], limit: 50, filter: { documentIds: ['b', 'c'] } }
+      const hitsBefore = (await reader.keywordSearch(q)).map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`)
+      expect(hitsBefore.some((k) => k.startsWith('b#'))).toBe(true)
+      // what deleteDocument does, in one transaction
+      other.transaction(() => {
+        other.prepare("DELETE FROM chunks WHERE document_id = 'b'").run()
+        other.prepare("DELETE FROM documents WHERE id = 'b'").run()
+      })()
+      // within the bound: the old snapshot whole, or the new store whole
+      const soon = (await reader.keywordSearch(q)).map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`)
+      expect([hitsBefore, hitsBefore.filter((k) => !k.startsWith('b#'))]).toContainEqual(soon)
+      await new Promise((r) => setTimeout(r, 150))
+      expect((await reader.keywordSearch(q)).some((h) => h.documentId === 'b')).toBe(false)
+      expect(await reader.getChunks('b', [0, 1])).toEqual([])
+      expect(before).toHaveLength(2)
+    } finally {
+      other.close()
+      await reader.close()
     }
   })
 

@@ -8,6 +8,8 @@ import { buildApp } from '../../src/app.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
 import type { AppDeps } from '../../src/app.js'
 import { routeScope, isLoopbackHost } from '../../src/http/auth.js'
+import Database from 'better-sqlite3'
+import { generateKey } from '../../src/core/keys.js'
 
 // The production composition (deps.ts) in a temp data dir: real key store, real documents routes.
 const dirs: string[] = []
@@ -78,6 +80,30 @@ describe('auth', () => {
       expect((await app.inject(ask)).statusCode).toBe(401)
       expect((await app.inject({ ...ask, headers: bearer('sk-unused') })).statusCode).toBe(401)
     } finally {
+      await app.close()
+    }
+  })
+
+  it('honours a key created by another process: at once for requests that send it, open mode closed within the bound', async () => {
+    const d = await deps()
+    const app = await buildApp(d)
+    // a plain connection stands for `ragtune keys create` run by another process while the server runs
+    const other = new Database(d.config.dbPath)
+    try {
+      expect((await app.inject(ask)).statusCode).toBe(200)
+      const insert = other.prepare("INSERT INTO api_keys (id, name, scope, hash, created_at) VALUES (?, 'cli', 'query', ?, ?)")
+      const [kept, revoked] = [generateKey(), generateKey()]
+      for (const k of [kept, revoked]) insert.run(k.id, k.hash, new Date().toISOString())
+      expect((await app.inject({ ...ask, headers: bearer(kept.key) })).statusCode).toBe(200)
+      // the key store looks again at least every 50 ms
+      await new Promise((r) => setTimeout(r, 120))
+      expect((await app.inject(ask)).statusCode).toBe(401)
+      // revoked elsewhere: refused at once
+      other.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(new Date().toISOString(), revoked.id)
+      expect((await app.inject({ ...ask, headers: bearer(revoked.key) })).statusCode).toBe(401)
+      expect((await app.inject({ ...ask, headers: bearer(kept.key) })).statusCode).toBe(200)
+    } finally {
+      other.close()
       await app.close()
     }
   })

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3'
+import Database, { type Statement } from 'better-sqlite3'
 import type { Db } from './database.js'
 
 /** Chunk-id ranges a search may rank in (inclusive); undefined: every chunk. */
@@ -13,9 +13,20 @@ interface Postings {
   readonly pos: Int32Array
 }
 
+/** A searched phrase, resolved once per index: its tokens' postings and its IDF. */
+interface Phrase {
+  readonly first: Postings
+  /** postings of the second token onwards (empty for one word) */
+  readonly rest: readonly Postings[]
+  readonly idf: number
+}
+
 const K1 = 1.2
 const B = 0.75
 const COLUMN_SHIFT = 2 ** 24
+const EVERYTHING: readonly (readonly [number, number])[] = [[0, Number.MAX_SAFE_INTEGER]]
+/** phrases remembered per index (their tokens and postings), dropped all at once past this */
+const MAX_PHRASES = 50_000
 
 /**
  * The FTS5 index of `chunks_fts`, read once into memory, ranking exactly as the SQL `bm25()` does (same
@@ -23,20 +34,24 @@ const COLUMN_SHIFT = 2 ** 24
  * weights), so a search costs the postings of the searched ranges instead of FTS5 loading every query
  * term's whole doclist (~0.3 ms per term per query on FinanceBench).
  *
- * A snapshot: the owner rebuilds it when the store changed (see `SqliteCorpus`).
+ * A snapshot: the owner rebuilds it when the store changed (see `corpus-snapshot.ts`).
  */
 export class FtsMemoryIndex {
   readonly #postings: Map<string, Postings>
-  readonly #rowLength: Float64Array
+  /** the BM25 length normalisation of each row, K1 * (1 - B + B * length / average length) */
+  readonly #norm: Float64Array
   readonly #rows: number
-  readonly #avgLength: number
   readonly #tokenizer: Db
+  readonly #insert: Statement<[number, string]>
+  readonly #terms: Statement<[], { doc: number; term: string }>
+  readonly #clear: Statement<[]>
   readonly #weights: { readonly header: number; readonly text: number }
-  readonly #tokens = new Map<string, readonly string[]>()
-  readonly #phraseRows = new Map<string, number>()
+  /** resolved phrases by text; null when the phrase cannot match (no token, or a token the index lacks) */
+  readonly #phrases = new Map<string, Phrase | null>()
   /** per-search scratch, indexed by chunk id, left zeroed after each search */
   readonly #scores: Float64Array
   readonly #touched: Uint8Array
+  readonly #touchedIds: Int32Array
   /** instances read (the memory it holds is ~16 bytes each) */
   readonly instances: number
 
@@ -53,18 +68,25 @@ export class FtsMemoryIndex {
       })
     })
     this.#weights = weights
-    this.#rowLength = parts.rowLength
     this.#rows = parts.rows
-    this.#scores = new Float64Array(parts.rowLength.length)
-    this.#touched = new Uint8Array(parts.rowLength.length)
+    const size = parts.rowLength.length
+    this.#scores = new Float64Array(size)
+    this.#touched = new Uint8Array(size)
+    this.#touchedIds = new Int32Array(size)
     this.instances = parts.pos.length
     let total = 0
     for (const n of parts.rowLength) total += n
-    this.#avgLength = parts.rows === 0 ? 1 : total / parts.rows
+    const avgLength = parts.rows === 0 ? 1 : total / parts.rows
+    // the same expression FTS5's fts5Bm25Function evaluates per row, once per row instead of per hit
+    this.#norm = new Float64Array(size)
+    for (let row = 0; row < size; row++) this.#norm[row] = K1 * (1 - B + (B * (parts.rowLength[row] ?? 0)) / avgLength)
     // A private in-memory FTS5 table with the store's tokenizer turns query words into index tokens.
     this.#tokenizer = new Database(':memory:')
     this.#tokenizer.exec(`CREATE VIRTUAL TABLE q USING fts5(x, tokenize=${parts.tokenize});
       CREATE VIRTUAL TABLE q_terms USING fts5vocab(q, instance);`)
+    this.#insert = this.#tokenizer.prepare('INSERT INTO q (rowid, x) VALUES (?, ?)')
+    this.#terms = this.#tokenizer.prepare('SELECT doc, term FROM q_terms ORDER BY doc, offset')
+    this.#clear = this.#tokenizer.prepare('DELETE FROM q')
   }
 
   static fromParts(parts: IndexParts, weights: { readonly header: number; readonly text: number }): FtsMemoryIndex {
@@ -78,124 +100,252 @@ export class FtsMemoryIndex {
   }
 
   /**
-   * Top `limit` rows by bm25 for the OR of `match`'s quoted phrases (the form `buildFtsMatch` writes),
-   * ranked only inside `ranges`; scores are `bm25()` negated (higher is better). Undefined when the
-   * expression is not of that form (the caller then asks SQLite).
+   * Top `limit` rows by bm25 for the OR of `match`'s quoted phrases (the form `ftsMatch` writes), ranked
+   * only inside `ranges`. Undefined when the expression is not of that form (the caller then asks SQLite).
    */
   search(match: string, ranges: IdRanges, limit: number): { id: number; score: number }[] | undefined {
     const phrases = parseMatch(match)
-    if (phrases === undefined) return undefined
-    const acc = this.#scores
-    const touched: number[] = []
-    // Phrase by phrase, as FTS5 sums them, so the floating-point result is the same; a phrase's hits on a
-    // row arrive together, so its saturated term can be added as soon as the row changes.
-    phrases.forEach((text) => {
-      const tokens = this.#tokenize(text)
-      if (tokens.length === 0) return
-      const hits = this.#rowsWith(tokens)
-      const raw = Math.log((this.#rows - hits + 0.5) / (hits + 0.5))
-      const idf = raw <= 0 ? 1e-6 : raw
-      let row = -1
-      let x = 0
-      const add = (): void => {
-        if (row < 0) return
-        const norm = K1 * (1 - B + (B * (this.#rowLength[row] ?? 0)) / this.#avgLength)
-        if (this.#touched[row] === 0) {
-          this.#touched[row] = 1
-          touched.push(row)
-        }
-        // the same operation order as FTS5's fts5Bm25Function, so scores agree to the last bit
-        acc[row] = (acc[row] ?? 0) + idf * ((x * (K1 + 1)) / (x + norm))
-      }
-      for (const [lo, hi] of ranges ?? [[0, Number.MAX_SAFE_INTEGER] as const]) {
-        this.#eachHit(tokens, lo, hi, (r, weight) => {
-          if (r !== row) {
-            add()
-            row = r
-            x = 0
-          }
-          x += weight
-        })
-      }
-      add()
-    })
-    const scored = touched.map((id) => ({ id, score: acc[id] ?? 0 }))
-    for (const id of touched) {
-      acc[id] = 0
-      this.#touched[id] = 0
+    return phrases === undefined ? undefined : this.searchPhrases(phrases, ranges, limit)
+  }
+
+  /**
+   * Top `limit` rows by bm25 for the OR of `phrases` (each a phrase's words joined by spaces, as
+   * `ftsPhrases` gives them), ranked only inside `ranges`; scores are `bm25()` negated (higher is
+   * better), best first, ties by ascending id.
+   */
+  searchPhrases(phrases: readonly string[], ranges: IdRanges, limit: number): { id: number; score: number }[] {
+    this.#resolve(phrases)
+    let touched = 0
+    // Phrase by phrase, as FTS5 sums them, so the floating-point result is the same.
+    for (const text of phrases) {
+      const phrase = this.#phrases.get(text)
+      if (phrase === undefined || phrase === null) continue
+      touched = phrase.rest.length === 0 ? this.#addTerm(phrase, ranges ?? EVERYTHING, touched) : this.#addPhrase(phrase, ranges ?? EVERYTHING, touched)
     }
-    scored.sort((a, b) => b.score - a.score || a.id - b.id)
-    return scored.slice(0, limit)
+    return this.#top(touched, limit)
   }
 
   close(): void {
     this.#tokenizer.close()
   }
 
-  /** Calls `hit` once per occurrence of the phrase in rows lo..hi, with its column weight. */
-  #eachHit(tokens: readonly string[], lo: number, hi: number, hit: (row: number, weight: number) => void): void {
-    const first = this.#postings.get(tokens[0] ?? '')
-    if (first === undefined) return
-    const rest = tokens.slice(1).map((t) => this.#postings.get(t))
-    if (rest.some((p) => p === undefined)) return
-    for (let i = lowerBound(first.rows, lo); i < first.rows.length; i++) {
-      const row = first.rows[i] ?? 0
-      if (row > hi) break
-      if (rest.length === 0) {
-        hit(row, first.weighted[i] ?? 0)
-        continue
+  /** Adds a one-word phrase's score to every row of the ranges holding it; returns the touched count. */
+  #addTerm(phrase: Phrase, ranges: readonly (readonly [number, number])[], touchedCount: number): number {
+    const { rows, weighted } = phrase.first
+    const { idf } = phrase
+    let touched = touchedCount
+    // a row's hits are summed before they saturate; one posting per row, so x is its weighted count
+    let row = -1
+    let x = 0
+    for (const [lo, hi] of ranges) {
+      for (let i = lo <= 0 ? 0 : lowerBound(rows, lo); i < rows.length; i++) {
+        const r = rows[i] as number
+        if (r > hi) break
+        if (r !== row) {
+          if (row >= 0) touched = this.#add(row, idf, x, touched)
+          row = r
+          x = 0
+        }
+        x += weighted[i] as number
       }
-      for (const start of phraseStarts(first, i, row, rest as Postings[])) hit(row, this.#weightAt(start))
     }
+    if (row >= 0) touched = this.#add(row, idf, x, touched)
+    return touched
   }
 
-  /** Rows anywhere in the index holding the phrase: its IDF, as FTS5 counts it. */
-  #rowsWith(tokens: readonly string[]): number {
-    if (tokens.length === 0) return 0
-    if (tokens.length === 1) return this.#postings.get(tokens[0] ?? '')?.rows.length ?? 0
-    const key = tokens.join('\u0000')
-    const cached = this.#phraseRows.get(key)
-    if (cached !== undefined) return cached
-    const rows = new Set<number>()
-    this.#eachHit(tokens, 0, Number.MAX_SAFE_INTEGER, (row) => rows.add(row))
-    this.#phraseRows.set(key, rows.size)
-    return rows.size
+  /** Adds a multi-word phrase's score to every row of the ranges holding it in full; returns the touched count. */
+  #addPhrase(phrase: Phrase, ranges: readonly (readonly [number, number])[], touchedCount: number): number {
+    const { first, rest, idf } = phrase
+    const header = this.#weights.header
+    const text = this.#weights.text
+    let touched = touchedCount
+    let row = -1
+    let x = 0
+    // where each later word's postings hold the current row
+    const at = new Int32Array(rest.length)
+    for (const [lo, hi] of ranges) {
+      for (let i = lo <= 0 ? 0 : lowerBound(first.rows, lo); i < first.rows.length; i++) {
+        const r = first.rows[i] as number
+        if (r > hi) break
+        if (!rowsOf(rest, r, at)) continue
+        const end = first.posStart[i + 1] as number
+        for (let s = first.posStart[i] as number; s < end; s++) {
+          const start = first.pos[s] as number
+          if (!continuesAt(rest, at, start)) continue
+          if (r !== row) {
+            if (row >= 0) touched = this.#add(row, idf, x, touched)
+            row = r
+            x = 0
+          }
+          x += start >= COLUMN_SHIFT ? text : header
+        }
+      }
+    }
+    if (row >= 0) touched = this.#add(row, idf, x, touched)
+    return touched
   }
 
-  #weightAt(position: number): number {
-    return position >= COLUMN_SHIFT ? this.#weights.text : this.#weights.header
+  #add(row: number, idf: number, x: number, touchedCount: number): number {
+    const norm = this.#norm[row] as number
+    let touched = touchedCount
+    if (this.#touched[row] === 0) {
+      this.#touched[row] = 1
+      this.#touchedIds[touched++] = row
+    }
+    // the same operation order as FTS5's fts5Bm25Function, so scores agree to the last bit
+    this.#scores[row] = (this.#scores[row] as number) + idf * ((x * (K1 + 1)) / (x + norm))
+    return touched
   }
 
-  #tokenize(text: string): readonly string[] {
-    const cached = this.#tokens.get(text)
-    if (cached !== undefined) return cached
-    this.#tokenizer.prepare('INSERT INTO q (rowid, x) VALUES (1, ?)').run(text)
-    const tokens = this.#tokenizer.prepare<[], { term: string }>('SELECT term FROM q_terms ORDER BY offset').all().map((r) => r.term)
-    this.#tokenizer.prepare('DELETE FROM q').run()
-    if (this.#tokens.size > 50_000) this.#tokens.clear()
-    this.#tokens.set(text, tokens)
-    return tokens
+  /** The best `limit` touched rows (a bounded heap: a search may touch thousands), and the scratch reset. */
+  #top(touched: number, limit: number): { id: number; score: number }[] {
+    const scores = this.#scores
+    const ids = this.#touchedIds
+    // `heap` holds the best rows seen so far with the worst of them on top
+    const size = Math.min(limit, touched)
+    const heap = new Int32Array(Math.max(0, size))
+    let n = 0
+    for (let k = 0; k < touched; k++) {
+      const id = ids[k] as number
+      if (n < size) {
+        heap[n] = id
+        siftUp(heap, n++, scores)
+      } else if (n > 0 && better(id, heap[0] as number, scores)) {
+        heap[0] = id
+        siftDown(heap, n, scores)
+      }
+    }
+    const out: { id: number; score: number }[] = []
+    for (let k = 0; k < n; k++) {
+      const id = heap[k] as number
+      out.push({ id, score: scores[id] as number })
+    }
+    out.sort((a, b) => b.score - a.score || a.id - b.id)
+    for (let k = 0; k < touched; k++) {
+      const id = ids[k] as number
+      scores[id] = 0
+      this.#touched[id] = 0
+    }
+    return out
+  }
+
+  /** Tokenizes and resolves the phrases not seen yet, all in one pass through the tokenizer. */
+  #resolve(phrases: readonly string[]): void {
+    let fresh: string[] | undefined
+    for (const text of phrases) {
+      if (!this.#phrases.has(text) && !(fresh ?? []).includes(text)) (fresh ??= []).push(text)
+    }
+    if (fresh === undefined) return
+    if (this.#phrases.size + fresh.length > MAX_PHRASES) {
+      // start over, keeping this search's own phrases
+      this.#phrases.clear()
+      fresh = [...new Set(phrases)]
+    }
+    const tokens: string[][] = fresh.map(() => [])
+    fresh.forEach((text, i) => this.#insert.run(i + 1, text))
+    for (const { doc, term } of this.#terms.all()) tokens[doc - 1]?.push(term)
+    this.#clear.run()
+    fresh.forEach((text, i) => this.#phrases.set(text, this.#phrase(tokens[i] ?? [])))
+  }
+
+  #phrase(tokens: readonly string[]): Phrase | null {
+    const lists: Postings[] = []
+    for (const t of tokens) {
+      const p = this.#postings.get(t)
+      if (p === undefined) return null
+      lists.push(p)
+    }
+    const [first, ...rest] = lists
+    if (first === undefined) return null
+    // rows anywhere in the index holding the phrase: its IDF, as FTS5 counts it
+    let hits = first.rows.length
+    if (rest.length > 0) {
+      hits = 0
+      const at = new Int32Array(rest.length)
+      for (let i = 0; i < first.rows.length; i++) {
+        if (!rowsOf(rest, first.rows[i] as number, at)) continue
+        const end = first.posStart[i + 1] as number
+        for (let s = first.posStart[i] as number; s < end; s++) {
+          if (continuesAt(rest, at, first.pos[s] as number)) {
+            hits++
+            break
+          }
+        }
+      }
+    }
+    const raw = Math.log((this.#rows - hits + 0.5) / (hits + 0.5))
+    return { first, rest, idf: raw <= 0 ? 1e-6 : raw }
   }
 }
 
-/** Positions (column-tagged) where the phrase starting with row i of `first` occurs in full. */
-function phraseStarts(first: Postings, i: number, row: number, rest: readonly Postings[]): number[] {
-  const lists: Int32Array[] = []
-  for (const p of rest) {
-    const j = lowerBound(p.rows, row)
-    if (p.rows[j] !== row) return []
-    lists.push(p.pos.subarray(p.posStart[j] ?? 0, p.posStart[j + 1] ?? 0))
+/** Whether every list of `rest` holds `row`; `at[k]` is then its index in list k. */
+function rowsOf(rest: readonly Postings[], row: number, at: Int32Array): boolean {
+  for (let k = 0; k < rest.length; k++) {
+    const rows = (rest[k] as Postings).rows
+    const j = lowerBound(rows, row)
+    if (rows[j] !== row) return false
+    at[k] = j
   }
-  const starts: number[] = []
-  for (const start of first.pos.subarray(first.posStart[i] ?? 0, first.posStart[i + 1] ?? 0)) {
-    if (lists.every((l, k) => includes(l, start + k + 1))) starts.push(start)
-  }
-  return starts
+  return true
 }
 
-function includes(sorted: Int32Array, value: number): boolean {
-  const i = lowerBound(sorted, value)
-  return sorted[i] === value
+/** True when the k-th list of `rest` has position `start + k + 1` in its row `at[k]`, for every k: the phrase runs on. */
+function continuesAt(rest: readonly Postings[], at: Int32Array, start: number): boolean {
+  for (let k = 0; k < rest.length; k++) {
+    const p = rest[k] as Postings
+    const j = at[k] as number
+    if (!includes(p.pos, p.posStart[j] as number, p.posStart[j + 1] as number, start + k + 1)) return false
+  }
+  return true
+}
+
+/** Ranking order: higher score first, then lower id. */
+function better(a: number, b: number, scores: Float64Array): boolean {
+  const sa = scores[a] as number
+  const sb = scores[b] as number
+  return sa > sb || (sa === sb && a < b)
+}
+
+/** Min-heap by ranking order (the worst row on top). */
+function siftUp(heap: Int32Array, at: number, scores: Float64Array): void {
+  let i = at
+  while (i > 0) {
+    const parent = (i - 1) >> 1
+    if (!better(heap[parent] as number, heap[i] as number, scores)) break
+    swap(heap, i, parent)
+    i = parent
+  }
+}
+
+function siftDown(heap: Int32Array, n: number, scores: Float64Array): void {
+  let i = 0
+  for (;;) {
+    const l = 2 * i + 1
+    if (l >= n) return
+    const r = l + 1
+    const worse = r < n && better(heap[l] as number, heap[r] as number, scores) ? r : l
+    if (!better(heap[i] as number, heap[worse] as number, scores)) return
+    swap(heap, i, worse)
+    i = worse
+  }
+}
+
+function swap(a: Int32Array, i: number, j: number): void {
+  const t = a[i] as number
+  a[i] = a[j] as number
+  a[j] = t
+}
+
+/** Whether sorted[from..to) holds value. */
+function includes(sorted: Int32Array, from: number, to: number, value: number): boolean {
+  let lo = from
+  let hi = to
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((sorted[mid] as number) < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo < to && sorted[lo] === value
 }
 
 function lowerBound(sorted: Int32Array, value: number): number {
@@ -203,7 +353,7 @@ function lowerBound(sorted: Int32Array, value: number): number {
   let hi = sorted.length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if ((sorted[mid] ?? 0) < value) lo = mid + 1
+    if ((sorted[mid] as number) < value) lo = mid + 1
     else hi = mid
   }
   return lo

@@ -1,4 +1,5 @@
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
+import type { ChunkHit } from '../../core/corpus.js'
 
 /** Row shapes both SQLite document stores share (the embedded corpus and the scale-out registry). */
 
@@ -67,4 +68,19 @@ export function toChunkRecord(row: ChunkRow): ChunkRecord {
 
 export function rowMeta(row: { meta_json: string }): DocumentMeta {
   return JSON.parse(row.meta_json) as DocumentMeta
+}
+
+/** A `chunks c JOIN documents d` row as the corpus searches select it (`CHUNK_COLUMNS` plus a score). */
+export interface ScoredChunkRow extends ChunkRow {
+  id: number
+  score: number
+  /** keyword search: rows FTS5 ranked before the join */
+  ranked?: number
+}
+
+export const CHUNK_COLUMNS = `c.id, c.document_id, c.version, c.ordinal, c.header, c.text, c.page_start, c.page_end, c.section_path,
+  c.char_start, c.char_end, c.tokens, c.hash, d.meta_json`
+
+export function toChunkHit(row: ScoredChunkRow): ChunkHit {
+  return { documentId: row.document_id, version: row.version, chunk: toChunkRecord(row), meta: rowMeta(row), score: row.score }
 }

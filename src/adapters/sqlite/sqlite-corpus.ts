@@ -1,7 +1,6 @@
 import * as sqliteVec from 'sqlite-vec'
 import type { Logger } from '../../logger.js'
 import type {
-  ChunkHit,
   CommitInput,
   CommitResult,
   Corpus,
@@ -12,11 +11,10 @@ import type {
 import { AppError } from '../../errors.js'
 import type { Statement } from 'better-sqlite3'
 import { applyMigrations, openDatabase, type Db } from './database.js'
-import { rowMeta, toChunkRecord, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
+import { CHUNK_COLUMNS, toChunkHit, toDocumentSummary, type DocumentRow, type ScoredChunkRow } from './rows.js'
 import { corpusMigrations } from './corpus-schema.js'
-import { buildFtsMatch } from './fts-query.js'
-import { FtsMemoryIndex } from './fts-memory-index.js'
-import { loadIndexInWorker, type IndexLoad } from './fts-index-loader.js'
+import { ftsMatch, ftsPhrases } from './fts-query.js'
+import { createCorpusSnapshot, readChunks, type NamedFilter } from './corpus-snapshot.js'
 
 export interface SqliteCorpusOptions {
   readonly path: string
@@ -31,17 +29,12 @@ export interface SqliteCorpusOptions {
   readonly memoryIndexMaxInstances?: number
   /** after a write, searches stay in SQLite until the store has been unchanged this long, ms (default 2000) */
   readonly memoryIndexQuietMs?: number
+  /**
+   * How stale what is kept in memory (keyword index, chunks read) may get: a commit by another process is
+   * seen within this many ms (default 50); one made in this process, at once. 0 checks on every read.
+   */
+  readonly snapshotCheckMs?: number
 }
-
-interface ScoredChunkRow extends ChunkRow {
-  id: number
-  score: number
-  /** keyword search: rows FTS5 ranked before the join */
-  ranked?: number
-}
-
-const CHUNK_COLUMNS = `c.id, c.document_id, c.version, c.ordinal, c.header, c.text, c.page_start, c.page_end, c.section_path,
-  c.char_start, c.char_end, c.tokens, c.hash, d.meta_json`
 
 /** The embedded store: one SQLite file with documents, versions, chunks, FTS5 (BM25) and sqlite-vec. */
 export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { readonly db: Db; keywordIndexReady(): Promise<boolean> } {
@@ -89,146 +82,27 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     return stmt as Statement<unknown[], R>
   }
 
-  // The in-memory index (and the chunks read for it) is a snapshot: a commit to the corpus by another
-  // process (data_version tells) or by this connection (total_changes) retires it, and it is read again
-  // once the corpus has been unchanged for a while, so an ingest does not pay a reload per document.
-  // The first read also waits that long: a one-shot CLI search never pays for it. Meanwhile searches run
-  // in SQLite.
-  const maxInstances = options.memoryIndexMaxInstances ?? 10_000_000
-  const quietMs = options.memoryIndexQuietMs ?? 2000
-  const memory: {
-    index: FtsMemoryIndex | undefined
-    stamp: string
-    changedAt: number
-    built: boolean
-    ranges: Map<string, (readonly [number, number])[]>
-    /** documents a filter keeps, by filter */
-    kept: Map<string, ReadonlySet<string>>
-    /** active version by document */
-    active: Map<string, number> | undefined
-    /** chunks already read, by id (score 0) */
-    chunks: Map<number, ChunkHit>
-    /** getChunks: active-version chunks by `document\0ordinal`, null when there is none */
-    ordinals: Map<string, ChunkHit | null>
-    /** the worker reading the index, while it runs */
-    load: IndexLoad | undefined
-    building: Promise<void> | undefined
-    fingerprint: string
-  } = {
-    fingerprint: '',
-    load: undefined,
-    building: undefined,
-    ordinals: new Map(),
-    index: undefined,
-    ranges: new Map(),
-    kept: new Map(),
-    active: undefined,
-    chunks: new Map(),
-    stamp: '',
-    changedAt: Number.NEGATIVE_INFINITY,
-    built: false,
-  }
-  const stampOf = (): string =>
-    `${String(statement<number>('PRAGMA data_version').pluck().get())}:${String(statement<number>('SELECT total_changes()').pluck().get())}`
-  // data_version moves with any commit to the file (job heartbeats too): only a change of the corpus
-  // itself — documents and their active versions, chunk rows — retires what was read.
-  const corpusFingerprint = (): string => {
-    const docs = statement<{ f: string | null }>(`SELECT group_concat(id || ':' || active_version || ':' || updated_at, ',') AS f
-      FROM (SELECT id, active_version, updated_at FROM documents ORDER BY id)`).get()
-    const chunks = statement<{ n: number; m: number | null }>('SELECT COUNT(*) AS n, MAX(id) AS m FROM chunks').get()
-    return `${docs?.f ?? ''}|${chunks?.n ?? 0}|${chunks?.m ?? 0}`
-  }
-  /** Drops everything read from an older snapshot of the corpus. */
-  const refreshSnapshot = (): void => {
-    const stamp = stampOf()
-    if (stamp === memory.stamp) return
-    memory.stamp = stamp
-    const fingerprint = corpusFingerprint()
-    if (fingerprint === memory.fingerprint) return
-    memory.fingerprint = fingerprint
-    memory.index?.close()
-    memory.load?.cancel()
-    memory.ranges.clear()
-    memory.kept.clear()
-    memory.chunks.clear()
-    memory.ordinals.clear()
-    Object.assign(memory, { active: undefined, index: undefined, load: undefined, building: undefined, built: false, changedAt: performance.now() })
-  }
-  const memoryIndex = (): FtsMemoryIndex | undefined => {
-    if (maxInstances <= 0) return undefined
-    refreshSnapshot()
-    if (!memory.built && performance.now() - memory.changedAt >= quietMs) void buildIndex()
-    return memory.index
-  }
-  /** Reads the index (on a worker unless the store is in memory); kept only if the store did not change meanwhile. */
-  const buildIndex = async (): Promise<void> => {
-    memory.built = true
-    const fingerprint = memory.fingerprint
-    const started = performance.now()
-    const settle = (index: FtsMemoryIndex | undefined): void => {
-      if (!db.open) {
-        index?.close()
-        return
-      }
-      refreshSnapshot()
-      if (memory.fingerprint !== fingerprint) {
-        index?.close()
-        return
-      }
-      memory.index = index
-      logger.debug({ instances: index?.instances, ms: Math.round(performance.now() - started) }, index === undefined ? 'keyword index stays in SQLite' : 'keyword index loaded into memory')
+  const snapshot = createCorpusSnapshot({
+    db,
+    path: options.path,
+    logger,
+    weights,
+    maxInstances: options.memoryIndexMaxInstances ?? 10_000_000,
+    quietMs: options.memoryIndexQuietMs ?? 2000,
+    checkMs: options.snapshotCheckMs ?? 50,
+    statement,
+  })
+  // A retrieval sends the same filter object with each of its searches: build its SQL once.
+  const filters = new WeakMap<SearchFilter, FilterSql>()
+  const filterOf = (filter: SearchFilter | undefined): FilterSql => {
+    if (filter === undefined) return NO_FILTER
+    let f = filters.get(filter)
+    if (f === undefined) {
+      f = filterSql(filter)
+      filters.set(filter, f)
     }
-    if (options.path === ':memory:') return settle(FtsMemoryIndex.build(db, weights, maxInstances))
-    const load = loadIndexInWorker({ path: options.path, weights, maxInstances })
-    memory.load = load
-    memory.building = load.parts
-      .then((parts) => settle(parts === undefined ? undefined : FtsMemoryIndex.fromParts(parts, weights)))
-      .catch((err: unknown) => logger.warn({ err }, 'keyword index could not be read into memory; searching in SQLite'))
-      .finally(() => {
-        if (memory.load === load) {
-          memory.load = undefined
-          memory.building = undefined
-        }
-      })
-    return memory.building
+    return f
   }
-
-  /**
-   * The ranked ids as hits, from chunks read once per store snapshot; undefined when one is not visible
-   * (another document inside a range, an inactive version): the SQL route then decides.
-   */
-  const snapshotHits = (top: readonly { id: number; score: number }[], named: { sql: string; params: Record<string, unknown> }): ChunkHit[] | undefined => {
-    const missing = top.filter((t) => !memory.chunks.has(t.id)).map((t) => t.id)
-    if (missing.length > 0) {
-      if (memory.chunks.size + missing.length > 50_000) memory.chunks.clear()
-      const rows = statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c JOIN documents d ON d.id = c.document_id
-        WHERE c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(missing))
-      for (const r of rows) memory.chunks.set(r.id, toHit(r))
-    }
-    memory.active ??= new Map(statement<{ id: string; v: number }>('SELECT id, active_version AS v FROM documents').all().map((r) => [r.id, r.v]))
-    let kept: ReadonlySet<string> | undefined
-    if (named.sql !== '') {
-      const key = `${named.sql}\u0000${JSON.stringify(named.params)}`
-      kept = memory.kept.get(key)
-      if (kept === undefined) {
-        kept = new Set(statement<{ id: string }>(`SELECT d.id FROM documents d WHERE 1 ${named.sql}`).all(named.params).map((r) => r.id))
-        if (memory.kept.size >= 10_000) memory.kept.clear()
-        memory.kept.set(key, kept)
-      }
-    }
-    const hits: ChunkHit[] = []
-    for (const t of top) {
-      const hit = memory.chunks.get(t.id)
-      if (hit === undefined || memory.active.get(hit.documentId) !== hit.version || (kept !== undefined && !kept.has(hit.documentId))) return undefined
-      hits.push({ ...hit, score: t.score })
-    }
-    return hits
-  }
-
-  const readChunks = (documentId: string, ordinals: readonly number[]): ScoredChunkRow[] =>
-    statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
-      JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
-      WHERE c.document_id = ? AND c.ordinal IN (SELECT value FROM json_each(?)) ORDER BY c.ordinal`).all(documentId, JSON.stringify(ordinals))
 
   const getDoc = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?')
   const insertChunk = db.prepare(`INSERT INTO chunks (document_id, version, ordinal, header, text, page_start, page_end,
@@ -315,48 +189,48 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
 
     async commitVersion(input) {
       // IMMEDIATE takes the write lock up front so two writers queue on busy_timeout instead of deadlocking.
-      return wrapBusy(() => commit.immediate(input))
+      try {
+        return wrapBusy(() => commit.immediate(input))
+      } finally {
+        snapshot.wrote()
+      }
     },
 
     async deleteDocument(id) {
-      return wrapBusy(() => remove.immediate(id))
+      try {
+        return wrapBusy(() => remove.immediate(id))
+      } finally {
+        snapshot.wrote()
+      }
     },
 
     async keywordSearch(query: KeywordQuery) {
-      const match = buildFtsMatch(query.terms, query.phrases ?? [])
-      if (match === undefined || query.limit <= 0) return []
-      const f = filterSql(query.filter)
-      const named = namedFilter(f)
-      const index = memoryIndex()
+      const phrases = ftsPhrases(query.terms, query.phrases ?? [])
+      if (phrases.length === 0 || query.limit <= 0) return []
+      const f = filterOf(query.filter)
+      const index = snapshot.index()
       if (index !== undefined) {
-        // ranges change only with the store, which retires the index: cache them with it
-        const rangeKey = `${named.sql}\u0000${JSON.stringify(named.params)}`
-        let ranges = memory.ranges.get(rangeKey)
-        if (ranges === undefined && f.sql !== '') {
-          ranges = statement<{ lo: number; hi: number }>(rangesSql(named.sql)).all(named.params).map((r) => [r.lo, r.hi] as const)
-          if (memory.ranges.size >= 10_000) memory.ranges.clear()
-          memory.ranges.set(rangeKey, ranges)
-        }
-        const top = index.search(match, ranges, query.limit)
+        const top = index.searchPhrases(phrases, f.sql === '' ? undefined : snapshot.ranges(f.named), query.limit)
         // no match inside the ranges: none among the visible chunks they cover
-        if (top?.length === 0) return []
-        const hits = top === undefined ? undefined : snapshotHits(top, named)
+        if (top.length === 0) return []
+        const hits = snapshot.hits(top, f.named)
         if (hits !== undefined) return hits
       }
+      const match = ftsMatch(phrases)
       // Fast path: FTS5 ranks only the chunk-id ranges of the filtered documents' active versions (a
       // version's chunks are inserted in one transaction, so their ids are consecutive) and rows are joined
       // after the LIMIT. The ranges cover every visible chunk, so when the exact join keeps every ranked row
       // they are the true top N; otherwise the exact query answers.
-      const fast = statement<ScoredChunkRow>(rangedKeywordSql(named.sql)).all({ hw: weights.header, tw: weights.text, match, limit: query.limit, ...named.params })
+      const fast = statement<ScoredChunkRow>(rangedKeywordSql(f.named.sql)).all({ hw: weights.header, tw: weights.text, match, limit: query.limit, ...f.named.params })
       // (no row at all may also mean the join dropped every ranked row: only the exact query can tell)
-      if (fast.length > 0 && fast[0]?.ranked === fast.length) return fast.map(toHit)
+      if (fast.length > 0 && fast[0]?.ranked === fast.length) return fast.map(toChunkHit)
       const bm25 = [weights.header, weights.text]
       const rows = statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, -bm25(chunks_fts, ?, ?) AS score, 0 AS ranked
           FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
           JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
           WHERE chunks_fts MATCH ? ${f.sql}
           ORDER BY score DESC LIMIT ?`).all(...bm25, match, ...f.params, query.limit)
-      return rows.map(toHit)
+      return rows.map(toChunkHit)
     },
 
     async vectorSearch(query: VectorQuery) {
@@ -376,25 +250,13 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
           WHERE d.embedding_model = ? ${f.sql}
           ORDER BY knn.distance LIMIT ?`)
         .all(Buffer.from(query.vector.buffer, query.vector.byteOffset, query.vector.byteLength), k, query.model, ...f.params, query.limit)
-      return rows.map(toHit)
+      return rows.map(toChunkHit)
     },
 
     async getChunks(documentId, ordinals) {
       if (ordinals.length === 0) return []
       // Neighbour expansion asks for the same few chunks again and again: read each once per snapshot.
-      if (maxInstances > 0) {
-        refreshSnapshot()
-        const wanted = [...new Set(ordinals)].sort((a, b) => a - b)
-        const key = (o: number): string => `${documentId}\u0000${o}`
-        const missing = wanted.filter((o) => !memory.ordinals.has(key(o)))
-        if (missing.length > 0) {
-          if (memory.ordinals.size + missing.length > 50_000) memory.ordinals.clear()
-          for (const o of missing) memory.ordinals.set(key(o), null)
-          for (const r of readChunks(documentId, missing)) memory.ordinals.set(key(r.ordinal), toHit(r))
-        }
-        return wanted.map((o) => memory.ordinals.get(key(o))).filter((h): h is ChunkHit => h !== undefined && h !== null)
-      }
-      return readChunks(documentId, ordinals).map(toHit)
+      return snapshot.chunksAt(documentId, ordinals) ?? readChunks(statement, documentId, ordinals).map(toChunkHit)
     },
 
     async cachedEmbeddings(model, hashes) {
@@ -418,17 +280,11 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
      * used (false: disabled, too large); searches do not wait for it, this is for warm-ups and tests.
      */
     async keywordIndexReady() {
-      if (maxInstances <= 0) return false
-      refreshSnapshot()
-      if (!memory.built) await buildIndex()
-      else if (memory.building !== undefined) await memory.building
-      return memory.index !== undefined
+      return snapshot.ready()
     },
 
     async close() {
-      memory.load?.cancel()
-      memory.index?.close()
-      memory.index = undefined
+      snapshot.close()
       if (db.open) db.close()
     },
   }
@@ -453,20 +309,17 @@ function rangedKeywordSql(filter: string): string {
     WHERE 1 ${filter} ORDER BY top.rank_score`
 }
 
-/** Chunk-id ranges of the active versions of the documents the (named) filter keeps. */
-function rangesSql(filter: string): string {
-  return `SELECT MIN(c.id) AS lo, MAX(c.id) AS hi FROM documents d
-    JOIN chunks c ON c.document_id = d.id AND c.version = d.active_version WHERE 1 ${filter} GROUP BY d.id`
+interface FilterSql {
+  /** `AND …` clauses with positional parameters */
+  readonly sql: string
+  readonly params: unknown[]
+  /** the same with named parameters (@f0, @f1…), so one statement can use it twice */
+  readonly named: NamedFilter
 }
 
-/** The filter with named parameters (@f0, @f1…), so one statement can use it twice. */
-function namedFilter(f: { sql: string; params: unknown[] }): { sql: string; params: Record<string, unknown> } {
-  let i = 0
-  const sql = f.sql.replaceAll('?', () => `@f${i++}`)
-  return { sql, params: Object.fromEntries(f.params.map((p, j) => [`f${j}`, p])) }
-}
+const NO_FILTER: FilterSql = { sql: '', params: [], named: { sql: '', params: {}, key: '' } }
 
-function filterSql(filter: SearchFilter | undefined): { sql: string; params: unknown[] } {
+function filterSql(filter: SearchFilter | undefined): FilterSql {
   const parts: string[] = []
   const params: unknown[] = []
   const add = (column: string, values: readonly (string | number)[] | undefined): void => {
@@ -478,11 +331,10 @@ function filterSql(filter: SearchFilter | undefined): { sql: string; params: unk
   add('d.company', filter?.company)
   add('d.fiscal_year', filter?.fiscalYear)
   add('d.doc_type', filter?.docType)
-  return { sql: parts.map((p) => `AND ${p}`).join(' '), params }
-}
-
-function toHit(row: ScoredChunkRow): ChunkHit {
-  return { documentId: row.document_id, version: row.version, chunk: toChunkRecord(row), meta: rowMeta(row), score: row.score }
+  const sql = parts.map((p) => `AND ${p}`).join(' ')
+  let i = 0
+  const named = sql.replaceAll('?', () => `@f${i++}`)
+  return { sql, params, named: { sql: named, params: Object.fromEntries(params.map((p, j) => [`f${j}`, p])), key: `${named}\u0000${JSON.stringify(params)}` } }
 }
 
 function wrapBusy<T>(fn: () => T): T {

@@ -1,4 +1,5 @@
 import { applyMigrations, openDatabase } from './database.js'
+import { createChangeWatch } from './change-watch.js'
 import { generateKey, hashMatches, keyId, type ApiKeyInfo, type KeyStore, type Scope } from '../../core/keys.js'
 
 /** API keys in the store file, hashed (see src/core/keys.ts). */
@@ -22,8 +23,15 @@ interface Row {
   revoked_at: string | null
 }
 
-/** Opens its own handle on the store file (WAL lets it share the file with the corpus). */
-export function createSqliteKeyStore(options: { path: string }): KeyStore {
+/**
+ * Opens its own handle on the store file (WAL lets it share the file with the corpus).
+ *
+ * `verify` reads the key's row every time, so a revoked key stops working at once. Whether any key is
+ * active — asked on every request without a key, to decide open mode — is read again only after a key
+ * was created or revoked in this process, or once `checkMs` (default 50) have passed: a key created by
+ * another process (`ragtune keys create` while the server runs) closes open mode within that bound.
+ */
+export function createSqliteKeyStore(options: { path: string; checkMs?: number }): KeyStore {
   const db = openDatabase(options.path)
   applyMigrations(db, 'keys', keyMigrations)
   const insert = db.prepare('INSERT INTO api_keys (id, name, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -31,12 +39,18 @@ export function createSqliteKeyStore(options: { path: string }): KeyStore {
   const all = db.prepare<[], Row>('SELECT * FROM api_keys ORDER BY created_at, id')
   const revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
   const anyActive = db.prepare<[], { one: number }>('SELECT 1 AS one FROM api_keys WHERE revoked_at IS NULL LIMIT 1')
+  const watch = createChangeWatch(options.path, options.checkMs ?? 50)
+  let active = false
 
   return {
     async create({ scope, name }) {
       const { id, key, hash } = generateKey()
       const createdAt = new Date().toISOString()
-      insert.run(id, name ?? null, scope, hash, createdAt)
+      try {
+        insert.run(id, name ?? null, scope, hash, createdAt)
+      } finally {
+        watch.wrote()
+      }
       return { key, info: { id, name: name ?? null, scope, createdAt, revokedAt: null } }
     },
     async verify(key) {
@@ -49,10 +63,15 @@ export function createSqliteKeyStore(options: { path: string }): KeyStore {
       return all.all().map(info)
     },
     async revoke(id) {
-      return revoke.run(new Date().toISOString(), id).changes > 0
+      try {
+        return revoke.run(new Date().toISOString(), id).changes > 0
+      } finally {
+        watch.wrote()
+      }
     },
     async hasActiveKeys() {
-      return anyActive.get() !== undefined
+      if (watch.due()) active = anyActive.get() !== undefined
+      return active
     },
     async close() {
       if (db.open) db.close()

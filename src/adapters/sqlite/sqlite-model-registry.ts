@@ -1,6 +1,7 @@
 import type { ModelEvaluation, ModelRegistry, ModelStatus, NewModel, RegisteredModel, VoiceKind } from '../../core/model-registry.js'
 import { AppError } from '../../errors.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
+import { createChangeWatch } from './change-watch.js'
 import { buildFtsMatch } from './fts-query.js'
 import { STOP_WORDS } from '../../core/retrieval/stop-words.js'
 
@@ -64,15 +65,20 @@ function toModel(r: Row): RegisteredModel {
 /**
  * Registry tables in the store file; `db` shares an open handle, `path` opens one of its own. An evaluation
  * belongs to the model it measured: pointing an id at another model or endpoint clears it.
+ *
+ * `version()` is asked on every request: the counter is read again only after a write in this process, or
+ * once `checkMs` (default 50) have passed, so an activation by another process applies within that bound.
  */
-export function createSqliteModelRegistry(options: { db: Db } | { path: string }): ModelRegistry {
+export function createSqliteModelRegistry(options: ({ db: Db } | { path: string }) & { checkMs?: number }): ModelRegistry {
   const owned = !('db' in options)
   const db = 'db' in options ? options.db : openDatabase(options.path)
+  const watch = createChangeWatch('db' in options ? options.db.name : options.path, options.checkMs ?? 50)
+  let version = 0
   applyMigrations(db, 'model-registry', migrations)
 
   const getRow = db.prepare<[string], Row>('SELECT * FROM models WHERE id = ?')
   const bump = db.prepare('UPDATE model_registry_version SET version = version + 1 WHERE id = 1')
-  // Read on every request by the voice resolver: prepared once.
+  // Read by the voice resolver (see `version()`): prepared once.
   const readVersion = db.prepare<[], { version: number }>('SELECT version FROM model_registry_version WHERE id = 1')
   const closest = db.prepare<[string, string, number], { text: string }>(
     'SELECT text FROM voice_samples WHERE voice_samples MATCH ? AND voice_id = ? ORDER BY bm25(voice_samples) LIMIT ?',
@@ -84,11 +90,17 @@ export function createSqliteModelRegistry(options: { db: Db } | { path: string }
     if (row === undefined) throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``, { status: 404 })
     return toModel(row)
   }
-  const write = <T>(fn: () => T): T => db.transaction(() => {
-    const out = fn()
-    bump.run()
-    return out
-  }).immediate()
+  const write = <T>(fn: () => T): T => {
+    try {
+      return db.transaction(() => {
+        const out = fn()
+        bump.run()
+        return out
+      }).immediate()
+    } finally {
+      watch.wrote()
+    }
+  }
 
   return {
     async upsert(m: NewModel) {
@@ -169,7 +181,8 @@ export function createSqliteModelRegistry(options: { db: Db } | { path: string }
       return [...hits, ...rest].slice(0, limit)
     },
     async version() {
-      return readVersion.get()?.version ?? 0
+      if (watch.due()) version = readVersion.get()?.version ?? 0
+      return version
     },
     async close() {
       if (owned) db.close()

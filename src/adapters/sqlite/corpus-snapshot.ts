@@ -1,0 +1,276 @@
+import type { Statement } from 'better-sqlite3'
+import type { ChunkHit } from '../../core/corpus.js'
+import type { Logger } from '../../logger.js'
+import type { Db } from './database.js'
+import { FtsMemoryIndex } from './fts-memory-index.js'
+import { loadIndexInWorker, type IndexLoad } from './fts-index-loader.js'
+import { createChangeWatch } from './change-watch.js'
+import { CHUNK_COLUMNS, toChunkHit, type ScoredChunkRow } from './rows.js'
+
+/** A search filter as SQL over `documents d` with named parameters (@f0, @f1…), and a key naming it. */
+export interface NamedFilter {
+  /** `AND …` clauses; '' for no filter */
+  readonly sql: string
+  readonly params: Record<string, unknown>
+  /** equal for equal filters: caches what the filter selects under it */
+  readonly key: string
+}
+
+export interface CorpusSnapshotOptions {
+  readonly db: Db
+  /** the store file (':memory:' for a private store): the worker reads the index from it */
+  readonly path: string
+  readonly logger: Logger
+  readonly weights: { readonly header: number; readonly text: number }
+  /** see `SqliteCorpusOptions` */
+  readonly maxInstances: number
+  readonly quietMs: number
+  readonly checkMs: number
+  /** the corpus' prepared-statement cache */
+  readonly statement: <R>(sql: string) => Statement<unknown[], R>
+}
+
+export interface CorpusSnapshot {
+  /** the in-memory index of the current snapshot, when it is loaded (starts loading it when due) */
+  index(): FtsMemoryIndex | undefined
+  /** chunk-id ranges of the active versions of the documents the filter keeps, read once per snapshot */
+  ranges(filter: NamedFilter): readonly (readonly [number, number])[]
+  /**
+   * The ranked ids as hits, from chunks read once per snapshot; undefined when one is not visible
+   * (another document inside a range, an inactive version): the SQL route then decides.
+   */
+  hits(top: readonly { id: number; score: number }[], filter: NamedFilter): ChunkHit[] | undefined
+  /** active-version chunks of a document by ordinal, read once per snapshot; undefined: not cached (use SQL) */
+  chunksAt(documentId: string, ordinals: readonly number[]): ChunkHit[] | undefined
+  /** this connection just wrote: the next read checks the store */
+  wrote(): void
+  ready(): Promise<boolean>
+  close(): void
+}
+
+/**
+ * What a SQLite corpus keeps in memory between searches, all of it belonging to one snapshot of the store:
+ * the keyword index, chunk rows already read, filter ranges, active versions.
+ *
+ * When is the snapshot checked? Checking costs two statements (`PRAGMA data_version` for commits by
+ * other connections, `total_changes()` for this one's), so it is not done on every call but:
+ * - at once after a write through this corpus or any other corpus of this process on the same file;
+ * - otherwise at most every `checkMs`: a commit by another process is seen within that bound.
+ * A search works on one snapshot throughout: a hit the snapshot cannot vouch for (a chunk gone, another
+ * active version) sends the whole search to SQL, which reads the store as it is.
+ *
+ * A check that finds the corpus itself changed (documents, active versions, chunk rows — not job
+ * heartbeats, which move `data_version` too) retires everything; the index is read again on a worker once
+ * the corpus has been unchanged for `quietMs`, so an ingest does not pay a reload per document. The first
+ * read also waits that long: a one-shot CLI search never pays for it. Meanwhile searches run in SQLite.
+ */
+export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnapshot {
+  const { db, logger, weights, maxInstances, quietMs, checkMs, statement } = options
+  const watch = createChangeWatch(options.path, checkMs)
+  const memory: {
+    index: FtsMemoryIndex | undefined
+    stamp: string
+    fingerprint: string
+    changedAt: number
+    built: boolean
+    /** the worker reading the index, while it runs */
+    load: IndexLoad | undefined
+    building: Promise<void> | undefined
+    ranges: Map<string, readonly (readonly [number, number])[]>
+    /** documents a filter keeps, by filter key */
+    kept: Map<string, ReadonlySet<string>>
+    /** active version by document */
+    active: Map<string, number> | undefined
+    /** chunks already read, by id (score 0) */
+    chunks: Map<number, ChunkHit>
+    /** chunksAt: active-version chunks by document and ordinal, null when there is none */
+    ordinals: Map<string, Map<number, ChunkHit | null>>
+    ordinalCount: number
+  } = {
+    index: undefined,
+    stamp: '',
+    fingerprint: '',
+    changedAt: Number.NEGATIVE_INFINITY,
+    built: false,
+    load: undefined,
+    building: undefined,
+    ranges: new Map(),
+    kept: new Map(),
+    active: undefined,
+    chunks: new Map(),
+    ordinals: new Map(),
+    ordinalCount: 0,
+  }
+
+  const stampOf = (): string =>
+    `${String(statement<number>('PRAGMA data_version').pluck().get())}:${String(statement<number>('SELECT total_changes()').pluck().get())}`
+  const corpusFingerprint = (): string => {
+    const docs = statement<{ f: string | null }>(`SELECT group_concat(id || ':' || active_version || ':' || updated_at, ',') AS f
+      FROM (SELECT id, active_version, updated_at FROM documents ORDER BY id)`).get()
+    const chunks = statement<{ n: number; m: number | null }>('SELECT COUNT(*) AS n, MAX(id) AS m FROM chunks').get()
+    return `${docs?.f ?? ''}|${chunks?.n ?? 0}|${chunks?.m ?? 0}`
+  }
+
+  /** Drops everything read from an older snapshot of the corpus; `force` skips the time bound. */
+  const refresh = (force: boolean): void => {
+    if (!watch.due() && !force) return
+    const stamp = stampOf()
+    if (stamp === memory.stamp) return
+    memory.stamp = stamp
+    const fingerprint = corpusFingerprint()
+    if (fingerprint === memory.fingerprint) return
+    memory.fingerprint = fingerprint
+    memory.index?.close()
+    memory.load?.cancel()
+    memory.ranges.clear()
+    memory.kept.clear()
+    memory.chunks.clear()
+    memory.ordinals.clear()
+    memory.ordinalCount = 0
+    Object.assign(memory, { active: undefined, index: undefined, load: undefined, building: undefined, built: false, changedAt: performance.now() })
+  }
+
+  /** Reads the index (on a worker unless the store is in memory); kept only if the store did not change meanwhile. */
+  const buildIndex = async (): Promise<void> => {
+    memory.built = true
+    const fingerprint = memory.fingerprint
+    const started = performance.now()
+    const settle = (index: FtsMemoryIndex | undefined): void => {
+      if (!db.open) {
+        index?.close()
+        return
+      }
+      refresh(true)
+      if (memory.fingerprint !== fingerprint) {
+        index?.close()
+        return
+      }
+      memory.index = index
+      logger.debug({ instances: index?.instances, ms: Math.round(performance.now() - started) }, index === undefined ? 'keyword index stays in SQLite' : 'keyword index loaded into memory')
+    }
+    if (options.path === ':memory:') return settle(FtsMemoryIndex.build(db, weights, maxInstances))
+    const load = loadIndexInWorker({ path: options.path, weights, maxInstances })
+    memory.load = load
+    memory.building = load.parts
+      .then((parts) => settle(parts === undefined ? undefined : FtsMemoryIndex.fromParts(parts, weights)))
+      .catch((err: unknown) => logger.warn({ err }, 'keyword index could not be read into memory; searching in SQLite'))
+      .finally(() => {
+        if (memory.load === load) {
+          memory.load = undefined
+          memory.building = undefined
+        }
+      })
+    return memory.building
+  }
+
+  const keptBy = (filter: NamedFilter): ReadonlySet<string> => {
+    let kept = memory.kept.get(filter.key)
+    if (kept === undefined) {
+      kept = new Set(statement<{ id: string }>(`SELECT d.id FROM documents d WHERE 1 ${filter.sql}`).all(filter.params).map((r) => r.id))
+      if (memory.kept.size >= 10_000) memory.kept.clear()
+      memory.kept.set(filter.key, kept)
+    }
+    return kept
+  }
+
+  return {
+    index() {
+      if (maxInstances <= 0) return undefined
+      refresh(false)
+      if (!memory.built && performance.now() - memory.changedAt >= quietMs) void buildIndex()
+      return memory.index
+    },
+
+    ranges(filter) {
+      // ranges change only with the store, which retires them with the index
+      let ranges = memory.ranges.get(filter.key)
+      if (ranges === undefined) {
+        ranges = statement<{ lo: number; hi: number }>(rangesSql(filter.sql)).all(filter.params).map((r) => [r.lo, r.hi] as const)
+        if (memory.ranges.size >= 10_000) memory.ranges.clear()
+        memory.ranges.set(filter.key, ranges)
+      }
+      return ranges
+    },
+
+    hits(top, filter) {
+      let missing: number[] | undefined
+      for (const t of top) if (!memory.chunks.has(t.id)) (missing ??= []).push(t.id)
+      if (missing !== undefined) {
+        if (memory.chunks.size + missing.length > 50_000) memory.chunks.clear()
+        const rows = statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c JOIN documents d ON d.id = c.document_id
+          WHERE c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(missing))
+        for (const r of rows) memory.chunks.set(r.id, toChunkHit(r))
+      }
+      const active = (memory.active ??= new Map(statement<{ id: string; v: number }>('SELECT id, active_version AS v FROM documents').all().map((r) => [r.id, r.v])))
+      const kept = filter.sql === '' ? undefined : keptBy(filter)
+      const hits: ChunkHit[] = []
+      for (const t of top) {
+        const hit = memory.chunks.get(t.id)
+        if (hit === undefined || active.get(hit.documentId) !== hit.version || (kept !== undefined && !kept.has(hit.documentId))) return undefined
+        hits.push({ documentId: hit.documentId, version: hit.version, chunk: hit.chunk, meta: hit.meta, score: t.score })
+      }
+      return hits
+    },
+
+    chunksAt(documentId, ordinals) {
+      if (maxInstances <= 0) return undefined
+      refresh(false)
+      let byOrdinal = memory.ordinals.get(documentId)
+      if (byOrdinal === undefined) {
+        byOrdinal = new Map()
+        memory.ordinals.set(documentId, byOrdinal)
+      }
+      let missing: number[] | undefined
+      for (const o of ordinals) if (!byOrdinal.has(o) && !(missing ?? []).includes(o)) (missing ??= []).push(o)
+      if (missing !== undefined) {
+        if (memory.ordinalCount + missing.length > 50_000) {
+          memory.ordinals.clear()
+          memory.ordinalCount = 0
+          memory.ordinals.set(documentId, byOrdinal)
+          byOrdinal.clear()
+        }
+        for (const o of missing) byOrdinal.set(o, null)
+        memory.ordinalCount += missing.length
+        for (const r of readChunks(statement, documentId, missing)) byOrdinal.set(r.ordinal, toChunkHit(r))
+      }
+      const wanted = [...new Set(ordinals)].sort((a, b) => a - b)
+      const out: ChunkHit[] = []
+      for (const o of wanted) {
+        const hit = byOrdinal.get(o)
+        if (hit !== undefined && hit !== null) out.push(hit)
+      }
+      return out
+    },
+
+    wrote() {
+      watch.wrote()
+    },
+
+    async ready() {
+      if (maxInstances <= 0) return false
+      refresh(true)
+      if (!memory.built) await buildIndex()
+      else if (memory.building !== undefined) await memory.building
+      return memory.index !== undefined
+    },
+
+    close() {
+      memory.load?.cancel()
+      memory.index?.close()
+      memory.index = undefined
+    },
+  }
+}
+
+/** Active-version chunks of one document at these ordinals, in ordinal order. */
+export function readChunks(statement: CorpusSnapshotOptions['statement'], documentId: string, ordinals: readonly number[]): ScoredChunkRow[] {
+  return statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
+      JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
+      WHERE c.document_id = ? AND c.ordinal IN (SELECT value FROM json_each(?)) ORDER BY c.ordinal`).all(documentId, JSON.stringify(ordinals))
+}
+
+/** Chunk-id ranges of the active versions of the documents the (named) filter keeps. */
+export function rangesSql(filter: string): string {
+  return `SELECT MIN(c.id) AS lo, MAX(c.id) AS hi FROM documents d
+    JOIN chunks c ON c.document_id = d.id AND c.version = d.active_version WHERE 1 ${filter} GROUP BY d.id`
+}
