@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { cleanPages } from '../../src/core/ingest/clean-pages.js'
+import { structureDocument } from '../../src/core/ingest/prepare-document.js'
 import { detectBlocks, headingLevel, isTableRow } from '../../src/core/ingest/blocks.js'
 import { chunkBlocks } from '../../src/core/ingest/chunker.js'
 import { detectMetadata } from '../../src/core/ingest/metadata.js'
@@ -35,8 +36,22 @@ describe('cleanPages', () => {
     ['joins a hyphenated word across lines', 'the manu-\nfacturing plant', ['the manufacturing plant']],
     ['keeps a real dash before a capital', 'cost of well-\nKnown items', ['cost of well-', 'Known items']],
     ['normalises spaces and keeps tab cells', 'Net  sales \t 1,234\t 1,100', ['Net sales\t1,234\t1,100']],
+    ['drops empty cells at a row\'s ends', '\t \tTotal\t\t 9 \t ', ['Total\t\t9']],
+    ['treats CR, CRLF and odd spaces like LF and space', 'Net\u00a0\u00a0sales\r\n  up  \rdown\u2009 ', ['Net sales', 'up', 'down']],
   ])('%s', (_name, text, lines) => {
     expect(cleanPages([{ page: 5, text }])[0]?.lines).toEqual(lines)
+  })
+})
+
+describe('structureDocument', () => {
+  it.each([
+    ['digits only', '12\n34', false],
+    ['two letters', 'a 1\nb 2', false],
+    ['letters across lines', 'a 1\nb 2\nfoo', true],
+  ])('a text layer needs three letters: %s', (_name, text, ok) => {
+    const run = (): unknown => structureDocument([{ page: 1, text }])
+    if (ok) expect(run).not.toThrow()
+    else expect(run).toThrow(expect.objectContaining({ code: 'no_extractable_text' }))
   })
 })
 
@@ -58,6 +73,9 @@ describe('block detection', () => {
     ['Segment\t2023\t2022', true],
     ['Net sales were $1,801 million in 2023 compared with $1,612 million.', false],
     ['Consumer widgets 567 512 470', true],
+    ['Other charges — —', true],
+    ['Other income — — 12', true],
+    ['A well-known widget maker', false],
   ])('table row %j → %s', (line, expected) => {
     expect(isTableRow(line)).toBe(expected)
   })

@@ -61,6 +61,8 @@ export function detectBlocks(pages: readonly CleanPage[], options: { markdown?: 
 export function isTableRow(line: string): boolean {
   if (line.includes('\t')) return true
   if (/[.;]$/.test(line) && !/\d\.$/.test(line)) return false
+  // A figure cell holds a digit or is a lone dash: a line with neither has no figures (most prose).
+  if (!/[\d\-–—]/.test(line)) return false
   const tokens = line.split(' ').filter((t) => t !== '$' && t !== '%')
   const numbers = tokens.filter((t) => NUMBER_CELL.test(t)).length
   return numbers >= 2 && numbers / tokens.length >= 0.3

@@ -10,8 +10,7 @@ const MIN_LETTERS = 3
 export function structureDocument(pages: readonly PageText[], options: { markdown?: boolean } = {}): ParsedDocument {
   const cleaned = cleanPages(pages)
   const blocks = detectBlocks(cleaned, { markdown: options.markdown ?? false })
-  const letters = blocks.reduce((n, b) => n + (b.text.match(/\p{L}/gu)?.length ?? 0), 0)
-  if (letters < MIN_LETTERS) {
+  if (!hasLetters(blocks, MIN_LETTERS)) {
     throw new AppError(
       'no_extractable_text',
       'no extractable text: the file has no text layer (a scan or images only); run OCR on it first, then ingest the result',
@@ -24,4 +23,15 @@ export function structureDocument(pages: readonly PageText[], options: { markdow
     .join('\n')
     .slice(0, 8000)
   return { pages: pages.length, blocks, firstPagesText }
+}
+
+/** Whether the blocks hold at least `min` letters; stops counting there (a 10-K has millions). */
+function hasLetters(blocks: readonly { readonly text: string }[], min: number): boolean {
+  const letter = /\p{L}/gu
+  let n = 0
+  for (const b of blocks) {
+    letter.lastIndex = 0
+    while (letter.exec(b.text) !== null) if (++n >= min) return true
+  }
+  return false
 }
