@@ -7,13 +7,14 @@ type Listener = (event: { data: unknown }) => void
  * pdf.js's LoopbackPort, which copies every message with `structuredClone`: for text extraction that is
  * mostly text items, and the V8 serializer round trip costs ~5 % of a parse. This port copies plain
  * objects and arrays in JavaScript instead (a copy is still needed: pdf.js reuses some objects after
- * sending them) and leaves anything else (typed arrays, Maps, errors) to `structuredClone`.
+ * sending them) and leaves anything else (typed arrays, Maps, errors) to `structuredClone`. Streamed text
+ * content, the bulk of the traffic, is not copied at all (see {@link isTextContentChunk}).
  */
 export class InThreadPort {
   readonly #listeners = new Set<Listener>()
 
   postMessage(message: unknown, transfer?: readonly unknown[]): void {
-    const event = { data: copy(message, transfer) }
+    const event = { data: isTextContentChunk(message) ? { ...message, chunk: { ...message.chunk } } : copy(message, transfer) }
     // Delivered later, like a real port: pdf.js relies on postMessage returning before the reply runs.
     void Promise.resolve().then(() => {
       for (const listener of this.#listeners) listener.call(this, event)
@@ -40,6 +41,17 @@ export class InThreadPort {
   terminate(): void {
     this.#listeners.clear()
   }
+}
+
+/**
+ * A chunk of streamed text content ({ items, styles, lang }). After sending one, pdf.js replaces the
+ * chunk's items array and styles object with new ones and never touches the sent items again, so the
+ * items can change hands as they are: a copy of the chunk object itself is enough.
+ */
+function isTextContentChunk(message: unknown): message is { chunk: { items: unknown[] } } {
+  if (typeof message !== 'object' || message === null || !('streamId' in message) || !('chunk' in message)) return false
+  const chunk = message.chunk
+  return typeof chunk === 'object' && chunk !== null && 'items' in chunk && Array.isArray(chunk.items)
 }
 
 function copy(value: unknown, transfer: readonly unknown[] | undefined): unknown {
