@@ -2,7 +2,7 @@ import { AppError } from '../../src/errors.js'
 import { cliConfig, parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
 import { evaluateVoice } from '../voice-eval/evaluate-voice.js'
 import { createPdfSampleReader } from '../dataset/pdf-sample-reader.js'
-import { parsePositiveNumber, stringFlag } from './flags.js'
+import { parsePositiveNumber, parseSeed, stringFlag } from './flags.js'
 
 const USAGE =
   'ragtune eval voice --voice DIR --contrast DIR [--test-voice DIR --test-contrast DIR] [--holdout-fraction F] [--seed N] [--passage-words N] [--json]'
@@ -40,9 +40,7 @@ export const evalVoice: Command = async (ctx) => {
   if (voiceDir === undefined || contrastDir === undefined) throw new AppError('invalid_arguments', `--voice and --contrast are required\nusage: ${USAGE}`)
   const fraction = parsePositiveNumber(values['holdout-fraction'], '--holdout-fraction', USAGE)
   if (fraction !== undefined && fraction >= 1) throw new AppError('invalid_arguments', `--holdout-fraction must be below 1\nusage: ${USAGE}`)
-  const seedRaw = stringFlag(values.seed)
-  const seed = seedRaw === undefined ? undefined : Number(seedRaw)
-  if (seed !== undefined && !Number.isInteger(seed)) throw new AppError('invalid_arguments', `--seed needs an integer\nusage: ${USAGE}`)
+  const seed = parseSeed(values.seed, USAGE)
   const words = parsePositiveNumber(values['passage-words'], '--passage-words', USAGE)
   const testVoice = stringFlag(values['test-voice'])
   const testContrast = stringFlag(values['test-contrast'])

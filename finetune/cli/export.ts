@@ -4,7 +4,7 @@ import { AppError } from '../../src/errors.js'
 import { parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
 import { exportDataset } from '../export/export-dataset.js'
 import { EXPORT_FORMATS, type ExportFormat, type LoraSettings } from '../export/export-input.js'
-import { parsePositiveNumber, stringFlag } from './flags.js'
+import { parsePositiveNumber, stringFlag, parsePositiveInteger } from './flags.js'
 
 const USAGE =
   'ragtune finetune export --format axolotl|unsloth|llama-factory (--dataset DIR | --train FILE [--validation FILE]) --out DIR ' +
@@ -47,11 +47,7 @@ export const exportCommand: Command = async (ctx) => {
     if (fs.existsSync(v) && fs.statSync(v).size > 0) validation = v
   }
   if (train === undefined) throw new AppError('invalid_arguments', `--dataset DIR or --train FILE is required\nusage: ${USAGE}`)
-  const int = (flag: string): number | undefined => {
-    const n = parsePositiveNumber(values[flag], `--${flag}`, USAGE)
-    if (n !== undefined && !Number.isInteger(n)) throw new AppError('invalid_arguments', `--${flag} needs a whole number\nusage: ${USAGE}`)
-    return n
-  }
+  const int = (flag: string): number | undefined => parsePositiveInteger(values[flag], `--${flag}`, USAGE)
   const settings: Partial<LoraSettings> = {
     ...(stringFlag(values['base-model']) === undefined ? {} : { baseModel: stringFlag(values['base-model'])! }),
     ...(stringFlag(values.name) === undefined ? {} : { name: stringFlag(values.name)! }),

@@ -6,7 +6,7 @@ import { AppError, errorBody } from '../../src/errors.js'
 import { checkDataset } from '../providers/check-dataset.js'
 import { withFinetuneDeps, type FinetuneCliDeps } from './finetune-deps.js'
 import { createJobPrinter, exitCodeFor } from './job-printer.js'
-import { parsePositiveNumber, stringFlag } from './flags.js'
+import { parsePositiveInteger, parsePositiveNumber, parseSeed, stringFlag } from './flags.js'
 
 const RUN_USAGE =
   'ragtune finetune run --train F --base-model M [--validation F] [--suffix S] [--name ID] [--epochs N] [--batch-size N] ' +
@@ -19,12 +19,6 @@ function pollMs(value: unknown, usage: string): number {
   const n = typeof value === 'string' ? Number(value) : Number.NaN
   if (!Number.isFinite(n) || n < 0) throw new AppError('invalid_arguments', `--poll-seconds needs a number of seconds (0 or more)\nusage: ${usage}`)
   return n * 1000
-}
-
-function integer(value: unknown, flag: string, usage: string): number | undefined {
-  const n = parsePositiveNumber(value, flag, usage)
-  if (n !== undefined && !Number.isInteger(n)) throw new AppError('invalid_arguments', `${flag} needs a whole number\nusage: ${usage}`)
-  return n
 }
 
 /** Reads a dataset file and checks it locally first: an upload that OpenAI will reject costs a round trip. */
@@ -83,11 +77,11 @@ export const run: Command = async (ctx) => {
   const train = stringFlag(values.train)
   const baseModel = stringFlag(values['base-model'])
   if (train === undefined || baseModel === undefined) throw new AppError('invalid_arguments', `--train and --base-model are required\nusage: ${RUN_USAGE}`)
-  const epochs = integer(values.epochs, '--epochs', RUN_USAGE)
-  const batchSize = integer(values['batch-size'], '--batch-size', RUN_USAGE)
+  const epochs = parsePositiveInteger(values.epochs, '--epochs', RUN_USAGE)
+  const batchSize = parsePositiveInteger(values['batch-size'], '--batch-size', RUN_USAGE)
   const lr = parsePositiveNumber(values['lr-multiplier'], '--lr-multiplier', RUN_USAGE)
   // Seeds may be 0; every other number must be positive.
-  const seed = values.seed === '0' ? 0 : integer(values.seed, '--seed', RUN_USAGE)
+  const seed = parseSeed(values.seed, RUN_USAGE)
   const poll = pollMs(values['poll-seconds'], RUN_USAGE)
   const json = values.json === true
   const skip = values['skip-validation'] === true

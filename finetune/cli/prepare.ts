@@ -4,7 +4,7 @@ import { createOpenAIChat } from '../../src/adapters/openai-chat.js'
 import { prepareDataset, type PrepareReport } from '../dataset/prepare-dataset.js'
 import { createPdfSampleReader } from '../dataset/pdf-sample-reader.js'
 import { formatCost } from '../validate/billing-estimate.js'
-import { parsePositiveNumber, stringFlag } from './flags.js'
+import { parsePositiveNumber, parseSeed, stringFlag } from './flags.js'
 
 const USAGE =
   'ragtune finetune prepare <samples…> --out DIR [--pairs FILE.jsonl] [--voice-name N] [--seed N] ' +
@@ -62,9 +62,7 @@ export const prepare: Command = async (ctx) => {
   }
   const out = stringFlag(values.out)
   if (out === undefined || positionals.length === 0) throw new AppError('invalid_arguments', `give sample paths and --out DIR\nusage: ${USAGE}`)
-  const seedRaw = stringFlag(values.seed)
-  const seed = seedRaw === undefined ? undefined : Number(seedRaw)
-  if (seed !== undefined && !Number.isInteger(seed)) throw new AppError('invalid_arguments', `--seed needs an integer\nusage: ${USAGE}`)
+  const seed = parseSeed(values.seed, USAGE)
   const fraction = stringFlag(values['validation-fraction'])
   const validationFraction = fraction === undefined ? undefined : Number(fraction)
   if (validationFraction !== undefined && !(validationFraction >= 0 && validationFraction <= 0.5)) {
