@@ -231,7 +231,16 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
         }
         for (const o of missing) byOrdinal.set(o, null)
         memory.ordinalCount += missing.length
-        for (const r of readChunks(statement, documentId, missing)) byOrdinal.set(r.ordinal, toChunkHit(r))
+        // one object per chunk whichever way it was read: the retriever then hands out the same source
+        // text (one string) each time, which text-keyed caches look up by pointer
+        for (const r of readChunks(statement, documentId, missing)) {
+          let hit = memory.chunks.get(r.id)
+          if (hit === undefined) {
+            hit = toChunkHit(r)
+            if (memory.chunks.size < 50_000) memory.chunks.set(r.id, hit)
+          }
+          byOrdinal.set(r.ordinal, hit)
+        }
       }
       const wanted = [...new Set(ordinals)].sort((a, b) => a - b)
       const out: ChunkHit[] = []

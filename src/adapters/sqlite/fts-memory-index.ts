@@ -48,6 +48,8 @@ export class FtsMemoryIndex {
   readonly #weights: { readonly header: number; readonly text: number }
   /** resolved phrases by text; null when the phrase cannot match (no token, or a token the index lacks) */
   readonly #phrases = new Map<string, Phrase | null>()
+  /** one-word phrases' bm25 term per posting, by the word's postings */
+  readonly #contribution = new WeakMap<Postings, Float64Array>()
   /** per-search scratch, indexed by chunk id, left zeroed after each search */
   readonly #scores: Float64Array
   readonly #touched: Uint8Array
@@ -115,12 +117,16 @@ export class FtsMemoryIndex {
    */
   searchPhrases(phrases: readonly string[], ranges: IdRanges, limit: number): { id: number; score: number }[] {
     this.#resolve(phrases)
+    const within = ranges ?? EVERYTHING
+    const separate = disjoint(within)
     let touched = 0
     // Phrase by phrase, as FTS5 sums them, so the floating-point result is the same.
     for (const text of phrases) {
       const phrase = this.#phrases.get(text)
       if (phrase === undefined || phrase === null) continue
-      touched = phrase.rest.length === 0 ? this.#addTerm(phrase, ranges ?? EVERYTHING, touched) : this.#addPhrase(phrase, ranges ?? EVERYTHING, touched)
+      if (phrase.rest.length > 0) touched = this.#addPhrase(phrase, within, touched)
+      else if (separate) touched = this.#addTerm(phrase, within, touched)
+      else touched = this.#addTermSummed(phrase, within, touched)
     }
     return this.#top(touched, limit)
   }
@@ -129,12 +135,35 @@ export class FtsMemoryIndex {
     this.#tokenizer.close()
   }
 
-  /** Adds a one-word phrase's score to every row of the ranges holding it; returns the touched count. */
+  /**
+   * Adds a one-word phrase's score to every row of the ranges holding it; returns the touched count.
+   * Ranges that do not overlap hold each row once, so a row's score is its posting's precomputed term.
+   */
   #addTerm(phrase: Phrase, ranges: readonly (readonly [number, number])[], touchedCount: number): number {
-    const { rows, weighted } = phrase.first
-    const { idf } = phrase
+    const { rows } = phrase.first
+    const contribution = this.#contributions(phrase)
+    const scores = this.#scores
+    const flags = this.#touched
+    const ids = this.#touchedIds
     let touched = touchedCount
-    // a row's hits are summed before they saturate; one posting per row, so x is its weighted count
+    for (const [lo, hi] of ranges) {
+      for (let i = lo <= 0 ? 0 : lowerBound(rows, lo); i < rows.length; i++) {
+        const r = rows[i] as number
+        if (r > hi) break
+        if (flags[r] === 0) {
+          flags[r] = 1
+          ids[touched++] = r
+        }
+        scores[r] = (scores[r] as number) + (contribution[i] as number)
+      }
+    }
+    return touched
+  }
+
+  /** `#addTerm` for ranges that overlap: a row met twice in a row has its hits summed first, as before saturation. */
+  #addTermSummed(phrase: Phrase, ranges: readonly (readonly [number, number])[], touchedCount: number): number {
+    const { rows, weighted } = phrase.first
+    let touched = touchedCount
     let row = -1
     let x = 0
     for (const [lo, hi] of ranges) {
@@ -142,15 +171,31 @@ export class FtsMemoryIndex {
         const r = rows[i] as number
         if (r > hi) break
         if (r !== row) {
-          if (row >= 0) touched = this.#add(row, idf, x, touched)
+          if (row >= 0) touched = this.#add(row, phrase.idf, x, touched)
           row = r
           x = 0
         }
         x += weighted[i] as number
       }
     }
-    if (row >= 0) touched = this.#add(row, idf, x, touched)
+    if (row >= 0) touched = this.#add(row, phrase.idf, x, touched)
     return touched
+  }
+
+  /** A one-word phrase's bm25 term for each of its postings (x = the posting's weighted count), computed once. */
+  #contributions(phrase: Phrase): Float64Array {
+    let c = this.#contribution.get(phrase.first)
+    if (c === undefined) {
+      const { rows, weighted } = phrase.first
+      c = new Float64Array(rows.length)
+      for (let i = 0; i < rows.length; i++) {
+        const x = weighted[i] as number
+        // the same operation order as FTS5's fts5Bm25Function, so scores agree to the last bit
+        c[i] = phrase.idf * ((x * (K1 + 1)) / (x + (this.#norm[rows[i] as number] as number)))
+      }
+      this.#contribution.set(phrase.first, c)
+    }
+    return c
   }
 
   /** Adds a multi-word phrase's score to every row of the ranges holding it in full; returns the touched count. */
@@ -161,17 +206,17 @@ export class FtsMemoryIndex {
     let touched = touchedCount
     let row = -1
     let x = 0
-    // where each later word's postings hold the current row
-    const at = new Int32Array(rest.length)
+    const lists = [first, ...rest]
+    const at = new Int32Array(lists.length)
     for (const [lo, hi] of ranges) {
-      for (let i = lo <= 0 ? 0 : lowerBound(first.rows, lo); i < first.rows.length; i++) {
-        const r = first.rows[i] as number
-        if (r > hi) break
-        if (!rowsOf(rest, r, at)) continue
+      atRow(lists, at, lo)
+      // rows holding every word, in ascending order, walked along the shortest list
+      for (let r = firstRowWithAll(lists, at, lo); r >= 0 && r <= hi; r = firstRowWithAll(lists, at, r + 1)) {
+        const i = at[0] as number
         const end = first.posStart[i + 1] as number
         for (let s = first.posStart[i] as number; s < end; s++) {
           const start = first.pos[s] as number
-          if (!continuesAt(rest, at, start)) continue
+          if (!continuesAt(lists, at, start)) continue
           if (r !== row) {
             if (row >= 0) touched = this.#add(row, idf, x, touched)
             row = r
@@ -201,18 +246,22 @@ export class FtsMemoryIndex {
   #top(touched: number, limit: number): { id: number; score: number }[] {
     const scores = this.#scores
     const ids = this.#touchedIds
+    if (touched <= limit) return this.#all(touched)
     // `heap` holds the best rows seen so far with the worst of them on top
     const size = Math.min(limit, touched)
     const heap = new Int32Array(Math.max(0, size))
     let n = 0
+    let worst = Number.NEGATIVE_INFINITY
     for (let k = 0; k < touched; k++) {
       const id = ids[k] as number
       if (n < size) {
         heap[n] = id
         siftUp(heap, n++, scores)
-      } else if (n > 0 && better(id, heap[0] as number, scores)) {
+        if (n === size) worst = scores[heap[0] as number] as number
+      } else if (n > 0 && (scores[id] as number) >= worst && better(id, heap[0] as number, scores)) {
         heap[0] = id
         siftDown(heap, n, scores)
+        worst = scores[heap[0]] as number
       }
     }
     const out: { id: number; score: number }[] = []
@@ -221,12 +270,31 @@ export class FtsMemoryIndex {
       out.push({ id, score: scores[id] as number })
     }
     out.sort((a, b) => b.score - a.score || a.id - b.id)
+    this.#reset(touched)
+    return out
+  }
+
+  /** Every touched row, ranked, and the scratch reset. */
+  #all(touched: number): { id: number; score: number }[] {
+    const out: { id: number; score: number }[] = []
+    for (let k = 0; k < touched; k++) {
+      const id = this.#touchedIds[k] as number
+      out.push({ id, score: this.#scores[id] as number })
+    }
+    out.sort((a, b) => b.score - a.score || a.id - b.id)
+    this.#reset(touched)
+    return out
+  }
+
+  #reset(touched: number): void {
+    const scores = this.#scores
+    const flags = this.#touched
+    const ids = this.#touchedIds
     for (let k = 0; k < touched; k++) {
       const id = ids[k] as number
       scores[id] = 0
-      this.#touched[id] = 0
+      flags[id] = 0
     }
-    return out
   }
 
   /** Tokenizes and resolves the phrases not seen yet, all in one pass through the tokenizer. */
@@ -261,12 +329,14 @@ export class FtsMemoryIndex {
     let hits = first.rows.length
     if (rest.length > 0) {
       hits = 0
-      const at = new Int32Array(rest.length)
-      for (let i = 0; i < first.rows.length; i++) {
-        if (!rowsOf(rest, first.rows[i] as number, at)) continue
+      const all = [first, ...rest]
+      const at = new Int32Array(all.length)
+      atRow(all, at, 0)
+      for (let r = firstRowWithAll(all, at, 0); r >= 0; r = firstRowWithAll(all, at, r + 1)) {
+        const i = at[0] as number
         const end = first.posStart[i + 1] as number
         for (let s = first.posStart[i] as number; s < end; s++) {
-          if (continuesAt(rest, at, first.pos[s] as number)) {
+          if (continuesAt(all, at, first.pos[s] as number)) {
             hits++
             break
           }
@@ -278,24 +348,79 @@ export class FtsMemoryIndex {
   }
 }
 
-/** Whether every list of `rest` holds `row`; `at[k]` is then its index in list k. */
-function rowsOf(rest: readonly Postings[], row: number, at: Int32Array): boolean {
-  for (let k = 0; k < rest.length; k++) {
-    const rows = (rest[k] as Postings).rows
-    const j = lowerBound(rows, row)
-    if (rows[j] !== row) return false
-    at[k] = j
+/**
+ * The smallest row >= `from` that every list holds (-1 when none), with `at[k]` its index in list k.
+ * `at` holds each list's cursor: rows are asked for in ascending order (reset the cursors with
+ * `atRow` before going back), so each list is galloped forward from where it stood. The shortest list
+ * leads, so a rare word in a phrase of common ones costs little.
+ */
+function firstRowWithAll(lists: readonly Postings[], at: Int32Array, from: number): number {
+  let shortest = 0
+  for (let k = 1; k < lists.length; k++) if ((lists[k] as Postings).rows.length < (lists[shortest] as Postings).rows.length) shortest = k
+  const driver = (lists[shortest] as Postings).rows
+  let target = from
+  for (;;) {
+    const i = gallop(driver, at[shortest] as number, target)
+    at[shortest] = i
+    if (i >= driver.length) return -1
+    const row = driver[i] as number
+    let all = true
+    for (let k = 0; k < lists.length; k++) {
+      if (k === shortest) continue
+      const rows = (lists[k] as Postings).rows
+      const j = gallop(rows, at[k] as number, row)
+      at[k] = j
+      if (j >= rows.length) return -1
+      if (rows[j] !== row) {
+        // no row before this list's next one can be common to all
+        target = rows[j] as number
+        all = false
+        break
+      }
+    }
+    if (all) return row
+  }
+}
+
+/** Sets every list's cursor to its first row >= `row`. */
+function atRow(lists: readonly Postings[], at: Int32Array, row: number): void {
+  for (let k = 0; k < lists.length; k++) at[k] = row <= 0 ? 0 : lowerBound((lists[k] as Postings).rows, row)
+}
+
+/** The first index >= `from` whose value is >= `value`: exponential steps, then a binary search. */
+function gallop(sorted: Int32Array, from: number, value: number): number {
+  let lo = from
+  let step = 1
+  let hi = from
+  while (hi < sorted.length && (sorted[hi] as number) < value) {
+    lo = hi + 1
+    hi += step
+    step *= 2
+  }
+  if (hi > sorted.length) hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((sorted[mid] as number) < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** True when list k (k >= 1) has position `start + k` in its row `at[k]`, for every k: the phrase runs on. */
+function continuesAt(lists: readonly Postings[], at: Int32Array, start: number): boolean {
+  for (let k = 1; k < lists.length; k++) {
+    const p = lists[k] as Postings
+    const j = at[k] as number
+    if (!includes(p.pos, p.posStart[j] as number, p.posStart[j + 1] as number, start + k)) return false
   }
   return true
 }
 
-/** True when the k-th list of `rest` has position `start + k + 1` in its row `at[k]`, for every k: the phrase runs on. */
-function continuesAt(rest: readonly Postings[], at: Int32Array, start: number): boolean {
-  for (let k = 0; k < rest.length; k++) {
-    const p = rest[k] as Postings
-    const j = at[k] as number
-    if (!includes(p.pos, p.posStart[j] as number, p.posStart[j + 1] as number, start + k + 1)) return false
-  }
+/** Whether no two ranges overlap: then each row lies in at most one, and a search meets it once per word. */
+function disjoint(ranges: readonly (readonly [number, number])[]): boolean {
+  if (ranges.length < 2) return true
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0])
+  for (let k = 1; k < sorted.length; k++) if ((sorted[k] as readonly [number, number])[0] <= (sorted[k - 1] as readonly [number, number])[1]) return false
   return true
 }
 

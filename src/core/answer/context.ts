@@ -1,5 +1,6 @@
 import type { RetrievedSource } from '../retrieval/retriever.js'
 import type { Citation } from './answer-result.js'
+import { textCache } from './text-cache.js'
 
 /**
  * Context assembly: the retrieved sources that fit a token budget, numbered [1]…[n] in rank order, each
@@ -65,10 +66,17 @@ export function renderSource(s: NumberedSource): string {
   return `<source ${attrs.join(' ')}>\n${escapeData(s.text)}\n</source>`
 }
 
-/** Text a fact-lock check may draw numbers from: what the model saw for this source. */
+const factTexts = textCache<{ readonly title: string; readonly year: number | string; readonly text: string }>(1024)
+
+/**
+ * Text a fact-lock check may draw numbers from: what the model saw for this source. The same string for
+ * the same source each time, so the fact-lock's own text-keyed cache finds it by pointer.
+ */
 export function factText(s: NumberedSource): string {
   const { meta } = s.source
-  return [meta.title, meta.fiscalYear ?? '', s.text].join('\n')
+  const year = meta.fiscalYear ?? ''
+  const cached = factTexts(s.text, (text) => ({ title: meta.title, year, text: [meta.title, year, text].join('\n') }))
+  return cached.title === meta.title && cached.year === year ? cached.text : [meta.title, year, s.text].join('\n')
 }
 
 export function toCitation(s: NumberedSource, snippetChars = 280): Citation {

@@ -46,10 +46,12 @@ interface Candidate {
   readonly n: number
   readonly rank: number
   readonly sentence: Sentence
-  score: number
+  readonly score: number
 }
 
 const prepared = textCache<Sentence[]>(1024)
+/** a statement line as " word word … ", by line (the lexicon's lines are a fixed set) */
+const spacedLines = new Map<string, { readonly spaced: string; readonly stems: readonly string[] }>()
 
 export function extractiveAnswer(question: string, sources: readonly NumberedSource[], options: ExtractiveOptions = {}): ExtractiveAnswer {
   const maxSentences = options.maxSentences ?? 3
@@ -57,42 +59,65 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   const analyzed = analyzeQuery(question)
   const terms = [...new Set(analyzed.terms.map(stem))]
   // " purchases of property plant and equipment " matched against " … " joined tokens: whole words only.
-  const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map((l) => ` ${tokenize(l).join(' ')} `)
+  const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map(spacedLine)
 
-  const candidates: Candidate[] = []
-  for (const [rank, s] of sources.slice(0, options.maxSources ?? 4).entries()) {
-    for (const sentence of prepared(s.text, prepareSentences)) candidates.push({ n: s.n, rank, sentence, score: 0 })
-  }
-  const maxIdf = Math.log(1 + candidates.length)
-  const df = new Map(terms.map((t) => [t, candidates.reduce((k, c) => k + (c.sentence.tokens.has(t) ? 1 : 0), 0)]))
-  for (const c of candidates) {
-    const { tokens, spaced, isRow, hasFigure } = c.sentence
-    let shared = 0
-    // Each term weighs 0–1 by rarity, so a few common words cannot outweigh the statement line asked for.
-    for (const t of terms) if (tokens.has(t)) shared += Math.log(1 + candidates.length / (1 + (df.get(t) ?? 0))) / maxIdf
-    const line = lines.some((l) => spaced.includes(l))
-    if (shared === 0 && !line) continue
-    // A question naming a finance concept asks for a figure: the statement row that prints it is the answer.
-    const row = line && isRow ? ROW_BONUS : 0
-    c.score = shared + (line ? LINE_BONUS : 0) + row + (hasFigure ? FIGURE_BONUS : 0) - c.rank * RANK_PENALTY
-  }
+  const searched = sources.slice(0, options.maxSources ?? 4)
+  const perSource = searched.map((s) => prepared(s.text, prepareSentences))
+  let total = 0
+  for (const list of perSource) total += list.length
+  // Each term weighs 0–1 by rarity among the candidate sentences, so a few common words cannot outweigh
+  // the statement line asked for.
+  const maxIdf = Math.log(1 + total)
+  const weights = terms.map((t) => {
+    let df = 0
+    for (const list of perSource) for (const sentence of list) if (sentence.tokens.has(t)) df++
+    return Math.log(1 + total / (1 + df)) / maxIdf
+  })
 
-  const ranked = candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.rank - b.rank || a.sentence.order - b.sentence.order)
+  const ranked: Candidate[] = []
+  perSource.forEach((list, rank) => {
+    const n = (searched[rank] as NumberedSource).n
+    for (const sentence of list) {
+      const { tokens, spaced, isRow, hasFigure } = sentence
+      let shared = 0
+      for (let i = 0; i < terms.length; i++) if (tokens.has(terms[i] as string)) shared += weights[i] as number
+      // a line can only occur where all its words do: the set lookups spare most substring searches
+      const line = lines.some((l) => l.stems.every((w) => tokens.has(w)) && spaced.includes(l.spaced))
+      if (shared === 0 && !line) continue
+      // A question naming a finance concept asks for a figure: the statement row that prints it is the answer.
+      const row = line && isRow ? ROW_BONUS : 0
+      const score = shared + (line ? LINE_BONUS : 0) + row + (hasFigure ? FIGURE_BONUS : 0) - rank * RANK_PENALTY
+      if (score > 0) ranked.push({ n, rank, sentence, score })
+    }
+  })
+
+  ranked.sort((a, b) => b.score - a.score || a.rank - b.rank || a.sentence.order - b.sentence.order)
   const picked: Candidate[] = []
-  const perSource = new Map<number, number>()
+  const perCited = new Map<number, number>()
   for (const c of ranked) {
     if (picked.length >= maxSentences) break
-    if ((perSource.get(c.n) ?? 0) >= 2 || picked.some((p) => p.sentence.text === c.sentence.text)) continue
-    perSource.set(c.n, (perSource.get(c.n) ?? 0) + 1)
+    if ((perCited.get(c.n) ?? 0) >= 2 || picked.some((p) => p.sentence.text === c.sentence.text)) continue
+    perCited.set(c.n, (perCited.get(c.n) ?? 0) + 1)
     picked.push(c)
   }
   if (picked.length === 0) {
     const top = sources[0]
-    const first = top === undefined ? undefined : sentences(top.text)[0]
+    const first = top === undefined ? undefined : prepared(top.text, prepareSentences)[0]?.text
     if (top === undefined || first === undefined) return { answer: NO_SOURCES_ANSWER, cited: [] }
     return { answer: `${clip(first, maxChars)} [${top.n}]`, cited: [top.n] }
   }
   return { answer: picked.map((p) => `${clip(p.sentence.text, maxChars)} [${p.n}]`).join('\n'), cited: [...new Set(picked.map((p) => p.n))] }
+}
+
+function spacedLine(line: string): { readonly spaced: string; readonly stems: readonly string[] } {
+  let cached = spacedLines.get(line)
+  if (cached === undefined) {
+    const words = tokenize(line)
+    cached = { spaced: ` ${words.join(' ')} `, stems: words.map(stem) }
+    if (spacedLines.size >= 10_000) spacedLines.clear()
+    spacedLines.set(line, cached)
+  }
+  return cached
 }
 
 function prepareSentences(text: string): Sentence[] {

@@ -1,7 +1,7 @@
-import { extractNumbers, isSupported, sourceMagnitudes } from './numbers.js'
+import { extractNumbers, MagnitudeIndex, sourceMagnitudes } from './numbers.js'
 import { textCache } from './text-cache.js'
 
-const magnitudesOf = textCache<number[]>(1024)
+const magnitudesOf = textCache<MagnitudeIndex>(1024)
 
 /**
  * Fact-lock checks on a written answer: citation markers must point at a provided source (others are
@@ -51,10 +51,10 @@ export function checkFacts(answer: string, sources: readonly FactLockSource[]): 
   const unsupported: string[] = []
   // Markers are not quantities; strip them before looking for numbers.
   const numbers = extractNumbers(cleaned.replace(MARKER, ' '))
-  const magnitudes =
-    numbers.length === 0 ? [] : cited.flatMap((n) => magnitudesOf(valid.get(n)?.text ?? '', (text) => sourceMagnitudes(extractNumbers(text))))
+  // a number is supported when any cited source's magnitudes give it (see `isSupported`)
+  const indexes = numbers.length === 0 ? [] : cited.map((n) => magnitudesOf(valid.get(n)?.text ?? '', (text) => new MagnitudeIndex(sourceMagnitudes(extractNumbers(text)))))
   for (const num of numbers) {
-    if (!isSupported(num, magnitudes) && !unsupported.includes(num.raw)) unsupported.push(num.raw)
+    if (!indexes.some((ix) => ix.supports(num)) && !unsupported.includes(num.raw)) unsupported.push(num.raw)
   }
   return { answer: cleaned, cited, removedCitations: removed, unsupportedNumbers: unsupported }
 }

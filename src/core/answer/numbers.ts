@@ -75,3 +75,30 @@ export function isSupported(n: ExtractedNumber, magnitudes: readonly number[]): 
   }
   return false
 }
+
+/**
+ * `isSupported` over many answers' numbers against the same sources: the rounded values a source's
+ * magnitudes give at each (unit, precision) are computed once per source and looked up after.
+ */
+export class MagnitudeIndex {
+  readonly #magnitudes: readonly number[]
+  readonly #rounded = new Map<string, Set<number>>()
+
+  constructor(magnitudes: readonly number[]) {
+    this.#magnitudes = magnitudes
+  }
+
+  /** The same verdict as `isSupported(n, magnitudes)`. */
+  supports(n: ExtractedNumber): boolean {
+    const unit = n.scale ?? 1
+    const factor = 10 ** n.decimals
+    const key = `${unit}:${factor}`
+    let rounded = this.#rounded.get(key)
+    if (rounded === undefined) {
+      rounded = new Set()
+      for (const m of this.#magnitudes) rounded.add(Math.round((m / unit) * factor))
+      this.#rounded.set(key, rounded)
+    }
+    return rounded.has(Math.round(n.value * factor))
+  }
+}

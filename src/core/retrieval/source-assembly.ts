@@ -34,10 +34,31 @@ export function toSource(group: SourceGroup): RetrievedSource {
     pageStart: Math.min(...chunks.map((c) => c.pageStart)),
     pageEnd: Math.max(...chunks.map((c) => c.pageEnd)),
     sectionPath: first.chunk.sectionPath,
-    text: joinChunks(chunks),
+    text: sharedJoin(chunks),
     ordinals: chunks.map((c) => c.ordinal),
     score: group.score,
   }
+}
+
+/**
+ * Joined texts by their first chunk object, then by the identity of the others: a store that hands out
+ * the same chunk objects (an in-memory snapshot) gets the same string for the same source every time,
+ * so the text-keyed caches downstream hash it once and compare it by pointer.
+ */
+const joined = new WeakMap<ChunkRecord, { readonly rest: readonly ChunkRecord[]; readonly text: string }[]>()
+
+function sharedJoin(chunks: readonly ChunkRecord[]): string {
+  const first = chunks[0]
+  if (first === undefined || chunks.length === 1) return joinChunks(chunks)
+  let seen = joined.get(first)
+  const rest = chunks.slice(1)
+  const hit = seen?.find((e) => e.rest.length === rest.length && e.rest.every((c, i) => c === rest[i]))
+  if (hit !== undefined) return hit.text
+  const text = joinChunks(chunks)
+  if (seen === undefined) joined.set(first, (seen = []))
+  if (seen.length >= 8) seen.shift()
+  seen.push({ rest, text })
+  return text
 }
 
 /** Joins chunks in document order, dropping the overlap a chunk repeats from its predecessor. */
