@@ -147,10 +147,21 @@ async function splitLarge(
   headingStart: number | undefined,
 ): Promise<{ start: number; end: number; tokens: number }[]> {
   const prefixTokens = headingStart === undefined ? 0 : countTokens(text.slice(headingStart, p.start))
+  // The splitter measures each split when it picks splits, again when it merges them, and the pieces
+  // it returns are often one split: count each distinct string once.
+  const measured = new Map<string, number>()
+  const length = (s: string): number => {
+    let n = measured.get(s)
+    if (n === undefined) {
+      n = countTokens(s)
+      measured.set(s, n)
+    }
+    return n
+  }
   const splitter = new RecursiveCharacterTextSplitter({
     chunkSize: Math.max(32, options.maxTokens - prefixTokens),
     chunkOverlap: p.block.kind === 'table' ? 0 : options.overlapTokens,
-    lengthFunction: countTokens,
+    lengthFunction: length,
     separators: p.block.kind === 'table' ? ['\n', '\t', ' ', ''] : ['\n', '. ', '; ', ', ', ' ', ''],
   })
   const body = text.slice(p.start, p.end)
@@ -161,7 +172,7 @@ async function splitLarge(
     let at = body.indexOf(piece, Math.max(0, cursor - piece.length))
     if (at < 0) at = body.indexOf(piece)
     if (at < 0) continue
-    out.push({ start: p.start + at, end: p.start + at + piece.length, tokens: countTokens(piece) })
+    out.push({ start: p.start + at, end: p.start + at + piece.length, tokens: length(piece) })
     cursor = at + piece.length
   }
   // The section's heading opens the first piece, so that piece still says where it belongs.

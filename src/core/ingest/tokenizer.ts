@@ -17,13 +17,20 @@ const ASCII = /^\p{ASCII}*$/u
  * comma-joined byte keys, over a second of CPU and tens of MB per process), and an ASCII piece is its
  * own key. Pieces repeat (" the", " million"), so their counts are remembered. Filings are mostly ASCII:
  * there the split is a hand-written scan (see {@link asciiPieceEnd}), several times cheaper than the
- * Unicode regex, which still splits wherever a non-ASCII character could change the outcome.
+ * Unicode regex, which still splits wherever a non-ASCII character could change the outcome, and the
+ * remembered count is found without cutting the piece out of the text (see {@link asciiCount}).
  */
 export function countTokens(text: string): number {
   if (text.length === 0) return 0
   ranks ??= loadRanks()
   let total = 0
   for (let pos = 0; pos < text.length; ) {
+    const end = asciiPieceEnd(text, pos)
+    if (end > pos) {
+      total += asciiCount(text, pos, end, ranks)
+      pos = end
+      continue
+    }
     const piece = pieceAt(text, pos)
     pos += piece.length
     let n = cache.get(piece)
@@ -34,6 +41,34 @@ export function countTokens(text: string): number {
     total += n
   }
   return total
+}
+
+// Counts of ASCII pieces in an open-addressing table probed with the piece's position in the text, so a
+// hit (nearly every piece) allocates nothing: no substring, no string hash.
+const SLOTS = 1 << 17
+const slotKeys: (string | undefined)[] = new Array<string | undefined>(SLOTS)
+const slotCounts = new Int32Array(SLOTS)
+let slotsUsed = 0
+
+function asciiCount(text: string, pos: number, end: number, table: Map<string, number>): number {
+  let h = 0x811c9dc5
+  for (let i = pos; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  const len = end - pos
+  for (let slot = h & (SLOTS - 1); ; slot = (slot + 1) & (SLOTS - 1)) {
+    const key = slotKeys[slot]
+    if (key === undefined) {
+      const piece = text.slice(pos, end)
+      const n = pieceTokens(piece, table)
+      // Half full at most, so probes stay short; past that, new pieces are counted each time.
+      if (slotsUsed < SLOTS / 2) {
+        slotKeys[slot] = piece
+        slotCounts[slot] = n
+        slotsUsed++
+      }
+      return n
+    }
+    if (key.length === len && text.startsWith(key, pos)) return slotCounts[slot] ?? 0
+  }
 }
 
 /** The pre-token split of `text` (what the o200k regex matches), for checks. */
