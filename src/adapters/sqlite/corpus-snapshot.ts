@@ -86,6 +86,8 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     /** chunksAt: active-version chunks by document and ordinal, null when there is none */
     ordinals: Map<string, Map<number, ChunkHit | null>>
     ordinalCount: number
+    /** one string per document id */
+    documentIds: Map<string, string>
   } = {
     index: undefined,
     stamp: '',
@@ -100,6 +102,7 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     chunks: new Map(),
     ordinals: new Map(),
     ordinalCount: 0,
+    documentIds: new Map(),
   }
 
   const stampOf = (): string =>
@@ -127,6 +130,7 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     memory.chunks.clear()
     memory.ordinals.clear()
     memory.ordinalCount = 0
+    memory.documentIds.clear()
     Object.assign(memory, { active: undefined, index: undefined, load: undefined, building: undefined, built: false, changedAt: performance.now() })
   }
 
@@ -161,6 +165,17 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
         }
       })
     return memory.building
+  }
+
+  /**
+   * The row with its document id as the one string this snapshot uses for it: hits of a document then
+   * share it, and every map keyed by document finds it by pointer.
+   */
+  const intern = (row: ScoredChunkRow): ScoredChunkRow => {
+    const known = memory.documentIds.get(row.document_id)
+    if (known === undefined) memory.documentIds.set(row.document_id, row.document_id)
+    else row.document_id = known
+    return row
   }
 
   const keptBy = (filter: NamedFilter): ReadonlySet<string> => {
@@ -199,7 +214,7 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
         if (memory.chunks.size + missing.length > 50_000) memory.chunks.clear()
         const rows = statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c JOIN documents d ON d.id = c.document_id
           WHERE c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(missing))
-        for (const r of rows) memory.chunks.set(r.id, toChunkHit(r))
+        for (const r of rows) memory.chunks.set(r.id, toChunkHit(intern(r)))
       }
       const active = (memory.active ??= new Map(statement<{ id: string; v: number }>('SELECT id, active_version AS v FROM documents').all().map((r) => [r.id, r.v])))
       const kept = filter.sql === '' ? undefined : keptBy(filter)
@@ -236,7 +251,7 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
         for (const r of readChunks(statement, documentId, missing)) {
           let hit = memory.chunks.get(r.id)
           if (hit === undefined) {
-            hit = toChunkHit(r)
+            hit = toChunkHit(intern(r))
             if (memory.chunks.size < 50_000) memory.chunks.set(r.id, hit)
           }
           byOrdinal.set(r.ordinal, hit)

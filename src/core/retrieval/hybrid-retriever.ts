@@ -5,7 +5,7 @@ import { analyzeQuery, tokenize } from './query-analysis.js'
 import { matchConcepts, neededStatements } from './concept-matcher.js'
 import { STATEMENT_QUERY, classifyStatement, type Statement } from './financial-statements.js'
 import { DocumentRouter } from './document-router.js'
-import { reciprocalRankFusion, type RankedList } from './rank-fusion.js'
+import { reciprocalRankFusionBy, type RankedList } from './rank-fusion.js'
 import { STOP_WORDS } from './stop-words.js'
 import { expandNeighbours, groupByPage, toSource } from './source-assembly.js'
 
@@ -13,6 +13,8 @@ import { expandNeighbours, groupByPage, toSource } from './source-assembly.js'
 interface RetrieverLogger {
   debug(obj: object, msg?: string): void
   warn(obj: object, msg?: string): void
+  /** pino's: the debug line is only put together when it will be written */
+  isLevelEnabled?(level: string): boolean
 }
 
 export interface HybridRetrieverOptions {
@@ -43,8 +45,17 @@ export interface HybridRetrieverDeps {
 // ("Purchases of property, plant and equipment") then say more than the analyst's phrasing ("capex").
 const DEFAULT_WEIGHTS = { question: 0.5, lexicon: 1, statement: 0.8, dense: 1 }
 
+/** a lexicon line's words, by line: the lines are a fixed set, their words are read once */
+const lineWords = new Map<string, string[]>()
+
 function words(phrase: string): string[] {
-  return tokenize(phrase)
+  let cached = lineWords.get(phrase)
+  if (cached === undefined) {
+    cached = tokenize(phrase)
+    if (lineWords.size >= 10_000) lineWords.clear()
+    lineWords.set(phrase, cached)
+  }
+  return cached
 }
 
 function contentWords(phrases: readonly string[]): string[] {
@@ -54,20 +65,26 @@ function contentWords(phrases: readonly string[]): string[] {
 /** A small LRU so statement detection runs once per chunk, not once per request. */
 class StatementCache {
   readonly #map = new Map<string, readonly Statement[]>()
+  /** the same verdicts by chunk object: a store that hands out one object per chunk skips hashing its hash */
+  readonly #byChunk = new WeakMap<object, readonly Statement[]>()
   readonly #max: number
   constructor(max: number) {
     this.#max = max
   }
   get(hit: ChunkHit): readonly Statement[] {
+    const known = this.#byChunk.get(hit.chunk)
+    if (known !== undefined) return known
     const key = hit.chunk.hash
-    const cached = this.#map.get(key)
-    if (cached !== undefined) return cached
-    const value = classifyStatement(`${hit.chunk.sectionPath.join(' ')}\n${hit.chunk.text}`)
-    if (this.#map.size >= this.#max) {
-      const oldest = this.#map.keys().next().value
-      if (oldest !== undefined) this.#map.delete(oldest)
+    let value = this.#map.get(key)
+    if (value === undefined) {
+      value = classifyStatement(`${hit.chunk.sectionPath.join(' ')}\n${hit.chunk.text}`)
+      if (this.#map.size >= this.#max) {
+        const oldest = this.#map.keys().next().value
+        if (oldest !== undefined) this.#map.delete(oldest)
+      }
+      this.#map.set(key, value)
     }
-    this.#map.set(key, value)
+    this.#byChunk.set(hit.chunk, value)
     return value
   }
 }
@@ -166,7 +183,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     const results = denseResult?.hits === undefined ? keywordResults.r : [...keywordResults.r, { name: 'dense' as const, hits: denseResult.hits }]
 
     const lists: RankedList<ChunkHit>[] = results.map((r) => ({ items: r.hits, weight: weights[r.name] }))
-    const fused = reciprocalRankFusion(lists, (h) => `${h.documentId}\u0000${h.chunk.ordinal}`, options.rrfK ?? 20)
+    const fused = reciprocalRankFusionBy(lists, (h) => h.documentId, (h) => h.chunk.ordinal, options.rrfK ?? 20)
     if (statements.length > 0) {
       for (const f of fused) {
         if (statementCache.get(f.item).some((s) => statements.includes(s))) f.score *= boost
@@ -179,10 +196,12 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     const sources: RetrievedSource[] = groups.map(toSource)
 
     const totalMs = performance.now() - started
-    logger?.debug(
-      { route: route.reason, concepts: concepts.map((c) => c.id), statements, lists: results.map((r) => `${r.name}:${r.hits.length}`), sources: sources.length, totalMs },
-      'retrieval',
-    )
+    if (logger !== undefined && logger.isLevelEnabled?.('debug') !== false) {
+      logger.debug(
+        { route: route.reason, concepts: concepts.map((c) => c.id), statements, lists: results.map((r) => `${r.name}:${r.hits.length}`), sources: sources.length, totalMs },
+        'retrieval',
+      )
+    }
     return { sources, route, timings: { totalMs, keywordMs, vectorMs } }
   }
 

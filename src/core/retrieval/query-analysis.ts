@@ -32,12 +32,15 @@ export function tokenize(text: string): string[] {
   return casedTokens(text).map((t) => t.toLowerCase())
 }
 
+// ASCII text is its own NFKD form and its letters and digits are exactly [A-Za-z0-9]: the common case
+// skips normalising and the Unicode-aware split.
+const NON_ASCII = /[\u0080-\uffff]/
+const ASCII_SEPARATOR = /[^A-Za-z0-9]+/
+const SEPARATOR = /[^\p{L}\p{N}]+/u
+
 function casedTokens(text: string): string[] {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t.length > 0)
+  const parts = NON_ASCII.test(text) ? text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').split(SEPARATOR) : text.split(ASCII_SEPARATOR)
+  return parts.filter((t) => t.length > 0)
 }
 
 function pad(n: number): string {
@@ -54,18 +57,23 @@ function plausibleYear(y: number): boolean {
   return y >= 1950 && y <= 2100
 }
 
+const ISO_DATE = /\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b/g
+const MONTH_NAME = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?'
+const MDY = new RegExp(`\\b${MONTH_NAME}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+((?:19|20)\\d\\d)\\b`, 'gi')
+const DMY = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_NAME},?\\s+((?:19|20)\\d\\d)\\b`, 'gi')
+const DIGIT = /\d/
+
 function findDates(text: string): string[] {
+  // every form below writes a year
+  if (!DIGIT.test(text)) return []
   const out: string[] = []
-  const iso = /\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b/g
-  for (const m of text.matchAll(iso)) out.push(`${m[1]}-${m[2]}-${m[3]}`)
-  const monthName = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?'
-  const mdy = new RegExp(`\\b${monthName}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+((?:19|20)\\d\\d)\\b`, 'gi')
-  for (const m of text.matchAll(mdy)) {
+  // matchAll works on a copy of a global regex, so the shared ones keep no state between calls
+  for (const m of text.matchAll(ISO_DATE)) out.push(`${m[1]}-${m[2]}-${m[3]}`)
+  for (const m of text.matchAll(MDY)) {
     const month = MONTHS[(m[1] ?? '').toLowerCase().replace('.', '')]
     if (month !== undefined) out.push(`${m[3]}-${pad(month)}-${pad(Number(m[2]))}`)
   }
-  const dmy = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${monthName},?\\s+((?:19|20)\\d\\d)\\b`, 'gi')
-  for (const m of text.matchAll(dmy)) {
+  for (const m of text.matchAll(DMY)) {
     const month = MONTHS[(m[2] ?? '').toLowerCase().replace('.', '')]
     if (month !== undefined) out.push(`${m[3]}-${pad(month)}-${pad(Number(m[1]))}`)
   }

@@ -99,6 +99,22 @@ function issuerKeys(e: Entry): string[] {
   return keys.filter((k) => k.length > 0)
 }
 
+/** Every length and every leading part (first characters) of a set of spellings. */
+interface Shape {
+  readonly lengths: ReadonlySet<number>
+  readonly prefixes: ReadonlySet<string>
+}
+
+function shapeOf(spellings: Iterable<string>): Shape {
+  const lengths = new Set<number>()
+  const prefixes = new Set<string>()
+  for (const s of spellings) {
+    lengths.add(s.length)
+    for (let n = 1; n <= s.length; n++) prefixes.add(s.slice(0, n))
+  }
+  return { lengths, prefixes }
+}
+
 /**
  * The routing table: built once per document list (the retriever rebuilds it only when the list's
  * signature changes) and consulted per question with a few map lookups.
@@ -113,8 +129,12 @@ export class RoutingTable {
   /** documents by issuer key (the stripped name and the title's spelling), to widen a match to every
    * document of the same issuer whatever spelling its metadata uses */
   readonly #byIssuer = new Map<string, Entry[]>()
+  readonly #issuerKeys = new Map<Entry, readonly string[]>()
   readonly #types = new PhraseIndex<string>()
   readonly #maxAliasWords: number
+  /** what the spellings in #byAlias and #byFirstWord look like: most windows of a question are ruled out by their first word or length */
+  readonly #aliasShape: Shape
+  readonly #firstWordShape: Shape
   readonly #companies: number
 
   /** trading symbols by document id ("BBY"), matched only when the question writes them in capitals */
@@ -138,12 +158,16 @@ export class RoutingTable {
       for (const alias of companyAliases(e.company)) addTo(this.#byAlias, alias, e)
       const fromTitle = titleIssuer(e.title)
       if (fromTitle !== undefined) addTo(this.#byAlias, fromTitle, e)
-      for (const key of issuerKeys(e)) addTo(this.#byIssuer, key, e)
+      const keys = issuerKeys(e)
+      this.#issuerKeys.set(e, keys)
+      for (const key of keys) addTo(this.#byIssuer, key, e)
       for (const t of tickers.get(e.id) ?? []) addTo(this.#byTicker, t, e)
       const words = tokenize(e.company)
       if (words.length >= 2 && (words[0] ?? '').length >= 4) addTo(this.#byFirstWord, words[0] ?? '', e)
     }
     this.#maxAliasWords = maxWords
+    this.#aliasShape = shapeOf(this.#byAlias.keys())
+    this.#firstWordShape = shapeOf(this.#byFirstWord.keys())
     this.#companies = new Set(this.#entries.map((e) => e.company?.toLowerCase())).size
     for (const [type, mentions] of Object.entries(TYPE_MENTIONS)) {
       for (const m of mentions) this.#types.add(tokenize(m), type)
@@ -159,13 +183,18 @@ export class RoutingTable {
     const tokens = query.tokens
     const matched = new Set<Entry>()
     const names = new Set<string>()
+    // characters before token i, so a window's joined length is known before it is joined
+    const before = [0]
+    for (const t of tokens) before.push((before[before.length - 1] ?? 0) + t.length)
     // longest company spelling first, so "best buy" is read before a one-word alias could be
     for (const index of [this.#byAlias, this.#byFirstWord]) {
       if (matched.size > 0) break
       const weak = index === this.#byFirstWord
+      const { lengths, prefixes } = weak ? this.#firstWordShape : this.#aliasShape
       for (let n = Math.min(this.#maxAliasWords, 5); n >= 1; n--) {
         for (let i = 0; i + n <= tokens.length; i++) {
-          let free = !weak || query.capitalized.has(i)
+          // a spelling that starts with another word, or has another length, cannot be this window
+          let free = (!weak || query.capitalized.has(i)) && prefixes.has(tokens[i] ?? '') && lengths.has((before[i + n] ?? 0) - (before[i] ?? 0))
           for (let k = i; k < i + n; k++) if (consumed.has(k)) free = false
           const hits = free ? index.get(tokens.slice(i, i + n).join('')) : undefined
           if (hits === undefined) continue
@@ -188,7 +217,7 @@ export class RoutingTable {
         consumed.add(i)
       })
     }
-    for (const e of [...matched]) for (const key of issuerKeys(e)) for (const o of this.#byIssuer.get(key) ?? []) matched.add(o)
+    for (const e of [...matched]) for (const key of this.#issuerKeys.get(e) ?? []) for (const o of this.#byIssuer.get(key) ?? []) matched.add(o)
     const types = new Set<string>()
     for (const m of this.#types.find(tokens)) {
       types.add(m.value)

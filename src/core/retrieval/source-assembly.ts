@@ -13,14 +13,20 @@ export interface SourceGroup {
  * one group, so the top k are k different places and a source never spans more than its chunks do.
  */
 export function groupByPage(fused: readonly { item: ChunkHit; score: number }[], topK: number): SourceGroup[] {
-  const groups = new Map<string, SourceGroup>()
+  const byDocument = new Map<string, Map<number, SourceGroup>>()
+  const groups: SourceGroup[] = []
   for (const { item, score } of fused) {
-    const key = `${item.documentId}\u0000${item.chunk.pageStart}`
-    const group = groups.get(key)
+    let byPage = byDocument.get(item.documentId)
+    if (byPage === undefined) byDocument.set(item.documentId, (byPage = new Map<number, SourceGroup>()))
+    const group = byPage.get(item.chunk.pageStart)
     if (group !== undefined) group.hits.push(item)
-    else if (groups.size < topK) groups.set(key, { hits: [item], score })
+    else if (groups.length < topK) {
+      const created = { hits: [item], score }
+      byPage.set(item.chunk.pageStart, created)
+      groups.push(created)
+    }
   }
-  return [...groups.values()]
+  return groups
 }
 
 export function toSource(group: SourceGroup): RetrievedSource {
