@@ -103,7 +103,14 @@ function escapeAttr(text: string): string {
   return escapeData(text).replaceAll('"', '&quot;')
 }
 
+const snippets = textCache<string>(1024)
+
 function snippet(text: string, max: number): string {
+  // the citation default: a source's snippet is worked out once
+  return max === 280 ? snippets(text, (t) => flatSnippet(t, max)) : flatSnippet(text, max)
+}
+
+function flatSnippet(text: string, max: number): string {
   // Flatten only what can end up in the snippet, not the whole page.
   const flat = text.slice(0, max * 2).replace(/\s+/g, ' ').trim()
   if (flat.length <= max) return flat

@@ -1,4 +1,4 @@
-import { analyzeQuery, tokenize } from '../retrieval/query-analysis.js'
+import { queryWords, tokenize } from '../retrieval/query-analysis.js'
 import { matchConcepts } from '../retrieval/concept-matcher.js'
 import type { NumberedSource } from './context.js'
 import { textCache } from './text-cache.js'
@@ -34,12 +34,20 @@ const ROW = /^[A-Za-z][^\d]{2,}?(?:\s+\$?\s?\(?[\d,.]+\)?%?){2,}\s*$/
 interface Sentence {
   readonly order: number
   readonly text: string
-  readonly tokens: ReadonlySet<string>
   /** " word word … " lower-case, unstemmed, for whole-word phrase matching */
   readonly spaced: string
   readonly hasFigure: boolean
   /** a statement row: a label followed by two or more figures (one per period) */
   readonly isRow: boolean
+}
+
+/** A source page's sentences, and which of them hold each (stemmed) word. */
+interface Page {
+  readonly sentences: readonly Sentence[]
+  /** sentence positions by stemmed word, ascending */
+  readonly byWord: ReadonlyMap<string, readonly number[]>
+  /** sentence positions holding a statement line, by line: worked out once per page and line */
+  readonly lineHits: Map<string, readonly number[]>
 }
 
 interface Candidate {
@@ -49,46 +57,53 @@ interface Candidate {
   readonly score: number
 }
 
-const prepared = textCache<Sentence[]>(1024)
+const prepared = textCache<Page>(1024)
 /** a statement line as " word word … ", by line (the lexicon's lines are a fixed set) */
 const spacedLines = new Map<string, { readonly spaced: string; readonly stems: readonly string[] }>()
 
 export function extractiveAnswer(question: string, sources: readonly NumberedSource[], options: ExtractiveOptions = {}): ExtractiveAnswer {
   const maxSentences = options.maxSentences ?? 3
   const maxChars = options.maxSentenceChars ?? 320
-  const analyzed = analyzeQuery(question)
+  const analyzed = queryWords(question)
   const terms = [...new Set(analyzed.terms.map(stem))]
   // " purchases of property plant and equipment " matched against " … " joined tokens: whole words only.
   const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map(spacedLine)
 
   const searched = sources.slice(0, options.maxSources ?? 4)
-  const perSource = searched.map((s) => prepared(s.text, prepareSentences))
+  const pages = searched.map((s) => prepared(s.text, preparePage))
   let total = 0
-  for (const list of perSource) total += list.length
+  for (const page of pages) total += page.sentences.length
   // Each term weighs 0–1 by rarity among the candidate sentences, so a few common words cannot outweigh
   // the statement line asked for.
   const maxIdf = Math.log(1 + total)
   const weights = terms.map((t) => {
     let df = 0
-    for (const list of perSource) for (const sentence of list) if (sentence.tokens.has(t)) df++
+    for (const page of pages) df += page.byWord.get(t)?.length ?? 0
     return Math.log(1 + total / (1 + df)) / maxIdf
   })
 
   const ranked: Candidate[] = []
-  perSource.forEach((list, rank) => {
+  pages.forEach((page, rank) => {
     const n = (searched[rank] as NumberedSource).n
-    for (const sentence of list) {
-      const { tokens, spaced, isRow, hasFigure } = sentence
-      let shared = 0
-      for (let i = 0; i < terms.length; i++) if (tokens.has(terms[i] as string)) shared += weights[i] as number
-      // a line can only occur where all its words do: the set lookups spare most substring searches
-      const line = lines.some((l) => l.stems.every((w) => tokens.has(w)) && spaced.includes(l.spaced))
-      if (shared === 0 && !line) continue
+    const count = page.sentences.length
+    const { shared, line } = scratch(count)
+    // each sentence's share of the terms, added term by term in the question's order
+    terms.forEach((t, i) => {
+      for (const at of page.byWord.get(t) ?? []) shared[at] = (shared[at] as number) + (weights[i] as number)
+    })
+    for (const l of lines) for (const at of lineHits(page, l)) line[at] = 1
+    for (let at = 0; at < count; at++) {
+      const hasLine = line[at] === 1
+      const share = shared[at] as number
+      if (share === 0 && !hasLine) continue
+      const sentence = page.sentences[at] as Sentence
       // A question naming a finance concept asks for a figure: the statement row that prints it is the answer.
-      const row = line && isRow ? ROW_BONUS : 0
-      const score = shared + (line ? LINE_BONUS : 0) + row + (hasFigure ? FIGURE_BONUS : 0) - rank * RANK_PENALTY
+      const row = hasLine && sentence.isRow ? ROW_BONUS : 0
+      const score = share + (hasLine ? LINE_BONUS : 0) + row + (sentence.hasFigure ? FIGURE_BONUS : 0) - rank * RANK_PENALTY
       if (score > 0) ranked.push({ n, rank, sentence, score })
     }
+    shared.fill(0, 0, count)
+    line.fill(0, 0, count)
   })
 
   ranked.sort((a, b) => b.score - a.score || a.rank - b.rank || a.sentence.order - b.sentence.order)
@@ -102,11 +117,47 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   }
   if (picked.length === 0) {
     const top = sources[0]
-    const first = top === undefined ? undefined : prepared(top.text, prepareSentences)[0]?.text
+    const first = top === undefined ? undefined : prepared(top.text, preparePage).sentences[0]?.text
     if (top === undefined || first === undefined) return { answer: NO_SOURCES_ANSWER, cited: [] }
     return { answer: `${clip(first, maxChars)} [${top.n}]`, cited: [top.n] }
   }
   return { answer: picked.map((p) => `${clip(p.sentence.text, maxChars)} [${p.n}]`).join('\n'), cited: [...new Set(picked.map((p) => p.n))] }
+}
+
+/** Per-sentence scratch for one page at a time, kept zeroed between uses (answers are built synchronously). */
+let scratchShared = new Float64Array(256)
+let scratchLine = new Uint8Array(256)
+
+function scratch(count: number): { shared: Float64Array; line: Uint8Array } {
+  if (scratchShared.length < count) {
+    scratchShared = new Float64Array(count * 2)
+    scratchLine = new Uint8Array(count * 2)
+  }
+  return { shared: scratchShared, line: scratchLine }
+}
+
+/** Sentences of the page quoting the line, whole words. */
+function lineHits(page: Page, line: { readonly spaced: string; readonly stems: readonly string[] }): readonly number[] {
+  let hits = page.lineHits.get(line.spaced)
+  if (hits === undefined) {
+    // a line can only occur where all its words do: the word lists spare most substring searches
+    hits = sentencesWithAll(page, line.stems, page.sentences.length).filter((at) => (page.sentences[at] as Sentence).spaced.includes(line.spaced))
+    page.lineHits.set(line.spaced, hits)
+  }
+  return hits
+}
+
+/** Positions of the sentences holding every one of `stems` (all of them when there is none). */
+function sentencesWithAll(page: Page, stems: readonly string[], count: number): readonly number[] {
+  if (stems.length === 0) return Array.from({ length: count }, (_, i) => i)
+  let out: readonly number[] | undefined
+  for (const w of stems) {
+    const with_ = page.byWord.get(w)
+    if (with_ === undefined) return []
+    out = out === undefined ? with_ : out.filter((at) => with_.includes(at))
+    if (out.length === 0) return out
+  }
+  return out ?? []
 }
 
 function spacedLine(line: string): { readonly spaced: string; readonly stems: readonly string[] } {
@@ -120,12 +171,19 @@ function spacedLine(line: string): { readonly spaced: string; readonly stems: re
   return cached
 }
 
-function prepareSentences(text: string): Sentence[] {
-  return sentences(text).map((sentence, order) => {
+function preparePage(text: string): Page {
+  const byWord = new Map<string, number[]>()
+  const list = sentences(text).map((sentence, order) => {
     // Like the index tokenizer (letters and digits), without its Unicode normalisation: quoting needs no more.
     const raw = sentence.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0)
-    return { order, text: sentence, tokens: new Set(raw.map(stem)), spaced: ` ${raw.join(' ')} `, hasFigure: /\d/.test(sentence), isRow: ROW.test(sentence) }
+    for (const w of new Set(raw.map(stem))) {
+      const at = byWord.get(w)
+      if (at === undefined) byWord.set(w, [order])
+      else at.push(order)
+    }
+    return { order, text: sentence, spaced: ` ${raw.join(' ')} `, hasFigure: /\d/.test(sentence), isRow: ROW.test(sentence) }
   })
+  return { sentences: list, byWord, lineHits: new Map() }
 }
 
 function stem(w: string): string {

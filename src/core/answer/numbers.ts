@@ -34,9 +34,39 @@ const SCALES: Record<string, number> = {
 // currency sign, accounting parentheses, percent sign and scale word.
 const NUMBER = /(?<![\p{L}\d.,])(\(?)([$€£]?)\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\)?)(?:\s?(%|percent\b))?(?:\s?(thousand|millions?|billions?|trillion|mn|mm|bn|tn|[kmb])\b)?(?![\p{L}\d]|-[\p{L}])/giu
 
+// The same pattern, tried at one position at a time.
+const NUMBER_AT = new RegExp(NUMBER.source, 'iuy')
+
+/**
+ * The figures `NUMBER` finds scanning the whole text, found by trying it only where a figure can start:
+ * a match holds a digit that starts a run of digits (the look-behind rules out a digit before it) at most
+ * three characters after the match's start (an opening parenthesis, a currency sign, a space), so the
+ * positions up to three before each run's first digit are all there is to try, in order.
+ */
+function* figures(text: string): Generator<RegExpExecArray> {
+  let next = 0
+  for (let d = 0; d < text.length; d++) {
+    if (!isDigit(text.charCodeAt(d)) || (d > 0 && isDigit(text.charCodeAt(d - 1)))) continue
+    for (let p = Math.max(next, d - 3); p <= d; p++) {
+      NUMBER_AT.lastIndex = p
+      const m = NUMBER_AT.exec(text)
+      next = p + 1
+      if (m !== null) {
+        next = NUMBER_AT.lastIndex
+        yield m
+        break
+      }
+    }
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57
+}
+
 export function extractNumbers(text: string): ExtractedNumber[] {
   const out: ExtractedNumber[] = []
-  for (const m of text.matchAll(NUMBER)) {
+  for (const m of figures(text)) {
     const integer = (m[3] ?? '').replaceAll(',', '')
     const fraction = m[4] ?? ''
     const value = Number(integer + fraction)

@@ -106,8 +106,7 @@ function findPeriods(text: string): { years: number[]; quarters: number[] } {
 const PERIOD_TOKEN = /^(?:fy\d{2,4}|q[1-4](?:\d{2,4})?|fy\d{2,4}q[1-4]|(?:19|20)\d\d|fy|q[1-4]fy\d{2,4})$/
 
 export function analyzeQuery(question: string): AnalyzedQuery {
-  const cased = casedTokens(question)
-  const tokens = cased.map((t) => t.toLowerCase())
+  const { cased, tokens, terms } = queryWords(question)
   const capitalized = new Set<number>()
   cased.forEach((t, i) => {
     if (/^\p{Lu}/u.test(t)) capitalized.add(i)
@@ -117,6 +116,14 @@ export function analyzeQuery(question: string): AnalyzedQuery {
     const words = tokenize(m[1] ?? '')
     if (words.length > 1) phrases.push(words)
   }
+  const { years, quarters } = findPeriods(question)
+  return { question, tokens, cased, capitalized, terms, phrases, years, quarters, dates: findDates(question) }
+}
+
+/** The word part of `analyzeQuery` alone (`tokens`, `terms`, `cased`), for callers that need no periods or phrases. */
+export function queryWords(question: string): Pick<AnalyzedQuery, 'cased' | 'tokens' | 'terms'> {
+  const cased = casedTokens(question)
+  const tokens = cased.map((t) => t.toLowerCase())
   const terms: string[] = []
   const seen = new Set<string>()
   for (const t of tokens) {
@@ -126,6 +133,5 @@ export function analyzeQuery(question: string): AnalyzedQuery {
     seen.add(t)
     terms.push(t)
   }
-  const { years, quarters } = findPeriods(question)
-  return { question, tokens, cased, capitalized, terms, phrases, years, quarters, dates: findDates(question) }
+  return { cased, tokens, terms }
 }
