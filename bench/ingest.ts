@@ -231,7 +231,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const p = results.pipeline[round]
     const b = results.bound[round]
     if (f !== undefined && p !== undefined && b !== undefined) {
-      console.log(`  ratio vs floor: ragtune ${(rate(p) / rate(f)).toFixed(2)}x, parallel bound ${(rate(b) / rate(f)).toFixed(2)}x`)
+      console.log(`  ratio vs floor: ragtune ${(rate(p) / rate(f)).toFixed(2)}x, parallel bound ${(rate(b) / rate(f)).toFixed(2)}x; ragtune at ${((100 * rate(p)) / rate(b)).toFixed(0)} % of the bound`)
     }
   }
 
@@ -250,6 +250,7 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(
     `speed-up vs floor (median of per-round ratios): ${median(ratios('pipeline')).toFixed(2)}x   (goal >= 1.5x; parallel bound on this machine: ${median(ratios('bound')).toFixed(2)}x)`,
   )
+  console.log(`  ragtune at ${median(ours.map((r, i) => (100 * rate(r)) / rate(results.bound[i] ?? r))).toFixed(0)} % of the parallel bound (median of rounds)`)
   console.log(`  per round: ragtune ${ratios('pipeline').map((x) => x.toFixed(2)).join(' ')}; bound ${ratios('bound').map((x) => x.toFixed(2)).join(' ')}`)
   // On a shared machine the wall-clock ratio depends on how much CPU the others leave us; pages per
   // CPU-second shows the work itself.
