@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3'
 import type { ChunkHit } from '../../core/corpus.js'
 import type { Logger } from '../../logger.js'
 import type { Db } from './database.js'
-import { FtsMemoryIndex } from './fts-memory-index.js'
+import { FtsMemoryIndex, type RankedRows } from './fts-memory-index.js'
 import { loadIndexInWorker, type IndexLoad } from './fts-index-loader.js'
 import { createChangeWatch } from './change-watch.js'
 import { CHUNK_COLUMNS, toChunkHit, type ScoredChunkRow } from './rows.js'
@@ -39,7 +39,7 @@ export interface CorpusSnapshot {
    * The ranked ids as hits, from chunks read once per snapshot; undefined when one is not visible
    * (another document inside a range, an inactive version): the SQL route then decides.
    */
-  hits(top: readonly { id: number; score: number }[], filter: NamedFilter): ChunkHit[] | undefined
+  hits(top: RankedRows, filter: NamedFilter): ChunkHit[] | undefined
   /** active-version chunks of a document by ordinal, read once per snapshot; undefined: not cached (use SQL) */
   chunksAt(documentId: string, ordinals: readonly number[]): ChunkHit[] | undefined
   /** this connection just wrote: the next read checks the store */
@@ -209,7 +209,7 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
 
     hits(top, filter) {
       let missing: number[] | undefined
-      for (const t of top) if (!memory.chunks.has(t.id)) (missing ??= []).push(t.id)
+      for (const id of top.ids) if (!memory.chunks.has(id)) (missing ??= []).push(id)
       if (missing !== undefined) {
         if (memory.chunks.size + missing.length > 50_000) memory.chunks.clear()
         const rows = statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c JOIN documents d ON d.id = c.document_id
@@ -219,10 +219,10 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
       const active = (memory.active ??= new Map(statement<{ id: string; v: number }>('SELECT id, active_version AS v FROM documents').all().map((r) => [r.id, r.v])))
       const kept = filter.sql === '' ? undefined : keptBy(filter)
       const hits: ChunkHit[] = []
-      for (const t of top) {
-        const hit = memory.chunks.get(t.id)
+      for (let k = 0; k < top.ids.length; k++) {
+        const hit = memory.chunks.get(top.ids[k] as number)
         if (hit === undefined || active.get(hit.documentId) !== hit.version || (kept !== undefined && !kept.has(hit.documentId))) return undefined
-        hits.push({ documentId: hit.documentId, version: hit.version, chunk: hit.chunk, meta: hit.meta, score: t.score })
+        hits.push({ documentId: hit.documentId, version: hit.version, chunk: hit.chunk, meta: hit.meta, score: top.scores[k] as number })
       }
       return hits
     },

@@ -13,6 +13,12 @@ interface Postings {
   readonly pos: Int32Array
 }
 
+/** Rows found by a search, best first: `ids[k]` scored `scores[k]` (`bm25()` negated: higher is better). */
+export interface RankedRows {
+  readonly ids: readonly number[]
+  readonly scores: readonly number[]
+}
+
 /** A searched phrase, resolved once per index: its tokens' postings and its IDF. */
 interface Phrase {
   readonly first: Postings
@@ -102,20 +108,11 @@ export class FtsMemoryIndex {
   }
 
   /**
-   * Top `limit` rows by bm25 for the OR of `match`'s quoted phrases (the form `ftsMatch` writes), ranked
-   * only inside `ranges`. Undefined when the expression is not of that form (the caller then asks SQLite).
-   */
-  search(match: string, ranges: IdRanges, limit: number): { id: number; score: number }[] | undefined {
-    const phrases = parseMatch(match)
-    return phrases === undefined ? undefined : this.searchPhrases(phrases, ranges, limit)
-  }
-
-  /**
    * Top `limit` rows by bm25 for the OR of `phrases` (each a phrase's words joined by spaces, as
    * `ftsPhrases` gives them), ranked only inside `ranges`; scores are `bm25()` negated (higher is
    * better), best first, ties by ascending id.
    */
-  searchPhrases(phrases: readonly string[], ranges: IdRanges, limit: number): { id: number; score: number }[] {
+  searchPhrases(phrases: readonly string[], ranges: IdRanges, limit: number): RankedRows {
     this.#resolve(phrases)
     const within = ranges ?? EVERYTHING
     const separate = disjoint(within)
@@ -242,48 +239,40 @@ export class FtsMemoryIndex {
     return touched
   }
 
-  /** The best `limit` touched rows (a bounded heap: a search may touch thousands), and the scratch reset. */
-  #top(touched: number, limit: number): { id: number; score: number }[] {
+  /** The best `limit` touched rows, ranked (a bounded heap: a search may touch thousands), and the scratch reset. */
+  #top(touched: number, limit: number): RankedRows {
     const scores = this.#scores
-    const ids = this.#touchedIds
-    if (touched <= limit) return this.#all(touched)
-    // `heap` holds the best rows seen so far with the worst of them on top
-    const size = Math.min(limit, touched)
-    const heap = new Int32Array(Math.max(0, size))
-    let n = 0
+    const touchedIds = this.#touchedIds
+    const size = Math.max(0, Math.min(limit, touched))
+    // a heap of the best rows seen so far, the worst of them on top
+    const heap: number[] = []
     let worst = Number.NEGATIVE_INFINITY
     for (let k = 0; k < touched; k++) {
-      const id = ids[k] as number
-      if (n < size) {
-        heap[n] = id
-        siftUp(heap, n++, scores)
-        if (n === size) worst = scores[heap[0] as number] as number
-      } else if (n > 0 && (scores[id] as number) >= worst && better(id, heap[0] as number, scores)) {
+      const id = touchedIds[k] as number
+      if (heap.length < size) {
+        heap.push(id)
+        siftUp(heap, heap.length - 1, scores)
+        if (heap.length === size) worst = scores[heap[0] as number] as number
+      } else if (size > 0 && (scores[id] as number) >= worst && better(id, heap[0] as number, scores)) {
         heap[0] = id
-        siftDown(heap, n, scores)
+        siftDown(heap, size, scores)
         worst = scores[heap[0]] as number
       }
     }
-    const out: { id: number; score: number }[] = []
-    for (let k = 0; k < n; k++) {
+    // heapsort: the worst moves to the back, one by one, which leaves the best first
+    for (let n = heap.length - 1; n > 0; n--) {
+      swap(heap, 0, n)
+      siftDown(heap, n, scores)
+    }
+    const ids: number[] = []
+    const ranked: number[] = []
+    for (let k = 0; k < heap.length; k++) {
       const id = heap[k] as number
-      out.push({ id, score: scores[id] as number })
+      ids.push(id)
+      ranked.push(scores[id] as number)
     }
-    out.sort((a, b) => b.score - a.score || a.id - b.id)
     this.#reset(touched)
-    return out
-  }
-
-  /** Every touched row, ranked, and the scratch reset. */
-  #all(touched: number): { id: number; score: number }[] {
-    const out: { id: number; score: number }[] = []
-    for (let k = 0; k < touched; k++) {
-      const id = this.#touchedIds[k] as number
-      out.push({ id, score: this.#scores[id] as number })
-    }
-    out.sort((a, b) => b.score - a.score || a.id - b.id)
-    this.#reset(touched)
-    return out
+    return { ids, scores: ranked }
   }
 
   #reset(touched: number): void {
@@ -432,7 +421,7 @@ function better(a: number, b: number, scores: Float64Array): boolean {
 }
 
 /** Min-heap by ranking order (the worst row on top). */
-function siftUp(heap: Int32Array, at: number, scores: Float64Array): void {
+function siftUp(heap: number[], at: number, scores: Float64Array): void {
   let i = at
   while (i > 0) {
     const parent = (i - 1) >> 1
@@ -442,7 +431,7 @@ function siftUp(heap: Int32Array, at: number, scores: Float64Array): void {
   }
 }
 
-function siftDown(heap: Int32Array, n: number, scores: Float64Array): void {
+function siftDown(heap: number[], n: number, scores: Float64Array): void {
   let i = 0
   for (;;) {
     const l = 2 * i + 1
@@ -455,7 +444,7 @@ function siftDown(heap: Int32Array, n: number, scores: Float64Array): void {
   }
 }
 
-function swap(a: Int32Array, i: number, j: number): void {
+function swap(a: number[], i: number, j: number): void {
   const t = a[i] as number
   a[i] = a[j] as number
   a[j] = t
@@ -463,6 +452,14 @@ function swap(a: Int32Array, i: number, j: number): void {
 
 /** Whether sorted[from..to) holds value. */
 function includes(sorted: Int32Array, from: number, to: number, value: number): boolean {
+  // a word occurs a few times per row: a scan beats halving
+  if (to - from <= 8) {
+    for (let i = from; i < to; i++) {
+      const v = sorted[i] as number
+      if (v >= value) return v === value
+    }
+    return false
+  }
   let lo = from
   let hi = to
   while (lo < hi) {
@@ -482,18 +479,6 @@ function lowerBound(sorted: Int32Array, value: number): number {
     else hi = mid
   }
   return lo
-}
-
-/** `"a b" OR "c"` → ['a b', 'c']; undefined for anything else. */
-function parseMatch(match: string): string[] | undefined {
-  const phrases: string[] = []
-  const re = /"((?:[^"]|"")*)"(?: OR |$)/gy
-  let m: RegExpExecArray | null
-  while ((m = re.exec(match)) !== null) {
-    phrases.push((m[1] ?? '').replaceAll('""', '"'))
-    if (re.lastIndex >= match.length) return phrases
-  }
-  return undefined
 }
 
 /** The index as flat typed arrays (cheap to move out of a worker): term t's postings are [termStart[t], termStart[t + 1]). */

@@ -212,7 +212,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       if (index !== undefined) {
         const top = index.searchPhrases(phrases, f.sql === '' ? undefined : snapshot.ranges(f.named), query.limit)
         // no match inside the ranges: none among the visible chunks they cover
-        if (top.length === 0) return []
+        if (top.ids.length === 0) return []
         const hits = snapshot.hits(top, f.named)
         if (hits !== undefined) return hits
       }
