@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
 import type {} from '@fastify/swagger'
 import { AppError } from '../errors.js'
 import type { Logger } from '../logger.js'
@@ -61,9 +61,7 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
 
   app.decorateRequest('principal', null)
 
-  app.addHook('onRequest', async (req) => {
-    const header = req.headers.authorization
-    if (header === undefined) return
+  const authenticate = async (req: FastifyRequest, header: string): Promise<void> => {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
     const info = token === undefined || keys === undefined ? undefined : await keys.verify(token)
     if (info === undefined) {
@@ -74,26 +72,52 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
       })
     }
     req.principal = { keyId: info.id, scope: info.scope }
+  }
+  // Callback-style hooks: a request without a key header passes without a promise of its own.
+  app.addHook('onRequest', (req, _reply, done) => {
+    const header = req.headers.authorization
+    if (header === undefined) {
+      done()
+      return
+    }
+    authenticate(req, header).then(() => done(), done)
   })
 
-  const checks = new Map<Scope, onRequestAsyncHookHandler>()
-  const requireScope = (scope: Scope): onRequestAsyncHookHandler => {
+  const unauthorized = (): AppError =>
+    new AppError('unauthorized', 'this endpoint needs an API key: send "Authorization: Bearer <key>" (create one with "ragtune keys create")', {
+      status: 401,
+    })
+  const checks = new Map<Scope, onRequestHookHandler>()
+  const requireScope = (scope: Scope): onRequestHookHandler => {
     let check = checks.get(scope)
     if (check === undefined) {
-      check = async (req: FastifyRequest) => {
-        if (req.principal === null) {
-          // Open mode is decided per request: creating the first key closes a running server.
-          if (loopback && !(await keys?.hasActiveKeys())) {
-            req.principal = OPEN_PRINCIPAL
+      check = (req, _reply, done) => {
+        const principal = req.principal
+        if (principal === null) {
+          if (!loopback) {
+            done(unauthorized())
             return
           }
-          throw new AppError('unauthorized', 'this endpoint needs an API key: send "Authorization: Bearer <key>" (create one with "ragtune keys create")', {
-            status: 401,
-          })
+          // Open mode is decided per request: creating the first key closes a running server.
+          if (keys === undefined) {
+            req.principal = OPEN_PRINCIPAL
+            done()
+            return
+          }
+          keys.hasActiveKeys().then((active) => {
+            if (active) done(unauthorized())
+            else {
+              req.principal = OPEN_PRINCIPAL
+              done()
+            }
+          }, done)
+          return
         }
-        if (!scopeAllows(req.principal.scope, scope)) {
-          throw new AppError('forbidden', `this endpoint needs a key with the "${scope}" scope; this key has "${req.principal.scope}"`, { status: 403 })
+        if (!scopeAllows(principal.scope, scope)) {
+          done(new AppError('forbidden', `this endpoint needs a key with the "${scope}" scope; this key has "${principal.scope}"`, { status: 403 }))
+          return
         }
+        done()
       }
       checks.set(scope, check)
     }

@@ -10,7 +10,7 @@ import type { AnswerResult } from '../core/answer/answer-result.js'
 export interface Metrics {
   readonly registry: Registry
   /** records an answer's timings, tokens and fact-lock findings (and logs them: ids and counts, no text) */
-  observeAnswer(result: AnswerResult, log?: { info: (obj: object, msg: string) => void }): void
+  observeAnswer(result: AnswerResult, log?: { info: (obj: object, msg: string) => void; isLevelEnabled?: (level: string) => boolean }): void
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
@@ -35,6 +35,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers: [registry],
   })
   const answers = new Counter({ name: 'ragtune_answers_total', help: 'Answers by mode', labelNames: ['mode'], registers: [registry] })
+  // prom-client hashes a label object on every call; the two modes' series are bound once
+  const answersBy = { extractive: answers.labels('extractive'), generated: answers.labels('generated') }
   const tokens = new Counter({ name: 'ragtune_model_tokens_total', help: 'Model tokens by model and kind', labelNames: ['model', 'kind'], registers: [registry] })
   const flagged = new Counter({
     name: 'ragtune_fact_lock_flags_total',
@@ -46,8 +48,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   return {
     registry,
     observeAnswer(result, log) {
-      log?.info(
-        {
+      if (log !== undefined && (log.isLevelEnabled?.('info') ?? true)) {
+        log.info(
+          {
           mode: result.mode,
           model: result.model,
           voice: result.voice,
@@ -56,10 +59,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
           unsupportedNumbers: result.unsupportedNumbers.length,
           removedCitations: result.removedCitations.length,
           timings: result.timings,
-        },
-        'answered',
-      )
-      answers.inc({ mode: result.mode })
+          },
+          'answered',
+        )
+      }
+      answersBy[result.mode].inc()
       retrieval.observe(result.timings.retrievalMs / 1000)
       if (result.model !== null) model.observe({ model: result.model }, result.timings.modelMs / 1000)
       if (result.usage !== null && result.model !== null) {
@@ -75,9 +79,22 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
 /** Times every request and serves GET /metrics. Call on the root instance. */
 export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
   const http = metrics.registry.getSingleMetric('ragtune_http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'>
-  app.addHook('onResponse', async (req, reply) => {
+  // One series per method, route and status, bound on first use: prom-client would hash the labels on every call.
+  type Series = { observe(value: number): void }
+  const series = new Map<string, Map<string, Map<number, Series>>>()
+  const seriesOf = (method: string, route: string, status: number): Series => {
+    let byRoute = series.get(method)
+    if (byRoute === undefined) series.set(method, (byRoute = new Map<string, Map<number, Series>>()))
+    let byStatus = byRoute.get(route)
+    if (byStatus === undefined) byRoute.set(route, (byStatus = new Map<number, Series>()))
+    let child = byStatus.get(status)
+    if (child === undefined) byStatus.set(status, (child = http.labels(method, route, String(status))))
+    return child
+  }
+  app.addHook('onResponse', (req, reply, done) => {
     // The route pattern, never the raw URL: ids in paths would make unbounded label sets.
-    http.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    seriesOf(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode).observe(reply.elapsedTime / 1000)
+    done()
   })
   app.get(
     '/metrics',
