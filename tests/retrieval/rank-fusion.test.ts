@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { reciprocalRankFusion } from '../../src/core/retrieval/rank-fusion.js'
+import { reciprocalRankFusion, reciprocalRankFusionBy } from '../../src/core/retrieval/rank-fusion.js'
 
 const fuse = (lists: { items: string[]; weight?: number }[], k = 60): [string, number][] =>
   reciprocalRankFusion(lists, (x) => x, k).map((r) => [r.item, Number(r.score.toFixed(6))])
@@ -20,5 +20,23 @@ describe('reciprocalRankFusion', () => {
       ['a', Number((1 / 11).toFixed(6))],
       ['b', Number((1 / 12).toFixed(6))],
     ])
+  })
+})
+
+describe('reciprocalRankFusionBy', () => {
+  it('fuses exactly as the string-keyed form, order of ties included', () => {
+    const random = (() => {
+      let s = 11
+      return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648
+    })()
+    for (let round = 0; round < 200; round++) {
+      const lists = Array.from({ length: 1 + Math.floor(random() * 4) }, () => ({
+        weight: [0.5, 1, 0.8][Math.floor(random() * 3)] ?? 1,
+        items: Array.from({ length: Math.floor(random() * 12) }, () => ({ doc: `d${Math.floor(random() * 3)}`, at: Math.floor(random() * 5) })),
+      }))
+      const byKey = reciprocalRankFusion(lists, (x) => `${x.doc}\u0000${x.at}`, 20)
+      const byPosition = reciprocalRankFusionBy(lists, (x) => x.doc, (x) => x.at, 20)
+      expect(byPosition.map((f) => [f.item, f.score])).toEqual(byKey.map((f) => [f.item, f.score]))
+    }
   })
 })
