@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { readIndexParts, type IndexParts } from './fts-memory-index.js'
+import { readIndexParts, type IndexParts } from './fts-index-parts.js'
 
 /**
  * Reads the FTS5 index into flat arrays on a worker thread, so the 1–3 s it takes on a few thousand
