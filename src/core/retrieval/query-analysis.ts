@@ -62,6 +62,7 @@ const MONTH_NAME = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|
 const MDY = new RegExp(`\\b${MONTH_NAME}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+((?:19|20)\\d\\d)\\b`, 'gi')
 const DMY = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_NAME},?\\s+((?:19|20)\\d\\d)\\b`, 'gi')
 const DIGIT = /\d/
+const UPPER_FIRST = /^\p{Lu}/u
 
 function findDates(text: string): string[] {
   // every form below writes a year
@@ -84,6 +85,13 @@ function findPeriods(text: string): { years: number[]; quarters: number[] } {
   const years: number[] = []
   const quarters: number[] = []
   const lower = text.toLowerCase()
+  // every form but "first quarter" writes a digit
+  if (!DIGIT.test(lower)) {
+    for (const m of lower.matchAll(/\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\b/g)) {
+      quarters.push({ first: 1, second: 2, third: 3, fourth: 4 }[m[1] as 'first'])
+    }
+    return { years, quarters: [...new Set(quarters)] }
+  }
   // "FY2023Q1", "FY 2023 Q1"
   for (const m of lower.matchAll(/\bfy\s?'?(\d{4}|\d{2})\s?q([1-4])\b/g)) {
     years.push(toYear(m[1] ?? ''))
@@ -109,7 +117,9 @@ export function analyzeQuery(question: string): AnalyzedQuery {
   const { cased, tokens, terms } = queryWords(question)
   const capitalized = new Set<number>()
   cased.forEach((t, i) => {
-    if (/^\p{Lu}/u.test(t)) capitalized.add(i)
+    const first = t.charCodeAt(0)
+    // an ASCII letter answers at once; anything else asks Unicode
+    if (first < 128 ? first >= 65 && first <= 90 : UPPER_FIRST.test(t)) capitalized.add(i)
   })
   const phrases: string[][] = []
   for (const m of question.matchAll(/["“”]([^"“”]+)["“”]/g)) {
