@@ -191,10 +191,11 @@ export class RoutingTable {
       if (matched.size > 0) break
       const weak = index === this.#byFirstWord
       const { lengths, prefixes } = weak ? this.#firstWordShape : this.#aliasShape
+      // a spelling that starts with another word, or has another length, cannot be a window's
+      const starts = tokens.map((t, i) => (!weak || query.capitalized.has(i)) && prefixes.has(t))
       for (let n = Math.min(this.#maxAliasWords, 5); n >= 1; n--) {
         for (let i = 0; i + n <= tokens.length; i++) {
-          // a spelling that starts with another word, or has another length, cannot be this window
-          let free = (!weak || query.capitalized.has(i)) && prefixes.has(tokens[i] ?? '') && lengths.has((before[i + n] ?? 0) - (before[i] ?? 0))
+          let free = starts[i] === true && lengths.has((before[i + n] ?? 0) - (before[i] ?? 0))
           for (let k = i; k < i + n; k++) if (consumed.has(k)) free = false
           const hits = free ? index.get(tokens.slice(i, i + n).join('')) : undefined
           if (hits === undefined) continue
