@@ -13,7 +13,7 @@ import type { KeyStore } from './core/keys.js'
 import { createChatModelFactory, createOpenAIChat } from './adapters/openai-chat.js'
 import { createHybridRetriever } from './core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from './core/answer/answerer.js'
-import { createCachedRetriever, watchCorpus } from './core/answer/retrieval-cache.js'
+import { createCachedRetriever } from './core/answer/retrieval-cache.js'
 import { createSqliteModelRegistry } from './adapters/sqlite/sqlite-model-registry.js'
 import { createRegistryVoiceResolver } from './core/registry-voice-resolver.js'
 
@@ -24,13 +24,10 @@ import { createRegistryVoiceResolver } from './core/registry-voice-resolver.js'
 export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps> {
   fs.mkdirSync(config.dataDir, { recursive: true })
   // Scale-out (Pinecone vectors + PostgreSQL or SQLite registry) loads pg and the Pinecone SDK only when chosen.
-  const store =
+  const corpus =
     config.vectorStore.kind === 'pinecone'
       ? await (await import('./adapters/pinecone/scale-out-corpus.js')).createScaleOutCorpus(config, logger)
       : createSqliteCorpus({ path: config.dbPath, logger })
-  // Commits and deletes made through this process retire cached retrievals at once.
-  let onCorpusChange = (): void => {}
-  const corpus = watchCorpus(store, () => onCorpusChange())
   const m = config.models
   const embedder =
     m.embeddingModel === undefined
@@ -44,9 +41,9 @@ export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps
   const parser = createParserPool({ logger, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
   const ingest = { corpus, parser, embedder, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
   const keys = shared?.keys ?? createSqliteKeyStore({ path: config.dbPath })
-  const hybrid = createHybridRetriever({ corpus: store, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
-  const retriever = createCachedRetriever(hybrid, store, { maxEntries: config.retrievalCacheEntries })
-  onCorpusChange = retriever.invalidate
+  const hybrid = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
+  // A repeated question on an unchanged corpus reuses its sources (checked against the corpus' revision).
+  const retriever = createCachedRetriever(hybrid, corpus, { maxEntries: config.retrievalCacheEntries })
   // "Which model answers" is this one lookup: the active voice in the registry, else RAGTUNE_CHAT_MODEL.
   const registry = shared?.models ?? createSqliteModelRegistry({ path: config.dbPath })
   const voices = createRegistryVoiceResolver({ registry, chatModel: m.chatModel })

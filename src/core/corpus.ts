@@ -38,6 +38,13 @@ export interface Corpus {
    */
   hybridSearch?(query: HybridQuery): Promise<ChunkHit[]>
 
+  /**
+   * Optional: a token that changes whenever what searches see changes (a version committed, a document
+   * deleted), as current as the searches themselves and cheap enough to ask on every question. Caches of
+   * search results compare it; stores without it are compared by their document list.
+   */
+  revision?(): Promise<string>
+
   /** Chunks by position in the active version, for neighbour expansion; missing ordinals are skipped. */
   getChunks(documentId: string, ordinals: readonly number[]): Promise<ChunkHit[]>
 

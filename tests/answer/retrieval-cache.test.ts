@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createSqliteCorpus } from '../../src/adapters/sqlite/sqlite-corpus.js'
-import { createCachedRetriever, watchCorpus } from '../../src/core/answer/retrieval-cache.js'
+import { createCachedRetriever } from '../../src/core/answer/retrieval-cache.js'
 import { createAnswerer } from '../../src/core/answer/answerer.js'
 import { createStaticVoiceResolver } from '../../src/core/answer/static-voice-resolver.js'
 import { createHybridRetriever } from '../../src/core/retrieval/hybrid-retriever.js'
@@ -31,7 +31,6 @@ function counting(inner: Retriever): Retriever & { calls: number } {
 describe('retrieval cache over a real SQLite store', () => {
   let dir: string
   let store: Corpus
-  let corpus: Corpus
   let inner: Retriever & { calls: number }
   let cached: ReturnType<typeof createCachedRetriever>
 
@@ -41,8 +40,7 @@ describe('retrieval cache over a real SQLite store', () => {
     await store.commitVersion(doc('acme-2022-10k', ACME_PAGES, ACME))
     await store.commitVersion(doc('beta-2023-ar', BETA_PAGES, { title: 'Beta Bicycles 2023 Annual Report', company: 'Beta', fiscalYear: 2023, docType: 'annual-report' }))
     inner = counting(createHybridRetriever({ corpus: store, logger }))
-    cached = createCachedRetriever(inner, store, { maxEntries: 100, recheckMs: 60_000 })
-    corpus = watchCorpus(store, cached.invalidate)
+    cached = createCachedRetriever(inner, store, { maxEntries: 100 })
   })
   afterEach(async () => {
     await store.close()
@@ -70,7 +68,7 @@ describe('retrieval cache over a real SQLite store', () => {
     const before = await cached.retrieve(CAPEX)
     expect(before.sources[0]?.version).toBe(1)
     const changed = ACME_PAGES.map((p) => p.replace('(1,577)', '(1,999)'))
-    await corpus.commitVersion({ ...doc('acme-2022-10k', changed, ACME) })
+    await store.commitVersion({ ...doc('acme-2022-10k', changed, ACME) })
     const after = await cached.retrieve(CAPEX)
     expect(after).not.toBe(before)
     expect(after.sources[0]).toMatchObject({ documentId: 'acme-2022-10k', version: 2 })
@@ -79,13 +77,14 @@ describe('retrieval cache over a real SQLite store', () => {
 
   it('a document deleted through this process disappears from the next answer', async () => {
     expect((await cached.retrieve(CAPEX)).sources.some((s) => s.documentId === 'acme-2022-10k')).toBe(true)
-    await corpus.deleteDocument('acme-2022-10k')
+    await store.deleteDocument('acme-2022-10k')
     expect((await cached.retrieve(CAPEX)).sources.some((s) => s.documentId === 'acme-2022-10k')).toBe(false)
   })
 
-  it('a change made by another process is seen once the recheck interval has passed', async () => {
-    const watching = createCachedRetriever(inner, store, { maxEntries: 100, recheckMs: 30 })
+  it('a change made by another process is served as soon as the store sees it (its revision moves)', async () => {
+    const watching = createCachedRetriever(inner, store, { maxEntries: 100 })
     const before = await watching.retrieve(CAPEX)
+    expect(await watching.retrieve(CAPEX)).toBe(before)
     // another connection (as `ragtune ingest` in another process would be) commits version 2
     const other = createSqliteCorpus({ path: path.join(dir, 'ragtune.db'), logger })
     try {
@@ -93,32 +92,53 @@ describe('retrieval cache over a real SQLite store', () => {
     } finally {
       await other.close()
     }
-    await new Promise((resolve) => setTimeout(resolve, 60))
+    // the store itself checks for other processes' commits at most every 50 ms (its searches too)
+    await new Promise((resolve) => setTimeout(resolve, 80))
     const after = await watching.retrieve(CAPEX)
     expect(after).not.toBe(before)
     expect(after.sources[0]).toMatchObject({ version: 2 })
     expect(after.sources[0]?.text).toContain('(2,222)')
   })
 
+  it('a store without a revision is compared by its document list on every question', async () => {
+    const listOnly = { listDocuments: () => store.listDocuments() }
+    const c = createCachedRetriever(inner, listOnly, { maxEntries: 100 })
+    const before = await c.retrieve(CAPEX)
+    expect(await c.retrieve(CAPEX)).toBe(before)
+    await store.commitVersion(doc('acme-2022-10k', ACME_PAGES.map((p) => p.replace('(1,577)', '(3,333)')), ACME))
+    const after = await c.retrieve(CAPEX)
+    expect(after.sources[0]?.text).toContain('(3,333)')
+  })
+
   it('never stores a retrieval that was running when the corpus changed', async () => {
-    let release: (() => void) | undefined
+    const gates: (() => void)[] = []
     const slow: Retriever = {
       async retrieve(q, o) {
-        await new Promise<void>((resolve) => (release = resolve))
+        await new Promise<void>((resolve) => gates.push(resolve))
         return inner.retrieve(q, o)
       },
     }
-    const c = createCachedRetriever(slow, store, { maxEntries: 100, recheckMs: 60_000 })
+    const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5))
+    let revision = 'r1'
+    const c = createCachedRetriever(slow, { listDocuments: async () => [], revision: async () => revision }, { maxEntries: 100 })
     const running = c.retrieve(CAPEX)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-    c.invalidate()
-    release?.()
-    await running
-    const next = c.retrieve(CAPEX)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-    release?.()
-    await next
-    expect(c.stats).toEqual({ hits: 0, misses: 2 })
+    await tick()
+    // the corpus moves on while the first retrieval runs, and another question sees it
+    revision = 'r2'
+    const other = c.retrieve('Beta revenue 2023')
+    await tick()
+    expect(gates).toHaveLength(2)
+    gates[0]?.() // the first one finishes: computed under r1, it must not be stored
+    gates[1]?.()
+    await Promise.all([running, other])
+    const again = c.retrieve(CAPEX)
+    await tick()
+    gates[2]?.()
+    await again
+    expect(c.stats).toEqual({ hits: 0, misses: 3 })
+    // while the one computed under r2 is served
+    await c.retrieve('Beta revenue 2023')
+    expect(c.stats).toEqual({ hits: 1, misses: 3 })
   })
 })
 

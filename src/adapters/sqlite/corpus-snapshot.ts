@@ -44,6 +44,8 @@ export interface CorpusSnapshot {
   chunksAt(documentId: string, ordinals: readonly number[]): ChunkHit[] | undefined
   /** this connection just wrote: the next read checks the store */
   wrote(): void
+  /** what the snapshot was taken of (documents, active versions, chunk rows), checked as searches check it */
+  revision(): string
   ready(): Promise<boolean>
   close(): void
 }
@@ -268,6 +270,11 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
 
     wrote() {
       watch.wrote()
+    },
+
+    revision() {
+      refresh(false)
+      return memory.fingerprint
     },
 
     async ready() {

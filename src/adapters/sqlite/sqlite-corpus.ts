@@ -253,6 +253,10 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       return rows.map(toChunkHit)
     },
 
+    async revision() {
+      return snapshot.revision()
+    },
+
     async getChunks(documentId, ordinals) {
       if (ordinals.length === 0) return []
       // Neighbour expansion asks for the same few chunks again and again: read each once per snapshot.
