@@ -35,7 +35,7 @@ describe('auth', () => {
     const { key, info } = await d.keys!.create({ scope: 'query', name: 'ci' })
     expect(key).toMatch(/^rt_[0-9a-f]{12}_[\w-]{32}$/)
     expect(await d.keys!.verify(key)).toEqual(info)
-    expect(await d.keys!.verify(`${key.slice(0, -1)}x`)).toBeUndefined()
+    expect(await d.keys!.verify(`${key.slice(0, -1)}${key.endsWith('x') ? 'y' : 'x'}`)).toBeUndefined()
     const dump = fs.readFileSync(d.config.dbPath)
     expect(dump.includes(Buffer.from(key))).toBe(false)
     expect(await d.keys!.revoke(info.id)).toBe(true)

@@ -103,7 +103,7 @@ describe('PostgreSQL API keys', () => {
     expect(await keys.hasActiveKeys()).toBe(false)
     const { key, info } = await keys.create({ scope: 'admin', name: 'ops' })
     expect(await keys.verify(key)).toEqual(info)
-    expect(await keys.verify(`${key.slice(0, -1)}x`)).toBeUndefined()
+    expect(await keys.verify(`${key.slice(0, -1)}${key.endsWith('x') ? 'y' : 'x'}`)).toBeUndefined()
     expect(await keys.verify('not-a-key')).toBeUndefined()
     expect((await keys.list()).map((k) => k.name)).toEqual(['ops'])
     const { rows } = await (await db.pool()).query<{ hash: string }>('SELECT hash FROM api_keys')
