@@ -226,6 +226,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
 
     getDocument: (id) => registry.getDocument(id),
     listDocuments: () => registry.listDocuments(),
+    revision: () => registry.revision(),
 
     async commitVersion(input): Promise<CommitResult> {
       const dense = checkEmbeddings(input)

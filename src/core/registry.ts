@@ -18,6 +18,8 @@ export interface CorpusRegistry {
 
   getDocument(id: string): Promise<DocumentSummary | undefined>
   listDocuments(): Promise<DocumentSummary[]>
+  /** Each listed document's id and active version in one string: it moves with every activation or retirement. */
+  revision(): Promise<string>
 
   /**
    * Records the next version of a document as staged, with its chunks and its BM25 contribution.

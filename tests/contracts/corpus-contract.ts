@@ -138,6 +138,24 @@ export function describeCorpusContract(name: string, factory: CorpusFactory): vo
       expect(await corpus.getChunks('missing', [0])).toEqual([])
     })
 
+    it('reports a revision that moves with each new version and delete, and stays for an unchanged commit', async () => {
+      // optional in the port; every store of this project has it
+      expect(typeof corpus.revision).toBe('function')
+      const revision = async (): Promise<string | undefined> => corpus.revision?.()
+      const empty = await revision()
+      await corpus.commitVersion(commitInput('acme-10k', 'fp1', ['Net sales rose to 1,801 million']))
+      const v1 = await revision()
+      expect(v1).not.toBe(empty)
+      await corpus.commitVersion(commitInput('acme-10k', 'fp1', ['Net sales rose to 1,801 million']))
+      await corpus.keywordSearch({ terms: ['sales'], limit: 5 })
+      expect(await revision()).toBe(v1)
+      await corpus.commitVersion(commitInput('acme-10k', 'fp2', ['Net sales rose to 1,950 million']))
+      const v2 = await revision()
+      expect(v2).not.toBe(v1)
+      await corpus.deleteDocument('acme-10k')
+      expect(await revision()).not.toBe(v2)
+    })
+
     it('deletes a document entirely', async () => {
       await corpus.commitVersion(commitInput('doc', 'x', ['to be removed']))
       expect(await corpus.deleteDocument('doc')).toBe(true)

@@ -89,6 +89,11 @@ export async function createPgRegistry(options: { pool: PgPool; ownsPool?: boole
       return rows.map(toSummary)
     },
 
+    async revision() {
+      const { rows } = await pool.query<{ r: string | null }>(`SELECT string_agg(id || ':' || active_version, ',' ORDER BY id) AS r FROM documents`)
+      return rows[0]?.r ?? ''
+    },
+
     async stageVersion(input: CommitInput, bm25: Bm25Delta) {
       return inTransaction(pool, async (client) => {
         await lockDocument(client, input.documentId)

@@ -42,6 +42,8 @@ export function createSqliteRegistry(options: { path: string } | { db: Db }): Co
   const db = 'db' in options ? options.db : openDatabase(options.path)
   applyMigrations(db, 'registry', migrations)
   const now = (): string => new Date().toISOString()
+  const revisionOf = db.prepare<[], { r: string | null }>(`SELECT group_concat(id || ':' || active_version, ',') AS r
+    FROM (SELECT id, active_version FROM registry_documents ORDER BY id)`)
 
   const applyBm25 = (documentId: string, version: number, sign: 1 | -1): void => {
     const row = db.prepare<[string, number], { bm25_json: string }>('SELECT bm25_json FROM registry_versions WHERE document_id = ? AND version = ?').get(documentId, version)
@@ -118,6 +120,9 @@ export function createSqliteRegistry(options: { path: string } | { db: Db }): Co
     },
     async listDocuments() {
       return db.prepare<[], DocumentRow>('SELECT * FROM registry_documents ORDER BY id').all().map(toDocumentSummary)
+    },
+    async revision() {
+      return revisionOf.get()?.r ?? ''
     },
     async stageVersion(input, bm25) {
       return stage.immediate(input, bm25)

@@ -17,8 +17,6 @@ export interface RetrievalCacheOptions {
 }
 
 export interface CachedRetriever extends Retriever {
-  /** drops every entry (a plain function, safe to pass around) */
-  readonly invalidate: () => void
   /** lookups answered from memory and computed, since start */
   readonly stats: { hits: number; misses: number }
 }
@@ -26,7 +24,6 @@ export interface CachedRetriever extends Retriever {
 interface Entry {
   readonly retrieval: Retrieval
   readonly chars: number
-  readonly revision: string
 }
 
 export function createCachedRetriever(
@@ -38,12 +35,8 @@ export function createCachedRetriever(
   const entries = new Map<string, Entry>()
   const stats = { hits: 0, misses: 0 }
   let chars = 0
+  /** the revision every entry was computed under */
   let current: string | undefined
-
-  const invalidate = (): void => {
-    entries.clear()
-    chars = 0
-  }
 
   const revision = async (): Promise<string> => {
     if (corpus.revision !== undefined) return corpus.revision()
@@ -64,17 +57,17 @@ export function createCachedRetriever(
 
   return {
     stats,
-    invalidate,
     async retrieve(question: string, request: RetrieveOptions = {}): Promise<Retrieval> {
       if (options.maxEntries <= 0) return inner.retrieve(question, request)
       const now = await revision()
       if (now !== current) {
-        invalidate()
+        entries.clear()
+        chars = 0
         current = now
       }
       const key = cacheKey(question, request)
       const hit = entries.get(key)
-      if (hit !== undefined && hit.revision === now) {
+      if (hit !== undefined) {
         // Map order is insertion order: re-inserting marks the entry most recently used.
         entries.delete(key)
         entries.set(key, hit)
@@ -83,8 +76,8 @@ export function createCachedRetriever(
       }
       stats.misses++
       const retrieval = await inner.retrieve(question, request)
-      // computed under `now`: stored only if that is still the revision (a change meanwhile cleared the rest)
-      if (current === now) store(key, { retrieval, revision: now, chars: retrieval.sources.reduce((n, s) => n + s.text.length, 0) })
+      // computed under `now`: stored only if no question has seen a newer revision meanwhile
+      if (current === now) store(key, { retrieval, chars: retrieval.sources.reduce((n, s) => n + s.text.length, 0) })
       return retrieval
     },
   }
