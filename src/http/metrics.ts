@@ -51,14 +51,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       if (log !== undefined && (log.isLevelEnabled?.('info') ?? true)) {
         log.info(
           {
-          mode: result.mode,
-          model: result.model,
-          voice: result.voice,
-          prompt: result.prompt,
-          citations: result.citations.length,
-          unsupportedNumbers: result.unsupportedNumbers.length,
-          removedCitations: result.removedCitations.length,
-          timings: result.timings,
+            mode: result.mode,
+            model: result.model,
+            voice: result.voice,
+            prompt: result.prompt,
+            citations: result.citations.length,
+            unsupportedNumbers: result.unsupportedNumbers.length,
+            removedCitations: result.removedCitations.length,
+            timings: result.timings,
           },
           'answered',
         )
@@ -80,20 +80,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
 export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
   const http = metrics.registry.getSingleMetric('ragtune_http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'>
   // One series per method, route and status, bound on first use: prom-client would hash the labels on every call.
-  type Series = { observe(value: number): void }
-  const series = new Map<string, Map<string, Map<number, Series>>>()
-  const seriesOf = (method: string, route: string, status: number): Series => {
-    let byRoute = series.get(method)
-    if (byRoute === undefined) series.set(method, (byRoute = new Map<string, Map<number, Series>>()))
-    let byStatus = byRoute.get(route)
-    if (byStatus === undefined) byRoute.set(route, (byStatus = new Map<number, Series>()))
-    let child = byStatus.get(status)
-    if (child === undefined) byStatus.set(status, (child = http.labels(method, route, String(status))))
-    return child
-  }
+  const series = new Map<string, { observe(value: number): void }>()
   app.addHook('onResponse', (req, reply, done) => {
     // The route pattern, never the raw URL: ids in paths would make unbounded label sets.
-    seriesOf(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode).observe(reply.elapsedTime / 1000)
+    const route = req.routeOptions.url ?? 'unmatched'
+    const key = `${req.method} ${reply.statusCode} ${route}`
+    let child = series.get(key)
+    if (child === undefined) series.set(key, (child = http.labels(req.method, route, String(reply.statusCode))))
+    child.observe(reply.elapsedTime / 1000)
     done()
   })
   app.get(

@@ -79,7 +79,9 @@ export function factText(s: NumberedSource): string {
   return cached.title === meta.title && cached.year === year ? cached.text : [meta.title, year, s.text].join('\n')
 }
 
-export function toCitation(s: NumberedSource, snippetChars = 280): Citation {
+const SNIPPET_CHARS = 280
+
+export function toCitation(s: NumberedSource, snippetChars = SNIPPET_CHARS): Citation {
   return {
     n: s.n,
     documentId: s.source.documentId,
@@ -107,7 +109,7 @@ const snippets = textCache<string>(1024)
 
 function snippet(text: string, max: number): string {
   // the citation default: a source's snippet is worked out once
-  return max === 280 ? snippets(text, (t) => flatSnippet(t, max)) : flatSnippet(text, max)
+  return max === SNIPPET_CHARS ? snippets(text, (t) => flatSnippet(t, max)) : flatSnippet(text, max)
 }
 
 function flatSnippet(text: string, max: number): string {
