@@ -1,8 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { reciprocalRankFusion, reciprocalRankFusionBy } from '../../src/core/retrieval/rank-fusion.js'
+import { reciprocalRankFusion, type RankedList } from '../../src/core/retrieval/rank-fusion.js'
+
+/** The textbook form, keyed by one string per item: the reference the fusion must equal. */
+function stringKeyedFusion<T>(lists: readonly RankedList<T>[], keyOf: (item: T) => string, k: number): { item: T; score: number }[] {
+  const fused = new Map<string, { item: T; score: number }>()
+  for (const list of lists) {
+    const seen = new Set<string>()
+    list.items.forEach((item, rank) => {
+      const key = keyOf(item)
+      if (seen.has(key)) return
+      seen.add(key)
+      const entry = fused.get(key)
+      if (entry === undefined) fused.set(key, { item, score: (list.weight ?? 1) / (k + rank + 1) })
+      else entry.score += (list.weight ?? 1) / (k + rank + 1)
+    })
+  }
+  return [...fused.values()].sort((a, b) => b.score - a.score)
+}
 
 const fuse = (lists: { items: string[]; weight?: number }[], k = 60): [string, number][] =>
-  reciprocalRankFusion(lists, (x) => x, k).map((r) => [r.item, Number(r.score.toFixed(6))])
+  reciprocalRankFusion(lists, (x) => x, () => 0, k).map((r) => [r.item, Number(r.score.toFixed(6))])
 
 describe('reciprocalRankFusion', () => {
   it.each([
@@ -23,7 +40,7 @@ describe('reciprocalRankFusion', () => {
   })
 })
 
-describe('reciprocalRankFusionBy', () => {
+describe('reciprocalRankFusion by (group, position)', () => {
   it('fuses exactly as the string-keyed form, order of ties included', () => {
     const random = (() => {
       let s = 11
@@ -34,8 +51,8 @@ describe('reciprocalRankFusionBy', () => {
         weight: [0.5, 1, 0.8][Math.floor(random() * 3)] ?? 1,
         items: Array.from({ length: Math.floor(random() * 12) }, () => ({ doc: `d${Math.floor(random() * 3)}`, at: Math.floor(random() * 5) })),
       }))
-      const byKey = reciprocalRankFusion(lists, (x) => `${x.doc}\u0000${x.at}`, 20)
-      const byPosition = reciprocalRankFusionBy(lists, (x) => x.doc, (x) => x.at, 20)
+      const byKey = stringKeyedFusion(lists, (x) => `${x.doc}\u0000${x.at}`, 20)
+      const byPosition = reciprocalRankFusion(lists, (x) => x.doc, (x) => x.at, 20)
       expect(byPosition.map((f) => [f.item, f.score])).toEqual(byKey.map((f) => [f.item, f.score]))
     }
   })

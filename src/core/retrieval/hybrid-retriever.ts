@@ -5,7 +5,7 @@ import { analyzeQuery, tokenize } from './query-analysis.js'
 import { matchConcepts, neededStatements } from './concept-matcher.js'
 import { STATEMENT_QUERY, classifyStatement, type Statement } from './financial-statements.js'
 import { DocumentRouter } from './document-router.js'
-import { reciprocalRankFusionBy, type RankedList } from './rank-fusion.js'
+import { reciprocalRankFusion, type RankedList } from './rank-fusion.js'
 import { STOP_WORDS } from './stop-words.js'
 import { expandNeighbours, groupByPage, toSource } from './source-assembly.js'
 
@@ -183,7 +183,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     const results = denseResult?.hits === undefined ? keywordResults.r : [...keywordResults.r, { name: 'dense' as const, hits: denseResult.hits }]
 
     const lists: RankedList<ChunkHit>[] = results.map((r) => ({ items: r.hits, weight: weights[r.name] }))
-    const fused = reciprocalRankFusionBy(lists, (h) => h.documentId, (h) => h.chunk.ordinal, options.rrfK ?? 20)
+    const fused = reciprocalRankFusion(lists, (h) => h.documentId, (h) => h.chunk.ordinal, options.rrfK ?? 20)
     if (statements.length > 0) {
       for (const f of fused) {
         if (statementCache.get(f.item).some((s) => statements.includes(s))) f.score *= boost
