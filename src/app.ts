@@ -35,7 +35,7 @@ export interface AppDeps {
   /** the answer pipeline and its voices; the answer routes need both */
   readonly answerer?: Answerer
   readonly voices?: VoiceResolver
-  /** hit and miss counts of the retrieval cache, when there is one */
+  /** hit and miss counts of the retrieval cache, when there is one (served in /metrics) */
   readonly retrievalCache?: { readonly stats: { readonly hits: number; readonly misses: number } }
   /** API keys; absent or empty means open mode, allowed on loopback only */
   readonly keys?: KeyStore
@@ -100,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   )
 
   // Auth, rate limits, OpenAPI and metrics first: their onRoute hooks must see every route.
-  const metrics = createMetrics()
+  const metrics = createMetrics(deps.retrievalCache === undefined ? {} : { retrievalCache: deps.retrievalCache })
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
   await app.register(healthRoutes, { corpus: deps.corpus })
   if (deps.answerer !== undefined && deps.voices !== undefined) {

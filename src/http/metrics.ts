@@ -15,8 +15,25 @@ export interface Metrics {
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+export function createMetrics(
+  options: { defaultMetrics?: boolean; retrievalCache?: { readonly stats: { readonly hits: number; readonly misses: number } } } = {},
+): Metrics {
   const registry = new Registry()
+  const cache = options.retrievalCache
+  if (cache !== undefined) {
+    // read from the cache's own counts when scraped
+    new Counter({
+      name: 'ragtune_retrieval_cache_lookups_total',
+      help: 'Retrieval cache lookups by result (hit: sources reused for a repeated question)',
+      labelNames: ['result'],
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc({ result: 'hit' }, cache.stats.hits)
+        this.inc({ result: 'miss' }, cache.stats.misses)
+      },
+    })
+  }
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry })
   // Fed by the hook installMetrics adds; looked up there by name.
   new Histogram({

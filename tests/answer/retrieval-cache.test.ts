@@ -226,6 +226,7 @@ describe('the composed service (buildDeps)', () => {
     const { loadConfig } = await import('../../src/config.js')
     const { buildDeps, closeDeps } = await import('../../src/deps.js')
     const { ingestPaths } = await import('../../src/core/ingest/ingest-paths.js')
+    const { buildApp } = await import('../../src/app.js')
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-rcache-deps-'))
     const file = path.join(dir, 'zeta-2024-report.md')
     const deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: path.join(dir, 'data'), RAGTUNE_INGEST_WORKERS: '0' }), logger)
@@ -243,6 +244,16 @@ describe('the composed service (buildDeps)', () => {
       const after = await deps.answerer!.ask(q)
       expect(after.answer).toContain('$0.57')
       expect(after.citations[0]?.version).toBe(2)
+      const app = await buildApp(deps)
+      try {
+        await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: q } })
+        const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+        // asked 4 times: the first and the one after the re-ingest computed, the other two reused
+        expect(metrics).toMatch(/ragtune_retrieval_cache_lookups_total\{result="hit"\} 2/)
+        expect(metrics).toMatch(/ragtune_retrieval_cache_lookups_total\{result="miss"\} 2/)
+      } finally {
+        await app.close()
+      }
     } finally {
       await closeDeps(deps)
       fs.rmSync(dir, { recursive: true, force: true })
