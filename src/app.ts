@@ -18,6 +18,8 @@ import type { EmbeddingModel } from './core/models.js'
 import type { FinetuneService } from './core/finetune.js'
 import type { ModelRegistry } from './core/model-registry.js'
 import { finetuneRoutes } from './http/routes/finetunes.js'
+import { documentFileRoutes } from './http/routes/document-files.js'
+import type { OriginalStore, PageImages } from './core/originals.js'
 
 /**
  * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
@@ -43,6 +45,9 @@ export interface AppDeps {
   readonly registry?: ModelRegistry
   /** fine-tuning jobs and activation; composed by bin/serve.ts, since src/ never imports finetune/ */
   readonly finetunes?: FinetuneService
+  /** originals kept beside their versions, and their page images (files and pages routes) */
+  readonly originals?: OriginalStore
+  readonly pageImages?: PageImages
 }
 
 /** Builds the app; reads no environment and never listens (server.ts does). */
@@ -107,8 +112,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics })
   }
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
-    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode })
+    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode, originals: deps.originals, pageImages: deps.pageImages })
   }
+  if (deps.originals !== undefined && deps.pageImages !== undefined) await app.register(documentFileRoutes, { originals: deps.originals, pageImages: deps.pageImages })
   if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
   return app
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
 import type { AppDeps } from './app.js'
@@ -16,6 +17,8 @@ import { createAnswerer } from './core/answer/answerer.js'
 import { createCachedRetriever } from './core/answer/retrieval-cache.js'
 import { createSqliteModelRegistry } from './adapters/sqlite/sqlite-model-registry.js'
 import { createRegistryVoiceResolver } from './core/registry-voice-resolver.js'
+import { createFileOriginalStore } from './adapters/sqlite/file-originals.js'
+import { createPageImages } from './adapters/pdf/page-images.js'
 
 /**
  * Composition root: the only place that picks adapters from configuration. The server and every CLI
@@ -39,7 +42,9 @@ export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps
   await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
   // Workers start on the first parse, so commands that never ingest never pay for them.
   const parser = createParserPool({ logger, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
-  const ingest = { corpus, parser, embedder, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
+  const originals = createFileOriginalStore({ dbPath: config.dbPath, dir: path.join(config.dataDir, 'originals') })
+  const pageImages = createPageImages({ originals, cacheDir: path.join(config.dataDir, 'page-cache') })
+  const ingest = { corpus, parser, embedder, logger, originals, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
   const keys = shared?.keys ?? createSqliteKeyStore({ path: config.dbPath })
   const hybrid = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
   // A repeated question on an unchanged corpus reuses its sources (checked against the corpus' revision).
@@ -51,7 +56,7 @@ export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps
   const chat = m.chatModel === undefined ? undefined : createOpenAIChat({ ...chatOptions, model: m.chatModel, baseURL: m.baseURL, apiKey: m.apiKey })
   const chatFor = createChatModelFactory({ ...chatOptions, model: m.chatModel ?? 'default' })
   const answerer = createAnswerer({ retriever, chat, chatFor, voices, logger })
-  return { config, logger, corpus, jobs, ingest, keys, answerer, voices, registry, retrievalCache: retriever, ...(embedder === undefined ? {} : { embedder }) }
+  return { config, logger, corpus, jobs, ingest, keys, answerer, voices, registry, originals, pageImages, retrievalCache: retriever, ...(embedder === undefined ? {} : { embedder }) }
 }
 
 /** The key store alone, for `ragtune keys` (no need to start the rest); the same store the server reads. */
@@ -71,5 +76,6 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.jobs?.close()
   await deps.keys?.close()
   await deps.registry?.close()
+  await deps.originals?.close()
   await deps.corpus.close()
 }

@@ -12,6 +12,7 @@ import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.j
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
 import { AppError, errorBody } from '../../errors.js'
+import { deleteDocument, type OriginalStore, type PageImages } from '../../core/originals.js'
 import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, UploadAccepted } from '../document-schemas.js'
 
 export interface DocumentRoutesOptions {
@@ -23,6 +24,9 @@ export interface DocumentRoutesOptions {
   readonly maxFiles?: number
   /** inline (default): ingest here in the background; queue: store the upload and leave it to `ragtune worker` */
   readonly mode?: 'inline' | 'queue'
+  /** a deleted document's originals (those no other version uses) and their page images go with it */
+  readonly originals?: OriginalStore | undefined
+  readonly pageImages?: PageImages | undefined
 }
 
 const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
@@ -61,7 +65,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     '/v1/documents/:id',
     { schema: { params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
     async (req) => {
-      if (!(await corpus.deleteDocument(req.params.id))) throw notFound(req.params.id)
+      if (!(await deleteDocument({ corpus, originals: options.originals, pageImages: options.pageImages }, req.params.id))) throw notFound(req.params.id)
       return { id: req.params.id, deleted: true }
     },
   )
