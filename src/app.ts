@@ -114,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
     await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode, originals: deps.originals, pageImages: deps.pageImages })
   }
-  if (deps.originals !== undefined && deps.pageImages !== undefined) await app.register(documentFileRoutes, { originals: deps.originals, pageImages: deps.pageImages })
+  if (deps.originals !== undefined && deps.pageImages !== undefined) await app.register(documentFileRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
   if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
   return app
 }

@@ -125,6 +125,37 @@ describe('originals: files, pages and page images', () => {
     expect(boxes.words.map((w) => w[4])).toContain('Industrial')
   })
 
+  it('lists the chunks found on a page', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k/chunks?page=3' })
+    const body = res.json<{ version: number; chunks: { pageStart: number; pageEnd: number; text: string }[] }>()
+    expect(body.version).toBe(2)
+    expect(body.chunks.length).toBeGreaterThan(0)
+    for (const c of body.chunks) expect(c.pageStart <= 3 && 3 <= c.pageEnd).toBe(true)
+    expect(body.chunks.some((c) => c.text.includes('Total net sales'))).toBe(true)
+    const all = (await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k/chunks' })).json<{ chunks: unknown[] }>()
+    expect(all.chunks.length).toBeGreaterThan(body.chunks.length)
+  })
+
+  it('corrects metadata by re-ingesting the kept original as a new version', async () => {
+    const bad = await app.inject({ method: 'PATCH', url: '/v1/documents/notes', payload: { fiscalQuarter: 7 } })
+    expect(bad.statusCode).toBe(400)
+    const res = await app.inject({ method: 'PATCH', url: '/v1/documents/notes', payload: { company: 'Globex', fiscalYear: 2022, title: 'Globex notes' } })
+    expect(res.statusCode).toBe(202)
+    const { jobId } = res.json<{ jobId: string }>()
+    for (;;) {
+      const job = (await app.inject({ method: 'GET', url: `/v1/ingestions/${jobId}` })).json<{ status: string }>()
+      if (job.status === 'succeeded' || job.status === 'failed') break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const doc = (await app.inject({ method: 'GET', url: '/v1/documents/notes' })).json()
+    expect(doc).toMatchObject({ activeVersion: 2, meta: { title: 'Globex notes', company: 'Globex', fiscalYear: 2022 } })
+    // The new version has the same bytes, so the same original.
+    const versions = (await app.inject({ method: 'GET', url: '/v1/documents/notes/versions' })).json<{ versions: { sha256: string }[] }>().versions
+    expect(versions).toHaveLength(2)
+    expect(versions[0]?.sha256).toBe(versions[1]?.sha256)
+    expect((await app.inject({ method: 'PATCH', url: '/v1/documents/nope', payload: { company: 'X' } })).statusCode).toBe(404)
+  })
+
   it('deletes a document’s originals only when no other version uses them', async () => {
     const sha1 = sha256Hex(pdf)
     const sha2 = sha256Hex(pdf2)

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { parse as parseRange } from 'range-parser'
+import type { Corpus } from '../../core/corpus.js'
 import type { OriginalRef, OriginalStore, PageImages } from '../../core/originals.js'
 import { AppError } from '../../errors.js'
 import { DocumentIdParams, documentErrors } from '../document-schemas.js'
@@ -12,6 +13,14 @@ const PageParams = Type.Object({ ...VersionParams.properties, n: Type.Integer({ 
 const PageQuery = Type.Object({
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('text'), Type.Literal('png'), Type.Literal('words')])),
   width: Type.Optional(Type.Integer({ minimum: 100, maximum: 2400, description: 'PNG width in pixels (rounded up to a multiple of 50)' })),
+})
+const ChunkSchema = Type.Object({
+  ordinal: Type.Integer(),
+  pageStart: Type.Integer(),
+  pageEnd: Type.Integer(),
+  sectionPath: Type.Array(Type.String()),
+  tokens: Type.Integer(),
+  text: Type.String(),
 })
 const VersionSchema = Type.Object({
   version: Type.Integer(),
@@ -28,7 +37,7 @@ const VersionSchema = Type.Object({
  * The originals behind versions and their pages: what a reader opens from a citation. Same scope as
  * the answer routes (`query`), since whoever may read an answer may read the page it cites.
  */
-export const documentFileRoutes: FastifyPluginAsyncTypebox<{ originals: OriginalStore; pageImages: PageImages }> = async (app, { originals, pageImages }) => {
+export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; originals: OriginalStore; pageImages: PageImages }> = async (app, { corpus, originals, pageImages }) => {
   const config = { scope: 'query' as const }
   const refOf = async (id: string, v: number): Promise<OriginalRef> => {
     const ref = await originals.find(id, v)
@@ -44,6 +53,30 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ originals: Original
     async (req) => ({
       versions: (await originals.versions(req.params.id)).map((r) => ({ ...r, fileUrl: `/v1/documents/${encodeURIComponent(r.documentId)}/versions/${r.version}/file` })),
     }),
+  )
+
+  app.get(
+    '/v1/documents/:id/chunks',
+    {
+      config,
+      schema: {
+        summary: 'Chunks of the active version, optionally only those on one page',
+        params: DocumentIdParams,
+        querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        response: { 200: Type.Object({ documentId: Type.String(), version: Type.Integer(), chunks: Type.Array(ChunkSchema) }), ...documentErrors },
+      },
+    },
+    async (req) => {
+      const doc = await corpus.getDocument(req.params.id)
+      if (doc === undefined) throw new AppError('document_not_found', `no document "${req.params.id}"; GET /v1/documents lists them`, { status: 404 })
+      const hits = await corpus.getChunks(doc.id, Array.from({ length: doc.chunks }, (_, i) => i))
+      const page = req.query.page
+      const chunks = hits
+        .map((h) => h.chunk)
+        .filter((c) => page === undefined || (c.pageStart <= page && page <= c.pageEnd))
+        .map((c) => ({ ordinal: c.ordinal, pageStart: c.pageStart, pageEnd: c.pageEnd, sectionPath: [...c.sectionPath], tokens: c.tokens, text: c.text }))
+      return { documentId: doc.id, version: doc.activeVersion, chunks }
+    },
   )
 
   app.get(
