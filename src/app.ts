@@ -19,6 +19,7 @@ import type { FinetuneService } from './core/finetune.js'
 import type { ModelRegistry } from './core/model-registry.js'
 import { finetuneRoutes } from './http/routes/finetunes.js'
 import { documentFileRoutes } from './http/routes/document-files.js'
+import { consoleRoutes } from './http/routes/console.js'
 import type { OriginalStore, PageImages } from './core/originals.js'
 
 /**
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   if (deps.originals !== undefined && deps.pageImages !== undefined) await app.register(documentFileRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
   if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
+  await app.register(consoleRoutes)
   return app
 }
 
