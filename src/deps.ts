@@ -1,14 +1,13 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
-import type { AppDeps } from './app.js'
+import type { AppDeps } from './composition/app-deps.js'
 import { createSqliteCorpus } from './adapters/sqlite/sqlite-corpus.js'
 import { createSqliteJobStore } from './adapters/sqlite/sqlite-jobs.js'
 import { createParserPool } from './adapters/pdf/parser-pool.js'
 import { createOpenAIEmbeddings } from './adapters/openai-embeddings.js'
 import { recoverIngestJobs } from './core/ingest/recover-jobs.js'
-import { uploadsDir } from './app.js'
+import { originalsDir, pageCacheDir, uploadsDir } from './composition/paths.js'
 import { createSqliteKeyStore } from './adapters/sqlite/sqlite-keys.js'
 import type { KeyStore } from './core/keys.js'
 import { createChatModelFactory, createOpenAIChat } from './adapters/openai-chat.js'
@@ -16,7 +15,7 @@ import { createHybridRetriever } from './core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from './core/answer/answerer.js'
 import { createCachedRetriever } from './core/answer/retrieval-cache.js'
 import { createSqliteModelRegistry } from './adapters/sqlite/sqlite-model-registry.js'
-import { createRegistryVoiceResolver } from './core/registry-voice-resolver.js'
+import { createRegistryVoiceResolver } from './core/answer/registry-voice-resolver.js'
 import { createFileOriginalStore } from './adapters/sqlite/file-originals.js'
 import { createPageImages } from './adapters/pdf/page-images.js'
 
@@ -42,8 +41,8 @@ export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps
   await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
   // Workers start on the first parse, so commands that never ingest never pay for them.
   const parser = createParserPool({ logger, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
-  const originals = createFileOriginalStore({ dbPath: config.dbPath, dir: path.join(config.dataDir, 'originals') })
-  const pageImages = createPageImages({ originals, cacheDir: path.join(config.dataDir, 'page-cache') })
+  const originals = createFileOriginalStore({ dbPath: config.dbPath, dir: originalsDir(config.dataDir) })
+  const pageImages = createPageImages({ originals, cacheDir: pageCacheDir(config.dataDir) })
   const ingest = { corpus, parser, embedder, logger, originals, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
   const keys = shared?.keys ?? createSqliteKeyStore({ path: config.dbPath })
   const hybrid = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
