@@ -36,12 +36,13 @@ export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps
       ? undefined
       : createOpenAIEmbeddings({ model: m.embeddingModel, baseURL: m.baseURL, apiKey: m.apiKey, dimensions: m.embeddingDimensions, timeoutMs: m.timeoutMs, maxRetries: m.maxRetries })
   // DATABASE_URL: jobs, keys and voices shared by every replica in PostgreSQL (pg loaded only then).
-  const shared = config.databaseUrl === undefined ? undefined : await (await import('./adapters/postgres/pg-stores.js')).openPgStores(config.databaseUrl)
+  const shared = config.databaseUrl === undefined ? undefined : await (await import('./adapters/postgres/pg-stores.js')).openPgStores(config.databaseUrl, { pageCacheDir: pageCacheDir(config.dataDir) })
   const jobs = shared?.jobs ?? createSqliteJobStore({ path: config.dbPath })
   await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
   // Workers start on the first parse, so commands that never ingest never pay for them.
   const parser = createParserPool({ logger, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
-  const originals = createFileOriginalStore({ dbPath: config.dbPath, dir: originalsDir(config.dataDir) })
+  // Originals where every replica reaches them: PostgreSQL with DATABASE_URL, else files in the data dir.
+  const originals = shared?.originals ?? createFileOriginalStore({ dbPath: config.dbPath, dir: originalsDir(config.dataDir) })
   const pageImages = createPageImages({ originals, cacheDir: pageCacheDir(config.dataDir) })
   const ingest = { corpus, parser, embedder, logger, originals, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
   const keys = shared?.keys ?? createSqliteKeyStore({ path: config.dbPath })

@@ -5,14 +5,16 @@ import { openPgPool } from './pg-database.js'
 import { createPgJobStore } from './pg-jobs.js'
 import { createPgKeyStore } from './pg-keys.js'
 import { createPgModelRegistry } from './pg-model-registry.js'
+import { createPgOriginalStore } from './pg-originals.js'
+import type { OriginalStore } from '../../core/originals.js'
 
 /**
- * The shared stores of a scaled deployment (DATABASE_URL): ingestion jobs, API keys and the model/voice
- * registry, on one pool. The pool ends when the last of the three is closed.
+ * The shared stores of a scaled deployment (DATABASE_URL): ingestion jobs, API keys, the model/voice
+ * registry and the originals, on one pool. The pool ends when the last of the four is closed.
  */
-export async function openPgStores(url: string): Promise<{ jobs: JobStore; keys: KeyStore; models: ModelRegistry }> {
+export async function openPgStores(url: string, options: { pageCacheDir: string }): Promise<{ jobs: JobStore; keys: KeyStore; models: ModelRegistry; originals: OriginalStore }> {
   const pool = await openPgPool({ url })
-  let open = 3
+  let open = 4
   const onClose = async (): Promise<void> => {
     open -= 1
     if (open === 0) await pool.end()
@@ -29,5 +31,6 @@ export async function openPgStores(url: string): Promise<{ jobs: JobStore; keys:
     },
     keys: await createPgKeyStore({ pool, onClose }),
     models: await createPgModelRegistry({ pool, onClose }),
+    originals: await createPgOriginalStore({ pool, cacheDir: options.pageCacheDir, onClose }),
   }
 }
