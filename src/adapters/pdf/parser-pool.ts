@@ -12,7 +12,7 @@ interface Pending {
   readonly onProgress: ((p: ParseProgress) => void) | undefined
   readonly signal: AbortSignal | undefined
   resolve(doc: ParsedDocument): void
-  reject(err: unknown): void
+  reject(err: Error): void
 }
 
 interface Slot {
@@ -116,31 +116,42 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
       if (closed) return Promise.reject(new AppError('parser_closed', 'the parser pool is closed', { status: 503 }))
       while (slots.length < size) slots.push(spawn())
       return new Promise<ParsedDocument>((resolve, reject) => {
-        const pending: Pending = { task: { id: nextId++, request }, onProgress: opts.onProgress, signal: opts.signal, resolve, reject }
         const signal = opts.signal
-        if (signal !== undefined) {
-          if (signal.aborted) return reject(abortError(signal))
-          signal.addEventListener(
-            'abort',
-            () => {
-              const queued = queue.indexOf(pending)
-              if (queued >= 0) {
-                queue.splice(queued, 1)
-                reject(abortError(signal))
-                return
-              }
-              const slot = slots.find((s) => s.busy === pending)
-              if (slot === undefined) return
-              // pdfjs cannot be interrupted mid-page: drop the worker and start a fresh one.
-              slot.busy = undefined
-              void slot.worker.terminate()
-              spawn(slot)
-              reject(abortError(signal))
-              pump()
-            },
-            { once: true },
-          )
+        if (signal?.aborted === true) return reject(abortError(signal))
+        const onAbort = (): void => {
+          if (signal === undefined) return
+          const queued = queue.indexOf(pending)
+          if (queued >= 0) {
+            queue.splice(queued, 1)
+            pending.reject(abortError(signal))
+            return
+          }
+          const slot = slots.find((s) => s.busy === pending)
+          if (slot === undefined) return
+          // pdfjs cannot be interrupted mid-page: drop the worker and start a fresh one.
+          slot.busy = undefined
+          void slot.worker.terminate()
+          spawn(slot)
+          pending.reject(abortError(signal))
+          pump()
         }
+        // The signal is often long-lived (the server's or the worker's): a listener left on it would keep
+        // this request, and through it the file's bytes, alive for the life of the process.
+        const settled = (): void => signal?.removeEventListener('abort', onAbort)
+        const pending: Pending = {
+          task: { id: nextId++, request },
+          onProgress: opts.onProgress,
+          signal,
+          resolve: (doc) => {
+            settled()
+            resolve(doc)
+          },
+          reject: (err: Error) => {
+            settled()
+            reject(err)
+          },
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
         queue.push(pending)
         pump()
       })
