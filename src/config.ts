@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   RAGTUNE_EMBEDDING_DIMENSIONS: positiveInt.optional(),
   RAGTUNE_MODEL_TIMEOUT_MS: positiveInt.default(60_000),
   RAGTUNE_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  // one answer's overall deadline, model retries and retry-after waits included (504 / SSE error after it)
+  RAGTUNE_ANSWER_TIMEOUT_MS: positiveInt.default(120_000),
 
   RAGTUNE_VECTOR_STORE: z.enum(['sqlite', 'pinecone']).default('sqlite'),
   PINECONE_API_KEY: z.string().min(1).optional(),
@@ -51,7 +53,13 @@ export type Env = Record<string, string | undefined>
 export interface Config {
   readonly dataDir: string
   readonly dbPath: string
-  readonly server: { readonly port: number; readonly host: string; readonly bodyLimitBytes: number; readonly rateLimitPerMinute: number }
+  readonly server: {
+    readonly port: number
+    readonly host: string
+    readonly bodyLimitBytes: number
+    readonly rateLimitPerMinute: number
+    readonly answerTimeoutMs: number
+  }
   readonly log: { readonly level: string; readonly pretty: boolean }
   readonly models: {
     readonly apiKey: string | undefined
@@ -106,6 +114,7 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       host: e.HOST,
       bodyLimitBytes: e.RAGTUNE_BODY_LIMIT_KB * 1024,
       rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
+      answerTimeoutMs: e.RAGTUNE_ANSWER_TIMEOUT_MS,
     },
     log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS ?? false },
     models: {
