@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   RAGTUNE_MAX_FILE_MB: z.coerce.number().positive().default(100),
   RAGTUNE_MAX_PAGES: positiveInt.default(2000),
   RAGTUNE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  // ArrayBuffer memory one parse may use (inflated PDF streams, images) before the file fails
+  RAGTUNE_PARSE_MEMORY_MB: positiveInt.default(512),
   // inline: the API ingests uploads itself; queue: it stores them and `ragtune worker` processes ingest them
   RAGTUNE_INGEST_MODE: z.enum(['inline', 'queue']).default('inline'),
   RAGTUNE_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
@@ -81,7 +83,13 @@ export interface Config {
     }
   }
   readonly databaseUrl: string | undefined
-  readonly ingest: { readonly maxFileBytes: number; readonly maxPages: number; readonly workers: number | undefined; readonly mode: 'inline' | 'queue' }
+  readonly ingest: {
+    readonly maxFileBytes: number
+    readonly maxPages: number
+    readonly workers: number | undefined
+    readonly mode: 'inline' | 'queue'
+    readonly parseMemoryMb: number
+  }
   /** entries of the retrieval cache; 0 when it is off */
   readonly retrievalCacheEntries: number
 }
@@ -140,6 +148,7 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       maxFileBytes: Math.round(e.RAGTUNE_MAX_FILE_MB * 1024 * 1024),
       maxPages: e.RAGTUNE_MAX_PAGES,
       workers: e.RAGTUNE_INGEST_WORKERS,
+      parseMemoryMb: e.RAGTUNE_PARSE_MEMORY_MB,
       mode: e.RAGTUNE_INGEST_MODE,
     },
     retrievalCacheEntries: e.RAGTUNE_RETRIEVAL_CACHE,

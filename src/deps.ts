@@ -38,7 +38,7 @@ export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps
   const jobs = shared?.jobs ?? createSqliteJobStore({ path: config.dbPath })
   await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
   // Workers start on the first parse, so commands that never ingest never pay for them.
-  const parser = createParserPool({ logger, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
+  const parser = createParserPool({ logger, maxDecodedMb: config.ingest.parseMemoryMb, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
   const ingest = { corpus, parser, embedder, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
   const keys = shared?.keys ?? createSqliteKeyStore({ path: config.dbPath })
   const hybrid = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })

@@ -63,7 +63,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
   const temporary = typeof values.store !== 'string'
   fs.mkdirSync(storeDir, { recursive: true })
   const corpus = createSqliteCorpus({ path: path.join(storeDir, 'eval.db'), logger })
-  const parser = createParserPool({ ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }), logger })
+  const parser = createParserPool({ ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }), logger, maxDecodedMb: config.ingest.parseMemoryMb })
   try {
     const { results, summary } = await ingestPaths(
       { corpus, parser, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } },
