@@ -35,7 +35,7 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   const { jobs, keys, registry, fineTuneJobs } = await openStores(config)
   await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
   // Workers start on the first parse, so commands that never ingest never pay for them.
-  const parser = createParserPool({ logger, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
+  const parser = createParserPool({ logger, maxDecodedMb: config.ingest.parseMemoryMb, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
   const ingest = { corpus, parser, embedder, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
   const hybrid = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
   // A repeated question on an unchanged corpus reuses its sources (checked against the corpus' revision).
