@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { CliContext, Command } from '../src/cli/context.js'
 import { reportCliError, writeLine } from '../src/cli/context.js'
 
@@ -18,12 +19,24 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 }
 
 const usage = [
-  'usage: ragtune [--data-dir DIR] <command> [options]',
+  'usage: ragtune [--data-dir DIR] <command> [options]   (ragtune <command> --help for one command; --version)',
   '',
   ...Object.values(commands).map((c) => `  ragtune ${c.summary}`),
   '',
   'Global: --data-dir DIR (env RAGTUNE_DATA_DIR, default ./data) is where the store lives.',
 ].join('\n')
+
+/** package.json sits one directory up from bin/ and two from dist/bin/. */
+function packageVersion(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version: string }).version
+    } catch {
+      // not this level
+    }
+  }
+  return 'unknown'
+}
 
 export async function main(argv: readonly string[], io: Partial<Omit<CliContext, 'argv'>> = {}): Promise<number> {
   let dataDir: string | undefined
@@ -46,6 +59,10 @@ export async function main(argv: readonly string[], io: Partial<Omit<CliContext,
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
     ...(dataDir === undefined ? (io.dataDir === undefined ? {} : { dataDir: io.dataDir }) : { dataDir }),
+  }
+  if (name === '--version' || name === '-v') {
+    writeLine(ctx.stdout, `ragtune ${packageVersion()} (node ${process.versions.node})`)
+    return 0
   }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     writeLine(ctx.stdout, usage)
