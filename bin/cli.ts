@@ -38,7 +38,21 @@ function packageVersion(): string {
   return 'unknown'
 }
 
+/**
+ * `.env` in the current directory, read once at start with Node's own parser. It never overrides a
+ * variable already in the environment, and flags override both: flags > environment > .env.
+ */
+function loadDotEnv(): void {
+  try {
+    process.loadEnvFile('.env')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+}
+
 export async function main(argv: readonly string[], io: Partial<Omit<CliContext, 'argv'>> = {}): Promise<number> {
+  // In-process callers (tests) pass their own environment; a real run reads .env into process.env.
+  if (io.env === undefined) loadDotEnv()
   let dataDir: string | undefined
   const rest: string[] = []
   for (let i = 0; i < argv.length; i++) {

@@ -52,7 +52,8 @@ export interface Config {
   readonly dataDir: string
   readonly dbPath: string
   readonly server: { readonly port: number; readonly host: string; readonly bodyLimitBytes: number; readonly rateLimitPerMinute: number }
-  readonly log: { readonly level: string; readonly pretty: boolean }
+  /** pretty: RAGTUNE_PRETTY_LOGS when set; unset = pretty on a terminal, JSON otherwise */
+  readonly log: { readonly level: string; readonly pretty: boolean | undefined }
   readonly models: {
     readonly apiKey: string | undefined
     readonly baseURL: string | undefined
@@ -107,7 +108,7 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       bodyLimitBytes: e.RAGTUNE_BODY_LIMIT_KB * 1024,
       rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
     },
-    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS ?? false },
+    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS },
     models: {
       apiKey: e.OPENAI_API_KEY,
       baseURL: e.OPENAI_BASE_URL,

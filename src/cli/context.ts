@@ -24,7 +24,7 @@ export function cliConfig(ctx: CliContext): Config {
 /** CLI logs go to stderr (stdout is for results and JSON lines), quiet unless LOG_LEVEL says otherwise. */
 export function cliLogger(ctx: CliContext, config: Config): Logger {
   const level = ctx.env.LOG_LEVEL ? config.log.level : 'warn'
-  return createLogger({ level })
+  return createLogger({ level, pretty: config.log.pretty })
 }
 
 /** parseArgs that turns unknown flags and missing values into `invalid_arguments` with the usage line. */

@@ -1,25 +1,13 @@
-import { spawn } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
-const root = path.resolve(import.meta.dirname, '../..')
-const BIN = path.join(root, 'bin/ragtune.js')
+import { runBin } from './spawn-bin.js'
+
 // A stub "older node": this Node 22 binary, made to report 20.11.0 before any script runs.
 const OLD_NODE = ['--import', 'data:text/javascript,Object.defineProperty(process,"versions",{value:{...process.versions,node:"20.11.0"}})']
-
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 const dirs: string[] = []
 function toolsDir(withNode: boolean): string {
@@ -38,12 +26,12 @@ afterEach(() => {
 
 describe('the ragtune launcher on an older node', () => {
   it('the stub really reports an older node', async () => {
-    const r = await run([...OLD_NODE, '-p', 'process.versions.node'], {})
+    const r = spawnSync(process.execPath, [...OLD_NODE, '-p', 'process.versions.node'], { encoding: 'utf8' })
     expect(r.stdout.trim()).toBe('20.11.0')
   })
 
   it('re-executes the command under the Node 22 in the tools directory', async () => {
-    const r = await run([...OLD_NODE, BIN, '--version'], { RAGTUNE_TOOLS_DIR: toolsDir(true) })
+    const r = await runBin(['--version'], { nodeArgs: OLD_NODE, env: { RAGTUNE_TOOLS_DIR: toolsDir(true) } })
     expect(r.code).toBe(0)
     // The version line comes from the re-executed process, which runs the real Node 22.
     expect(r.stdout).toMatch(new RegExp(`^ragtune \\S+ \\(node ${process.versions.node.replaceAll('.', '\\.')}\\)\\n$`))
@@ -51,18 +39,21 @@ describe('the ragtune launcher on an older node', () => {
   })
 
   it('passes arguments and the exit code through', async () => {
-    const r = await run([...OLD_NODE, BIN, 'no-such-command'], { RAGTUNE_TOOLS_DIR: toolsDir(true) })
+    const r = await runBin(['no-such-command'], { nodeArgs: OLD_NODE, env: { RAGTUNE_TOOLS_DIR: toolsDir(true) } })
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('unknown command "no-such-command"')
   })
 
   it('says in one line what to do when Node 22 cannot be fetched', async () => {
-    const r = await run([...OLD_NODE, BIN, '--version'], {
+    const r = await runBin(['--version'], {
+      nodeArgs: OLD_NODE,
+      env: {
       RAGTUNE_TOOLS_DIR: toolsDir(false),
       // nothing listens on port 9: the registry is unreachable at once
       npm_config_registry: 'http://127.0.0.1:9/',
       npm_config_fetch_retries: '0',
       npm_config_offline: 'false',
+      },
     })
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
@@ -73,7 +64,7 @@ describe('the ragtune launcher on an older node', () => {
   })
 
   it('runs directly on Node 22 without a tools directory', async () => {
-    const r = await run([BIN, '--version'], { RAGTUNE_TOOLS_DIR: toolsDir(false) })
+    const r = await runBin(['--version'], { env: { RAGTUNE_TOOLS_DIR: toolsDir(false) } })
     expect(r.code).toBe(0)
     expect(r.stdout).toContain(`(node ${process.versions.node})`)
   })
