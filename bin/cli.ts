@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { CliContext, Command } from '../src/cli/context.js'
-import { reportCliError, writeLine } from '../src/cli/context.js'
+import { isHelp, reportCliError, writeLine } from '../src/cli/context.js'
 
 /**
  * The outermost ring: the only module that knows every command. Commands load lazily so `ragtune ask`
@@ -50,9 +50,23 @@ function loadDotEnv(): void {
   }
 }
 
+/**
+ * `ragtune … | head -3`: once the reader goes away, a write fails with EPIPE. That is the reader's choice,
+ * not an error: stop at once, quietly, instead of printing a stack trace.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0)
+      throw err
+    })
+  }
+}
+
 export async function main(argv: readonly string[], io: Partial<Omit<CliContext, 'argv'>> = {}): Promise<number> {
   // In-process callers (tests) pass their own environment; a real run reads .env into process.env.
   if (io.env === undefined) loadDotEnv()
+  if (io.stdout === undefined) endQuietlyOnClosedPipe()
   let dataDir: string | undefined
   const rest: string[] = []
   for (let i = 0; i < argv.length; i++) {
@@ -78,7 +92,7 @@ export async function main(argv: readonly string[], io: Partial<Omit<CliContext,
     writeLine(ctx.stdout, `ragtune ${packageVersion()} (node ${process.versions.node})`)
     return 0
   }
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+  if (name === undefined || isHelp(name)) {
     writeLine(ctx.stdout, usage)
     return name === undefined ? 2 : 0
   }

@@ -18,6 +18,7 @@ import type { EmbeddingModel } from './core/models.js'
 import type { FinetuneService } from './core/finetune.js'
 import type { ModelRegistry } from './core/model-registry.js'
 import { finetuneRoutes } from './http/routes/finetunes.js'
+import { uploadsDir } from './data-paths.js'
 
 /**
  * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
@@ -118,9 +119,4 @@ function fastifyCode(err: FastifyError): string {
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type'
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'invalid_json'
   return 'bad_request'
-}
-
-/** Where uploads wait for their job; deps.ts clears what a dead process left there. */
-export function uploadsDir(dataDir: string): string {
-  return `${dataDir}/uploads`
 }

@@ -1,4 +1,4 @@
-import { writeLine, type CliContext, type Command } from '../../src/cli/context.js'
+import { isHelp, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import { siblingModule } from '../../src/adapters/worker-loader.js'
 
 /**
@@ -30,7 +30,7 @@ const usage = ['usage:', ...Object.values(subcommands).map((s) => `  ragtune fin
 
 export const finetune: Command = async (ctx: CliContext) => {
   const [name, ...rest] = ctx.argv
-  if (name === undefined || name === 'help' || name === '--help') {
+  if (name === undefined || isHelp(name)) {
     writeLine(ctx.stdout, usage)
     return name === undefined ? 2 : 0
   }
