@@ -62,7 +62,8 @@ export interface Config {
     readonly rateLimitPerMinute: number
     readonly answerTimeoutMs: number
   }
-  readonly log: { readonly level: string; readonly pretty: boolean }
+  /** pretty: RAGTUNE_PRETTY_LOGS when set; unset = pretty on a terminal, JSON otherwise */
+  readonly log: { readonly level: string; readonly pretty: boolean | undefined }
   readonly models: {
     readonly apiKey: string | undefined
     readonly baseURL: string | undefined
@@ -124,7 +125,7 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
       answerTimeoutMs: e.RAGTUNE_ANSWER_TIMEOUT_MS,
     },
-    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS ?? false },
+    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS },
     models: {
       apiKey: e.OPENAI_API_KEY,
       baseURL: e.OPENAI_BASE_URL,
