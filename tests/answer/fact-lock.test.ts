@@ -43,7 +43,7 @@ describe('checkFacts', () => {
 
   it('passes a grounded answer untouched', () => {
     const r = checkFacts('Revenue was $12.3 billion in 2022, up 12.5% [1]. Capex was $1,577 million [2].', sources)
-    expect(r).toEqual({
+    expect(r).toMatchObject({
       answer: 'Revenue was $12.3 billion in 2022, up 12.5% [1]. Capex was $1,577 million [2].',
       cited: [1, 2],
       removedCitations: [],

@@ -20,6 +20,13 @@ export interface FactLockResult {
   readonly cited: readonly number[]
   readonly removedCitations: readonly number[]
   readonly unsupportedNumbers: readonly string[]
+  /** a verdict for every number of the answer, in order */
+  readonly checks: readonly NumberCheck[]
+}
+
+export interface NumberCheck {
+  readonly text: string
+  readonly verdict: 'quoted' | 'derived' | 'context' | 'unsupported'
 }
 
 // "[1]", "[1, 3]", "[2-4]" and "[1][2]" (each group handled alone).
@@ -49,14 +56,17 @@ export function checkFacts(answer: string, sources: readonly FactLockSource[]): 
   })
 
   const unsupported: string[] = []
+  const checks: NumberCheck[] = []
   // Markers are not quantities; strip them before looking for numbers.
   const numbers = extractNumbers(cleaned.replace(MARKER, ' '))
   // a number is supported when any cited source's magnitudes give it (see `isSupported`)
   const indexes = numbers.length === 0 ? [] : cited.map((n) => magnitudesOf(valid.get(n)?.text ?? '', (text) => new MagnitudeIndex(sourceMagnitudes(extractNumbers(text)))))
   for (const num of numbers) {
-    if (!indexes.some((ix) => ix.supports(num)) && !unsupported.includes(num.raw)) unsupported.push(num.raw)
+    const ok = indexes.some((ix) => ix.supports(num))
+    checks.push({ text: num.raw, verdict: ok ? 'quoted' : 'unsupported' })
+    if (!ok && !unsupported.includes(num.raw)) unsupported.push(num.raw)
   }
-  return { answer: cleaned, cited, removedCitations: removed, unsupportedNumbers: unsupported }
+  return { answer: cleaned, cited, removedCitations: removed, unsupportedNumbers: unsupported, checks }
 }
 
 function expandMarker(inner: string): number[] {
