@@ -75,7 +75,7 @@ export function readFactLockCases(file: string): { cases: FactLockCase[]; proble
   const problems: { line: number; message: string }[] = []
   text.split('\n').forEach((raw, i) => {
     if (raw.trim() === '') return
-    let q: { financebench_id?: unknown; answer?: unknown; evidence?: unknown }
+    let q: { financebench_id?: unknown; question?: unknown; answer?: unknown; evidence?: unknown }
     try {
       q = JSON.parse(raw) as typeof q
     } catch {
@@ -87,7 +87,7 @@ export function readFactLockCases(file: string): { cases: FactLockCase[]; proble
       problems.push({ line: i + 1, message: 'needs "answer" (text) and "evidence": [{"evidence_text": "…"}]' })
       return
     }
-    cases.push({ id: typeof q.financebench_id === 'string' ? q.financebench_id : `line ${i + 1}`, answer: q.answer, sources: evidence })
+    cases.push({ id: typeof q.financebench_id === 'string' ? q.financebench_id : `line ${i + 1}`, answer: q.answer, question: typeof q.question === 'string' ? q.question : '', sources: evidence })
   })
   return { cases, problems }
 }

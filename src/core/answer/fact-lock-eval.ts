@@ -11,6 +11,7 @@ import { perturbations, type PerturbationKind } from './number-perturbation.js'
 export interface FactLockCase {
   readonly id: string
   readonly answer: string
+  readonly question: string
   /** evidence texts; all count as cited */
   readonly sources: readonly string[]
 }
@@ -44,10 +45,10 @@ export function evaluateFactLock(cases: readonly FactLockCase[]): FactLockEvalRe
     const sources: FactLockSource[] = c.sources.map((text, i) => ({ n: i + 1, text }))
     // the gold answer cites nothing itself; every evidence text is its source
     const cite = ` ${sources.map((s) => `[${s.n}]`).join('')}`
-    const gold = checkFacts(c.answer + cite, sources)
+    const gold = checkFacts(c.answer + cite, sources, { question: c.question })
     if (gold.unsupportedNumbers.length > 0) falseFlags.push({ id: c.id, answer: c.answer, unsupported: [...gold.unsupportedNumbers] })
     for (const p of perturbations(c.answer, amounts, c.id)) {
-      const r = checkFacts(p.text + cite, sources)
+      const r = checkFacts(p.text + cite, sources, { question: c.question })
       const verdict = r.checks.find((k) => k.text === p.to)?.verdict ?? (r.unsupportedNumbers.includes(p.to) ? 'unsupported' : 'quoted')
       const kind = byKind[p.kind]
       kind.perturbed++

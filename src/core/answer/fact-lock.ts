@@ -1,11 +1,9 @@
-import { extractNumbers, MagnitudeIndex, sourceMagnitudes } from './numbers.js'
-import { textCache } from './text-cache.js'
-
-const magnitudesOf = textCache<MagnitudeIndex>(1024)
+import { checkNumbers, type NumberCheck } from './number-checks.js'
 
 /**
  * Fact-lock checks on a written answer: citation markers must point at a provided source (others are
- * removed and reported), and every number must appear in a source the answer cites. Style never costs facts.
+ * removed and reported), and every number gets a verdict against the sources the answer cites (quoted,
+ * derived, context or unsupported: see `checkNumbers`). Style never costs facts.
  */
 export interface FactLockSource {
   readonly n: number
@@ -24,9 +22,9 @@ export interface FactLockResult {
   readonly checks: readonly NumberCheck[]
 }
 
-export interface NumberCheck {
-  readonly text: string
-  readonly verdict: 'quoted' | 'derived' | 'context' | 'unsupported'
+export interface FactLockOptions {
+  /** the question answered: it names what a bare "1.9%" is (see `checkNumbers`) */
+  readonly question?: string
 }
 
 // "[1]", "[1, 3]", "[2-4]" and "[1][2]" (each group handled alone).
@@ -38,7 +36,7 @@ export function citationMarkers(text: string): number[] {
   return out
 }
 
-export function checkFacts(answer: string, sources: readonly FactLockSource[]): FactLockResult {
+export function checkFacts(answer: string, sources: readonly FactLockSource[], options: FactLockOptions = {}): FactLockResult {
   const valid = new Map(sources.map((s) => [s.n, s]))
   const cited: number[] = []
   const removed: number[] = []
@@ -55,17 +53,13 @@ export function checkFacts(answer: string, sources: readonly FactLockSource[]): 
     return `${whole.startsWith(' ') ? ' ' : ''}[${keep.join(', ')}]`
   })
 
-  const unsupported: string[] = []
-  const checks: NumberCheck[] = []
-  // Markers are not quantities; strip them before looking for numbers.
-  const numbers = extractNumbers(cleaned.replace(MARKER, ' '))
-  // a number is supported when any cited source's magnitudes give it (see `isSupported`)
-  const indexes = numbers.length === 0 ? [] : cited.map((n) => magnitudesOf(valid.get(n)?.text ?? '', (text) => new MagnitudeIndex(sourceMagnitudes(extractNumbers(text)))))
-  for (const num of numbers) {
-    const ok = indexes.some((ix) => ix.supports(num))
-    checks.push({ text: num.raw, verdict: ok ? 'quoted' : 'unsupported' })
-    if (!ok && !unsupported.includes(num.raw)) unsupported.push(num.raw)
-  }
+  // Markers are not quantities; blank them before looking for numbers.
+  const checks = checkNumbers(
+    cleaned.replace(MARKER, ' '),
+    cited.map((n) => valid.get(n) as FactLockSource),
+    options.question,
+  )
+  const unsupported = [...new Set(checks.filter((c) => c.verdict === 'unsupported').map((c) => c.text))]
   return { answer: cleaned, cited, removedCitations: removed, unsupportedNumbers: unsupported, checks }
 }
 
