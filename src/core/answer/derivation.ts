@@ -3,7 +3,7 @@ import { FINANCE_CONCEPTS } from '../retrieval/finance-lexicon.js'
 import { tokenize } from '../retrieval/query-analysis.js'
 import { STOP_WORDS } from '../retrieval/stop-words.js'
 import type { ExtractedNumber } from './numbers.js'
-import type { SourceFigure, SourceFigures } from './source-figures.js'
+import { figureScales, type SourceFigure, type SourceFigures } from './source-figures.js'
 
 /**
  * "Derived": a number of the answer reproduced from figures of its cited sources by one small expression
@@ -30,8 +30,6 @@ export interface AnchoredRow {
   readonly n: number
   readonly label: string
   readonly figures: readonly SourceFigure[]
-  /** what a result in printed units may be multiplied by: the page's declared units */
-  readonly scales: readonly number[]
   /** what a bare figure of the page may stand for (see `SourceFigures.bareScales`) */
   readonly bareScales: readonly number[]
 }
@@ -84,7 +82,7 @@ export function claimTerms(sentence: string, question: string): ClaimTerms {
   const all = [...tokens, '.', ...tokenize(question)]
   const concepts = matchConcepts(all)
   for (const t of all) for (const id of IMPLIED[t] ?? []) concepts.push(...FINANCE_CONCEPTS.filter((c) => c.id === id))
-  const lines = [...new Set(concepts.flatMap((c) => c.lines))].map((l) => ` ${tokenize(l).join(' ')} `)
+  const lines = [...new Set(concepts.flatMap((c) => c.lines))].map((l) => ` ${tokenize(l).map(stem).join(' ')} `)
   return { words, lines }
 }
 
@@ -96,11 +94,11 @@ export function anchoredRows(terms: ClaimTerms, sources: readonly { n: number; f
       const amounts = row.figures.filter((f) => !f.isYear)
       if (amounts.length === 0 || row.label === '') continue
       const tokens = tokenize(row.label)
-      const spaced = ` ${tokens.join(' ')} `
+      const spaced = ` ${tokens.map(stem).join(' ')} `
       let score = 0
       for (const l of terms.lines) if (spaced.includes(l)) score += 2
       for (const t of new Set(tokens.map(stem))) if (terms.words.has(t)) score += 1
-      if (score >= MIN_ANCHOR) scored.push({ row: { n: s.n, label: row.label, figures: amounts, scales: s.figures.declaredScales, bareScales: s.figures.bareScales }, score })
+      if (score >= MIN_ANCHOR) scored.push({ row: { n: s.n, label: row.label, figures: amounts, bareScales: s.figures.bareScales }, score })
     }
   }
   scored.sort((a, b) => b.score - a.score)
@@ -122,9 +120,9 @@ export interface Target {
  */
 export const LOOSENESS = { quoteAnywhere: 0.005, pairs: 0.03, wider: 0.012 } as const
 
-export function targetOf(n: ExtractedNumber, approximate: boolean): Target {
-  const unit = 10 ** -n.decimals
-  const tolerance = (approximate ? 1 : 0.5) * unit + 1e-9
+/** "About 42%" is rounded like "42%": the tolerance is half a unit of the last digit written, whatever the wording. */
+export function targetOf(n: ExtractedNumber): Target {
+  const tolerance = 0.5 * 10 ** -n.decimals + 1e-9
   return { value: n.value, percent: n.percent, scale: n.scale, tolerance, looseness: n.value === 0 ? 1 : tolerance / n.value }
 }
 
@@ -150,9 +148,10 @@ function matchesAmount(t: Target, r: number, scales: readonly number[], percentP
 
 const fmt = (f: SourceFigure): string => f.raw
 
-/** Inputs written with their own scale word are in full units already. */
+/** Inputs written with their own scale word (or printed in full) are in full units already. */
 function scalesOf(row: AnchoredRow, a: SourceFigure, b: SourceFigure): readonly number[] {
-  return a.scale !== undefined || b.scale !== undefined ? [1] : row.scales
+  const sa = figureScales(a, row.bareScales)
+  return sa.length === 1 ? sa : figureScales(b, row.bareScales)
 }
 
 /** A ratio whose sign means something (a quick ratio, a turnover): compared without taking |r|. */
@@ -167,7 +166,8 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
   const cite = (...ns: number[]): string => [...new Set(ns)].map((n) => `[${n}]`).join('')
   const result = (expr: string, ...ns: number[]): Derivation => ({ expression: `${expr} ${cite(...ns)}`, source: ns[0] ?? 0 })
 
-  // one row, two periods: change, percent change, sum, average
+  // one row, two periods: change, percent change, average (not a sum: adding two years of one line is
+  // rarely what an answer means, and it would pass an invented total)
   for (const row of rows) {
     const fs = row.figures
     for (const a of fs) {
@@ -177,7 +177,6 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
         if (matchesAmount(t, a.value - b.value, scalesOf(row, a, b), pp)) return result(`${a.raw} − ${b.raw}`, row.n)
         if (!pp && b.value !== 0 && matchesRatio(t, (a.value - b.value) / Math.abs(b.value)) && t.percent) return result(`(${fmt(a)} − ${fmt(b)}) / ${fmt(b)}`, row.n)
         if (a.column < b.column && matchesAmount(t, (a.value + b.value) / 2, scalesOf(row, a, b), pp)) return result(`(${fmt(a)} + ${fmt(b)}) / 2`, row.n)
-        if (a.column < b.column && !pp && matchesAmount(t, a.value + b.value, scalesOf(row, a, b), false)) return result(`${fmt(a)} + ${fmt(b)}`, row.n)
       }
     }
   }
@@ -252,6 +251,7 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
           const d = rd.figures.find((f) => f.column === a.column && !f.percent)
           if (a.percent || b === undefined || d === undefined || d.value === 0) continue
           if (matchesSignedRatio(t, (a.value - b.value) / d.value)) return result(`(${fmt(a)} − ${fmt(b)}) / ${fmt(d)}`, ra.n, rb.n, rd.n)
+          if (ra.label < rb.label && matchesSignedRatio(t, (a.value + b.value) / d.value)) return result(`(${fmt(a)} + ${fmt(b)}) / ${fmt(d)}`, ra.n, rb.n, rd.n)
           for (const rc of few) {
             if (rc === ra || rc === rb || rc === rd || rc.label < rb.label) continue
             const c = rc.figures.find((f) => f.column === a.column && !f.percent)

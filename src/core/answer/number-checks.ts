@@ -1,7 +1,7 @@
 import { anchoredRows, claimTerms, findDerivation, LOOSENESS, targetOf, type AnchoredRow, type AnswerFigure, type Target } from './derivation.js'
 import { numberContext } from './number-context.js'
 import { extractNumbers, isSupported, MagnitudeIndex, type ExtractedNumber } from './numbers.js'
-import { sourceFigures, type SourceFigures } from './source-figures.js'
+import { figureScales, sourceFigures, type SourceFigures } from './source-figures.js'
 import { textCache } from './text-cache.js'
 
 /**
@@ -43,14 +43,10 @@ function prepare(text: string): PreparedSource {
   const figures = sourceFigures(text)
   const magnitudes: number[] = []
   for (const f of figures.figures) {
-    const v = Math.abs(f.value)
-    if (f.scale !== undefined) magnitudes.push(v * f.scale)
-    else for (const s of figures.bareScales) magnitudes.push(v * s)
+    for (const s of figureScales(f, figures.bareScales)) magnitudes.push(Math.abs(f.value) * s)
   }
   return { figures, index: new MagnitudeIndex(magnitudes), years: new Set(text.match(/(?<!\d)(?:19|20)\d\d(?!\d)/g) ?? []) }
 }
-
-const APPROXIMATE = /(?:~|≈|\b(?:approximately|approx\.?|about|around|roughly|nearly|almost|some))\s*\(?\s*$/i
 
 /**
  * `text` is the answer with citation markers blanked out (markers are not quantities). `question` is the
@@ -68,7 +64,7 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
     if (rows === undefined) claims.set(sentence, (rows = anchoredRows(claimTerms(sentence, question), sources)))
     return rows
   }
-  const targets = numbers.map((n) => targetOf(n, APPROXIMATE.test(text.slice(Math.max(0, n.index - 16), n.index))))
+  const targets = numbers.map(targetOf)
 
   const checks: (NumberCheck | undefined)[] = numbers.map((n, i) => contextCheck(n, text, sources) ?? quotedCheck(n, targets[i] as Target, sources, rowsFor))
   const accepted: AnswerFigure[] = []
@@ -113,7 +109,7 @@ function quotedCheck(n: ExtractedNumber, t: Target, sources: readonly ({ n: numb
   const rows = rowsFor(n)
   if (rows.length === 0) return { text: n.raw, verdict: 'quoted', source: s.n }
   for (const row of rows) {
-    const magnitudes = row.figures.flatMap((f) => (f.scale !== undefined ? [Math.abs(f.value)] : row.bareScales.map((b) => Math.abs(f.value) * b)))
+    const magnitudes = row.figures.flatMap((f) => figureScales(f, row.bareScales).map((b) => Math.abs(f.value) * b))
     if (isSupported(n, magnitudes)) return { text: n.raw, verdict: 'quoted', source: row.n }
   }
   return undefined

@@ -35,8 +35,6 @@ export interface SourceFigures {
    * thousands)") plus 1 for per-share data and counts; every scale when the page declares none.
    */
   readonly bareScales: readonly number[]
-  /** the units the page declares, [1] when it declares none (an expression's result is then compared as printed) */
-  readonly declaredScales: readonly number[]
 }
 
 const UNIT = /\b(?:in|\$\s*in|\(\s*\$?\s*in)?\s*\(?(thousands|millions|billions)\b/gi
@@ -66,7 +64,7 @@ export function sourceFigures(text: string): SourceFigures {
     if (scale !== undefined && /\(|\bin\b/i.test(m[0])) declared.add(scale)
   }
   const bareScales = declared.size === 0 ? [1, 1e3, 1e6, 1e9] : [1, ...declared]
-  return { rows, figures: rows.flatMap((r) => r.figures), bareScales, declaredScales: [1, ...declared] }
+  return { rows, figures: rows.flatMap((r) => r.figures), bareScales }
 }
 
 function toFigure(n: ExtractedNumber, row: number, column: number): SourceFigure {
@@ -90,4 +88,13 @@ function labelOf(gap: string): string {
   const sentenceStart = Math.max(flat.lastIndexOf('. '), flat.lastIndexOf('; '))
   const label = sentenceStart >= 0 && sentenceStart < flat.length - 3 ? flat.slice(sentenceStart + 2) : flat
   return label.length > 160 ? label.slice(-160) : label
+}
+
+/**
+ * What a figure may be multiplied by to reach full units: nothing when it carries its own scale word or is
+ * printed in full (ten million or more: no table "in thousands" prints figures that long); otherwise the
+ * page's `bareScales`.
+ */
+export function figureScales(f: SourceFigure, bareScales: readonly number[]): readonly number[] {
+  return f.scale !== undefined || Math.abs(f.value) >= 1e7 ? [1] : bareScales
 }
