@@ -60,6 +60,9 @@ const IMPLIED: Readonly<Record<string, readonly string[]>> = {
   turnover: ['revenue'],
   intensity: ['revenue', 'total-assets'],
   conversion: ['net-income'],
+  // free cash flow is operating cash flow less capital expenditure, whichever line a filing prints it as
+  fcf: ['capex', 'operating-cash-flow'],
+  free: ['capex', 'operating-cash-flow'],
 }
 
 function stem(w: string): string {

@@ -2,11 +2,11 @@ import type { ExtractedNumber } from './numbers.js'
 
 /**
  * Numbers in an answer that are not amounts: years, days of a date, durations ("12 months ended"), list
- * numbering ("(1) Current Health"), and the "$1" of "per $1 of revenue". They name *when* or *which*, so
+ * numbering ("(1) Current Health"), the "$1" of "per $1 of revenue" and names such as "3M". They name *when* or *which*, so
  * they are checked as periods (a year must be one the cited sources speak of) or not at all, never
  * matched against the sources' figures, where "28" or "12" would be found by accident or missed.
  */
-export type NumberContext = 'year' | 'date' | 'duration' | 'list' | 'unit'
+export type NumberContext = 'year' | 'date' | 'duration' | 'list' | 'unit' | 'name'
 
 const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)'
 const MONTH_BEFORE = new RegExp(`\\b${MONTH}\\.?\\s+$`, 'i')
@@ -26,6 +26,9 @@ function isPlainInteger(n: ExtractedNumber): boolean {
 export function numberContext(n: ExtractedNumber, text: string): NumberContext | undefined {
   const before = text.slice(Math.max(0, n.index - 24), n.index)
   const after = text.slice(n.index + n.raw.length, n.index + n.raw.length + 32)
+  // "3M", "7UP": a capital single-letter "scale" glued to a bare integer is a name; amounts carry a
+  // currency sign or a space ("$3M", "3 M")
+  if (n.decimals === 0 && !n.percent && /^\d+[MBK]$/.test(n.raw)) return 'name'
   if (isPlainInteger(n) && n.value >= 1900 && n.value <= 2100) return 'year'
   if (isPlainInteger(n) && n.value >= 1 && n.value <= 31 && (MONTH_BEFORE.test(before) || MONTH_AFTER.test(after))) return 'date'
   if (isPlainInteger(n) && DURATION_AFTER.test(after)) return 'duration'
