@@ -90,17 +90,18 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
 
   // An extractive answer is a function of the question and its sources alone; a retrieval served from
   // the retrieval cache is the same object for the same question, so its answer is worked out once.
-  const extracted = new WeakMap<Retrieval, Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'removedCitations'>>()
+  const extracted = new WeakMap<Retrieval, Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'checks' | 'removedCitations'>>()
 
   function extractive(p: Prepared): AnswerResult {
     let core = extracted.get(p.retrieval)
     if (core === undefined) {
       const numbered = numberSources(p.sources)
       const ex = extractiveAnswer(p.question, numbered)
-      const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })))
+      const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
       core = {
         ...renumbered(checked.answer, checked.cited, numbered),
         unsupportedNumbers: checked.unsupportedNumbers,
+        checks: checked.checks,
         removedCitations: checked.removedCitations,
       }
       extracted.set(p.retrieval, core)
@@ -110,6 +111,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       mode: 'extractive',
       citations: core.citations,
       unsupportedNumbers: core.unsupportedNumbers,
+      checks: core.checks,
       removedCitations: core.removedCitations,
       model: null,
       voice: p.voice.voiceId,
@@ -130,7 +132,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   }
 
   function finish(p: Prepared, numbered: readonly NumberedSource[], text: string, model: string, usage: ChatUsage | undefined, modelMs: number): AnswerResult {
-    const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })))
+    const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
     if (checked.removedCitations.length > 0 || checked.unsupportedNumbers.length > 0) {
       deps.logger.info(
         { model, removedCitations: checked.removedCitations, unsupportedNumbers: checked.unsupportedNumbers.length },
@@ -143,6 +145,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       mode: 'generated',
       citations,
       unsupportedNumbers: checked.unsupportedNumbers,
+      checks: checked.checks,
       removedCitations: checked.removedCitations,
       model,
       voice: p.voice.voiceId,
