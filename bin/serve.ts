@@ -17,8 +17,8 @@ export async function serve(ctx: CliContext): Promise<number> {
   const logger = createLogger({ level: config.log.level, to: 'stdout' })
   const deps = await buildDeps(config, logger)
   // Fine-tuning lives in finetune/, which src/ never imports: this entry point composes it in.
-  const { openFinetuneService } = await import('../finetune/finetune-composition.js')
-  const finetune = openFinetuneService(config, logger)
+  const { openFineTuneService } = await import('../finetune/finetune-composition.js')
+  const finetune = openFineTuneService(config, logger)
   const app = await startServer({ ...deps, finetunes: finetune.service }, {
     onClose: async () => {
       await finetune.close()

@@ -6,10 +6,10 @@ import { createSqliteModelRegistry } from '../src/adapters/sqlite/sqlite-model-r
 import { createSqliteFineTuneJobStore } from '../src/adapters/sqlite/sqlite-finetune-jobs.js'
 import { createOpenAIFineTuneProvider } from './providers/openai-finetune-provider.js'
 import { checkDataset } from './providers/check-dataset.js'
-import { createFinetuneRunner, type FinetuneRunner } from './finetune-service.js'
+import { createFineTuneRunner, type FineTuneRunner } from './finetune-service.js'
 
-export interface FinetuneServiceHandle {
-  readonly service: FinetuneRunner
+export interface FineTuneServiceHandle {
+  readonly service: FineTuneRunner
   /** stops following jobs, then closes the store handle */
   close(): Promise<void>
 }
@@ -20,7 +20,7 @@ export interface FinetuneServiceHandle {
  * `finetune_not_configured`. Unfinished jobs (left by a restart, or started over HTTP) are followed in
  * the background, so a tuned model is registered when its job ends even if nobody asks.
  */
-export function openFinetuneService(config: Config, logger: Logger, options: { pollMs?: number } = {}): FinetuneServiceHandle {
+export function openFineTuneService(config: Config, logger: Logger, options: { pollMs?: number } = {}): FineTuneServiceHandle {
   const db = openDatabase(config.dbPath)
   const log = logger.child({ component: 'finetune-follower' })
   let provider: FineTuneProvider | undefined
@@ -33,7 +33,7 @@ export function openFinetuneService(config: Config, logger: Logger, options: { p
     cancel: (id, signal) => get().cancel(id, signal),
   }
   const jobs = createSqliteFineTuneJobStore({ db })
-  const runner = createFinetuneRunner({ provider: lazy, jobs, registry: createSqliteModelRegistry({ db }), logger, checkDataset })
+  const runner = createFineTuneRunner({ provider: lazy, jobs, registry: createSqliteModelRegistry({ db }), logger, checkDataset })
 
   const stop = new AbortController()
   const following = new Map<string, Promise<void>>()
@@ -54,7 +54,7 @@ export function openFinetuneService(config: Config, logger: Logger, options: { p
     void jobs.list({ unfinishedOnly: true }).then((list) => list.forEach((j) => follow(j.id)))
   }
 
-  const service: FinetuneRunner = {
+  const service: FineTuneRunner = {
     ...runner,
     async start(request) {
       const job = await runner.start(request)

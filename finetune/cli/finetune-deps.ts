@@ -7,27 +7,27 @@ import { openDatabase, type Db } from '../../src/adapters/sqlite/database.js'
 import { createSqliteModelRegistry } from '../../src/adapters/sqlite/sqlite-model-registry.js'
 import { createSqliteFineTuneJobStore } from '../../src/adapters/sqlite/sqlite-finetune-jobs.js'
 import { createOpenAIFineTuneProvider } from '../providers/openai-finetune-provider.js'
-import { createFinetuneRunner, type FinetuneRunner } from '../finetune-service.js'
+import { createFineTuneRunner, type FineTuneRunner } from '../finetune-service.js'
 
-export interface FinetuneCliDeps {
+export interface FineTuneCliDeps {
   readonly config: Config
   readonly logger: Logger
   readonly db: Db
   readonly registry: ModelRegistry
   readonly jobs: FineTuneJobStore
   /** the provider is built on first use: `models list` needs no API key */
-  runner(): FinetuneRunner
+  runner(): FineTuneRunner
   close(): void
 }
 
 /** One store handle for a CLI command; every fine-tuning command opens and closes it the same way. */
-export function openFinetuneDeps(ctx: CliContext): FinetuneCliDeps {
+export function openFineTuneDeps(ctx: CliContext): FineTuneCliDeps {
   const config = cliConfig(ctx)
   const logger = cliLogger(ctx, config)
   const db = openDatabase(config.dbPath)
   const registry = createSqliteModelRegistry({ db })
   const jobs = createSqliteFineTuneJobStore({ db })
-  let runner: FinetuneRunner | undefined
+  let runner: FineTuneRunner | undefined
   return {
     config,
     logger,
@@ -35,7 +35,7 @@ export function openFinetuneDeps(ctx: CliContext): FinetuneCliDeps {
     registry,
     jobs,
     runner() {
-      runner ??= createFinetuneRunner({
+      runner ??= createFineTuneRunner({
         provider: createOpenAIFineTuneProvider({ ...config.models, logger }),
         jobs,
         registry,
@@ -48,8 +48,8 @@ export function openFinetuneDeps(ctx: CliContext): FinetuneCliDeps {
 }
 
 /** Runs `fn` with the deps and always closes the store, whatever `fn` throws. */
-export async function withFinetuneDeps<T>(ctx: CliContext, fn: (deps: FinetuneCliDeps) => Promise<T>): Promise<T> {
-  const deps = openFinetuneDeps(ctx)
+export async function withFineTuneDeps<T>(ctx: CliContext, fn: (deps: FineTuneCliDeps) => Promise<T>): Promise<T> {
+  const deps = openFineTuneDeps(ctx)
   try {
     return await fn(deps)
   } finally {

@@ -4,7 +4,7 @@ import { parseCliArgs, writeLine, type CliContext, type Command } from '../../sr
 import type { FineTuneFile } from '../../src/core/finetune.js'
 import { AppError, errorBody } from '../../src/errors.js'
 import { checkDataset } from '../providers/check-dataset.js'
-import { withFinetuneDeps, type FinetuneCliDeps } from './finetune-deps.js'
+import { withFineTuneDeps, type FineTuneCliDeps } from './finetune-deps.js'
 import { createJobPrinter, exitCodeFor } from './job-printer.js'
 import { parsePositiveInteger, parsePositiveNumber, parseSeed, stringFlag } from './flags.js'
 
@@ -34,7 +34,7 @@ async function readDataset(file: string, model: string, skipValidation: boolean)
   return dataset
 }
 
-async function follow(ctx: CliContext, deps: FinetuneCliDeps, jobId: string, json: boolean, poll: number): Promise<number> {
+async function follow(ctx: CliContext, deps: FineTuneCliDeps, jobId: string, json: boolean, poll: number): Promise<number> {
   const printer = createJobPrinter(ctx, json)
   const watch = deps.runner().watch(jobId, {
     pollMs: poll,
@@ -91,7 +91,7 @@ export const run: Command = async (ctx) => {
   const training = await readDataset(train, baseModel, skip)
   const validation = validationPath === undefined ? undefined : await readDataset(validationPath, baseModel, skip)
 
-  return withFinetuneDeps(ctx, async (deps) => {
+  return withFineTuneDeps(ctx, async (deps) => {
     const job = await deps.runner().start({
       baseModel,
       training,
@@ -118,7 +118,7 @@ export const status: Command = async (ctx) => {
   if (positionals.length > 1) throw new AppError('invalid_arguments', `give one job id\nusage: ${STATUS_USAGE}`)
   const json = values.json === true
   const poll = pollMs(values['poll-seconds'], STATUS_USAGE)
-  return withFinetuneDeps(ctx, async (deps) => {
+  return withFineTuneDeps(ctx, async (deps) => {
     if (jobId === undefined) {
       const printer = createJobPrinter(ctx, json)
       const jobs = await deps.jobs.list()
@@ -138,7 +138,7 @@ export const cancel: Command = async (ctx) => {
   const { values, positionals } = parseCliArgs(ctx, { json: { type: 'boolean' } }, CANCEL_USAGE)
   const jobId = positionals[0]
   if (jobId === undefined || positionals.length > 1) throw new AppError('invalid_arguments', `give one job id\nusage: ${CANCEL_USAGE}`)
-  return withFinetuneDeps(ctx, async (deps) => {
+  return withFineTuneDeps(ctx, async (deps) => {
     createJobPrinter(ctx, values.json === true).job(await deps.runner().cancel(jobId))
     return 0
   })

@@ -2,7 +2,7 @@ import { parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/
 import { createOpenAIChat } from '../../src/adapters/openai-chat.js'
 import { AppError, errorBody } from '../../src/errors.js'
 import { stringFlag } from './flags.js'
-import { withFinetuneDeps } from './finetune-deps.js'
+import { withFineTuneDeps } from './finetune-deps.js'
 
 const USAGE = 'ragtune finetune register --name ID --base-url URL --model M [--base-model M] [--api-key-env VAR] [--json]'
 
@@ -28,7 +28,7 @@ export const register: Command = async (ctx) => {
   if (keyVar !== undefined && apiKey === undefined) throw new AppError('invalid_arguments', `--api-key-env ${keyVar}: that variable is not set`)
   const json = values.json === true
 
-  return withFinetuneDeps(ctx, async (deps) => {
+  return withFineTuneDeps(ctx, async (deps) => {
     const chat = createOpenAIChat({ model, baseURL, apiKey, timeoutMs: deps.config.models.timeoutMs, maxRetries: 0 })
     let text = ''
     let finish: string | undefined

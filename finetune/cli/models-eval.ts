@@ -7,7 +7,7 @@ import { evaluateVoiceModel, parseHeldOutPrompts, type EvalCandidate, type HeldO
 import { loadVoiceScorer } from '../registry/load-voice-scorer.js'
 import { activationVerdict } from '../registry/activation-gate.js'
 import { parsePositiveNumber, stringFlag } from './flags.js'
-import { withFinetuneDeps } from './finetune-deps.js'
+import { withFineTuneDeps } from './finetune-deps.js'
 
 const USAGE = 'ragtune models eval ID --prompts FILE.jsonl --voice DIR --contrast DIR [--base-model M] [--limit N] [--json]'
 
@@ -42,7 +42,7 @@ export const modelsEval: Command = async (ctx) => {
   })).slice(0, limit)
   if (prompts.length === 0) throw new AppError('no_prompts', `${promptsFile} holds no usable prompts (chat JSONL with a user message, or {"prompt": "..."} lines)`)
 
-  return withFinetuneDeps(ctx, async ({ registry, config }) => {
+  return withFineTuneDeps(ctx, async ({ registry, config }) => {
     const model = await registry.get(id)
     if (model === undefined) throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``)
     const baseModel = stringFlag(values['base-model']) ?? model.baseModel ?? config.models.chatModel

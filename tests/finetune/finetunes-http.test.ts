@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
-import { openFinetuneService } from '../../finetune/finetune-composition.js'
+import { openFineTuneService } from '../../finetune/finetune-composition.js'
 import { startOpenAIEmulator, type ChatCompletionBody, type OpenAIEmulator } from '../support/openai-emulator.js'
 import { createFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
 import { doc } from '../http/answer-harness.js'
@@ -17,7 +17,7 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
   let ft: FineTuneEmulator
   let dir: string
   let deps: AppDeps
-  let finetune: ReturnType<typeof openFinetuneService>
+  let finetune: ReturnType<typeof openFineTuneService>
   let app: FastifyInstance
   let admin: string
   let query: string
@@ -40,7 +40,7 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
     admin = (await deps.keys!.create({ scope: 'admin', name: 'ops' })).key
     query = (await deps.keys!.create({ scope: 'query', name: 'chat' })).key
     // Background followers poll quickly here; the emulator's clock still moves only when the test ticks it.
-    finetune = openFinetuneService(config, logger, { pollMs: 20 })
+    finetune = openFineTuneService(config, logger, { pollMs: 20 })
     app = await buildApp({ ...deps, finetunes: finetune.service })
   })
   afterAll(async () => {

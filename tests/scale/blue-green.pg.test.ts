@@ -1,12 +1,12 @@
-import { createPgRegistry } from '../../src/adapters/postgres/pg-registry.js'
-import { describeBlueGreen } from './blue-green-behaviour.js'
+import { createPgCatalog } from '../../src/adapters/postgres/pg-catalog.js'
+import { describeBlueGreen } from '../contracts/blue-green-contract.js'
 import { freshSchema } from './scale-fixtures.js'
 
 describeBlueGreen('postgres', () => {
   const schema = freshSchema()
   return {
     async create() {
-      return createPgRegistry({ pool: await (await schema).pool() })
+      return createPgCatalog({ pool: await (await schema).pool() })
     },
     async cleanup() {
       await (await schema).drop()

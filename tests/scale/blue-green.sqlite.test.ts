@@ -1,14 +1,14 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createSqliteRegistry } from '../../src/adapters/sqlite/sqlite-registry.js'
-import { describeBlueGreen } from './blue-green-behaviour.js'
+import { createSqliteCatalog } from '../../src/adapters/sqlite/sqlite-catalog.js'
+import { describeBlueGreen } from '../contracts/blue-green-contract.js'
 
 describeBlueGreen('sqlite', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-registry-'))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-catalog-'))
   return {
     async create() {
-      return createSqliteRegistry({ path: path.join(dir, 'registry.db') })
+      return createSqliteCatalog({ path: path.join(dir, 'catalog.db') })
     },
     async cleanup() {
       fs.rmSync(dir, { recursive: true, force: true })

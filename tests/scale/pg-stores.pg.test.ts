@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createPgJobStore } from '../../src/adapters/postgres/pg-jobs.js'
 import { createPgKeyStore } from '../../src/adapters/postgres/pg-keys.js'
-import { createPgRegistry } from '../../src/adapters/postgres/pg-registry.js'
+import { createPgCatalog } from '../../src/adapters/postgres/pg-catalog.js'
 import { statsDelta } from '../../src/core/sparse/bm25-encoder.js'
 import { docInput, freshSchema } from './scale-fixtures.js'
 
@@ -16,16 +16,16 @@ afterEach(async () => {
 describe('PostgreSQL migrations', () => {
   it('apply once when several replicas start at the same moment', async () => {
     const pools = await Promise.all([1, 2, 3, 4, 5].map(() => db.pool()))
-    const registries = await Promise.all(pools.map((pool) => createPgRegistry({ pool, ownsPool: false })))
-    expect(registries).toHaveLength(5)
+    const catalogs = await Promise.all(pools.map((pool) => createPgCatalog({ pool, ownsPool: false })))
+    expect(catalogs).toHaveLength(5)
     const { rows } = await pools[0]!.query<{ module: string; version: number }>('SELECT module, version FROM schema_migrations ORDER BY module')
     expect(rows).toEqual([{ module: 'registry', version: 1 }])
   })
 })
 
-describe('PostgreSQL registry', () => {
+describe('PostgreSQL catalog', () => {
   it('flips the active version in one transaction; a slower, older concurrent version is superseded', async () => {
-    const [a, b] = await Promise.all([db.pool().then((pool) => createPgRegistry({ pool })), db.pool().then((pool) => createPgRegistry({ pool }))])
+    const [a, b] = await Promise.all([db.pool().then((pool) => createPgCatalog({ pool })), db.pool().then((pool) => createPgCatalog({ pool }))])
     const v = (tag: string) => docInput('doc', [`revenue ${tag}`, 'dividend'], { tag })
     const d = (tag: string) => statsDelta(v(tag).chunks, 1)
     await a.stageVersion(v('1'), d('1'))

@@ -1,12 +1,12 @@
 import type { Config } from '../../config.js'
 import type { Logger } from '../../logger.js'
-import { createBlueGreenCorpus } from '../../core/blue-green-corpus.js'
+import { createBlueGreenCorpus } from '../../core/scale-out/blue-green-corpus.js'
 import type { Corpus } from '../../core/corpus.js'
-import type { CorpusRegistry } from '../../core/registry.js'
+import type { CorpusCatalog } from '../../core/catalog.js'
 import { createPineconeIndex } from './pinecone-index.js'
 
 /**
- * The scale-out corpus from configuration: vectors in the Pinecone index (PINECONE_*), the registry in
+ * The scale-out corpus from configuration: vectors in the Pinecone index (PINECONE_*), the catalog in
  * PostgreSQL when DATABASE_URL is set (several replicas) or else in the local SQLite file (one machine).
  * pg and the Pinecone SDK are loaded only on this path.
  */
@@ -21,15 +21,15 @@ export async function createScaleOutCorpus(config: Config, logger: Logger): Prom
     logger,
     ...(p.controllerHostUrl === undefined ? {} : { controllerHostUrl: p.controllerHostUrl }),
   })
-  let registry: CorpusRegistry
+  let catalog: CorpusCatalog
   if (config.databaseUrl !== undefined) {
     const { openPgPool } = await import('../postgres/pg-database.js')
-    const { createPgRegistry } = await import('../postgres/pg-registry.js')
-    registry = await createPgRegistry({ pool: await openPgPool({ url: config.databaseUrl }) })
+    const { createPgCatalog } = await import('../postgres/pg-catalog.js')
+    catalog = await createPgCatalog({ pool: await openPgPool({ url: config.databaseUrl }) })
   } else {
-    const { createSqliteRegistry } = await import('../sqlite/sqlite-registry.js')
-    registry = createSqliteRegistry({ path: config.dbPath })
+    const { createSqliteCatalog } = await import('../sqlite/sqlite-catalog.js')
+    catalog = createSqliteCatalog({ path: config.dbPath })
   }
-  logger.info({ vectors: 'pinecone', registry: registry.kind, namespace: p.namespace }, 'scale-out corpus')
-  return createBlueGreenCorpus({ registry, index, namespace: p.namespace, logger })
+  logger.info({ vectors: 'pinecone', catalog: catalog.kind, namespace: p.namespace }, 'scale-out corpus')
+  return createBlueGreenCorpus({ catalog, index, namespace: p.namespace, logger })
 }
