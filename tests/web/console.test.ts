@@ -6,9 +6,10 @@ import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type AppDeps } from '../../src/app.js'
+import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { buildDeps, closeDeps } from '../../src/deps.js'
+import { buildDeps, closeDeps, type BuiltDeps } from '../../src/deps.js'
+import { openFineTuneService, type FineTuneServiceHandle } from '../../finetune/finetune-composition.js'
 import { makeReportPdf, randomBytes } from '../support/pdf-fixtures.js'
 
 /**
@@ -23,10 +24,11 @@ const WIDTHS = { wide: { width: 1280, height: 900 }, phone: { width: 390, height
 
 describe('web console in Chromium', () => {
   let dir: string
-  let deps: AppDeps
+  let deps: BuiltDeps
   let app: FastifyInstance
   let base: string
   let browser: Browser
+  let fineTune: FineTuneServiceHandle | undefined
   const contexts: Partial<Record<keyof typeof WIDTHS, BrowserContext>> = {}
   const files: Record<string, string> = {}
   const pageErrors: string[] = []
@@ -49,7 +51,9 @@ describe('web console in Chromium', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-console-'))
     deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: path.join(dir, 'data'), RAGTUNE_INGEST_WORKERS: '1' }), pino({ level: 'silent' }))
-    app = await buildApp(deps)
+    // Fine-tuning is composed in by the server's entry point (src/ never imports finetune/); so here.
+    fineTune = openFineTuneService(deps)
+    app = await buildApp({ ...deps, finetunes: fineTune.service })
     await app.listen({ port: 0, host: '127.0.0.1' })
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
     fs.mkdirSync(SHOTS, { recursive: true })
@@ -68,6 +72,7 @@ describe('web console in Chromium', () => {
   afterAll(async () => {
     await browser?.close()
     await app?.close()
+    await fineTune?.close()
     if (deps !== undefined) await closeDeps(deps)
     fs.rmSync(dir, { recursive: true, force: true })
   })
@@ -93,10 +98,17 @@ describe('web console in Chromium', () => {
     await shot(page, 'documents', 'wide')
   })
 
-  it('shows a bad upload’s error code and keeps the other documents', async () => {
+  it('shows the error code of a bad file dropped on the page, and keeps the other documents', async () => {
     const page = await open('wide', 'documents')
     await page.locator('tr[data-id="acme_2023_10k"]').waitFor()
-    await page.locator('#file-input').setInputFiles([files['broken.pdf']!])
+    // Dropped on the drop zone, as a reader drags a file from their desktop.
+    const bytes = fs.readFileSync(files['broken.pdf']!).toString('base64')
+    const dropped = await page.evaluateHandle(`(() => {
+      const data = new DataTransfer()
+      data.items.add(new File([Uint8Array.from(atob('${bytes}'), (c) => c.charCodeAt(0))], 'broken.pdf', { type: 'application/pdf' }))
+      return data
+    })()`)
+    await page.dispatchEvent('.dropzone', 'drop', { dataTransfer: dropped })
     const row = page.locator('li.upload[data-file="broken.pdf"][data-phase="failed"]')
     await row.waitFor()
     expect(await row.locator('.error-code code').textContent()).toBe('invalid_pdf')
@@ -151,13 +163,28 @@ describe('web console in Chromium', () => {
     expect((await deps.corpus.getDocument('acme_2023_10k'))?.meta.company).toBe('Acme Widgets Inc.')
   })
 
-  it('shows the voices page and the documents page at phone width', async () => {
-    for (const width of ['wide', 'phone'] as const) {
-      const page = await open(width, 'voices')
-      await page.locator('.voice-table td', { hasText: 'ragtune' }).first().waitFor()
-      await page.getByText('No fine-tuning jobs').waitFor()
-      await shot(page, 'voices', width)
-    }
+  it('shows voices, refuses to activate one its evaluation fails with the reason, and activates it when told to', async () => {
+    // A fine-tuned voice evaluated worse than its base (as `ragtune models eval` records it).
+    await deps.registry.upsert({ id: 'buffett-ft', provider: 'openai', model: 'ft:gpt-4o-mini:buffett', baseModel: 'gpt-4o-mini', baseURL: null, datasetHash: null, jobId: null, status: 'ready' })
+    await deps.registry.setEvaluation('buffett-ft', { evaluatedAt: new Date().toISOString(), prompts: 12, voiceScore: { base: 0.7, tuned: 0.4 }, flags: { base: 1, tuned: 1 } })
+    const page = await open('wide', 'voices')
+    const row = page.locator('.voice-table tr', { hasText: 'buffett-ft' })
+    await row.getByRole('button', { name: 'Activate' }).click()
+    const refused = page.locator('.note.warn', { hasText: 'activation_refused' })
+    await refused.waitFor()
+    expect(await refused.textContent()).toContain('voice score 0.400 is below the base model')
+    await shot(page, 'voices', 'wide')
+    await refused.getByRole('button', { name: 'Activate anyway' }).click()
+    await page.locator('.note.ok', { hasText: 'buffett-ft is active' }).waitFor()
+    expect((await deps.registry.active())?.id).toBe('buffett-ft')
+    await deps.registry.deactivateAll()
+    const phone = await open('phone', 'voices')
+    await phone.locator('.voice-table td', { hasText: 'buffett-ft' }).waitFor()
+    await phone.getByText('No fine-tuning jobs').waitFor()
+    await shot(phone, 'voices', 'phone')
+  })
+
+  it('shows the documents page at phone width', async () => {
     const page = await open('phone', 'documents')
     await page.locator('tr[data-id="globex_2022_10k"]').waitFor()
     await shot(page, 'documents', 'phone')
@@ -176,7 +203,7 @@ describe('web console in Chromium', () => {
   })
 
   it('asks for the API key once a key exists, keeps it for the tab, and sends it with every call', async () => {
-    const { key } = await deps.keys!.create({ scope: 'admin', name: 'console-test' })
+    const { key } = await deps.keys.create({ scope: 'admin', name: 'console-test' })
     const page = await open('wide', 'documents')
     await page.reload()
     // The first call is refused: the key form comes up with the error's code.
