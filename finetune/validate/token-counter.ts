@@ -10,7 +10,7 @@ export function encodingForModel(model: string): EncodingName {
   return /^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|chatgpt-4o)/.test(m) ? 'o200k_base' : 'cl100k_base'
 }
 
-// Building an encoder parses a few MB of ranks (~1 s): do it once per encoding per process.
+// Building an encoder parses a few MB of ranks: do it once per encoding per process.
 const encoders = new Map<EncodingName, Tiktoken>()
 
 export function getEncoder(name: EncodingName): Tiktoken {

@@ -5,8 +5,8 @@ import Database from 'better-sqlite3'
 import { readIndexParts, type IndexParts } from './fts-index-parts.js'
 
 /**
- * Reads the FTS5 index into flat arrays on a worker thread, so the 1–3 s it takes on a few thousand
- * pages never blocks the server's event loop. The worker has no TypeScript loader of its own: its entry
+ * Reads the FTS5 index into flat arrays on a worker thread, so the time it takes (bench/scale/run.ts prints it
+ * as "index s" at each corpus size) never blocks the server's event loop. The worker has no TypeScript loader of its own: its entry
  * registers tsx and then imports this module (the parser pool does the same).
  */
 const requireHere = createRequire(import.meta.url)
