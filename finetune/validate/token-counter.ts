@@ -1,6 +1,7 @@
 import { Tiktoken } from 'js-tiktoken/lite'
 import o200kBase from 'js-tiktoken/ranks/o200k_base'
 import cl100kBase from 'js-tiktoken/ranks/cl100k_base'
+import { countTokens } from '../../src/core/ingest/tokenizer.js'
 
 export type EncodingName = 'o200k_base' | 'cl100k_base'
 
@@ -31,9 +32,9 @@ export interface TokenCounter {
 
 export function createTokenCounter(model: string): TokenCounter {
   const encoding = encodingForModel(model)
-  const enc = getEncoder(encoding)
-  // Sample text may legitimately contain "<|endoftext|>": count it as text instead of throwing.
-  const count = (text: string): number => enc.encode(text, [], []).length
+  // o200k: the one exact counter the service uses (no encoder to build). Sample text may legitimately
+  // contain "<|endoftext|>": both count it as text instead of throwing.
+  const count = encoding === 'o200k_base' ? countTokens : (text: string): number => getEncoder(encoding).encode(text, [], []).length
   return {
     encoding,
     count,

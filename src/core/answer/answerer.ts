@@ -6,7 +6,8 @@ import { assembleContext, escapeData, factText, numberSources, renderSources, to
 import { extractiveAnswer } from './extractive.js'
 import { checkFacts } from './fact-lock.js'
 import { loadPrompt } from './prompt-library.js'
-import { countTokens, truncateToTokens, warmTokenizer } from './token-counter.js'
+import { truncateToTokens, warmTokenizer } from './token-counter.js'
+import { countTokens } from '../ingest/tokenizer.js'
 import { condenseQuestion } from './condense.js'
 import type { VoiceResolver, VoiceSelection } from './voice.js'
 
