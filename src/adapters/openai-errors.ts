@@ -4,10 +4,12 @@ import { AppError } from '../errors.js'
 /**
  * SDK errors → AppError, by class (the SDK's own taxonomy), so routes never import `openai`:
  * 429 → 503 `upstream_rate_limited` (+ retryAfter), 5xx and connection errors → 502 `upstream_error`,
- * timeout → 504 `upstream_timeout`, other 4xx → `upstream_rejected`, caller abort → 499 `aborted`.
- * Messages never carry the upstream body beyond its message (it can echo prompts).
+ * timeout → 504 `upstream_timeout`, other 4xx → 502 `upstream_rejected`, caller abort → 499 `aborted`,
+ * anything else (a body that is not the API's: HTML, a broken stream) → 502 `upstream_invalid`.
+ * Messages never carry upstream text (it can echo the prompt or a key); the detail is in `cause`, which
+ * the error handler logs.
  */
-export function translateOpenAIError(err: unknown, what: string): unknown {
+export function translateOpenAIError(err: unknown, what: string): AppError {
   if (err instanceof AppError) return err
   if (err instanceof OpenAI.APIUserAbortError) {
     return new AppError('aborted', `${what} was cancelled because the client went away`, { status: 499, cause: err })
@@ -39,13 +41,23 @@ export function translateOpenAIError(err: unknown, what: string): unknown {
     if (err.status >= 500) {
       return new AppError('upstream_error', `${what} failed: the model endpoint answered ${err.status}`, { status: 502, retryable: true, cause: err })
     }
-    return new AppError('upstream_rejected', `${what} was rejected by the model endpoint (${err.status}): ${err.message}`, {
-      status: err.status === 401 || err.status === 403 ? 502 : 422,
+    const hint = err.status === 401 || err.status === 403 ? ' (check OPENAI_API_KEY)' : err.status === 404 ? ' (check the model name)' : ''
+    return new AppError('upstream_rejected', `${what} was rejected by the model endpoint with status ${err.status}${hint}; the request id is in the logs`, {
+      status: 502,
       details: { upstreamStatus: err.status },
       cause: err,
     })
   }
-  return err
+  return upstreamInvalid(what, err)
+}
+
+/** The endpoint answered, but not as the API does (an HTML page, an empty `choices`, a broken stream). */
+export function upstreamInvalid(what: string, cause?: unknown): AppError {
+  return new AppError('upstream_invalid', `${what} got an answer that is not the API's (a proxy page, no choices, or a broken stream); retry, or check OPENAI_BASE_URL`, {
+    status: 502,
+    retryable: true,
+    cause,
+  })
 }
 
 function parseRetryAfter(headers: Headers | undefined): number | undefined {

@@ -102,7 +102,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
             if (typeof part.value === 'string') fields[part.fieldname] = part.value
             continue
           }
-          const name = path.basename(part.filename || `upload-${staged.length + 1}`)
+          const name = clientFileName(part.filename || `upload-${staged.length + 1}`)
           const target = path.join(dir, `${staged.length + failures.length}-${name.replace(/[^\w.-]+/g, '_')}`)
           const hash = createHash('sha256')
           const tap = new Transform({
@@ -120,9 +120,11 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
           staged.push({ path: target, name, label: name, sha256: hash.digest('hex') })
         }
       } catch (err) {
+        const reported = uploadError(err)
         await rm(dir, { recursive: true, force: true })
-        await jobs.finish(job.id, { status: 'failed', error: errorBody(err) })
-        throw err
+        // the job record is read by clients: a raw error (a path, a system message) never goes there
+        await jobs.finish(job.id, { status: 'failed', error: reported instanceof AppError ? errorBody(reported) : { code: 'internal', message: 'internal error; the request id is in the logs' } })
+        throw reported
       }
       const total = staged.length + failures.length
       const problem =
@@ -159,6 +161,31 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       })
     },
   )
+}
+
+/** Longest file name kept from a client (bytes on most file systems: 255); the extension survives. */
+const MAX_NAME = 200
+
+/** The client's file name without directories, at most MAX_NAME characters. */
+function clientFileName(raw: string): string {
+  const name = path.basename(raw)
+  if (name.length <= MAX_NAME) return name
+  const ext = path.extname(name).slice(0, 16)
+  return name.slice(0, MAX_NAME - ext.length) + ext
+}
+
+/**
+ * An error while reading the parts: the multipart parser's own (a truncated body, a wrong boundary, an
+ * empty body) is the client's fault, a 400; limits and our own errors keep their status.
+ */
+function uploadError(err: unknown): unknown {
+  if (err instanceof AppError) return err
+  const e = err as { statusCode?: unknown; syscall?: unknown }
+  if (typeof e.statusCode === 'number' || typeof e.syscall === 'string') return err
+  return new AppError('invalid_multipart', 'the body is not valid multipart/form-data (truncated, a boundary that does not match, or empty); send the form again', {
+    status: 400,
+    cause: err,
+  })
 }
 
 function notFound(id: string): AppError {
