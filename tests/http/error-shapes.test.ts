@@ -1,13 +1,7 @@
-import fs from 'node:fs'
 import http from 'node:http'
-import os from 'node:os'
-import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type AppDeps } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { buildDeps, closeDeps } from '../../src/deps.js'
+import { startListeningApp, type ListeningApp } from '../support/listening-app.js'
 import { startHarness, type Harness } from './answer-harness.js'
 
 const SHAPE = { error: { code: expect.any(String), message: expect.any(String) }, requestId: expect.any(String) }
@@ -25,20 +19,15 @@ function rawRequest(port: number, lines: string): Promise<{ status: number; body
 }
 
 describe('every error in {error:{code,message},requestId}', () => {
-  let dir: string
-  let deps: AppDeps
+  let server: ListeningApp
   let app: FastifyInstance
+  let dir: string
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-shapes-'))
-    deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '0' }), pino({ level: 'silent' }))
-    app = await buildApp(deps)
-    await app.listen({ port: 0, host: '127.0.0.1' })
+    server = await startListeningApp()
+    app = server.app
+    dir = server.dir
   })
-  afterAll(async () => {
-    await app.close()
-    await closeDeps(deps)
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => server.close())
 
   it('a URL that does not decode', async () => {
     const res = await app.inject({ method: 'GET', url: '/v1/documents/%' })
@@ -58,8 +47,7 @@ describe('every error in {error:{code,message},requestId}', () => {
   })
 
   it('headers too large: 431 in shape, from Node itself', async () => {
-    const addr = app.server.address()
-    const res = await rawRequest(typeof addr === 'object' && addr !== null ? addr.port : 0, 'x'.repeat(20_000))
+    const res = await rawRequest(server.port, 'x'.repeat(20_000))
     expect(res.status).toBe(431)
     expect(JSON.parse(res.body)).toMatchObject({ ...SHAPE, error: { code: 'headers_too_large' } })
   })

@@ -23,6 +23,8 @@ export interface DocumentRoutesOptions {
   readonly maxFiles?: number
   /** inline (default): ingest here in the background; queue: store the upload and leave it to `ragtune worker` */
   readonly mode?: 'inline' | 'queue'
+  /** a whole upload request; one announcing more (content-length) is refused before its body is read */
+  readonly maxUploadBytes?: number
 }
 
 const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
@@ -35,6 +37,7 @@ const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType
 export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = async (app, options) => {
   const { ingest, jobs, stagingDir } = options
   const corpus = ingest.corpus
+  const maxUploadBytes = options.maxUploadBytes ?? 2 * ingest.limits.maxFileBytes
   const running = new Set<Promise<unknown>>()
   const stop = new AbortController()
   await app.register(multipart, {
@@ -84,6 +87,20 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
         consumes: ['multipart/form-data'],
         description: `multipart/form-data: one or more "file" parts (.pdf, .txt, .md) and optional fields documentId (one file only), ${META_FIELDS.join(', ')}`,
         response: { 202: UploadAccepted, ...documentErrors },
+      },
+      onRequest: (req, _reply, done) => {
+        const announced = Number(req.headers['content-length'] ?? 0)
+        if (announced <= maxUploadBytes) {
+          done()
+          return
+        }
+        done(
+          new AppError(
+            'upload_too_large',
+            `the upload is ${(announced / 1048576).toFixed(1)} MB, over the limit of ${(maxUploadBytes / 1048576).toFixed(1)} MB per request; send fewer files per request, or raise RAGTUNE_MAX_UPLOAD_MB`,
+            { status: 413 },
+          ),
+        )
       },
     },
     async (req, reply) => {
