@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import { ensurePrivateDir, warnIfShared } from './adapters/private-files.js'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
 import type { AppDeps } from './composition/app-deps.js'
@@ -22,7 +22,8 @@ import { createRegistryVoiceResolver } from './core/answer/registry-voice-resolv
  * build their dependencies here, so an upload over HTTP and `ragtune ingest` run the same code.
  */
 export async function buildDeps(config: Config, logger: Logger): Promise<AppDeps> {
-  fs.mkdirSync(config.dataDir, { recursive: true })
+  warnIfShared([config.dataDir, config.dbPath], logger)
+  ensurePrivateDir(config.dataDir)
   // Scale-out (Pinecone vectors + PostgreSQL or SQLite registry) loads pg and the Pinecone SDK only when chosen.
   const corpus =
     config.vectorStore.kind === 'pinecone'
@@ -62,7 +63,7 @@ export async function openKeyStore(config: Config): Promise<KeyStore> {
     const pool = await openPgPool({ url: config.databaseUrl })
     return createPgKeyStore({ pool, onClose: () => pool.end() })
   }
-  fs.mkdirSync(config.dataDir, { recursive: true })
+  ensurePrivateDir(config.dataDir)
   return createSqliteKeyStore({ path: config.dbPath })
 }
 

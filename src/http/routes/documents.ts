@@ -12,6 +12,7 @@ import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.j
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
 import { AppError, errorBody } from '../../errors.js'
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../adapters/private-files.js'
 import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, UploadAccepted } from '../document-schemas.js'
 
 export interface DocumentRoutesOptions {
@@ -109,7 +110,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       }
       const job = await jobs.create({ origin: 'http', filesTotal: 0 })
       const dir = path.join(stagingDir, job.id)
-      await mkdir(dir, { recursive: true })
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE })
       const staged: (SourceFile & { name: string })[] = []
       const failures: FileResult[] = []
       const fields: Record<string, string> = {}
@@ -128,7 +129,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
               cb(null, chunk)
             },
           })
-          await pipeline(part.file, tap, createWriteStream(target))
+          await pipeline(part.file, tap, createWriteStream(target, { mode: PRIVATE_FILE_MODE }))
           if (part.file.truncated) {
             await rm(target, { force: true })
             failures.push(failed(name, new AppError('file_too_large', `the file is over the limit of ${(ingest.limits.maxFileBytes / 1048576).toFixed(1)} MB; raise RAGTUNE_MAX_FILE_MB or split it`, { status: 413 })))
