@@ -38,6 +38,8 @@ const EnvSchema = z.object({
 
   RAGTUNE_MAX_FILE_MB: z.coerce.number().positive().default(100),
   RAGTUNE_MAX_PAGES: positiveInt.default(2000),
+  // one upload request, all its files (default: twice RAGTUNE_MAX_FILE_MB); refused by content-length
+  RAGTUNE_MAX_UPLOAD_MB: z.coerce.number().positive().optional(),
   RAGTUNE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   // ArrayBuffer memory one parse may use (inflated PDF streams, images) before the file fails
   RAGTUNE_PARSE_MEMORY_MB: positiveInt.default(512),
@@ -89,6 +91,7 @@ export interface Config {
   readonly ingest: {
     readonly maxFileBytes: number
     readonly maxPages: number
+    readonly maxUploadBytes: number
     readonly workers: number | undefined
     readonly mode: 'inline' | 'queue'
     readonly parseMemoryMb: number
@@ -152,6 +155,7 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
     ingest: {
       maxFileBytes: Math.round(e.RAGTUNE_MAX_FILE_MB * 1024 * 1024),
       maxPages: e.RAGTUNE_MAX_PAGES,
+      maxUploadBytes: Math.round((e.RAGTUNE_MAX_UPLOAD_MB ?? 2 * e.RAGTUNE_MAX_FILE_MB) * 1024 * 1024),
       workers: e.RAGTUNE_INGEST_WORKERS,
       parseMemoryMb: e.RAGTUNE_PARSE_MEMORY_MB,
       mode: e.RAGTUNE_INGEST_MODE,
