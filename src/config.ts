@@ -44,6 +44,10 @@ const EnvSchema = z.object({
   // retrievals remembered per corpus state (0: off)
   RAGTUNE_RETRIEVAL_CACHE: z.coerce.number().int().min(0).default(1000),
   RAGTUNE_PRETTY_LOGS: boolish.optional(),
+  // browser origins allowed to call the API (comma-separated, or *); unset: no CORS headers
+  RAGTUNE_CORS_ORIGINS: z.string().trim().optional(),
+  // chat completions: a footnote line listing numbers the fact-lock found in no source
+  RAGTUNE_CHAT_FACT_NOTES: boolish.default(true),
 })
 
 export type Env = Record<string, string | undefined>
@@ -51,7 +55,16 @@ export type Env = Record<string, string | undefined>
 export interface Config {
   readonly dataDir: string
   readonly dbPath: string
-  readonly server: { readonly port: number; readonly host: string; readonly bodyLimitBytes: number; readonly rateLimitPerMinute: number }
+  readonly server: {
+    readonly port: number
+    readonly host: string
+    readonly bodyLimitBytes: number
+    readonly rateLimitPerMinute: number
+    /** origins browsers may call from; empty: CORS off */
+    readonly corsOrigins: readonly string[]
+    /** chat completions show fact-lock findings as a footnote line */
+    readonly chatFactNotes: boolean
+  }
   readonly log: { readonly level: string; readonly pretty: boolean }
   readonly models: {
     readonly apiKey: string | undefined
@@ -106,6 +119,8 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       host: e.HOST,
       bodyLimitBytes: e.RAGTUNE_BODY_LIMIT_KB * 1024,
       rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
+      corsOrigins: (e.RAGTUNE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+      chatFactNotes: e.RAGTUNE_CHAT_FACT_NOTES,
     },
     log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS ?? false },
     models: {

@@ -87,9 +87,10 @@ export function displayCompany(company: string): string {
 
 function describeDocument(e: Entry, company: string): string {
   const words = tokenize(company).join('')
-  // a title that starts with the issuer ("3M 2018 Form 10-K") is shown without it
+  // a title that starts with the issuer and then the period ("3M 2018 Form 10-K") is shown without it
   const titleWords = e.title.split(/\s+/)
   for (let n = titleWords.length - 1; n >= 1; n--) {
+    if (!/^\d/.test(titleWords[n] ?? '')) continue
     if (tokenize(titleWords.slice(0, n).join(' ')).join('') === words || tokenize(titleWords.slice(0, n).join(' ')).join('') === titleIssuer(e.title)) {
       return titleWords.slice(n).join(' ')
     }
