@@ -52,6 +52,10 @@ const EnvSchema = z.object({
   // token instances the in-memory keyword index may hold (SQLite store); unset: the store's default, 0: off
   RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES: z.coerce.number().int().min(0).optional(),
   RAGTUNE_PRETTY_LOGS: boolish.optional(),
+  // browser origins allowed to call the API (comma-separated, or *); unset: no CORS headers
+  RAGTUNE_CORS_ORIGINS: z.string().trim().optional(),
+  // chat completions: a footnote line listing numbers the fact-lock found in no source
+  RAGTUNE_CHAT_FACT_NOTES: boolish.default(true),
 })
 
 export type Env = Record<string, string | undefined>
@@ -65,6 +69,10 @@ export interface Config {
     readonly bodyLimitBytes: number
     readonly rateLimitPerMinute: number
     readonly answerTimeoutMs: number
+    /** origins browsers may call from; empty: CORS off */
+    readonly corsOrigins: readonly string[]
+    /** chat completions show fact-lock findings as a footnote line */
+    readonly chatFactNotes: boolean
   }
   /** pretty: RAGTUNE_PRETTY_LOGS when set; unset = pretty on a terminal, JSON otherwise */
   readonly log: { readonly level: string; readonly pretty: boolean | undefined }
@@ -131,6 +139,8 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       bodyLimitBytes: e.RAGTUNE_BODY_LIMIT_KB * 1024,
       rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
       answerTimeoutMs: e.RAGTUNE_ANSWER_TIMEOUT_MS,
+      corsOrigins: (e.RAGTUNE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+      chatFactNotes: e.RAGTUNE_CHAT_FACT_NOTES,
     },
     log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS },
     models: {
