@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import { ensurePrivateDir, warnIfShared } from './adapters/private-files.js'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
 import type { AppDeps } from './composition/app-deps.js'
@@ -24,7 +24,8 @@ import { createPageImages } from './adapters/pdf/page-images.js'
 export type BuiltDeps = AppDeps & Required<Pick<AppDeps, 'jobs' | 'ingest' | 'keys' | 'answerer' | 'voices' | 'registry' | 'fineTuneJobs'>>
 
 export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDeps> {
-  fs.mkdirSync(config.dataDir, { recursive: true })
+  warnIfShared([config.dataDir, config.dbPath], logger)
+  ensurePrivateDir(config.dataDir)
   // Scale-out (Pinecone vectors + PostgreSQL or SQLite catalog) loads pg and the Pinecone SDK only when chosen.
   const corpus = await openCorpus(config, logger)
   const m = config.models
@@ -53,6 +54,7 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
 
 /** The key store alone, for `ragtune keys` (no need to start the rest); the same store the server reads. */
 export async function openKeyStore(config: Config): Promise<KeyStore> {
+  if (config.databaseUrl === undefined) ensurePrivateDir(config.dataDir)
   const { keys, ...rest } = await openStores(config)
   await closeStores({ keys: { ...keys, close: async () => {} }, ...rest })
   return keys
