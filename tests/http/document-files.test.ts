@@ -119,6 +119,9 @@ describe('originals: files, pages and page images', () => {
     const again = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k/versions/1/pages/2?format=png&width=400' })
     expect(again.headers['x-cache']).toBe('hit')
     expect(again.rawPayload.equals(first.rawPayload)).toBe(true)
+    for (const bad of ['width=50', 'width=2401', 'width=wide']) {
+      expect((await app.inject({ method: 'GET', url: `/v1/documents/acme_2023_10k/versions/1/pages/2?format=png&${bad}` })).statusCode).toBe(400)
+    }
     const words = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k/versions/1/pages/3?format=words' })
     const boxes = words.json<{ width: number; words: [number, number, number, number, string][] }>()
     expect(boxes.width).toBe(612)

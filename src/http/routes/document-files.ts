@@ -8,11 +8,13 @@ import type { OriginalRef, OriginalStore, PageImages } from '../../core/original
 import { AppError } from '../../errors.js'
 import { DocumentIdParams, documentErrors } from '../document-schemas.js'
 
-const VersionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), v: Type.Integer({ minimum: 1 }) })
-const PageParams = Type.Object({ ...VersionParams.properties, n: Type.Integer({ minimum: 1 }) })
+// Path and query values are strings (the validator converts no types): counts are checked by pattern.
+const Count = (description: string) => Type.String({ pattern: '^[1-9][0-9]{0,8}$', description })
+const VersionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), v: Count('version, from 1') })
+const PageParams = Type.Object({ ...VersionParams.properties, n: Count('page, from 1') })
 const PageQuery = Type.Object({
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('text'), Type.Literal('png'), Type.Literal('words')])),
-  width: Type.Optional(Type.Integer({ minimum: 100, maximum: 2400, description: 'PNG width in pixels (rounded up to a multiple of 50)' })),
+  width: Type.Optional(Count('PNG width in pixels, 100 to 2400 (rounded up to a multiple of 50)')),
 })
 const ChunkSchema = Type.Object({
   ordinal: Type.Integer(),
@@ -62,7 +64,7 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       schema: {
         summary: 'Chunks of the active version, optionally only those on one page',
         params: DocumentIdParams,
-        querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        querystring: Type.Object({ page: Type.Optional(Count('only chunks on this page')) }),
         response: { 200: Type.Object({ documentId: Type.String(), version: Type.Integer(), chunks: Type.Array(ChunkSchema) }), ...documentErrors },
       },
     },
@@ -70,7 +72,7 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       const doc = await corpus.getDocument(req.params.id)
       if (doc === undefined) throw new AppError('document_not_found', `no document "${req.params.id}"; GET /v1/documents lists them`, { status: 404 })
       const hits = await corpus.getChunks(doc.id, Array.from({ length: doc.chunks }, (_, i) => i))
-      const page = req.query.page
+      const page = req.query.page === undefined ? undefined : Number(req.query.page)
       const chunks = hits
         .map((h) => h.chunk)
         .filter((c) => page === undefined || (c.pageStart <= page && page <= c.pageEnd))
@@ -84,7 +86,7 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
     // No response schema: the body is the file's bytes (errors keep the usual JSON body).
     { config, schema: { summary: 'The original file of a version (supports Range: 206, 416)', params: VersionParams } },
     async (req, reply) => {
-      const ref = await refOf(req.params.id, req.params.v)
+      const ref = await refOf(req.params.id, Number(req.params.v))
       void reply
         .header('content-type', ref.contentType)
         .header('accept-ranges', 'bytes')
@@ -126,7 +128,9 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       },
     },
     async (req, reply) => {
-      const { id, v, n } = req.params
+      const id = req.params.id
+      const v = Number(req.params.v)
+      const n = Number(req.params.n)
       const ref = await refOf(id, v)
       if (n > ref.pages) throw new AppError('page_not_found', `document "${id}" version ${v} has ${ref.pages} page(s); ask for 1 to ${ref.pages}`, { status: 404 })
       const format = req.query.format ?? 'json'
@@ -136,7 +140,9 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       }
       void reply.header('cache-control', 'private, max-age=31536000, immutable')
       if (format === 'png') {
-        const width = Math.ceil((req.query.width ?? 1000) / 50) * 50
+        const asked = Number(req.query.width ?? 1000)
+        if (asked < 100 || asked > 2400) throw new AppError('invalid_request', `width must be 100 to 2400 pixels, got ${asked}`)
+        const width = Math.ceil(asked / 50) * 50
         const image = await pageImages.png(ref.sha256, n, width)
         return reply.header('content-type', 'image/png').header('x-cache', image.cached ? 'hit' : 'miss').send(createReadStream(image.path))
       }
