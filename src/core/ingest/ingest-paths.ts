@@ -2,8 +2,9 @@ import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { FileResult, JobStore } from '../jobs.js'
 import { AppError, errorBody } from '../../errors.js'
-import { ingestFile, SUPPORTED_EXTENSIONS, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
+import { ingestFile, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
 import type { MetaOverrides } from './metadata.js'
+import { isSupportedFile, SUPPORTED_EXTENSION_LIST } from './file-type.js'
 
 export interface IngestSummary {
   readonly files: number
@@ -26,7 +27,7 @@ export interface IngestPathsOptions {
 }
 
 /**
- * Resolves files and directories (walked recursively for .pdf/.txt/.md) into sources. A path that does
+ * Resolves files and directories (walked recursively for the supported types) into sources. A path that does
  * not exist, an unsupported file named explicitly, or a directory without supported files becomes a
  * failed result instead of stopping the others.
  */
@@ -42,7 +43,7 @@ export async function resolveSources(paths: readonly string[]): Promise<{ source
       fail(p, new AppError('not_found', `no such file or directory: ${p}`, { status: 404 }))
     } else if (info.isDirectory()) {
       const found = await walk(p)
-      if (found.length === 0) fail(p, new AppError('no_supported_files', `no .pdf, .txt or .md files in directory ${p}`, { status: 422 }))
+      if (found.length === 0) fail(p, new AppError('no_supported_files', `no supported files (${SUPPORTED_EXTENSION_LIST}) in directory ${p}`, { status: 422 }))
       for (const f of found) sources.push({ path: f })
     } else {
       sources.push({ path: p })
@@ -54,7 +55,7 @@ export async function resolveSources(paths: readonly string[]): Promise<{ source
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true })
   return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && SUPPORTED_EXTENSIONS[path.extname(e.name).toLowerCase()] !== undefined)
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && isSupportedFile(e.name))
     .map((e) => path.join(e.parentPath, e.name))
     .sort()
 }

@@ -6,7 +6,6 @@ import type { AnswerResult, Citation } from '../../core/answer/answer-result.js'
 import type { ChatMessage } from '../../core/models.js'
 import { DEFAULT_VOICE_ID } from '../../core/answer/voice.js'
 import { AppError } from '../../errors.js'
-import { pageSpan } from '../../core/answer/context.js'
 import type { Metrics } from '../metrics.js'
 import { CitationSchema, errorResponses } from '../answer-schemas.js'
 import { clientGone, openSse } from '../sse.js'
@@ -144,7 +143,7 @@ function conversation(messages: Static<typeof ChatBody>['messages']): { question
 
 export function footnotes(citations: readonly Citation[]): string {
   if (citations.length === 0) return ''
-  const lines = citations.map((c) => `[${c.n}] ${c.title} (version ${c.version}), p. ${pageSpan(c.pageStart, c.pageEnd)}`)
+  const lines = citations.map((c) => `[${c.n}] ${c.title} (version ${c.version}), ${c.locator}`)
   return `\n\nSources:\n${lines.join('\n')}`
 }
 
