@@ -1,6 +1,9 @@
 # ragtune: the embedded default (SQLite in /data). Build: docker build -t ragtune .
 FROM node:22-bookworm-slim
 WORKDIR /app
+# OCR of scanned PDFs: tesseract with English data, and poppler's pdftoppm to render pages.
+RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng poppler-utils \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production RAGTUNE_DATA_DIR=/data HOST=0.0.0.0 PORT=3000
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund

@@ -4,10 +4,6 @@ import type { ParseProgress, ParseRequest } from '../../core/ingest/document-par
 import { decodeText } from '../../core/ingest/file-type.js'
 import type { PageUnits } from '../../core/ingest/page-units.js'
 import { extractPages } from '../pdf/extract-pages.js'
-import { docxToPages } from './docx-pages.js'
-import { htmlToPages } from './html-pages.js'
-import { pptxToPages } from './pptx-pages.js'
-import { sheetsToPages } from './sheet-pages.js'
 
 /** A file's text by page or unit, and how the structuring step should read it. */
 export interface ExtractedDocument {
@@ -29,14 +25,15 @@ export async function extractDocument(request: ParseRequest, onProgress?: (p: Pa
     const { pages, ocrPages } = await extractPages(kind, bytes, { maxPages, ...(onProgress === undefined ? {} : { onProgress }) })
     return { pages, markdown: kind === 'md', dropEdges: true, ...(ocrPages.length === 0 ? {} : { ocrPages }) }
   }
+  // Each reader loads on first use: a worker that only ever sees PDFs never holds exceljs or mammoth.
   const read =
     kind === 'html'
-      ? htmlToPages(decodeText(bytes))
+      ? (await import('./html-pages.js')).htmlToPages(decodeText(bytes))
       : kind === 'docx'
-        ? await docxToPages(bytes)
+        ? await (await import('./docx-pages.js')).docxToPages(bytes)
         : kind === 'pptx'
-          ? pptxToPages(bytes, maxPages)
-          : await sheetsToPages(kind, bytes, maxPages, request.name.replace(/\.[^.]*$/, ''))
+          ? (await import('./pptx-pages.js')).pptxToPages(bytes, maxPages)
+          : await (await import('./sheet-pages.js')).sheetsToPages(kind, bytes, maxPages, request.name.replace(/\.[^.]*$/, ''))
   if (read.pages.length > maxPages) {
     throw new AppError('too_many_pages', `the document has ${read.pages.length} ${read.units.kind}s, over the limit of ${maxPages}; split it or raise RAGTUNE_MAX_PAGES`, { status: 413 })
   }
