@@ -38,7 +38,7 @@ export const FileResultSchema = Type.Object({
   file: Type.String(),
   documentId: Type.Union([Type.String(), Type.Null()]),
   version: Type.Union([Type.Integer(), Type.Null()]),
-  status: Type.Union([Type.Literal('ingested'), Type.Literal('unchanged'), Type.Literal('failed')]),
+  status: Type.Union([Type.Literal('ingested'), Type.Literal('unchanged'), Type.Literal('failed'), Type.Literal('skipped')]),
   pages: Type.Integer(),
   chunks: Type.Integer(),
   error: Type.Optional(ErrorSummary),

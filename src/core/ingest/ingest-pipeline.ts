@@ -60,7 +60,7 @@ export async function ingestFile(
     return full
   }
   try {
-    documentId ??= deriveDocumentId(name)
+    documentId ??= sourceDocumentId(source)
     if (!isValidDocumentId(documentId)) {
       throw new AppError('invalid_document_id', `document id "${documentId}" is invalid; use letters, digits, ".", "_" or "-" (max 128)`)
     }
@@ -79,6 +79,9 @@ export async function ingestFile(
     const fingerprint = versionFingerprint({ sha256, embeddingModel: deps.embedder?.id, overrides, chunking })
     // Hash first: an unchanged file is never parsed.
     const existing = await deps.corpus.getDocument(documentId)
+    // A derived id names the file it came from: another file that spells to the same id (another script,
+    // case or punctuation) must not replace it by accident. An explicit id is the caller saying "replace".
+    if (source.documentId === undefined && existing !== undefined && existing.sourceName !== name) throw idConflict(documentId, existing.sourceName)
     if (existing?.fingerprint === fingerprint) {
       return done({ documentId, version: existing.activeVersion, status: 'unchanged', pages: existing.pages, chunks: existing.chunks })
     }
@@ -118,6 +121,20 @@ export async function ingestFile(
     if (!(err instanceof AppError)) deps.logger.error({ err, file }, 'ingest failed unexpectedly')
     return done({ documentId, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err) })
   }
+}
+
+/** A second file that would take a document id another file holds (stable code `document_id_conflict`). */
+export function idConflict(documentId: string, heldBy: string): AppError {
+  return new AppError(
+    'document_id_conflict',
+    `document id "${documentId}" already holds "${heldBy}"; give this file its own id (--doc-id, or documentId in an upload), or pass --doc-id ${documentId} to replace that document`,
+    { status: 409 },
+  )
+}
+
+/** The id a source is stored under: the caller's, else one derived from its name. */
+export function sourceDocumentId(source: SourceFile): string {
+  return source.documentId ?? deriveDocumentId(source.name ?? path.basename(source.path))
 }
 
 /** Only chunks whose hash is not cached under this model are sent to the model. */

@@ -28,6 +28,13 @@ export interface DocumentRoutesOptions {
 
 const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
 
+/** The multipart form as OpenAPI describes it: file parts (binary) and optional text fields. */
+const UploadForm = Type.Object({
+  file: Type.Array(Type.String({ format: 'binary' }), { minItems: 1, description: 'one or more files (.pdf, .txt, .md)' }),
+  documentId: Type.Optional(Type.String({ description: 'the document id to use (one file only); default from the file name' })),
+  ...Object.fromEntries(META_FIELDS.map((f) => [f, Type.Optional(Type.String({ description: `overrides the detected ${f}` }))])),
+})
+
 /**
  * Documents and ingestions. Auth is applied by URL prefix in http/auth.ts (`admin` scope), so nothing
  * here needs to know about keys. An upload is streamed to the staging directory and hashed on the way,
@@ -48,11 +55,11 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     await Promise.allSettled([...running])
   })
 
-  app.get('/v1/documents', { schema: { response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } }, async () => ({
+  app.get('/v1/documents', { schema: { summary: 'List the documents, each with its active version', response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } }, async () => ({
     documents: await corpus.listDocuments(),
   }))
 
-  app.get('/v1/documents/:id', { schema: { params: DocumentIdParams, response: { 200: DocumentSchema, ...documentErrors } } }, async (req) => {
+  app.get('/v1/documents/:id', { schema: { summary: 'One document: metadata, active version, pages and chunks', params: DocumentIdParams, response: { 200: DocumentSchema, ...documentErrors } } }, async (req) => {
     const doc = await corpus.getDocument(req.params.id)
     if (doc === undefined) throw notFound(req.params.id)
     return doc
@@ -60,7 +67,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
 
   app.delete(
     '/v1/documents/:id',
-    { schema: { params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
+    { schema: { summary: 'Delete a document with all its versions', params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
     async (req) => {
       if (!(await corpus.deleteDocument(req.params.id))) throw notFound(req.params.id)
       return { id: req.params.id, deleted: true }
@@ -69,7 +76,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
 
   app.get(
     '/v1/ingestions/:id',
-    { schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: JobSchema, ...documentErrors } } },
+    { schema: { summary: 'An ingestion job: status, progress, per-file results', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: JobSchema, ...documentErrors } } },
     async (req) => {
       const job = await jobs.get(req.params.id)
       if (job === undefined) throw new AppError('job_not_found', `no ingestion job ${req.params.id}; the id is in the 202 answer of POST /v1/documents`, { status: 404 })
@@ -82,10 +89,15 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     '/v1/documents',
     {
       schema: {
+        summary: 'Upload documents to ingest (202 with a job id)',
         consumes: ['multipart/form-data'],
         description: `multipart/form-data: one or more "file" parts (${SUPPORTED_EXTENSION_LIST}; the type is read from the bytes, others are refused with 415 unsupported_type) and optional fields documentId (one file only), ${META_FIELDS.join(', ')}`,
+        // For the OpenAPI document (so /docs can upload); the parts are read and checked by the handler.
+        body: UploadForm,
         response: { 202: UploadAccepted, ...documentErrors },
       },
+      // The body is a multipart stream read below, not a parsed object: nothing for the validator to see.
+      validatorCompiler: () => () => true,
     },
     async (req, reply) => {
       if (!req.isMultipart()) {

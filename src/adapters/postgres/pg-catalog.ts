@@ -1,9 +1,9 @@
 import type { CommitInput } from '../../core/corpus.js'
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
-import { chunkKey, type CorpusRegistry, type StoredChunk } from '../../core/registry.js'
+import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
 import { serializeStats, type Bm25Delta } from '../../core/sparse/bm25-encoder.js'
 import { inTransaction, migratePg, type PgClient, type PgPool } from './pg-database.js'
-import { registryMigrations } from './pg-registry-schema.js'
+import { catalogMigrations } from './pg-catalog-schema.js'
 
 interface DocumentRow {
   id: string
@@ -71,10 +71,10 @@ async function applyBm25(client: PgClient, documentId: string, version: number, 
   }
 }
 
-/** The registry in PostgreSQL, shared by every API replica and ingest worker. */
-export async function createPgRegistry(options: { pool: PgPool; ownsPool?: boolean }): Promise<CorpusRegistry> {
+/** The catalog in PostgreSQL, shared by every API replica and ingest worker. */
+export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolean }): Promise<CorpusCatalog> {
   const { pool } = options
-  await migratePg(pool, 'registry', registryMigrations)
+  await migratePg(pool, 'registry', catalogMigrations)
 
   return {
     kind: 'postgres',
