@@ -1,8 +1,10 @@
 # ragtune: the embedded default (SQLite in /data). Build: docker build -t ragtune .
 FROM node:22-bookworm-slim
 WORKDIR /app
-# poppler-utils renders page images for the console and GET …/pages/:n?format=png
-RUN apt-get update && apt-get install -y --no-install-recommends poppler-utils && rm -rf /var/lib/apt/lists/*
+# poppler's pdftoppm renders page images (console, GET …/pages/:n?format=png) and pages to OCR;
+# tesseract with English data reads scanned pages.
+RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng poppler-utils \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production RAGTUNE_DATA_DIR=/data HOST=0.0.0.0 PORT=3000
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund

@@ -30,6 +30,7 @@ export const CitationSchema = Type.Object({
   title: Type.String(),
   pageStart: Type.Integer(),
   pageEnd: Type.Integer(),
+  locator: Type.String({ description: 'where in the document: "p. 3", "slide 3", "sheet Revenue", "section 2 (…)"; "(OCR)" for scanned pages' }),
   snippet: Type.String(),
 })
 

@@ -4,7 +4,6 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { Answerer } from '../../core/answer/answerer.js'
 import type { AnswerEvent, AnswerResult, Citation } from '../../core/answer/answer-result.js'
 import { DEFAULT_VOICE_ID } from '../../core/answer/voice.js'
-import { pageSpan } from '../../core/answer/context.js'
 import type { Metrics } from '../metrics.js'
 import { CitationSchema, errorResponses, NumberCheckSchema } from '../answer-schemas.js'
 import { clientGone, openSse, stoppedBy } from '../sse.js'
@@ -155,7 +154,7 @@ export function factNote(unsupportedNumbers: readonly string[]): string {
 
 export function footnotes(citations: readonly Citation[]): string {
   if (citations.length === 0) return ''
-  const lines = citations.map((c) => `[${c.n}] ${c.title} (version ${c.version}), p. ${pageSpan(c.pageStart, c.pageEnd)}`)
+  const lines = citations.map((c) => `[${c.n}] ${c.title} (version ${c.version}), ${c.locator}`)
   return `\n\nSources:\n${lines.join('\n')}`
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -11,6 +11,7 @@ import type { JobStore, FileResult } from '../../core/jobs.js'
 import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.js'
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
+import { sniffFileType, SUPPORTED_EXTENSION_LIST } from '../../core/ingest/file-type.js'
 import { AppError, errorBody } from '../../errors.js'
 import { deleteDocument, type OriginalStore, type PageImages } from '../../core/originals.js'
 import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, MetaPatch, UploadAccepted } from '../document-schemas.js'
@@ -128,7 +129,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       schema: {
         summary: 'Upload documents to ingest (202 with a job id)',
         consumes: ['multipart/form-data'],
-        description: `multipart/form-data: one or more "file" parts (.pdf, .txt, .md) and optional fields documentId (one file only), ${META_FIELDS.join(', ')}`,
+        description: `multipart/form-data: one or more "file" parts (${SUPPORTED_EXTENSION_LIST}; the type is read from the bytes, others are refused with 415 unsupported_type) and optional fields documentId (one file only), ${META_FIELDS.join(', ')}`,
         // For the OpenAPI document (so /docs can upload); the parts are read and checked by the handler.
         body: UploadForm,
         response: { 202: UploadAccepted, ...documentErrors },
@@ -183,6 +184,9 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
           }
           staged.push({ path: target, name, label: name, sha256: hash.digest('hex') })
         }
+        // The bytes decide the type: a file ragtune cannot read is refused now, not failed later.
+        const unreadable = await firstUnreadable(staged)
+        if (unreadable !== undefined) throw unreadable
       } catch (err) {
         const reported = uploadError(err)
         await rm(dir, { recursive: true, force: true })
@@ -193,7 +197,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       const total = staged.length + failures.length
       const problem =
         total === 0
-          ? new AppError('no_files', 'the request had no "file" part; attach at least one .pdf, .txt or .md file', { status: 400 })
+          ? new AppError('no_files', `the request had no "file" part; attach at least one file (${SUPPORTED_EXTENSION_LIST})`, { status: 400 })
           : fields.documentId !== undefined && total > 1
             ? new AppError('invalid_arguments', 'documentId names one document: upload exactly one file with it')
             : undefined
@@ -250,6 +254,22 @@ function uploadError(err: unknown): unknown {
     status: 400,
     cause: err,
   })
+}
+
+/** The first staged file whose bytes are of no type ragtune reads, as the error the CLI gives for it. */
+async function firstUnreadable(staged: readonly { path: string; name: string }[]): Promise<AppError | undefined> {
+  for (const file of staged) {
+    const bytes = await readFile(file.path)
+    // An empty file gets its own code from the pipeline (empty_file), like on the CLI.
+    if (bytes.byteLength === 0) continue
+    try {
+      sniffFileType(bytes, file.name)
+    } catch (err) {
+      if (err instanceof AppError) return err
+      throw err
+    }
+  }
+  return undefined
 }
 
 function notFound(id: string): AppError {
