@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   RAGTUNE_BODY_LIMIT_KB: positiveInt.default(1024),
   // retrievals remembered per corpus state (0: off)
   RAGTUNE_RETRIEVAL_CACHE: z.coerce.number().int().min(0).default(1000),
+  // token instances the in-memory keyword index may hold (SQLite store); unset: the store's default, 0: off
+  RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES: z.coerce.number().int().min(0).optional(),
   RAGTUNE_PRETTY_LOGS: boolish.optional(),
 })
 
@@ -93,6 +95,8 @@ export interface Config {
   }
   /** entries of the retrieval cache; 0 when it is off */
   readonly retrievalCacheEntries: number
+  /** RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES; undefined: the SQLite store's default */
+  readonly keywordIndexMaxInstances: number | undefined
 }
 
 export class ConfigError extends Error {
@@ -153,5 +157,6 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       mode: e.RAGTUNE_INGEST_MODE,
     },
     retrievalCacheEntries: e.RAGTUNE_RETRIEVAL_CACHE,
+    keywordIndexMaxInstances: e.RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES,
   })
 }

@@ -7,13 +7,15 @@ import { closeStores, openStores } from './composition/stores.js'
 import { createParserPool } from './adapters/pdf/parser-pool.js'
 import { createOpenAIEmbeddings } from './adapters/openai-embeddings.js'
 import { recoverIngestJobs } from './core/ingest/recover-jobs.js'
-import { uploadsDir } from './composition/paths.js'
+import { originalsDir, pageCacheDir, uploadsDir } from './composition/paths.js'
 import type { KeyStore } from './core/keys.js'
 import { createChatModelFactory, createOpenAIChat } from './adapters/openai-chat.js'
 import { createHybridRetriever } from './core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from './core/answer/answerer.js'
 import { createCachedRetriever } from './core/answer/retrieval-cache.js'
 import { createRegistryVoiceResolver } from './core/answer/registry-voice-resolver.js'
+import { createFileOriginalStore } from './adapters/sqlite/file-originals.js'
+import { createPageImages } from './adapters/pdf/page-images.js'
 
 /**
  * Composition root: the only place that picks adapters from configuration. The server and every CLI
@@ -36,7 +38,9 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
   // Workers start on the first parse, so commands that never ingest never pay for them.
   const parser = createParserPool({ logger, maxDecodedMb: config.ingest.parseMemoryMb, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
-  const ingest = { corpus, parser, embedder, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
+  const originals = createFileOriginalStore({ dbPath: config.dbPath, dir: originalsDir(config.dataDir) })
+  const pageImages = createPageImages({ originals, cacheDir: pageCacheDir(config.dataDir) })
+  const ingest = { corpus, parser, embedder, logger, originals, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
   const hybrid = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
   // A repeated question on an unchanged corpus reuses its sources (checked against the corpus' revision).
   const retriever = createCachedRetriever(hybrid, corpus, { maxEntries: config.retrievalCacheEntries })
@@ -46,7 +50,7 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   const chat = m.chatModel === undefined ? undefined : createOpenAIChat({ ...chatOptions, model: m.chatModel, baseURL: m.baseURL, apiKey: m.apiKey })
   const chatFor = createChatModelFactory({ ...chatOptions, model: m.chatModel ?? 'default' })
   const answerer = createAnswerer({ retriever, chat, chatFor, voices, logger })
-  return { config, logger, corpus, jobs, ingest, keys, answerer, voices, registry, fineTuneJobs, retrievalCache: retriever, ...(embedder === undefined ? {} : { embedder }) }
+  return { config, logger, corpus, jobs, ingest, keys, answerer, voices, registry, fineTuneJobs, originals, pageImages, retrievalCache: retriever, ...(embedder === undefined ? {} : { embedder }) }
 }
 
 /** The key store alone, for `ragtune keys` (no need to start the rest); the same store the server reads. */
@@ -62,5 +66,6 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.keys?.close()
   await deps.registry?.close()
   await deps.fineTuneJobs?.close()
+  await deps.originals?.close()
   await deps.corpus.close()
 }

@@ -9,6 +9,7 @@ import type { IngestDeps } from '../core/ingest/ingest-pipeline.js'
 import type { EmbeddingModel } from '../core/models.js'
 import type { FineTuneJobStore, FineTuneService } from '../core/finetune.js'
 import type { ModelRegistry } from '../core/model-registry.js'
+import type { OriginalStore, PageImages } from '../core/originals.js'
 
 /**
  * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
@@ -36,4 +37,7 @@ export interface AppDeps {
   readonly fineTuneJobs?: FineTuneJobStore
   /** fine-tuning jobs and activation; composed by bin/serve.ts, since src/ never imports finetune/ */
   readonly finetunes?: FineTuneService
+  /** originals kept beside their versions, and their page images (files and pages routes) */
+  readonly originals?: OriginalStore
+  readonly pageImages?: PageImages
 }

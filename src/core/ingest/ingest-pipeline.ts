@@ -12,6 +12,8 @@ import type { DocumentParser } from './document-parser.js'
 import { sniffFileType } from './file-type.js'
 import { deriveDocumentId, isValidDocumentId, sha256Hex, versionFingerprint } from './identity.js'
 import { detectMetadata, type MetaOverrides } from './metadata.js'
+import { contentTypeOf, type OriginalStore } from '../originals.js'
+import type { Block } from './blocks.js'
 
 export interface IngestDeps {
   readonly corpus: Corpus
@@ -20,6 +22,8 @@ export interface IngestDeps {
   readonly logger: Logger
   readonly limits: { readonly maxFileBytes: number; readonly maxPages: number }
   readonly chunking?: ChunkingOptions
+  /** where originals are kept beside their versions; absent: not kept (benches, some tests) */
+  readonly originals?: OriginalStore | undefined
 }
 
 /** A file to ingest; `name` (default: the path's base name) drives the derived id and metadata. */
@@ -116,6 +120,12 @@ export async function ingestFile(
       chunks,
       ...(embeddings === undefined ? {} : { embeddings }),
     })
+    if (committed.status === 'ingested' && deps.originals !== undefined) {
+      // The version is already served: a failure here costs its page view, not the ingest.
+      await deps.originals
+        .keep({ documentId, version: committed.version, sha256, sourceName: name, contentType: contentTypeOf(name), path: source.path, pages: pageTexts(parsed.blocks, parsed.pages) })
+        .catch((err: unknown) => deps.logger.error({ err, documentId, version: committed.version }, 'could not keep the original; its file and pages will not be served'))
+    }
     return done({ documentId, version: committed.version, status: committed.status, pages: parsed.pages, chunks: chunks.length })
   } catch (err) {
     if (!(err instanceof AppError)) deps.logger.error({ err, file }, 'ingest failed unexpectedly')
@@ -164,6 +174,13 @@ async function embedChunks(
       return v
     }),
   }
+}
+
+/** Each page's cleaned text (its blocks, blank-line separated), so a page shows what its chunks cite. */
+function pageTexts(blocks: readonly Block[], pages: number): string[] {
+  const out: string[][] = Array.from({ length: pages }, () => [])
+  for (const b of blocks) out[b.page - 1]?.push(b.text)
+  return out.map((texts) => texts.join('\n\n'))
 }
 
 function mb(bytes: number): string {

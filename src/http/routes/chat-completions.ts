@@ -7,7 +7,7 @@ import type { ChatMessage } from '../../core/models.js'
 import { DEFAULT_VOICE_ID } from '../../core/answer/voice.js'
 import { AppError } from '../../errors.js'
 import type { Metrics } from '../metrics.js'
-import { CitationSchema, errorResponses } from '../answer-schemas.js'
+import { CitationSchema, errorResponses, NumberCheckSchema } from '../answer-schemas.js'
 import { clientGone, openSse, stoppedBy } from '../sse.js'
 
 /**
@@ -35,6 +35,7 @@ const Checks = Type.Object({
   model: Type.Union([Type.String(), Type.Null()]),
   prompt: Type.String(),
   unsupportedNumbers: Type.Array(Type.String()),
+  checks: Type.Array(NumberCheckSchema),
   removedCitations: Type.Array(Type.Integer()),
 })
 const Completion = Type.Object({
@@ -159,5 +160,5 @@ function usage(r: AnswerResult): Static<typeof Usage> {
 }
 
 function checks(r: AnswerResult): Static<typeof Checks> {
-  return { mode: r.mode, model: r.model, prompt: r.prompt, unsupportedNumbers: [...r.unsupportedNumbers], removedCitations: [...r.removedCitations] }
+  return { mode: r.mode, model: r.model, prompt: r.prompt, unsupportedNumbers: [...r.unsupportedNumbers], checks: [...r.checks], removedCitations: [...r.removedCitations] }
 }
