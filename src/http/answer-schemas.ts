@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { AnswerResult } from '../core/answer/answer-result.js'
 
+/** The longest question, on /v1/ask and as a chat message. */
+export const MAX_QUESTION_CHARS = 4000
+
 /** TypeBox schemas shared by the answer routes: they validate, filter output and feed the OpenAPI document. */
 export const ErrorBody = Type.Object(
   { error: Type.Object({ code: Type.String(), message: Type.String() }), requestId: Type.String() },

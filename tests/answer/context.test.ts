@@ -95,3 +95,11 @@ describe('extractiveAnswer on a statement page', () => {
     expect(r.answer).toBe('Purchases of property, plant and equipment (PP&E) (1,577) (1,373) (1,420) [1]')
   })
 })
+
+describe('extractive sentences', () => {
+  it('keeps initials and abbreviations inside a sentence', () => {
+    const text = 'The Board appointed Mary N. Dillon as President and Chief Executive Officer of Foot Locker, Inc. on September 1, 2022. Richard A. Johnson will remain Executive Chair until then.'
+    const r = extractiveAnswer('Who did the Board appoint as Chief Executive Officer?', [{ n: 1, source: source('fl', text), text }])
+    expect(r.answer.split('\n')[0]).toBe('The Board appointed Mary N. Dillon as President and Chief Executive Officer of Foot Locker, Inc. on September 1, 2022. [1]')
+  })
+})
