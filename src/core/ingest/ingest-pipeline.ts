@@ -110,6 +110,7 @@ export async function ingestFile(
       meta,
       pages: parsed.pages,
       chunks,
+      ...(parsed.facts === undefined ? {} : { facts: parsed.facts }),
       ...(embeddings === undefined ? {} : { embeddings }),
     })
     return done({ documentId, version: committed.version, status: committed.status, pages: parsed.pages, chunks: chunks.length })

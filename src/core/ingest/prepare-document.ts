@@ -2,6 +2,7 @@ import { AppError } from '../../errors.js'
 import { detectBlocks } from './blocks.js'
 import { cleanPages, type PageText } from './clean-pages.js'
 import type { ParsedDocument } from './document-parser.js'
+import { statementFacts } from '../facts/statement-facts.js'
 
 /** Fewer letters than this in the whole document means there is no text layer (digits alone are page numbers). */
 const MIN_LETTERS = 3
@@ -22,7 +23,8 @@ export function structureDocument(pages: readonly PageText[], options: { markdow
     .map((p) => p.lines.join('\n'))
     .join('\n')
     .slice(0, 8000)
-  return { pages: pages.length, blocks, firstPagesText }
+  const facts = cleaned.flatMap((p) => statementFacts(p.lines.join('\n'), p.page))
+  return { pages: pages.length, blocks, firstPagesText, facts }
 }
 
 /** Whether the blocks hold at least `min` letters; stops counting there (a 10-K has millions). */
