@@ -1,14 +1,10 @@
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
-import { createSqliteCorpus } from '../adapters/sqlite/sqlite-corpus.js'
-import { createParserPool } from '../adapters/pdf/parser-pool.js'
-import { ingestPaths } from '../core/ingest/ingest-paths.js'
 import { createHybridRetriever } from '../core/retrieval/hybrid-retriever.js'
 import { firstEvidenceRank, summariseRanks } from '../core/retrieval/evidence-recall.js'
 import { readEvalQuestions } from './eval-questions.js'
+import { openEvalStore } from './eval-store.js'
 
 const USAGE = 'ragtune eval retrieval --questions FILE.jsonl --pdfs DIR [--json] [--details] [--store DIR]'
 
@@ -59,26 +55,9 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
 
   const config = cliConfig(ctx)
   const logger = cliLogger(ctx, config)
-  const storeDir = typeof values.store === 'string' ? values.store : fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-eval-'))
-  const temporary = typeof values.store !== 'string'
-  fs.mkdirSync(storeDir, { recursive: true })
-  const corpus = createSqliteCorpus({ path: path.join(storeDir, 'eval.db'), logger })
-  const parser = createParserPool({ ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }), logger })
+  const store = await openEvalStore(ctx, config, logger, pdfDir, typeof values.store === 'string' ? values.store : undefined, json)
+  const { corpus, idByStem } = store
   try {
-    const { results, summary } = await ingestPaths(
-      { corpus, parser, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } },
-      [pdfDir],
-    )
-    // questions name documents by file stem ("3M_2018_10K"); map stems to the ids the store gave them
-    const idByStem = new Map<string, string>()
-    for (const r of results) {
-      if (r.documentId !== null && r.status !== 'failed') idByStem.set(path.basename(r.file).replace(/\.[^.]+$/, ''), r.documentId)
-      else if (r.error !== undefined) writeLine(ctx.stderr, `ragtune: ${r.file}: ${r.error.message} [${r.error.code}]`)
-    }
-    const ingestLine = { type: 'ingest', files: summary.files, ingested: summary.ingested, unchanged: summary.unchanged, failed: summary.failed, pages: summary.pages, chunks: summary.chunks, seconds: summary.seconds }
-    if (json) writeJson(ctx.stdout, ingestLine)
-    else writeLine(ctx.stdout, `ingested ${summary.files} files (${summary.pages} pages, ${summary.chunks} chunks; ${summary.unchanged} unchanged, ${summary.failed} failed) in ${summary.seconds} s`)
-
     const retriever = createHybridRetriever({ corpus, logger })
     const ranks: (number | undefined)[] = []
     const latencies: number[] = []
@@ -119,10 +98,8 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
       writeLine(ctx.stdout, `routing: ${routing.right} to a set holding the right document, ${routing.wrong} elsewhere, ${routing.none} not routed`)
       writeLine(ctx.stdout, `retrieval latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`)
     }
-    return summary.failed > 0 || problems.length > 0 ? 1 : 0
+    return store.failed > 0 || problems.length > 0 ? 1 : 0
   } finally {
-    await parser.close()
-    await corpus.close()
-    if (temporary) fs.rmSync(storeDir, { recursive: true, force: true })
+    await store.close()
   }
 }

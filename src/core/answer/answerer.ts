@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger.js'
+import type { StatementFact } from '../facts/statement-facts.js'
 import type { ChatMessage, ChatModel, ChatUsage } from '../models.js'
 import type { Retrieval, RetrievedSource, Retriever } from '../retrieval/retriever.js'
 import type { AnswerEvent, AnswerResult, AskOptions } from './answer-result.js'
@@ -24,6 +25,8 @@ export interface AnswererDeps {
   readonly voices: VoiceResolver
   readonly logger: Pick<Logger, 'debug' | 'info' | 'warn'>
   readonly options?: AnswererOptions
+  /** a document's statement facts (the corpus's `facts`), for metrics computed in extractive mode */
+  readonly facts?: ((documentId: string) => Promise<StatementFact[]>) | undefined
 }
 
 export interface AnswererOptions {
