@@ -5,6 +5,7 @@ import type { Retrieval, RetrievedSource, Retriever } from '../retrieval/retriev
 import type { AnswerEvent, AnswerResult, AskOptions } from './answer-result.js'
 import { assembleContext, escapeData, factText, numberSources, renderSources, toCitation, type NumberedSource } from './context.js'
 import { extractiveAnswer } from './extractive.js'
+import { asksForMetric, computedAnswer } from './computed-answer.js'
 import { checkFacts } from './fact-lock.js'
 import { loadPrompt } from './prompt-library.js'
 import { countTokens, truncateToTokens, warmTokenizer } from './token-counter.js'
@@ -94,12 +95,22 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   // the retrieval cache is the same object for the same question, so its answer is worked out once.
   const extracted = new WeakMap<Retrieval, Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'checks' | 'removedCitations'>>()
 
-  function extractive(p: Prepared): AnswerResult {
+  /** A metric the question asks for, computed from the statement facts of the cited pages (see computedAnswer). */
+  async function computed(question: string, numbered: readonly NumberedSource[]): Promise<string | undefined> {
+    if (deps.facts === undefined || !asksForMetric(question)) return undefined
+    const ids = [...new Set(numbered.map((s) => s.source.documentId))]
+    const facts = await Promise.all(ids.map(async (documentId) => ({ documentId, facts: (await deps.facts?.(documentId)) ?? [] })))
+    return computedAnswer(question, facts, numbered)?.text
+  }
+
+  async function extractive(p: Prepared): Promise<AnswerResult> {
     let core = extracted.get(p.retrieval)
     if (core === undefined) {
       const numbered = numberSources(p.sources)
       const ex = extractiveAnswer(p.question, numbered)
-      const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
+      const metric = await computed(p.question, numbered)
+      const text = metric === undefined ? ex.answer : `${metric}\n${ex.answer}`
+      const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
       core = {
         answer: checked.answer,
         citations: citationsFor(checked.cited, numbered),
@@ -170,7 +181,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   return {
     async ask(question, o = {}) {
       const p = await prepare(question, o)
-      if (p.chat === undefined || p.sources.length === 0) return extractive(p)
+      if (p.chat === undefined || p.sources.length === 0) return await extractive(p)
       const { numbered, messages } = messagesFor(p)
       const t = performance.now()
       const res = await p.chat.complete(request(p, messages, o.signal))
@@ -180,7 +191,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     async *askStream(question, o = {}) {
       const p = await prepare(question, o)
       if (p.chat === undefined || p.sources.length === 0) {
-        const result = extractive(p)
+        const result = await extractive(p)
         yield { type: 'token', text: result.answer }
         yield { type: 'final', result }
         return
