@@ -1,6 +1,7 @@
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
 import { buildDeps, closeDeps } from '../deps.js'
+import { deleteDocument } from '../core/originals.js'
 
 const USAGE = 'ragtune documents list|show ID|delete ID|facts ID [--page N] [--json]'
 
@@ -43,7 +44,7 @@ export async function documents(ctx: CliContext): Promise<number> {
       else for (const f of facts) writeLine(ctx.stdout, `p${f.page}\t${f.period}\t${f.value.toLocaleString('en-US')}\t${UNIT_NAMES[f.scale] ?? `x${f.scale}`}\t${f.label}`)
       return 0
     }
-    if (!(await corpus.deleteDocument(docId))) throw notFound(docId)
+    if (!(await deleteDocument(deps, docId))) throw notFound(docId)
     if (json) writeJson(ctx.stdout, { id: docId, deleted: true })
     else writeLine(ctx.stdout, `deleted ${docId}`)
     return 0

@@ -1,11 +1,11 @@
-import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
+import { parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
 import { createHybridRetriever } from '../core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from '../core/answer/answerer.js'
 import { createStaticVoiceResolver } from '../core/answer/static-voice-resolver.js'
 import { goldFigure, printedIn, showsFigure } from '../core/answer/gold-figure.js'
 import { readFactLockCases } from './eval-factlock.js'
-import { openEvalStore } from './eval-store.js'
+import { withEvalStore } from './eval-store.js'
 
 const USAGE = 'ragtune eval answers --questions FILE.jsonl --pdfs DIR [--json] [--store DIR]'
 
@@ -35,11 +35,9 @@ export async function evalAnswers(ctx: CliContext): Promise<number> {
   const { cases, problems } = readFactLockCases(file)
   for (const p of problems) writeLine(ctx.stderr, `ragtune: ${file}:${p.line}: ${p.message} [invalid_question]`)
 
-  const config = cliConfig(ctx)
-  const logger = cliLogger(ctx, config)
-  const store = await openEvalStore(ctx, config, logger, pdfDir, typeof values.store === 'string' ? values.store : undefined, json)
-  try {
-    const answerer = createAnswerer({ retriever: createHybridRetriever({ corpus: store.corpus, logger }), voices: createStaticVoiceResolver({ chatModel: undefined }), logger, facts: store.corpus.facts?.bind(store.corpus) })
+  return withEvalStore(ctx, { pdfDir, storeDir: typeof values.store === 'string' ? values.store : undefined, json }, async (store) => {
+    const { corpus, logger } = store
+    const answerer = createAnswerer({ retriever: createHybridRetriever({ corpus, logger }), voices: createStaticVoiceResolver({ chatModel: undefined }), logger, facts: corpus.facts?.bind(corpus) })
     const tally = { printed: { shown: 0, of: 0 }, computed: { shown: 0, of: 0 }, all: { shown: 0, of: 0 } }
     for (const c of cases) {
       const gold = goldFigure(c.answer)
@@ -65,7 +63,5 @@ export async function evalAnswers(ctx: CliContext): Promise<number> {
       writeLine(ctx.stdout, `  all with a gold figure:  ${pct(tally.all)}`)
     }
     return store.failed > 0 || problems.length > 0 ? 1 : 0
-  } finally {
-    await store.close()
-  }
+  })
 }

@@ -1,10 +1,11 @@
 import fs from 'node:fs'
-import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
+import { parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
 import { createHybridRetriever } from '../core/retrieval/hybrid-retriever.js'
 import { firstEvidenceRank, summariseRanks } from '../core/retrieval/evidence-recall.js'
 import { readEvalQuestions } from './eval-questions.js'
-import { openEvalStore } from './eval-store.js'
+import { withEvalStore } from './eval-store.js'
+import { firstLineIsChatFormat, runChatEval } from './eval-chat.js'
 
 const USAGE = 'ragtune eval retrieval --questions FILE.jsonl --pdfs DIR [--json] [--details] [--store DIR]'
 
@@ -12,7 +13,9 @@ const HELP = `usage: ${USAGE}
 
 Ingests every PDF under DIR into one shared temporary store (BM25 only, no model), asks every question
 of FILE.jsonl (FinanceBench format: question, doc_name, evidence[].evidence_page_num, 0-based) and
-reports evidence-page recall@1/3/5/10 and MRR.
+reports evidence-page recall@1/3/5/10 and MRR. A file in the chat format (lines with "needs", see
+eval/README.md) runs the chat evaluation instead: the share of questions whose sources cover every
+needed document, and for questions no document serves, whether the answer says so.
 
 Metric: the retriever returns up to 10 sources, de-duplicated (one per document page; a source is the
 chunks of one page, a page or so long). A question is found at rank r when the r-th source comes from
@@ -47,17 +50,17 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
   if (!fs.existsSync(pdfDir) || !fs.statSync(pdfDir).isDirectory()) {
     throw new AppError('not_found', `--pdfs ${pdfDir} is not a directory; point it at the folder holding the PDFs`, { status: 404 })
   }
+  const storeDir = typeof values.store === 'string' ? values.store : undefined
+  if (firstLineIsChatFormat(questionsFile)) {
+    return runChatEval(ctx, { questionsFile, pdfDir, storeDir, json, details: values.details === true })
+  }
   const { questions, problems } = readEvalQuestions(questionsFile)
   for (const p of problems) {
     if (json) writeJson(ctx.stdout, { type: 'question-skipped', line: p.line, error: { code: p.code, message: p.message } })
     else writeLine(ctx.stderr, `ragtune: ${questionsFile}:${p.line}: ${p.message} [${p.code}]`)
   }
 
-  const config = cliConfig(ctx)
-  const logger = cliLogger(ctx, config)
-  const store = await openEvalStore(ctx, config, logger, pdfDir, typeof values.store === 'string' ? values.store : undefined, json)
-  const { corpus, idByStem } = store
-  try {
+  return withEvalStore(ctx, { pdfDir, storeDir, json }, async ({ corpus, logger, idByStem, failed }) => {
     const retriever = createHybridRetriever({ corpus, logger })
     const ranks: (number | undefined)[] = []
     const latencies: number[] = []
@@ -98,8 +101,6 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
       writeLine(ctx.stdout, `routing: ${routing.right} to a set holding the right document, ${routing.wrong} elsewhere, ${routing.none} not routed`)
       writeLine(ctx.stdout, `retrieval latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`)
     }
-    return store.failed > 0 || problems.length > 0 ? 1 : 0
-  } finally {
-    await store.close()
-  }
+    return failed > 0 || problems.length > 0 ? 1 : 0
+  })
 }

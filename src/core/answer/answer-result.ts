@@ -53,6 +53,8 @@ export interface AskOptions {
   readonly voice?: string
   /** earlier turns of a conversation; the question is condensed with them before retrieval */
   readonly history?: readonly ChatMessage[]
+  /** the client's own system message: followed for tone and format, below the fact rules, never above them */
+  readonly instructions?: string
   readonly signal?: AbortSignal
 }
 

@@ -1,3 +1,4 @@
+import { citationNumbers, rewriteCitationMarkers, stripCitationMarkers } from './citation-markers.js'
 import { checkNumbers, type NumberCheck } from './number-checks.js'
 
 /**
@@ -27,50 +28,29 @@ export interface FactLockOptions {
   readonly question?: string
 }
 
-// "[1]", "[1, 3]", "[2-4]" and "[1][2]" (each group handled alone).
-const MARKER = /\s?\[(\d+(?:\s*[,–-]\s*\d+)*)\]/g
-
-export function citationMarkers(text: string): number[] {
-  const out: number[] = []
-  for (const m of text.matchAll(MARKER)) out.push(...expandMarker(m[1] ?? ''))
-  return out
-}
+/** Every number cited, in written order (the marker grammar lives in citation-markers.ts). */
+export const citationMarkers = citationNumbers
 
 export function checkFacts(answer: string, sources: readonly FactLockSource[], options: FactLockOptions = {}): FactLockResult {
   const valid = new Map(sources.map((s) => [s.n, s]))
   const cited: number[] = []
   const removed: number[] = []
-  const cleaned = answer.replace(MARKER, (whole, inner: string) => {
-    const ns = expandMarker(inner)
+  const cleaned = rewriteCitationMarkers(answer, (ns) => {
     const keep = ns.filter((n) => valid.has(n))
     for (const n of ns) {
       if (!valid.has(n)) {
         if (!removed.includes(n)) removed.push(n)
       } else if (!cited.includes(n)) cited.push(n)
     }
-    if (keep.length === ns.length) return whole
-    if (keep.length === 0) return ''
-    return `${whole.startsWith(' ') ? ' ' : ''}[${keep.join(', ')}]`
+    return keep.length === ns.length ? undefined : keep
   })
 
-  // Markers are not quantities; blank them before looking for numbers.
+  // Markers are not quantities; strip them before looking for numbers.
   const checks = checkNumbers(
-    cleaned.replace(MARKER, ' '),
+    stripCitationMarkers(cleaned),
     cited.map((n) => valid.get(n) as FactLockSource),
     options.question,
   )
   const unsupported = [...new Set(checks.filter((c) => c.verdict === 'unsupported').map((c) => c.text))]
   return { answer: cleaned, cited, removedCitations: removed, unsupportedNumbers: unsupported, checks }
-}
-
-function expandMarker(inner: string): number[] {
-  const out: number[] = []
-  for (const part of inner.split(',')) {
-    const [a, b] = part.split(/[–-]/).map((s) => Number(s.trim()))
-    if (a === undefined || !Number.isInteger(a)) continue
-    // A range wider than any context we build is a typo, not twenty citations.
-    if (b !== undefined && Number.isInteger(b) && b >= a && b - a <= 20) for (let n = a; n <= b; n++) out.push(n)
-    else out.push(a)
-  }
-  return out
 }
