@@ -10,6 +10,10 @@ const suites: Record<string, { summary: string; load: () => Promise<Command> }> 
     summary: 'eval retrieval --questions FILE.jsonl --pdfs DIR [--json]',
     load: async () => (await import('../src/cli/eval-retrieval.js')).evalRetrieval,
   },
+  answers: {
+    summary: 'eval answers --questions FILE.jsonl --pdfs DIR [--json] [--store DIR]',
+    load: async () => (await import('../src/cli/eval-answers.js')).evalAnswers,
+  },
   factlock: {
     summary: 'eval factlock --questions FILE.jsonl [--json]',
     load: async () => (await import('../src/cli/eval-factlock.js')).evalFactLock,

@@ -48,7 +48,7 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   const chatOptions = { timeoutMs: m.timeoutMs, maxRetries: m.maxRetries }
   const chat = m.chatModel === undefined ? undefined : createOpenAIChat({ ...chatOptions, model: m.chatModel, baseURL: m.baseURL, apiKey: m.apiKey })
   const chatFor = createChatModelFactory({ ...chatOptions, model: m.chatModel ?? 'default' })
-  const answerer = createAnswerer({ retriever, chat, chatFor, voices, logger })
+  const answerer = createAnswerer({ retriever, chat, chatFor, voices, logger, facts: corpus.facts?.bind(corpus) })
   return { config, logger, corpus, jobs, ingest, keys, answerer, voices, registry, fineTuneJobs, originals, pageImages, retrievalCache: retriever, ...(embedder === undefined ? {} : { embedder }) }
 }
 

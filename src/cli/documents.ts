@@ -3,16 +3,18 @@ import { AppError } from '../errors.js'
 import { buildDeps, closeDeps } from '../deps.js'
 import { deleteDocument } from '../core/originals.js'
 
-const USAGE = 'ragtune documents list|show ID|delete ID [--json]'
+const USAGE = 'ragtune documents list|show ID|delete ID|facts ID [--page N] [--json]'
 
-/** `ragtune documents list|show ID|delete ID [--json]` */
+/** `ragtune documents list|show ID|delete ID|facts ID [--page N] [--json]` */
 export async function documents(ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseCliArgs(ctx, { json: { type: 'boolean' } }, USAGE)
+  const { values, positionals } = parseCliArgs(ctx, { json: { type: 'boolean' }, page: { type: 'string' } }, USAGE)
   const json = values.json === true
   const [action, id, ...extra] = positionals
-  if (action === undefined || !['list', 'show', 'delete'].includes(action) || (action !== 'list' && id === undefined) || extra.length > 0) {
+  if (action === undefined || !['list', 'show', 'delete', 'facts'].includes(action) || (action !== 'list' && id === undefined) || extra.length > 0) {
     throw new AppError('invalid_arguments', `usage: ${USAGE}`)
   }
+  const page = typeof values.page === 'string' ? Number(values.page) : undefined
+  if (page !== undefined && !(Number.isInteger(page) && page >= 1)) throw new AppError('invalid_arguments', `--page must be a page number from 1\nusage: ${USAGE}`)
   const config = cliConfig(ctx)
   const logger = cliLogger(ctx, config)
   const deps = await buildDeps(config, logger)
@@ -33,6 +35,15 @@ export async function documents(ctx: CliContext): Promise<number> {
       else writeLine(ctx.stdout, JSON.stringify(doc, null, 2))
       return 0
     }
+    if (action === 'facts') {
+      if ((await corpus.getDocument(docId)) === undefined) throw notFound(docId)
+      if (corpus.facts === undefined) throw new AppError('not_supported', `the ${corpus.kind} store keeps no statement facts`, { status: 501 })
+      const facts = await corpus.facts(docId, page === undefined ? {} : { page })
+      if (json) writeJson(ctx.stdout, { id: docId, facts })
+      else if (facts.length === 0) writeLine(ctx.stdout, `no statement facts for ${docId}${page === undefined ? '' : ` on page ${page}`}`)
+      else for (const f of facts) writeLine(ctx.stdout, `p${f.page}\t${f.period}\t${f.value.toLocaleString('en-US')}\t${UNIT_NAMES[f.scale] ?? `x${f.scale}`}\t${f.label}`)
+      return 0
+    }
     if (!(await deleteDocument(deps, docId))) throw notFound(docId)
     if (json) writeJson(ctx.stdout, { id: docId, deleted: true })
     else writeLine(ctx.stdout, `deleted ${docId}`)
@@ -41,6 +52,8 @@ export async function documents(ctx: CliContext): Promise<number> {
     await closeDeps(deps)
   }
 }
+
+const UNIT_NAMES: Record<number, string> = { 1: 'units', 1e3: 'thousands', 1e6: 'millions', 1e9: 'billions' }
 
 function notFound(id: string): AppError {
   return new AppError('document_not_found', `no document "${id}"; \`ragtune documents list\` shows them`, { status: 404 })

@@ -64,18 +64,18 @@ function oneLine(text: string): string {
 }
 
 /** Gold answers and their evidence texts; a line missing either is reported and skipped. */
-export function readFactLockCases(file: string): { cases: FactLockCase[]; problems: { line: number; message: string }[] } {
+export function readFactLockCases(file: string): { cases: (FactLockCase & { readonly type: string })[]; problems: { line: number; message: string }[] } {
   let text: string
   try {
     text = fs.readFileSync(file, 'utf8')
   } catch (err) {
     throw new AppError('not_found', `cannot read --questions ${file}; give a JSONL file of questions`, { status: 404, cause: err })
   }
-  const cases: FactLockCase[] = []
+  const cases: (FactLockCase & { readonly type: string })[] = []
   const problems: { line: number; message: string }[] = []
   text.split('\n').forEach((raw, i) => {
     if (raw.trim() === '') return
-    let q: { financebench_id?: unknown; question?: unknown; answer?: unknown; evidence?: unknown }
+    let q: { financebench_id?: unknown; question?: unknown; question_type?: unknown; answer?: unknown; evidence?: unknown }
     try {
       q = JSON.parse(raw) as typeof q
     } catch {
@@ -87,7 +87,7 @@ export function readFactLockCases(file: string): { cases: FactLockCase[]; proble
       problems.push({ line: i + 1, message: 'needs "answer" (text) and "evidence": [{"evidence_text": "…"}]' })
       return
     }
-    cases.push({ id: typeof q.financebench_id === 'string' ? q.financebench_id : `line ${i + 1}`, answer: q.answer, question: typeof q.question === 'string' ? q.question : '', sources: evidence })
+    cases.push({ id: typeof q.financebench_id === 'string' ? q.financebench_id : `line ${i + 1}`, answer: q.answer, question: typeof q.question === 'string' ? q.question : '', type: typeof q.question_type === 'string' ? q.question_type : '', sources: evidence })
   })
   return { cases, problems }
 }

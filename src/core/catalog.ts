@@ -1,4 +1,5 @@
 import type { CommitInput } from './corpus.js'
+import type { StatementFact } from './facts/statement-facts.js'
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from './documents.js'
 import type { Bm25Delta, Bm25Stats } from './sparse/bm25-encoder.js'
 
@@ -57,6 +58,9 @@ export interface CorpusCatalog {
 
   /** Chunks of the active version by ordinal. */
   activeChunks(documentId: string, ordinals: readonly number[]): Promise<StoredChunk[]>
+
+  /** Statement facts of the active version (staged with its chunks by `stageVersion`), one page or all. */
+  activeFacts(documentId: string, page?: number): Promise<StatementFact[]>
 
   /** BM25 corpus size and the document frequencies of the given term hashes only. */
   bm25Stats(termHashes: readonly number[]): Promise<Bm25Stats>

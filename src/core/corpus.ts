@@ -1,4 +1,5 @@
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from './documents.js'
+import type { StatementFact } from './facts/statement-facts.js'
 
 /**
  * The document store port: versions, chunks and search. The embedded default keeps everything in one
@@ -45,6 +46,12 @@ export interface Corpus {
    */
   revision?(): Promise<string>
 
+  /**
+   * Optional: the statement facts of the document's active version, in page then table order (one page
+   * when `page` is given). Written with the version's chunks in the same transaction, dropped with them.
+   */
+  facts?(documentId: string, options?: { readonly page?: number }): Promise<StatementFact[]>
+
   /** Chunks by position in the active version, for neighbour expansion; missing ordinals are skipped. */
   getChunks(documentId: string, ordinals: readonly number[]): Promise<ChunkHit[]>
 
@@ -62,6 +69,8 @@ export interface CommitInput {
   readonly meta: DocumentMeta
   readonly pages: number
   readonly chunks: readonly ChunkRecord[]
+  /** typed statement facts of this version (see `statementFacts`) */
+  readonly facts?: readonly StatementFact[]
   /** one vector per chunk, same order, when an embedding model is configured */
   readonly embeddings?: { readonly model: string; readonly vectors: readonly Float32Array[] }
 }

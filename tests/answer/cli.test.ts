@@ -7,6 +7,7 @@ import { main } from '../../bin/cli.js'
 import { createLogger } from '../../src/logger.js'
 import { createSqliteCorpus } from '../../src/adapters/sqlite/sqlite-corpus.js'
 import { ACME_PAGES, doc } from '../http/answer-harness.js'
+import { statementFacts } from '../../src/core/facts/statement-facts.js'
 
 async function run(args: string[], dir: string): Promise<{ code: number; out: string; err: string }> {
   const stdout = sink()
@@ -21,6 +22,8 @@ describe('ragtune ask / keys', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-cli-'))
     const corpus = createSqliteCorpus({ path: path.join(dir, 'ragtune.db'), logger: createLogger({ level: 'silent' }) })
     await corpus.commitVersion(doc('acme-2022-10k', ACME_PAGES, { title: 'Acme 2022 Form 10-K', company: 'Acme', fiscalYear: 2022 }))
+    const zeta = ['Zeta Corp Consolidated Statements of Income\n(in millions)\t2023\t2022\nNet sales\t$\t1,250\t$\t1,000\nNet income\t100\t80']
+    await corpus.commitVersion({ ...doc('zeta-2023-10k', zeta, { title: 'Zeta 2023 Form 10-K', company: 'Zeta', fiscalYear: 2023 }), facts: statementFacts(zeta[0] ?? '', 1) })
     await corpus.close()
   })
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -39,6 +42,12 @@ describe('ragtune ask / keys', () => {
     expect(out).toMatch(/Total revenue was \$12,345 million/)
     expect(out).toMatch(/Sources:\n\[\d\] Acme 2022 Form 10-K \(acme-2022-10k v1\), p\. 3/)
     expect(err).toMatch(/extractive/)
+  })
+
+  it('ask prints the expressions of derived numbers under the answer', async () => {
+    const { code, out } = await run(['ask', 'What was Zeta net sales growth in FY2023?'], dir)
+    expect(code).toBe(0)
+    expect(out).toMatch(/\nDerived:\n {2}25\.0% = \(1,250 − 1,000\) \/ 1,000 \[\d\]\n/)
   })
 
   it('ask without a question is a usage error', async () => {

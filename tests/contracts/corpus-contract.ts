@@ -182,5 +182,24 @@ export function describeCorpusContract(name: string, factory: CorpusFactory): vo
       expect(Array.from(cached.get(input.chunks[1]!.hash)!)).toEqual(Array.from(vectors[1]!))
       expect((await corpus.cachedEmbeddings('other:model', [input.chunks[0]!.hash])).size).toBe(0)
     })
+
+    it('keeps statement facts with their version: read by page, replaced with a new version, gone with the document', async () => {
+      const facts = [
+        { page: 1, label: 'Total net sales', period: '2023', value: 177866, scale: 1e6 },
+        { page: 1, label: 'Total net sales', period: '2022', value: 135987, scale: 1e6 },
+        { page: 2, label: 'Purchases of property and equipment', period: '2023', value: -1577.5, scale: 1e6 },
+      ]
+      await corpus.commitVersion({ ...commitInput('doc', 'v1', ['sales', 'capex']), facts })
+      await settle()
+      expect(await corpus.facts?.('doc')).toEqual(facts)
+      expect(await corpus.facts?.('doc', { page: 2 })).toEqual([facts[2]])
+      expect(await corpus.facts?.('doc', { page: 3 })).toEqual([])
+      await corpus.commitVersion({ ...commitInput('doc', 'v2', ['sales']), facts: [facts[0]!] })
+      await settle()
+      expect(await corpus.facts?.('doc')).toEqual([facts[0]])
+      await corpus.deleteDocument('doc')
+      await settle()
+      expect(await corpus.facts?.('doc')).toEqual([])
+    })
   })
 }

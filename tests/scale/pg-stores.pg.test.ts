@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createPgJobStore } from '../../src/adapters/postgres/pg-jobs.js'
 import { createPgCatalog } from '../../src/adapters/postgres/pg-catalog.js'
+import { catalogMigrations } from '../../src/adapters/postgres/pg-catalog-schema.js'
 import { statsDelta } from '../../src/core/sparse/bm25-encoder.js'
 import { docInput, freshSchema } from './scale-fixtures.js'
 
@@ -17,8 +18,9 @@ describe('PostgreSQL migrations', () => {
     const pools = await Promise.all([1, 2, 3, 4, 5].map(() => db.pool()))
     const catalogs = await Promise.all(pools.map((pool) => createPgCatalog({ pool, ownsPool: false })))
     expect(catalogs).toHaveLength(5)
-    const { rows } = await pools[0]!.query<{ module: string; version: number }>('SELECT module, version FROM schema_migrations ORDER BY module')
-    expect(rows).toEqual([{ module: 'registry', version: 1 }])
+    const { rows } = await pools[0]!.query<{ module: string; version: number }>('SELECT module, version FROM schema_migrations ORDER BY module, version')
+    // every step of the catalog's migrations exactly once
+    expect(rows).toEqual(catalogMigrations.map((_, i) => ({ module: 'registry', version: i + 1 })))
   })
 })
 

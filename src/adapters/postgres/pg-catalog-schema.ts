@@ -66,4 +66,17 @@ export const catalogMigrations: readonly string[] = [
     vector BYTEA NOT NULL,
     PRIMARY KEY (model, hash)
   );`,
+  // statement facts of a version, staged and purged with its chunks
+  `CREATE TABLE facts (
+    document_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    period TEXT NOT NULL,
+    value DOUBLE PRECISION NOT NULL,
+    scale DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (document_id, version, ordinal),
+    FOREIGN KEY (document_id, version) REFERENCES document_versions ON DELETE CASCADE
+  );`
 ]

@@ -1,6 +1,7 @@
 import type { CommitInput } from '../../core/corpus.js'
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
 import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
+import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { serializeStats, type Bm25Delta } from '../../core/sparse/bm25-encoder.js'
 import { inTransaction, migratePg, type PgClient, type PgPool } from './pg-database.js'
 import { catalogMigrations } from './pg-catalog-schema.js'
@@ -129,6 +130,15 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
             [input.documentId, version, JSON.stringify(batch)],
           )
         }
+        for (let i = 0; i < (input.facts?.length ?? 0); i += 1000) {
+          const batch = (input.facts ?? []).slice(i, i + 1000).map((f, k) => ({ ...f, ordinal: i + k }))
+          await client.query(
+            `INSERT INTO facts (document_id, version, ordinal, page, label, period, value, scale)
+             SELECT $1, $2, x.ordinal, x.page, x.label, x.period, x.value, x.scale
+             FROM jsonb_to_recordset($3::jsonb) AS x(ordinal int, page int, label text, period text, value float8, scale float8)`,
+            [input.documentId, version, JSON.stringify(batch)],
+          )
+        }
         return { status: 'staged' as const, version }
       })
     },
@@ -250,6 +260,16 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
         [documentId, [...ordinals]],
       )
       return rows.map(toStored)
+    },
+
+    async activeFacts(documentId, page) {
+      const { rows } = await pool.query<StatementFact>(
+        `SELECT f.page, f.label, f.period, f.value, f.scale FROM documents d
+         JOIN facts f ON f.document_id = d.id AND f.version = d.active_version
+         WHERE d.id = $1 AND ($2::int IS NULL OR f.page = $2) ORDER BY f.ordinal`,
+        [documentId, page ?? null],
+      )
+      return rows
     },
 
     async bm25Stats(termHashes) {

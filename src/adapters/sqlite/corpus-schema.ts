@@ -67,4 +67,16 @@ export const corpusMigrations: readonly string[] = [
     PRIMARY KEY (model, hash)
   ) WITHOUT ROWID;
   CREATE TABLE vector_tables (dims INTEGER PRIMARY KEY);`,
+  // statement facts live, like chunks, only while their version is active
+  `CREATE TABLE IF NOT EXISTS statement_facts (
+    document_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    period TEXT NOT NULL,
+    value REAL NOT NULL,
+    scale REAL NOT NULL,
+    PRIMARY KEY (document_id, version, ordinal)
+  ) WITHOUT ROWID;`,
 ]

@@ -1,4 +1,5 @@
 import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
+import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { serializeStats } from '../../core/sparse/bm25-encoder.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 import { rowMeta, toChunkRecord, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
@@ -33,6 +34,12 @@ const migrations: readonly string[] = [
   INSERT INTO registry_bm25_totals VALUES (1, 0, 0);
   CREATE TABLE registry_bm25_terms (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
   CREATE TABLE registry_embedding_cache (model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)) WITHOUT ROWID;`,
+  `CREATE TABLE registry_facts (
+    document_id TEXT NOT NULL, version INTEGER NOT NULL, ordinal INTEGER NOT NULL, page INTEGER NOT NULL,
+    label TEXT NOT NULL, period TEXT NOT NULL, value REAL NOT NULL, scale REAL NOT NULL,
+    PRIMARY KEY (document_id, version, ordinal),
+    FOREIGN KEY (document_id, version) REFERENCES registry_versions ON DELETE CASCADE
+  );`
 ]
 
 const CHUNK_COLUMNS = `c.document_id, c.version, c.ordinal, c.header, c.text, c.page_start, c.page_end, c.section_path,
@@ -75,6 +82,8 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
     for (const c of input.chunks) {
       insert.run(input.documentId, version, c.ordinal, c.header, c.text, c.pageStart, c.pageEnd, JSON.stringify(c.sectionPath), c.charStart, c.charEnd, c.tokens, c.hash)
     }
+    const insertFact = db.prepare('INSERT INTO registry_facts (document_id, version, ordinal, page, label, period, value, scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    input.facts?.forEach((f, i) => insertFact.run(input.documentId, version, i, f.page, f.label, f.period, f.value, f.scale))
     return { status: 'staged' as const, version }
   })
 
@@ -191,6 +200,15 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
         )
         .all(documentId, JSON.stringify(ordinals))
         .map(toStored)
+    },
+    async activeFacts(documentId, page) {
+      return db
+        .prepare<[string, number | null, number | null], StatementFact>(
+          `SELECT f.page, f.label, f.period, f.value, f.scale FROM registry_documents d
+           JOIN registry_facts f ON f.document_id = d.id AND f.version = d.active_version
+           WHERE d.id = ? AND (? IS NULL OR f.page = ?) ORDER BY f.ordinal`,
+        )
+        .all(documentId, page ?? null, page ?? null)
     },
     async bm25Stats(termHashes) {
       const totals = db.prepare<[], { documents: number; total_length: number }>('SELECT documents, total_length FROM registry_bm25_totals').get()

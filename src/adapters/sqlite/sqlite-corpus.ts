@@ -13,6 +13,7 @@ import type { Statement } from 'better-sqlite3'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 import { CHUNK_COLUMNS, toChunkHit, toDocumentSummary, type DocumentRow, type ScoredChunkRow } from './rows.js'
 import { corpusMigrations } from './corpus-schema.js'
+import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { ftsMatch, ftsPhrases } from './fts-query.js'
 import { createCorpusSnapshot, readChunks, type NamedFilter } from './corpus-snapshot.js'
 
@@ -109,6 +110,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
   const insertChunk = db.prepare(`INSERT INTO chunks (document_id, version, ordinal, header, text, page_start, page_end,
     section_path, char_start, char_end, tokens, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insertCache = db.prepare('INSERT OR IGNORE INTO embedding_cache (model, hash, dims, vector) VALUES (?, ?, ?, ?)')
+  const insertFact = db.prepare('INSERT INTO statement_facts (document_id, version, ordinal, page, label, period, value, scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
 
   const commit = db.transaction((input: CommitInput): CommitResult => {
     const existing = getDoc.get(input.documentId)
@@ -134,6 +136,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
         JSON.stringify(c.sectionPath), c.charStart, c.charEnd, c.tokens, c.hash)
       ids.push(Number(r.lastInsertRowid))
     }
+    input.facts?.forEach((f, i) => insertFact.run(input.documentId, version, i, f.page, f.label, f.period, f.value, f.scale))
     if (input.embeddings !== undefined) {
       const { vectors } = input.embeddings
       if (vectors.length !== input.chunks.length) {
@@ -158,6 +161,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
         m.docType ?? null, input.pages, input.chunks.length, model, now, input.documentId)
       deleteVectorsOf('document_id = ? AND version <> ?', input.documentId, version)
       db.prepare('DELETE FROM chunks WHERE document_id = ? AND version <> ?').run(input.documentId, version)
+      db.prepare('DELETE FROM statement_facts WHERE document_id = ? AND version <> ?').run(input.documentId, version)
     }
     return {
       documentId: input.documentId,
@@ -171,6 +175,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     if (getDoc.get(id) === undefined) return false
     deleteVectorsOf('document_id = ?', id)
     db.prepare('DELETE FROM chunks WHERE document_id = ?').run(id)
+    db.prepare('DELETE FROM statement_facts WHERE document_id = ?').run(id)
     db.prepare('DELETE FROM documents WHERE id = ?').run(id)
     return true
   })
@@ -182,6 +187,15 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     async getDocument(id) {
       const row = getDoc.get(id)
       return row === undefined ? undefined : toDocumentSummary(row)
+    },
+
+    async facts(documentId, options = {}) {
+      const page = options.page === undefined ? '' : ' AND f.page = ?'
+      const params: (string | number)[] = options.page === undefined ? [documentId] : [documentId, options.page]
+      return db
+        .prepare<(string | number)[], StatementFact>(`SELECT f.page, f.label, f.period, f.value, f.scale FROM statement_facts f
+          JOIN documents d ON d.id = f.document_id AND d.active_version = f.version WHERE f.document_id = ?${page} ORDER BY f.ordinal`)
+        .all(...params)
     },
 
     async listDocuments() {

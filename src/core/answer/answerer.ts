@@ -1,9 +1,11 @@
 import type { Logger } from '../../logger.js'
+import type { StatementFact } from '../facts/statement-facts.js'
 import type { ChatMessage, ChatModel, ChatUsage } from '../models.js'
 import type { Retrieval, RetrievedSource, Retriever } from '../retrieval/retriever.js'
 import type { AnswerEvent, AnswerResult, AskOptions } from './answer-result.js'
 import { assembleContext, escapeData, factText, numberSources, renderSources, toCitation, type NumberedSource } from './context.js'
 import { extractiveAnswer } from './extractive.js'
+import { asksForMetric, computedAnswer } from './computed-answer.js'
 import { checkFacts } from './fact-lock.js'
 import { createCitationRenumbering, createCitationStream } from './citation-markers.js'
 import { loadPrompt } from './prompt-library.js'
@@ -26,6 +28,8 @@ export interface AnswererDeps {
   readonly voices: VoiceResolver
   readonly logger: Pick<Logger, 'debug' | 'info' | 'warn'>
   readonly options?: AnswererOptions
+  /** a document's statement facts (the corpus's `facts`), for metrics computed in extractive mode */
+  readonly facts?: ((documentId: string) => Promise<StatementFact[]>) | undefined
 }
 
 export interface AnswererOptions {
@@ -105,12 +109,22 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   // the retrieval cache is the same object for the same question, so its answer is worked out once.
   const extracted = new WeakMap<Retrieval, Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'checks' | 'removedCitations'>>()
 
-  function extractive(p: Prepared): AnswerResult {
+  /** A metric the question asks for, computed from the statement facts of the cited pages (see computedAnswer). */
+  async function computed(question: string, numbered: readonly NumberedSource[]): Promise<string | undefined> {
+    if (deps.facts === undefined || !asksForMetric(question)) return undefined
+    const ids = [...new Set(numbered.map((s) => s.source.documentId))]
+    const facts = await Promise.all(ids.map(async (documentId) => ({ documentId, facts: (await deps.facts?.(documentId)) ?? [] })))
+    return computedAnswer(question, facts, numbered)?.text
+  }
+
+  async function extractive(p: Prepared): Promise<AnswerResult> {
     let core = extracted.get(p.retrieval)
     if (core === undefined) {
       const numbered = numberSources(p.sources)
       const ex = extractiveBySide(p.question, numbered, p.retrieval.intent?.sides)
-      const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
+      const metric = await computed(p.question, numbered)
+      const text = metric === undefined ? ex.answer : `${metric}\n${ex.answer}`
+      const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
       core = {
         ...renumbered(checked.answer, checked.cited, numbered),
         unsupportedNumbers: checked.unsupportedNumbers,
@@ -266,7 +280,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         for await (const e of notice(p, o.signal)) if (e.type === 'final') result = e.result
         if (result !== undefined) return result
       }
-      if (p.chat === undefined || p.sources.length === 0) return extractive(p)
+      if (p.chat === undefined || p.sources.length === 0) return await extractive(p)
       const { numbered, messages } = messagesFor(p)
       const t = performance.now()
       const res = await p.chat.complete(request(p, messages, o.signal))
@@ -280,7 +294,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         return
       }
       if (p.chat === undefined || p.sources.length === 0) {
-        const result = extractive(p)
+        const result = await extractive(p)
         yield { type: 'token', text: result.answer }
         yield { type: 'final', result }
         return

@@ -1,3 +1,4 @@
+import type { StatementFact } from '../facts/statement-facts.js'
 import type { Block } from './blocks.js'
 import type { SourceKind } from './file-type.js'
 import type { PageUnits } from './page-units.js'
@@ -15,6 +16,8 @@ export interface ParsedDocument {
   readonly blocks: Block[]
   /** cleaned text of the first pages, for metadata detection */
   readonly firstPagesText: string
+  /** statement table cells as typed facts (see `statementFacts`) */
+  readonly facts?: StatementFact[]
   /** what the pages are when not real pages (slides, sheets, sections) */
   readonly units?: PageUnits
   /** pages whose text came from OCR */

@@ -118,6 +118,7 @@ export async function ingestFile(
       meta,
       pages: parsed.pages,
       chunks,
+      ...(parsed.facts === undefined ? {} : { facts: parsed.facts }),
       ...(embeddings === undefined ? {} : { embeddings }),
     })
     if (committed.status === 'ingested' && deps.originals !== undefined) {

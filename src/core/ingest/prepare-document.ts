@@ -2,6 +2,7 @@ import { AppError } from '../../errors.js'
 import { detectBlocks } from './blocks.js'
 import { cleanPages, type PageText } from './clean-pages.js'
 import type { ParsedDocument } from './document-parser.js'
+import { statementFacts } from '../facts/statement-facts.js'
 import type { PageUnits } from './page-units.js'
 
 /** Fewer letters than this in the whole document means there is no text layer (digits alone are page numbers). */
@@ -34,10 +35,12 @@ export function structureDocument(
     .map((p) => p.lines.join('\n'))
     .join('\n')
     .slice(0, 8000)
+  const facts = cleaned.flatMap((p) => statementFacts(p.lines.join('\n'), p.page))
   return {
     pages: pages.length,
     blocks,
     firstPagesText,
+    facts,
     ...(options.units === undefined || options.units.kind === 'page' ? {} : { units: options.units }),
     ...(options.ocrPages === undefined || options.ocrPages.length === 0 ? {} : { ocrPages: options.ocrPages }),
   }

@@ -309,6 +309,8 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
 
     cachedEmbeddings: (model, hashes) => catalog.cachedEmbeddings(model, hashes),
 
+    facts: (documentId, options = {}) => catalog.activeFacts(documentId, options.page),
+
     /** Waits for background cleanup (tests, shutdown). */
     async settle() {
       while (background.size > 0) await Promise.all([...background])
