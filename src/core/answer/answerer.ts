@@ -109,8 +109,9 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const numbered = numberSources(p.sources)
       const ex = extractiveBySide(p.question, numbered, p.retrieval.intent?.sides)
       const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })))
+      const unheld = p.retrieval.intent?.kind === 'comparison' ? (p.retrieval.intent.missing ?? []) : []
       core = {
-        answer: checked.answer,
+        answer: unheld.length === 0 ? checked.answer : `The indexed documents do not cover ${unheld.join(', ')}.\n\n${checked.answer}`,
         citations: citationsFor(checked.cited, numbered),
         unsupportedNumbers: checked.unsupportedNumbers,
         removedCitations: checked.removedCitations,
@@ -137,7 +138,10 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       p.voice.exemplars.length === 0
         ? ''
         : `\n<style_exemplars>\n${p.voice.exemplars.map((e) => `<exemplar>\n${escapeData(e)}\n</exemplar>`).join('\n')}\n</style_exemplars>\n`
-    const messages = answerPrompt.render({ sources: renderSources(numbered), exemplars, question: p.question, client_instructions: clientInstructions(p.instructions) })
+    const unheld = p.retrieval.intent?.kind === 'comparison' ? (p.retrieval.intent.missing ?? []) : []
+    // a side the store does not hold is stated to the model, which must say so rather than guess
+    const question = unheld.length === 0 ? p.question : `${p.question}\n(The documents do not cover ${unheld.join(', ')}: say so for that side.)`
+    const messages = answerPrompt.render({ sources: renderSources(numbered), exemplars, question, client_instructions: clientInstructions(p.instructions) })
     return { numbered, messages }
   }
 
