@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AppError } from './errors.js'
+import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js'
 import { healthRoutes } from './http/routes/health.js'
 import { installPlatform, registerAnswerRoutes } from './http/platform.js'
 import { createMetrics } from './http/metrics.js'
 import { documentRoutes } from './http/routes/documents.js'
 import { finetuneRoutes } from './http/routes/finetunes.js'
+import { documentFileRoutes } from './http/routes/document-files.js'
+import { consoleRoutes } from './http/routes/console.js'
 import type { AppDeps } from './composition/app-deps.js'
 import { uploadsDir } from './composition/paths.js'
 
@@ -25,11 +28,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
     },
-    requestTimeout: 120_000,
-    connectionTimeout: 10_000,
+    // Socket timeouts sit above the answer deadline (routes answer 504 / an SSE error event first), so a
+    // client always gets a status and a request id.
+    requestTimeout: deps.config.server.answerTimeoutMs + 30_000,
+    connectionTimeout: deps.config.server.answerTimeoutMs + 15_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // ids are at most 128 characters: a longer path parameter is a 414 in the usual error shape
+    maxParamLength: 128,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    // strict JSON types: `{"question": 123}` or `"topK": "5"` are 400s, not silently converted
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // callback style: an async hook costs a promise per request for one header
@@ -72,12 +82,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
   await app.register(healthRoutes, { corpus: deps.corpus })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
-    await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics, chatFactNotes: deps.config.server.chatFactNotes })
+    await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics, deadlineMs: deps.config.server.answerTimeoutMs, chatFactNotes: deps.config.server.chatFactNotes })
   }
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
-    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode })
+    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode, maxUploadBytes: deps.config.ingest.maxUploadBytes, originals: deps.originals, pageImages: deps.pageImages })
   }
+  if (deps.originals !== undefined && deps.pageImages !== undefined) await app.register(documentFileRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
   if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
+  await app.register(consoleRoutes)
   return app
 }
 

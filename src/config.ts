@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   RAGTUNE_EMBEDDING_DIMENSIONS: positiveInt.optional(),
   RAGTUNE_MODEL_TIMEOUT_MS: positiveInt.default(60_000),
   RAGTUNE_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  // one answer's overall deadline, model retries and retry-after waits included (504 / SSE error after it)
+  RAGTUNE_ANSWER_TIMEOUT_MS: positiveInt.default(120_000),
 
   RAGTUNE_VECTOR_STORE: z.enum(['sqlite', 'pinecone']).default('sqlite'),
   PINECONE_API_KEY: z.string().min(1).optional(),
@@ -36,13 +38,19 @@ const EnvSchema = z.object({
 
   RAGTUNE_MAX_FILE_MB: z.coerce.number().positive().default(100),
   RAGTUNE_MAX_PAGES: positiveInt.default(2000),
+  // one upload request, all its files (default: twice RAGTUNE_MAX_FILE_MB); refused by content-length
+  RAGTUNE_MAX_UPLOAD_MB: z.coerce.number().positive().optional(),
   RAGTUNE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  // ArrayBuffer memory one parse may use (inflated PDF streams, images) before the file fails
+  RAGTUNE_PARSE_MEMORY_MB: positiveInt.default(512),
   // inline: the API ingests uploads itself; queue: it stores them and `ragtune worker` processes ingest them
   RAGTUNE_INGEST_MODE: z.enum(['inline', 'queue']).default('inline'),
   RAGTUNE_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   RAGTUNE_BODY_LIMIT_KB: positiveInt.default(1024),
   // retrievals remembered per corpus state (0: off)
   RAGTUNE_RETRIEVAL_CACHE: z.coerce.number().int().min(0).default(1000),
+  // token instances the in-memory keyword index may hold (SQLite store); unset: the store's default, 0: off
+  RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES: z.coerce.number().int().min(0).optional(),
   RAGTUNE_PRETTY_LOGS: boolish.optional(),
   // browser origins allowed to call the API (comma-separated, or *); unset: no CORS headers
   RAGTUNE_CORS_ORIGINS: z.string().trim().optional(),
@@ -60,12 +68,14 @@ export interface Config {
     readonly host: string
     readonly bodyLimitBytes: number
     readonly rateLimitPerMinute: number
+    readonly answerTimeoutMs: number
     /** origins browsers may call from; empty: CORS off */
     readonly corsOrigins: readonly string[]
     /** chat completions show fact-lock findings as a footnote line */
     readonly chatFactNotes: boolean
   }
-  readonly log: { readonly level: string; readonly pretty: boolean }
+  /** pretty: RAGTUNE_PRETTY_LOGS when set; unset = pretty on a terminal, JSON otherwise */
+  readonly log: { readonly level: string; readonly pretty: boolean | undefined }
   readonly models: {
     readonly apiKey: string | undefined
     readonly baseURL: string | undefined
@@ -86,9 +96,18 @@ export interface Config {
     }
   }
   readonly databaseUrl: string | undefined
-  readonly ingest: { readonly maxFileBytes: number; readonly maxPages: number; readonly workers: number | undefined; readonly mode: 'inline' | 'queue' }
+  readonly ingest: {
+    readonly maxFileBytes: number
+    readonly maxPages: number
+    readonly maxUploadBytes: number
+    readonly workers: number | undefined
+    readonly mode: 'inline' | 'queue'
+    readonly parseMemoryMb: number
+  }
   /** entries of the retrieval cache; 0 when it is off */
   readonly retrievalCacheEntries: number
+  /** RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES; undefined: the SQLite store's default */
+  readonly keywordIndexMaxInstances: number | undefined
 }
 
 export class ConfigError extends Error {
@@ -119,10 +138,11 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       host: e.HOST,
       bodyLimitBytes: e.RAGTUNE_BODY_LIMIT_KB * 1024,
       rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
+      answerTimeoutMs: e.RAGTUNE_ANSWER_TIMEOUT_MS,
       corsOrigins: (e.RAGTUNE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
       chatFactNotes: e.RAGTUNE_CHAT_FACT_NOTES,
     },
-    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS ?? false },
+    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS },
     models: {
       apiKey: e.OPENAI_API_KEY,
       baseURL: e.OPENAI_BASE_URL,
@@ -145,9 +165,12 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
     ingest: {
       maxFileBytes: Math.round(e.RAGTUNE_MAX_FILE_MB * 1024 * 1024),
       maxPages: e.RAGTUNE_MAX_PAGES,
+      maxUploadBytes: Math.round((e.RAGTUNE_MAX_UPLOAD_MB ?? 2 * e.RAGTUNE_MAX_FILE_MB) * 1024 * 1024),
       workers: e.RAGTUNE_INGEST_WORKERS,
+      parseMemoryMb: e.RAGTUNE_PARSE_MEMORY_MB,
       mode: e.RAGTUNE_INGEST_MODE,
     },
     retrievalCacheEntries: e.RAGTUNE_RETRIEVAL_CACHE,
+    keywordIndexMaxInstances: e.RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES,
   })
 }

@@ -1,6 +1,7 @@
 import OpenAI from 'openai'
 import type { ChatModel, ChatRequest, ChatResult } from '../core/models.js'
-import { translateOpenAIError } from './openai-errors.js'
+import { AppError } from '../errors.js'
+import { translateModelCallError, upstreamInvalid } from './openai-errors.js'
 
 /**
  * ChatModel on the `openai` SDK: any OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp).
@@ -41,15 +42,17 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
     async complete(req): Promise<ChatResult> {
       try {
         const res = await client.chat.completions.create({ ...body(req), stream: false }, req.signal === undefined ? {} : { signal: req.signal })
-        const choice = res.choices[0]
+        // A proxy's HTML page arrives as a string, and some servers answer `choices: []`: neither is an answer.
+        const choice = (res as Partial<typeof res>).choices?.[0]
+        if (choice === undefined || typeof choice.message?.content !== 'string') throw upstreamInvalid('the chat model call')
         return {
-          text: choice?.message.content ?? '',
+          text: choice.message.content,
           model: res.model,
           usage: res.usage === undefined ? undefined : { promptTokens: res.usage.prompt_tokens, completionTokens: res.usage.completion_tokens },
           finishReason: choice?.finish_reason ?? undefined,
         }
       } catch (err) {
-        throw translateOpenAIError(err, 'the chat model call')
+        throw translateModelCallError(err, 'the chat model call')
       }
     },
 
@@ -57,12 +60,16 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
       let model = req.model ?? options.model
       let usage: ChatResult['usage']
       let finishReason: string | undefined
+      let answered = false
+      // The SDK's timeout ends at the response headers; a stream trickling tokens needs its own deadline.
+      const deadline = new AbortController()
+      const timer = setTimeout(() => deadline.abort(), options.timeoutMs)
+      const signal = req.signal === undefined ? deadline.signal : AbortSignal.any([req.signal, deadline.signal])
       try {
-        const stream = await client.chat.completions.create(
-          { ...body(req), stream: true, stream_options: { include_usage: true } },
-          req.signal === undefined ? {} : { signal: req.signal },
-        )
+        const stream = await client.chat.completions.create({ ...body(req), stream: true, stream_options: { include_usage: true } }, { signal })
         for await (const chunk of stream) {
+          if (!Array.isArray(chunk.choices)) throw upstreamInvalid('the chat model stream')
+          if (chunk.choices.length > 0) answered = true
           model = chunk.model || model
           if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens }
           const choice = chunk.choices[0]
@@ -70,8 +77,16 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
           const delta = choice?.delta.content
           if (delta) yield delta
         }
+        // The SDK ends an aborted stream's iteration quietly: without this, a cut answer would pass as whole.
+        if (signal.aborted) throw new AppError('aborted', 'the chat model stream was cancelled', { status: 499 })
+        if (!answered) throw upstreamInvalid('the chat model stream')
       } catch (err) {
-        throw translateOpenAIError(err, 'the chat model stream')
+        if (deadline.signal.aborted && req.signal?.aborted !== true) {
+          throw new AppError('upstream_timeout', `the chat model stream did not finish within ${options.timeoutMs} ms; retry later or raise RAGTUNE_MODEL_TIMEOUT_MS`, { status: 504, retryable: true, cause: err })
+        }
+        throw translateModelCallError(err, 'the chat model stream')
+      } finally {
+        clearTimeout(timer)
       }
       onDone?.({ model, usage, finishReason })
     },

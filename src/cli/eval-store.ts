@@ -3,8 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Corpus } from '../core/corpus.js'
 import type { Logger } from '../logger.js'
-import { createSqliteCorpus } from '../adapters/sqlite/sqlite-corpus.js'
-import { createParserPool } from '../adapters/pdf/parser-pool.js'
+import { buildDeps, closeDeps } from '../deps.js'
 import { ingestPaths } from '../core/ingest/ingest-paths.js'
 import { cliConfig, cliLogger, writeJson, writeLine, type CliContext } from './context.js'
 
@@ -30,13 +29,22 @@ export async function withEvalStore<T>(
   const logger = cliLogger(ctx, config)
   const storeDir = options.storeDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-eval-'))
   fs.mkdirSync(storeDir, { recursive: true })
-  const corpus = createSqliteCorpus({ path: path.join(storeDir, 'eval.db'), logger })
-  const parser = createParserPool({ ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }), logger })
+  // The composition root builds the store, on a private embedded one: the eval measures BM25 retrieval
+  // alone, never touches the deployment's shared stores, and needs no model.
+  const deps = await buildDeps(
+    {
+      ...config,
+      dataDir: storeDir,
+      dbPath: path.join(storeDir, 'eval.db'),
+      databaseUrl: undefined,
+      vectorStore: { ...config.vectorStore, kind: 'sqlite' },
+      models: { ...config.models, embeddingModel: undefined },
+    },
+    logger,
+  )
+  const corpus = deps.corpus
   try {
-    const { results, summary } = await ingestPaths(
-      { corpus, parser, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } },
-      [options.pdfDir],
-    )
+    const { results, summary } = await ingestPaths(deps.ingest, [options.pdfDir])
     const idByStem = new Map<string, string>()
     for (const r of results) {
       if (r.documentId !== null && r.status !== 'failed') idByStem.set(path.basename(r.file).replace(/\.[^.]+$/, ''), r.documentId)
@@ -47,8 +55,7 @@ export async function withEvalStore<T>(
     else writeLine(ctx.stdout, `ingested ${summary.files} files (${summary.pages} pages, ${summary.chunks} chunks; ${summary.unchanged} unchanged, ${summary.failed} failed) in ${summary.seconds} s`)
     return await work({ corpus, logger, idByStem, failed: summary.failed })
   } finally {
-    await parser.close()
-    await corpus.close()
+    await closeDeps(deps)
     if (options.storeDir === undefined) fs.rmSync(storeDir, { recursive: true, force: true })
   }
 }

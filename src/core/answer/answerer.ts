@@ -5,8 +5,10 @@ import type { AnswerEvent, AnswerResult, AskOptions } from './answer-result.js'
 import { assembleContext, escapeData, factText, numberSources, renderSources, toCitation, type NumberedSource } from './context.js'
 import { extractiveAnswer } from './extractive.js'
 import { checkFacts } from './fact-lock.js'
+import { createCitationRenumbering, createCitationStream } from './citation-markers.js'
 import { loadPrompt } from './prompt-library.js'
-import { countTokens, truncateToTokens, warmTokenizer } from './token-counter.js'
+import { truncateToTokens, warmTokenizer } from './token-counter.js'
+import { countTokens } from '../ingest/tokenizer.js'
 import { condenseQuestion } from './condense.js'
 import type { VoiceResolver, VoiceSelection } from './voice.js'
 
@@ -101,19 +103,21 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
 
   // An extractive answer is a function of the question and its sources alone; a retrieval served from
   // the retrieval cache is the same object for the same question, so its answer is worked out once.
-  const extracted = new WeakMap<Retrieval, Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'removedCitations'>>()
+  const extracted = new WeakMap<Retrieval, Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'checks' | 'removedCitations'>>()
 
   function extractive(p: Prepared): AnswerResult {
     let core = extracted.get(p.retrieval)
     if (core === undefined) {
       const numbered = numberSources(p.sources)
       const ex = extractiveBySide(p.question, numbered, p.retrieval.intent?.sides)
-      const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })))
+      const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
       const unheld = p.retrieval.intent?.kind === 'comparison' ? (p.retrieval.intent.missing ?? []) : []
+      const cited = renumbered(checked.answer, checked.cited, numbered)
       core = {
-        answer: unheld.length === 0 ? checked.answer : `The indexed documents do not cover ${unheld.join(', ')}.\n\n${checked.answer}`,
-        citations: citationsFor(checked.cited, numbered),
+        ...cited,
+        answer: unheld.length === 0 ? cited.answer : `The indexed documents do not cover ${unheld.join(', ')}.\n\n${cited.answer}`,
         unsupportedNumbers: checked.unsupportedNumbers,
+        checks: checked.checks,
         removedCitations: checked.removedCitations,
       }
       extracted.set(p.retrieval, core)
@@ -123,6 +127,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       mode: 'extractive',
       citations: core.citations,
       unsupportedNumbers: core.unsupportedNumbers,
+      checks: core.checks,
       removedCitations: core.removedCitations,
       model: null,
       voice: p.voice.voiceId,
@@ -146,18 +151,20 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   }
 
   function finish(p: Prepared, numbered: readonly NumberedSource[], text: string, model: string, usage: ChatUsage | undefined, modelMs: number): AnswerResult {
-    const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })))
+    const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
     if (checked.removedCitations.length > 0 || checked.unsupportedNumbers.length > 0) {
       deps.logger.info(
         { model, removedCitations: checked.removedCitations, unsupportedNumbers: checked.unsupportedNumbers.length },
         'fact-lock flagged the answer',
       )
     }
+    const { answer, citations } = renumbered(checked.answer, checked.cited, numbered)
     return {
-      answer: checked.answer.trim(),
+      answer: answer.trim(),
       mode: 'generated',
-      citations: citationsFor(checked.cited, numbered),
+      citations,
       unsupportedNumbers: checked.unsupportedNumbers,
+      checks: checked.checks,
       removedCitations: checked.removedCitations,
       model,
       voice: p.voice.voiceId,
@@ -235,6 +242,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       mode,
       citations: [],
       unsupportedNumbers: [],
+      checks: [],
       removedCitations: [],
       model,
       voice: p.voice.voiceId,
@@ -287,13 +295,29 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const t = performance.now()
       let done: { model: string; usage: ChatUsage | undefined } = { model: p.voice.model ?? p.chat.model, usage: undefined }
       let text = ''
+      // Tokens carry the same renumbered markers as the final answer.
+      const markers = createCitationStream(new Set(numbered.map((s) => s.n)))
       for await (const delta of p.chat.stream(request(p, messages, o.signal), (r) => (done = { model: r.model, usage: r.usage }))) {
         text += delta
-        yield { type: 'token', text: delta }
+        const out = markers.push(delta)
+        if (out !== '') yield { type: 'token', text: out }
       }
+      const tail = markers.flush()
+      if (tail !== '') yield { type: 'token', text: tail }
       yield { type: 'final', result: finish(p, numbered, text, done.model, done.usage, performance.now() - t) }
     },
   }
+}
+
+/** The checked answer with its sources numbered 1..n in order of first use, and their citations in that order. */
+function renumbered(answer: string, cited: readonly number[], numbered: readonly NumberedSource[]) {
+  const renumbering = createCitationRenumbering(new Set(cited))
+  const text = renumbering.rewrite(answer)
+  const citations = renumbering.order.flatMap((n, i) => {
+    const s = numbered.find((x) => x.n === n)
+    return s === undefined ? [] : [{ ...toCitation(s), n: i + 1 }]
+  })
+  return { answer: text, citations }
 }
 
 /** The client's system message as the prompt's last block, below the fact rules; empty when there is none. */
@@ -326,14 +350,6 @@ function extractiveBySide(question: string, numbered: readonly NumberedSource[],
   }
 }
 
-function citationsFor(cited: readonly number[], numbered: readonly NumberedSource[]) {
-  return [...cited]
-    .sort((a, b) => a - b)
-    .flatMap((n) => {
-      const s = numbered.find((x) => x.n === n)
-      return s === undefined ? [] : [toCitation(s)]
-    })
-}
 
 function timings(p: Pick<Prepared, 'started' | 'retrievalMs'>, modelMs: number) {
   return { retrievalMs: round(p.retrievalMs), modelMs: round(modelMs), totalMs: round(performance.now() - p.started) }

@@ -25,7 +25,8 @@ export interface ParseProgress {
 /**
  * Extracts, cleans and structures one file. The default implementation runs in a pool of worker threads
  * so parsing uses every core while the single database writer stays on the main thread. Chunking stays
- * on the main thread: the o200k rank table costs 0.2-0.3 CPU-s to build and tens of MB to hold, once per thread. Failures are
+ * on the main thread: the o200k rank table is costly to build and to hold, once per thread (bench/ingest.ts
+ * shows the pipeline's CPU and peak RSS). Failures are
  * AppErrors with stable codes: `invalid_pdf`, `encrypted_pdf`, `no_extractable_text`, `too_many_pages`.
  */
 export interface DocumentParser {

@@ -6,8 +6,8 @@ import type { AnswerEvent, AnswerResult, Citation } from '../../core/answer/answ
 import { DEFAULT_VOICE_ID } from '../../core/answer/voice.js'
 import { pageSpan } from '../../core/answer/context.js'
 import type { Metrics } from '../metrics.js'
-import { CitationSchema, errorResponses } from '../answer-schemas.js'
-import { clientGone, openSse } from '../sse.js'
+import { CitationSchema, errorResponses, NumberCheckSchema } from '../answer-schemas.js'
+import { clientGone, openSse, stoppedBy } from '../sse.js'
 import { ChatMessageSchema, readChatRequest } from '../chat-messages.js'
 
 /**
@@ -38,6 +38,7 @@ const Checks = Type.Object({
   model: Type.Union([Type.String(), Type.Null()]),
   prompt: Type.String(),
   unsupportedNumbers: Type.Array(Type.String()),
+  checks: Type.Array(NumberCheckSchema),
   removedCitations: Type.Array(Type.Integer()),
 })
 const Completion = Type.Object({
@@ -58,9 +59,9 @@ const Completion = Type.Object({
   ragtune: Checks,
 })
 
-export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics; factNotes?: boolean }> = async (
+export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics; deadlineMs?: number; factNotes?: boolean }> = async (
   app,
-  { answerer, metrics, factNotes = true },
+  { answerer, metrics, deadlineMs, factNotes = true },
 ) => {
   app.post(
     '/v1/chat/completions',
@@ -77,7 +78,7 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
       const marked = typeof req.headers[TASK_HEADER] === 'string' || req.body.metadata?.ragtune_task !== undefined || req.body.metadata?.task !== undefined
       const chat = readChatRequest(req.body.messages, marked)
       const requested = req.body.model
-      const signal = clientGone(reply)
+      const signal = clientGone(reply, deadlineMs)
       const voice = requested === DEFAULT_VOICE_ID ? {} : { voice: requested }
       const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`
       const created = Math.floor(Date.now() / 1000)
@@ -89,10 +90,13 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
           : answerer.askStream(chat.question, { signal, history: chat.history, ...voice, ...(chat.instructions === undefined ? {} : { instructions: chat.instructions }) })
 
       if (req.body.stream !== true) {
-        const result =
+        const result = await (
           chat.kind === 'task'
-            ? await finalOf(events())
-            : await answerer.ask(chat.question, { signal, history: chat.history, ...voice, ...(chat.instructions === undefined ? {} : { instructions: chat.instructions }) })
+            ? finalOf(events())
+            : answerer.ask(chat.question, { signal, history: chat.history, ...voice, ...(chat.instructions === undefined ? {} : { instructions: chat.instructions }) })
+        ).catch((err: unknown) => {
+          throw stoppedBy(err, signal)
+        })
         metrics.observeAnswer(result, req.log)
         return {
           id,
@@ -107,7 +111,9 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
       }
 
       const stream = events()
-      const first = await stream.next()
+      const first = await stream.next().catch((err: unknown) => {
+        throw stoppedBy(err, signal)
+      })
       const sse = openSse(req, reply, 'openai')
       const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}): string =>
         JSON.stringify({ id, object: 'chat.completion.chunk', created, model: requested, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })
@@ -130,7 +136,7 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
         sse.send('[DONE]')
         sse.end()
       } catch (err) {
-        sse.fail(err)
+        sse.fail(stoppedBy(err, signal))
       }
       return reply
     },
@@ -160,5 +166,5 @@ function usage(r: AnswerResult): Static<typeof Usage> {
 }
 
 function checks(r: AnswerResult): Static<typeof Checks> {
-  return { mode: r.mode, model: r.model, prompt: r.prompt, unsupportedNumbers: [...r.unsupportedNumbers], removedCitations: [...r.removedCitations] }
+  return { mode: r.mode, model: r.model, prompt: r.prompt, unsupportedNumbers: [...r.unsupportedNumbers], checks: [...r.checks], removedCitations: [...r.removedCitations] }
 }

@@ -12,7 +12,9 @@ import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.j
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
 import { AppError, errorBody } from '../../errors.js'
-import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, UploadAccepted } from '../document-schemas.js'
+import { deleteDocument, type OriginalStore, type PageImages } from '../../core/originals.js'
+import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, MetaPatch, UploadAccepted } from '../document-schemas.js'
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../adapters/private-files.js'
 
 export interface DocumentRoutesOptions {
   readonly ingest: IngestDeps
@@ -23,9 +25,21 @@ export interface DocumentRoutesOptions {
   readonly maxFiles?: number
   /** inline (default): ingest here in the background; queue: store the upload and leave it to `ragtune worker` */
   readonly mode?: 'inline' | 'queue'
+  /** a deleted document's originals (those no other version uses) and their page images go with it */
+  readonly originals?: OriginalStore | undefined
+  readonly pageImages?: PageImages | undefined
+  /** a whole upload request; one announcing more (content-length) is refused before its body is read */
+  readonly maxUploadBytes?: number
 }
 
 const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
+
+/** The multipart form as OpenAPI describes it: file parts (binary) and optional text fields. */
+const UploadForm = Type.Object({
+  file: Type.Array(Type.String({ format: 'binary' }), { minItems: 1, description: 'one or more files (.pdf, .txt, .md)' }),
+  documentId: Type.Optional(Type.String({ description: 'the document id to use (one file only); default from the file name' })),
+  ...Object.fromEntries(META_FIELDS.map((f) => [f, Type.Optional(Type.String({ description: `overrides the detected ${f}` }))])),
+})
 
 /**
  * Documents and ingestions. Auth is applied by URL prefix in http/auth.ts (`admin` scope), so nothing
@@ -35,6 +49,7 @@ const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType
 export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = async (app, options) => {
   const { ingest, jobs, stagingDir } = options
   const corpus = ingest.corpus
+  const maxUploadBytes = options.maxUploadBytes ?? 2 * ingest.limits.maxFileBytes
   const running = new Set<Promise<unknown>>()
   const stop = new AbortController()
   await app.register(multipart, {
@@ -47,11 +62,11 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     await Promise.allSettled([...running])
   })
 
-  app.get('/v1/documents', { schema: { response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } }, async () => ({
+  app.get('/v1/documents', { schema: { summary: 'List the documents, each with its active version', response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } }, async () => ({
     documents: await corpus.listDocuments(),
   }))
 
-  app.get('/v1/documents/:id', { schema: { params: DocumentIdParams, response: { 200: DocumentSchema, ...documentErrors } } }, async (req) => {
+  app.get('/v1/documents/:id', { schema: { summary: 'One document: metadata, active version, pages and chunks', params: DocumentIdParams, response: { 200: DocumentSchema, ...documentErrors } } }, async (req) => {
     const doc = await corpus.getDocument(req.params.id)
     if (doc === undefined) throw notFound(req.params.id)
     return doc
@@ -59,16 +74,46 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
 
   app.delete(
     '/v1/documents/:id',
-    { schema: { params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
+    { schema: { summary: 'Delete a document with all its versions', params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
     async (req) => {
-      if (!(await corpus.deleteDocument(req.params.id))) throw notFound(req.params.id)
+      if (!(await deleteDocument({ corpus, originals: options.originals, pageImages: options.pageImages }, req.params.id))) throw notFound(req.params.id)
       return { id: req.params.id, deleted: true }
+    },
+  )
+
+  app.patch(
+    '/v1/documents/:id',
+    {
+      schema: {
+        summary: 'Correct detected metadata: re-ingests the kept original with these values as a new version',
+        description: 'The title, company, period and type go into every chunk\'s indexed header, so an edit is a new version (atomic, like any re-ingest) made from the original kept for the active version. 202 with the job to follow.',
+        params: DocumentIdParams,
+        body: MetaPatch,
+        response: { 202: UploadAccepted, ...documentErrors },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params
+      const doc = await corpus.getDocument(id)
+      if (doc === undefined) throw notFound(id)
+      const ref = await options.originals?.find(id, doc.activeVersion)
+      if (ref === undefined || options.originals === undefined) {
+        throw new AppError('original_not_found', `the original of "${id}" version ${doc.activeVersion} was not kept (ingested before originals were); upload the file again with the corrected fields`, { status: 409 })
+      }
+      const overrides: MetaOverrides = { ...doc.meta, ...req.body }
+      const source: SourceFile = { path: await options.originals.localPath(ref.sha256), name: ref.sourceName, label: ref.sourceName, documentId: id, sha256: ref.sha256, overrides }
+      const job = await jobs.create({ origin: 'http', filesTotal: 1 })
+      // The source is the kept original itself: nothing is staged, so nothing is removed afterwards.
+      const work = runIngestJob(ingest, jobs, job.id, { sources: [source] }, { signal: stop.signal }).catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'metadata re-ingest failed'))
+      running.add(work)
+      void work.finally(() => running.delete(work))
+      return reply.status(202).send({ jobId: job.id, status: 'queued', files: [ref.sourceName], statusUrl: `/v1/ingestions/${job.id}` })
     },
   )
 
   app.get(
     '/v1/ingestions/:id',
-    { schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: JobSchema, ...documentErrors } } },
+    { schema: { summary: 'An ingestion job: status, progress, per-file results', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: JobSchema, ...documentErrors } } },
     async (req) => {
       const job = await jobs.get(req.params.id)
       if (job === undefined) throw new AppError('job_not_found', `no ingestion job ${req.params.id}; the id is in the 202 answer of POST /v1/documents`, { status: 404 })
@@ -81,10 +126,29 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     '/v1/documents',
     {
       schema: {
+        summary: 'Upload documents to ingest (202 with a job id)',
         consumes: ['multipart/form-data'],
         description: `multipart/form-data: one or more "file" parts (.pdf, .txt, .md) and optional fields documentId (one file only), ${META_FIELDS.join(', ')}`,
+        // For the OpenAPI document (so /docs can upload); the parts are read and checked by the handler.
+        body: UploadForm,
         response: { 202: UploadAccepted, ...documentErrors },
       },
+      onRequest: (req, _reply, done) => {
+        const announced = Number(req.headers['content-length'] ?? 0)
+        if (announced <= maxUploadBytes) {
+          done()
+          return
+        }
+        done(
+          new AppError(
+            'upload_too_large',
+            `the upload is ${(announced / 1048576).toFixed(1)} MB, over the limit of ${(maxUploadBytes / 1048576).toFixed(1)} MB per request; send fewer files per request, or raise RAGTUNE_MAX_UPLOAD_MB`,
+            { status: 413 },
+          ),
+        )
+      },
+      // The body is a multipart stream read below, not a parsed object: nothing for the validator to see.
+      validatorCompiler: () => () => true,
     },
     async (req, reply) => {
       if (!req.isMultipart()) {
@@ -92,7 +156,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       }
       const job = await jobs.create({ origin: 'http', filesTotal: 0 })
       const dir = path.join(stagingDir, job.id)
-      await mkdir(dir, { recursive: true })
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE })
       const staged: (SourceFile & { name: string })[] = []
       const failures: FileResult[] = []
       const fields: Record<string, string> = {}
@@ -102,7 +166,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
             if (typeof part.value === 'string') fields[part.fieldname] = part.value
             continue
           }
-          const name = path.basename(part.filename || `upload-${staged.length + 1}`)
+          const name = clientFileName(part.filename || `upload-${staged.length + 1}`)
           const target = path.join(dir, `${staged.length + failures.length}-${name.replace(/[^\w.-]+/g, '_')}`)
           const hash = createHash('sha256')
           const tap = new Transform({
@@ -111,7 +175,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
               cb(null, chunk)
             },
           })
-          await pipeline(part.file, tap, createWriteStream(target))
+          await pipeline(part.file, tap, createWriteStream(target, { mode: PRIVATE_FILE_MODE }))
           if (part.file.truncated) {
             await rm(target, { force: true })
             failures.push(failed(name, new AppError('file_too_large', `the file is over the limit of ${(ingest.limits.maxFileBytes / 1048576).toFixed(1)} MB; raise RAGTUNE_MAX_FILE_MB or split it`, { status: 413 })))
@@ -120,9 +184,11 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
           staged.push({ path: target, name, label: name, sha256: hash.digest('hex') })
         }
       } catch (err) {
+        const reported = uploadError(err)
         await rm(dir, { recursive: true, force: true })
-        await jobs.finish(job.id, { status: 'failed', error: errorBody(err) })
-        throw err
+        // the job record is read by clients: a raw error (a path, a system message) never goes there
+        await jobs.finish(job.id, { status: 'failed', error: reported instanceof AppError ? errorBody(reported) : { code: 'internal', message: 'internal error; the request id is in the logs' } })
+        throw reported
       }
       const total = staged.length + failures.length
       const problem =
@@ -159,6 +225,31 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       })
     },
   )
+}
+
+/** Longest file name kept from a client (bytes on most file systems: 255); the extension survives. */
+const MAX_NAME = 200
+
+/** The client's file name without directories, at most MAX_NAME characters. */
+function clientFileName(raw: string): string {
+  const name = path.basename(raw)
+  if (name.length <= MAX_NAME) return name
+  const ext = path.extname(name).slice(0, 16)
+  return name.slice(0, MAX_NAME - ext.length) + ext
+}
+
+/**
+ * An error while reading the parts: the multipart parser's own (a truncated body, a wrong boundary, an
+ * empty body) is the client's fault, a 400; limits and our own errors keep their status.
+ */
+function uploadError(err: unknown): unknown {
+  if (err instanceof AppError) return err
+  const e = err as { statusCode?: unknown; syscall?: unknown }
+  if (typeof e.statusCode === 'number' || typeof e.syscall === 'string') return err
+  return new AppError('invalid_multipart', 'the body is not valid multipart/form-data (truncated, a boundary that does not match, or empty); send the form again', {
+    status: 400,
+    cause: err,
+  })
 }
 
 function notFound(id: string): AppError {
