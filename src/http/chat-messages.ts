@@ -13,9 +13,8 @@ const MAX_MESSAGE_CHARS = 8 * MAX_QUESTION_CHARS
 const MAX_PARTS = 64
 
 /**
- * `content` is checked here rather than by a schema union: the server's validator coerces a one-item
- * array to its item while trying the string branch (coerceTypes "array"), which made the SDK's
- * `[{type:"text",text}]` fail every branch.
+ * `content` is checked here rather than by a schema union: with type coercion on, a validator trying
+ * the string branch turns the one-item array the SDK sends into its item, and every branch fails.
  */
 export const ChatMessageSchema = Type.Object({
   role: Type.String({ minLength: 1 }),

@@ -113,7 +113,7 @@ describe('chat frontends against /v1/chat/completions', () => {
     const res = await client.chat.completions.create({ model: 'ragtune', messages: [{ role: 'user', content: 'Hi! What can you do?' }] })
     expect(res.choices[0]?.message.content).toBe('Hello! I answer questions about the documents listed.')
     const sent = answerRequests(before)[0]
-    expect(sent?.messages[1]?.content).toMatch(/<held_documents>\nAcme: 2022 Form 10-K\nBeta: Beta Bicycles 2023 Annual Report\n<\/held_documents>/)
+    expect(sent?.messages[1]?.content).toMatch(/<held_documents>\nAcme: 2022 Form 10-K\nBeta: 2023 Annual Report\n<\/held_documents>/)
   })
 
   it('streams real usage counts when include_usage is asked', async () => {

@@ -103,6 +103,14 @@ describe('questions the documents do not answer', () => {
     expect(r.sources).toEqual([])
   })
 
+  it('says which side of a comparison is not held, and answers the side that is', async () => {
+    const a = await answerer.ask('Compare Zephyr Tools and Nvidia capital expenditure in 2021')
+    expect(a.answer.startsWith('The indexed documents do not cover Nvidia.\n\n')).toBe(true)
+    expect(a.citations.some((c) => c.documentId === 'zephyr_2021_10k')).toBe(true)
+    const plain = await answerer.ask('Zephyr Tools capital expenditure in 2021')
+    expect(plain.answer).not.toContain('do not cover')
+  })
+
   it('answers small talk briefly, without sources', async () => {
     for (const q of ['Hi! What can you do?', 'thanks!']) {
       const a = await answerer.ask(q)

@@ -123,10 +123,14 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const numbered = numberSources(p.sources)
       const ex = extractiveBySide(p.question, numbered, p.retrieval.intent?.sides)
       const metric = await computed(p.question, numbered)
-      const text = metric === undefined ? ex.answer : `${metric}\n${ex.answer}`
+      const text = metric === undefined ? ex.answer : `${metric}
+${ex.answer}`
       const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
+      const unheld = p.retrieval.intent?.kind === 'comparison' ? (p.retrieval.intent.missing ?? []) : []
+      const cited = renumbered(checked.answer, checked.cited, numbered)
       core = {
-        ...renumbered(checked.answer, checked.cited, numbered),
+        ...cited,
+        answer: unheld.length === 0 ? cited.answer : `The indexed documents do not cover ${unheld.join(', ')}.\n\n${cited.answer}`,
         unsupportedNumbers: checked.unsupportedNumbers,
         checks: checked.checks,
         removedCitations: checked.removedCitations,
@@ -154,7 +158,10 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       p.voice.exemplars.length === 0
         ? ''
         : `\n<style_exemplars>\n${p.voice.exemplars.map((e) => `<exemplar>\n${escapeData(e)}\n</exemplar>`).join('\n')}\n</style_exemplars>\n`
-    const messages = answerPrompt.render({ sources: renderSources(numbered), exemplars, question: p.question, client_instructions: clientInstructions(p.instructions) })
+    const unheld = p.retrieval.intent?.kind === 'comparison' ? (p.retrieval.intent.missing ?? []) : []
+    // a side the store does not hold is stated to the model, which must say so rather than guess
+    const question = unheld.length === 0 ? p.question : `${p.question}\n(The documents do not cover ${unheld.join(', ')}: say so for that side.)`
+    const messages = answerPrompt.render({ sources: renderSources(numbered), exemplars, question, client_instructions: clientInstructions(p.instructions) })
     return { numbered, messages }
   }
 

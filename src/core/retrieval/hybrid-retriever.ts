@@ -4,7 +4,7 @@ import type { QuestionIntent, Retrieval, RetrievedSource, RetrieveOptions, Retri
 import { analyzeQuery, tokenize, type AnalyzedQuery } from './query-analysis.js'
 import type { RouteDecision, RoutingTable } from './routing-table.js'
 import { isOverview, isOverviewWord, isSmallTalk } from './question-intent.js'
-import { resolveNames } from './name-resolution.js'
+import { resolveNames, unheldSides } from './name-resolution.js'
 import { OVERVIEW_QUERY, closestFirst, leadChunks } from './overview-pages.js'
 import { matchConcepts, neededStatements } from './concept-matcher.js'
 import { STATEMENT_QUERY, classifyStatement, type Statement } from './financial-statements.js'
@@ -231,6 +231,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
       }
     }
     const route: Retrieval['route'] = { ...(decision.filter ?? {}), reason: decision.reason }
+    const unheld = request.filter === undefined && (decision.companies ?? []).length > 0 ? await unheldSides(corpus, await router.table(), analysis, decision) : []
     const consumed = decision.consumed
 
     // words that only named the company or the document type would match every page of the filing
@@ -267,8 +268,13 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
         'retrieval',
       )
     }
+    const missing = unheld.length === 0 ? {} : { missing: unheld }
     const intent: QuestionIntent | undefined =
-      sides.length > 1 ? { kind: 'comparison', sides: sides.map((side) => side.label) } : overview ? { kind: 'overview' } : undefined
+      sides.length > 1 || unheld.length > 0
+        ? { kind: 'comparison', sides: sides.length > 1 ? sides.map((side) => side.label) : [], ...missing }
+        : overview
+          ? { kind: 'overview' }
+          : undefined
     return {
       sources,
       route,

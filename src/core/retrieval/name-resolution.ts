@@ -40,8 +40,32 @@ export async function resolveNames(corpus: Corpus, table: RoutingTable, query: A
     return { kind: 'rewrite', question: words.join(' ') }
   }
 
+  const names = await judgeNames(corpus, table, query, decision.consumed)
+  if (names.owner !== undefined) return { kind: 'rewrite', question: `${query.question} (${names.owner})` }
+  return names.missing.length > 0 ? { kind: 'off-corpus', missing: names.missing } : { kind: 'none' }
+}
+
+/** A comparison that names a stored issuer and one the store does not hold ("Pfizer vs Nvidia"). */
+const COMPARISON = /\b(?:compare[sd]?|comparison|comparing|vs\.?|versus|against|relative to|than|both)\b/i
+
+/**
+ * For a comparison routed to at least one issuer: the other names it uses that no stored issuer
+ * matches, so the answer can say that side is not covered. Other questions are not checked (no cost).
+ */
+export async function unheldSides(corpus: Corpus, table: RoutingTable, query: AnalyzedQuery, decision: RouteDecision): Promise<readonly string[]> {
+  if (!COMPARISON.test(query.question)) return []
+  return (await judgeNames(corpus, table, query, decision.consumed)).missing
+}
+
+/**
+ * Each name-like run of words, judged by how it spreads over the store: in no document, or only in
+ * passing where a name stands → missing; concentrated in one issuer's filings → that issuer's (owner).
+ */
+async function judgeNames(corpus: Corpus, table: RoutingTable, query: AnalyzedQuery, consumed: ReadonlySet<number>): Promise<{ missing: string[]; owner?: string }> {
   const missing: string[] = []
-  for (const name of nameCandidates(query, decision.consumed)) {
+  for (const name of nameCandidates(query, consumed)) {
+    // a capitalised first word ("Compare", "Summarise") is how sentences start, not a name
+    if (!name.entityPosition) continue
     const hits = await corpus.keywordSearch({ terms: name.words.length === 1 ? name.words : [], phrases: name.words.length > 1 ? [name.words] : [], limit: SPREAD_HITS })
     if (hits.length === 0) {
       missing.push(name.text)
@@ -55,12 +79,10 @@ export async function resolveNames(corpus: Corpus, table: RoutingTable, query: A
     }
     const [ownerKey, ownerHits] = [...perIssuer].sort((a, b) => b[1] - a[1])[0] ?? ['', 0]
     const owner = table.issuerName(ownerKey)
-    if (owner !== undefined && ownerHits >= OWNER_HITS && ownerHits / hits.length >= OWNER_SHARE) {
-      return { kind: 'rewrite', question: `${query.question} (${owner})` }
-    }
-    if (perIssuer.size < GENERAL_SPREAD * table.issuerCount && name.entityPosition) missing.push(name.text)
+    if (owner !== undefined && ownerHits >= OWNER_HITS && ownerHits / hits.length >= OWNER_SHARE) return { missing, owner }
+    if (perIssuer.size < GENERAL_SPREAD * table.issuerCount) missing.push(name.text)
   }
-  return missing.length > 0 ? { kind: 'off-corpus', missing } : { kind: 'none' }
+  return { missing }
 }
 
 interface NameCandidate {
@@ -88,12 +110,14 @@ function nameCandidates(query: AnalyzedQuery, consumed: ReadonlySet<number>): Na
     const acronym = cased.every((w) => w.length >= 2 && w === w.toUpperCase() && /[A-Z]/.test(w))
     const hyphenated = cased.join('-')
     const text = run.length > 1 && query.question.includes(hyphenated) ? hyphenated : cased.join(' ')
-    out.push({ words, text, acronym, entityPosition: possessive || inside || overview || acronym })
+    // the name is the question's subject when all else only asks for an overview or names a document ("Boeing 10-K")
+    const subject = isOverview(query, new Set([...consumed, ...run]))
+    out.push({ words, text, acronym, entityPosition: possessive || inside || subject || acronym })
     run = []
   }
   query.tokens.forEach((t, i) => {
     const nameLike =
-      !consumed.has(i) && t.length >= 2 && !STOP_WORDS.has(t) && !isOverviewWord(t) && !PERIOD.test(t) &&
+      !consumed.has(i) && t.length >= 2 && !STOP_WORDS.has(t) && !isOverviewWord(t) && !PERIOD.test(t) && !COMPARISON.test(t) &&
       (query.capitalized.has(i) || query.tokens[i + 1] === 's' || overview)
     if (nameLike) run.push(i)
     else flush()

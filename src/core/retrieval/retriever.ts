@@ -41,7 +41,7 @@ export interface QuestionIntent {
   readonly kind: 'documents' | 'overview' | 'comparison' | 'off-corpus' | 'small-talk'
   /** side labels of a comparison, in the order the sources alternate */
   readonly sides?: readonly string[]
-  /** names in the question that match no stored issuer (off-corpus) */
+  /** names in the question that match no stored issuer (off-corpus; in a comparison, the sides not held) */
   readonly missing?: readonly string[]
   /** what the store holds, one line per issuer ("3M: 2018 Form 10-K, 2022 Form 10-K"), closest to `missing` first */
   readonly held?: readonly string[]
