@@ -65,7 +65,7 @@ async function loadFilings(): Promise<Filing[]> {
     const cached = path.join(cacheDir, `${stem}.json`)
     if (!fs.existsSync(cached)) {
       const pages = await extractPages('pdf', fs.readFileSync(path.join(DATA, 'pdfs', file)), { maxPages: 100_000 })
-      fs.writeFileSync(cached, JSON.stringify(pages.map((p) => p.text)))
+      fs.writeFileSync(cached, JSON.stringify(pages.pages.map((p) => p.text)))
     }
     const meta = info.get(stem) ?? { company: stem.split('_')[0] ?? stem, year: Number(stem.split('_')[1]) }
     filings.push({ stem, ...meta, pages: JSON.parse(fs.readFileSync(cached, 'utf8')) as string[] })

@@ -5,13 +5,16 @@ import { AppError } from '../errors.js'
 export type RefineOpenAIError = (err: APIError, said: string, what: string) => AppError | undefined
 
 /**
+/**
  * SDK errors → AppError, by class (the SDK's own taxonomy), for every caller of an OpenAI-compatible API
  * (answers, embeddings, fine-tuning), so routes never import `openai`:
  * caller abort → 499 `aborted`; timeout → 504 `upstream_timeout`; connection error and 5xx → 502
  * `upstream_error`; 429 → 503 `upstream_rate_limited` (+ retryAfter from `retry-after-ms`, `retry-after`
  * seconds or date); 401 → 502 `upstream_unauthorized`; another 4xx → `refine`'s code when it has one,
- * else 422 `upstream_rejected`. Messages carry the upstream error's own message, never its body beyond
- * it (it can echo prompts), and say what to do. Anything else is returned as it came.
+ * else 502 `upstream_rejected` (the client's request to ragtune was fine; ragtune's upstream call was not). Messages never carry upstream text (it can echo the prompt
+ * or a key): they say what to do, and the detail is in `cause`, which the error handler logs. Only
+ * `refine` (fine-tuning, an admin's own job) is handed the API's message. Anything that is not an SDK
+ * error is returned as it came (see `upstreamInvalid` for answers that are not the API's).
  */
 export function translateOpenAIError(err: unknown, what: string, refine?: RefineOpenAIError): unknown {
   if (err instanceof AppError) return err
@@ -29,10 +32,9 @@ export function translateOpenAIError(err: unknown, what: string, refine?: Refine
     })
   }
   if (!(err instanceof OpenAI.APIError) || typeof err.status !== 'number') return err
-  const said = apiMessage(err)
   if (err instanceof OpenAI.RateLimitError) {
     const retryAfter = parseRetryAfter(err.headers)
-    return new AppError('upstream_rate_limited', `${what} was rate limited by the model provider (${said}); retry later`, {
+    return new AppError('upstream_rate_limited', `${what} was rate limited by the model provider; retry later`, {
       status: 503,
       retryable: true,
       ...(retryAfter === undefined ? {} : { retryAfter }),
@@ -40,15 +42,16 @@ export function translateOpenAIError(err: unknown, what: string, refine?: Refine
     })
   }
   if (err.status >= 500) {
-    return new AppError('upstream_error', `${what} failed: the model endpoint answered ${err.status} (${said}); retry later`, { status: 502, retryable: true, cause: err })
+    return new AppError('upstream_error', `${what} failed: the model endpoint answered ${err.status}; retry later`, { status: 502, retryable: true, cause: err })
   }
   if (err instanceof OpenAI.AuthenticationError) {
-    return new AppError('upstream_unauthorized', `${what} failed: the model endpoint rejected the API key (${said}); set a valid OPENAI_API_KEY`, { status: 502, cause: err })
+    return new AppError('upstream_unauthorized', `${what} failed: the model endpoint rejected the API key; set a valid OPENAI_API_KEY`, { status: 502, cause: err })
   }
-  const refined = refine?.(err as APIError, said, what)
+  const refined = refine?.(err as APIError, apiMessage(err), what)
   if (refined !== undefined) return refined
-  return new AppError('upstream_rejected', `${what} was rejected by the model endpoint (${err.status}): ${said}`, {
-    status: err.status === 403 ? 502 : 422,
+  const hint = err.status === 403 ? ' (check OPENAI_API_KEY)' : err.status === 404 ? ' (check the model name)' : ''
+  return new AppError('upstream_rejected', `${what} was rejected by the model endpoint with status ${err.status}${hint}; the request id is in the logs`, {
+    status: 502,
     details: { upstreamStatus: err.status },
     cause: err,
   })
@@ -58,6 +61,21 @@ export function translateOpenAIError(err: unknown, what: string, refine?: Refine
 function apiMessage(err: { readonly error?: unknown; readonly message: string }): string {
   const body = err.error as { message?: unknown } | undefined
   return typeof body?.message === 'string' ? body.message : err.message
+}
+
+/** The endpoint answered, but not as the API does (an HTML page, an empty `choices`, a broken stream). */
+export function upstreamInvalid(what: string, cause?: unknown): AppError {
+  return new AppError('upstream_invalid', `${what} got an answer that is not the API's (a proxy page, no choices, or a broken stream); retry, or check OPENAI_BASE_URL`, {
+    status: 502,
+    retryable: true,
+    cause,
+  })
+}
+
+/** For answer and embedding calls: an SDK error translated, anything else from the call an answer that is not the API's. */
+export function translateModelCallError(err: unknown, what: string): AppError {
+  const translated = translateOpenAIError(err, what)
+  return translated instanceof AppError ? translated : upstreamInvalid(what, translated)
 }
 
 function parseRetryAfter(headers: Headers | undefined): number | undefined {

@@ -36,11 +36,11 @@ describe('translateOpenAIError', () => {
     expect(atDate.retryAfter).toBeLessThanOrEqual(31)
   })
 
-  it('a bad key is upstream_unauthorized and says which variable to set; the message is the API\'s own', async () => {
+  it('a bad key is upstream_unauthorized and says which variable to set, never echoing the API\'s text', async () => {
     const err = translateOpenAIError(await failure({ status: 401, message: 'Incorrect API key provided' }), 'answering') as AppError
     expect(err).toMatchObject({ code: 'upstream_unauthorized', status: 502 })
     expect(err.message).toContain('OPENAI_API_KEY')
-    expect(err.message).toContain('(Incorrect API key provided)')
+    expect(err.message).not.toContain('Incorrect API key provided')
   })
 
   it('a dropped connection and a 5xx are retryable upstream_error', async () => {
@@ -55,7 +55,7 @@ describe('translateOpenAIError', () => {
     expect(ft).toMatchObject({ code: 'finetune_not_available', status: 403 })
     expect(ft.message).toMatch(/^creating a job: fine-tuning is not available/)
     const untunable = await failure({ status: 400, code: 'model_not_available', message: 'gpt-9 cannot be fine-tuned.' })
-    expect(translateOpenAIError(untunable, 'answering')).toMatchObject({ code: 'upstream_rejected', status: 422 })
+    expect(translateOpenAIError(untunable, 'answering')).toMatchObject({ code: 'upstream_rejected', status: 502 })
     expect(translateFineTuneError(untunable, 'creating a job')).toMatchObject({ code: 'finetune_model_unavailable', status: 400 })
   })
 
