@@ -7,10 +7,11 @@
  *
  *   npx tsx bench/cli-start.ts [--runs N]
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { spawnServe } from './spawn-serve.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(ROOT, 'bin/ragtune.js')
@@ -33,20 +34,8 @@ function timeCommand(args: string[], mode: Mode): number {
 /** From spawn to the first 200 from /readyz (port 0: the port is read from the listening log line). */
 async function timeServe(mode: Mode): Promise<number> {
   const t0 = process.hrtime.bigint()
-  const child = spawn(process.execPath, [BIN, '--data-dir', STORE, 'serve', '--port', '0'], {
-    env: { ...envFor(mode), LOG_LEVEL: 'info', RAGTUNE_PRETTY_LOGS: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const { url, stop } = await spawnServe([BIN, '--data-dir', STORE, 'serve', '--port', '0'], { ...envFor(mode), LOG_LEVEL: 'info', RAGTUNE_PRETTY_LOGS: '0' })
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let buf = ''
-      child.stdout.on('data', (d: Buffer) => {
-        buf += d.toString()
-        const m = /"url":"([^"]+)"/.exec(buf)
-        if (m?.[1] !== undefined) resolve(m[1])
-      })
-      child.on('exit', (code) => reject(new Error(`serve exited ${code}`)))
-    })
     for (;;) {
       const res = await fetch(`${url}/readyz`).catch(() => undefined)
       if (res?.status === 200) break
@@ -54,8 +43,7 @@ async function timeServe(mode: Mode): Promise<number> {
     }
     return Number(process.hrtime.bigint() - t0) / 1e6
   } finally {
-    child.kill('SIGTERM')
-    await new Promise((r) => child.once('exit', r))
+    await stop()
   }
 }
 

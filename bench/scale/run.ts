@@ -17,7 +17,6 @@
  *
  *   npx tsx bench/scale/run.ts [--sizes 1,10,30] [--work DIR] [--keep]
  */
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -35,6 +34,7 @@ import { firstEvidenceRank } from '../../src/core/retrieval/evidence-recall.js'
 import { readEvalQuestions } from '../../src/cli/eval-questions.js'
 import { reissuePage, syntheticIssuer } from './synthetic-filings.js'
 import { relativeChart } from './svg-plot.js'
+import { spawnServe } from '../spawn-serve.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const DATA = path.resolve(ROOT, '../shared/data/financebench')
@@ -126,21 +126,10 @@ interface ServerFigures {
 /** `ragtune serve` on the store in its own process: spawn → first answer, then RSS after every question once. */
 async function measureServer(questions: readonly string[], indexMs: number): Promise<ServerFigures> {
   const started = performance.now()
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/ragtune.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    env: { ...process.env, RAGTUNE_DATA_DIR: storeDir, LOG_LEVEL: 'info', RAGTUNE_RETRIEVAL_CACHE: '0', OPENAI_API_KEY: '', RAGTUNE_CHAT_MODEL: '', RAGTUNE_EMBEDDING_MODEL: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const { child, url, stop } = await spawnServe([path.join(ROOT, 'bin/ragtune.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], {
+    ...process.env, RAGTUNE_DATA_DIR: storeDir, LOG_LEVEL: 'info', RAGTUNE_RETRIEVAL_CACHE: '0', OPENAI_API_KEY: '', RAGTUNE_CHAT_MODEL: '', RAGTUNE_EMBEDDING_MODEL: '',
   })
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let buf = ''
-      child.stdout.on('data', (d: Buffer) => {
-        buf += d.toString()
-        const m = /"url":"(http:[^"]+)"/.exec(buf)
-        if (m?.[1] !== undefined) resolve(m[1])
-      })
-      child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
-    })
     const ask = async (question: string): Promise<void> => {
       const res = await fetch(`${url}/v1/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question }) })
       if (res.status !== 200) throw new Error(`ask answered ${res.status}: ${await res.text()}`)
@@ -155,8 +144,7 @@ async function measureServer(questions: readonly string[], indexMs: number): Pro
     const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? '0') / 1024
     return { readyMs, rssMb }
   } finally {
-    child.kill('SIGTERM')
-    await new Promise((r) => child.once('exit', r))
+    await stop()
   }
 }
 

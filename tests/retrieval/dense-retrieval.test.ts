@@ -62,7 +62,8 @@ describe('hybrid retriever with an embedding model', () => {
 
   it('falls back to BM25 when the query embedding fails, and logs it', async () => {
     const warnings: string[] = []
-    const quiet = { debug: () => undefined, warn: (_o: object, msg?: string) => void warnings.push(msg ?? '') }
+    // the real logger type, writing its lines here
+    const quiet = createLogger({ level: 'warn', to: { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) } })
     const retriever = createHybridRetriever({ corpus, embeddings, logger: quiet })
     emulator.failNext({ path: '/embeddings', status: 400, message: 'bad input' })
     const r = await retriever.retrieve('What is the FY2021 capital expenditure amount for Zephyr Tools?', { topK: 3 })

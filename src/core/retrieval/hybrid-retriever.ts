@@ -1,3 +1,4 @@
+import type { Logger } from '../../logger.js'
 import type { ChunkHit, Corpus, SearchFilter } from '../corpus.js'
 import type { EmbeddingModel } from '../models.js'
 import type { QuestionIntent, Retrieval, RetrievedSource, RetrieveOptions, Retriever } from './retriever.js'
@@ -13,13 +14,6 @@ import { reciprocalRankFusion, type RankedList } from './rank-fusion.js'
 import { STOP_WORDS } from './stop-words.js'
 import { expandNeighbours, groupByPage, toSource } from './source-assembly.js'
 
-/** The slice of a pino logger the retriever uses. */
-interface RetrieverLogger {
-  debug(obj: object, msg?: string): void
-  warn(obj: object, msg?: string): void
-  /** pino's: the debug line is only put together when it will be written */
-  isLevelEnabled?(level: string): boolean
-}
 
 export interface HybridRetrieverOptions {
   /** sources returned when the caller does not say (default 8) */
@@ -41,7 +35,7 @@ export interface HybridRetrieverOptions {
 export interface HybridRetrieverDeps {
   readonly corpus: Corpus
   readonly embeddings?: EmbeddingModel
-  readonly logger?: RetrieverLogger
+  readonly logger?: Logger
   readonly options?: HybridRetrieverOptions
 }
 
@@ -262,7 +256,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     }
 
     const totalMs = performance.now() - started
-    if (logger !== undefined && logger.isLevelEnabled?.('debug') !== false) {
+    if (logger !== undefined && logger.isLevelEnabled('debug')) {
       logger.debug(
         { route: route.reason, concepts: ranked[0]?.concepts, statements: ranked[0]?.statements, lists: ranked.flatMap((r) => r.lists), sources: sources.length, totalMs },
         'retrieval',

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AppError } from '../../errors.js'
+import type { Logger } from '../../logger.js'
 import type { ChunkHit, CommitInput, CommitResult, Corpus, HybridQuery, KeywordQuery, VectorQuery } from '../corpus.js'
 import { buildFilter, buildRecords, keyFromMetadata, versionPrefix } from './index-records.js'
 import { chunkKey, type ChunkKey, type CorpusCatalog, type VersionRef } from '../catalog.js'
@@ -15,17 +16,12 @@ import {
 import { matchesKeywordQuery } from '../sparse/phrase-match.js'
 import type { VectorIndex } from '../vector-index.js'
 
-export interface CorpusLogger {
-  info(obj: object, msg: string): void
-  warn(obj: object, msg: string): void
-}
-
 export interface BlueGreenCorpusOptions {
   readonly catalog: CorpusCatalog
   readonly index: VectorIndex
   /** one per tenant */
   readonly namespace: string
-  readonly logger: CorpusLogger
+  readonly logger: Logger
   /** how often and how long to poll until new vectors are queryable (or deleted ones gone) */
   readonly pollMs?: number
   readonly visibilityTimeoutMs?: number
