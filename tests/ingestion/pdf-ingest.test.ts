@@ -107,7 +107,9 @@ describe('ingesting generated PDFs', () => {
     expect(code(path.join(env.dir, 'missing.pdf'))).toBe('not_found')
     expect(results.find((r) => r.file === files.good)).toMatchObject({ status: 'ingested', pages: 3 })
     expect(results.find((r) => r.file === files.text)).toMatchObject({ status: 'ingested', pages: 1 })
-    expect(summary).toMatchObject({ files: 10, ingested: 2, failed: 8 })
+    // the .docx found by walking the directory is reported as skipped, not failed
+    expect(results.find((r) => r.file === path.join(bad, 'empty-dir', 'readme.docx'))).toMatchObject({ status: 'skipped', error: { code: 'unsupported_type' } })
+    expect(summary).toMatchObject({ files: 11, ingested: 2, failed: 8, skipped: 1 })
     const after = await env.deps.corpus.listDocuments()
     expect(after.map((d) => d.id).sort()).toEqual([...before.map((d) => d.id), 'good', 'memo'].sort())
     expect(await env.deps.corpus.getDocument('scan')).toBeUndefined()

@@ -67,4 +67,7 @@ export const corpusMigrations: readonly string[] = [
     PRIMARY KEY (model, hash)
   ) WITHOUT ROWID;
   CREATE TABLE vector_tables (dims INTEGER PRIMARY KEY);`,
+  // Set by `ragtune reembed`: the embedding model the fingerprint was computed with ('' for none) when
+  // the vectors have since been replaced by another model's; NULL when they agree.
+  `ALTER TABLE documents ADD COLUMN fingerprint_model TEXT;`,
 ]
