@@ -10,6 +10,10 @@ const suites: Record<string, { summary: string; load: () => Promise<Command> }> 
     summary: 'eval retrieval --questions FILE.jsonl --pdfs DIR [--json]',
     load: async () => (await import('../src/cli/eval-retrieval.js')).evalRetrieval,
   },
+  factlock: {
+    summary: 'eval factlock --questions FILE.jsonl [--json]',
+    load: async () => (await import('../src/cli/eval-factlock.js')).evalFactLock,
+  },
   voice: {
     summary: 'eval voice --voice DIR --contrast DIR [--test-voice DIR --test-contrast DIR] [--json]',
     load: async () => (await import('../finetune/cli/eval-voice.js')).evalVoice,

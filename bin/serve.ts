@@ -26,7 +26,7 @@ export async function serve(ctx: CliContext): Promise<number> {
   }
   // Fine-tuning lives in finetune/, which src/ never imports: this entry point composes it in.
   const { openFineTuneService } = await import('../finetune/finetune-composition.js')
-  const finetune = openFineTuneService(config, logger)
+  const finetune = openFineTuneService(deps)
   const app = await startServer({ ...deps, finetunes: finetune.service }, {
     onClose: async () => {
       await finetune.close()

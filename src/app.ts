@@ -7,6 +7,8 @@ import { installPlatform, registerAnswerRoutes } from './http/platform.js'
 import { createMetrics } from './http/metrics.js'
 import { documentRoutes } from './http/routes/documents.js'
 import { finetuneRoutes } from './http/routes/finetunes.js'
+import { documentFileRoutes } from './http/routes/document-files.js'
+import { consoleRoutes } from './http/routes/console.js'
 import type { AppDeps } from './composition/app-deps.js'
 import { uploadsDir } from './composition/paths.js'
 
@@ -25,8 +27,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
     },
-    requestTimeout: 120_000,
-    connectionTimeout: 10_000,
+    // Socket timeouts sit above the answer deadline (routes answer 504 / an SSE error event first), so a
+    // client always gets a status and a request id.
+    requestTimeout: deps.config.server.answerTimeoutMs + 30_000,
+    connectionTimeout: deps.config.server.answerTimeoutMs + 15_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -72,12 +76,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
   await app.register(healthRoutes, { corpus: deps.corpus, embeddingModel: deps.embedder?.id })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
-    await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics })
+    await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics, deadlineMs: deps.config.server.answerTimeoutMs })
   }
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
-    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode })
+    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode, originals: deps.originals, pageImages: deps.pageImages })
   }
+  if (deps.originals !== undefined && deps.pageImages !== undefined) await app.register(documentFileRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
   if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
+  await app.register(consoleRoutes)
   return app
 }
 

@@ -34,6 +34,11 @@ export async function ask(ctx: CliContext): Promise<number> {
       return 0
     }
     writeLine(ctx.stdout, result.answer)
+    const derived = result.checks.filter((c) => c.expression !== undefined)
+    if (derived.length > 0) {
+      writeLine(ctx.stdout, '\nDerived:')
+      for (const c of derived) writeLine(ctx.stdout, `  ${c.expression ?? ''}`)
+    }
     if (result.citations.length > 0) {
       writeLine(ctx.stdout, '\nSources:')
       for (const c of result.citations) writeLine(ctx.stdout, `[${c.n}] ${c.title} (${c.documentId} v${c.version}), p. ${pageSpan(c.pageStart, c.pageEnd)}`)

@@ -13,6 +13,18 @@ export const DocumentMetaSchema = Type.Object({
   date: Type.Optional(Type.String()),
 })
 
+/** The fields a reader may correct; each replaces the detected value (PATCH /v1/documents/:id). */
+export const MetaPatch = Type.Object(
+  {
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    company: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    fiscalYear: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2200 })),
+    fiscalQuarter: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
+    docType: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
 export const DocumentSchema = Type.Object({
   id: Type.String(),
   activeVersion: Type.Integer(),

@@ -82,9 +82,10 @@ function tagFor(url: string): string {
 /** The answer routes: /v1/ask, /v1/chat/completions, /v1/models. */
 export async function registerAnswerRoutes(
   app: FastifyInstance,
-  deps: { answerer: Answerer; voices: VoiceResolver; metrics: Metrics },
+  deps: { answerer: Answerer; voices: VoiceResolver; metrics: Metrics; deadlineMs?: number },
 ): Promise<void> {
-  await app.register(askRoutes, { answerer: deps.answerer, metrics: deps.metrics })
-  await app.register(chatCompletionRoutes, { answerer: deps.answerer, metrics: deps.metrics })
+  const answer = { answerer: deps.answerer, metrics: deps.metrics, ...(deps.deadlineMs === undefined ? {} : { deadlineMs: deps.deadlineMs }) }
+  await app.register(askRoutes, answer)
+  await app.register(chatCompletionRoutes, answer)
   await app.register(modelRoutes, { voices: deps.voices, startedAt: Date.now() })
 }

@@ -62,6 +62,7 @@ export function renderSource(s: NumberedSource): string {
     `pages="${pageSpan(pageStart, pageEnd)}"`,
     ...(meta.company === undefined ? [] : [`company="${escapeAttr(meta.company)}"`]),
     ...(meta.fiscalYear === undefined ? [] : [`fiscal_year="${meta.fiscalYear}"`]),
+    ...(s.source.side === undefined ? [] : [`side="${escapeAttr(s.source.side)}"`]),
   ]
   return `<source ${attrs.join(' ')}>\n${escapeData(s.text)}\n</source>`
 }

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { FileResult, JobStore } from '../jobs.js'
 import { AppError, errorBody } from '../../errors.js'
-import { ingestFile, SUPPORTED_EXTENSIONS, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
+import { idConflict, ingestFile, sourceDocumentId, SUPPORTED_EXTENSIONS, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
 import type { MetaOverrides } from './metadata.js'
 
 export interface IngestSummary {
@@ -133,8 +133,10 @@ export async function ingestSources(
 
   record({ filesTotal: sources.length + (options.failures?.length ?? 0) })
   for (const f of options.failures ?? []) onEvent({ type: 'file-done', result: f })
+  const { unique, clashes } = oneFilePerId(sources)
+  for (const f of clashes) onEvent({ type: 'file-done', result: f })
   // Largest first: the biggest file starts early instead of leaving one worker busy at the end.
-  const ordered = await largestFirst(sources)
+  const ordered = await largestFirst(unique)
   let next = 0
   const lane = async (): Promise<void> => {
     while (next < ordered.length) {
@@ -159,6 +161,29 @@ export async function ingestSources(
     seconds: Math.round(performance.now() - started) / 1000,
   }
   return { results, summary }
+}
+
+/**
+ * Two files of one batch that would be stored under the same id (`a/report.pdf` and `b/report.pdf`, or
+ * names that transliterate alike): the first in path order keeps it, the others fail with
+ * `document_id_conflict` instead of silently becoming its next version.
+ */
+function oneFilePerId(sources: readonly SourceFile[]): { unique: SourceFile[]; clashes: FileResult[] } {
+  const holder = new Map<string, SourceFile>()
+  const unique: SourceFile[] = []
+  const clashes: FileResult[] = []
+  for (const s of sources) {
+    const id = sourceDocumentId(s)
+    const first = holder.get(id)
+    if (first === undefined) {
+      holder.set(id, s)
+      unique.push(s)
+      continue
+    }
+    const err = idConflict(id, first.label ?? first.name ?? path.basename(first.path))
+    clashes.push({ file: s.label ?? s.path, documentId: null, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err), seconds: 0 })
+  }
+  return { unique, clashes }
 }
 
 async function largestFirst(sources: readonly SourceFile[]): Promise<SourceFile[]> {

@@ -12,7 +12,8 @@ import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.j
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
 import { AppError, errorBody } from '../../errors.js'
-import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, UploadAccepted } from '../document-schemas.js'
+import { deleteDocument, type OriginalStore, type PageImages } from '../../core/originals.js'
+import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, MetaPatch, UploadAccepted } from '../document-schemas.js'
 
 export interface DocumentRoutesOptions {
   readonly ingest: IngestDeps
@@ -23,6 +24,9 @@ export interface DocumentRoutesOptions {
   readonly maxFiles?: number
   /** inline (default): ingest here in the background; queue: store the upload and leave it to `ragtune worker` */
   readonly mode?: 'inline' | 'queue'
+  /** a deleted document's originals (those no other version uses) and their page images go with it */
+  readonly originals?: OriginalStore | undefined
+  readonly pageImages?: PageImages | undefined
 }
 
 const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
@@ -68,8 +72,38 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     '/v1/documents/:id',
     { schema: { summary: 'Delete a document with all its versions', params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
     async (req) => {
-      if (!(await corpus.deleteDocument(req.params.id))) throw notFound(req.params.id)
+      if (!(await deleteDocument({ corpus, originals: options.originals, pageImages: options.pageImages }, req.params.id))) throw notFound(req.params.id)
       return { id: req.params.id, deleted: true }
+    },
+  )
+
+  app.patch(
+    '/v1/documents/:id',
+    {
+      schema: {
+        summary: 'Correct detected metadata: re-ingests the kept original with these values as a new version',
+        description: 'The title, company, period and type go into every chunk\'s indexed header, so an edit is a new version (atomic, like any re-ingest) made from the original kept for the active version. 202 with the job to follow.',
+        params: DocumentIdParams,
+        body: MetaPatch,
+        response: { 202: UploadAccepted, ...documentErrors },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params
+      const doc = await corpus.getDocument(id)
+      if (doc === undefined) throw notFound(id)
+      const ref = await options.originals?.find(id, doc.activeVersion)
+      if (ref === undefined || options.originals === undefined) {
+        throw new AppError('original_not_found', `the original of "${id}" version ${doc.activeVersion} was not kept (ingested before originals were); upload the file again with the corrected fields`, { status: 409 })
+      }
+      const overrides: MetaOverrides = { ...doc.meta, ...req.body }
+      const source: SourceFile = { path: await options.originals.localPath(ref.sha256), name: ref.sourceName, label: ref.sourceName, documentId: id, sha256: ref.sha256, overrides }
+      const job = await jobs.create({ origin: 'http', filesTotal: 1 })
+      // The source is the kept original itself: nothing is staged, so nothing is removed afterwards.
+      const work = runIngestJob(ingest, jobs, job.id, { sources: [source] }, { signal: stop.signal }).catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'metadata re-ingest failed'))
+      running.add(work)
+      void work.finally(() => running.delete(work))
+      return reply.status(202).send({ jobId: job.id, status: 'queued', files: [ref.sourceName], statusUrl: `/v1/ingestions/${job.id}` })
     },
   )
 
