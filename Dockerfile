@@ -18,8 +18,10 @@ RUN npm run build
 FROM node:22-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production RAGTUNE_DATA_DIR=/data HOST=0.0.0.0 PORT=3000
-# poppler-utils: page images and the fast text path for PDFs (pdftoppm, pdftotext)
-RUN apt-get update && apt-get install -y --no-install-recommends poppler-utils && rm -rf /var/lib/apt/lists/*
+# poppler's pdftoppm renders page images (console, GET …/pages/:n?format=png) and pages to OCR;
+# tesseract with English data reads scanned pages.
+RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng poppler-utils \
+  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` (the build) is done in stage 1; better-sqlite3 and sqlite-vec ship prebuilt binaries.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const files = [
     await writeFiling(dir, { file: 'ZEPHYR_2017_10K.pdf', registrant: 'Zephyr Tools Corporation', year: 2017, capex: '1,111', business }),
     await writeFiling(dir, { file: 'ZEPHYR_2021_10K.pdf', registrant: 'Zephyr Tools Corporation', year: 2021, capex: '1,577', business }),
-    await writeFiling(dir, { file: 'ORION_2021_10K.pdf', registrant: 'Orion Foods, Inc.', year: 2021, capex: '2,468', business: 'makes packaged snacks and beverages.' }),
+    await writeFiling(dir, { file: 'ORION_2021_10K.pdf', registrant: 'Orion Foods, Inc.', year: 2021, capex: '2,468', ticker: 'ORFD', business: 'makes packaged snacks and beverages.' }),
     await writeFiling(dir, { file: 'VEGA_2021_10K.pdf', registrant: 'Vega Mining Corp', year: 2021, capex: '3,210' }),
   ]
   const { summary } = await ingestPaths({ corpus, parser, logger, limits: { maxFileBytes: 10_000_000, maxPages: 100 } }, files)
@@ -120,5 +120,22 @@ describe('questions the documents do not answer', () => {
   it('reads a misspelt issuer name as the issuer when no document contains the misspelling', async () => {
     const r = await retriever().retrieve('zephir tools capex 2021')
     expect(r.route.documentIds).toEqual(['zephyr_2021_10k'])
+  })
+})
+
+describe('filters.company', () => {
+  it.each([
+    [['orion foods'], ['orion_2021_10k']],
+    [['Orion Foods, Inc.'], ['orion_2021_10k']],
+    [['ORFD'], ['orion_2021_10k']],
+    [['ZEPHYR TOOLS'], ['zephyr_2017_10k', 'zephyr_2021_10k']],
+  ])('%j matches on name, aliases and tickers in any case', async (company, ids) => {
+    const r = await retriever().retrieve('capital expenditure', { filter: { company }, topK: 8 })
+    expect([...new Set(r.sources.map((s) => s.documentId))].sort()).toEqual(ids)
+  })
+
+  it('a company no document has still matches nothing', async () => {
+    const r = await retriever().retrieve('capital expenditure', { filter: { company: ['Nvidia'] } })
+    expect(r.sources).toEqual([])
   })
 })

@@ -10,6 +10,8 @@ export interface Citation {
   readonly title: string
   readonly pageStart: number
   readonly pageEnd: number
+  /** where in the document, for a reader: "p. 3", "slide 3", "sheet Revenue", "section 2 (Risk Factors)"; "(OCR)" when read from a scan */
+  readonly locator: string
   readonly snippet: string
 }
 

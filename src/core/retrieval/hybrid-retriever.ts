@@ -195,6 +195,19 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     }
   }
 
+  /**
+   * A caller's `company` filter read the way routing reads names (any case, "Adobe" for "Adobe Inc.",
+   * tickers), as the documents it names; kept as given when it names none, so it still matches nothing.
+   */
+  async function companiesAsDocuments(filter: SearchFilter): Promise<SearchFilter> {
+    if (filter.company === undefined || filter.company.length === 0) return filter
+    const ids = (await router.table()).documentsOfCompanies(filter.company)
+    const kept = filter.documentIds === undefined ? ids : ids.filter((id) => filter.documentIds?.includes(id))
+    if (kept.length === 0) return filter
+    const { company: _named, ...rest } = filter
+    return { ...rest, documentIds: kept }
+  }
+
   async function retrieve(question: string, request: RetrieveOptions = {}): Promise<Retrieval> {
     request.signal?.throwIfAborted()
     const started = performance.now()
@@ -203,7 +216,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
 
     let decision: RouteDecision
     if (request.filter !== undefined) {
-      decision = { filter: request.filter, reason: 'filter given by the caller', consumed: new Set() }
+      decision = { filter: await companiesAsDocuments(request.filter), reason: 'filter given by the caller', consumed: new Set() }
     } else {
       const table = await router.table()
       if (isSmallTalk(analysis)) return answerless('small-talk', table, started, 'small talk: no documents searched')

@@ -3,6 +3,7 @@ import type { SearchFilter } from '../corpus.js'
 import type { AnalyzedQuery } from './query-analysis.js'
 import { tokenize } from './query-analysis.js'
 import { PhraseIndex } from './concept-matcher.js'
+import { withoutLegalForm } from '../ingest/issuer-spelling.js'
 
 /** Which documents a question is about, and which of its tokens said so (they are not search terms). */
 export interface RouteDecision {
@@ -76,20 +77,20 @@ function strippedName(company: string): string {
   return nameWords(company).join('')
 }
 
-const LEGAL_FORM = /,?\s+(?:inc|incorporated|corp|corporation|co|company|plc|ltd|llc|n\.?v|s\.?a|ag)\b\.?(?:,?\s+(?:inc|incorporated|corp|corporation|co|company|plc|ltd|llc)\b\.?)*\s*$/i
 
 /** The name as a person writes it: legal form dropped, an all-capitals spelling given title case ("MICROSOFT" → "Microsoft"). */
 export function displayCompany(company: string): string {
-  const bare = company.replace(LEGAL_FORM, '').trim() || company
+  const bare = withoutLegalForm(company.trim())
   if (bare !== bare.toUpperCase() || /\d/.test(bare)) return bare
   return bare.split(/\s+/).map((w) => (w.length <= 2 ? w : w.charAt(0) + w.slice(1).toLowerCase())).join(' ')
 }
 
 function describeDocument(e: Entry, company: string): string {
   const words = tokenize(company).join('')
-  // a title that starts with the issuer ("3M 2018 Form 10-K") is shown without it
+  // a title that starts with the issuer and then the period ("3M 2018 Form 10-K") is shown without it
   const titleWords = e.title.split(/\s+/)
   for (let n = titleWords.length - 1; n >= 1; n--) {
+    if (!/^\d/.test(titleWords[n] ?? '')) continue
     if (tokenize(titleWords.slice(0, n).join(' ')).join('') === words || tokenize(titleWords.slice(0, n).join(' ')).join('') === titleIssuer(e.title)) {
       return titleWords.slice(n).join(' ')
     }
@@ -146,12 +147,15 @@ export function companyAliases(company: string): string[] {
 
 /**
  * The issuer as a composed title spells it ("AMERICANEXPRESS 2022 Form 10-K" → "americanexpress"): the
- * one word before the year, when the title starts that way. File-name spellings often differ from the
+ * words before the year, when the title starts that way. File-name spellings often differ from the
  * registrant's name on the cover, and questions use either.
  */
 function titleIssuer(title: string): string | undefined {
   const words = tokenize(title)
-  return words.length >= 2 && /^(?:19|20)\d\d(?:q[1-4])?$/.test(words[1] ?? '') && !/^\d+$/.test(words[0] ?? '') ? words[0] : undefined
+  // up to three words before the period: "Activision Blizzard 2019 Form 10-K" → "activisionblizzard"
+  const at = words.findIndex((w) => /^(?:19|20)\d\d(?:q[1-4])?$/.test(w))
+  if (at < 1 || at > 3 || words.slice(0, at).every((w) => /^\d+$/.test(w))) return undefined
+  return words.slice(0, at).join('')
 }
 
 function issuerKeys(e: Entry): string[] {
@@ -253,6 +257,21 @@ export class RoutingTable {
       })
       .sort((a, b) => a.localeCompare(b))
     return this.#held
+  }
+
+  /**
+   * Documents of the companies a caller's `filters.company` names, matched case-insensitively on the
+   * stored name, its aliases ("Adobe" for "Adobe Inc."), the title's spelling and trading symbols.
+   */
+  documentsOfCompanies(names: readonly string[]): string[] {
+    const ids = new Set<string>()
+    for (const name of names) {
+      const keys = new Set([strippedName(name), compact(name)])
+      const hits = [...keys].flatMap((k) => [...(this.#byAlias.get(k) ?? []), ...(this.#byIssuer.get(k) ?? [])])
+      hits.push(...(this.#byTicker.get(name.trim().toUpperCase()) ?? []))
+      for (const e of hits) for (const key of this.#issuerKeys.get(e) ?? []) for (const o of this.#byIssuer.get(key) ?? []) ids.add(o.id)
+    }
+    return [...ids]
   }
 
   /** The issuer key of a document ("pepsico"), so hits can be counted per issuer whatever their metadata spelling. */
