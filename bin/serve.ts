@@ -3,6 +3,7 @@ import { createLogger } from '../src/logger.js'
 import { buildDeps, closeDeps } from '../src/deps.js'
 import { describeListen, startServer } from '../src/server.js'
 import { AppError } from '../src/errors.js'
+import { staleEmbeddings } from '../src/core/ingest/reembed.js'
 
 /** `ragtune serve [--port N] [--host H]` */
 export async function serve(ctx: CliContext): Promise<number> {
@@ -16,6 +17,13 @@ export async function serve(ctx: CliContext): Promise<number> {
   const config = cliConfig({ ...ctx, env })
   const logger = createLogger({ level: config.log.level, to: 'stdout', pretty: config.log.pretty })
   const deps = await buildDeps(config, logger)
+  const stale = staleEmbeddings(await deps.corpus.listDocuments(), deps.embedder?.id)
+  if (stale.length > 0) {
+    logger.warn(
+      { embeddingModel: deps.embedder?.id, stale: stale.length, models: [...new Set(stale.map((d) => d.embeddingModel ?? 'none'))] },
+      `${stale.length} documents have no vectors from RAGTUNE_EMBEDDING_MODEL: dense retrieval skips them until \`ragtune reembed\` (details in /readyz)`,
+    )
+  }
   // Fine-tuning lives in finetune/, which src/ never imports: this entry point composes it in.
   const { openFineTuneService } = await import('../finetune/finetune-composition.js')
   const finetune = openFineTuneService(deps)

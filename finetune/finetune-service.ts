@@ -23,6 +23,24 @@ export interface FineTuneRunner extends FineTuneService {
   activateWithNote(modelId: string, options: { force: boolean }): Promise<{ id: string; active: boolean; note?: string }>
 }
 
+/**
+ * Activation is a registry matter: a prompted voice (or an already trained model) needs no fine-tuning
+ * provider, so `ragtune models activate` calls this without building one.
+ */
+export async function activateVoice(
+  registry: ModelRegistry,
+  log: Logger,
+  modelId: string,
+  options: { force: boolean },
+): Promise<{ id: string; active: boolean; note?: string }> {
+  const model = await registry.get(modelId)
+  if (model === undefined) throw new AppError('model_not_found', `no model "${modelId}" in the registry; see \`ragtune models list\``, { status: 404 })
+  const note = assertActivatable(model, options.force)
+  const activated = await registry.activate(modelId)
+  log.info({ id: modelId, forced: options.force, note }, 'activated voice model')
+  return { id: activated.id, active: activated.active, ...(note === undefined ? {} : { note }) }
+}
+
 /** Provider + job store + registry: what the CLI and POST /v1/finetunes share. */
 export function createFineTuneRunner(deps: {
   provider: FineTuneProvider
@@ -121,12 +139,7 @@ export function createFineTuneRunner(deps: {
       return { id, active }
     },
     async activateWithNote(modelId, options) {
-      const model = await registry.get(modelId)
-      if (model === undefined) throw new AppError('model_not_found', `no model "${modelId}" in the registry; see \`ragtune models list\``, { status: 404 })
-      const note = assertActivatable(model, options.force)
-      const activated = await registry.activate(modelId)
-      log.info({ id: modelId, forced: options.force, note }, 'activated voice model')
-      return { id: activated.id, active: activated.active, ...(note === undefined ? {} : { note }) }
+      return activateVoice(registry, log, modelId, options)
     },
   }
   return runner

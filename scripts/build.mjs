@@ -1,6 +1,6 @@
 // `npm run build` (and `prepare`, so `npm ci` builds): tsc compiles every TypeScript file under src/,
-// ingestion/, finetune/ and bin/ into dist/ (tsconfig.build.json), then the prompt files are copied
-// beside it, where the compiled prompt library looks for them. Runs under Node >= 22 (see package.json).
+// ingestion/, finetune/ and bin/ into dist/ (tsconfig.build.json), then the asset folders are copied
+// beside it. Runs under Node >= 22 (see package.json).
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -18,4 +18,8 @@ try {
 }
 const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root })
 if (r.status !== 0) process.exit(r.status ?? 1)
-cpSync(path.join(root, 'prompts'), path.join(root, 'dist/prompts'), { recursive: true })
+// Files the code reads relative to the repository root (prompt templates, the web console's static files)
+// go beside the compiled tree, where the same relative paths find them.
+for (const dir of ['prompts', 'web']) {
+  if (existsSync(path.join(root, dir))) cpSync(path.join(root, dir), path.join(root, 'dist', dir), { recursive: true })
+}

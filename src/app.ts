@@ -80,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Auth, rate limits, OpenAPI and metrics first: their onRoute hooks must see every route.
   const metrics = createMetrics(deps.retrievalCache === undefined ? {} : { retrievalCache: deps.retrievalCache })
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
-  await app.register(healthRoutes, { corpus: deps.corpus })
+  await app.register(healthRoutes, { corpus: deps.corpus, embeddingModel: deps.embedder?.id })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
     await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics, deadlineMs: deps.config.server.answerTimeoutMs, chatFactNotes: deps.config.server.chatFactNotes })
   }

@@ -1,3 +1,4 @@
+import { activateVoice } from '../finetune-service.js'
 import { isHelp, parseCliArgs, writeJson, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import type { RegisteredModel } from '../../src/core/model-registry.js'
 import { AppError } from '../../src/errors.js'
@@ -38,7 +39,8 @@ const activate: Command = async (ctx) => {
   const id = positionals[0]
   if (id === undefined || positionals.length > 1) throw new AppError('invalid_arguments', `give one model id\nusage: ${usage}`)
   return withFineTuneDeps(ctx, async (deps) => {
-    const result = await deps.runner().activateWithNote(id, { force: values.force === true })
+    // no provider needed (and none built): activating a prompted voice works without fine-tuning settings
+    const result = await activateVoice(deps.registry, deps.logger, id, { force: values.force === true })
     if (values.json === true) writeJson(ctx.stdout, result)
     else {
       writeLine(ctx.stdout, `"${result.id}" is now the active voice; the server uses it from its next request`)

@@ -1,21 +1,37 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { cliConfig, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
 import { isScope } from '../core/keys.js'
 import { openKeyStore } from '../deps.js'
 
-const USAGE = 'ragtune keys create --scope query|admin [--name N] [--json] | keys list [--json] | keys revoke ID [--json]'
+const USAGE = 'ragtune keys create --scope query|admin [--name N] [--if-none] [--out FILE] [--json] | keys list [--json] | keys revoke ID [--json]'
 
 /** `ragtune keys create|list|revoke`: a created key is printed once and stored only as a hash. */
 export async function keys(ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseCliArgs(ctx, { scope: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } }, USAGE)
+  const { values, positionals } = parseCliArgs(ctx, { scope: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' }, 'if-none': { type: 'boolean' }, out: { type: 'string' } }, USAGE)
   const json = values.json === true
   const [action, id] = positionals
   const store = await openKeyStore(cliConfig(ctx))
   try {
     if (action === 'create') {
       if (!isScope(values.scope)) throw new AppError('invalid_arguments', `--scope must be "query" or "admin"\nusage: ${USAGE}`)
+      // --if-none: first-run setup (a one-shot container) may run on every start and create only one key.
+      if (values['if-none'] === true && (await store.hasActiveKeys())) {
+        if (json) writeJson(ctx.stdout, { created: false })
+        else writeLine(ctx.stderr, 'an active key exists already: none created (--if-none)')
+        return 0
+      }
       const name = typeof values.name === 'string' ? values.name : undefined
       const { key, info } = await store.create({ scope: values.scope, ...(name === undefined ? {} : { name }) })
+      if (typeof values.out === 'string') {
+        // --out: the key goes to a file only its owner reads (a mounted secret), never to the logs.
+        await mkdir(path.dirname(values.out), { recursive: true })
+        await writeFile(values.out, `${key}\n`, { mode: 0o600 })
+        if (json) writeJson(ctx.stdout, { created: true, file: values.out, ...info })
+        else writeLine(ctx.stderr, `created ${info.scope} key ${info.id}: written to ${values.out}`)
+        return 0
+      }
       if (json) writeJson(ctx.stdout, { key, ...info })
       else {
         writeLine(ctx.stdout, key)

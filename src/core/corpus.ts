@@ -55,6 +55,12 @@ export interface Corpus {
   /** Chunks by position in the active version, for neighbour expansion; missing ordinals are skipped. */
   getChunks(documentId: string, ordinals: readonly number[]): Promise<ChunkHit[]>
 
+  /**
+   * Optional: replaces the vectors of a document's active version (one per chunk, in ordinal order) with
+   * ones from another model, without a new version. Resolves false when `version` is no longer active.
+   */
+  replaceEmbeddings?(input: ReplaceEmbeddingsInput): Promise<boolean>
+
   /** Vectors already stored for these chunk hashes under this model (the embedding cache). */
   cachedEmbeddings(model: string, hashes: readonly string[]): Promise<Map<string, Float32Array>>
 
@@ -73,6 +79,15 @@ export interface CommitInput {
   readonly facts?: readonly StatementFact[]
   /** one vector per chunk, same order, when an embedding model is configured */
   readonly embeddings?: { readonly model: string; readonly vectors: readonly Float32Array[] }
+}
+
+export interface ReplaceEmbeddingsInput {
+  readonly documentId: string
+  readonly version: number
+  readonly model: string
+  readonly vectors: readonly Float32Array[]
+  /** chunk hashes, same order, for the embedding cache */
+  readonly hashes: readonly string[]
 }
 
 export interface CommitResult {

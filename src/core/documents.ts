@@ -60,6 +60,11 @@ export interface DocumentSummary {
   readonly pages: number
   readonly chunks: number
   readonly embeddingModel: string | null
+  /**
+   * set after `ragtune reembed` replaced the vectors: the embedding model `fingerprint` was computed
+   * with ('' for none), so a re-ingest of the same content still counts as unchanged
+   */
+  readonly fingerprintModel?: string | null
   readonly createdAt: string
   readonly updatedAt: string
 }

@@ -110,6 +110,8 @@ describe('ingesting generated PDFs', () => {
     expect(code(path.join(env.dir, 'missing.pdf'))).toBe('not_found')
     expect(results.find((r) => r.file === files.good)).toMatchObject({ status: 'ingested', pages: 3 })
     expect(results.find((r) => r.file === files.text)).toMatchObject({ status: 'ingested', pages: 1 })
+    // the file of another type found by walking the directory is reported as skipped, not failed
+    expect(results.find((r) => r.file === path.join(bad, 'empty-dir', 'readme.doc'))).toMatchObject({ status: 'skipped', error: { code: 'unsupported_type' } })
     expect(summary).toMatchObject({ files: 12, ingested: 2, failed: 9, skipped: 1 })
     const after = await env.deps.corpus.listDocuments()
     expect(after.map((d) => d.id).sort()).toEqual([...before.map((d) => d.id), 'good', 'memo'].sort())

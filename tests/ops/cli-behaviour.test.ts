@@ -20,7 +20,7 @@ const COMMANDS = [
   ['finetune'], ['finetune', 'prepare'], ['finetune', 'validate'], ['finetune', 'run'], ['finetune', 'status'],
   ['finetune', 'cancel'], ['finetune', 'export'], ['finetune', 'register'],
   ['models'], ['models', 'list'], ['models', 'activate'], ['models', 'deactivate'], ['models', 'eval'], ['models', 'add-voice'],
-  ['eval'], ['eval', 'retrieval'], ['eval', 'voice'],
+  ['eval'], ['eval', 'retrieval'], ['eval', 'voice'], ['store'], ['store', 'init'], ['reembed'],
 ]
 
 describe('--help and -h on every command', () => {

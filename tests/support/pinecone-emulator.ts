@@ -5,7 +5,8 @@ import { FilterError, matchesFilter, validateFilter, type Metadata } from './pin
 /**
  * A protocol-faithful stand-in for one Pinecone serverless index, so the production adapter (built on
  * `@pinecone-database/pinecone` v9) runs unchanged in tests. One HTTP server plays both planes:
- * - control: `GET /indexes/{name}` (the SDK's describe, which resolves the data-plane host);
+ * - control: `GET /indexes/{name}` (the SDK's describe, which resolves the data-plane host) and, for an
+ *   emulator started with `exists: false`, `POST /indexes` (create; 409 ALREADY_EXISTS once it exists);
  * - data: `/vectors/upsert`, `/query`, `/vectors/fetch`, `/vectors/list`, `/vectors/delete`,
  *   `/describe_index_stats`, with the `Api-Key` header, rpcStatus error bodies `{code,message,details}`
  *   (gRPC codes: 3 invalid argument, 5 not found, 8 resource exhausted, 14 unavailable) and control-plane
@@ -21,6 +22,8 @@ export interface PineconeEmulatorOptions {
   /** dense dimension; omit for a sparse-only index */
   readonly dimension?: number
   readonly lagMs?: number
+  /** false: the index does not exist until a client creates it with `POST /indexes` (default true) */
+  readonly exists?: boolean
 }
 
 export interface StoredRecord {
@@ -83,7 +86,8 @@ const invalid = (message: string): HttpFailure => rpc(400, 3, message)
 export async function startPineconeEmulator(options: PineconeEmulatorOptions = {}): Promise<PineconeEmulator> {
   const indexName = options.indexName ?? 'ragtune'
   const apiKey = options.apiKey ?? 'pc-test-key'
-  const dimension = options.dimension
+  let dimension = options.dimension
+  let exists = options.exists ?? true
   const namespaces = new Map<string, Map<string, StoredRecord>>()
   const pending: Write[] = []
   const faults: number[] = []
@@ -144,8 +148,25 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
     applyDue()
   }
 
-  function describeIndex(name: string): unknown {
+  /** Create as the SDK sends it (2026-07 API): `{name, schema: {fields}, deployment}`; one index per emulator. */
+  function createIndex(body: Record<string, unknown>): unknown {
+    const name = typeof body.name === 'string' ? body.name : ''
     if (name !== indexName) {
+      throw new HttpFailure(400, { error: { code: 'INVALID_ARGUMENT', message: `this emulator serves only the index "${indexName}"` }, status: 400 })
+    }
+    if (exists) throw new HttpFailure(409, { error: { code: 'ALREADY_EXISTS', message: `Resource ${name} already exists` }, status: 409 })
+    const fields = ((body.schema as { fields?: Record<string, { type?: string; dimension?: number; metric?: string }> } | undefined)?.fields) ?? {}
+    const dense = Object.values(fields).find((f) => f.type === 'dense_vector')
+    if (dense !== undefined && dense.metric !== undefined && dense.metric !== 'dotproduct') {
+      throw new HttpFailure(400, { error: { code: 'INVALID_ARGUMENT', message: 'this emulator scores by dotproduct only' }, status: 400 })
+    }
+    dimension = dense?.dimension
+    exists = true
+    return describeIndex(name)
+  }
+
+  function describeIndex(name: string): unknown {
+    if (name !== indexName || !exists) {
       throw new HttpFailure(404, { error: { code: 'NOT_FOUND', message: `Resource ${name} not found` }, status: 404 })
     }
     const fields: Record<string, unknown> =
@@ -355,6 +376,10 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
             throw new HttpFailure(401, { error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' }, status: 401 })
           }
           throw new HttpFailure(401, 'Unauthorized')
+        }
+        if (req.method === 'POST' && path === '/indexes') {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>
+          return send(201, createIndex(body))
         }
         const described = /^\/indexes\/([^/]+)$/.exec(path)
         if (req.method === 'GET' && described) return send(200, describeIndex(decodeURIComponent(described[1]!)))

@@ -79,4 +79,7 @@ export const corpusMigrations: readonly string[] = [
     scale REAL NOT NULL,
     PRIMARY KEY (document_id, version, ordinal)
   ) WITHOUT ROWID;`,
+  // Set by `ragtune reembed`: the embedding model the fingerprint was computed with ('' for none) when
+  // the vectors have since been replaced by another model's; NULL when they agree.
+  `ALTER TABLE documents ADD COLUMN fingerprint_model TEXT;`,
 ]

@@ -14,6 +14,8 @@ export interface DocumentRow {
   pages: number
   chunks: number
   embedding_model: string | null
+  /** added by a later migration (reembed) */
+  fingerprint_model?: string | null
   created_at: string
   updated_at: string
 }
@@ -29,6 +31,7 @@ export function toDocumentSummary(row: DocumentRow): DocumentSummary {
     pages: row.pages,
     chunks: row.chunks,
     embeddingModel: row.embedding_model,
+    fingerprintModel: row.fingerprint_model ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }

@@ -2,6 +2,7 @@ import * as sqliteVec from 'sqlite-vec'
 import type { Logger } from '../../logger.js'
 import type {
   CommitInput,
+  ReplaceEmbeddingsInput,
   CommitResult,
   Corpus,
   KeywordQuery,
@@ -155,6 +156,8 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       }
     }
     if (existing !== undefined) {
+      // a new version's fingerprint names its own model again
+      db.prepare('UPDATE documents SET fingerprint_model = NULL WHERE id = ?').run(input.documentId)
       db.prepare(`UPDATE documents SET active_version = ?, last_version = ?, source_name = ?, sha256 = ?, fingerprint = ?, meta_json = ?,
         company = ?, fiscal_year = ?, doc_type = ?, pages = ?, chunks = ?, embedding_model = ?, updated_at = ? WHERE id = ?`).run(
         version, version, input.sourceName, input.sha256, input.fingerprint, JSON.stringify(m), m.company ?? null, m.fiscalYear ?? null,
@@ -169,6 +172,35 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       status: 'ingested',
       ...(existing === undefined ? {} : { replaced: existing.active_version }),
     }
+  })
+
+  const replaceEmbeddings = db.transaction((input: ReplaceEmbeddingsInput): boolean => {
+    const doc = getDoc.get(input.documentId)
+    if (doc === undefined || doc.active_version !== input.version) return false
+    const ids = db
+      .prepare<[string, number], { id: number }>('SELECT id FROM chunks WHERE document_id = ? AND version = ? ORDER BY ordinal')
+      .all(input.documentId, input.version)
+      .map((r) => r.id)
+    if (ids.length !== input.vectors.length) {
+      throw new AppError('embedding_mismatch', `got ${input.vectors.length} vectors for ${ids.length} chunks`, { status: 500 })
+    }
+    deleteVectorsOf('document_id = ? AND version = ?', input.documentId, input.version)
+    const dims = input.vectors[0]?.length ?? 0
+    if (dims > 0) {
+      ensureVecTable(dims)
+      const insertVec = db.prepare(`INSERT INTO vec_chunks_${dims} (rowid, embedding) VALUES (?, ?)`)
+      input.vectors.forEach((v, i) => {
+        const blob = Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+        insertVec.run(BigInt(ids[i] ?? 0), blob)
+        insertCache.run(input.model, input.hashes[i], dims, blob)
+      })
+    }
+    // Remember the model the fingerprint was made with (unless it is this one again).
+    const fingerprintModel = doc.fingerprint_model ?? doc.embedding_model ?? ''
+    db.prepare('UPDATE documents SET embedding_model = ?, fingerprint_model = ?, updated_at = ? WHERE id = ?').run(
+      input.model, fingerprintModel === input.model ? null : fingerprintModel, new Date().toISOString(), input.documentId)
+    db.prepare('UPDATE document_versions SET embedding_model = ? WHERE document_id = ? AND version = ?').run(input.model, input.documentId, input.version)
+    return true
   })
 
   const remove = db.transaction((id: string): boolean => {
@@ -266,6 +298,10 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
           ORDER BY knn.distance LIMIT ?`)
         .all(Buffer.from(query.vector.buffer, query.vector.byteOffset, query.vector.byteLength), k, query.model, ...f.params, query.limit)
       return rows.map(toChunkHit)
+    },
+
+    async replaceEmbeddings(input) {
+      return replaceEmbeddings.immediate(input)
     },
 
     async revision() {

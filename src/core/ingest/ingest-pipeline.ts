@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Logger } from '../../logger.js'
 import type { Corpus } from '../corpus.js'
-import type { ChunkRecord } from '../documents.js'
+import type { ChunkRecord, DocumentSummary } from '../documents.js'
 import type { FileResult } from '../jobs.js'
 import type { EmbeddingModel } from '../models.js'
 import { AppError, errorBody } from '../../errors.js'
@@ -86,7 +86,7 @@ export async function ingestFile(
     // A derived id names the file it came from: another file that spells to the same id (another script,
     // case or punctuation) must not replace it by accident. An explicit id is the caller saying "replace".
     if (source.documentId === undefined && existing !== undefined && existing.sourceName !== name) throw idConflict(documentId, existing.sourceName)
-    if (existing?.fingerprint === fingerprint) {
+    if (existing?.fingerprint === fingerprint || (existing !== undefined && reembeddedOnly(existing, { sha256, embedder: deps.embedder, overrides, chunking }))) {
       return done({ documentId, version: existing.activeVersion, status: 'unchanged', pages: existing.pages, chunks: existing.chunks })
     }
     bytes ??= await readFile(source.path)
@@ -148,9 +148,23 @@ export function sourceDocumentId(source: SourceFile): string {
   return source.documentId ?? deriveDocumentId(source.name ?? path.basename(source.path))
 }
 
-/** Only chunks whose hash is not cached under this model are sent to the model. */
-async function embedChunks(
-  deps: IngestDeps,
+/**
+ * True when the stored version has the same content and only its vectors were re-made for the configured
+ * model by `ragtune reembed` (its fingerprint still names the model it was ingested with).
+ */
+function reembeddedOnly(
+  existing: DocumentSummary,
+  input: { sha256: string; embedder: EmbeddingModel | undefined; overrides: MetaOverrides; chunking: { maxTokens: number; overlapTokens: number } },
+): boolean {
+  if (existing.fingerprintModel === undefined || existing.fingerprintModel === null) return false
+  if (existing.embeddingModel !== (input.embedder?.id ?? null)) return false
+  const embeddingModel = existing.fingerprintModel === '' ? undefined : existing.fingerprintModel
+  return existing.fingerprint === versionFingerprint({ sha256: input.sha256, embeddingModel, overrides: input.overrides, chunking: input.chunking })
+}
+
+/** Only chunks whose hash is not cached under this model are sent to the model (ingest and reembed). */
+export async function embedChunks(
+  deps: Pick<IngestDeps, 'corpus' | 'logger'>,
   model: EmbeddingModel,
   chunks: readonly ChunkRecord[],
   signal: AbortSignal | undefined,

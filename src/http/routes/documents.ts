@@ -148,8 +148,9 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
           ),
         )
       },
-      // The body is a multipart stream read below, not a parsed object: nothing for the validator to see.
-      validatorCompiler: () => () => true,
+      // The body is a multipart stream read below, not a parsed object: the schema's check of it is kept
+      // aside (attachValidation) and the handler validates the parts itself.
+      attachValidation: true,
     },
     async (req, reply) => {
       if (!req.isMultipart()) {
