@@ -11,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   keys: { summary: 'keys create --scope query|admin [--name N] | keys list | keys revoke ID', load: async () => (await import('../src/cli/keys.js')).keys },
   ingest: { summary: 'ingest <file|dir>... [--doc-id ID] [--json] [--title T] [--company C] [--year Y] [--quarter Q] [--type T]', load: async () => (await import('../ingestion/cli.js')).ingest },
   worker: { summary: 'worker [--once] [--concurrency N] [--json]   (runs queued uploads; RAGTUNE_INGEST_MODE=queue)', load: async () => (await import('../ingestion/worker-command.js')).worker },
+  store: { summary: 'store check|repair [--json]   (integrity check; repair backs the store up first)', load: async () => (await import('../src/cli/store.js')).store },
   documents: { summary: 'documents list|show ID|delete ID [--json]', load: async () => (await import('../src/cli/documents.js')).documents },
   finetune: { summary: 'finetune prepare|validate|run|status|cancel|export|register ...', load: async () => (await import('../finetune/cli/finetune.js')).finetune },
   models: { summary: 'models list|activate ID [--force]|deactivate|eval ID|add-voice ...', load: async () => (await import('../finetune/cli/models.js')).models },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { AppError } from './errors.js'
+import { AppError, storageFault } from './errors.js'
 import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js'
 import { healthRoutes } from './http/routes/health.js'
 import { installPlatform, registerAnswerRoutes } from './http/platform.js'
@@ -46,7 +46,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done()
   })
 
-  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+  app.setErrorHandler((raw: FastifyError | AppError, req, reply) => {
+    const err = raw instanceof AppError ? raw : (storageFault(raw) ?? raw)
     if (err instanceof AppError) {
       if (err.status >= 500) req.log.error({ err }, 'request failed')
       if (err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter))

@@ -12,6 +12,8 @@ import type { ChunkRecord, DocumentMeta, DocumentSummary } from './documents.js'
 export interface Corpus {
   /** e.g. "sqlite", "pinecone+postgres" */
   readonly kind: string
+  /** problems a quick integrity check of the local store finds (none: sound); stores without one omit it */
+  checkIntegrity?(): Promise<readonly string[]>
 
   getDocument(id: string): Promise<DocumentSummary | undefined>
   listDocuments(): Promise<DocumentSummary[]>

@@ -11,7 +11,7 @@ import type { JobStore, FileResult } from '../../core/jobs.js'
 import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.js'
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
-import { AppError, errorBody } from '../../errors.js'
+import { AppError, errorBody, storageFault } from '../../errors.js'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../adapters/private-files.js'
 import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, UploadAccepted } from '../document-schemas.js'
 
@@ -138,7 +138,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
           staged.push({ path: target, name, label: name, sha256: hash.digest('hex') })
         }
       } catch (err) {
-        const reported = uploadError(err)
+        const reported = storageFault(err) ?? uploadError(err)
         await rm(dir, { recursive: true, force: true })
         // the job record is read by clients: a raw error (a path, a system message) never goes there
         await jobs.finish(job.id, { status: 'failed', error: reported instanceof AppError ? errorBody(reported) : { code: 'internal', message: 'internal error; the request id is in the logs' } })
