@@ -33,7 +33,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     // ids are at most 128 characters: a longer path parameter is a 414 in the usual error shape
-    maxParamLength: 128,
+    routerOptions: { maxParamLength: 128 },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     // strict JSON types: `{"question": 123}` or `"topK": "5"` are 400s, not silently converted
