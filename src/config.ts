@@ -49,7 +49,13 @@ const EnvSchema = z.object({
   RAGTUNE_BODY_LIMIT_KB: positiveInt.default(1024),
   // retrievals remembered per corpus state (0: off)
   RAGTUNE_RETRIEVAL_CACHE: z.coerce.number().int().min(0).default(1000),
+  // token instances the in-memory keyword index may hold (SQLite store); unset: the store's default, 0: off
+  RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES: z.coerce.number().int().min(0).optional(),
   RAGTUNE_PRETTY_LOGS: boolish.optional(),
+  // browser origins allowed to call the API (comma-separated, or *); unset: no CORS headers
+  RAGTUNE_CORS_ORIGINS: z.string().trim().optional(),
+  // chat completions: a footnote line listing numbers the fact-lock found in no source
+  RAGTUNE_CHAT_FACT_NOTES: boolish.default(true),
 })
 
 export type Env = Record<string, string | undefined>
@@ -63,8 +69,13 @@ export interface Config {
     readonly bodyLimitBytes: number
     readonly rateLimitPerMinute: number
     readonly answerTimeoutMs: number
+    /** origins browsers may call from; empty: CORS off */
+    readonly corsOrigins: readonly string[]
+    /** chat completions show fact-lock findings as a footnote line */
+    readonly chatFactNotes: boolean
   }
-  readonly log: { readonly level: string; readonly pretty: boolean }
+  /** pretty: RAGTUNE_PRETTY_LOGS when set; unset = pretty on a terminal, JSON otherwise */
+  readonly log: { readonly level: string; readonly pretty: boolean | undefined }
   readonly models: {
     readonly apiKey: string | undefined
     readonly baseURL: string | undefined
@@ -95,6 +106,8 @@ export interface Config {
   }
   /** entries of the retrieval cache; 0 when it is off */
   readonly retrievalCacheEntries: number
+  /** RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES; undefined: the SQLite store's default */
+  readonly keywordIndexMaxInstances: number | undefined
 }
 
 export class ConfigError extends Error {
@@ -126,8 +139,10 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       bodyLimitBytes: e.RAGTUNE_BODY_LIMIT_KB * 1024,
       rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
       answerTimeoutMs: e.RAGTUNE_ANSWER_TIMEOUT_MS,
+      corsOrigins: (e.RAGTUNE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+      chatFactNotes: e.RAGTUNE_CHAT_FACT_NOTES,
     },
-    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS ?? false },
+    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS },
     models: {
       apiKey: e.OPENAI_API_KEY,
       baseURL: e.OPENAI_BASE_URL,
@@ -156,5 +171,6 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       mode: e.RAGTUNE_INGEST_MODE,
     },
     retrievalCacheEntries: e.RAGTUNE_RETRIEVAL_CACHE,
+    keywordIndexMaxInstances: e.RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES,
   })
 }

@@ -3,7 +3,6 @@ import path from 'node:path'
 import { parseCliArgs, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import type { FineTuneFile } from '../../src/core/finetune.js'
 import { AppError, errorBody } from '../../src/errors.js'
-import { checkDataset } from '../providers/check-dataset.js'
 import { withFineTuneDeps, type FineTuneCliDeps } from './finetune-deps.js'
 import { createJobPrinter, exitCodeFor } from './job-printer.js'
 import { parsePositiveInteger, parsePositiveNumber, parseSeed, stringFlag } from './flags.js'
@@ -21,17 +20,15 @@ function pollMs(value: unknown, usage: string): number {
   return n * 1000
 }
 
-/** Reads a dataset file and checks it locally first: an upload that OpenAI will reject costs a round trip. */
-async function readDataset(file: string, model: string, skipValidation: boolean): Promise<FineTuneFile> {
+/** Reads a dataset file; the runner checks it before upload, as it does for POST /v1/finetunes. */
+async function readDataset(file: string): Promise<FineTuneFile> {
   let content: Buffer
   try {
     content = await fs.readFile(file)
   } catch (err) {
     throw new AppError('file_not_found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
   }
-  const dataset = { name: path.basename(file), content }
-  if (!skipValidation) checkDataset(dataset, model)
-  return dataset
+  return { name: path.basename(file), content }
 }
 
 async function follow(ctx: CliContext, deps: FineTuneCliDeps, jobId: string, json: boolean, poll: number): Promise<number> {
@@ -88,11 +85,11 @@ export const run: Command = async (ctx) => {
   const validationPath = stringFlag(values.validation)
   const suffix = stringFlag(values.suffix)
   const name = stringFlag(values.name)
-  const training = await readDataset(train, baseModel, skip)
-  const validation = validationPath === undefined ? undefined : await readDataset(validationPath, baseModel, skip)
+  const training = await readDataset(train)
+  const validation = validationPath === undefined ? undefined : await readDataset(validationPath)
 
   return withFineTuneDeps(ctx, async (deps) => {
-    const job = await deps.runner().start({
+    const job = await deps.runner({ skipDatasetChecks: skip }).start({
       baseModel,
       training,
       ...(validation === undefined ? {} : { validation }),

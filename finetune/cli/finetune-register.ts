@@ -1,5 +1,5 @@
 import { parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
-import { createOpenAIChat } from '../../src/adapters/openai-chat.js'
+import { openChatModel } from '../../src/composition/chat-model.js'
 import { AppError, errorBody } from '../../src/errors.js'
 import { stringFlag } from './flags.js'
 import { withFineTuneDeps } from './finetune-deps.js'
@@ -29,7 +29,7 @@ export const register: Command = async (ctx) => {
   const json = values.json === true
 
   return withFineTuneDeps(ctx, async (deps) => {
-    const chat = createOpenAIChat({ model, baseURL, apiKey, timeoutMs: deps.config.models.timeoutMs, maxRetries: 0 })
+    const chat = openChatModel(deps.config, { model, baseURL, ...(apiKey === undefined ? {} : { apiKey }), maxRetries: 0 })
     let text = ''
     let finish: string | undefined
     try {

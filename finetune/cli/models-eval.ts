@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises'
 import { parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
-import { createOpenAIChat } from '../../src/adapters/openai-chat.js'
+import { openChatModel } from '../../src/composition/chat-model.js'
 import type { ChatMessage } from '../../src/core/models.js'
 import { AppError } from '../../src/errors.js'
 import { evaluateVoiceModel, parseHeldOutPrompts, type EvalCandidate, type HeldOutPrompt } from '../registry/evaluate-voice-model.js'
@@ -47,12 +47,8 @@ export const modelsEval: Command = async (ctx) => {
     if (model === undefined) throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``)
     const baseModel = stringFlag(values['base-model']) ?? model.baseModel ?? config.models.chatModel
     if (baseModel === undefined) throw new AppError('invalid_arguments', `no base model to compare with: pass --base-model or set RAGTUNE_CHAT_MODEL`)
-    const common = { timeoutMs: config.models.timeoutMs, maxRetries: config.models.maxRetries }
     // A self-served adapter's base model lives on the same server (vLLM serves both); OpenAI's on OpenAI.
-    const defaultChat =
-      model.baseURL === null
-        ? createOpenAIChat({ ...common, model: baseModel, baseURL: config.models.baseURL, apiKey: config.models.apiKey })
-        : createOpenAIChat({ ...common, model: baseModel, baseURL: model.baseURL, apiKey: undefined })
+    const defaultChat = openChatModel(config, { model: baseModel, baseURL: model.baseURL })
     const tunedChat = defaultChat
     const ask = (chat: typeof defaultChat, name: string) => async (messages: ChatMessage[]) =>
       (await chat.complete({ model: name, messages, maxTokens: 400, temperature: 0.7 })).text

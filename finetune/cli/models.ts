@@ -1,4 +1,4 @@
-import { parseCliArgs, writeJson, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
+import { isHelp, parseCliArgs, writeJson, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import type { RegisteredModel } from '../../src/core/model-registry.js'
 import { AppError } from '../../src/errors.js'
 import { activationVerdict } from '../registry/activation-gate.js'
@@ -68,7 +68,7 @@ const subcommands: Record<string, () => Promise<Command>> = {
 
 export const models: Command = async (ctx: CliContext) => {
   const [name, ...rest] = ctx.argv
-  if (name === undefined || name === 'help' || name === '--help') {
+  if (name === undefined || isHelp(name)) {
     writeLine(ctx.stdout, USAGE)
     return name === undefined ? 2 : 0
   }

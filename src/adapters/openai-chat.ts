@@ -1,7 +1,7 @@
 import OpenAI from 'openai'
 import type { ChatModel, ChatRequest, ChatResult } from '../core/models.js'
 import { AppError } from '../errors.js'
-import { translateOpenAIError, upstreamInvalid } from './openai-errors.js'
+import { translateModelCallError, upstreamInvalid } from './openai-errors.js'
 
 /**
  * ChatModel on the `openai` SDK: any OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp).
@@ -52,7 +52,7 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
           finishReason: choice?.finish_reason ?? undefined,
         }
       } catch (err) {
-        throw translateOpenAIError(err, 'the chat model call')
+        throw translateModelCallError(err, 'the chat model call')
       }
     },
 
@@ -84,7 +84,7 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
         if (deadline.signal.aborted && req.signal?.aborted !== true) {
           throw new AppError('upstream_timeout', `the chat model stream did not finish within ${options.timeoutMs} ms; retry later or raise RAGTUNE_MODEL_TIMEOUT_MS`, { status: 504, retryable: true, cause: err })
         }
-        throw translateOpenAIError(err, 'the chat model stream')
+        throw translateModelCallError(err, 'the chat model stream')
       } finally {
         clearTimeout(timer)
       }

@@ -1,6 +1,7 @@
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
 import { buildDeps, closeDeps } from '../deps.js'
+import { deleteDocument } from '../core/originals.js'
 
 const USAGE = 'ragtune documents list|show ID|delete ID [--json]'
 
@@ -32,7 +33,7 @@ export async function documents(ctx: CliContext): Promise<number> {
       else writeLine(ctx.stdout, JSON.stringify(doc, null, 2))
       return 0
     }
-    if (!(await corpus.deleteDocument(docId))) throw notFound(docId)
+    if (!(await deleteDocument(deps, docId))) throw notFound(docId)
     if (json) writeJson(ctx.stdout, { id: docId, deleted: true })
     else writeLine(ctx.stdout, `deleted ${docId}`)
     return 0

@@ -7,8 +7,9 @@ import type { KeyStore } from '../core/keys.js'
 import type { JobStore } from '../core/jobs.js'
 import type { IngestDeps } from '../core/ingest/ingest-pipeline.js'
 import type { EmbeddingModel } from '../core/models.js'
-import type { FineTuneService } from '../core/finetune.js'
+import type { FineTuneJobStore, FineTuneService } from '../core/finetune.js'
 import type { ModelRegistry } from '../core/model-registry.js'
+import type { OriginalStore, PageImages } from '../core/originals.js'
 
 /**
  * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
@@ -32,6 +33,11 @@ export interface AppDeps {
   readonly keys?: KeyStore
   /** the voice registry behind `voices` (closed with the rest) */
   readonly registry?: ModelRegistry
+  /** where fine-tune jobs are kept (the same backend as `registry`); finetune/ builds its service on it */
+  readonly fineTuneJobs?: FineTuneJobStore
   /** fine-tuning jobs and activation; composed by bin/serve.ts, since src/ never imports finetune/ */
   readonly finetunes?: FineTuneService
+  /** originals kept beside their versions, and their page images (files and pages routes) */
+  readonly originals?: OriginalStore
+  readonly pageImages?: PageImages
 }

@@ -84,6 +84,7 @@ export interface FineTuneJobStore {
   save(job: FineTuneJob, extra: { datasetHash?: string | null; voiceName?: string | null; lastEventId?: string | null }): Promise<StoredFineTuneJob>
   get(jobId: string): Promise<StoredFineTuneJob | undefined>
   list(options?: { unfinishedOnly?: boolean }): Promise<StoredFineTuneJob[]>
+  close(): Promise<void>
 }
 
 /** The HTTP port: POST|GET /v1/finetunes, GET /v1/finetunes/:id, POST /v1/finetunes/:id/cancel, POST /v1/models/:id/activate. */

@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { AnswerResult } from '../core/answer/answer-result.js'
 
+/** The longest question, on /v1/ask and as a chat message. */
+export const MAX_QUESTION_CHARS = 4000
+
 /** TypeBox schemas shared by the answer routes: they validate, filter output and feed the OpenAPI document. */
 export const ErrorBody = Type.Object(
   { error: Type.Object({ code: Type.String(), message: Type.String() }), requestId: Type.String() },
@@ -27,7 +30,16 @@ export const CitationSchema = Type.Object({
   title: Type.String(),
   pageStart: Type.Integer(),
   pageEnd: Type.Integer(),
+  locator: Type.String({ description: 'where in the document: "p. 3", "slide 3", "sheet Revenue", "section 2 (…)"; "(OCR)" for scanned pages' }),
   snippet: Type.String(),
+})
+
+export const NumberCheckSchema = Type.Object({
+  text: Type.String({ description: 'the number as the answer writes it' }),
+  verdict: Type.Union([Type.Literal('quoted'), Type.Literal('derived'), Type.Literal('context'), Type.Literal('unsupported')]),
+  source: Type.Optional(Type.Integer({ description: 'marker of the source holding the figure (quoted) or the first input (derived)' })),
+  expression: Type.Optional(Type.String({ description: 'how a derived number is computed, e.g. "30.8% = (177,866 − 135,987) / 135,987 [1]"' })),
+  reason: Type.Optional(Type.String()),
 })
 
 export const AnswerSchema = Type.Object({
@@ -35,6 +47,7 @@ export const AnswerSchema = Type.Object({
   mode: Type.Union([Type.Literal('generated'), Type.Literal('extractive')]),
   citations: Type.Array(CitationSchema),
   unsupportedNumbers: Type.Array(Type.String(), { description: 'numbers in the answer found in no cited source' }),
+  checks: Type.Array(NumberCheckSchema, { description: 'a verdict for every number of the answer' }),
   removedCitations: Type.Array(Type.Integer(), { description: 'markers that pointed at no provided source; removed' }),
   model: Type.Union([Type.String(), Type.Null()]),
   voice: Type.Union([Type.String(), Type.Null()]),
@@ -56,5 +69,5 @@ export function toSearchFilter(f: Filters | undefined) {
 
 /** The response body for an answer (the schema's mutable arrays from the domain's readonly ones). */
 export function answerBody(r: AnswerResult): Static<typeof AnswerSchema> {
-  return { ...r, citations: [...r.citations], unsupportedNumbers: [...r.unsupportedNumbers], removedCitations: [...r.removedCitations] }
+  return { ...r, citations: [...r.citations], unsupportedNumbers: [...r.unsupportedNumbers], checks: [...r.checks], removedCitations: [...r.removedCitations] }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -22,6 +23,17 @@ export async function installPlatform(
   app: FastifyInstance,
   deps: { config: Config; logger: Logger; keys: KeyStore | undefined; metrics: Metrics; version?: string },
 ): Promise<void> {
+  // Before auth: a browser's preflight carries no key and is answered here.
+  const origins = deps.config.server.corsOrigins
+  if (origins.length > 0) {
+    await app.register(cors, {
+      origin: origins.includes('*') ? '*' : [...origins],
+      methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-ragtune-task', 'openai-organization', 'openai-project', 'x-stainless-lang', 'x-stainless-package-version', 'x-stainless-os', 'x-stainless-arch', 'x-stainless-runtime', 'x-stainless-runtime-version', 'x-stainless-retry-count', 'x-stainless-timeout'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    })
+  }
   await installAuth(app, { keys: deps.keys, host: deps.config.server.host, logger: deps.logger })
 
   const perMinute = deps.config.server.rateLimitPerMinute
@@ -42,6 +54,11 @@ export async function installPlatform(
     })
   }
 
+  // Every route gets a tag by its resource (the OpenAPI UI groups by tag; untagged routes sit under "default").
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.tags !== undefined) return
+    route.schema = { ...route.schema, tags: [tagFor(route.url)] }
+  })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -50,6 +67,7 @@ export async function installPlatform(
         version: deps.version ?? '0.1.0',
         description: 'Page-cited, fact-checked answers about company documents; OpenAI-compatible chat endpoint.',
       },
+      tags: TAGS,
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'a key from "ragtune keys create"' } } },
     },
   })
@@ -57,13 +75,29 @@ export async function installPlatform(
   installMetrics(app, deps.metrics)
 }
 
+const TAGS = [
+  { name: 'answers', description: 'questions answered from the documents, with page citations' },
+  { name: 'openai', description: 'OpenAI-compatible endpoints for chat clients and SDKs' },
+  { name: 'documents', description: 'uploads, ingestion jobs, documents (admin)' },
+  { name: 'finetunes', description: 'fine-tuning jobs and voices (admin)' },
+  { name: 'operations', description: 'health, readiness, metrics' },
+]
+
+function tagFor(url: string): string {
+  if (url === '/v1/ask') return 'answers'
+  if (url.startsWith('/v1/chat/') || url === '/v1/models') return 'openai'
+  if (url.startsWith('/v1/documents') || url.startsWith('/v1/ingestions')) return 'documents'
+  if (url.startsWith('/v1/finetunes') || url.startsWith('/v1/models/')) return 'finetunes'
+  return 'operations'
+}
+
 /** The answer routes: /v1/ask, /v1/chat/completions, /v1/models. */
 export async function registerAnswerRoutes(
   app: FastifyInstance,
-  deps: { answerer: Answerer; voices: VoiceResolver; metrics: Metrics; deadlineMs?: number },
+  deps: { answerer: Answerer; voices: VoiceResolver; metrics: Metrics; deadlineMs?: number; chatFactNotes?: boolean },
 ): Promise<void> {
   const answer = { answerer: deps.answerer, metrics: deps.metrics, ...(deps.deadlineMs === undefined ? {} : { deadlineMs: deps.deadlineMs }) }
   await app.register(askRoutes, answer)
-  await app.register(chatCompletionRoutes, answer)
+  await app.register(chatCompletionRoutes, { ...answer, factNotes: deps.chatFactNotes ?? true })
   await app.register(modelRoutes, { voices: deps.voices, startedAt: Date.now() })
 }

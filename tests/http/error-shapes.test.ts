@@ -120,7 +120,7 @@ describe('upstream faults → 502 with a generic message', () => {
     h.emulator!.failNext({ path: '/chat/completions', status: 401, message: 'Incorrect API key provided: sk-up***abcd. Prompt was: secret question' })
     const res = await ask()
     expect(res.statusCode).toBe(502)
-    expect(res.json()).toMatchObject({ error: { code: 'upstream_rejected' } })
+    expect(res.json()).toMatchObject({ error: { code: 'upstream_unauthorized' } })
     expect(res.body).not.toMatch(/sk-|secret question|Incorrect/)
     h.emulator!.failNext({ path: '/chat/completions', status: 400, message: 'This model maximum context length is 8192 tokens: the prompt said secret question' })
     const bad = await ask()

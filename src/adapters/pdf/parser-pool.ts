@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.js'
 import { AppError } from '../../errors.js'
 import type { DocumentParser, ParsedDocument, ParseProgress, ParseRequest } from '../../core/ingest/document-parser.js'
 import type { WorkerReply, WorkerTask } from './parse-task.js'
+import { siblingModule, workerLoaderPrelude } from '../worker-loader.js'
 
 interface Pending {
   readonly task: WorkerTask
@@ -21,8 +22,8 @@ interface Slot {
 }
 
 /**
- * A worker starts with no TypeScript loader (neither tsx's hooks nor vitest's transform reach it), so
- * its entry is a small script that registers tsx itself and then loads parse-task.ts. pdf.js loads
+ * A worker's entry is a small script (see worker-loader.ts for how it loads TypeScript from the sources)
+ * that loads parse-task. pdf.js loads
  * natively first: through tsx, its 2 MB worker module gets transformed and held twice, roughly doubling
  * each worker's memory. pdf.js picks up its worker-side
  * handler from `globalThis.pdfjsWorker` instead of importing it later. Paths are resolved here, so the
@@ -41,15 +42,13 @@ const resolveEsm = (specifier: string): string | undefined => {
 }
 const PRELOAD = ['pdf-parse'].map(resolveEsm).filter((u) => u !== undefined)
 const PDFJS_WORKER = pathToFileURL(createRequire(requireHere.resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href
-const TSX_API = pathToFileURL(requireHere.resolve('tsx/esm/api')).href
-const TASK_MODULE = new URL('./parse-task.ts', import.meta.url).href
+const TASK_MODULE = siblingModule(import.meta.url, 'parse-task')
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 ;(async () => {
   globalThis.pdfjsWorker = await import(${JSON.stringify(PDFJS_WORKER)})
   for (const url of ${JSON.stringify(PRELOAD)}) await import(url)
-  const { register } = await import(${JSON.stringify(TSX_API)})
-  register()
+  ${workerLoaderPrelude(import.meta.url)}
   const { runParseTask } = await import(${JSON.stringify(TASK_MODULE)})
   parentPort.on('message', (task) => { void runParseTask(task, (reply) => parentPort.postMessage(reply)) })
 })().catch((err) => { throw err })
@@ -113,7 +112,7 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
 
   const spawn = (slot?: Slot): Slot => {
     // A bounded old generation makes V8 collect pdf.js garbage early instead of growing each worker to
-    // several hundred MB; the live set after a 500-page 10-K is about 100 MB.
+    // several hundred MB; the live set of a long 10-K fits well below the cap (bench/ingest.ts prints peak RSS).
     const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 144 } })
     worker.unref()
     const s: Slot = slot ?? { worker, busy: undefined }

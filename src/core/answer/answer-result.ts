@@ -1,5 +1,6 @@
 import type { SearchFilter } from '../corpus.js'
 import type { ChatMessage } from '../models.js'
+import type { NumberCheck } from './number-checks.js'
 
 /** One numbered source as the answer cites it; `n` is the marker used in the answer text. */
 export interface Citation {
@@ -9,6 +10,8 @@ export interface Citation {
   readonly title: string
   readonly pageStart: number
   readonly pageEnd: number
+  /** where in the document, for a reader: "p. 3", "slide 3", "sheet Revenue", "section 2 (Risk Factors)"; "(OCR)" when read from a scan */
+  readonly locator: string
   readonly snippet: string
 }
 
@@ -31,6 +34,8 @@ export interface AnswerResult {
   readonly citations: readonly Citation[]
   /** numbers in the answer that appear in none of the cited sources (fact-lock) */
   readonly unsupportedNumbers: readonly string[]
+  /** a verdict for every number of the answer: quoted, derived (with its expression), context or unsupported */
+  readonly checks: readonly NumberCheck[]
   /** markers the model wrote that point at no provided source; removed from `answer` */
   readonly removedCitations: readonly number[]
   /** the model that wrote the answer; null in extractive mode */
@@ -50,6 +55,8 @@ export interface AskOptions {
   readonly voice?: string
   /** earlier turns of a conversation; the question is condensed with them before retrieval */
   readonly history?: readonly ChatMessage[]
+  /** the client's own system message: followed for tone and format, below the fact rules, never above them */
+  readonly instructions?: string
   readonly signal?: AbortSignal
 }
 

@@ -1,12 +1,10 @@
 import { citationNumbers, rewriteCitationMarkers, stripCitationMarkers } from './citation-markers.js'
-import { extractNumbers, MagnitudeIndex, sourceMagnitudes } from './numbers.js'
-import { textCache } from './text-cache.js'
-
-const magnitudesOf = textCache<MagnitudeIndex>(1024)
+import { checkNumbers, type NumberCheck } from './number-checks.js'
 
 /**
  * Fact-lock checks on a written answer: citation markers must point at a provided source (others are
- * removed and reported), and every number must appear in a source the answer cites. Style never costs facts.
+ * removed and reported), and every number gets a verdict against the sources the answer cites (quoted,
+ * derived, context or unsupported: see `checkNumbers`). Style never costs facts.
  */
 export interface FactLockSource {
   readonly n: number
@@ -21,12 +19,19 @@ export interface FactLockResult {
   readonly cited: readonly number[]
   readonly removedCitations: readonly number[]
   readonly unsupportedNumbers: readonly string[]
+  /** a verdict for every number of the answer, in order */
+  readonly checks: readonly NumberCheck[]
+}
+
+export interface FactLockOptions {
+  /** the question answered: it names what a bare "1.9%" is (see `checkNumbers`) */
+  readonly question?: string
 }
 
 /** Every number cited, in written order (the marker grammar lives in citation-markers.ts). */
 export const citationMarkers = citationNumbers
 
-export function checkFacts(answer: string, sources: readonly FactLockSource[]): FactLockResult {
+export function checkFacts(answer: string, sources: readonly FactLockSource[], options: FactLockOptions = {}): FactLockResult {
   const valid = new Map(sources.map((s) => [s.n, s]))
   const cited: number[] = []
   const removed: number[] = []
@@ -40,13 +45,12 @@ export function checkFacts(answer: string, sources: readonly FactLockSource[]): 
     return keep.length === ns.length ? undefined : keep
   })
 
-  const unsupported: string[] = []
   // Markers are not quantities; strip them before looking for numbers.
-  const numbers = extractNumbers(stripCitationMarkers(cleaned))
-  // a number is supported when any cited source's magnitudes give it (see `isSupported`)
-  const indexes = numbers.length === 0 ? [] : cited.map((n) => magnitudesOf(valid.get(n)?.text ?? '', (text) => new MagnitudeIndex(sourceMagnitudes(extractNumbers(text)))))
-  for (const num of numbers) {
-    if (!indexes.some((ix) => ix.supports(num)) && !unsupported.includes(num.raw)) unsupported.push(num.raw)
-  }
-  return { answer: cleaned, cited, removedCitations: removed, unsupportedNumbers: unsupported }
+  const checks = checkNumbers(
+    stripCitationMarkers(cleaned),
+    cited.map((n) => valid.get(n) as FactLockSource),
+    options.question,
+  )
+  const unsupported = [...new Set(checks.filter((c) => c.verdict === 'unsupported').map((c) => c.text))]
+  return { answer: cleaned, cited, removedCitations: removed, unsupportedNumbers: unsupported, checks }
 }

@@ -2,14 +2,17 @@ import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { FileResult, JobStore } from '../jobs.js'
 import { AppError, errorBody } from '../../errors.js'
-import { idConflict, ingestFile, sourceDocumentId, SUPPORTED_EXTENSIONS, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
+import { idConflict, ingestFile, sourceDocumentId, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
 import type { MetaOverrides } from './metadata.js'
+import { isSupportedFile, SUPPORTED_EXTENSION_LIST } from './file-type.js'
 
 export interface IngestSummary {
   readonly files: number
   readonly ingested: number
   readonly unchanged: number
   readonly failed: number
+  /** files in a directory of a type ragtune does not ingest */
+  readonly skipped: number
   readonly pages: number
   readonly chunks: number
   readonly seconds: number
@@ -26,23 +29,25 @@ export interface IngestPathsOptions {
 }
 
 /**
- * Resolves files and directories (walked recursively for .pdf/.txt/.md) into sources. A path that does
+ * Resolves files and directories (walked recursively for the supported types) into sources. A path that does
  * not exist, an unsupported file named explicitly, or a directory without supported files becomes a
- * failed result instead of stopping the others.
+ * failed result instead of stopping the others. A file of another type inside a directory is reported
+ * as skipped (hidden files are passed over silently).
  */
 export async function resolveSources(paths: readonly string[]): Promise<{ sources: SourceFile[]; failures: FileResult[] }> {
   const sources: SourceFile[] = []
   const failures: FileResult[] = []
-  const fail = (file: string, err: AppError): void => {
-    failures.push({ file, documentId: null, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err), seconds: 0 })
+  const fail = (file: string, err: AppError, status: 'failed' | 'skipped' = 'failed'): void => {
+    failures.push({ file, documentId: null, version: null, status, pages: 0, chunks: 0, error: errorBody(err), seconds: 0 })
   }
   for (const p of paths) {
     const info = await stat(p).catch(() => undefined)
     if (info === undefined) {
       fail(p, new AppError('not_found', `no such file or directory: ${p}`, { status: 404 }))
     } else if (info.isDirectory()) {
-      const found = await walk(p)
-      if (found.length === 0) fail(p, new AppError('no_supported_files', `no .pdf, .txt or .md files in directory ${p}`, { status: 422 }))
+      const { found, others } = await walk(p)
+      for (const f of others) fail(f, new AppError('unsupported_type', `skipped: ragtune ingests ${SUPPORTED_EXTENSION_LIST} files, not "${path.extname(f) || path.basename(f)}"`, { status: 415 }), 'skipped')
+      if (found.length === 0) fail(p, new AppError('no_supported_files', `no supported files (${SUPPORTED_EXTENSION_LIST}) in directory ${p}`, { status: 422 }))
       for (const f of found) sources.push({ path: f })
     } else {
       sources.push({ path: p })
@@ -51,12 +56,13 @@ export async function resolveSources(paths: readonly string[]): Promise<{ source
   return { sources, failures }
 }
 
-async function walk(dir: string): Promise<string[]> {
+async function walk(dir: string): Promise<{ found: string[]; others: string[] }> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true })
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && SUPPORTED_EXTENSIONS[path.extname(e.name).toLowerCase()] !== undefined)
+  const files = entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && !path.relative(dir, e.parentPath).split(path.sep).some((d) => d.startsWith('.')))
     .map((e) => path.join(e.parentPath, e.name))
     .sort()
+  return { found: files.filter(isSupportedFile), others: files.filter((f) => !isSupportedFile(f)) }
 }
 
 /**
@@ -148,6 +154,7 @@ export async function ingestSources(
     ingested: count('ingested'),
     unchanged: count('unchanged'),
     failed: count('failed'),
+    skipped: count('skipped'),
     pages: results.reduce((n, r) => n + r.pages, 0),
     chunks: results.reduce((n, r) => n + r.chunks, 0),
     seconds: Math.round(performance.now() - started) / 1000,

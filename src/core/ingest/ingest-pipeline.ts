@@ -8,9 +8,12 @@ import type { EmbeddingModel } from '../models.js'
 import { AppError, errorBody } from '../../errors.js'
 import { chunkBlocks, defaultChunking, type ChunkingOptions } from './chunker.js'
 import { contextualHeader } from './contextual-header.js'
-import type { DocumentParser, SourceKind } from './document-parser.js'
+import type { DocumentParser } from './document-parser.js'
+import { sniffFileType } from './file-type.js'
 import { deriveDocumentId, isValidDocumentId, sha256Hex, versionFingerprint } from './identity.js'
 import { detectMetadata, type MetaOverrides } from './metadata.js'
+import { contentTypeOf, type OriginalStore } from '../originals.js'
+import type { Block } from './blocks.js'
 
 export interface IngestDeps {
   readonly corpus: Corpus
@@ -19,6 +22,8 @@ export interface IngestDeps {
   readonly logger: Logger
   readonly limits: { readonly maxFileBytes: number; readonly maxPages: number }
   readonly chunking?: ChunkingOptions
+  /** where originals are kept beside their versions; absent: not kept (benches, some tests) */
+  readonly originals?: OriginalStore | undefined
 }
 
 /** A file to ingest; `name` (default: the path's base name) drives the derived id and metadata. */
@@ -37,8 +42,6 @@ export type IngestEvent =
   | { readonly type: 'file-started'; readonly file: string }
   | { readonly type: 'file-progress'; readonly file: string; readonly pagesDone: number; readonly pagesTotal: number }
   | { readonly type: 'file-done'; readonly result: FileResult }
-
-export const SUPPORTED_EXTENSIONS: Readonly<Record<string, SourceKind>> = { '.pdf': 'pdf', '.txt': 'txt', '.md': 'md', '.markdown': 'md' }
 
 /**
  * One file through the whole pipeline: check → hash → (unchanged? stop) → parse in a worker → metadata
@@ -61,10 +64,6 @@ export async function ingestFile(
     return full
   }
   try {
-    const kind = SUPPORTED_EXTENSIONS[path.extname(name).toLowerCase()]
-    if (kind === undefined) {
-      throw new AppError('unsupported_type', `unsupported file type "${path.extname(name) || name}"; ingest .pdf, .txt or .md files`, { status: 415 })
-    }
     documentId ??= sourceDocumentId(source)
     if (!isValidDocumentId(documentId)) {
       throw new AppError('invalid_document_id', `document id "${documentId}" is invalid; use letters, digits, ".", "_" or "-" (max 128)`)
@@ -91,6 +90,8 @@ export async function ingestFile(
       return done({ documentId, version: existing.activeVersion, status: 'unchanged', pages: existing.pages, chunks: existing.chunks })
     }
     bytes ??= await readFile(source.path)
+    // The bytes decide the type, not the name: a renamed file is read as what it is.
+    const kind = sniffFileType(bytes, name)
     const parsed = await deps.parser.parse(
       { name, kind, bytes, maxPages: deps.limits.maxPages },
       {
@@ -98,7 +99,11 @@ export async function ingestFile(
         onProgress: (p) => options.onEvent?.({ type: 'file-progress', file, ...p }),
       },
     )
-    const meta = detectMetadata(name, parsed.firstPagesText, overrides)
+    const meta = {
+      ...detectMetadata(name, parsed.firstPagesText, overrides),
+      ...(parsed.units === undefined ? {} : { units: parsed.units }),
+      ...(parsed.ocrPages === undefined ? {} : { ocrPages: parsed.ocrPages }),
+    }
     const drafts = await chunkBlocks(parsed.blocks, chunking)
     const chunks: ChunkRecord[] = drafts.chunks.map((c) => {
       const header = contextualHeader(meta, c.sectionPath)
@@ -115,6 +120,12 @@ export async function ingestFile(
       chunks,
       ...(embeddings === undefined ? {} : { embeddings }),
     })
+    if (committed.status === 'ingested' && deps.originals !== undefined) {
+      // The version is already served: a failure here costs its page view, not the ingest.
+      await deps.originals
+        .keep({ documentId, version: committed.version, sha256, sourceName: name, contentType: contentTypeOf(name), path: source.path, pages: pageTexts(parsed.blocks, parsed.pages) })
+        .catch((err: unknown) => deps.logger.error({ err, documentId, version: committed.version }, 'could not keep the original; its file and pages will not be served'))
+    }
     return done({ documentId, version: committed.version, status: committed.status, pages: parsed.pages, chunks: chunks.length })
   } catch (err) {
     if (!(err instanceof AppError)) deps.logger.error({ err, file }, 'ingest failed unexpectedly')
@@ -163,6 +174,13 @@ async function embedChunks(
       return v
     }),
   }
+}
+
+/** Each page's cleaned text (its blocks, blank-line separated), so a page shows what its chunks cite. */
+function pageTexts(blocks: readonly Block[], pages: number): string[] {
+  const out: string[][] = Array.from({ length: pages }, () => [])
+  for (const b of blocks) out[b.page - 1]?.push(b.text)
+  return out.map((texts) => texts.join('\n\n'))
 }
 
 function mb(bytes: number): string {

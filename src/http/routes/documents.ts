@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -11,9 +11,11 @@ import type { JobStore, FileResult } from '../../core/jobs.js'
 import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.js'
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
+import { sniffFileType, SUPPORTED_EXTENSION_LIST } from '../../core/ingest/file-type.js'
 import { AppError, errorBody, storageFault } from '../../errors.js'
+import { deleteDocument, type OriginalStore, type PageImages } from '../../core/originals.js'
+import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, MetaPatch, UploadAccepted } from '../document-schemas.js'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../adapters/private-files.js'
-import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, UploadAccepted } from '../document-schemas.js'
 
 export interface DocumentRoutesOptions {
   readonly ingest: IngestDeps
@@ -24,11 +26,21 @@ export interface DocumentRoutesOptions {
   readonly maxFiles?: number
   /** inline (default): ingest here in the background; queue: store the upload and leave it to `ragtune worker` */
   readonly mode?: 'inline' | 'queue'
+  /** a deleted document's originals (those no other version uses) and their page images go with it */
+  readonly originals?: OriginalStore | undefined
+  readonly pageImages?: PageImages | undefined
   /** a whole upload request; one announcing more (content-length) is refused before its body is read */
   readonly maxUploadBytes?: number
 }
 
 const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
+
+/** The multipart form as OpenAPI describes it: file parts (binary) and optional text fields. */
+const UploadForm = Type.Object({
+  file: Type.Array(Type.String({ format: 'binary' }), { minItems: 1, description: 'one or more files (.pdf, .txt, .md)' }),
+  documentId: Type.Optional(Type.String({ description: 'the document id to use (one file only); default from the file name' })),
+  ...Object.fromEntries(META_FIELDS.map((f) => [f, Type.Optional(Type.String({ description: `overrides the detected ${f}` }))])),
+})
 
 /**
  * Documents and ingestions. Auth is applied by URL prefix in http/auth.ts (`admin` scope), so nothing
@@ -51,11 +63,11 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     await Promise.allSettled([...running])
   })
 
-  app.get('/v1/documents', { schema: { response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } }, async () => ({
+  app.get('/v1/documents', { schema: { summary: 'List the documents, each with its active version', response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } }, async () => ({
     documents: await corpus.listDocuments(),
   }))
 
-  app.get('/v1/documents/:id', { schema: { params: DocumentIdParams, response: { 200: DocumentSchema, ...documentErrors } } }, async (req) => {
+  app.get('/v1/documents/:id', { schema: { summary: 'One document: metadata, active version, pages and chunks', params: DocumentIdParams, response: { 200: DocumentSchema, ...documentErrors } } }, async (req) => {
     const doc = await corpus.getDocument(req.params.id)
     if (doc === undefined) throw notFound(req.params.id)
     return doc
@@ -63,16 +75,46 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
 
   app.delete(
     '/v1/documents/:id',
-    { schema: { params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
+    { schema: { summary: 'Delete a document with all its versions', params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
     async (req) => {
-      if (!(await corpus.deleteDocument(req.params.id))) throw notFound(req.params.id)
+      if (!(await deleteDocument({ corpus, originals: options.originals, pageImages: options.pageImages }, req.params.id))) throw notFound(req.params.id)
       return { id: req.params.id, deleted: true }
+    },
+  )
+
+  app.patch(
+    '/v1/documents/:id',
+    {
+      schema: {
+        summary: 'Correct detected metadata: re-ingests the kept original with these values as a new version',
+        description: 'The title, company, period and type go into every chunk\'s indexed header, so an edit is a new version (atomic, like any re-ingest) made from the original kept for the active version. 202 with the job to follow.',
+        params: DocumentIdParams,
+        body: MetaPatch,
+        response: { 202: UploadAccepted, ...documentErrors },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params
+      const doc = await corpus.getDocument(id)
+      if (doc === undefined) throw notFound(id)
+      const ref = await options.originals?.find(id, doc.activeVersion)
+      if (ref === undefined || options.originals === undefined) {
+        throw new AppError('original_not_found', `the original of "${id}" version ${doc.activeVersion} was not kept (ingested before originals were); upload the file again with the corrected fields`, { status: 409 })
+      }
+      const overrides: MetaOverrides = { ...doc.meta, ...req.body }
+      const source: SourceFile = { path: await options.originals.localPath(ref.sha256), name: ref.sourceName, label: ref.sourceName, documentId: id, sha256: ref.sha256, overrides }
+      const job = await jobs.create({ origin: 'http', filesTotal: 1 })
+      // The source is the kept original itself: nothing is staged, so nothing is removed afterwards.
+      const work = runIngestJob(ingest, jobs, job.id, { sources: [source] }, { signal: stop.signal }).catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'metadata re-ingest failed'))
+      running.add(work)
+      void work.finally(() => running.delete(work))
+      return reply.status(202).send({ jobId: job.id, status: 'queued', files: [ref.sourceName], statusUrl: `/v1/ingestions/${job.id}` })
     },
   )
 
   app.get(
     '/v1/ingestions/:id',
-    { schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: JobSchema, ...documentErrors } } },
+    { schema: { summary: 'An ingestion job: status, progress, per-file results', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: JobSchema, ...documentErrors } } },
     async (req) => {
       const job = await jobs.get(req.params.id)
       if (job === undefined) throw new AppError('job_not_found', `no ingestion job ${req.params.id}; the id is in the 202 answer of POST /v1/documents`, { status: 404 })
@@ -85,8 +127,11 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     '/v1/documents',
     {
       schema: {
+        summary: 'Upload documents to ingest (202 with a job id)',
         consumes: ['multipart/form-data'],
-        description: `multipart/form-data: one or more "file" parts (.pdf, .txt, .md) and optional fields documentId (one file only), ${META_FIELDS.join(', ')}`,
+        description: `multipart/form-data: one or more "file" parts (${SUPPORTED_EXTENSION_LIST}; the type is read from the bytes, others are refused with 415 unsupported_type) and optional fields documentId (one file only), ${META_FIELDS.join(', ')}`,
+        // For the OpenAPI document (so /docs can upload); the parts are read and checked by the handler.
+        body: UploadForm,
         response: { 202: UploadAccepted, ...documentErrors },
       },
       onRequest: (req, _reply, done) => {
@@ -103,6 +148,8 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
           ),
         )
       },
+      // The body is a multipart stream read below, not a parsed object: nothing for the validator to see.
+      validatorCompiler: () => () => true,
     },
     async (req, reply) => {
       if (!req.isMultipart()) {
@@ -137,6 +184,9 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
           }
           staged.push({ path: target, name, label: name, sha256: hash.digest('hex') })
         }
+        // The bytes decide the type: a file ragtune cannot read is refused now, not failed later.
+        const unreadable = await firstUnreadable(staged)
+        if (unreadable !== undefined) throw unreadable
       } catch (err) {
         const reported = storageFault(err) ?? uploadError(err)
         await rm(dir, { recursive: true, force: true })
@@ -147,7 +197,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       const total = staged.length + failures.length
       const problem =
         total === 0
-          ? new AppError('no_files', 'the request had no "file" part; attach at least one .pdf, .txt or .md file', { status: 400 })
+          ? new AppError('no_files', `the request had no "file" part; attach at least one file (${SUPPORTED_EXTENSION_LIST})`, { status: 400 })
           : fields.documentId !== undefined && total > 1
             ? new AppError('invalid_arguments', 'documentId names one document: upload exactly one file with it')
             : undefined
@@ -204,6 +254,22 @@ function uploadError(err: unknown): unknown {
     status: 400,
     cause: err,
   })
+}
+
+/** The first staged file whose bytes are of no type ragtune reads, as the error the CLI gives for it. */
+async function firstUnreadable(staged: readonly { path: string; name: string }[]): Promise<AppError | undefined> {
+  for (const file of staged) {
+    const bytes = await readFile(file.path)
+    // An empty file gets its own code from the pipeline (empty_file), like on the CLI.
+    if (bytes.byteLength === 0) continue
+    try {
+      sniffFileType(bytes, file.name)
+    } catch (err) {
+      if (err instanceof AppError) return err
+      throw err
+    }
+  }
+  return undefined
 }
 
 function notFound(id: string): AppError {

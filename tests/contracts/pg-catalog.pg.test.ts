@@ -1,6 +1,6 @@
 import { createPgCatalog } from '../../src/adapters/postgres/pg-catalog.js'
-import { describeBlueGreen } from '../contracts/blue-green-contract.js'
-import { freshSchema } from './scale-fixtures.js'
+import { describeBlueGreen } from './blue-green-contract.js'
+import { freshSchema } from '../scale/scale-fixtures.js'
 
 describeBlueGreen('postgres', () => {
   const schema = freshSchema()

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createSqliteCatalog } from '../../src/adapters/sqlite/sqlite-catalog.js'
-import { describeBlueGreen } from '../contracts/blue-green-contract.js'
+import { describeBlueGreen } from './blue-green-contract.js'
 
 describeBlueGreen('sqlite', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-catalog-'))
