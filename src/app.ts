@@ -38,8 +38,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 128 },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
-    // strict JSON types: `{"question": 123}` or `"topK": "5"` are 400s, not silently converted
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // callback style: an async hook costs a promise per request for one header
