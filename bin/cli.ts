@@ -12,7 +12,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   keys: { summary: 'keys create --scope query|admin [--name N] | keys list | keys revoke ID', load: async () => (await import('../src/cli/keys.js')).keys },
   ingest: { summary: 'ingest <file|dir>... [--doc-id ID] [--json] [--title T] [--company C] [--year Y] [--quarter Q] [--type T]', load: async () => (await import('../ingestion/cli.js')).ingest },
   worker: { summary: 'worker [--once] [--concurrency N] [--json]   (runs queued uploads; RAGTUNE_INGEST_MODE=queue)', load: async () => (await import('../ingestion/worker-command.js')).worker },
-  store: { summary: 'store init [--json]   (creates the Pinecone index / runs migrations; idempotent)', load: async () => (await import('../src/cli/store.js')).store },
+  store: { summary: 'store init|check|repair [--json]   (init: Pinecone index + migrations, idempotent; check/repair: integrity, repair backs up first)', load: async () => (await import('../src/cli/store.js')).store },
   reembed: { summary: 'reembed [--doc-id ID]... [--json]   (vectors from RAGTUNE_EMBEDDING_MODEL, no new versions)', load: async () => (await import('../ingestion/reembed-command.js')).reembed },
   documents: { summary: 'documents list|show ID|delete ID|facts ID [--page N] [--json]', load: async () => (await import('../src/cli/documents.js')).documents },
   finetune: { summary: 'finetune prepare|validate|run|status|cancel|export|register ...', load: async () => (await import('../finetune/cli/finetune.js')).finetune },

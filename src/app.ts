@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { AppError } from './errors.js'
+import { AppError, storageFault } from './errors.js'
 import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js'
 import { healthRoutes } from './http/routes/health.js'
 import { installPlatform, registerAnswerRoutes } from './http/platform.js'
@@ -35,11 +35,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     // ids are at most 128 characters: a longer path parameter is a 414 in the usual error shape
-    maxParamLength: 128,
+    routerOptions: { maxParamLength: 128 },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
-    // strict JSON types: `{"question": 123}` or `"topK": "5"` are 400s, not silently converted
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // callback style: an async hook costs a promise per request for one header
@@ -48,7 +47,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done()
   })
 
-  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+  app.setErrorHandler((raw: FastifyError | AppError, req, reply) => {
+    const err = raw instanceof AppError ? raw : (storageFault(raw) ?? raw)
     if (err instanceof AppError) {
       if (err.status >= 500) req.log.error({ err }, 'request failed')
       if (err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter))

@@ -13,6 +13,8 @@ import type { StatementFact } from './facts/statement-facts.js'
 export interface Corpus {
   /** e.g. "sqlite", "pinecone+postgres" */
   readonly kind: string
+  /** problems a quick integrity check of the local store finds (none: sound); stores without one omit it */
+  checkIntegrity?(): Promise<readonly string[]>
 
   getDocument(id: string): Promise<DocumentSummary | undefined>
   listDocuments(): Promise<DocumentSummary[]>

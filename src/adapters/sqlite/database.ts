@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { ensurePrivateFile } from '../private-files.js'
+import { storageFault } from '../../errors.js'
 
 export type Db = Database.Database
 
@@ -9,14 +10,28 @@ export type Db = Database.Database
  * waits instead of failing, and foreign keys on.
  */
 export function openDatabase(file: string, options: { readonly?: boolean; busyTimeoutMs?: number } = {}): Db {
-  if (file !== ':memory:' && !options.readonly) ensurePrivateFile(file)
-  const db = new Database(file, { readonly: options.readonly ?? false })
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`)
-  if (!options.readonly) db.pragma('journal_mode = WAL')
-  // NORMAL is durable enough under WAL: a power cut may lose the last commit, never corrupt the file.
-  db.pragma('synchronous = NORMAL')
-  db.pragma('foreign_keys = ON')
-  return db
+  try {
+    if (file !== ':memory:' && !options.readonly) ensurePrivateFile(file)
+    const db = new Database(file, { readonly: options.readonly ?? false })
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`)
+    if (!options.readonly) db.pragma('journal_mode = WAL')
+    // NORMAL is durable enough under WAL: a power cut may lose the last commit, never corrupt the file.
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+    return db
+  } catch (err) {
+    throw storageFault(err) ?? err
+  }
+}
+
+/** `PRAGMA quick_check`: the problems found, none when the file is sound. */
+export function quickCheck(db: Db): string[] {
+  try {
+    const rows = db.pragma('quick_check') as { quick_check: string }[]
+    return rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
+  } catch (err) {
+    return [err instanceof Error ? err.message : String(err)]
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import type {
 } from '../../core/corpus.js'
 import { AppError } from '../../errors.js'
 import type { Statement } from 'better-sqlite3'
-import { applyMigrations, openDatabase, type Db } from './database.js'
+import { applyMigrations, openDatabase, quickCheck, type Db } from './database.js'
 import { CHUNK_COLUMNS, toChunkHit, toDocumentSummary, type DocumentRow, type ScoredChunkRow } from './rows.js'
 import { corpusMigrations } from './corpus-schema.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
@@ -212,9 +212,18 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     return true
   })
 
+  // quick_check reads every page: run on the first readiness probe, then at most every 10 minutes
+  let integrity: { at: number; problems: readonly string[] } | undefined
   return {
     kind: 'sqlite',
     db,
+
+    async checkIntegrity() {
+      if (integrity === undefined || performance.now() - integrity.at > 600_000 || integrity.problems.length > 0) {
+        integrity = { at: performance.now(), problems: quickCheck(db) }
+      }
+      return integrity.problems
+    },
 
     async getDocument(id) {
       const row = getDoc.get(id)

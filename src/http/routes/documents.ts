@@ -12,7 +12,7 @@ import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.j
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
 import { sniffFileType, SUPPORTED_EXTENSION_LIST } from '../../core/ingest/file-type.js'
-import { AppError, errorBody } from '../../errors.js'
+import { AppError, errorBody, storageFault } from '../../errors.js'
 import { deleteDocument, type OriginalStore, type PageImages } from '../../core/originals.js'
 import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, MetaPatch, UploadAccepted } from '../document-schemas.js'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../adapters/private-files.js'
@@ -189,7 +189,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
         const unreadable = await firstUnreadable(staged)
         if (unreadable !== undefined) throw unreadable
       } catch (err) {
-        const reported = uploadError(err)
+        const reported = storageFault(err) ?? uploadError(err)
         await rm(dir, { recursive: true, force: true })
         // the job record is read by clients: a raw error (a path, a system message) never goes there
         await jobs.finish(job.id, { status: 'failed', error: reported instanceof AppError ? errorBody(reported) : { code: 'internal', message: 'internal error; the request id is in the logs' } })

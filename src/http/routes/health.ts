@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { Corpus } from '../../core/corpus.js'
 import { staleEmbeddings } from '../../core/ingest/reembed.js'
+import { AppError } from '../../errors.js'
 
 const Health = Type.Object({ status: Type.String() })
 const Ready = Type.Object({
@@ -19,6 +20,10 @@ const Ready = Type.Object({
 export const healthRoutes: FastifyPluginAsync<{ corpus: Corpus; embeddingModel?: string | undefined }> = async (app, { corpus, embeddingModel }) => {
   app.get('/healthz', { schema: { hide: true, response: { 200: Health } } }, async () => ({ status: 'ok' }))
   app.get('/readyz', { schema: { hide: true, response: { 200: Ready } } }, async () => {
+    const problems = (await corpus.checkIntegrity?.()) ?? []
+    if (problems.length > 0) {
+      throw new AppError('store_corrupt', `the store fails its integrity check (${problems.length} problem(s)); run "ragtune store check", then "ragtune store repair"`, { status: 503 })
+    }
     const docs = await corpus.listDocuments()
     const ready = { status: 'ready', store: corpus.kind, documents: docs.length }
     if (embeddingModel === undefined) return ready
