@@ -54,6 +54,7 @@ async function storeInit(ctx: CliContext, json: boolean): Promise<number> {
     writeLine(ctx.stdout, `store ready: ${result.store}, registry in ${result.registry}${what}`)
   }
   return 0
+}
 
 /**
  * `ragtune store check`: SQLite's quick_check of the store (exit 1 when it finds problems).
@@ -63,7 +64,6 @@ async function storeInit(ctx: CliContext, json: boolean): Promise<number> {
  * Run it with the server stopped.
  */
 function storeCheck(ctx: CliContext, action: 'check' | 'repair', json: boolean): number {
-  const json = values.json === true
   const { dbPath, dataDir } = cliConfig(ctx)
   if (!fs.existsSync(dbPath)) throw new AppError('not_found', `no store at ${dbPath}; set RAGTUNE_DATA_DIR or --data-dir`, { status: 404 })
   const backup = action === 'repair' ? backupStore(dbPath, path.join(dataDir, 'backups')) : undefined
