@@ -18,6 +18,7 @@ import type { EmbeddingModel } from './core/models.js'
 import type { FinetuneService } from './core/finetune.js'
 import type { ModelRegistry } from './core/model-registry.js'
 import { finetuneRoutes } from './http/routes/finetunes.js'
+import { collectionRoutes } from './http/routes/collections.js'
 
 /**
  * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
     await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode })
   }
+  await app.register(collectionRoutes, { corpus: deps.corpus })
   if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
   return app
 }

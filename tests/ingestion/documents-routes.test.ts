@@ -71,7 +71,7 @@ describe('document and ingestion routes', () => {
     expect(one.json()).toMatchObject({ id: 'acme_2023_10k', activeVersion: 1, pages: 3, meta: { company: 'Acme Widgets', fiscalYear: 2023, docType: '10-K' } })
     expect(Object.keys(one.json())).not.toContain('fingerprint')
     const del = await app.inject({ method: 'DELETE', url: '/v1/documents/acme_2023_10k' })
-    expect(del.json()).toEqual({ id: 'acme_2023_10k', deleted: true })
+    expect(del.json()).toEqual({ id: 'acme_2023_10k', collection: 'default', deleted: true })
     const gone = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k' })
     expect(gone.statusCode).toBe(404)
     expect(gone.json()).toMatchObject({ error: { code: 'document_not_found' } })

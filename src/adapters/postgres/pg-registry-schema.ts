@@ -1,3 +1,5 @@
+import { collectionSql } from '../../core/collections.js'
+
 /**
  * Registry tables. A version row carries everything the document summary shows once it is active, and
  * its BM25 contribution (`bm25`: {documents, totalLength, df: {termHash: count}}), so activation and
@@ -65,5 +67,8 @@ export const registryMigrations: readonly string[] = [
     hash TEXT NOT NULL,
     vector BYTEA NOT NULL,
     PRIMARY KEY (model, hash)
-  );`,
+  );`,  // collections: derived from the document key (collections.ts), so existing rows are in `default`
+  `ALTER TABLE documents ADD COLUMN collection TEXT GENERATED ALWAYS AS (${collectionSql('id', 'postgres')}) STORED;
+  CREATE INDEX documents_collection ON documents (collection);
+  CREATE TABLE collections (name TEXT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL DEFAULT now());`,
 ]

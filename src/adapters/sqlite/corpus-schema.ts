@@ -1,3 +1,5 @@
+import { collectionSql } from '../../core/collections.js'
+
 /**
  * The corpus tables. Chunks of a version live only while it is active: `commitVersion` inserts the new
  * version's chunks, flips `documents.active_version` and deletes the old chunks in one transaction.
@@ -66,5 +68,9 @@ export const corpusMigrations: readonly string[] = [
     vector BLOB NOT NULL,
     PRIMARY KEY (model, hash)
   ) WITHOUT ROWID;
-  CREATE TABLE vector_tables (dims INTEGER PRIMARY KEY);`,
+  CREATE TABLE vector_tables (dims INTEGER PRIMARY KEY);`,  // Collections: a document's collection follows from its key (collections.ts), so existing rows are in
+  // `default` with nothing rewritten; the table holds collections created before their first document.
+  `ALTER TABLE documents ADD COLUMN collection TEXT GENERATED ALWAYS AS (${collectionSql('id', 'sqlite')}) VIRTUAL;
+  CREATE INDEX documents_collection ON documents (collection);
+  CREATE TABLE collections (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);`,
 ]

@@ -1,3 +1,5 @@
+import { collectionOf, collectionSql } from '../../core/collections.js'
+import { sqliteCollectionQueries } from './collection-queries.js'
 import { chunkKey, type CorpusRegistry, type StoredChunk } from '../../core/registry.js'
 import { serializeStats } from '../../core/sparse/bm25-encoder.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
@@ -33,6 +35,10 @@ const migrations: readonly string[] = [
   INSERT INTO registry_bm25_totals VALUES (1, 0, 0);
   CREATE TABLE registry_bm25_terms (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
   CREATE TABLE registry_embedding_cache (model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)) WITHOUT ROWID;`,
+  // collections, as in the embedded corpus: derived from the document key, listed even when empty
+  `ALTER TABLE registry_documents ADD COLUMN collection TEXT GENERATED ALWAYS AS (${collectionSql('id', 'sqlite')}) VIRTUAL;
+  CREATE INDEX registry_documents_collection ON registry_documents (collection);
+  CREATE TABLE registry_collections (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);`,
 ]
 
 const CHUNK_COLUMNS = `c.document_id, c.version, c.ordinal, c.header, c.text, c.page_start, c.page_end, c.section_path,
@@ -93,6 +99,7 @@ export function createSqliteRegistry(options: { path: string } | { db: Db }): Co
         fingerprint = excluded.fingerprint, meta_json = excluded.meta_json, pages = excluded.pages, chunks = excluded.chunks,
         embedding_model = excluded.embedding_model, updated_at = excluded.updated_at`).run(t, t, documentId, version)
     db.prepare(`UPDATE registry_versions SET state = 'active' WHERE document_id = ? AND version = ?`).run(documentId, version)
+    collections.noteCollection(collectionOf(documentId))
     applyBm25(documentId, version, 1)
     if (previous !== undefined) {
       retire(documentId, previous)
@@ -111,6 +118,9 @@ export function createSqliteRegistry(options: { path: string } | { db: Db }): Co
     return true
   })
 
+  const collections = sqliteCollectionQueries(db, { documents: 'registry_documents', collections: 'registry_collections' })
+  const retireAll = db.transaction((name: string, force: boolean) => collections.drop(name, force, retireDoc))
+
   return {
     kind: 'sqlite',
 
@@ -118,8 +128,11 @@ export function createSqliteRegistry(options: { path: string } | { db: Db }): Co
       const row = db.prepare<[string], DocumentRow>('SELECT * FROM registry_documents WHERE id = ?').get(id)
       return row === undefined ? undefined : toDocumentSummary(row)
     },
-    async listDocuments() {
-      return db.prepare<[], DocumentRow>('SELECT * FROM registry_documents ORDER BY id').all().map(toDocumentSummary)
+    listDocuments: async (only) => collections.listDocuments(only),
+    listCollections: async () => collections.listCollections(),
+    createCollection: async (name) => collections.createCollection(name),
+    async retireCollection(name, force) {
+      return retireAll.immediate(name, force)
     },
     async revision() {
       return revisionOf.get()?.r ?? ''

@@ -82,6 +82,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     const retrieval = await deps.retriever.retrieve(standalone, {
       topK: o.topK ?? opts.topK ?? 8,
       ...(o.filter === undefined ? {} : { filter: o.filter }),
+      ...(o.collections === undefined ? {} : { collections: o.collections }),
       ...(o.signal === undefined ? {} : { signal: o.signal }),
     })
     return { started, question: standalone, voice, chat, sources: retrieval.sources, retrieval, retrievalMs: performance.now() - t, condenseMs }

@@ -137,15 +137,18 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     let filter: SearchFilter | undefined
     let route: Retrieval['route']
     let consumed: ReadonlySet<number> = new Set()
+    const { collections } = request
     if (request.filter !== undefined) {
       filter = request.filter
       route = { ...request.filter, reason: 'filter given by the caller' }
     } else {
-      const decision = (await router.table()).route(analysis)
+      const decision = (await router.table(collections)).route(analysis)
       filter = decision.filter
       consumed = decision.consumed
       route = { ...(decision.filter ?? {}), reason: decision.reason }
     }
+    // the caller's collections bound every search, whatever the filter or the route says
+    if (collections !== undefined) filter = { ...filter, collections }
 
     // words that only named the company or the document type would match every page of the filing
     const consumedWords = new Set([...consumed].map((i) => analysis.tokens[i]))

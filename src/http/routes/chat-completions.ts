@@ -8,7 +8,7 @@ import { DEFAULT_VOICE_ID } from '../../core/answer/voice.js'
 import { AppError } from '../../errors.js'
 import { pageSpan } from '../../core/answer/context.js'
 import type { Metrics } from '../metrics.js'
-import { CitationSchema, errorResponses } from '../answer-schemas.js'
+import { CitationSchema, askCollections, errorResponses, publicCitation } from '../answer-schemas.js'
 import { clientGone, openSse } from '../sse.js'
 
 /**
@@ -71,9 +71,11 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
     async (req, reply) => {
       const { question, history } = conversation(req.body.messages)
       const requested = req.body.model
+      const collections = askCollections(req, undefined)
       const options = {
         signal: clientGone(reply),
         history,
+        ...(collections === undefined ? {} : { collections }),
         ...(requested === DEFAULT_VOICE_ID ? {} : { voice: requested }),
       }
       const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`
@@ -91,7 +93,7 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
             { index: 0, message: { role: 'assistant' as const, content: result.answer + footnotes(result.citations), refusal: null }, finish_reason: 'stop', logprobs: null },
           ],
           usage: usage(result),
-          citations: [...result.citations],
+          citations: result.citations.map(publicCitation),
           ragtune: checks(result),
         }
       }
@@ -112,7 +114,7 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
           metrics.observeAnswer(result, req.log)
           const notes = footnotes(result.citations)
           if (notes !== '') sse.send(chunk({ content: notes }, null))
-          sse.send(chunk({}, 'stop', { citations: result.citations, ragtune: checks(result) }))
+          sse.send(chunk({}, 'stop', { citations: result.citations.map(publicCitation), ragtune: checks(result) }))
           if (req.body.stream_options?.include_usage === true) {
             sse.send(JSON.stringify({ id, object: 'chat.completion.chunk', created, model: requested, choices: [], usage: usage(result) }))
           }

@@ -6,13 +6,19 @@ import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import multipart from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { JobStore, FileResult } from '../../core/jobs.js'
 import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.js'
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
 import { AppError, errorBody } from '../../errors.js'
-import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, UploadAccepted } from '../document-schemas.js'
+import { CollectionQuery, DocumentIdParams, DocumentSchema, documentErrors, JobSchema, UploadAccepted } from '../document-schemas.js'
+import { documentKey, parseDocumentKey, searchCollections, targetCollection } from '../../core/collections.js'
+import type { DocumentSummary } from '../../core/documents.js'
+import { scopedCorpus } from '../../core/scoped-corpus.js'
+import { requestCollections } from '../auth.js'
+import { audit } from '../audit.js'
 
 export interface DocumentRoutesOptions {
   readonly ingest: IngestDeps
@@ -34,7 +40,8 @@ const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType
  */
 export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = async (app, options) => {
   const { ingest, jobs, stagingDir } = options
-  const corpus = ingest.corpus
+  // every read and write goes through the corpus as the request's key sees it
+  const corpusFor = (req: FastifyRequest) => scopedCorpus(ingest.corpus, requestCollections(req))
   const running = new Set<Promise<unknown>>()
   const stop = new AbortController()
   await app.register(multipart, {
@@ -47,22 +54,41 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     await Promise.allSettled([...running])
   })
 
-  app.get('/v1/documents', { schema: { response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } }, async () => ({
-    documents: await corpus.listDocuments(),
-  }))
+  app.get(
+    '/v1/documents',
+    { schema: { querystring: CollectionQuery, response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } },
+    async (req) => {
+      const named = req.query.collection
+      const collections = searchCollections(requestCollections(req), named)
+      return { documents: (await corpusFor(req).listDocuments(collections === 'all' ? undefined : collections)).map(publicDocument) }
+    },
+  )
 
-  app.get('/v1/documents/:id', { schema: { params: DocumentIdParams, response: { 200: DocumentSchema, ...documentErrors } } }, async (req) => {
-    const doc = await corpus.getDocument(req.params.id)
-    if (doc === undefined) throw notFound(req.params.id)
-    return doc
-  })
+  app.get(
+    '/v1/documents/:id',
+    { schema: { params: DocumentIdParams, querystring: CollectionQuery, response: { 200: DocumentSchema, ...documentErrors } } },
+    async (req) => {
+      const key = documentKey(targetCollection(requestCollections(req), req.query.collection), req.params.id)
+      const doc = await corpusFor(req).getDocument(key)
+      if (doc === undefined) throw notFound(req.params.id)
+      return publicDocument(doc)
+    },
+  )
 
   app.delete(
     '/v1/documents/:id',
-    { schema: { params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
+    {
+      schema: {
+        params: DocumentIdParams,
+        querystring: CollectionQuery,
+        response: { 200: Type.Object({ id: Type.String(), collection: Type.String(), deleted: Type.Boolean() }), ...documentErrors },
+      },
+    },
     async (req) => {
-      if (!(await corpus.deleteDocument(req.params.id))) throw notFound(req.params.id)
-      return { id: req.params.id, deleted: true }
+      const collection = targetCollection(requestCollections(req), req.query.collection)
+      if (!(await corpusFor(req).deleteDocument(documentKey(collection, req.params.id)))) throw notFound(req.params.id)
+      audit(req, 'document.delete', { collection, documentId: req.params.id })
+      return { id: req.params.id, collection, deleted: true }
     },
   )
 
@@ -82,7 +108,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     {
       schema: {
         consumes: ['multipart/form-data'],
-        description: `multipart/form-data: one or more "file" parts (.pdf, .txt, .md) and optional fields documentId (one file only), ${META_FIELDS.join(', ')}`,
+        description: `multipart/form-data: one or more "file" parts (.pdf, .txt, .md) and optional fields collection (default: "default", or the key's only collection), documentId (one file only), ${META_FIELDS.join(', ')}`,
         response: { 202: UploadAccepted, ...documentErrors },
       },
     },
@@ -132,21 +158,30 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
             ? new AppError('invalid_arguments', 'documentId names one document: upload exactly one file with it')
             : undefined
       const overrides = parseOverrides(fields)
-      if (problem !== undefined || overrides instanceof AppError) {
-        const err = problem ?? (overrides as AppError)
+      // a collection outside the key's is refused like the other field errors: the job fails, nothing is kept
+      let collection = ''
+      let outOfScope: AppError | undefined
+      try {
+        collection = targetCollection(requestCollections(req), fields.collection)
+      } catch (err) {
+        outOfScope = err as AppError
+      }
+      if (problem !== undefined || overrides instanceof AppError || outOfScope !== undefined) {
+        const err = problem ?? outOfScope ?? (overrides as AppError)
         await rm(dir, { recursive: true, force: true })
         await jobs.finish(job.id, { status: 'failed', error: errorBody(err) })
         throw err
       }
-      const sources = staged.map((s) => ({ ...s, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }), overrides }))
+      const sources = staged.map((s) => ({ ...s, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }), collection, overrides }))
+      audit(req, 'document.upload', { collection, jobId: job.id, files: staged.map((s) => s.name) })
       if (options.mode === 'queue') {
         if (jobs.enqueue === undefined) throw new AppError('internal', 'this job store cannot queue jobs; set RAGTUNE_INGEST_MODE=inline', { status: 500 })
         const files = staged.map((s) => ({ path: s.path, name: s.name, ...(s.sha256 === undefined ? {} : { sha256: s.sha256 }) }))
-        await jobs.enqueue(job.id, { files, failures, overrides, stagingDir: dir, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }) })
+        await jobs.enqueue(job.id, { files, failures, overrides, collection, stagingDir: dir, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }) })
         return reply.status(202).send({ jobId: job.id, status: 'queued', files: [...staged.map((s) => s.name), ...failures.map((f) => f.file)], statusUrl: `/v1/ingestions/${job.id}` })
       }
       await jobs.progress(job.id, { filesTotal: total })
-      const work = runIngestJob(ingest, jobs, job.id, { sources }, { failures, signal: stop.signal })
+      const work = runIngestJob({ ...ingest, corpus: corpusFor(req) }, jobs, job.id, { sources }, { failures, signal: stop.signal })
         .catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'ingestion job failed'))
         .finally(() => rm(dir, { recursive: true, force: true }))
       running.add(work)
@@ -159,6 +194,12 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       })
     },
   )
+}
+
+/** A document as the API shows it: its id within its collection, and the collection. */
+function publicDocument(doc: DocumentSummary): DocumentSummary & { collection: string } {
+  const { collection, id } = parseDocumentKey(doc.id)
+  return { ...doc, id, collection }
 }
 
 function notFound(id: string): AppError {
