@@ -6,11 +6,12 @@ import { AppError } from '../errors.js'
 import { createSqliteCorpus } from '../adapters/sqlite/sqlite-corpus.js'
 import { createParserPool } from '../adapters/pdf/parser-pool.js'
 import { ingestPaths } from '../core/ingest/ingest-paths.js'
+import { checkCollectionName } from '../core/collections.js'
 import { createHybridRetriever } from '../core/retrieval/hybrid-retriever.js'
 import { firstEvidenceRank, summariseRanks } from '../core/retrieval/evidence-recall.js'
 import { readEvalQuestions } from './eval-questions.js'
 
-const USAGE = 'ragtune eval retrieval --questions FILE.jsonl --pdfs DIR [--json] [--details] [--store DIR]'
+const USAGE = 'ragtune eval retrieval --questions FILE.jsonl --pdfs DIR [--json] [--details] [--store DIR] [--collection NAME]'
 
 const HELP = `usage: ${USAGE}
 
@@ -25,6 +26,8 @@ the question's document (the PDF named doc_name) and its page span contains an e
 1/r, 0 when not found in the top 10. Questions whose PDF is missing count as not found.
 
   --json      print JSON lines; the last is {"questions":N,"recall":{"1":x,"3":x,"5":x,"10":x},"mrr":x}
+  --collection NAME  ingest into this collection and search only it (a store shared with other
+              collections measures retrieval as a key limited to it sees it)
   --details   also print one line per question (rank, document, evidence pages, retrieved pages)
   --store DIR keep the store in DIR and reuse it on the next run (unchanged PDFs are not parsed again);
               without it a fresh temporary store is ingested and deleted afterwards`
@@ -39,7 +42,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
   }
   const { values } = parseCliArgs(
     ctx,
-    { questions: { type: 'string' }, pdfs: { type: 'string' }, json: { type: 'boolean' }, details: { type: 'boolean' }, store: { type: 'string' } },
+    { questions: { type: 'string' }, pdfs: { type: 'string' }, json: { type: 'boolean' }, details: { type: 'boolean' }, store: { type: 'string' }, collection: { type: 'string' } },
     USAGE,
   )
   const json = values.json === true
@@ -51,6 +54,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
   if (!fs.existsSync(pdfDir) || !fs.statSync(pdfDir).isDirectory()) {
     throw new AppError('not_found', `--pdfs ${pdfDir} is not a directory; point it at the folder holding the PDFs`, { status: 404 })
   }
+  const collection = typeof values.collection === 'string' ? checkCollectionName(values.collection) : undefined
   const { questions, problems } = readEvalQuestions(questionsFile)
   for (const p of problems) {
     if (json) writeJson(ctx.stdout, { type: 'question-skipped', line: p.line, error: { code: p.code, message: p.message } })
@@ -68,6 +72,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
     const { results, summary } = await ingestPaths(
       { corpus, parser, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } },
       [pdfDir],
+      collection === undefined ? {} : { collection },
     )
     // questions name documents by file stem ("3M_2018_10K"); map stems to the ids the store gave them
     const idByStem = new Map<string, string>()
@@ -86,7 +91,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
     for (const q of questions) {
       const documentId = idByStem.get(q.docName)
       const started = performance.now()
-      const retrieval = await retriever.retrieve(q.question, { topK: TOP_K })
+      const retrieval = await retriever.retrieve(q.question, { topK: TOP_K, ...(collection === undefined ? {} : { collections: [collection] }) })
       latencies.push(performance.now() - started)
       const rank = documentId === undefined ? undefined : firstEvidenceRank({ documentId, pages: q.pages }, retrieval.sources)
       ranks.push(rank)
