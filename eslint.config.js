@@ -17,6 +17,19 @@ export default tseslint.config(
     },
   },
   {
+    // The console's browser modules: plain ES modules served as they are (no build), so no type information.
+    files: ['web/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false, project: null },
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'sessionStorage', 'localStorage', 'fetch', 'URL', 'FormData', 'XMLHttpRequest', 'TextDecoderStream',
+          'AbortController', 'addEventListener', 'removeEventListener', 'setTimeout', 'setInterval', 'clearInterval'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['tests/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

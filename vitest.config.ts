@@ -13,5 +13,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Processes the tests spawn (the bin, workers) run the sources being tested, not a stale dist/.
+    env: { RAGTUNE_FROM_SOURCE: '1' },
   },
 })

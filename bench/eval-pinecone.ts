@@ -1,7 +1,7 @@
 /**
  * `eval retrieval` through the Pinecone path vs the SQLite path, on the same chunks: every PDF is parsed
  * once and committed to both the embedded SQLite corpus (FTS5 BM25) and the scale-out corpus (SQLite
- * registry + the Pinecone emulator's sparse index, BM25 computed by ragtune as sparse vectors, queried
+ * catalog + the Pinecone emulator's sparse index, BM25 computed by ragtune as sparse vectors, queried
  * through the real SDK). The same hybrid retriever (BM25 only, no model) then answers every question
  * from each. Prints recall@1/3/5/10 and MRR for both; never fails on the figures.
  *
@@ -15,8 +15,8 @@ import pino from 'pino'
 import { createParserPool } from '../src/adapters/pdf/parser-pool.js'
 import { createPineconeIndex } from '../src/adapters/pinecone/pinecone-index.js'
 import { createSqliteCorpus } from '../src/adapters/sqlite/sqlite-corpus.js'
-import { createSqliteRegistry } from '../src/adapters/sqlite/sqlite-registry.js'
-import { createBlueGreenCorpus } from '../src/core/blue-green-corpus.js'
+import { createSqliteCatalog } from '../src/adapters/sqlite/sqlite-catalog.js'
+import { createBlueGreenCorpus } from '../src/core/scale-out/blue-green-corpus.js'
 import type { Corpus } from '../src/core/corpus.js'
 import { ingestPaths } from '../src/core/ingest/ingest-paths.js'
 import { firstEvidenceRank, summariseRanks } from '../src/core/retrieval/evidence-recall.js'
@@ -37,7 +37,7 @@ const emu = await startPineconeEmulator({ lagMs: Number(values['lag-ms']) })
 const parser = createParserPool({ logger })
 const sqlite = createSqliteCorpus({ path: path.join(dir, 'eval.db'), logger })
 const index = await createPineconeIndex({ apiKey: emu.apiKey, index: emu.indexName, controllerHostUrl: emu.controllerUrl, indexHost: emu.indexHost, logger })
-const pinecone = createBlueGreenCorpus({ registry: createSqliteRegistry({ path: path.join(dir, 'registry.db') }), index, namespace: 'financebench', logger, pollMs: 5, retireGraceMs: 0 })
+const pinecone = createBlueGreenCorpus({ catalog: createSqliteCatalog({ path: path.join(dir, 'catalog.db') }), index, namespace: 'financebench', logger, pollMs: 5, retireGraceMs: 0 })
 
 let pineconeCommitMs = 0
 const tee: Corpus = {

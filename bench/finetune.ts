@@ -13,7 +13,7 @@ import { main } from '../bin/cli.js'
 import { startOpenAIEmulator } from '../tests/support/openai-emulator.js'
 import { createFineTuneEmulator } from '../tests/support/openai-finetune-emulator.js'
 import { createSqliteModelRegistry } from '../src/adapters/sqlite/sqlite-model-registry.js'
-import { createRegistryVoiceResolver } from '../src/core/registry-voice-resolver.js'
+import { createRegistryVoiceResolver } from '../src/core/answer/registry-voice-resolver.js'
 
 const samplesDir = process.argv[2] ?? '../shared/data/voice/buffett'
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-bench-ft-'))

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs'
 import type { CliContext, Command } from '../src/cli/context.js'
-import { reportCliError, writeLine } from '../src/cli/context.js'
+import { isHelp, reportCliError, writeLine } from '../src/cli/context.js'
 
 /**
  * The outermost ring: the only module that knows every command. Commands load lazily so `ragtune ask`
@@ -19,14 +20,54 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 }
 
 const usage = [
-  'usage: ragtune [--data-dir DIR] <command> [options]',
+  'usage: ragtune [--data-dir DIR] <command> [options]   (ragtune <command> --help for one command; --version)',
   '',
   ...Object.values(commands).map((c) => `  ragtune ${c.summary}`),
   '',
   'Global: --data-dir DIR (env RAGTUNE_DATA_DIR, default ./data) is where the store lives.',
 ].join('\n')
 
+/** package.json sits one directory up from bin/ and two from dist/bin/. */
+function packageVersion(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version: string }).version
+    } catch {
+      // not this level
+    }
+  }
+  return 'unknown'
+}
+
+/**
+ * `.env` in the current directory, read once at start with Node's own parser. It never overrides a
+ * variable already in the environment, and flags override both: flags > environment > .env.
+ */
+function loadDotEnv(): void {
+  try {
+    process.loadEnvFile('.env')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+}
+
+/**
+ * `ragtune … | head -3`: once the reader goes away, a write fails with EPIPE. That is the reader's choice,
+ * not an error: stop at once, quietly, instead of printing a stack trace.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0)
+      throw err
+    })
+  }
+}
+
 export async function main(argv: readonly string[], io: Partial<Omit<CliContext, 'argv'>> = {}): Promise<number> {
+  // In-process callers (tests) pass their own environment; a real run reads .env into process.env.
+  if (io.env === undefined) loadDotEnv()
+  if (io.stdout === undefined) endQuietlyOnClosedPipe()
   let dataDir: string | undefined
   const rest: string[] = []
   for (let i = 0; i < argv.length; i++) {
@@ -48,7 +89,11 @@ export async function main(argv: readonly string[], io: Partial<Omit<CliContext,
     stderr: io.stderr ?? process.stderr,
     ...(dataDir === undefined ? (io.dataDir === undefined ? {} : { dataDir: io.dataDir }) : { dataDir }),
   }
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+  if (name === '--version' || name === '-v') {
+    writeLine(ctx.stdout, `ragtune ${packageVersion()} (node ${process.versions.node})`)
+    return 0
+  }
+  if (name === undefined || isHelp(name)) {
     writeLine(ctx.stdout, usage)
     return name === undefined ? 2 : 0
   }

@@ -1,5 +1,5 @@
 import type { CliContext, Command } from '../src/cli/context.js'
-import { writeLine } from '../src/cli/context.js'
+import { isHelp, writeLine } from '../src/cli/context.js'
 
 /**
  * `ragtune eval <suite>`: evaluations live in different rings (retrieval in src/, voice in finetune/),
@@ -9,6 +9,10 @@ const suites: Record<string, { summary: string; load: () => Promise<Command> }> 
   retrieval: {
     summary: 'eval retrieval --questions FILE.jsonl --pdfs DIR [--json]',
     load: async () => (await import('../src/cli/eval-retrieval.js')).evalRetrieval,
+  },
+  factlock: {
+    summary: 'eval factlock --questions FILE.jsonl [--json]',
+    load: async () => (await import('../src/cli/eval-factlock.js')).evalFactLock,
   },
   voice: {
     summary: 'eval voice --voice DIR --contrast DIR [--test-voice DIR --test-contrast DIR] [--json]',
@@ -21,7 +25,7 @@ export const evaluate: Command = async (ctx: CliContext) => {
   const suite = name === undefined ? undefined : suites[name]
   if (suite === undefined) {
     const usage = Object.values(suites).map((s) => `  ragtune ${s.summary}`).join('\n')
-    const known = name === undefined || name === '--help' || name === '-h'
+    const known = name === undefined || isHelp(name)
     writeLine(known ? ctx.stdout : ctx.stderr, `${known ? '' : `ragtune: unknown eval suite "${name}" [invalid_arguments]\n`}usage:\n${usage}`)
     return known && name !== undefined ? 0 : 2
   }

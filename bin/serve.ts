@@ -14,11 +14,11 @@ export async function serve(ctx: CliContext): Promise<number> {
   }
   if (typeof values.host === 'string') env.HOST = values.host
   const config = cliConfig({ ...ctx, env })
-  const logger = createLogger({ level: config.log.level, to: 'stdout' })
+  const logger = createLogger({ level: config.log.level, to: 'stdout', pretty: config.log.pretty })
   const deps = await buildDeps(config, logger)
   // Fine-tuning lives in finetune/, which src/ never imports: this entry point composes it in.
-  const { openFinetuneService } = await import('../finetune/finetune-composition.js')
-  const finetune = openFinetuneService(config, logger)
+  const { openFineTuneService } = await import('../finetune/finetune-composition.js')
+  const finetune = openFineTuneService(deps)
   const app = await startServer({ ...deps, finetunes: finetune.service }, {
     onClose: async () => {
       await finetune.close()

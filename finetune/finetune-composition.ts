@@ -1,28 +1,32 @@
 import type { Config } from '../src/config.js'
 import type { Logger } from '../src/logger.js'
-import type { FineTuneProvider } from '../src/core/finetune.js'
-import { openDatabase } from '../src/adapters/sqlite/database.js'
-import { createSqliteModelRegistry } from '../src/adapters/sqlite/sqlite-model-registry.js'
-import { createSqliteFineTuneJobStore } from '../src/adapters/sqlite/sqlite-finetune-jobs.js'
+import type { FineTuneJobStore, FineTuneProvider } from '../src/core/finetune.js'
+import type { ModelRegistry } from '../src/core/model-registry.js'
 import { createOpenAIFineTuneProvider } from './providers/openai-finetune-provider.js'
 import { checkDataset } from './providers/check-dataset.js'
-import { createFinetuneRunner, type FinetuneRunner } from './finetune-service.js'
+import { createFineTuneRunner, type FineTuneRunner } from './finetune-service.js'
 
-export interface FinetuneServiceHandle {
-  readonly service: FinetuneRunner
-  /** stops following jobs, then closes the store handle */
+export interface FineTuneServiceHandle {
+  readonly service: FineTuneRunner
+  /** stops following jobs (the stores belong to the composition root, which closes them) */
   close(): Promise<void>
 }
 
+/** What fine-tuning needs from the composition root (src/deps.ts): the stores it picked, shared with the server. */
+export interface FineTuneStores {
+  readonly config: Config
+  readonly logger: Logger
+  readonly registry: ModelRegistry
+  readonly fineTuneJobs: FineTuneJobStore
+}
+
 /**
- * The fine-tuning service for the server (bin/serve.ts), on its own store handle. The provider is built
- * on first use, so a server without OPENAI_API_KEY still starts and answers fine-tune calls with
- * `finetune_not_configured`. Unfinished jobs (left by a restart, or started over HTTP) are followed in
- * the background, so a tuned model is registered when its job ends even if nobody asks.
+ * The one way a runner is made (server and CLI alike): the OpenAI provider, built on first use so that a
+ * process without OPENAI_API_KEY still starts and answers with `finetune_not_configured`, and the local
+ * dataset checks before any upload.
  */
-export function openFinetuneService(config: Config, logger: Logger, options: { pollMs?: number } = {}): FinetuneServiceHandle {
-  const db = openDatabase(config.dbPath)
-  const log = logger.child({ component: 'finetune-follower' })
+export function createComposedRunner(deps: FineTuneStores, options: { skipDatasetChecks?: boolean } = {}): FineTuneRunner {
+  const { config, logger } = deps
   let provider: FineTuneProvider | undefined
   const get = (): FineTuneProvider => (provider ??= createOpenAIFineTuneProvider({ ...config.models, logger }))
   const lazy: FineTuneProvider = {
@@ -32,8 +36,19 @@ export function openFinetuneService(config: Config, logger: Logger, options: { p
     events: (id, after, signal) => get().events(id, after, signal),
     cancel: (id, signal) => get().cancel(id, signal),
   }
-  const jobs = createSqliteFineTuneJobStore({ db })
-  const runner = createFinetuneRunner({ provider: lazy, jobs, registry: createSqliteModelRegistry({ db }), logger, checkDataset })
+  return createFineTuneRunner({ provider: lazy, jobs: deps.fineTuneJobs, registry: deps.registry, logger, ...(options.skipDatasetChecks === true ? {} : { checkDataset }) })
+}
+
+/**
+ * The fine-tuning service for the server (bin/serve.ts), on the stores the composition root picked
+ * (PostgreSQL with DATABASE_URL, so every replica lists and activates the same jobs and voices). Unfinished jobs (left by a restart, or started over HTTP) are followed in
+ * the background, so a tuned model is registered when its job ends even if nobody asks.
+ */
+export function openFineTuneService(deps: FineTuneStores, options: { pollMs?: number } = {}): FineTuneServiceHandle {
+  const { config, logger } = deps
+  const log = logger.child({ component: 'finetune-follower' })
+  const jobs = deps.fineTuneJobs
+  const runner = createComposedRunner(deps)
 
   const stop = new AbortController()
   const following = new Map<string, Promise<void>>()
@@ -54,7 +69,7 @@ export function openFinetuneService(config: Config, logger: Logger, options: { p
     void jobs.list({ unfinishedOnly: true }).then((list) => list.forEach((j) => follow(j.id)))
   }
 
-  const service: FinetuneRunner = {
+  const service: FineTuneRunner = {
     ...runner,
     async start(request) {
       const job = await runner.start(request)
@@ -67,7 +82,6 @@ export function openFinetuneService(config: Config, logger: Logger, options: { p
     async close() {
       stop.abort(new Error('server closing'))
       await Promise.allSettled([...following.values()])
-      db.close()
     },
   }
 }

@@ -6,7 +6,7 @@ import {
   type FineTuneJobStore,
   type FineTuneProvider,
   type FineTuneSpec,
-  type FinetuneService,
+  type FineTuneService,
   type StoredFineTuneJob,
 } from '../src/core/finetune.js'
 import type { ModelRegistry } from '../src/core/model-registry.js'
@@ -15,7 +15,7 @@ import { AppError } from '../src/errors.js'
 import { watchJob, type WatchOptions, type WatchUpdate } from './providers/watch-job.js'
 import { assertActivatable } from './registry/activation-gate.js'
 
-export interface FinetuneRunner extends FinetuneService {
+export interface FineTuneRunner extends FineTuneService {
   /** follows a job to its end, persisting each event seen and registering the model on success */
   watch(jobId: string, options?: Omit<WatchOptions, 'afterEventId'>): AsyncGenerator<WatchUpdate, StoredFineTuneJob>
   cancel(jobId: string): Promise<StoredFineTuneJob>
@@ -24,14 +24,14 @@ export interface FinetuneRunner extends FinetuneService {
 }
 
 /** Provider + job store + registry: what the CLI and POST /v1/finetunes share. */
-export function createFinetuneRunner(deps: {
+export function createFineTuneRunner(deps: {
   provider: FineTuneProvider
   jobs: FineTuneJobStore
   registry: ModelRegistry
   logger: Logger
   /** local dataset checks before anything is uploaded; throws AppError to refuse */
   checkDataset?: (file: FineTuneFile, baseModel: string) => void
-}): FinetuneRunner {
+}): FineTuneRunner {
   const { provider, jobs, registry } = deps
   const log = deps.logger.child({ component: 'finetune' })
 
@@ -76,7 +76,7 @@ export function createFinetuneRunner(deps: {
     return record(await provider.get(jobId))
   }
 
-  const runner: FinetuneRunner = {
+  const runner: FineTuneRunner = {
     async start(request: FineTuneSpec & { name?: string }) {
       if (request.name !== undefined && !/^[\w.:-]{1,128}$/.test(request.name)) {
         throw new AppError('invalid_name', `voice name "${request.name}" must be 1-128 letters, digits, '.', ':', '_' or '-'`)

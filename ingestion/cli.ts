@@ -83,7 +83,7 @@ export async function ingest(ctx: CliContext): Promise<number> {
       bar.end()
       writeLine(
         ctx.stdout,
-        `${summary.files} files: ${summary.ingested} ingested, ${summary.unchanged} unchanged, ${summary.failed} failed · ${summary.pages} pages, ${summary.chunks} chunks in ${summary.seconds.toFixed(1)} s (job ${job.id})`,
+        `${summary.files} files: ${summary.ingested} ingested, ${summary.unchanged} unchanged, ${summary.failed} failed, ${summary.skipped} skipped · ${summary.pages} pages, ${summary.chunks} chunks in ${summary.seconds.toFixed(1)} s (job ${job.id})`,
       )
     }
     return summary.failed === 0 ? 0 : 1
@@ -105,6 +105,7 @@ function fileLine(r: FileResult): Record<string, unknown> {
 }
 
 function humanLine(r: FileResult): string {
+  if (r.status === 'skipped') return `- ${r.file}: ${r.error?.message ?? 'skipped'}`
   if (r.status === 'failed') return `✗ ${r.file}: ${r.error?.message ?? 'failed'} [${r.error?.code ?? 'internal'}]`
   const what = r.status === 'unchanged' ? 'unchanged' : `ingested ${r.pages} pages, ${r.chunks} chunks`
   return `✓ ${r.file} → ${r.documentId ?? '?'} v${r.version ?? '?'} ${what}`

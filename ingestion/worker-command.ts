@@ -21,7 +21,7 @@ export async function worker(ctx: CliContext): Promise<number> {
   const json = values.json === true
   const config = cliConfig(ctx)
   // A long-running service: log at the configured level (default info), unlike one-shot commands.
-  const logger = createLogger({ level: config.log.level })
+  const logger = createLogger({ level: config.log.level, pretty: config.log.pretty })
   const deps = await buildDeps(config, logger)
   if (deps.jobs === undefined || deps.ingest === undefined) throw new AppError('internal', 'the ingest pipeline is not configured', { status: 500 })
   const stop = new AbortController()

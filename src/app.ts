@@ -1,50 +1,20 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Config } from './config.js'
-import type { Logger } from './logger.js'
-import type { Corpus } from './core/corpus.js'
 import { AppError } from './errors.js'
 import { healthRoutes } from './http/routes/health.js'
 import { installPlatform, registerAnswerRoutes } from './http/platform.js'
 import { createMetrics } from './http/metrics.js'
-import type { Answerer } from './core/answer/answerer.js'
-import type { VoiceResolver } from './core/answer/voice.js'
-import type { KeyStore } from './core/keys.js'
 import { documentRoutes } from './http/routes/documents.js'
-import type { JobStore } from './core/jobs.js'
-import type { IngestDeps } from './core/ingest/ingest-pipeline.js'
-import type { EmbeddingModel } from './core/models.js'
-import type { FinetuneService } from './core/finetune.js'
-import type { ModelRegistry } from './core/model-registry.js'
 import { finetuneRoutes } from './http/routes/finetunes.js'
 import { collectionRoutes } from './http/routes/collections.js'
+import { documentFileRoutes } from './http/routes/document-files.js'
+import { consoleRoutes } from './http/routes/console.js'
+import type { AppDeps } from './composition/app-deps.js'
+import { uploadsDir } from './composition/paths.js'
 
-/**
- * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
- * through `register` options; nothing hangs on the Fastify instance.
- */
-export interface AppDeps {
-  readonly config: Config
-  readonly logger: Logger
-  readonly corpus: Corpus
-  /** ingestion jobs and the ingest pipeline's dependencies; the document routes need both */
-  readonly jobs?: JobStore
-  readonly ingest?: IngestDeps
-  /** set when RAGTUNE_EMBEDDING_MODEL is */
-  readonly embedder?: EmbeddingModel
-  /** the answer pipeline and its voices; the answer routes need both */
-  readonly answerer?: Answerer
-  readonly voices?: VoiceResolver
-  /** hit and miss counts of the retrieval cache, when there is one (served in /metrics) */
-  readonly retrievalCache?: { readonly stats: { readonly hits: number; readonly misses: number } }
-  /** API keys; absent or empty means open mode, allowed on loopback only */
-  readonly keys?: KeyStore
-  /** the voice registry behind `voices` (closed with the rest) */
-  readonly registry?: ModelRegistry
-  /** fine-tuning jobs and activation; composed by bin/serve.ts, since src/ never imports finetune/ */
-  readonly finetunes?: FinetuneService
-}
+// buildApp's callers (tests, benches) take the type from here; the composition root owns it.
+export type { AppDeps }
 
 /** Builds the app; reads no environment and never listens (server.ts does). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -58,8 +28,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
     },
-    requestTimeout: 120_000,
-    connectionTimeout: 10_000,
+    // Socket timeouts sit above the answer deadline (routes answer 504 / an SSE error event first), so a
+    // client always gets a status and a request id.
+    requestTimeout: deps.config.server.answerTimeoutMs + 30_000,
+    connectionTimeout: deps.config.server.answerTimeoutMs + 15_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -105,13 +77,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
   await app.register(healthRoutes, { corpus: deps.corpus })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
-    await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics })
+    await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics, deadlineMs: deps.config.server.answerTimeoutMs })
   }
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
-    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode })
+    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode, originals: deps.originals, pageImages: deps.pageImages })
   }
-  await app.register(collectionRoutes, { corpus: deps.corpus })
+  await app.register(collectionRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
+  if (deps.originals !== undefined && deps.pageImages !== undefined) await app.register(documentFileRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
   if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
+  await app.register(consoleRoutes)
   return app
 }
 
@@ -120,9 +94,4 @@ function fastifyCode(err: FastifyError): string {
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type'
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'invalid_json'
   return 'bad_request'
-}
-
-/** Where uploads wait for their job; deps.ts clears what a dead process left there. */
-export function uploadsDir(dataDir: string): string {
-  return `${dataDir}/uploads`
 }

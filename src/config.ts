@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   RAGTUNE_EMBEDDING_DIMENSIONS: positiveInt.optional(),
   RAGTUNE_MODEL_TIMEOUT_MS: positiveInt.default(60_000),
   RAGTUNE_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  // one answer's overall deadline, model retries and retry-after waits included (504 / SSE error after it)
+  RAGTUNE_ANSWER_TIMEOUT_MS: positiveInt.default(120_000),
 
   RAGTUNE_VECTOR_STORE: z.enum(['sqlite', 'pinecone']).default('sqlite'),
   PINECONE_API_KEY: z.string().min(1).optional(),
@@ -37,6 +39,8 @@ const EnvSchema = z.object({
   RAGTUNE_MAX_FILE_MB: z.coerce.number().positive().default(100),
   RAGTUNE_MAX_PAGES: positiveInt.default(2000),
   RAGTUNE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  // ArrayBuffer memory one parse may use (inflated PDF streams, images) before the file fails
+  RAGTUNE_PARSE_MEMORY_MB: positiveInt.default(512),
   // inline: the API ingests uploads itself; queue: it stores them and `ragtune worker` processes ingest them
   RAGTUNE_INGEST_MODE: z.enum(['inline', 'queue']).default('inline'),
   RAGTUNE_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
@@ -51,8 +55,15 @@ export type Env = Record<string, string | undefined>
 export interface Config {
   readonly dataDir: string
   readonly dbPath: string
-  readonly server: { readonly port: number; readonly host: string; readonly bodyLimitBytes: number; readonly rateLimitPerMinute: number }
-  readonly log: { readonly level: string; readonly pretty: boolean }
+  readonly server: {
+    readonly port: number
+    readonly host: string
+    readonly bodyLimitBytes: number
+    readonly rateLimitPerMinute: number
+    readonly answerTimeoutMs: number
+  }
+  /** pretty: RAGTUNE_PRETTY_LOGS when set; unset = pretty on a terminal, JSON otherwise */
+  readonly log: { readonly level: string; readonly pretty: boolean | undefined }
   readonly models: {
     readonly apiKey: string | undefined
     readonly baseURL: string | undefined
@@ -73,7 +84,13 @@ export interface Config {
     }
   }
   readonly databaseUrl: string | undefined
-  readonly ingest: { readonly maxFileBytes: number; readonly maxPages: number; readonly workers: number | undefined; readonly mode: 'inline' | 'queue' }
+  readonly ingest: {
+    readonly maxFileBytes: number
+    readonly maxPages: number
+    readonly workers: number | undefined
+    readonly mode: 'inline' | 'queue'
+    readonly parseMemoryMb: number
+  }
   /** entries of the retrieval cache; 0 when it is off */
   readonly retrievalCacheEntries: number
 }
@@ -106,8 +123,9 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       host: e.HOST,
       bodyLimitBytes: e.RAGTUNE_BODY_LIMIT_KB * 1024,
       rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
+      answerTimeoutMs: e.RAGTUNE_ANSWER_TIMEOUT_MS,
     },
-    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS ?? false },
+    log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS },
     models: {
       apiKey: e.OPENAI_API_KEY,
       baseURL: e.OPENAI_BASE_URL,
@@ -131,6 +149,7 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       maxFileBytes: Math.round(e.RAGTUNE_MAX_FILE_MB * 1024 * 1024),
       maxPages: e.RAGTUNE_MAX_PAGES,
       workers: e.RAGTUNE_INGEST_WORKERS,
+      parseMemoryMb: e.RAGTUNE_PARSE_MEMORY_MB,
       mode: e.RAGTUNE_INGEST_MODE,
     },
     retrievalCacheEntries: e.RAGTUNE_RETRIEVAL_CACHE,

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import pino, { type Logger } from 'pino'
 
 export type { Logger }
@@ -6,9 +7,16 @@ export type { Logger }
  * The one pino logger. Secrets never reach a log line: authorization headers and any `apiKey` field are
  * redacted, and errors are reduced to whitelisted fields (SDK errors can carry headers and prompts).
  */
-export function createLogger(options: { level: string; to?: 'stdout' | 'stderr' | pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  level: string
+  to?: 'stdout' | 'stderr' | pino.DestinationStream
+  /** human-readable lines (pino-pretty); default: when that stream is a terminal (RAGTUNE_PRETTY_LOGS overrides) */
+  pretty?: boolean | undefined
+}): Logger {
   const to = options.to ?? 'stderr'
-  const destination = typeof to === 'string' ? pino.destination({ dest: to === 'stdout' ? 1 : 2, sync: false }) : to
+  const fd = to === 'stdout' ? 1 : 2
+  const pretty = typeof to === 'string' && (options.pretty ?? (fd === 1 ? process.stdout : process.stderr).isTTY === true)
+  const destination = typeof to !== 'string' ? to : pretty ? prettyStream(fd) : pino.destination({ dest: fd, sync: false })
   return pino(
     {
       level: options.level,
@@ -38,4 +46,10 @@ function serializeError(err: unknown): Record<string, unknown> {
   if (e.stack !== undefined) out.stack = e.stack
   if (e.cause instanceof Error) out.cause = serializeError(e.cause)
   return out
+}
+
+/** pino-pretty as a stream in this thread (no transport worker), loaded only when a terminal wants it. */
+function prettyStream(fd: number): pino.DestinationStream {
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as (o: Record<string, unknown>) => pino.DestinationStream
+  return pinoPretty({ destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
 }

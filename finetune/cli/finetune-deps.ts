@@ -3,56 +3,47 @@ import type { Config } from '../../src/config.js'
 import type { Logger } from '../../src/logger.js'
 import type { ModelRegistry } from '../../src/core/model-registry.js'
 import type { FineTuneJobStore } from '../../src/core/finetune.js'
-import { openDatabase, type Db } from '../../src/adapters/sqlite/database.js'
-import { createSqliteModelRegistry } from '../../src/adapters/sqlite/sqlite-model-registry.js'
-import { createSqliteFineTuneJobStore } from '../../src/adapters/sqlite/sqlite-finetune-jobs.js'
-import { createOpenAIFineTuneProvider } from '../providers/openai-finetune-provider.js'
-import { createFinetuneRunner, type FinetuneRunner } from '../finetune-service.js'
+import { closeStores, openStores } from '../../src/composition/stores.js'
+import type { FineTuneRunner } from '../finetune-service.js'
+import { createComposedRunner } from '../finetune-composition.js'
 
-export interface FinetuneCliDeps {
+export interface FineTuneCliDeps {
   readonly config: Config
   readonly logger: Logger
-  readonly db: Db
   readonly registry: ModelRegistry
   readonly jobs: FineTuneJobStore
-  /** the provider is built on first use: `models list` needs no API key */
-  runner(): FinetuneRunner
-  close(): void
+  /**
+   * the provider is built on first use: `models list` needs no API key. The runner checks datasets before
+   * upload, as POST /v1/finetunes does, unless the operator passed --skip-validation.
+   */
+  runner(options?: { skipDatasetChecks?: boolean }): FineTuneRunner
+  close(): Promise<void>
 }
 
-/** One store handle for a CLI command; every fine-tuning command opens and closes it the same way. */
-export function openFinetuneDeps(ctx: CliContext): FinetuneCliDeps {
+/**
+ * The stores of a CLI command, opened by the composition root (PostgreSQL with DATABASE_URL, else the
+ * SQLite file), so `models activate` on any machine changes what every replica answers with.
+ */
+export async function openFineTuneDeps(ctx: CliContext): Promise<FineTuneCliDeps> {
   const config = cliConfig(ctx)
   const logger = cliLogger(ctx, config)
-  const db = openDatabase(config.dbPath)
-  const registry = createSqliteModelRegistry({ db })
-  const jobs = createSqliteFineTuneJobStore({ db })
-  let runner: FinetuneRunner | undefined
+  const stores = await openStores(config)
   return {
     config,
     logger,
-    db,
-    registry,
-    jobs,
-    runner() {
-      runner ??= createFinetuneRunner({
-        provider: createOpenAIFineTuneProvider({ ...config.models, logger }),
-        jobs,
-        registry,
-        logger,
-      })
-      return runner
-    },
-    close: () => db.close(),
+    registry: stores.registry,
+    jobs: stores.fineTuneJobs,
+    runner: (options = {}) => createComposedRunner({ config, logger, registry: stores.registry, fineTuneJobs: stores.fineTuneJobs }, options),
+    close: () => closeStores(stores),
   }
 }
 
-/** Runs `fn` with the deps and always closes the store, whatever `fn` throws. */
-export async function withFinetuneDeps<T>(ctx: CliContext, fn: (deps: FinetuneCliDeps) => Promise<T>): Promise<T> {
-  const deps = openFinetuneDeps(ctx)
+/** Runs `fn` with the deps and always closes the stores, whatever `fn` throws. */
+export async function withFineTuneDeps<T>(ctx: CliContext, fn: (deps: FineTuneCliDeps) => Promise<T>): Promise<T> {
+  const deps = await openFineTuneDeps(ctx)
   try {
     return await fn(deps)
   } finally {
-    deps.close()
+    await deps.close()
   }
 }

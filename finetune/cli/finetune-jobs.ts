@@ -3,8 +3,7 @@ import path from 'node:path'
 import { parseCliArgs, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import type { FineTuneFile } from '../../src/core/finetune.js'
 import { AppError, errorBody } from '../../src/errors.js'
-import { checkDataset } from '../providers/check-dataset.js'
-import { withFinetuneDeps, type FinetuneCliDeps } from './finetune-deps.js'
+import { withFineTuneDeps, type FineTuneCliDeps } from './finetune-deps.js'
 import { createJobPrinter, exitCodeFor } from './job-printer.js'
 import { parsePositiveInteger, parsePositiveNumber, parseSeed, stringFlag } from './flags.js'
 
@@ -21,20 +20,18 @@ function pollMs(value: unknown, usage: string): number {
   return n * 1000
 }
 
-/** Reads a dataset file and checks it locally first: an upload that OpenAI will reject costs a round trip. */
-async function readDataset(file: string, model: string, skipValidation: boolean): Promise<FineTuneFile> {
+/** Reads a dataset file; the runner checks it before upload, as it does for POST /v1/finetunes. */
+async function readDataset(file: string): Promise<FineTuneFile> {
   let content: Buffer
   try {
     content = await fs.readFile(file)
   } catch (err) {
     throw new AppError('file_not_found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
   }
-  const dataset = { name: path.basename(file), content }
-  if (!skipValidation) checkDataset(dataset, model)
-  return dataset
+  return { name: path.basename(file), content }
 }
 
-async function follow(ctx: CliContext, deps: FinetuneCliDeps, jobId: string, json: boolean, poll: number): Promise<number> {
+async function follow(ctx: CliContext, deps: FineTuneCliDeps, jobId: string, json: boolean, poll: number): Promise<number> {
   const printer = createJobPrinter(ctx, json)
   const watch = deps.runner().watch(jobId, {
     pollMs: poll,
@@ -88,11 +85,11 @@ export const run: Command = async (ctx) => {
   const validationPath = stringFlag(values.validation)
   const suffix = stringFlag(values.suffix)
   const name = stringFlag(values.name)
-  const training = await readDataset(train, baseModel, skip)
-  const validation = validationPath === undefined ? undefined : await readDataset(validationPath, baseModel, skip)
+  const training = await readDataset(train)
+  const validation = validationPath === undefined ? undefined : await readDataset(validationPath)
 
-  return withFinetuneDeps(ctx, async (deps) => {
-    const job = await deps.runner().start({
+  return withFineTuneDeps(ctx, async (deps) => {
+    const job = await deps.runner({ skipDatasetChecks: skip }).start({
       baseModel,
       training,
       ...(validation === undefined ? {} : { validation }),
@@ -118,7 +115,7 @@ export const status: Command = async (ctx) => {
   if (positionals.length > 1) throw new AppError('invalid_arguments', `give one job id\nusage: ${STATUS_USAGE}`)
   const json = values.json === true
   const poll = pollMs(values['poll-seconds'], STATUS_USAGE)
-  return withFinetuneDeps(ctx, async (deps) => {
+  return withFineTuneDeps(ctx, async (deps) => {
     if (jobId === undefined) {
       const printer = createJobPrinter(ctx, json)
       const jobs = await deps.jobs.list()
@@ -138,7 +135,7 @@ export const cancel: Command = async (ctx) => {
   const { values, positionals } = parseCliArgs(ctx, { json: { type: 'boolean' } }, CANCEL_USAGE)
   const jobId = positionals[0]
   if (jobId === undefined || positionals.length > 1) throw new AppError('invalid_arguments', `give one job id\nusage: ${CANCEL_USAGE}`)
-  return withFinetuneDeps(ctx, async (deps) => {
+  return withFineTuneDeps(ctx, async (deps) => {
     createJobPrinter(ctx, values.json === true).job(await deps.runner().cancel(jobId))
     return 0
   })

@@ -1,8 +1,8 @@
 import { parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
-import { createOpenAIChat } from '../../src/adapters/openai-chat.js'
+import { openChatModel } from '../../src/composition/chat-model.js'
 import { AppError, errorBody } from '../../src/errors.js'
 import { stringFlag } from './flags.js'
-import { withFinetuneDeps } from './finetune-deps.js'
+import { withFineTuneDeps } from './finetune-deps.js'
 
 const USAGE = 'ragtune finetune register --name ID --base-url URL --model M [--base-model M] [--api-key-env VAR] [--json]'
 
@@ -28,8 +28,8 @@ export const register: Command = async (ctx) => {
   if (keyVar !== undefined && apiKey === undefined) throw new AppError('invalid_arguments', `--api-key-env ${keyVar}: that variable is not set`)
   const json = values.json === true
 
-  return withFinetuneDeps(ctx, async (deps) => {
-    const chat = createOpenAIChat({ model, baseURL, apiKey, timeoutMs: deps.config.models.timeoutMs, maxRetries: 0 })
+  return withFineTuneDeps(ctx, async (deps) => {
+    const chat = openChatModel(deps.config, { model, baseURL, ...(apiKey === undefined ? {} : { apiKey }), maxRetries: 0 })
     let text = ''
     let finish: string | undefined
     try {

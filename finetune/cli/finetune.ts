@@ -1,4 +1,5 @@
-import { writeLine, type CliContext, type Command } from '../../src/cli/context.js'
+import { isHelp, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
+import { siblingModule } from '../../src/adapters/worker-loader.js'
 
 /**
  * `ragtune finetune <sub>`. Dataset commands live in their own modules; each is imported only when run,
@@ -8,7 +9,7 @@ type Loader = () => Promise<Command>
 
 function lazy(file: string, ...exportNames: string[]): Loader {
   return async () => {
-    const mod = (await import(new URL(file, import.meta.url).href)) as Record<string, unknown>
+    const mod = (await import(siblingModule(import.meta.url, file))) as Record<string, unknown>
     const found = [...exportNames, 'default'].map((n) => mod[n]).find((v) => typeof v === 'function')
     if (found === undefined) throw new Error(`${file} exports none of ${exportNames.join(', ')}`)
     return found as Command
@@ -16,9 +17,9 @@ function lazy(file: string, ...exportNames: string[]): Loader {
 }
 
 const subcommands: Record<string, { summary: string; load: Loader }> = {
-  prepare: { summary: 'prepare <samples…> --out DIR [--pairs FILE.jsonl] [--json]', load: lazy('./prepare.ts', 'prepare') },
-  validate: { summary: 'validate FILE.jsonl [--json]', load: lazy('./validate.ts', 'validate') },
-  export: { summary: 'export --format axolotl|unsloth|llama-factory ...', load: lazy('./export.ts', 'exportCommand', 'exportDataset', 'export', 'run') },
+  prepare: { summary: 'prepare <samples…> --out DIR [--pairs FILE.jsonl] [--json]', load: lazy('prepare', 'prepare') },
+  validate: { summary: 'validate FILE.jsonl [--json]', load: lazy('validate', 'validate') },
+  export: { summary: 'export --format axolotl|unsloth|llama-factory ...', load: lazy('export', 'exportCommand', 'exportDataset', 'export', 'run') },
   run: { summary: 'run --train F --base-model M [--validation F] [--suffix S] [--epochs N] [--seed N] [--watch]', load: async () => (await import('./finetune-jobs.js')).run },
   status: { summary: 'status [JOB] [--once]   (resumes watching; no JOB lists jobs)', load: async () => (await import('./finetune-jobs.js')).status },
   cancel: { summary: 'cancel JOB', load: async () => (await import('./finetune-jobs.js')).cancel },
@@ -29,7 +30,7 @@ const usage = ['usage:', ...Object.values(subcommands).map((s) => `  ragtune fin
 
 export const finetune: Command = async (ctx: CliContext) => {
   const [name, ...rest] = ctx.argv
-  if (name === undefined || name === 'help' || name === '--help') {
+  if (name === undefined || isHelp(name)) {
     writeLine(ctx.stdout, usage)
     return name === undefined ? 2 : 0
   }

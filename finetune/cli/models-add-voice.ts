@@ -4,7 +4,7 @@ import { readSamples } from '../dataset/read-samples.js'
 import { toParagraphs } from '../dataset/paragraphs.js'
 import { segmentPassages } from '../dataset/segment.js'
 import { stringFlag } from './flags.js'
-import { withFinetuneDeps } from './finetune-deps.js'
+import { withFineTuneDeps } from './finetune-deps.js'
 
 const USAGE = 'ragtune models add-voice --name ID --samples DIR [--model FT_ID] [--json]'
 
@@ -25,7 +25,7 @@ export const addVoice: Command = async (ctx) => {
     throw new AppError('no_voice_samples', `no usable passages in ${dirs.join(', ')} (${skips.length} files skipped); give .txt, .md or .pdf files of the person's own writing`)
   }
   const modelFlag = stringFlag(values.model)
-  return withFinetuneDeps(ctx, async ({ registry }) => {
+  return withFineTuneDeps(ctx, async ({ registry }) => {
     const tuned = modelFlag === undefined ? undefined : await registry.get(modelFlag)
     const existing = await registry.get(name)
     const model = tuned?.model ?? modelFlag ?? existing?.model ?? null

@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises'
 import { parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
-import { createOpenAIChat } from '../../src/adapters/openai-chat.js'
+import { openChatModel } from '../../src/composition/chat-model.js'
 import type { ChatMessage } from '../../src/core/models.js'
 import { AppError } from '../../src/errors.js'
 import { evaluateVoiceModel, parseHeldOutPrompts, type EvalCandidate, type HeldOutPrompt } from '../registry/evaluate-voice-model.js'
 import { loadVoiceScorer } from '../registry/load-voice-scorer.js'
 import { activationVerdict } from '../registry/activation-gate.js'
 import { parsePositiveNumber, stringFlag } from './flags.js'
-import { withFinetuneDeps } from './finetune-deps.js'
+import { withFineTuneDeps } from './finetune-deps.js'
 
 const USAGE = 'ragtune models eval ID --prompts FILE.jsonl --voice DIR --contrast DIR [--base-model M] [--limit N] [--json]'
 
@@ -42,17 +42,13 @@ export const modelsEval: Command = async (ctx) => {
   })).slice(0, limit)
   if (prompts.length === 0) throw new AppError('no_prompts', `${promptsFile} holds no usable prompts (chat JSONL with a user message, or {"prompt": "..."} lines)`)
 
-  return withFinetuneDeps(ctx, async ({ registry, config }) => {
+  return withFineTuneDeps(ctx, async ({ registry, config }) => {
     const model = await registry.get(id)
     if (model === undefined) throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``)
     const baseModel = stringFlag(values['base-model']) ?? model.baseModel ?? config.models.chatModel
     if (baseModel === undefined) throw new AppError('invalid_arguments', `no base model to compare with: pass --base-model or set RAGTUNE_CHAT_MODEL`)
-    const common = { timeoutMs: config.models.timeoutMs, maxRetries: config.models.maxRetries }
     // A self-served adapter's base model lives on the same server (vLLM serves both); OpenAI's on OpenAI.
-    const defaultChat =
-      model.baseURL === null
-        ? createOpenAIChat({ ...common, model: baseModel, baseURL: config.models.baseURL, apiKey: config.models.apiKey })
-        : createOpenAIChat({ ...common, model: baseModel, baseURL: model.baseURL, apiKey: undefined })
+    const defaultChat = openChatModel(config, { model: baseModel, baseURL: model.baseURL })
     const tunedChat = defaultChat
     const ask = (chat: typeof defaultChat, name: string) => async (messages: ChatMessage[]) =>
       (await chat.complete({ model: name, messages, maxTokens: 400, temperature: 0.7 })).text

@@ -1,8 +1,8 @@
-import { parseCliArgs, writeJson, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
+import { isHelp, parseCliArgs, writeJson, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import type { RegisteredModel } from '../../src/core/model-registry.js'
 import { AppError } from '../../src/errors.js'
 import { activationVerdict } from '../registry/activation-gate.js'
-import { withFinetuneDeps } from './finetune-deps.js'
+import { withFineTuneDeps } from './finetune-deps.js'
 
 /** `ragtune models list|activate ID [--force]|deactivate|eval ID|add-voice`: the voice registry. */
 const USAGE = [
@@ -23,7 +23,7 @@ function describe(m: RegisteredModel): string {
 
 const list: Command = async (ctx) => {
   const { values } = parseCliArgs(ctx, { json: { type: 'boolean' } }, 'ragtune models list [--json]')
-  return withFinetuneDeps(ctx, async ({ registry }) => {
+  return withFineTuneDeps(ctx, async ({ registry }) => {
     const models = await registry.list()
     if (values.json === true) for (const m of models) writeJson(ctx.stdout, { ...m, activation: activationVerdict(m) })
     else if (models.length === 0) writeLine(ctx.stdout, 'no models registered: `ragtune finetune run`, `finetune register` or `models add-voice` add one')
@@ -37,7 +37,7 @@ const activate: Command = async (ctx) => {
   const { values, positionals } = parseCliArgs(ctx, { force: { type: 'boolean' }, json: { type: 'boolean' } }, usage)
   const id = positionals[0]
   if (id === undefined || positionals.length > 1) throw new AppError('invalid_arguments', `give one model id\nusage: ${usage}`)
-  return withFinetuneDeps(ctx, async (deps) => {
+  return withFineTuneDeps(ctx, async (deps) => {
     const result = await deps.runner().activateWithNote(id, { force: values.force === true })
     if (values.json === true) writeJson(ctx.stdout, result)
     else {
@@ -50,7 +50,7 @@ const activate: Command = async (ctx) => {
 
 const deactivate: Command = async (ctx) => {
   const { values } = parseCliArgs(ctx, { json: { type: 'boolean' } }, 'ragtune models deactivate [--json]')
-  return withFinetuneDeps(ctx, async ({ registry }) => {
+  return withFineTuneDeps(ctx, async ({ registry }) => {
     await registry.deactivateAll()
     if (values.json === true) writeJson(ctx.stdout, { active: null })
     else writeLine(ctx.stdout, 'no voice is active; answers use RAGTUNE_CHAT_MODEL')
@@ -68,7 +68,7 @@ const subcommands: Record<string, () => Promise<Command>> = {
 
 export const models: Command = async (ctx: CliContext) => {
   const [name, ...rest] = ctx.argv
-  if (name === undefined || name === 'help' || name === '--help') {
+  if (name === undefined || isHelp(name)) {
     writeLine(ctx.stdout, USAGE)
     return name === undefined ? 2 : 0
   }

@@ -1,6 +1,6 @@
 import { AppError } from '../../src/errors.js'
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
-import { createOpenAIChat } from '../../src/adapters/openai-chat.js'
+import { openChatModel } from '../../src/composition/chat-model.js'
 import { prepareDataset, type PrepareReport } from '../dataset/prepare-dataset.js'
 import { createPdfSampleReader } from '../dataset/pdf-sample-reader.js'
 import { formatCost } from '../validate/billing-estimate.js'
@@ -83,13 +83,7 @@ export const prepare: Command = async (ctx) => {
   const chatModel =
     chatModelName === undefined
       ? undefined
-      : createOpenAIChat({
-          model: chatModelName,
-          baseURL: config.models.baseURL,
-          apiKey: config.models.apiKey,
-          timeoutMs: config.models.timeoutMs,
-          maxRetries: config.models.maxRetries,
-        })
+      : openChatModel(config, { model: chatModelName })
   const json = values.json === true
   const report = await prepareDataset({
     samples: positionals,

@@ -1,5 +1,6 @@
 import OpenAI from 'openai'
 import type { ChatModel, ChatRequest, ChatResult } from '../core/models.js'
+import { AppError } from '../errors.js'
 import { translateOpenAIError } from './openai-errors.js'
 
 /**
@@ -57,11 +58,12 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
       let model = req.model ?? options.model
       let usage: ChatResult['usage']
       let finishReason: string | undefined
+      // The SDK's timeout ends at the response headers; a stream trickling tokens needs its own deadline.
+      const deadline = new AbortController()
+      const timer = setTimeout(() => deadline.abort(), options.timeoutMs)
+      const signal = req.signal === undefined ? deadline.signal : AbortSignal.any([req.signal, deadline.signal])
       try {
-        const stream = await client.chat.completions.create(
-          { ...body(req), stream: true, stream_options: { include_usage: true } },
-          req.signal === undefined ? {} : { signal: req.signal },
-        )
+        const stream = await client.chat.completions.create({ ...body(req), stream: true, stream_options: { include_usage: true } }, { signal })
         for await (const chunk of stream) {
           model = chunk.model || model
           if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens }
@@ -70,8 +72,15 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
           const delta = choice?.delta.content
           if (delta) yield delta
         }
+        // The SDK ends an aborted stream's iteration quietly: without this, a cut answer would pass as whole.
+        if (signal.aborted) throw new AppError('aborted', 'the chat model stream was cancelled', { status: 499 })
       } catch (err) {
+        if (deadline.signal.aborted && req.signal?.aborted !== true) {
+          throw new AppError('upstream_timeout', `the chat model stream did not finish within ${options.timeoutMs} ms; retry later or raise RAGTUNE_MODEL_TIMEOUT_MS`, { status: 504, retryable: true, cause: err })
+        }
         throw translateOpenAIError(err, 'the chat model stream')
+      } finally {
+        clearTimeout(timer)
       }
       onDone?.({ model, usage, finishReason })
     },

@@ -40,13 +40,19 @@ export async function ask(ctx: CliContext): Promise<number> {
       return 0
     }
     writeLine(ctx.stdout, result.answer)
+    const derived = result.checks.filter((c) => c.expression !== undefined)
+    if (derived.length > 0) {
+      writeLine(ctx.stdout, '\nDerived:')
+      for (const c of derived) writeLine(ctx.stdout, `  ${c.expression ?? ''}`)
+    }
     if (result.citations.length > 0) {
       writeLine(ctx.stdout, '\nSources:')
       // document keys: `collection/id` outside the default collection
       for (const c of result.citations) writeLine(ctx.stdout, `[${c.n}] ${c.title} (${c.documentId} v${c.version}), p. ${pageSpan(c.pageStart, c.pageEnd)}`)
     }
     const label = result.mode === 'extractive' ? 'extractive (no chat model configured)' : `${result.model ?? ''}, prompt ${result.prompt}`
-    writeLine(ctx.stderr, `mode: ${label}; ${Math.round(result.timings.totalMs)} ms`)
+    // Its own block, after a blank line: on a terminal stderr's lines interleave with stdout's.
+    writeLine(ctx.stderr, `\nmode: ${label}; ${Math.round(result.timings.totalMs)} ms`)
     if (result.unsupportedNumbers.length > 0) writeLine(ctx.stderr, `warning: numbers found in no cited source: ${result.unsupportedNumbers.join(', ')}`)
     if (result.removedCitations.length > 0) writeLine(ctx.stderr, `warning: removed citations to missing sources: ${result.removedCitations.map((n) => `[${n}]`).join(' ')}`)
     return 0

@@ -2,6 +2,7 @@ import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliConte
 import { AppError } from '../errors.js'
 import { buildDeps, closeDeps } from '../deps.js'
 import { checkCollectionName, collectionNotFound, parseDocumentKey } from '../core/collections.js'
+import { deleteCollection } from '../core/originals.js'
 
 const USAGE = 'ragtune collections list|create NAME|delete NAME [--force] [--json]'
 
@@ -35,7 +36,7 @@ export async function collections(ctx: CliContext): Promise<number> {
       else writeLine(ctx.stdout, `created collection ${collection}`)
       return 0
     }
-    const deleted = await corpus.deleteCollection(collection, { force: values.force === true })
+    const deleted = await deleteCollection(deps, collection, { force: values.force === true })
     if (deleted === undefined) throw collectionNotFound(collection)
     const ids = deleted.map((key) => parseDocumentKey(key).id)
     if (json) writeJson(ctx.stdout, { name: collection, deleted: true, documents: ids })

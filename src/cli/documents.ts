@@ -2,6 +2,7 @@ import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliConte
 import { AppError } from '../errors.js'
 import { buildDeps, closeDeps } from '../deps.js'
 import { DEFAULT_COLLECTION, checkCollectionName, documentKey, parseDocumentKey } from '../core/collections.js'
+import { deleteDocument } from '../core/originals.js'
 
 const USAGE = 'ragtune documents list|show ID|delete ID [--collection NAME] [--json]'
 
@@ -39,7 +40,7 @@ export async function documents(ctx: CliContext): Promise<number> {
       else writeLine(ctx.stdout, JSON.stringify(shown, null, 2))
       return 0
     }
-    if (!(await corpus.deleteDocument(key))) throw notFound(docId)
+    if (!(await deleteDocument(deps, key))) throw notFound(docId)
     if (json) writeJson(ctx.stdout, { id: docId, collection: collection ?? DEFAULT_COLLECTION, deleted: true })
     else writeLine(ctx.stdout, `deleted ${docId}`)
     return 0

@@ -3,8 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
-import { createSqliteCorpus } from '../adapters/sqlite/sqlite-corpus.js'
-import { createParserPool } from '../adapters/pdf/parser-pool.js'
+import { buildDeps, closeDeps } from '../deps.js'
 import { ingestPaths } from '../core/ingest/ingest-paths.js'
 import { checkCollectionName } from '../core/collections.js'
 import { createHybridRetriever } from '../core/retrieval/hybrid-retriever.js'
@@ -66,14 +65,22 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
   const storeDir = typeof values.store === 'string' ? values.store : fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-eval-'))
   const temporary = typeof values.store !== 'string'
   fs.mkdirSync(storeDir, { recursive: true })
-  const corpus = createSqliteCorpus({ path: path.join(storeDir, 'eval.db'), logger })
-  const parser = createParserPool({ ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }), logger })
+  // The composition root builds the store, on a private embedded one: the eval measures BM25 retrieval
+  // alone, never touches the deployment's shared stores, and needs no model.
+  const deps = await buildDeps(
+    {
+      ...config,
+      dataDir: storeDir,
+      dbPath: path.join(storeDir, 'eval.db'),
+      databaseUrl: undefined,
+      vectorStore: { ...config.vectorStore, kind: 'sqlite' },
+      models: { ...config.models, embeddingModel: undefined },
+    },
+    logger,
+  )
+  const corpus = deps.corpus
   try {
-    const { results, summary } = await ingestPaths(
-      { corpus, parser, logger, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } },
-      [pdfDir],
-      collection === undefined ? {} : { collection },
-    )
+    const { results, summary } = await ingestPaths(deps.ingest, [pdfDir], collection === undefined ? {} : { collection })
     // questions name documents by file stem ("3M_2018_10K"); map stems to the ids the store gave them
     const idByStem = new Map<string, string>()
     for (const r of results) {
@@ -126,8 +133,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
     }
     return summary.failed > 0 || problems.length > 0 ? 1 : 0
   } finally {
-    await parser.close()
-    await corpus.close()
+    await closeDeps(deps)
     if (temporary) fs.rmSync(storeDir, { recursive: true, force: true })
   }
 }

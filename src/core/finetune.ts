@@ -1,7 +1,7 @@
 /**
  * Fine-tuning, provider side. A provider (the OpenAI fine-tuning API today; Azure OpenAI or another
  * hosted trainer later) turns a chat-JSONL dataset into a model id. Jobs are persisted so a restarted CLI
- * or server resumes watching them; the HTTP layer reaches all of this through `FinetuneService` only.
+ * or server resumes watching them; the HTTP layer reaches all of this through `FineTuneService` only.
  */
 
 export const FINE_TUNE_STATUSES = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const
@@ -84,10 +84,11 @@ export interface FineTuneJobStore {
   save(job: FineTuneJob, extra: { datasetHash?: string | null; voiceName?: string | null; lastEventId?: string | null }): Promise<StoredFineTuneJob>
   get(jobId: string): Promise<StoredFineTuneJob | undefined>
   list(options?: { unfinishedOnly?: boolean }): Promise<StoredFineTuneJob[]>
+  close(): Promise<void>
 }
 
 /** The HTTP port: POST|GET /v1/finetunes, GET /v1/finetunes/:id, POST /v1/finetunes/:id/cancel, POST /v1/models/:id/activate. */
-export interface FinetuneService {
+export interface FineTuneService {
   start(request: FineTuneSpec & { readonly name?: string }): Promise<StoredFineTuneJob>
   /** refreshes an unfinished job from its provider (registering the model on success); `finetune_not_found` */
   get(jobId: string): Promise<StoredFineTuneJob>

@@ -14,7 +14,8 @@ export interface FileResult {
   readonly file: string
   readonly documentId: string | null
   readonly version: number | null
-  readonly status: 'ingested' | 'unchanged' | 'failed'
+  /** skipped: found in a directory but of a type ragtune does not ingest (the reason is in `error`) */
+  readonly status: 'ingested' | 'unchanged' | 'failed' | 'skipped'
   readonly pages: number
   readonly chunks: number
   readonly error?: { readonly code: string; readonly message: string }

@@ -37,11 +37,20 @@ export const CitationSchema = Type.Object({
   snippet: Type.String(),
 })
 
+export const NumberCheckSchema = Type.Object({
+  text: Type.String({ description: 'the number as the answer writes it' }),
+  verdict: Type.Union([Type.Literal('quoted'), Type.Literal('derived'), Type.Literal('context'), Type.Literal('unsupported')]),
+  source: Type.Optional(Type.Integer({ description: 'marker of the source holding the figure (quoted) or the first input (derived)' })),
+  expression: Type.Optional(Type.String({ description: 'how a derived number is computed, e.g. "30.8% = (177,866 − 135,987) / 135,987 [1]"' })),
+  reason: Type.Optional(Type.String()),
+})
+
 export const AnswerSchema = Type.Object({
   answer: Type.String(),
   mode: Type.Union([Type.Literal('generated'), Type.Literal('extractive')]),
   citations: Type.Array(CitationSchema),
   unsupportedNumbers: Type.Array(Type.String(), { description: 'numbers in the answer found in no cited source' }),
+  checks: Type.Array(NumberCheckSchema, { description: 'a verdict for every number of the answer' }),
   removedCitations: Type.Array(Type.Integer(), { description: 'markers that pointed at no provided source; removed' }),
   model: Type.Union([Type.String(), Type.Null()]),
   voice: Type.Union([Type.String(), Type.Null()]),
@@ -80,7 +89,7 @@ export function toSearchFilter(f: Filters | undefined) {
 
 /** The response body for an answer (the schema's mutable arrays from the domain's readonly ones). */
 export function answerBody(r: AnswerResult): Static<typeof AnswerSchema> {
-  return { ...r, citations: r.citations.map(publicCitation), unsupportedNumbers: [...r.unsupportedNumbers], removedCitations: [...r.removedCitations] }
+  return { ...r, citations: r.citations.map(publicCitation), unsupportedNumbers: [...r.unsupportedNumbers], checks: [...r.checks], removedCitations: [...r.removedCitations] }
 }
 
 /** A citation as the API shows it: the document's id within its collection, and the collection. */

@@ -13,6 +13,18 @@ export const DocumentMetaSchema = Type.Object({
   date: Type.Optional(Type.String()),
 })
 
+/** The fields a reader may correct; each replaces the detected value (PATCH /v1/documents/:id). */
+export const MetaPatch = Type.Object(
+  {
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    company: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    fiscalYear: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2200 })),
+    fiscalQuarter: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
+    docType: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
 export const DocumentSchema = Type.Object({
   id: Type.String(),
   collection: Type.String(),
@@ -38,7 +50,7 @@ export const FileResultSchema = Type.Object({
   file: Type.String(),
   documentId: Type.Union([Type.String(), Type.Null()]),
   version: Type.Union([Type.Integer(), Type.Null()]),
-  status: Type.Union([Type.Literal('ingested'), Type.Literal('unchanged'), Type.Literal('failed')]),
+  status: Type.Union([Type.Literal('ingested'), Type.Literal('unchanged'), Type.Literal('failed'), Type.Literal('skipped')]),
   pages: Type.Integer(),
   chunks: Type.Integer(),
   error: Type.Optional(ErrorSummary),

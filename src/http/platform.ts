@@ -42,6 +42,11 @@ export async function installPlatform(
     })
   }
 
+  // Every route gets a tag by its resource (the OpenAPI UI groups by tag; untagged routes sit under "default").
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.tags !== undefined) return
+    route.schema = { ...route.schema, tags: [tagFor(route.url)] }
+  })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -50,6 +55,7 @@ export async function installPlatform(
         version: deps.version ?? '0.1.0',
         description: 'Page-cited, fact-checked answers about company documents; OpenAI-compatible chat endpoint.',
       },
+      tags: TAGS,
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'a key from "ragtune keys create"' } } },
     },
   })
@@ -57,12 +63,29 @@ export async function installPlatform(
   installMetrics(app, deps.metrics)
 }
 
+const TAGS = [
+  { name: 'answers', description: 'questions answered from the documents, with page citations' },
+  { name: 'openai', description: 'OpenAI-compatible endpoints for chat clients and SDKs' },
+  { name: 'documents', description: 'uploads, ingestion jobs, documents (admin)' },
+  { name: 'finetunes', description: 'fine-tuning jobs and voices (admin)' },
+  { name: 'operations', description: 'health, readiness, metrics' },
+]
+
+function tagFor(url: string): string {
+  if (url === '/v1/ask') return 'answers'
+  if (url.startsWith('/v1/chat/') || url === '/v1/models') return 'openai'
+  if (url.startsWith('/v1/documents') || url.startsWith('/v1/ingestions')) return 'documents'
+  if (url.startsWith('/v1/finetunes') || url.startsWith('/v1/models/')) return 'finetunes'
+  return 'operations'
+}
+
 /** The answer routes: /v1/ask, /v1/chat/completions, /v1/models. */
 export async function registerAnswerRoutes(
   app: FastifyInstance,
-  deps: { answerer: Answerer; voices: VoiceResolver; metrics: Metrics },
+  deps: { answerer: Answerer; voices: VoiceResolver; metrics: Metrics; deadlineMs?: number },
 ): Promise<void> {
-  await app.register(askRoutes, { answerer: deps.answerer, metrics: deps.metrics })
-  await app.register(chatCompletionRoutes, { answerer: deps.answerer, metrics: deps.metrics })
+  const answer = { answerer: deps.answerer, metrics: deps.metrics, ...(deps.deadlineMs === undefined ? {} : { deadlineMs: deps.deadlineMs }) }
+  await app.register(askRoutes, answer)
+  await app.register(chatCompletionRoutes, answer)
   await app.register(modelRoutes, { voices: deps.voices, startedAt: Date.now() })
 }

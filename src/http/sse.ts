@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { errorBody } from '../errors.js'
+import { AppError, errorBody } from '../errors.js'
 
 /**
  * Server-sent events on a hijacked reply. The caller has already produced the first event, so errors
@@ -47,11 +47,33 @@ export function openSse(req: FastifyRequest, reply: FastifyReply, errorStyle: 'n
   }
 }
 
-/** An AbortSignal that fires when the client goes away before the response is complete. */
-export function clientGone(reply: FastifyReply): AbortSignal {
+/**
+ * An AbortSignal that fires when the client goes away before the response is complete, or when the
+ * answer's overall deadline (`deadlineMs`) passes. The deadline is shorter than the server's socket
+ * timeouts (app.ts), so a slow model ends in a 504 or an SSE `error` event with the request id, never in a
+ * connection cut with no status.
+ */
+export function clientGone(reply: FastifyReply, deadlineMs?: number): AbortSignal {
   const controller = new AbortController()
+  const timer =
+    deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          controller.abort(
+            new AppError('answer_timeout', `no complete answer within ${Math.round(deadlineMs / 1000)} s (the model is slow or rate limited); retry later`, {
+              status: 504,
+              retryable: true,
+            }),
+          )
+        }, deadlineMs)
   reply.raw.once('close', () => {
+    clearTimeout(timer)
     if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'))
   })
   return controller.signal
+}
+
+/** The error to report: the deadline's own when the signal fired for it (the SDK reports any abort alike). */
+export function stoppedBy(err: unknown, signal: AbortSignal): unknown {
+  return signal.aborted && signal.reason instanceof AppError ? signal.reason : err
 }

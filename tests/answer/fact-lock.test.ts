@@ -43,7 +43,7 @@ describe('checkFacts', () => {
 
   it('passes a grounded answer untouched', () => {
     const r = checkFacts('Revenue was $12.3 billion in 2022, up 12.5% [1]. Capex was $1,577 million [2].', sources)
-    expect(r).toEqual({
+    expect(r).toMatchObject({
       answer: 'Revenue was $12.3 billion in 2022, up 12.5% [1]. Capex was $1,577 million [2].',
       cited: [1, 2],
       removedCitations: [],
@@ -69,5 +69,71 @@ describe('checkFacts', () => {
 
   it('reads marker ranges and lists', () => {
     expect(citationMarkers('a [1-3] b [2, 5]')).toEqual([1, 2, 3, 2, 5])
+  })
+})
+
+describe('fact-lock v2 verdicts', () => {
+  const income = {
+    n: 1,
+    text: [
+      'Consolidated Statements of Operations',
+      '(in millions, except per share data)',
+      'Year Ended December 31, 2017 2016',
+      'Total net sales $ 177,866 $ 135,987',
+      'Cost of sales 111,934 88,265',
+      'Operating income 4,106 4,186',
+      'Net income $ 3,033 $ 2,371',
+    ].join('\n'),
+  }
+  const verdicts = (answer: string, question = '') => checkFacts(answer, [income], { question }).checks.map((c) => [c.text, c.verdict])
+
+  it('derives a growth rate and reports the expression with its inputs and source', () => {
+    const r = checkFacts('Net sales grew 30.8% [1].', [income])
+    expect(r.checks).toEqual([{ text: '30.8%', verdict: 'derived', source: 1, expression: '30.8% = (177,866 − 135,987) / 135,987 [1]' }])
+    expect(r.unsupportedNumbers).toEqual([])
+  })
+
+  it('derives a margin from the rows the claim names (item over revenue) and a difference in millions', () => {
+    expect(verdicts('The operating margin was 2.3% [1].')).toEqual([['2.3%', 'derived']])
+    expect(verdicts('Operating income decreased by $80 million [1].')).toEqual([['$80 million', 'derived']])
+  })
+
+  it('derives a change from figures the answer already stated', () => {
+    expect(verdicts('Net sales were $177,866 million, up from $135,987 million: an increase of 30.8% [1].')).toEqual([
+      ['$177,866 million', 'quoted'],
+      ['$135,987 million', 'quoted'],
+      ['30.8%', 'derived'],
+    ])
+  })
+
+  it('flags a perturbed growth rate and a unit shifted by a thousand against a page that declares millions', () => {
+    expect(verdicts('Net sales grew 33.1% [1].')).toEqual([['33.1%', 'unsupported']])
+    expect(verdicts('Net income was $3,033 billion [1].')).toEqual([['$3,033 billion', 'unsupported']])
+    expect(verdicts('Net income was $3,033 million [1].')).toEqual([['$3,033 million', 'quoted']])
+  })
+
+  it('never derives from rows the claim does not name', () => {
+    // 4,106 / 177,866 = 2.3 %, but nothing in the claim names operating income
+    expect(verdicts('Cash on hand rose 2.3% [1].')).toEqual([['2.3%', 'unsupported']])
+  })
+
+  it('reads a bare answer through the question: "capex as a % of revenue"', () => {
+    const capex = { n: 1, text: '(in millions)\nTotal net sales 1,000 800\nPurchases of property and equipment (19) (12)' }
+    const r = checkFacts('1.9% [1]', [capex], { question: 'What is capital expenditure as a % of revenue?' })
+    expect(r.checks[0]).toMatchObject({ verdict: 'derived', expression: '1.9% = (19) / 1,000 [1]' })
+  })
+
+  it('treats years, dates, durations and list numbers as context; a year no source mentions is unsupported', () => {
+    expect(verdicts('In the 12 months ended January 28, 2017:\n(1) Net sales were $177,866 million [1].')).toEqual([
+      ['12', 'context'],
+      ['28', 'context'],
+      ['2017', 'context'],
+      ['(1)', 'context'],
+      ['$177,866 million', 'quoted'],
+    ])
+    expect(verdicts('Net sales were $177,866 million in 2019 [1].')).toEqual([
+      ['$177,866 million', 'quoted'],
+      ['2019', 'unsupported'],
+    ])
   })
 })

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
-import { buildApp, type AppDeps } from '../../src/app.js'
-import { buildDeps, closeDeps } from '../../src/deps.js'
-import { openFinetuneService } from '../../finetune/finetune-composition.js'
+import { buildApp } from '../../src/app.js'
+import { buildDeps, closeDeps, type BuiltDeps } from '../../src/deps.js'
+import { openFineTuneService } from '../../finetune/finetune-composition.js'
 import { startOpenAIEmulator, type ChatCompletionBody, type OpenAIEmulator } from '../support/openai-emulator.js'
 import { createFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
 import { doc } from '../http/answer-harness.js'
@@ -16,8 +16,8 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
   let emu: OpenAIEmulator
   let ft: FineTuneEmulator
   let dir: string
-  let deps: AppDeps
-  let finetune: ReturnType<typeof openFinetuneService>
+  let deps: BuiltDeps
+  let finetune: ReturnType<typeof openFineTuneService>
   let app: FastifyInstance
   let admin: string
   let query: string
@@ -37,10 +37,10 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
     await deps.corpus.commitVersion(
       doc('brk-2020', ['Berkshire Hathaway 2020 letter. Our owners are partners; we run the business for them over decades.'], { title: 'Berkshire 2020 letter', company: 'Berkshire Hathaway', fiscalYear: 2020, docType: 'letter' }),
     )
-    admin = (await deps.keys!.create({ scope: 'admin', name: 'ops' })).key
-    query = (await deps.keys!.create({ scope: 'query', name: 'chat' })).key
+    admin = (await deps.keys.create({ scope: 'admin', name: 'ops' })).key
+    query = (await deps.keys.create({ scope: 'query', name: 'chat' })).key
     // Background followers poll quickly here; the emulator's clock still moves only when the test ticks it.
-    finetune = openFinetuneService(config, logger, { pollMs: 20 })
+    finetune = openFineTuneService(deps, { pollMs: 20 })
     app = await buildApp({ ...deps, finetunes: finetune.service })
   })
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startOpenAIEmulator, type OpenAIEmulator } from '../support/openai-emulator.js'
 import { createFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
 import { createOpenAIFineTuneProvider } from '../../finetune/providers/openai-finetune-provider.js'
-import { createFinetuneRunner, type FinetuneRunner } from '../../finetune/finetune-service.js'
+import { createFineTuneRunner, type FineTuneRunner } from '../../finetune/finetune-service.js'
 import { createSqliteFineTuneJobStore } from '../../src/adapters/sqlite/sqlite-finetune-jobs.js'
 import { createSqliteModelRegistry } from '../../src/adapters/sqlite/sqlite-model-registry.js'
 import { openDatabase, type Db } from '../../src/adapters/sqlite/database.js'
@@ -25,7 +25,7 @@ describe('openai fine-tune provider against the emulator', () => {
   let dir: string
   let db: Db
   let registry: ModelRegistry
-  let runner: FinetuneRunner
+  let runner: FineTuneRunner
 
   beforeAll(async () => {
     ft = createFineTuneEmulator()
@@ -37,7 +37,7 @@ describe('openai fine-tune provider against the emulator', () => {
     dir = tempDir('ft-provider')
     db = openDatabase(path.join(dir, 'ragtune.db'))
     registry = createSqliteModelRegistry({ db })
-    runner = createFinetuneRunner({ provider, jobs: createSqliteFineTuneJobStore({ db }), registry, logger })
+    runner = createFineTuneRunner({ provider, jobs: createSqliteFineTuneJobStore({ db }), registry, logger })
     ft.available = true
     ft.advanceOnPoll = false
   })

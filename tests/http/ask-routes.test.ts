@@ -16,6 +16,9 @@ describe('POST /v1/ask (extractive, no model configured)', () => {
     expect(res.headers['x-request-id']).toBe('req-123')
     const body = res.json()
     expect(body).toMatchObject({ mode: 'extractive', model: null, prompt: 'extractive@1', unsupportedNumbers: [], usage: null })
+    // every number of the quoted statement row has a verdict, and none is unsupported
+    expect(body.checks.length).toBeGreaterThan(0)
+    expect(body.checks.every((c: { verdict: string }) => c.verdict === 'quoted' || c.verdict === 'context')).toBe(true)
     expect(body.citations[0]).toMatchObject({ documentId: 'acme-2022-10k', version: 1, title: 'Acme 2022 Form 10-K', pageStart: 2, pageEnd: 2 })
     expect(Object.keys(body.timings).sort()).toEqual(['modelMs', 'retrievalMs', 'totalMs'])
   })

@@ -30,8 +30,12 @@ describe('OpenAI-compatible clients against ragtune', () => {
     const content = res.choices[0]?.message.content ?? ''
     expect(content).toBe(`${ANSWER}\n\nSources:\n[1] Acme 2022 Form 10-K (version 1), p. 2`)
     expect(res.usage?.total_tokens).toBeGreaterThan(0)
-    const extra = res as unknown as { citations: { n: number; documentId: string; pageStart: number }[] }
+    const extra = res as unknown as { citations: { n: number; documentId: string; pageStart: number }[]; ragtune: { checks: unknown[] } }
     expect(extra.citations).toEqual([expect.objectContaining({ n: 1, documentId: 'acme-2022-10k', pageStart: 2 })])
+    expect(extra.ragtune.checks).toEqual([
+      { text: '$1,577 million', verdict: 'quoted', source: 1 },
+      { text: '2022', verdict: 'context', source: 1, reason: 'year' },
+    ])
   })
 
   it('openai SDK: a streamed answer ending with footnotes, citations on the final chunk, usage', async () => {
@@ -102,6 +106,7 @@ describe('OpenAI-compatible clients against ragtune', () => {
     const final = events.at(-1)!
     expect(final.event).toBe('final')
     expect(final.data).toMatchObject({ mode: 'generated', answer: ANSWER, unsupportedNumbers: [], removedCitations: [], prompt: 'answer@1' })
+    expect(final.data.checks.map((c: { verdict: string }) => c.verdict)).toEqual(['quoted', 'context'])
     expect(final.data.citations[0]).toMatchObject({ documentId: 'acme-2022-10k', pageStart: 2 })
   })
 

@@ -54,7 +54,7 @@ describe('ragtune ingest / documents (CLI)', () => {
     expect(files.find((l) => String(l.file).endsWith('broken.pdf'))).toMatchObject({ status: 'failed', version: null, error: { code: 'invalid_pdf' } })
     expect(files.find((l) => String(l.file).endsWith('ACME_2023_10K.pdf'))).toMatchObject({ status: 'ingested', documentId: 'acme_2023_10k', version: 1, pages: 3, error: null })
     expect(lines.at(-1)).toMatchObject({ summary: { files: 3, ingested: 2, unchanged: 0, failed: 1, pages: 4 } })
-    expect(Object.keys((lines.at(-1) as { summary: object }).summary).sort()).toEqual(['chunks', 'failed', 'files', 'ingested', 'pages', 'seconds', 'unchanged'])
+    expect(Object.keys((lines.at(-1) as { summary: object }).summary).sort()).toEqual(['chunks', 'failed', 'files', 'ingested', 'pages', 'seconds', 'skipped', 'unchanged'])
   })
 
   it('exit 0 when nothing failed; unchanged files are reported as such', async () => {

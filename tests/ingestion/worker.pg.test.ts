@@ -1,6 +1,6 @@
 import { createPgJobStore } from '../../src/adapters/postgres/pg-jobs.js'
 import { freshSchema } from '../scale/scale-fixtures.js'
-import { workerBehaviour } from './worker-behaviour.js'
+import { workerBehaviour } from '../contracts/worker-contract.js'
 
 // Jobs in PostgreSQL (FOR UPDATE SKIP LOCKED claims), corpus in the local SQLite file.
 workerBehaviour('PostgreSQL', () => {

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { createSqliteJobStore } from '../../src/adapters/sqlite/sqlite-jobs.js'
-import { workerBehaviour } from './worker-behaviour.js'
+import { workerBehaviour } from '../contracts/worker-contract.js'
 
 // Each extra store is what another worker process on the same SQLite file would open (its own owner token).
 workerBehaviour('SQLite', () => ({

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createPgJobStore } from '../../src/adapters/postgres/pg-jobs.js'
-import { createPgKeyStore } from '../../src/adapters/postgres/pg-keys.js'
-import { createPgRegistry } from '../../src/adapters/postgres/pg-registry.js'
+import { createPgCatalog } from '../../src/adapters/postgres/pg-catalog.js'
 import { statsDelta } from '../../src/core/sparse/bm25-encoder.js'
 import { docInput, freshSchema } from './scale-fixtures.js'
 
@@ -16,16 +15,16 @@ afterEach(async () => {
 describe('PostgreSQL migrations', () => {
   it('apply once when several replicas start at the same moment', async () => {
     const pools = await Promise.all([1, 2, 3, 4, 5].map(() => db.pool()))
-    const registries = await Promise.all(pools.map((pool) => createPgRegistry({ pool, ownsPool: false })))
-    expect(registries).toHaveLength(5)
+    const catalogs = await Promise.all(pools.map((pool) => createPgCatalog({ pool, ownsPool: false })))
+    expect(catalogs).toHaveLength(5)
     const { rows } = await pools[0]!.query<{ module: string; version: number }>('SELECT module, version FROM schema_migrations ORDER BY module')
     expect(rows).toEqual([{ module: 'registry', version: 1 }])
   })
 })
 
-describe('PostgreSQL registry', () => {
+describe('PostgreSQL catalog', () => {
   it('flips the active version in one transaction; a slower, older concurrent version is superseded', async () => {
-    const [a, b] = await Promise.all([db.pool().then((pool) => createPgRegistry({ pool })), db.pool().then((pool) => createPgRegistry({ pool }))])
+    const [a, b] = await Promise.all([db.pool().then((pool) => createPgCatalog({ pool })), db.pool().then((pool) => createPgCatalog({ pool }))])
     const v = (tag: string) => docInput('doc', [`revenue ${tag}`, 'dividend'], { tag })
     const d = (tag: string) => statsDelta(v(tag).chunks, 1)
     await a.stageVersion(v('1'), d('1'))
@@ -46,44 +45,6 @@ describe('PostgreSQL registry', () => {
 })
 
 describe('PostgreSQL ingest jobs', () => {
-  it('hands each queued job to exactly one of several concurrent workers', async () => {
-    const workers = await Promise.all([1, 2, 3].map(async () => createPgJobStore({ pool: await db.pool() })))
-    const created = await Promise.all(Array.from({ length: 20 }, () => workers[0]!.create({ origin: 'queue', filesTotal: 1, payload: { files: [] } })))
-    const claimed = await Promise.all(
-      workers.map(async (w) => {
-        const mine: string[] = []
-        for (let job = await w.claimNext(); job !== undefined; job = await w.claimNext()) mine.push(job.id)
-        return mine
-      }),
-    )
-    const all = claimed.flat()
-    expect(all).toHaveLength(20)
-    expect(new Set(all)).toEqual(new Set(created.map((j) => j.id)))
-    for (const w of workers) await w.close()
-  })
-
-  it('lets another worker reclaim a job whose worker stopped renewing its lease', async () => {
-    const dying = await createPgJobStore({ pool: await db.pool(), leaseMs: 300, heartbeatMs: 60_000, owner: 'worker-a' })
-    const survivor = await createPgJobStore({ pool: await db.pool(), leaseMs: 300, heartbeatMs: 50, owner: 'worker-b' })
-    const job = await dying.create({ origin: 'queue', filesTotal: 2, payload: { files: [] } })
-    expect((await dying.claimNext())?.id).toBe(job.id)
-    await dying.progress(job.id, { filesDone: 1, result: { file: 'a.pdf', documentId: 'a', version: 1, status: 'ingested', pages: 3, chunks: 4, seconds: 1 } })
-    await dying.close() // the worker dies: no more heartbeats
-    expect(await survivor.claimNext()).toBeUndefined()
-    let again = await survivor.claimNext()
-    while (again === undefined) {
-      await new Promise((r) => setTimeout(r, 50))
-      again = await survivor.claimNext()
-    }
-    // A reclaimed job starts over: committed files come out 'unchanged' on the re-run.
-    expect(again).toMatchObject({ id: job.id, owner: 'worker-b', attempts: 2, filesDone: 0, status: 'running' })
-    expect(again.results).toEqual([])
-    await survivor.finish(job.id, { status: 'succeeded' })
-    expect((await survivor.get(job.id))?.status).toBe('succeeded')
-    expect((await survivor.list(10)).map((j) => j.id)).toEqual([job.id])
-    await survivor.close()
-  })
-
   it('fails an abandoned in-process job on recovery, with a stable code', async () => {
     const a = await createPgJobStore({ pool: await db.pool(), leaseMs: 100, heartbeatMs: 60_000, owner: 'a' })
     const b = await createPgJobStore({ pool: await db.pool(), leaseMs: 100, owner: 'b' })
@@ -94,24 +55,5 @@ describe('PostgreSQL ingest jobs', () => {
     const recovered = await b.recoverAbandoned()
     expect(recovered.map((j) => [j.id, j.status, j.error?.code])).toEqual([[job.id, 'failed', 'job_abandoned']])
     await b.close()
-  })
-})
-
-describe('PostgreSQL API keys', () => {
-  it('creates, verifies, lists and revokes hashed keys', async () => {
-    const keys = await createPgKeyStore({ pool: await db.pool() })
-    expect(await keys.hasActiveKeys()).toBe(false)
-    const { key, info } = await keys.create({ scope: 'admin', name: 'ops' })
-    expect(await keys.verify(key)).toEqual(info)
-    expect(await keys.verify(`${key.slice(0, -1)}${key.endsWith('x') ? 'y' : 'x'}`)).toBeUndefined()
-    expect(await keys.verify('not-a-key')).toBeUndefined()
-    expect((await keys.list()).map((k) => k.name)).toEqual(['ops'])
-    const { rows } = await (await db.pool()).query<{ hash: string }>('SELECT hash FROM api_keys')
-    expect(rows[0]?.hash).not.toContain(key.split('_')[2])
-    expect(await keys.revoke(info.id)).toBe(true)
-    expect(await keys.revoke(info.id)).toBe(false)
-    expect(await keys.verify(key)).toBeUndefined()
-    expect(await keys.hasActiveKeys()).toBe(false)
-    await keys.close()
   })
 })

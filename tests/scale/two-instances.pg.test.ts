@@ -2,24 +2,17 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import pino from 'pino'
-import type { FastifyInstance } from 'fastify'
-import { buildApp, type AppDeps } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { buildDeps, closeDeps } from '../../src/deps.js'
 import { ingestPaths } from '../../src/core/ingest/ingest-paths.js'
 import { startOpenAIEmulator, type OpenAIEmulator } from '../support/openai-emulator.js'
 import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
 import { freshSchema } from './scale-fixtures.js'
+import { scaledEnv, startReplica, type Replica } from './replica.js'
 
 /**
  * Two API instances in one process, built by the real composition root from configuration, sharing one
- * PostgreSQL database (registry, jobs, keys, voices) and one Pinecone index (the emulator, with write lag).
+ * PostgreSQL database (catalog, jobs, keys, voices) and one Pinecone index (the emulator, with write lag).
  */
-interface Instance {
-  deps: AppDeps
-  app: FastifyInstance
-}
+type Instance = Replica
 
 interface AskBody {
   answer: string
@@ -34,26 +27,6 @@ let openai: OpenAIEmulator
 const dirs: string[] = []
 let a: Instance
 let b: Instance
-
-async function instance(name: string): Promise<Instance> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ragtune-${name}-`))
-  dirs.push(dataDir)
-  const config = loadConfig({
-    RAGTUNE_VECTOR_STORE: 'pinecone',
-    PINECONE_API_KEY: pinecone.apiKey,
-    PINECONE_INDEX: pinecone.indexName,
-    PINECONE_CONTROLLER_HOST: pinecone.controllerUrl,
-    PINECONE_NAMESPACE: 'acme-corp',
-    DATABASE_URL: `${db.url}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}`,
-    OPENAI_API_KEY: 'sk-test',
-    OPENAI_BASE_URL: openai.url,
-    RAGTUNE_CHAT_MODEL: 'gpt-4o-mini',
-    RAGTUNE_INGEST_WORKERS: '1',
-    LOG_LEVEL: 'silent',
-  }, { dataDir })
-  const deps = await buildDeps(config, pino({ level: 'silent' }))
-  return { deps, app: await buildApp(deps) }
-}
 
 function report(dir: string, revenue: number): string {
   const file = path.join(dir, 'acme-2023-annual-report.txt')
@@ -79,16 +52,12 @@ beforeAll(async () => {
   pinecone = await startPineconeEmulator({ lagMs: 150 })
   openai = await startOpenAIEmulator({ apiKey: 'sk-test', models: ['gpt-4o-mini', 'ft:gpt-4o-mini:acme:buffett:1'] })
   openai.setResponder((body) => `Answered by ${body.model}: revenue is in the report [1].`)
-  a = await instance('a')
-  b = await instance('b')
+  a = await startReplica('a', scaledEnv(db, pinecone, openai))
+  b = await startReplica('b', scaledEnv(db, pinecone, openai))
 })
 
 afterAll(async () => {
-  for (const i of [a, b]) {
-    if (i === undefined) continue
-    await i.app.close()
-    await closeDeps(i.deps)
-  }
+  for (const i of [a, b]) await i?.close()
   await pinecone?.close()
   await openai?.close()
   await db?.drop()
@@ -99,7 +68,7 @@ describe('two API instances sharing PostgreSQL and Pinecone', () => {
   it('answers on B at the version re-ingested through A; no answer during the re-ingest has zero or mixed versions', async () => {
     const src = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-src-'))
     dirs.push(src)
-    const first = await ingestPaths(a.deps.ingest!, [report(src, 500)], { documentId: 'acme-2023' })
+    const first = await ingestPaths(a.deps.ingest, [report(src, 500)], { documentId: 'acme-2023' })
     expect(first.results[0]).toMatchObject({ status: 'ingested', version: 1 })
     const before = await ask(b, 'What was total net revenue?')
     expect(before.citations.map((c) => c.version)).toContain(1)
@@ -112,7 +81,7 @@ describe('two API instances sharing PostgreSQL and Pinecone', () => {
         versions.push([...new Set(r.citations.map((c) => c.version))])
       }
     })()
-    const second = await ingestPaths(a.deps.ingest!, [report(src, 650)], { documentId: 'acme-2023' })
+    const second = await ingestPaths(a.deps.ingest, [report(src, 650)], { documentId: 'acme-2023' })
     expect(second.results[0]).toMatchObject({ status: 'ingested', version: 2 })
     const after = await ask(b, 'What was total net revenue?')
     stop = true
@@ -126,18 +95,18 @@ describe('two API instances sharing PostgreSQL and Pinecone', () => {
   it('uses on B a voice activated on A', async () => {
     const plain = await ask(b, 'What was total net revenue?')
     expect(plain.model).toBe('gpt-4o-mini')
-    await a.deps.registry!.upsert({
+    await a.deps.registry.upsert({
       id: 'buffett', provider: 'openai', model: 'ft:gpt-4o-mini:acme:buffett:1', baseModel: 'gpt-4o-mini', baseURL: null,
       datasetHash: null, jobId: null, status: 'ready',
     })
-    await a.deps.registry!.activate('buffett')
+    await a.deps.registry.activate('buffett')
     const voiced = await ask(b, 'What was total net revenue?')
     expect(voiced).toMatchObject({ voice: 'buffett', model: 'ft:gpt-4o-mini:acme:buffett:1' })
     expect(voiced.answer).toContain('Answered by ft:gpt-4o-mini:acme:buffett:1')
   })
 
   it('shares API keys: a key created through A authenticates on B', async () => {
-    const { key } = await a.deps.keys!.create({ scope: 'query', name: 'shared' })
-    expect(await b.deps.keys!.verify(key)).toMatchObject({ scope: 'query', name: 'shared' })
+    const { key } = await a.deps.keys.create({ scope: 'query', name: 'shared' })
+    expect(await b.deps.keys.verify(key)).toMatchObject({ scope: 'query', name: 'shared' })
   })
 })

@@ -159,3 +159,45 @@ function crc32(buf: Buffer): number {
   }
   return (c ^ 0xffffffff) >>> 0
 }
+
+/**
+ * A one-page PDF whose content stream is `inflatedMb` MB of blanks, Flate-compressed (about 1000:1): a
+ * "PDF bomb". The stream is deflated piece by piece, so building it never holds the inflated bytes.
+ */
+export async function makeInflateBombPdf(inflatedMb: number): Promise<Buffer> {
+  const { createDeflate } = await import('node:zlib')
+  const deflate = createDeflate({ level: 9 })
+  const out: Buffer[] = []
+  deflate.on('data', (b: Buffer) => out.push(b))
+  const done = new Promise((resolve) => deflate.on('end', resolve))
+  const blanks = Buffer.alloc(1024 * 1024, 0x20)
+  for (let i = 0; i < inflatedMb; i++) {
+    if (!deflate.write(blanks)) await new Promise((resolve) => deflate.once('drain', resolve))
+  }
+  deflate.end()
+  await done
+  const stream = Buffer.concat(out)
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>',
+  ]
+  const parts: Buffer[] = [Buffer.from('%PDF-1.7\n')]
+  const offsets: number[] = []
+  let length = parts[0]!.length
+  const add = (b: Buffer): void => {
+    parts.push(b)
+    length += b.length
+  }
+  objects.forEach((body, i) => {
+    offsets.push(length)
+    add(Buffer.from(`${i + 1} 0 obj\n${body}\nendobj\n`))
+  })
+  offsets.push(length)
+  add(Buffer.from(`4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`))
+  add(stream)
+  add(Buffer.from('\nendstream\nendobj\n'))
+  const xref = length
+  add(Buffer.from(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`))
+  return Buffer.concat(parts)
+}

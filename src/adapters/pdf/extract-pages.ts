@@ -17,11 +17,7 @@ export async function extractPages(
   options: { maxPages: number; onProgress?: (p: ParseProgress) => void },
 ): Promise<PageText[]> {
   if (bytes.byteLength === 0) throw new AppError('empty_file', 'the file is empty (0 bytes); check the upload or copy', { status: 422 })
-  if (kind !== 'pdf') {
-    const text = new TextDecoder('utf-8').decode(bytes)
-    options.onProgress?.({ pagesDone: 1, pagesTotal: 1 })
-    return [{ page: 1, text }]
-  }
+  if (kind !== 'pdf') return textPages(bytes, options)
   // pdfjs takes ownership of (detaches) the buffer it is given: hand it a copy.
   const worker = inThreadPdfWorker() as LoadParameters['worker']
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0, ...(worker === undefined ? {} : { worker }) })
@@ -44,6 +40,42 @@ export async function extractPages(
   } finally {
     await parser.destroy().catch(() => undefined)
   }
+}
+
+/**
+ * A text file counts a page per TEXT_PAGE_BYTES (or per form feed), so RAGTUNE_MAX_PAGES bounds it like
+ * a PDF, before anything is decoded; pages break at a blank line (else a line break) near that size.
+ */
+export const TEXT_PAGE_BYTES = 8 * 1024
+
+function textPages(bytes: Uint8Array, options: { maxPages: number; onProgress?: (p: ParseProgress) => void }): PageText[] {
+  const estimate = Math.ceil(bytes.byteLength / TEXT_PAGE_BYTES)
+  if (estimate > options.maxPages) {
+    throw new AppError(
+      'too_many_pages',
+      `the text is ${(bytes.byteLength / 1048576).toFixed(1)} MB, about ${estimate} pages of ${TEXT_PAGE_BYTES / 1024} KB, over the limit of ${options.maxPages}; split it or raise RAGTUNE_MAX_PAGES`,
+      { status: 413 },
+    )
+  }
+  const text = new TextDecoder('utf-8').decode(bytes)
+  const pages: PageText[] = []
+  for (const sheet of text.split('\f')) {
+    let rest = sheet
+    while (rest.length > TEXT_PAGE_BYTES) {
+      const window = rest.slice(0, TEXT_PAGE_BYTES)
+      const paragraph = window.lastIndexOf('\n\n')
+      const line = window.lastIndexOf('\n')
+      const cut = paragraph > TEXT_PAGE_BYTES / 2 ? paragraph + 2 : line > 0 ? line + 1 : TEXT_PAGE_BYTES
+      pages.push({ page: pages.length + 1, text: rest.slice(0, cut) })
+      rest = rest.slice(cut)
+    }
+    pages.push({ page: pages.length + 1, text: rest })
+  }
+  if (pages.length > options.maxPages) {
+    throw new AppError('too_many_pages', `the text has ${pages.length} pages, over the limit of ${options.maxPages}; split it or raise RAGTUNE_MAX_PAGES`, { status: 413 })
+  }
+  options.onProgress?.({ pagesDone: pages.length, pagesTotal: pages.length })
+  return pages
 }
 
 function toAppError(err: unknown): AppError {

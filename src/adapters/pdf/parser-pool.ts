@@ -6,13 +6,14 @@ import type { Logger } from '../../logger.js'
 import { AppError } from '../../errors.js'
 import type { DocumentParser, ParsedDocument, ParseProgress, ParseRequest } from '../../core/ingest/document-parser.js'
 import type { WorkerReply, WorkerTask } from './parse-task.js'
+import { siblingModule, workerLoaderPrelude } from '../worker-loader.js'
 
 interface Pending {
   readonly task: WorkerTask
   readonly onProgress: ((p: ParseProgress) => void) | undefined
   readonly signal: AbortSignal | undefined
   resolve(doc: ParsedDocument): void
-  reject(err: unknown): void
+  reject(err: Error): void
 }
 
 interface Slot {
@@ -21,13 +22,16 @@ interface Slot {
 }
 
 /**
- * A worker starts with no TypeScript loader (neither tsx's hooks nor vitest's transform reach it), so
- * its entry is a small script that registers tsx itself and then loads parse-task.ts. pdf.js loads
+ * A worker's entry is a small script (see worker-loader.ts for how it loads TypeScript from the sources)
+ * that loads parse-task. pdf.js loads
  * natively first: through tsx, its 2 MB worker module gets transformed and held twice, roughly doubling
  * each worker's memory. pdf.js picks up its worker-side
  * handler from `globalThis.pdfjsWorker` instead of importing it later. Paths are resolved here, so the
  * worker works whatever the current directory.
  */
+/** ArrayBuffer memory one parse may use (decoded streams, images); RAGTUNE_PARSE_MEMORY_MB overrides. */
+const DEFAULT_DECODED_MB = 512
+
 const requireHere = createRequire(import.meta.url)
 const resolveEsm = (specifier: string): string | undefined => {
   try {
@@ -38,15 +42,13 @@ const resolveEsm = (specifier: string): string | undefined => {
 }
 const PRELOAD = ['pdf-parse'].map(resolveEsm).filter((u) => u !== undefined)
 const PDFJS_WORKER = pathToFileURL(createRequire(requireHere.resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href
-const TSX_API = pathToFileURL(requireHere.resolve('tsx/esm/api')).href
-const TASK_MODULE = new URL('./parse-task.ts', import.meta.url).href
+const TASK_MODULE = siblingModule(import.meta.url, 'parse-task')
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 ;(async () => {
   globalThis.pdfjsWorker = await import(${JSON.stringify(PDFJS_WORKER)})
   for (const url of ${JSON.stringify(PRELOAD)}) await import(url)
-  const { register } = await import(${JSON.stringify(TSX_API)})
-  register()
+  ${workerLoaderPrelude(import.meta.url)}
   const { runParseTask } = await import(${JSON.stringify(TASK_MODULE)})
   parentPort.on('message', (task) => { void runParseTask(task, (reply) => parentPort.postMessage(reply)) })
 })().catch((err) => { throw err })
@@ -57,7 +59,7 @@ const { parentPort } = require('node:worker_threads')
  * works while the database writer stays on the main thread. `size: 0` parses on the main thread.
  * A task aborted or a worker that dies takes only its own file down; the slot gets a fresh worker.
  */
-export function createParserPool(options: { size?: number; logger: Logger; maxHeapMb?: number }): DocumentParser {
+export function createParserPool(options: { size?: number; logger: Logger; maxHeapMb?: number; maxDecodedMb?: number }): DocumentParser {
   const size = options.size ?? os.availableParallelism()
   if (size === 0) return inlineParser()
   const { logger } = options
@@ -65,6 +67,48 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
   const queue: Pending[] = []
   let nextId = 1
   let closed = false
+  const budgetBytes = (options.maxDecodedMb ?? DEFAULT_DECODED_MB) * 1024 * 1024
+  let watching: NodeJS.Timeout | undefined
+
+  /**
+   * The heap cap does not cover ArrayBuffers, where pdf.js inflates streams: a 2 MB PDF can inflate to
+   * gigabytes. While a worker parses, its external memory (ArrayBuffers, buffers) is sampled; over the
+   * budget, the worker is dropped and the file fails with `file_too_complex`.
+   */
+  const watch = (): void => {
+    if (watching !== undefined) return
+    watching = setInterval(() => {
+      const busy = slots.filter((s) => s.busy !== undefined)
+      if (busy.length === 0) {
+        clearInterval(watching)
+        watching = undefined
+        return
+      }
+      for (const slot of busy) {
+        const { worker } = slot
+        void worker
+          .getHeapStatistics()
+          .then((stats) => {
+            const job = slot.busy
+            if (job === undefined || slot.worker !== worker || stats.external_memory <= budgetBytes) return
+            logger.warn({ file: job.task.request.name, externalMb: Math.round(stats.external_memory / 1048576) }, 'parse over its memory budget; worker dropped')
+            slot.busy = undefined
+            void worker.terminate()
+            spawn(slot)
+            job.reject(
+              new AppError(
+                'file_too_complex',
+                `parsing this file needed more than ${Math.round(budgetBytes / 1048576)} MB (a stream that inflates far beyond the file's size, or an enormous page); re-export or split it, or raise RAGTUNE_PARSE_MEMORY_MB`,
+                { status: 413 },
+              ),
+            )
+            pump()
+          })
+          .catch(() => undefined)
+      }
+    }, 50)
+    watching.unref()
+  }
 
   const spawn = (slot?: Slot): Slot => {
     // A bounded old generation makes V8 collect pdf.js garbage early instead of growing each worker to
@@ -106,6 +150,7 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
       // Transfer a private copy so the caller's bytes stay usable.
       const bytes = new Uint8Array(job.task.request.bytes)
       slot.worker.postMessage({ ...job.task, request: { ...job.task.request, bytes } }, [bytes.buffer])
+      watch()
     }
     for (const slot of slots) if (slot.busy === undefined) slot.worker.unref()
   }
@@ -116,37 +161,49 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
       if (closed) return Promise.reject(new AppError('parser_closed', 'the parser pool is closed', { status: 503 }))
       while (slots.length < size) slots.push(spawn())
       return new Promise<ParsedDocument>((resolve, reject) => {
-        const pending: Pending = { task: { id: nextId++, request }, onProgress: opts.onProgress, signal: opts.signal, resolve, reject }
         const signal = opts.signal
-        if (signal !== undefined) {
-          if (signal.aborted) return reject(abortError(signal))
-          signal.addEventListener(
-            'abort',
-            () => {
-              const queued = queue.indexOf(pending)
-              if (queued >= 0) {
-                queue.splice(queued, 1)
-                reject(abortError(signal))
-                return
-              }
-              const slot = slots.find((s) => s.busy === pending)
-              if (slot === undefined) return
-              // pdfjs cannot be interrupted mid-page: drop the worker and start a fresh one.
-              slot.busy = undefined
-              void slot.worker.terminate()
-              spawn(slot)
-              reject(abortError(signal))
-              pump()
-            },
-            { once: true },
-          )
+        if (signal?.aborted === true) return reject(abortError(signal))
+        const onAbort = (): void => {
+          if (signal === undefined) return
+          const queued = queue.indexOf(pending)
+          if (queued >= 0) {
+            queue.splice(queued, 1)
+            pending.reject(abortError(signal))
+            return
+          }
+          const slot = slots.find((s) => s.busy === pending)
+          if (slot === undefined) return
+          // pdfjs cannot be interrupted mid-page: drop the worker and start a fresh one.
+          slot.busy = undefined
+          void slot.worker.terminate()
+          spawn(slot)
+          pending.reject(abortError(signal))
+          pump()
         }
+        // The signal is often long-lived (the server's or the worker's): a listener left on it would keep
+        // this request, and through it the file's bytes, alive for the life of the process.
+        const settled = (): void => signal?.removeEventListener('abort', onAbort)
+        const pending: Pending = {
+          task: { id: nextId++, request },
+          onProgress: opts.onProgress,
+          signal,
+          resolve: (doc) => {
+            settled()
+            resolve(doc)
+          },
+          reject: (err: Error) => {
+            settled()
+            reject(err)
+          },
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
         queue.push(pending)
         pump()
       })
     },
     async close() {
       closed = true
+      clearInterval(watching)
       for (const job of queue.splice(0)) job.reject(new AppError('parser_closed', 'the parser pool closed before this file was parsed', { status: 503 }))
       await Promise.all(slots.map((s) => s.worker.terminate()))
       slots.length = 0

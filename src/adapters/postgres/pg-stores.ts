@@ -1,18 +1,27 @@
+import type { FineTuneJobStore } from '../../core/finetune.js'
 import type { JobStore } from '../../core/jobs.js'
 import type { KeyStore } from '../../core/keys.js'
 import type { ModelRegistry } from '../../core/model-registry.js'
 import { openPgPool } from './pg-database.js'
+import { createPgFineTuneJobStore } from './pg-finetune-jobs.js'
 import { createPgJobStore } from './pg-jobs.js'
 import { createPgKeyStore } from './pg-keys.js'
 import { createPgModelRegistry } from './pg-model-registry.js'
 
+export interface SharedStores {
+  readonly jobs: JobStore
+  readonly keys: KeyStore
+  readonly models: ModelRegistry
+  readonly fineTuneJobs: FineTuneJobStore
+}
+
 /**
- * The shared stores of a scaled deployment (DATABASE_URL): ingestion jobs, API keys and the model/voice
- * registry, on one pool. The pool ends when the last of the three is closed.
+ * The shared stores of a scaled deployment (DATABASE_URL): ingestion jobs, API keys, the model/voice
+ * registry and fine-tune jobs, on one pool. The pool ends when the last of the four is closed.
  */
-export async function openPgStores(url: string): Promise<{ jobs: JobStore; keys: KeyStore; models: ModelRegistry }> {
-  const pool = await openPgPool({ url })
-  let open = 3
+export async function openPgStores(url: string, options: { schema?: string } = {}): Promise<SharedStores> {
+  const pool = await openPgPool({ url, ...options })
+  let open = 4
   const onClose = async (): Promise<void> => {
     open -= 1
     if (open === 0) await pool.end()
@@ -29,5 +38,6 @@ export async function openPgStores(url: string): Promise<{ jobs: JobStore; keys:
     },
     keys: await createPgKeyStore({ pool, onClose }),
     models: await createPgModelRegistry({ pool, onClose }),
+    fineTuneJobs: await createPgFineTuneJobStore({ pool, onClose }),
   }
 }

@@ -1,22 +1,18 @@
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { readIndexParts, type IndexParts } from './fts-index-parts.js'
+import { workerLoaderPrelude } from '../worker-loader.js'
 
 /**
  * Reads the FTS5 index into flat arrays on a worker thread, so the 1–3 s it takes on a few thousand
- * pages never blocks the server's event loop. The worker has no TypeScript loader of its own: its entry
- * registers tsx and then imports this module (the parser pool does the same).
+ * pages never blocks the server's event loop. The worker's entry imports this module (from the sources
+ * it registers tsx first: see worker-loader.ts).
  */
-const requireHere = createRequire(import.meta.url)
-const TSX_API = pathToFileURL(requireHere.resolve('tsx/esm/api')).href
 const SELF = import.meta.url
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 ;(async () => {
-  const { register } = await import(${JSON.stringify(TSX_API)})
-  register()
+  ${workerLoaderPrelude(import.meta.url)}
   const { readIndexInWorker } = await import(${JSON.stringify(SELF)})
   const parts = readIndexInWorker(workerData)
   const transfer = parts === undefined ? [] : [parts.termStart, parts.rowIds, parts.weighted, parts.posStart, parts.pos, parts.rowLength].map((a) => a.buffer)

@@ -1,5 +1,6 @@
 import type { SearchFilter } from '../corpus.js'
 import type { ChatMessage } from '../models.js'
+import type { NumberCheck } from './number-checks.js'
 
 /** One numbered source as the answer cites it; `n` is the marker used in the answer text. */
 export interface Citation {
@@ -31,6 +32,8 @@ export interface AnswerResult {
   readonly citations: readonly Citation[]
   /** numbers in the answer that appear in none of the cited sources (fact-lock) */
   readonly unsupportedNumbers: readonly string[]
+  /** a verdict for every number of the answer: quoted, derived (with its expression), context or unsupported */
+  readonly checks: readonly NumberCheck[]
   /** markers the model wrote that point at no provided source; removed from `answer` */
   readonly removedCitations: readonly number[]
   /** the model that wrote the answer; null in extractive mode */

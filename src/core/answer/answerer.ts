@@ -5,6 +5,7 @@ import type { AnswerEvent, AnswerResult, AskOptions } from './answer-result.js'
 import { assembleContext, escapeData, factText, numberSources, renderSources, toCitation, type NumberedSource } from './context.js'
 import { extractiveAnswer } from './extractive.js'
 import { checkFacts } from './fact-lock.js'
+import { createCitationRenumbering, createCitationStream } from './citation-markers.js'
 import { loadPrompt } from './prompt-library.js'
 import { countTokens, truncateToTokens, warmTokenizer } from './token-counter.js'
 import { condenseQuestion } from './condense.js'
@@ -90,18 +91,18 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
 
   // An extractive answer is a function of the question and its sources alone; a retrieval served from
   // the retrieval cache is the same object for the same question, so its answer is worked out once.
-  const extracted = new WeakMap<Retrieval, Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'removedCitations'>>()
+  const extracted = new WeakMap<Retrieval, Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'checks' | 'removedCitations'>>()
 
   function extractive(p: Prepared): AnswerResult {
     let core = extracted.get(p.retrieval)
     if (core === undefined) {
       const numbered = numberSources(p.sources)
       const ex = extractiveAnswer(p.question, numbered)
-      const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })))
+      const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
       core = {
-        answer: checked.answer,
-        citations: citationsFor(checked.cited, numbered),
+        ...renumbered(checked.answer, checked.cited, numbered),
         unsupportedNumbers: checked.unsupportedNumbers,
+        checks: checked.checks,
         removedCitations: checked.removedCitations,
       }
       extracted.set(p.retrieval, core)
@@ -111,6 +112,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       mode: 'extractive',
       citations: core.citations,
       unsupportedNumbers: core.unsupportedNumbers,
+      checks: core.checks,
       removedCitations: core.removedCitations,
       model: null,
       voice: p.voice.voiceId,
@@ -131,18 +133,20 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   }
 
   function finish(p: Prepared, numbered: readonly NumberedSource[], text: string, model: string, usage: ChatUsage | undefined, modelMs: number): AnswerResult {
-    const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })))
+    const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
     if (checked.removedCitations.length > 0 || checked.unsupportedNumbers.length > 0) {
       deps.logger.info(
         { model, removedCitations: checked.removedCitations, unsupportedNumbers: checked.unsupportedNumbers.length },
         'fact-lock flagged the answer',
       )
     }
+    const { answer, citations } = renumbered(checked.answer, checked.cited, numbered)
     return {
-      answer: checked.answer.trim(),
+      answer: answer.trim(),
       mode: 'generated',
-      citations: citationsFor(checked.cited, numbered),
+      citations,
       unsupportedNumbers: checked.unsupportedNumbers,
+      checks: checked.checks,
       removedCitations: checked.removedCitations,
       model,
       voice: p.voice.voiceId,
@@ -184,22 +188,29 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const t = performance.now()
       let done: { model: string; usage: ChatUsage | undefined } = { model: p.voice.model ?? p.chat.model, usage: undefined }
       let text = ''
+      // Tokens carry the same renumbered markers as the final answer.
+      const markers = createCitationStream(new Set(numbered.map((s) => s.n)))
       for await (const delta of p.chat.stream(request(p, messages, o.signal), (r) => (done = { model: r.model, usage: r.usage }))) {
         text += delta
-        yield { type: 'token', text: delta }
+        const out = markers.push(delta)
+        if (out !== '') yield { type: 'token', text: out }
       }
+      const tail = markers.flush()
+      if (tail !== '') yield { type: 'token', text: tail }
       yield { type: 'final', result: finish(p, numbered, text, done.model, done.usage, performance.now() - t) }
     },
   }
 }
 
-function citationsFor(cited: readonly number[], numbered: readonly NumberedSource[]) {
-  return [...cited]
-    .sort((a, b) => a - b)
-    .flatMap((n) => {
-      const s = numbered.find((x) => x.n === n)
-      return s === undefined ? [] : [toCitation(s)]
-    })
+/** The checked answer with its sources numbered 1..n in order of first use, and their citations in that order. */
+function renumbered(answer: string, cited: readonly number[], numbered: readonly NumberedSource[]) {
+  const renumbering = createCitationRenumbering(new Set(cited))
+  const text = renumbering.rewrite(answer)
+  const citations = renumbering.order.flatMap((n, i) => {
+    const s = numbered.find((x) => x.n === n)
+    return s === undefined ? [] : [{ ...toCitation(s), n: i + 1 }]
+  })
+  return { answer: text, citations }
 }
 
 function timings(p: Prepared, modelMs: number) {

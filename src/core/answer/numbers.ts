@@ -12,6 +12,10 @@ export interface ExtractedNumber {
   readonly scale: number | undefined
   /** digits after the decimal point, the precision the figure claims */
   readonly decimals: number
+  /** written with a percent sign or "percent" */
+  readonly percent: boolean
+  /** where `raw` starts in the text */
+  readonly index: number
 }
 
 const SCALES: Record<string, number> = {
@@ -74,6 +78,8 @@ export function extractNumbers(text: string): ExtractedNumber[] {
     const scaleWord = m[7]?.toLowerCase()
     out.push({
       raw: m[0].trim(),
+      index: m.index + m[0].length - m[0].trimStart().length,
+      percent: m[6] !== undefined,
       value,
       scale: scaleWord === undefined ? undefined : SCALES[scaleWord],
       decimals: fraction.length > 0 ? fraction.length - 1 : 0,

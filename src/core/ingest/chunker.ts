@@ -48,8 +48,10 @@ const BLOCK_SEPARATOR = '\n\n'
 export async function chunkBlocks(blocks: readonly Block[], options: ChunkingOptions = defaultChunking): Promise<ChunkedText> {
   const placed: Placed[] = []
   const stack: { level: number; title: string }[] = []
+  const breathe = yielder()
   let text = ''
   for (const block of blocks) {
+    await breathe()
     if (block.kind === 'heading') {
       const level = block.level ?? 9
       while (stack.length > 0 && (stack.at(-1)?.level ?? 0) >= level) stack.pop()
@@ -93,6 +95,7 @@ export async function chunkBlocks(blocks: readonly Block[], options: ChunkingOpt
   }
 
   for (const p of placed) {
+    await breathe()
     if (p.block.kind === 'heading') {
       if (current.some((c) => c.block.kind !== 'heading')) flush(false)
       overlapStart = undefined
@@ -121,9 +124,28 @@ export async function chunkBlocks(blocks: readonly Block[], options: ChunkingOpt
   return { text, chunks }
 }
 
+/**
+ * Chunking runs on the main thread, and a large text file has tens of thousands of blocks: hand the event
+ * loop a turn every ~10 ms so health checks and answers keep flowing meanwhile.
+ */
+function yielder(): () => Promise<void> {
+  let last = performance.now()
+  return async () => {
+    if (performance.now() - last < 10) return
+    await new Promise((resolve) => setImmediate(resolve))
+    last = performance.now()
+  }
+}
+
+/** Page of the first block ending after `offset`; offsets asked for are near the end, so search backwards. */
 function pageAt(placed: readonly Placed[], offset: number): number {
-  for (const p of placed) if (offset < p.end) return p.block.page
-  return placed.at(-1)?.block.page ?? 1
+  let page = placed.at(-1)?.block.page ?? 1
+  for (let i = placed.length - 1; i >= 0; i--) {
+    const p = placed[i]
+    if (p === undefined || p.end <= offset) break
+    page = p.block.page
+  }
+  return page
 }
 
 /** Start of the last sentences (or words) of [start, end) that fit in about `budget` tokens (~4 chars a token). */

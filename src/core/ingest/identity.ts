@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import anyAscii from 'any-ascii'
 import type { MetaOverrides } from './metadata.js'
 
 /**
@@ -7,11 +8,17 @@ import type { MetaOverrides } from './metadata.js'
  */
 export const CHUNKER_VERSION = 'chunker-1'
 
-/** `3M_2018_10K.pdf` → `3m_2018_10k`: stable, URL-safe, case-insensitive. */
+/**
+ * `3M_2018_10K.pdf` → `3m_2018_10k`, `年度报告.txt` → `niandubaogao`, `отчет.txt` → `otchet`: stable,
+ * URL-safe, case-insensitive, readable for any script (transliterated). A name with nothing left to
+ * spell (emoji, symbols) gets `doc-` and a short hash of the name, so two such files still differ and a
+ * new version of the same file keeps its id.
+ */
 export function deriveDocumentId(fileName: string): string {
   const base = (fileName.split(/[\\/]/).at(-1) ?? fileName).replace(/\.[^.]+$/, '')
-  const id = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')
-  return id.length > 0 ? id.slice(0, 128) : 'document'
+  const slug = anyAscii(base.normalize('NFC')).toLowerCase().replace(/[^a-z0-9._-]+/g, '-')
+  const id = slug.slice(0, 128).replace(/^[._-]+|[._-]+$/g, '')
+  return /[a-z0-9]/.test(id) ? id : `doc-${sha256Hex(base.normalize('NFC')).slice(0, 12)}`
 }
 
 export function isValidDocumentId(id: string): boolean {

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { FileResult, JobStore } from '../jobs.js'
 import { AppError, errorBody } from '../../errors.js'
-import { ingestFile, SUPPORTED_EXTENSIONS, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
+import { idConflict, ingestFile, sourceDocumentId, SUPPORTED_EXTENSIONS, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
 import type { MetaOverrides } from './metadata.js'
 
 export interface IngestSummary {
@@ -10,6 +10,8 @@ export interface IngestSummary {
   readonly ingested: number
   readonly unchanged: number
   readonly failed: number
+  /** files in a directory of a type ragtune does not ingest */
+  readonly skipped: number
   readonly pages: number
   readonly chunks: number
   readonly seconds: number
@@ -30,21 +32,24 @@ export interface IngestPathsOptions {
 /**
  * Resolves files and directories (walked recursively for .pdf/.txt/.md) into sources. A path that does
  * not exist, an unsupported file named explicitly, or a directory without supported files becomes a
- * failed result instead of stopping the others.
+ * failed result instead of stopping the others. A file of another type inside a directory is reported
+ * as skipped (hidden files are passed over silently).
  */
 export async function resolveSources(paths: readonly string[]): Promise<{ sources: SourceFile[]; failures: FileResult[] }> {
   const sources: SourceFile[] = []
   const failures: FileResult[] = []
-  const fail = (file: string, err: AppError): void => {
-    failures.push({ file, documentId: null, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err), seconds: 0 })
+  const fail = (file: string, err: AppError, status: 'failed' | 'skipped' = 'failed'): void => {
+    failures.push({ file, documentId: null, version: null, status, pages: 0, chunks: 0, error: errorBody(err), seconds: 0 })
   }
   for (const p of paths) {
     const info = await stat(p).catch(() => undefined)
     if (info === undefined) {
       fail(p, new AppError('not_found', `no such file or directory: ${p}`, { status: 404 }))
     } else if (info.isDirectory()) {
-      const found = await walk(p)
-      if (found.length === 0) fail(p, new AppError('no_supported_files', `no .pdf, .txt or .md files in directory ${p}`, { status: 422 }))
+      const { found, others } = await walk(p)
+      const kinds = Object.keys(SUPPORTED_EXTENSIONS).join(', ')
+      for (const f of others) fail(f, new AppError('unsupported_type', `skipped: ragtune ingests ${kinds} files, not "${path.extname(f) || path.basename(f)}"`, { status: 415 }), 'skipped')
+      if (found.length === 0) fail(p, new AppError('no_supported_files', `no ${kinds} files in directory ${p}`, { status: 422 }))
       for (const f of found) sources.push({ path: f })
     } else {
       sources.push({ path: p })
@@ -53,12 +58,14 @@ export async function resolveSources(paths: readonly string[]): Promise<{ source
   return { sources, failures }
 }
 
-async function walk(dir: string): Promise<string[]> {
+async function walk(dir: string): Promise<{ found: string[]; others: string[] }> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true })
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && SUPPORTED_EXTENSIONS[path.extname(e.name).toLowerCase()] !== undefined)
+  const files = entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && !path.relative(dir, e.parentPath).split(path.sep).some((d) => d.startsWith('.')))
     .map((e) => path.join(e.parentPath, e.name))
     .sort()
+  const supported = (f: string): boolean => SUPPORTED_EXTENSIONS[path.extname(f).toLowerCase()] !== undefined
+  return { found: files.filter(supported), others: files.filter((f) => !supported(f)) }
 }
 
 /**
@@ -129,8 +136,10 @@ export async function ingestSources(
 
   record({ filesTotal: sources.length + (options.failures?.length ?? 0) })
   for (const f of options.failures ?? []) onEvent({ type: 'file-done', result: f })
+  const { unique, clashes } = oneFilePerId(sources)
+  for (const f of clashes) onEvent({ type: 'file-done', result: f })
   // Largest first: the biggest file starts early instead of leaving one worker busy at the end.
-  const ordered = await largestFirst(sources)
+  const ordered = await largestFirst(unique)
   let next = 0
   const lane = async (): Promise<void> => {
     while (next < ordered.length) {
@@ -149,11 +158,35 @@ export async function ingestSources(
     ingested: count('ingested'),
     unchanged: count('unchanged'),
     failed: count('failed'),
+    skipped: count('skipped'),
     pages: results.reduce((n, r) => n + r.pages, 0),
     chunks: results.reduce((n, r) => n + r.chunks, 0),
     seconds: Math.round(performance.now() - started) / 1000,
   }
   return { results, summary }
+}
+
+/**
+ * Two files of one batch that would be stored under the same id (`a/report.pdf` and `b/report.pdf`, or
+ * names that transliterate alike): the first in path order keeps it, the others fail with
+ * `document_id_conflict` instead of silently becoming its next version.
+ */
+function oneFilePerId(sources: readonly SourceFile[]): { unique: SourceFile[]; clashes: FileResult[] } {
+  const holder = new Map<string, SourceFile>()
+  const unique: SourceFile[] = []
+  const clashes: FileResult[] = []
+  for (const s of sources) {
+    const id = sourceDocumentId(s)
+    const first = holder.get(id)
+    if (first === undefined) {
+      holder.set(id, s)
+      unique.push(s)
+      continue
+    }
+    const err = idConflict(id, first.label ?? first.name ?? path.basename(first.path))
+    clashes.push({ file: s.label ?? s.path, documentId: null, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err), seconds: 0 })
+  }
+  return { unique, clashes }
 }
 
 async function largestFirst(sources: readonly SourceFile[]): Promise<SourceFile[]> {

@@ -12,6 +12,8 @@ import type { DocumentParser, SourceKind } from './document-parser.js'
 import { checkCollectionName, documentKey } from '../collections.js'
 import { deriveDocumentId, isValidDocumentId, sha256Hex, versionFingerprint } from './identity.js'
 import { detectMetadata, type MetaOverrides } from './metadata.js'
+import { contentTypeOf, type OriginalStore } from '../originals.js'
+import type { Block } from './blocks.js'
 
 export interface IngestDeps {
   readonly corpus: Corpus
@@ -20,6 +22,8 @@ export interface IngestDeps {
   readonly logger: Logger
   readonly limits: { readonly maxFileBytes: number; readonly maxPages: number }
   readonly chunking?: ChunkingOptions
+  /** where originals are kept beside their versions; absent: not kept (benches, some tests) */
+  readonly originals?: OriginalStore | undefined
 }
 
 /** A file to ingest; `name` (default: the path's base name) drives the derived id and metadata. */
@@ -68,7 +72,7 @@ export async function ingestFile(
     if (kind === undefined) {
       throw new AppError('unsupported_type', `unsupported file type "${path.extname(name) || name}"; ingest .pdf, .txt or .md files`, { status: 415 })
     }
-    documentId ??= deriveDocumentId(name)
+    documentId ??= sourceDocumentId(source)
     if (!isValidDocumentId(documentId)) {
       throw new AppError('invalid_document_id', `document id "${documentId}" is invalid; use letters, digits, ".", "_" or "-" (max 128)`)
     }
@@ -88,6 +92,9 @@ export async function ingestFile(
     const fingerprint = versionFingerprint({ sha256, embeddingModel: deps.embedder?.id, overrides, chunking })
     // Hash first: an unchanged file is never parsed.
     const existing = await deps.corpus.getDocument(documentId)
+    // A derived id names the file it came from: another file that spells to the same id (another script,
+    // case or punctuation) must not replace it by accident. An explicit id is the caller saying "replace".
+    if (source.documentId === undefined && existing !== undefined && existing.sourceName !== name) throw idConflict(documentId, existing.sourceName)
     if (existing?.fingerprint === fingerprint) {
       return done({ documentId, version: existing.activeVersion, status: 'unchanged', pages: existing.pages, chunks: existing.chunks })
     }
@@ -116,11 +123,31 @@ export async function ingestFile(
       chunks,
       ...(embeddings === undefined ? {} : { embeddings }),
     })
+    if (committed.status === 'ingested' && deps.originals !== undefined) {
+      // The version is already served: a failure here costs its page view, not the ingest.
+      await deps.originals
+        .keep({ documentId, version: committed.version, sha256, sourceName: name, contentType: contentTypeOf(name), path: source.path, pages: pageTexts(parsed.blocks, parsed.pages) })
+        .catch((err: unknown) => deps.logger.error({ err, documentId, version: committed.version }, 'could not keep the original; its file and pages will not be served'))
+    }
     return done({ documentId, version: committed.version, status: committed.status, pages: parsed.pages, chunks: chunks.length })
   } catch (err) {
     if (!(err instanceof AppError)) deps.logger.error({ err, file }, 'ingest failed unexpectedly')
     return done({ documentId, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err) })
   }
+}
+
+/** A second file that would take a document id another file holds (stable code `document_id_conflict`). */
+export function idConflict(documentId: string, heldBy: string): AppError {
+  return new AppError(
+    'document_id_conflict',
+    `document id "${documentId}" already holds "${heldBy}"; give this file its own id (--doc-id, or documentId in an upload), or pass --doc-id ${documentId} to replace that document`,
+    { status: 409 },
+  )
+}
+
+/** The id a source is stored under: the caller's, else one derived from its name. */
+export function sourceDocumentId(source: SourceFile): string {
+  return source.documentId ?? deriveDocumentId(source.name ?? path.basename(source.path))
 }
 
 /** Only chunks whose hash is not cached under this model are sent to the model. */
@@ -150,6 +177,13 @@ async function embedChunks(
       return v
     }),
   }
+}
+
+/** Each page's cleaned text (its blocks, blank-line separated), so a page shows what its chunks cite. */
+function pageTexts(blocks: readonly Block[], pages: number): string[] {
+  const out: string[][] = Array.from({ length: pages }, () => [])
+  for (const b of blocks) out[b.page - 1]?.push(b.text)
+  return out.map((texts) => texts.join('\n\n'))
 }
 
 function mb(bytes: number): string {

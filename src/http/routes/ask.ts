@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { Answerer } from '../../core/answer/answerer.js'
 import type { Metrics } from '../metrics.js'
 import { AnswerSchema, Filters, answerBody, askCollections, errorResponses, toSearchFilter } from '../answer-schemas.js'
-import { clientGone, openSse } from '../sse.js'
+import { clientGone, openSse, stoppedBy } from '../sse.js'
 
 const AskBody = Type.Object(
   {
@@ -20,7 +20,7 @@ const AskBody = Type.Object(
  * POST /v1/ask: a page-cited answer as JSON, or as server-sent events when `stream` is true
  * (`token` events with text, then one `final` event with the checked answer and its citations).
  */
-export const askRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics }> = async (app, { answerer, metrics }) => {
+export const askRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics; deadlineMs?: number }> = async (app, { answerer, metrics, deadlineMs }) => {
   app.post(
     '/v1/ask',
     {
@@ -36,20 +36,25 @@ export const askRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics:
       const { question, filters, topK, stream, voice } = req.body
       const filter = toSearchFilter(filters)
       const collections = askCollections(req, filters)
+      const signal = clientGone(reply, deadlineMs)
       const options = {
-        signal: clientGone(reply),
+        signal,
         ...(filter === undefined ? {} : { filter }),
         ...(collections === undefined ? {} : { collections }),
         ...(topK === undefined ? {} : { topK }),
         ...(voice === undefined ? {} : { voice }),
       }
       if (stream !== true) {
-        const result = await answerer.ask(question, options)
+        const result = await answerer.ask(question, options).catch((err: unknown) => {
+          throw stoppedBy(err, signal)
+        })
         metrics.observeAnswer(result, req.log)
         return answerBody(result)
       }
       const events = answerer.askStream(question, options)
-      const first = await events.next()
+      const first = await events.next().catch((err: unknown) => {
+        throw stoppedBy(err, signal)
+      })
       const sse = openSse(req, reply)
       try {
         for (let e = first; !e.done; e = await events.next()) {
@@ -61,7 +66,7 @@ export const askRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics:
         }
         sse.end()
       } catch (err) {
-        sse.fail(err)
+        sse.fail(stoppedBy(err, signal))
       }
       return reply
     },

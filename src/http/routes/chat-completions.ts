@@ -8,8 +8,8 @@ import { DEFAULT_VOICE_ID } from '../../core/answer/voice.js'
 import { AppError } from '../../errors.js'
 import { pageSpan } from '../../core/answer/context.js'
 import type { Metrics } from '../metrics.js'
-import { CitationSchema, askCollections, errorResponses, publicCitation } from '../answer-schemas.js'
-import { clientGone, openSse } from '../sse.js'
+import { CitationSchema, askCollections, errorResponses, NumberCheckSchema, publicCitation } from '../answer-schemas.js'
+import { clientGone, openSse, stoppedBy } from '../sse.js'
 
 /**
  * OpenAI-compatible chat completions, so chat frontends and the `openai` SDK work unchanged: `model`
@@ -36,6 +36,7 @@ const Checks = Type.Object({
   model: Type.Union([Type.String(), Type.Null()]),
   prompt: Type.String(),
   unsupportedNumbers: Type.Array(Type.String()),
+  checks: Type.Array(NumberCheckSchema),
   removedCitations: Type.Array(Type.Integer()),
 })
 const Completion = Type.Object({
@@ -56,7 +57,7 @@ const Completion = Type.Object({
   ragtune: Checks,
 })
 
-export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics }> = async (app, { answerer, metrics }) => {
+export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics; deadlineMs?: number }> = async (app, { answerer, metrics, deadlineMs }) => {
   app.post(
     '/v1/chat/completions',
     {
@@ -72,8 +73,9 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
       const { question, history } = conversation(req.body.messages)
       const requested = req.body.model
       const collections = askCollections(req, undefined)
+      const signal = clientGone(reply, deadlineMs)
       const options = {
-        signal: clientGone(reply),
+        signal,
         history,
         ...(collections === undefined ? {} : { collections }),
         ...(requested === DEFAULT_VOICE_ID ? {} : { voice: requested }),
@@ -82,7 +84,9 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
       const created = Math.floor(Date.now() / 1000)
 
       if (req.body.stream !== true) {
-        const result = await answerer.ask(question, options)
+        const result = await answerer.ask(question, options).catch((err: unknown) => {
+          throw stoppedBy(err, signal)
+        })
         metrics.observeAnswer(result, req.log)
         return {
           id,
@@ -99,7 +103,9 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
       }
 
       const events = answerer.askStream(question, options)
-      const first = await events.next()
+      const first = await events.next().catch((err: unknown) => {
+        throw stoppedBy(err, signal)
+      })
       const sse = openSse(req, reply, 'openai')
       const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}): string =>
         JSON.stringify({ id, object: 'chat.completion.chunk', created, model: requested, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })
@@ -122,7 +128,7 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
         sse.send('[DONE]')
         sse.end()
       } catch (err) {
-        sse.fail(err)
+        sse.fail(stoppedBy(err, signal))
       }
       return reply
     },
@@ -157,5 +163,5 @@ function usage(r: AnswerResult): Static<typeof Usage> {
 }
 
 function checks(r: AnswerResult): Static<typeof Checks> {
-  return { mode: r.mode, model: r.model, prompt: r.prompt, unsupportedNumbers: [...r.unsupportedNumbers], removedCitations: [...r.removedCitations] }
+  return { mode: r.mode, model: r.model, prompt: r.prompt, unsupportedNumbers: [...r.unsupportedNumbers], checks: [...r.checks], removedCitations: [...r.removedCitations] }
 }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import { checkCollectionName, collectionNotFound, parseDocumentKey } from '../../core/collections.js'
 import type { Corpus } from '../../core/corpus.js'
 import { scopedCorpus } from '../../core/scoped-corpus.js'
+import { deleteCollection, type OriginalStore, type PageImages } from '../../core/originals.js'
 import { AppError } from '../../errors.js'
 import { requestCollections } from '../auth.js'
 import { audit } from '../audit.js'
@@ -15,7 +16,14 @@ const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 63
  * GET /v1/collections (query: the key's collections), POST /v1/collections and DELETE
  * /v1/collections/:name (admin). A collection outside the key's answers 404, as if it did not exist.
  */
-export const collectionRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus }> = async (app, { corpus }) => {
+export interface CollectionRoutesOptions {
+  readonly corpus: Corpus
+  /** a deleted collection's originals and their page images go with its documents */
+  readonly originals?: OriginalStore | undefined
+  readonly pageImages?: PageImages | undefined
+}
+
+export const collectionRoutes: FastifyPluginAsyncTypebox<CollectionRoutesOptions> = async (app, { corpus, originals, pageImages }) => {
   app.get(
     '/v1/collections',
     { schema: { summary: 'List the collections this key sees', response: { 200: Type.Object({ collections: Type.Array(Collection) }), ...documentErrors } } },
@@ -47,7 +55,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus }> = a
     {
       config: { scope: 'admin' },
       schema: {
-        summary: 'Delete a collection; one that holds documents only with ?force=true, and then its documents with it (all or none)',
+        summary: 'Delete a collection; one that holds documents only with ?force=true, and then its documents (all or none) and their originals with it',
         params: NameParams,
         querystring: Type.Object({ force: Type.Optional(Type.Boolean()) }),
         response: { 200: Type.Object({ name: Type.String(), deleted: Type.Boolean(), documents: Type.Array(Type.String()) }), ...documentErrors },
@@ -55,7 +63,8 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus }> = a
     },
     async (req) => {
       const { name } = req.params
-      const deleted = await scopedCorpus(corpus, requestCollections(req)).deleteCollection(name, { force: req.query.force === true })
+      const parts = { corpus: scopedCorpus(corpus, requestCollections(req)), originals, pageImages }
+      const deleted = await deleteCollection(parts, name, { force: req.query.force === true })
       if (deleted === undefined) throw collectionNotFound(name)
       audit(req, 'collection.delete', { collection: name, documents: deleted.length })
       return { name, deleted: true, documents: deleted.map((key) => parseDocumentKey(key).id) }

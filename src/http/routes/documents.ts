@@ -13,7 +13,8 @@ import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.j
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
 import { AppError, errorBody } from '../../errors.js'
-import { CollectionQuery, DocumentIdParams, DocumentSchema, documentErrors, JobSchema, UploadAccepted } from '../document-schemas.js'
+import { CollectionQuery, DocumentIdParams, DocumentSchema, documentErrors, JobSchema, MetaPatch, UploadAccepted } from '../document-schemas.js'
+import { deleteDocument, type OriginalStore, type PageImages } from '../../core/originals.js'
 import { documentKey, parseDocumentKey, searchCollections, targetCollection } from '../../core/collections.js'
 import type { DocumentSummary } from '../../core/documents.js'
 import { scopedCorpus } from '../../core/scoped-corpus.js'
@@ -29,9 +30,19 @@ export interface DocumentRoutesOptions {
   readonly maxFiles?: number
   /** inline (default): ingest here in the background; queue: store the upload and leave it to `ragtune worker` */
   readonly mode?: 'inline' | 'queue'
+  /** a deleted document's originals (those no other version uses) and their page images go with it */
+  readonly originals?: OriginalStore | undefined
+  readonly pageImages?: PageImages | undefined
 }
 
 const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
+
+/** The multipart form as OpenAPI describes it: file parts (binary) and optional text fields. */
+const UploadForm = Type.Object({
+  file: Type.Array(Type.String({ format: 'binary' }), { minItems: 1, description: 'one or more files (.pdf, .txt, .md)' }),
+  documentId: Type.Optional(Type.String({ description: 'the document id to use (one file only); default from the file name' })),
+  ...Object.fromEntries(META_FIELDS.map((f) => [f, Type.Optional(Type.String({ description: `overrides the detected ${f}` }))])),
+})
 
 /**
  * Documents and ingestions. Auth is applied by URL prefix in http/auth.ts (`admin` scope), so nothing
@@ -56,7 +67,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
 
   app.get(
     '/v1/documents',
-    { schema: { querystring: CollectionQuery, response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } },
+    { schema: { summary: 'List the documents (of one collection with ?collection=), each with its active version', querystring: CollectionQuery, response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } },
     async (req) => {
       const named = req.query.collection
       const collections = searchCollections(requestCollections(req), named)
@@ -66,7 +77,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
 
   app.get(
     '/v1/documents/:id',
-    { schema: { params: DocumentIdParams, querystring: CollectionQuery, response: { 200: DocumentSchema, ...documentErrors } } },
+    { schema: { summary: 'One document: metadata, active version, pages and chunks', params: DocumentIdParams, querystring: CollectionQuery, response: { 200: DocumentSchema, ...documentErrors } } },
     async (req) => {
       const key = documentKey(targetCollection(requestCollections(req), req.query.collection), req.params.id)
       const doc = await corpusFor(req).getDocument(key)
@@ -79,6 +90,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     '/v1/documents/:id',
     {
       schema: {
+        summary: 'Delete a document with all its versions and the originals no other version uses',
         params: DocumentIdParams,
         querystring: CollectionQuery,
         response: { 200: Type.Object({ id: Type.String(), collection: Type.String(), deleted: Type.Boolean() }), ...documentErrors },
@@ -86,15 +98,50 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     },
     async (req) => {
       const collection = targetCollection(requestCollections(req), req.query.collection)
-      if (!(await corpusFor(req).deleteDocument(documentKey(collection, req.params.id)))) throw notFound(req.params.id)
+      const parts = { corpus: corpusFor(req), originals: options.originals, pageImages: options.pageImages }
+      if (!(await deleteDocument(parts, documentKey(collection, req.params.id)))) throw notFound(req.params.id)
       audit(req, 'document.delete', { collection, documentId: req.params.id })
       return { id: req.params.id, collection, deleted: true }
     },
   )
 
+  app.patch(
+    '/v1/documents/:id',
+    {
+      schema: {
+        summary: 'Correct detected metadata: re-ingests the kept original with these values as a new version',
+        description: 'The title, company, period and type go into every chunk\'s indexed header, so an edit is a new version (atomic, like any re-ingest) made from the original kept for the active version. 202 with the job to follow.',
+        params: DocumentIdParams,
+        querystring: CollectionQuery,
+        body: MetaPatch,
+        response: { 202: UploadAccepted, ...documentErrors },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params
+      const collection = targetCollection(requestCollections(req), req.query.collection)
+      const key = documentKey(collection, id)
+      const doc = await corpusFor(req).getDocument(key)
+      if (doc === undefined) throw notFound(id)
+      const ref = await options.originals?.find(key, doc.activeVersion)
+      if (ref === undefined || options.originals === undefined) {
+        throw new AppError('original_not_found', `the original of "${id}" version ${doc.activeVersion} was not kept (ingested before originals were); upload the file again with the corrected fields`, { status: 409 })
+      }
+      const overrides: MetaOverrides = { ...doc.meta, ...req.body }
+      const source: SourceFile = { path: await options.originals.localPath(ref.sha256), name: ref.sourceName, label: ref.sourceName, documentId: id, collection, sha256: ref.sha256, overrides }
+      audit(req, 'document.patch', { collection, documentId: id })
+      const job = await jobs.create({ origin: 'http', filesTotal: 1 })
+      // The source is the kept original itself: nothing is staged, so nothing is removed afterwards.
+      const work = runIngestJob(ingest, jobs, job.id, { sources: [source] }, { signal: stop.signal }).catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'metadata re-ingest failed'))
+      running.add(work)
+      void work.finally(() => running.delete(work))
+      return reply.status(202).send({ jobId: job.id, status: 'queued', files: [ref.sourceName], statusUrl: `/v1/ingestions/${job.id}` })
+    },
+  )
+
   app.get(
     '/v1/ingestions/:id',
-    { schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: JobSchema, ...documentErrors } } },
+    { schema: { summary: 'An ingestion job: status, progress, per-file results', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: JobSchema, ...documentErrors } } },
     async (req) => {
       const job = await jobs.get(req.params.id)
       if (job === undefined) throw new AppError('job_not_found', `no ingestion job ${req.params.id}; the id is in the 202 answer of POST /v1/documents`, { status: 404 })
@@ -107,10 +154,15 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     '/v1/documents',
     {
       schema: {
+        summary: 'Upload documents to ingest (202 with a job id)',
         consumes: ['multipart/form-data'],
         description: `multipart/form-data: one or more "file" parts (.pdf, .txt, .md) and optional fields collection (default: "default", or the key's only collection), documentId (one file only), ${META_FIELDS.join(', ')}`,
+        // For the OpenAPI document (so /docs can upload); the parts are read and checked by the handler.
+        body: UploadForm,
         response: { 202: UploadAccepted, ...documentErrors },
       },
+      // The body is a multipart stream read below, not a parsed object: nothing for the validator to see.
+      validatorCompiler: () => () => true,
     },
     async (req, reply) => {
       if (!req.isMultipart()) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FinetuneService } from '../../core/finetune.js'
+import type { FineTuneService } from '../../core/finetune.js'
 import { FINE_TUNE_STATUSES } from '../../core/finetune.js'
 
 const ErrorReply = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }), requestId: Type.String() })
@@ -40,8 +40,8 @@ const StartBody = Type.Object(
   { additionalProperties: false },
 )
 
-export interface FinetuneRoutesOptions {
-  readonly finetunes: FinetuneService
+export interface FineTuneRoutesOptions {
+  readonly finetunes: FineTuneService
   /** training sets are sent inline; allow more than the default JSON body limit */
   readonly maxBodyBytes?: number
 }
@@ -53,7 +53,7 @@ const encoder = new TextEncoder()
  * once the provider has accepted the job; GET refreshes an unfinished job from the provider, and a
  * succeeded job's model is in the registry by the time GET reports it.
  */
-export const finetuneRoutes: FastifyPluginAsyncTypebox<FinetuneRoutesOptions> = async (app, { finetunes, maxBodyBytes }) => {
+export const finetuneRoutes: FastifyPluginAsyncTypebox<FineTuneRoutesOptions> = async (app, { finetunes, maxBodyBytes }) => {
   app.post(
     '/v1/finetunes',
     {

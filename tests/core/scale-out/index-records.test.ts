@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildFilter, recordId, truncateUtf8, versionPrefix } from '../../src/core/index-records.js'
-import { planBatches } from '../../src/adapters/pinecone/upsert-batches.js'
+import { buildFilter, recordId, truncateUtf8, versionPrefix } from '../../../src/core/scale-out/index-records.js'
+import { planBatches } from '../../../src/adapters/pinecone/upsert-batches.js'
 
 describe('record ids', () => {
   it.each([

@@ -1,13 +1,13 @@
 import { collectionOf, collectionSql } from '../../core/collections.js'
 import { sqliteCollectionQueries } from './collection-queries.js'
-import { chunkKey, type CorpusRegistry, type StoredChunk } from '../../core/registry.js'
+import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
 import { serializeStats } from '../../core/sparse/bm25-encoder.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 import { rowMeta, toChunkRecord, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
 
 /**
- * The corpus registry in SQLite, for a single machine whose vectors live in Pinecone. Same states and
- * transactions as the PostgreSQL registry; tables are prefixed so they sit beside the embedded corpus.
+ * The corpus catalog in SQLite, for a single machine whose vectors live in Pinecone. Same states and
+ * transactions as the PostgreSQL catalog; tables are prefixed so they sit beside the embedded corpus.
  */
 const migrations: readonly string[] = [
   `CREATE TABLE registry_documents (
@@ -44,7 +44,7 @@ const migrations: readonly string[] = [
 const CHUNK_COLUMNS = `c.document_id, c.version, c.ordinal, c.header, c.text, c.page_start, c.page_end, c.section_path,
   c.char_start, c.char_end, c.tokens, c.hash, v.meta_json`
 
-export function createSqliteRegistry(options: { path: string } | { db: Db }): CorpusRegistry {
+export function createSqliteCatalog(options: { path: string } | { db: Db }): CorpusCatalog {
   const db = 'db' in options ? options.db : openDatabase(options.path)
   applyMigrations(db, 'registry', migrations)
   const now = (): string => new Date().toISOString()
@@ -67,7 +67,7 @@ export function createSqliteRegistry(options: { path: string } | { db: Db }): Co
   const activeOf = (id: string): number | undefined =>
     db.prepare<[string], { v: number }>('SELECT active_version AS v FROM registry_documents WHERE id = ?').get(id)?.v
 
-  const stage = db.transaction((input: Parameters<CorpusRegistry['stageVersion']>[0], bm25: Parameters<CorpusRegistry['stageVersion']>[1]) => {
+  const stage = db.transaction((input: Parameters<CorpusCatalog['stageVersion']>[0], bm25: Parameters<CorpusCatalog['stageVersion']>[1]) => {
     const cur = db.prepare<[string], { active_version: number; fingerprint: string }>('SELECT active_version, fingerprint FROM registry_documents WHERE id = ?').get(input.documentId)
     if (cur !== undefined && cur.fingerprint === input.fingerprint) return { status: 'unchanged' as const, version: cur.active_version }
     const max = db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM registry_versions WHERE document_id = ?').get(input.documentId)?.v ?? 0

@@ -1,7 +1,7 @@
-import type { CommitInput, SearchFilter } from './corpus.js'
-import type { ChunkKey } from './registry.js'
-import type { SparseVector } from './sparse/bm25-encoder.js'
-import type { IndexRecord, Metadata, MetadataFilter } from './vector-index.js'
+import type { CommitInput, SearchFilter } from '../corpus.js'
+import type { ChunkKey } from '../catalog.js'
+import type { SparseVector } from '../sparse/bm25-encoder.js'
+import type { IndexRecord, Metadata, MetadataFilter } from '../vector-index.js'
 
 /**
  * How corpus chunks look inside a vector index: ids `docId#version#ordinal` (the document id

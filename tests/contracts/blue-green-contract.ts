@@ -1,27 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createBlueGreenCorpus } from '../../src/core/blue-green-corpus.js'
+import { createBlueGreenCorpus } from '../../src/core/scale-out/blue-green-corpus.js'
 import type { ChunkHit, Corpus } from '../../src/core/corpus.js'
-import type { CorpusRegistry } from '../../src/core/registry.js'
+import type { CorpusCatalog } from '../../src/core/catalog.js'
 import { createPineconeIndex } from '../../src/adapters/pinecone/pinecone-index.js'
 import { statsDelta } from '../../src/core/sparse/bm25-encoder.js'
 import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
-import { docInput, silentLogger, toyEmbedding } from './scale-fixtures.js'
+import { docInput, silentLogger, toyEmbedding } from '../scale/scale-fixtures.js'
 
 type ScaleCorpus = Corpus & { settle(): Promise<void> }
 
 export interface RegistryFactory {
-  create(): Promise<CorpusRegistry>
+  create(): Promise<CorpusCatalog>
   cleanup(): Promise<void>
 }
 
 const FAST_RETRY = { retries: 4, baseDelayMs: 5, maxDelayMs: 20 }
 
 /**
- * Blue/green behaviour of the scale-out corpus, run once per registry (PostgreSQL, SQLite) against the
+ * Blue/green behaviour of the scale-out corpus, run once per catalog (PostgreSQL, SQLite) against the
  * Pinecone emulator through the real SDK.
  */
 export function describeBlueGreen(name: string, factory: () => RegistryFactory): void {
-  describe(`blue/green corpus: ${name} registry + pinecone emulator`, () => {
+  describe(`blue/green corpus: ${name} catalog + pinecone emulator`, () => {
     let emu: PineconeEmulator
     let f: RegistryFactory
     const open: ScaleCorpus[] = []
@@ -33,7 +33,7 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
         logger: silentLogger, retry: FAST_RETRY,
       })
       const c = createBlueGreenCorpus({
-        registry: await f.create(), index, namespace: 'tenant-a', logger: silentLogger, pollMs: 10,
+        catalog: await f.create(), index, namespace: 'tenant-a', logger: silentLogger, pollMs: 10,
         retireGraceMs: options.graceMs ?? 0, visibilityTimeoutMs: 5_000,
         ...(options.staleStagedMs === undefined ? {} : { staleStagedMs: options.staleStagedMs }),
       })
@@ -133,9 +133,9 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       const first = await corpus()
       await first.commitVersion(docInput('acme', revenue(2022, 500)))
       // a replica stages v2 and writes its vectors, then dies before the flip
-      const registry = await f.create()
-      await registry.stageVersion(docInput('acme', revenue(2023, 650)), statsDelta(docInput('acme', revenue(2023, 650)).chunks, 1))
-      await registry.close()
+      const catalog = await f.create()
+      await catalog.stageVersion(docInput('acme', revenue(2023, 650)), statsDelta(docInput('acme', revenue(2023, 650)).chunks, 1))
+      await catalog.close()
       await (await createPineconeIndex({
         apiKey: emu.apiKey, index: emu.indexName, controllerHostUrl: emu.controllerUrl, indexHost: emu.indexHost, logger: silentLogger,
       })).upsert('tenant-a', [{ id: 'acme#2#0', sparse: { indices: [1], values: [1] }, metadata: { documentId: 'acme', version: 2, ordinal: 0 } }])

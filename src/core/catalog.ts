@@ -4,7 +4,7 @@ import type { ChunkRecord, DocumentMeta, DocumentSummary } from './documents.js'
 import type { Bm25Delta, Bm25Stats } from './sparse/bm25-encoder.js'
 
 /**
- * The corpus registry: what the scale-out store keeps outside the vector index — documents, their
+ * The corpus catalog: what the scale-out store keeps outside the vector index — documents, their
  * versions and chunk texts, the active-version pointer, BM25 statistics and the embedding cache.
  * SQLite (embedded) and PostgreSQL (several replicas) implement it; the vector index holds only vectors
  * and filterable metadata.
@@ -13,7 +13,7 @@ import type { Bm25Delta, Bm25Stats } from './sparse/bm25-encoder.js'
  * from the index, and only a retired one's may linger; a document with either is "unsettled", and
  * searches pin it to its active version explicitly (see BlueGreenCorpus).
  */
-export interface CorpusRegistry {
+export interface CorpusCatalog {
   /** "sqlite" | "postgres" */
   readonly kind: string
 

@@ -1,6 +1,6 @@
-import { AppError } from '../errors.js'
-import type { ModelRegistry, RegisteredModel } from './model-registry.js'
-import { DEFAULT_VOICE_ID, type VoiceProfile, type VoiceResolver, type VoiceSelection } from './answer/voice.js'
+import { AppError } from '../../errors.js'
+import type { ModelRegistry, RegisteredModel } from '../model-registry.js'
+import { DEFAULT_VOICE_ID, type VoiceProfile, type VoiceResolver, type VoiceSelection } from './voice.js'
 
 export interface RegistryVoiceResolverOptions {
   readonly registry: ModelRegistry

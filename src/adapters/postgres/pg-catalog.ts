@@ -1,10 +1,10 @@
 import type { CommitInput } from '../../core/corpus.js'
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
 import { collectionNotEmpty, collectionOf } from '../../core/collections.js'
-import { chunkKey, type CorpusRegistry, type StoredChunk } from '../../core/registry.js'
+import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
 import { serializeStats, type Bm25Delta } from '../../core/sparse/bm25-encoder.js'
 import { inTransaction, migratePg, type PgClient, type PgPool } from './pg-database.js'
-import { registryMigrations } from './pg-registry-schema.js'
+import { catalogMigrations } from './pg-catalog-schema.js'
 
 interface DocumentRow {
   id: string
@@ -83,10 +83,10 @@ async function retireIn(client: PgClient, documentId: string): Promise<boolean> 
   return true
 }
 
-/** The registry in PostgreSQL, shared by every API replica and ingest worker. */
-export async function createPgRegistry(options: { pool: PgPool; ownsPool?: boolean }): Promise<CorpusRegistry> {
+/** The catalog in PostgreSQL, shared by every API replica and ingest worker. */
+export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolean }): Promise<CorpusCatalog> {
   const { pool } = options
-  await migratePg(pool, 'registry', registryMigrations)
+  await migratePg(pool, 'registry', catalogMigrations)
 
   return {
     kind: 'postgres',

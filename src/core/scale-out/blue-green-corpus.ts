@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { AppError } from '../errors.js'
-import { DEFAULT_COLLECTION, collectionOf } from './collections.js'
-import type { ChunkHit, CommitInput, CommitResult, Corpus, HybridQuery, KeywordQuery, SearchFilter, VectorQuery } from './corpus.js'
+import { AppError } from '../../errors.js'
+import { DEFAULT_COLLECTION, collectionOf } from '../collections.js'
+import type { ChunkHit, CommitInput, CommitResult, Corpus, HybridQuery, KeywordQuery, SearchFilter, VectorQuery } from '../corpus.js'
 import { buildFilter, buildRecords, keyFromMetadata, versionPrefix } from './index-records.js'
-import { chunkKey, type ChunkKey, type CorpusRegistry, type VersionRef } from './registry.js'
+import { chunkKey, type ChunkKey, type CorpusCatalog, type VersionRef } from '../catalog.js'
 import {
   averageLength,
   encodeDocument,
@@ -12,9 +12,9 @@ import {
   statsDelta,
   type FieldWeights,
   type SparseVector,
-} from './sparse/bm25-encoder.js'
-import { matchesKeywordQuery } from './sparse/phrase-match.js'
-import type { VectorIndex } from './vector-index.js'
+} from '../sparse/bm25-encoder.js'
+import { matchesKeywordQuery } from '../sparse/phrase-match.js'
+import type { VectorIndex } from '../vector-index.js'
 
 export interface CorpusLogger {
   info(obj: object, msg: string): void
@@ -22,7 +22,7 @@ export interface CorpusLogger {
 }
 
 export interface BlueGreenCorpusOptions {
-  readonly registry: CorpusRegistry
+  readonly catalog: CorpusCatalog
   readonly index: VectorIndex
   /** the default collection's namespace; collection `c` lives in `<namespace>__c` */
   readonly namespace: string
@@ -50,16 +50,16 @@ export interface BlueGreenCorpusOptions {
 const MAX_SPARSE = 2048
 
 /**
- * The scale-out Corpus: chunk texts, versions and BM25 statistics in a registry (PostgreSQL or SQLite),
+ * The scale-out Corpus: chunk texts, versions and BM25 statistics in a catalog (PostgreSQL or SQLite),
  * dense + sparse vectors in a remote index (Pinecone), re-ingestion blue/green:
- * stage the version in the registry → upsert its vectors → poll until all are queryable → flip the active
- * version (one registry transaction) → after a grace period delete the old version by id prefix, poll
- * until gone, purge it from the registry. Searches pin documents that are mid-change to their active
+ * stage the version in the catalog → upsert its vectors → poll until all are queryable → flip the active
+ * version (one catalog transaction) → after a grace period delete the old version by id prefix, poll
+ * until gone, purge it from the catalog. Searches pin documents that are mid-change to their active
  * version, and keep one version per document, so a reader sees the old version or the new, never both,
  * never neither.
  */
 export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus & { settle(): Promise<void> } {
-  const { registry, index, logger } = options
+  const { catalog, index, logger } = options
   /** one namespace per collection: a search reads only the namespaces of the collections it may see */
   const namespaceOf = (collection: string): string => (collection === DEFAULT_COLLECTION ? options.namespace : `${options.namespace}__${collection}`)
   const nsOfDocument = (documentId: string): string => namespaceOf(collectionOf(documentId))
@@ -104,7 +104,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
   async function purge(refs: readonly VersionRef[]): Promise<void> {
     for (const ref of refs) {
       await deleteVersionVectors(ref)
-      await registry.purgeVersion(ref.documentId, ref.version)
+      await catalog.purgeVersion(ref.documentId, ref.version)
       logger.info({ documentId: ref.documentId, version: ref.version }, 'retired version purged from the vector index')
     }
   }
@@ -152,7 +152,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
    * documents it names (routing), or every collection's when the filter names neither.
    */
   async function namespacesFor(filter: SearchFilter | undefined): Promise<string[]> {
-    let collections = filter?.collections ?? (filter?.documentIds?.length ? undefined : (await registry.listCollections()).map((c) => c.name))
+    let collections = filter?.collections ?? (filter?.documentIds?.length ? undefined : (await catalog.listCollections()).map((c) => c.name))
     if (filter?.documentIds !== undefined && filter.documentIds.length > 0) {
       const named = new Set(filter.documentIds.map(collectionOf))
       collections = collections === undefined ? [...named] : collections.filter((c) => named.has(c))
@@ -160,7 +160,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     return (collections ?? []).map(namespaceOf)
   }
 
-  /** Index query → hits: one version per document, pinned versions enforced, texts from the registry. */
+  /** Index query → hits: one version per document, pinned versions enforced, texts from the catalog. */
   async function search(
     filter: SearchFilter | undefined,
     build: (unsettled: Map<string, number | null>) => Omit<Parameters<VectorIndex['query']>[0], 'namespace'> | undefined,
@@ -168,7 +168,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     accept: (hit: ChunkHit) => boolean = () => true,
   ): Promise<ChunkHit[]> {
     if (limit <= 0) return []
-    const [unsettled, namespaces] = await Promise.all([registry.unsettledDocuments(), namespacesFor(filter)])
+    const [unsettled, namespaces] = await Promise.all([catalog.unsettledDocuments(), namespacesFor(filter)])
     const request = build(unsettled)
     if (request === undefined || namespaces.length === 0) return []
     // collections share one index, so scores from their namespaces compare: merge by score
@@ -187,7 +187,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     // A document that became unsettled after the snapshot may show a newer, not yet active version too:
     // the lower one was active when the search began.
     const kept = keyed.filter(({ key }) => lowest.get(key.documentId) === key.version)
-    const stored = await registry.chunksAt(kept.map((k) => k.key))
+    const stored = await catalog.chunksAt(kept.map((k) => k.key))
     return kept
       .flatMap(({ key, score }): ChunkHit[] => {
         const s = stored.get(chunkKey(key))
@@ -199,7 +199,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
 
   async function querySparse(query: KeywordQuery): Promise<SparseVector | undefined> {
     const words = [...query.terms, ...(query.phrases ?? []).flat()]
-    const stats = await registry.bm25Stats(queryTermHashes(words))
+    const stats = await catalog.bm25Stats(queryTermHashes(words))
     const sparse = encodeQuery(words, stats)
     return sparse.indices.length === 0 ? undefined : sparse
   }
@@ -232,10 +232,10 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
   function sweep(): void {
     // after one grace period, so a version another replica retired a moment ago keeps its readers
     later(graceMs, 'sweep', async () => {
-      await purge(await registry.retiredVersions())
-      for (const ref of await registry.staleStagedVersions(options.staleStagedMs ?? 3_600_000)) {
+      await purge(await catalog.retiredVersions())
+      for (const ref of await catalog.staleStagedVersions(options.staleStagedMs ?? 3_600_000)) {
         await deleteVersionVectors(ref)
-        await registry.abandonVersion(ref.documentId, ref.version)
+        await catalog.abandonVersion(ref.documentId, ref.version)
         logger.info({ documentId: ref.documentId, version: ref.version }, 'abandoned a staged version left by a dead ingest')
       }
     })
@@ -243,19 +243,19 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
   sweep()
 
   return {
-    kind: `${index.kind}+${registry.kind}`,
+    kind: `${index.kind}+${catalog.kind}`,
 
-    getDocument: (id) => registry.getDocument(id),
-    listDocuments: (collections) => registry.listDocuments(collections),
-    revision: () => registry.revision(),
-    listCollections: () => registry.listCollections(),
-    createCollection: (name) => registry.createCollection(name),
+    getDocument: (id) => catalog.getDocument(id),
+    listDocuments: (collections) => catalog.listDocuments(collections),
+    revision: () => catalog.revision(),
+    listCollections: () => catalog.listCollections(),
+    createCollection: (name) => catalog.createCollection(name),
 
     async deleteCollection(name, opts) {
-      const retired = await registry.retireCollection(name, opts?.force === true)
+      const retired = await catalog.retireCollection(name, opts?.force === true)
       if (retired === undefined) return undefined
-      // the registry already hides them (one transaction); vectors follow, then the namespace itself
-      for (const id of retired) await purge(await registry.retiredVersions(id))
+      // the catalog already hides them (one transaction); vectors follow, then the namespace itself
+      for (const id of retired) await purge(await catalog.retiredVersions(id))
       await index.deleteNamespace(namespaceOf(name))
       return retired
     },
@@ -263,31 +263,31 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     async commitVersion(input): Promise<CommitResult> {
       const dense = checkEmbeddings(input)
       const delta = statsDelta(input.chunks, 1)
-      const staged = await registry.stageVersion(input, delta)
+      const staged = await catalog.stageVersion(input, delta)
       if (staged.status === 'unchanged') return { documentId: input.documentId, version: staged.version, status: 'unchanged' }
       const { version } = staged
       try {
-        const totals = await registry.bm25Stats([])
+        const totals = await catalog.bm25Stats([])
         const avgdl = averageLength({ documents: totals.documents + delta.documents, totalLength: totals.totalLength + delta.totalLength })
         const records = buildRecords(input, version, sparseFor(input.chunks, avgdl), { denseDims: dense ? index.dimension : undefined, textBytes })
           // a sparse-only index cannot hold a record without terms; such a chunk could never match anyway
           .filter((r) => r.dense !== undefined || (r.sparse?.indices.length ?? 0) > 0)
         if (input.embeddings !== undefined) {
           const { model, vectors } = input.embeddings
-          await registry.cacheEmbeddings(model, input.chunks.map((c, i) => [c.hash, vectors[i]!] as const))
+          await catalog.cacheEmbeddings(model, input.chunks.map((c, i) => [c.hash, vectors[i]!] as const))
         }
         const namespace = nsOfDocument(input.documentId)
         await index.upsert(namespace, records)
         await waitVisible(namespace, records.map((r) => r.id))
       } catch (err) {
         await deleteVersionVectors({ documentId: input.documentId, version })
-          .then(() => registry.abandonVersion(input.documentId, version))
+          .then(() => catalog.abandonVersion(input.documentId, version))
           .catch((cleanupErr: unknown) => logger.warn({ err: cleanupErr, documentId: input.documentId, version }, 'could not abandon a failed version; the next sweep retries'))
         throw err
       }
-      const flip = await registry.activateVersion(input.documentId, version)
+      const flip = await catalog.activateVersion(input.documentId, version)
       logger.info({ documentId: input.documentId, version, replaced: flip.replaced, superseded: flip.superseded }, 'version active')
-      const retired = await registry.retiredVersions(input.documentId)
+      const retired = await catalog.retiredVersions(input.documentId)
       if (retired.length > 0) later(graceMs, `retire ${input.documentId}`, () => purge(retired))
       return {
         documentId: input.documentId,
@@ -298,9 +298,9 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     },
 
     async deleteDocument(id) {
-      if (!(await registry.retireDocument(id))) return false
+      if (!(await catalog.retireDocument(id))) return false
       // Deleted documents leave searches at once (their versions are all unpinned), so no grace is needed.
-      await purge(await registry.retiredVersions(id))
+      await purge(await catalog.retiredVersions(id))
       return true
     },
 
@@ -336,11 +336,11 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     },
 
     async getChunks(documentId, ordinals) {
-      const stored = await registry.activeChunks(documentId, ordinals)
+      const stored = await catalog.activeChunks(documentId, ordinals)
       return stored.map((s) => ({ documentId: s.documentId, version: s.version, chunk: s.chunk, meta: s.meta, score: 0 }))
     },
 
-    cachedEmbeddings: (model, hashes) => registry.cachedEmbeddings(model, hashes),
+    cachedEmbeddings: (model, hashes) => catalog.cachedEmbeddings(model, hashes),
 
     /** Waits for background cleanup (tests, shutdown). */
     async settle() {
@@ -350,7 +350,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     async close() {
       wake.abort()
       while (background.size > 0) await Promise.all([...background])
-      await registry.close()
+      await catalog.close()
     },
   }
 }

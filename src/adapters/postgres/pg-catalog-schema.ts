@@ -1,11 +1,11 @@
 import { collectionSql } from '../../core/collections.js'
 
 /**
- * Registry tables. A version row carries everything the document summary shows once it is active, and
+ * Catalog tables. A version row carries everything the document summary shows once it is active, and
  * its BM25 contribution (`bm25`: {documents, totalLength, df: {termHash: count}}), so activation and
  * retirement move corpus statistics inside the same transaction as the pointer flip.
  */
-export const registryMigrations: readonly string[] = [
+export const catalogMigrations: readonly string[] = [
   `CREATE TABLE documents (
     id TEXT PRIMARY KEY,
     active_version INTEGER NOT NULL,

@@ -1,0 +1,21 @@
+// `npm run build` (and `prepare`, so `npm ci` builds): tsc compiles every TypeScript file under src/,
+// ingestion/, finetune/ and bin/ into dist/ (tsconfig.build.json), then the prompt files are copied
+// beside it, where the compiled prompt library looks for them. Runs under Node >= 22 (see package.json).
+import { spawnSync } from 'node:child_process'
+import { cpSync, existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+let tsc
+try {
+  tsc = createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc')
+} catch {
+  // An install without devDependencies (npm ci --omit=dev) has no compiler: it must bring dist/ along.
+  console.error(existsSync(path.join(root, 'dist/bin/cli.js')) ? 'build: no TypeScript compiler installed; keeping the existing dist/' : 'build: no TypeScript compiler installed (devDependencies omitted) and no dist/: the bin will need tsx')
+  process.exit(0)
+}
+const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root })
+if (r.status !== 0) process.exit(r.status ?? 1)
+cpSync(path.join(root, 'prompts'), path.join(root, 'dist/prompts'), { recursive: true })

@@ -1,0 +1,41 @@
+import fs from 'node:fs'
+import type { Config } from '../config.js'
+import type { FineTuneJobStore } from '../core/finetune.js'
+import type { JobStore } from '../core/jobs.js'
+import type { KeyStore } from '../core/keys.js'
+import type { ModelRegistry } from '../core/model-registry.js'
+import { createSqliteFineTuneJobStore } from '../adapters/sqlite/sqlite-finetune-jobs.js'
+import { createSqliteJobStore } from '../adapters/sqlite/sqlite-jobs.js'
+import { createSqliteKeyStore } from '../adapters/sqlite/sqlite-keys.js'
+import { createSqliteModelRegistry } from '../adapters/sqlite/sqlite-model-registry.js'
+
+/** The state every replica must agree on: ingestion jobs, API keys, the model/voice registry, fine-tune jobs. */
+export interface Stores {
+  readonly jobs: JobStore
+  readonly keys: KeyStore
+  readonly registry: ModelRegistry
+  readonly fineTuneJobs: FineTuneJobStore
+}
+
+/**
+ * The one choice of where shared state lives: PostgreSQL when DATABASE_URL is set (pg loaded only then),
+ * else the local SQLite file. The server, every CLI command, the worker and fine-tuning open their stores
+ * here, so a voice activated or a key revoked through one of them is what all the others read.
+ */
+export async function openStores(config: Config): Promise<Stores> {
+  if (config.databaseUrl !== undefined) {
+    const pg = await (await import('../adapters/postgres/pg-stores.js')).openPgStores(config.databaseUrl)
+    return { jobs: pg.jobs, keys: pg.keys, registry: pg.models, fineTuneJobs: pg.fineTuneJobs }
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true })
+  return {
+    jobs: createSqliteJobStore({ path: config.dbPath }),
+    keys: createSqliteKeyStore({ path: config.dbPath }),
+    registry: createSqliteModelRegistry({ path: config.dbPath }),
+    fineTuneJobs: createSqliteFineTuneJobStore({ path: config.dbPath }),
+  }
+}
+
+export async function closeStores(stores: Stores): Promise<void> {
+  await Promise.all([stores.jobs.close(), stores.keys.close(), stores.registry.close(), stores.fineTuneJobs.close()])
+}

@@ -1,0 +1,121 @@
+import { anchoredRows, claimTerms, findDerivation, LOOSENESS, targetOf, type AnchoredRow, type AnswerFigure, type Target } from './derivation.js'
+import { numberContext } from './number-context.js'
+import { extractNumbers, isSupported, MagnitudeIndex, type ExtractedNumber } from './numbers.js'
+import { figureScales, sourceFigures, type SourceFigures } from './source-figures.js'
+import { textCache } from './text-cache.js'
+
+/**
+ * A verdict for every number of an answer, against the sources it cites:
+ * - quoted: a figure of a cited source, allowing the source's declared unit, the answer's scale word and
+ *   rounding to the precision the answer shows;
+ * - derived: reproduced by one small expression over figures of the cited sources (see `findDerivation`),
+ *   reported with the expression;
+ * - context: a year, a date, a duration or a list number (see `numberContext`). A year must be one a
+ *   cited source mentions (an answer "in 2019" over sources about 2017 and 2018 fails); whether each
+ *   amount belongs to the period the sentence names is not checked: a cell is accepted from any column;
+ * - unsupported: none of these.
+ */
+export interface NumberCheck {
+  readonly text: string
+  readonly verdict: 'quoted' | 'derived' | 'context' | 'unsupported'
+  /** the source marker that holds the figure (quoted) or the first input (derived) */
+  readonly source?: number
+  /** e.g. "30.8% = (177,866 − 135,987) / 135,987 [1]" */
+  readonly expression?: string
+  /** why a context or unsupported verdict was given */
+  readonly reason?: string
+}
+
+export interface CheckedSource {
+  readonly n: number
+  readonly text: string
+}
+
+interface PreparedSource {
+  readonly figures: SourceFigures
+  readonly index: MagnitudeIndex
+  readonly years: ReadonlySet<string>
+}
+
+const preparedSources = textCache<PreparedSource>(1024)
+
+function prepare(text: string): PreparedSource {
+  const figures = sourceFigures(text)
+  const magnitudes: number[] = []
+  for (const f of figures.figures) {
+    for (const s of figureScales(f, figures.bareScales)) magnitudes.push(Math.abs(f.value) * s)
+  }
+  return { figures, index: new MagnitudeIndex(magnitudes), years: new Set(text.match(/(?<!\d)(?:19|20)\d\d(?!\d)/g) ?? []) }
+}
+
+/**
+ * `text` is the answer with citation markers blanked out (markers are not quantities). `question` is the
+ * claim's other half: "1.9%" alone says nothing, "capex as a % of revenue" names the rows it comes from.
+ */
+export function checkNumbers(text: string, cited: readonly CheckedSource[], question = ''): NumberCheck[] {
+  const numbers = extractNumbers(text)
+  if (numbers.length === 0) return []
+  const sources = cited.map((s) => ({ n: s.n, ...preparedSources(s.text, prepare) }))
+  const short = text.length <= 400
+  const claims = new Map<string, AnchoredRow[]>()
+  const rowsFor = (n: ExtractedNumber): AnchoredRow[] => {
+    const sentence = short ? text : sentenceAt(text, n.index)
+    let rows = claims.get(sentence)
+    if (rows === undefined) claims.set(sentence, (rows = anchoredRows(claimTerms(sentence, question), sources)))
+    return rows
+  }
+  const targets = numbers.map(targetOf)
+
+  const checks: (NumberCheck | undefined)[] = numbers.map((n, i) => contextCheck(n, text, sources) ?? quotedCheck(n, targets[i] as Target, sources, rowsFor))
+  const accepted: AnswerFigure[] = []
+  checks.forEach((c, i) => {
+    const n = numbers[i] as ExtractedNumber
+    if (c?.verdict === 'quoted') accepted.push({ raw: n.raw, value: n.value * (n.scale ?? 1), percent: n.percent })
+  })
+  checks.forEach((c, i) => {
+    if (c !== undefined) return
+    const n = numbers[i] as ExtractedNumber
+    const found = findDerivation(targets[i] as Target, rowsFor(n), accepted)
+    if (found === undefined) {
+      checks[i] = { text: n.raw, verdict: 'unsupported', reason: 'in no cited source, and no expression over the figures the answer names gives it' }
+      return
+    }
+    checks[i] = { text: n.raw, verdict: 'derived', expression: `${n.raw} = ${found.expression}`, ...(found.source > 0 ? { source: found.source } : {}) }
+    accepted.push({ raw: n.raw, value: n.value * (n.scale ?? 1), percent: n.percent })
+  })
+  return checks as NumberCheck[]
+}
+
+function contextCheck(n: ExtractedNumber, text: string, sources: readonly ({ n: number } & PreparedSource)[]): NumberCheck | undefined {
+  const context = numberContext(n, text)
+  if (context === 'year') {
+    const s = sources.find((x) => x.years.has(n.raw))
+    return s === undefined
+      ? { text: n.raw, verdict: 'unsupported', reason: 'a year no cited source mentions' }
+      : { text: n.raw, verdict: 'context', source: s.n, reason: 'year' }
+  }
+  return context === undefined ? undefined : { text: n.raw, verdict: 'context', reason: context }
+}
+
+/**
+ * A figure of a cited source. A precise figure ("$1,577 million") may be found anywhere; a loose one
+ * ("20%", "$1.8 bn") matches some figure of almost any page, so it must sit in a row the claim names,
+ * unless the claim names no row at all (then the page is all there is to go by).
+ */
+function quotedCheck(n: ExtractedNumber, t: Target, sources: readonly ({ n: number } & PreparedSource)[], rowsFor: (n: ExtractedNumber) => AnchoredRow[]): NumberCheck | undefined {
+  const s = sources.find((x) => x.index.supports(n))
+  if (s === undefined) return undefined
+  if (t.looseness <= LOOSENESS.quoteAnywhere) return { text: n.raw, verdict: 'quoted', source: s.n }
+  const rows = rowsFor(n)
+  if (rows.length === 0) return { text: n.raw, verdict: 'quoted', source: s.n }
+  for (const row of rows) {
+    const magnitudes = row.figures.flatMap((f) => figureScales(f, row.bareScales).map((b) => Math.abs(f.value) * b))
+    if (isSupported(n, magnitudes)) return { text: n.raw, verdict: 'quoted', source: row.n }
+  }
+  return undefined
+}
+function sentenceAt(text: string, index: number): string {
+  const start = Math.max(text.lastIndexOf('\n', index), ...['. ', '! ', '? '].map((p) => text.lastIndexOf(p, index)))
+  const ends = ['\n', '. ', '! ', '? '].map((p) => text.indexOf(p, index)).filter((i) => i >= 0)
+  return text.slice(start < 0 ? 0 : start + 1, ends.length === 0 ? text.length : Math.min(...ends))
+}

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { JobStore } from '../../src/core/jobs.js'
+
+/**
+ * The queue behaviour every JobStore must show (SQLite, PostgreSQL). `open` returns another handle on the
+ * test's store, as another worker process holds one; `cleanup` drops the store after each test.
+ */
+export interface JobStoreFactory {
+  open(options?: { leaseMs?: number; heartbeatMs?: number }): Promise<JobStore>
+  cleanup?(): Promise<void>
+}
+
+export function describeJobStoreContract(name: string, factory: JobStoreFactory): void {
+  describe(`JobStore contract: ${name}`, () => {
+    const handles: JobStore[] = []
+    const open = async (options?: { leaseMs?: number; heartbeatMs?: number }): Promise<JobStore> => {
+      const store = await factory.open(options)
+      handles.push(store)
+      return store
+    }
+    afterEach(async () => {
+      for (const h of handles.splice(0)) await h.close()
+      await factory.cleanup?.()
+    })
+
+    it('hands each queued job to exactly one of several concurrent workers', async () => {
+      const workers = [await open(), await open(), await open()]
+      const created = []
+      for (let i = 0; i < 12; i++) created.push(await workers[0]!.create({ origin: 'queue', filesTotal: 1, payload: { files: [] } }))
+      const claimed = await Promise.all(
+        workers.map(async (w) => {
+          const mine: string[] = []
+          for (let job = await w.claimNext!(); job !== undefined; job = await w.claimNext!()) mine.push(job.id)
+          return mine
+        }),
+      )
+      const all = claimed.flat()
+      expect(all).toHaveLength(12)
+      expect(new Set(all)).toEqual(new Set(created.map((j) => j.id)))
+    })
+
+    it('lets another worker reclaim a job whose worker stopped renewing its lease; the re-run starts over', async () => {
+      const dying = await open({ leaseMs: 300, heartbeatMs: 60_000 })
+      const survivor = await open({ leaseMs: 300, heartbeatMs: 50 })
+      const job = await dying.create({ origin: 'queue', filesTotal: 2, payload: { files: [] } })
+      expect((await dying.claimNext!())?.id).toBe(job.id)
+      await dying.progress(job.id, { filesDone: 1, result: { file: 'a.pdf', documentId: 'a', version: 1, status: 'ingested', pages: 3, chunks: 4, seconds: 1 } })
+      handles.splice(handles.indexOf(dying), 1)
+      await dying.close() // the worker dies: no more heartbeats
+      expect(await survivor.claimNext!()).toBeUndefined()
+      let again = await survivor.claimNext!()
+      for (let i = 0; again === undefined && i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 50))
+        again = await survivor.claimNext!()
+      }
+      expect(again).toMatchObject({ id: job.id, attempts: 2, filesDone: 0, status: 'running' })
+      expect(again?.results).toEqual([])
+      await survivor.finish(job.id, { status: 'succeeded' })
+      expect((await survivor.get(job.id))?.status).toBe('succeeded')
+      expect((await survivor.list(10)).map((j) => j.id)).toEqual([job.id])
+    })
+  })
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs'
+import { getEventListeners } from 'node:events'
+import os from 'node:os'
+import path from 'node:path'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import pino from 'pino'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { buildDeps, closeDeps } from '../../src/deps.js'
+import { createParserPool } from '../../src/adapters/pdf/parser-pool.js'
+
+// The test process is not started with --expose-gc: switch it on and fetch `gc` from a fresh context.
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
+
+async function settledMemory(): Promise<number> {
+  for (let i = 0; i < 4; i++) {
+    gc()
+    await new Promise((r) => setImmediate(r))
+  }
+  const m = process.memoryUsage()
+  return m.external + m.heapUsed
+}
+
+/** A text file of `mb` MB: one sentence and a run of blanks (cheap to parse, heavy to keep). */
+function bigText(mb: number, n: number): Buffer {
+  return Buffer.concat([Buffer.from(`Company ${n} revenue was ${n} million in 2020.\n`), Buffer.alloc(mb * 1024 * 1024, 0x20)])
+}
+
+describe('uploads do not stay in memory', () => {
+  const dirs: string[] = []
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+  })
+
+  it('leaves no listener on a long-lived signal after each parse', async () => {
+    const pool = createParserPool({ logger: pino({ level: 'silent' }), size: 1 })
+    const lifetime = new AbortController()
+    try {
+      for (let i = 0; i < 3; i++) {
+        await pool.parse({ name: `f${i}.txt`, kind: 'txt', bytes: bigText(0, i), maxPages: 10 }, { signal: lifetime.signal })
+      }
+      await expect(pool.parse({ name: 'empty.txt', kind: 'txt', bytes: new Uint8Array(0), maxPages: 10 }, { signal: lifetime.signal })).rejects.toMatchObject({ code: 'empty_file' })
+      expect(getEventListeners(lifetime.signal, 'abort')).toHaveLength(0)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('returns memory to its baseline after 12 uploads of 6 MB through parse workers', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-leak-'))
+    dirs.push(dir)
+    const deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '1', RAGTUNE_MAX_FILE_MB: '8' }), pino({ level: 'silent' }))
+    const app = await buildApp(deps)
+    const upload = async (n: number): Promise<void> => {
+      const form = new FormData()
+      form.append('file', new Blob([bigText(6, n)]), `company-${n}.txt`)
+      const res = new Response(form)
+      const reply = await app.inject({ method: 'POST', url: '/v1/documents', payload: Buffer.from(await res.arrayBuffer()), headers: { 'content-type': res.headers.get('content-type') ?? '' } })
+      expect(reply.statusCode).toBe(202)
+      const { jobId } = reply.json<{ jobId: string }>()
+      for (;;) {
+        const job = (await app.inject({ url: `/v1/ingestions/${jobId}` })).json<{ status: string; results: { status: string }[] }>()
+        if (job.status === 'succeeded' || job.status === 'failed') {
+          expect(job.results[0]?.status).toBe('ingested')
+          return
+        }
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    }
+    try {
+      await upload(0) // warm-up: workers, caches and the store reach their working size
+      const baseline = await settledMemory()
+      for (let n = 1; n <= 12; n++) await upload(n)
+      const after = await settledMemory()
+      // 12 × 6 MB would stay if each upload's bytes were retained; allow a generous 24 MB of noise.
+      expect((after - baseline) / 1048576).toBeLessThan(24)
+    } finally {
+      await app.close()
+      await closeDeps(deps)
+    }
+  })
+})
