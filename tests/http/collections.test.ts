@@ -111,6 +111,23 @@ describe('collections and scoped keys over HTTP', () => {
     expect(job.results[0]?.documentId).toBe('ir/memo')
     expect(await deps.corpus.getDocument('memo')).toBeUndefined()
 
+    // originals: the ir key opens its own; one in `default` (same id, uploaded by the open key) is 404 to it
+    const other = await upload(all, [{ name: 'memo.txt', data: 'Board memo: the Acme merger is off.' }])
+    for (let i = 0; i < 300; i++) {
+      if ((await app.inject({ method: 'GET', url: other.json().statusUrl, headers: bearer(all) })).json().status === 'succeeded') break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const own = await app.inject({ method: 'GET', url: '/v1/documents/memo/versions/1/file', headers: bearer(irQuery) })
+    expect(own.statusCode).toBe(200)
+    expect(own.body).toContain('cereal prices')
+    expect((await app.inject({ method: 'GET', url: '/v1/documents/memo/versions/1/file?collection=default', headers: bearer(all) })).body).toContain('merger is off')
+    for (const url of ['/v1/documents/memo/versions/1/file?collection=default', '/v1/documents/memo/versions/1/pages/1?collection=default', '/v1/documents/memo/chunks?collection=default', '/v1/documents/memo/versions?collection=default']) {
+      const res = await app.inject({ method: 'GET', url, headers: bearer(irQuery) })
+      expect(res.statusCode, url).toBe(404)
+      expect(res.body, url).not.toContain('merger')
+    }
+    expect((await app.inject({ method: 'DELETE', url: '/v1/documents/memo?collection=default', headers: bearer(all) })).statusCode).toBe(200)
+
     expect((await app.inject({ method: 'POST', url: '/v1/collections', headers: bearer(irAdmin), payload: { name: 'legal' } })).statusCode).toBe(404)
     const made = await app.inject({ method: 'POST', url: '/v1/collections', headers: bearer(all), payload: { name: 'legal' } })
     expect(made.statusCode).toBe(201)
@@ -128,6 +145,8 @@ describe('collections and scoped keys over HTTP', () => {
     const irKeyId = /^rt_([0-9a-f]{12})_/.exec(irAdmin)?.[1]
     expect(audits.map((a) => `${a.action} ${a.collection} ${a.keyId === irKeyId ? 'ir-key' : 'other'}`)).toEqual([
       'document.upload ir ir-key',
+      'document.upload default other',
+      'document.delete default other',
       'collection.create legal other',
       'collection.delete ir ir-key',
       'collection.delete legal other',
