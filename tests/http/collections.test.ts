@@ -65,6 +65,25 @@ describe('collections and scoped keys over HTTP', () => {
     expect(own.json().answer).toContain('40 million')
   })
 
+  it('a voice bound to a collection answers from it, and does not exist for a key that cannot see it', async () => {
+    const registry = deps.registry!
+    await registry.upsert({ id: 'ir-voice', provider: 'prompted', model: null, baseModel: null, baseURL: null, datasetHash: null, jobId: null, status: 'ready', kind: 'prompted' })
+    await registry.bindCollection('ir-voice', 'ir')
+    const legal = (await deps.keys!.create({ scope: 'query', collections: ['legal'] })).key
+    const listed = async (key: string): Promise<string[]> =>
+      (await app.inject({ method: 'GET', url: '/v1/models', headers: bearer(key) })).json<{ data: { id: string }[] }>().data.map((m) => m.id)
+    expect(await listed(irQuery)).toContain('ir-voice')
+    expect(await listed(all)).toContain('ir-voice')
+    expect(await listed(legal)).not.toContain('ir-voice')
+    // the open key, through the IR voice, gets IR's documents only
+    const viaVoice = await ask(all, { question: "What was Acme's total revenue in fiscal 2022?", voice: 'ir-voice' })
+    expect(viaVoice.json().citations).toEqual([])
+    expect((await ask(all, { question: 'How many boxes of cereal did Gamma Foods ship in 2023?', voice: 'ir-voice' })).json().citations[0]).toMatchObject({ collection: 'ir' })
+    const hidden = await ask(legal, { question: 'revenue', voice: 'ir-voice' })
+    expect(hidden.statusCode).toBe(404)
+    expect(hidden.json().error.code).toBe('unknown_model')
+  })
+
   it('filters.collection narrows a query; a collection outside the key is 404 whether or not it exists', async () => {
     const narrowed = await ask(all, { question: 'How many boxes of cereal did Gamma Foods ship in 2023?', filters: { collection: 'default' } })
     expect(narrowed.json().citations.every((c: { collection: string }) => c.collection === 'default')).toBe(true)
