@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AppError } from './errors.js'
+import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js'
 import { healthRoutes } from './http/routes/health.js'
 import { installPlatform, registerAnswerRoutes } from './http/platform.js'
 import { createMetrics } from './http/metrics.js'
@@ -34,7 +35,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectionTimeout: deps.config.server.answerTimeoutMs + 15_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // ids are at most 128 characters: a longer path parameter is a 414 in the usual error shape
+    maxParamLength: 128,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    // strict JSON types: `{"question": 123}` or `"topK": "5"` are 400s, not silently converted
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // callback style: an async hook costs a promise per request for one header
@@ -77,10 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
   await app.register(healthRoutes, { corpus: deps.corpus })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
-    await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics, deadlineMs: deps.config.server.answerTimeoutMs })
+    await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics, deadlineMs: deps.config.server.answerTimeoutMs, chatFactNotes: deps.config.server.chatFactNotes })
   }
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
-    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode, originals: deps.originals, pageImages: deps.pageImages })
+    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode, maxUploadBytes: deps.config.ingest.maxUploadBytes, originals: deps.originals, pageImages: deps.pageImages })
   }
   await app.register(collectionRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
   if (deps.originals !== undefined && deps.pageImages !== undefined) await app.register(documentFileRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })

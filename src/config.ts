@@ -38,6 +38,8 @@ const EnvSchema = z.object({
 
   RAGTUNE_MAX_FILE_MB: z.coerce.number().positive().default(100),
   RAGTUNE_MAX_PAGES: positiveInt.default(2000),
+  // one upload request, all its files (default: twice RAGTUNE_MAX_FILE_MB); refused by content-length
+  RAGTUNE_MAX_UPLOAD_MB: z.coerce.number().positive().optional(),
   RAGTUNE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   // ArrayBuffer memory one parse may use (inflated PDF streams, images) before the file fails
   RAGTUNE_PARSE_MEMORY_MB: positiveInt.default(512),
@@ -47,7 +49,13 @@ const EnvSchema = z.object({
   RAGTUNE_BODY_LIMIT_KB: positiveInt.default(1024),
   // retrievals remembered per corpus state (0: off)
   RAGTUNE_RETRIEVAL_CACHE: z.coerce.number().int().min(0).default(1000),
+  // token instances the in-memory keyword index may hold (SQLite store); unset: the store's default, 0: off
+  RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES: z.coerce.number().int().min(0).optional(),
   RAGTUNE_PRETTY_LOGS: boolish.optional(),
+  // browser origins allowed to call the API (comma-separated, or *); unset: no CORS headers
+  RAGTUNE_CORS_ORIGINS: z.string().trim().optional(),
+  // chat completions: a footnote line listing numbers the fact-lock found in no source
+  RAGTUNE_CHAT_FACT_NOTES: boolish.default(true),
 })
 
 export type Env = Record<string, string | undefined>
@@ -61,6 +69,10 @@ export interface Config {
     readonly bodyLimitBytes: number
     readonly rateLimitPerMinute: number
     readonly answerTimeoutMs: number
+    /** origins browsers may call from; empty: CORS off */
+    readonly corsOrigins: readonly string[]
+    /** chat completions show fact-lock findings as a footnote line */
+    readonly chatFactNotes: boolean
   }
   /** pretty: RAGTUNE_PRETTY_LOGS when set; unset = pretty on a terminal, JSON otherwise */
   readonly log: { readonly level: string; readonly pretty: boolean | undefined }
@@ -87,12 +99,15 @@ export interface Config {
   readonly ingest: {
     readonly maxFileBytes: number
     readonly maxPages: number
+    readonly maxUploadBytes: number
     readonly workers: number | undefined
     readonly mode: 'inline' | 'queue'
     readonly parseMemoryMb: number
   }
   /** entries of the retrieval cache; 0 when it is off */
   readonly retrievalCacheEntries: number
+  /** RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES; undefined: the SQLite store's default */
+  readonly keywordIndexMaxInstances: number | undefined
 }
 
 export class ConfigError extends Error {
@@ -124,6 +139,8 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       bodyLimitBytes: e.RAGTUNE_BODY_LIMIT_KB * 1024,
       rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
       answerTimeoutMs: e.RAGTUNE_ANSWER_TIMEOUT_MS,
+      corsOrigins: (e.RAGTUNE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+      chatFactNotes: e.RAGTUNE_CHAT_FACT_NOTES,
     },
     log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS },
     models: {
@@ -148,10 +165,12 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
     ingest: {
       maxFileBytes: Math.round(e.RAGTUNE_MAX_FILE_MB * 1024 * 1024),
       maxPages: e.RAGTUNE_MAX_PAGES,
+      maxUploadBytes: Math.round((e.RAGTUNE_MAX_UPLOAD_MB ?? 2 * e.RAGTUNE_MAX_FILE_MB) * 1024 * 1024),
       workers: e.RAGTUNE_INGEST_WORKERS,
       parseMemoryMb: e.RAGTUNE_PARSE_MEMORY_MB,
       mode: e.RAGTUNE_INGEST_MODE,
     },
     retrievalCacheEntries: e.RAGTUNE_RETRIEVAL_CACHE,
+    keywordIndexMaxInstances: e.RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES,
   })
 }

@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import { ensurePrivateDir, warnIfShared } from './adapters/private-files.js'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
 import type { AppDeps } from './composition/app-deps.js'
@@ -7,14 +7,13 @@ import { closeStores, openStores } from './composition/stores.js'
 import { createParserPool } from './adapters/pdf/parser-pool.js'
 import { createOpenAIEmbeddings } from './adapters/openai-embeddings.js'
 import { recoverIngestJobs } from './core/ingest/recover-jobs.js'
-import { originalsDir, pageCacheDir, uploadsDir } from './composition/paths.js'
+import { pageCacheDir, uploadsDir } from './composition/paths.js'
 import type { KeyStore } from './core/keys.js'
 import { createChatModelFactory, createOpenAIChat } from './adapters/openai-chat.js'
 import { createHybridRetriever } from './core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from './core/answer/answerer.js'
 import { createCachedRetriever } from './core/answer/retrieval-cache.js'
 import { createRegistryVoiceResolver } from './core/answer/registry-voice-resolver.js'
-import { createFileOriginalStore } from './adapters/sqlite/file-originals.js'
 import { createPageImages } from './adapters/pdf/page-images.js'
 
 /**
@@ -25,7 +24,8 @@ import { createPageImages } from './adapters/pdf/page-images.js'
 export type BuiltDeps = AppDeps & Required<Pick<AppDeps, 'jobs' | 'ingest' | 'keys' | 'answerer' | 'voices' | 'registry' | 'fineTuneJobs'>>
 
 export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDeps> {
-  fs.mkdirSync(config.dataDir, { recursive: true })
+  warnIfShared([config.dataDir, config.dbPath], logger)
+  ensurePrivateDir(config.dataDir)
   // Scale-out (Pinecone vectors + PostgreSQL or SQLite catalog) loads pg and the Pinecone SDK only when chosen.
   const corpus = await openCorpus(config, logger)
   const m = config.models
@@ -33,12 +33,11 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
     m.embeddingModel === undefined
       ? undefined
       : createOpenAIEmbeddings({ model: m.embeddingModel, baseURL: m.baseURL, apiKey: m.apiKey, dimensions: m.embeddingDimensions, timeoutMs: m.timeoutMs, maxRetries: m.maxRetries })
-  // DATABASE_URL: jobs, keys, voices and fine-tune jobs shared by every replica in PostgreSQL.
-  const { jobs, keys, registry, fineTuneJobs } = await openStores(config)
+  // DATABASE_URL: jobs, keys, voices, fine-tune jobs and originals shared by every replica in PostgreSQL.
+  const { jobs, keys, registry, fineTuneJobs, originals } = await openStores(config)
   await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
   // Workers start on the first parse, so commands that never ingest never pay for them.
   const parser = createParserPool({ logger, maxDecodedMb: config.ingest.parseMemoryMb, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
-  const originals = createFileOriginalStore({ dbPath: config.dbPath, dir: originalsDir(config.dataDir) })
   const pageImages = createPageImages({ originals, cacheDir: pageCacheDir(config.dataDir) })
   const ingest = { corpus, parser, embedder, logger, originals, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
   const hybrid = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
@@ -55,6 +54,7 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
 
 /** The key store alone, for `ragtune keys` (no need to start the rest); the same store the server reads. */
 export async function openKeyStore(config: Config): Promise<KeyStore> {
+  if (config.databaseUrl === undefined) ensurePrivateDir(config.dataDir)
   const { keys, ...rest } = await openStores(config)
   await closeStores({ keys: { ...keys, close: async () => {} }, ...rest })
   return keys

@@ -31,10 +31,18 @@ export function createLogger(options: {
         ],
         censor: '[redacted]',
       },
-      serializers: { err: serializeError, error: serializeError },
+      serializers: { err: serializeError, error: serializeError, req: serializeRequest },
     },
     destination,
   )
+}
+
+/** Query parameters whose values are secrets (a key sent as `?api_key=` must not land in the log). */
+const SECRET_PARAM = /([?&](?:api[_-]?key|key|token|access[_-]?token|auth|password)=)[^&#]*/gi
+
+/** A request as its log line shows it: method, URL with secrets masked, client address. */
+function serializeRequest(req: { method?: string; url?: string; ip?: string; hostname?: string }): Record<string, unknown> {
+  return { method: req.method, url: req.url?.replace(SECRET_PARAM, '$1[redacted]'), host: req.hostname, remoteAddress: req.ip }
 }
 
 function serializeError(err: unknown): Record<string, unknown> {

@@ -7,13 +7,16 @@ import { formatCost } from '../validate/billing-estimate.js'
 import { parsePositiveNumber, parseSeed, stringFlag } from './flags.js'
 
 const USAGE =
-  'ragtune finetune prepare <samples…> --out DIR [--pairs FILE.jsonl] [--voice-name N] [--seed N] ' +
+  'ragtune finetune prepare <samples…> --out DIR [--pairs FILE.jsonl] [--speaker NAME|CEO] [--voice-name N] [--seed N] ' +
   '[--validation-fraction F] [--min-words N] [--max-words N] [--model M] [--max-tokens N] [--price-per-million USD] ' +
   '[--offline] [--concurrency N] [--json]'
 
 const HELP = `usage: ${USAGE}
 
-Builds a chat fine-tuning dataset from voice samples (.txt, .md, .pdf files or folders of them).
+Builds a chat fine-tuning dataset from voice samples (.txt, .md, .pdf, .html, .docx files or folders of them).
+With --speaker "Name" (or a role: CEO, CFO, COO, chair, president), transcripts keep only that speaker's
+turns, and the question asked before each answer becomes its prompt; files without speaker turns
+(letters, speeches) are kept whole.
 Questions are written by the configured chat model (RAGTUNE_CHAT_MODEL, prompt backtranslate@1); with no
 model, or --offline, by the offline topic builder (offline-topic@1). Writes train.jsonl, validation.jsonl
 and report.json to --out; exit 1 when the written training file fails validation.`
@@ -24,6 +27,7 @@ export function summary(report: PrepareReport): Record<string, unknown> {
     voice: report.voice,
     promptVersion: report.promptVersion,
     files: report.files,
+    ...(report.speakers === undefined ? {} : { speakers: report.speakers }),
     passages: report.passages,
     questions: report.questions,
     examples: report.examples,
@@ -41,6 +45,7 @@ export const prepare: Command = async (ctx) => {
     {
       out: { type: 'string' },
       pairs: { type: 'string' },
+      speaker: { type: 'string' },
       'voice-name': { type: 'string' },
       seed: { type: 'string' },
       'validation-fraction': { type: 'string' },
@@ -92,6 +97,7 @@ export const prepare: Command = async (ctx) => {
     logger,
     ...(chatModel === undefined ? {} : { chatModel }),
     ...(stringFlag(values.pairs) === undefined ? {} : { pairsFile: stringFlag(values.pairs)! }),
+    ...(stringFlag(values.speaker) === undefined ? {} : { speaker: stringFlag(values.speaker)! }),
     ...(stringFlag(values['voice-name']) === undefined ? {} : { voiceName: stringFlag(values['voice-name'])! }),
     ...(seed === undefined ? {} : { seed }),
     ...(validationFraction === undefined ? {} : { validationFraction }),
@@ -115,6 +121,10 @@ export const prepare: Command = async (ctx) => {
     const r = report
     writeLine(ctx.stdout, `voice "${r.voice}", questions by ${r.promptVersion} (model ${r.questions.model}, offline ${r.questions.offline})`)
     writeLine(ctx.stdout, `files: ${r.files.read} read, ${r.files.skipped} skipped`)
+    if (r.speakers !== undefined) {
+      const turns = Object.entries(r.speakers.turns).map(([name, t]) => `${name} ${t.kept}/${t.turns}`).join(', ')
+      writeLine(ctx.stdout, `speaker "${r.speakers.speaker}" = ${r.speakers.matched.join(', ') || 'nobody'}: turns kept per speaker ${turns || '(no transcripts)'}; ${r.speakers.questionAnswerPairs} question→answer pairs`)
+    }
     writeLine(ctx.stdout, `passages: ${r.passages.segmented} segmented, ${r.passages.duplicates} duplicates removed, ${r.passages.kept} kept (${r.passages.words} words)`)
     writeLine(ctx.stdout, `examples: ${r.examples.train} train (${r.sources.train.length} sources), ${r.examples.validation} validation (${r.sources.validation.length} sources)`)
     writeLine(ctx.stdout, `tokens (${r.tokens.encoding}): train ${r.tokens.train.total} (max ${r.tokens.train.max}), validation ${r.tokens.validation.total}`)

@@ -11,6 +11,7 @@ import { createKeyPhraseExtractor } from './key-phrases.js'
 import { DEFAULT_NEAR_DUPLICATE_THRESHOLD, findDuplicates, SHINGLE_WORDS } from './near-duplicates.js'
 import { toParagraphs } from './paragraphs.js'
 import { readSamples, type PdfTextReader } from './read-samples.js'
+import { selectSpeaker, type SpeakerReport } from './speaker-samples.js'
 import { DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TARGET_WORDS, segmentPassages, type SegmentOptions } from './segment.js'
 import { countWords } from './sentences.js'
 import { splitBySource } from './split-by-source.js'
@@ -20,6 +21,8 @@ export interface PrepareOptions {
   readonly samples: readonly string[]
   readonly outDir: string
   readonly pairsFile?: string
+  /** keep only this speaker's turns of transcripts (a name or a role such as "CEO") */
+  readonly speaker?: string
   /** default: from the samples folder name */
   readonly voiceName?: string
   readonly systemMessage?: string
@@ -53,6 +56,8 @@ export interface PrepareReport {
   readonly passages: { readonly segmented: number; readonly duplicates: number; readonly kept: number; readonly words: number }
   readonly questions: { readonly model: number; readonly offline: number; readonly fallbacks: Record<string, number> }
   readonly pairs: { readonly merged: number; readonly dropped: number }
+  /** with a speaker: turns found and kept per speaker, and the question→answer pairs taken from transcripts */
+  readonly speakers?: SpeakerReport
   readonly examples: { readonly train: number; readonly validation: number }
   readonly sources: { readonly train: readonly string[]; readonly validation: readonly string[] }
   readonly tokens: {
@@ -98,19 +103,23 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   const threshold = options.nearDuplicateThreshold ?? DEFAULT_NEAR_DUPLICATE_THRESHOLD
   const drops: DropEntry[] = []
 
-  const { samples, skips } = await readSamples(options.samples, options.readPdf === undefined ? {} : { readPdf: options.readPdf })
+  const read = await readSamples(options.samples, options.readPdf === undefined ? {} : { readPdf: options.readPdf })
+  const skips = read.skips
   for (const s of skips) drops.push({ reason: s.reason, source: s.source, detail: s.detail })
+  const selected = options.speaker === undefined ? undefined : selectSpeaker(read.samples, options.speaker)
+  const samples = selected?.samples ?? read.samples
+  drops.push(...(selected?.drops ?? []))
 
-  let pairs: ExplicitPair[] = []
+  let pairs: ExplicitPair[] = [...(selected?.pairs ?? [])]
   let pairDrops = 0
   if (options.pairsFile !== undefined) {
-    const read = await readPairs(options.pairsFile)
-    pairs = read.pairs
-    pairDrops = read.drops.length
-    drops.push(...read.drops)
+    const fromFile = await readPairs(options.pairsFile)
+    pairs = [...pairs, ...fromFile.pairs]
+    pairDrops = fromFile.drops.length
+    drops.push(...fromFile.drops)
   }
   if (samples.length === 0 && pairs.length === 0) {
-    throw new AppError('no_samples', 'no readable .txt, .md or .pdf samples (and no pairs) were found; check the paths', {
+    throw new AppError('no_samples', 'no readable .txt, .md, .pdf, .html or .docx samples (and no pairs) were found; check the paths (and --speaker)', {
       details: { skipped: skips },
     })
   }
@@ -213,6 +222,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     },
     questions: { model: fromModel, offline: passagesToAsk.length - fromModel, fallbacks },
     pairs: { merged: kept.length - passagesToAsk.length, dropped: pairDrops },
+    ...(selected === undefined ? {} : { speakers: selected.report }),
     examples: { train: trainLines.length, validation: validationLines.length },
     sources: { train: [...split.train].sort(), validation: [...split.validation].sort() },
     tokens: { model, encoding: check.encoding, train: check.tokens, validation: checkValidation.tokens },

@@ -1,12 +1,16 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { errorBody } from '../../src/errors.js'
+import { decodeText } from '../../src/core/ingest/file-type.js'
+import { docxToPages } from '../../src/adapters/documents/docx-pages.js'
+import { htmlToPages } from '../../src/adapters/documents/html-pages.js'
 
-export const SAMPLE_EXTENSIONS = ['.txt', '.md', '.markdown', '.pdf'] as const
+export const SAMPLE_EXTENSIONS = ['.txt', '.md', '.markdown', '.pdf', '.html', '.htm', '.docx'] as const
 
 export interface SampleText {
   /** the source document: split, dedupe and report entries name it */
   readonly source: string
+  /** html and docx samples arrive as Markdown (headings as `#` lines, one block per paragraph) */
   readonly kind: 'txt' | 'md' | 'pdf'
   readonly text: string
 }
@@ -56,6 +60,14 @@ function kindOf(file: string): SampleText['kind'] | undefined {
   return undefined
 }
 
+/** Letters, speeches and transcripts as HTML or DOCX, through the ingestion readers: one paragraph per block. */
+async function markupText(file: string, bytes: Uint8Array): Promise<string | undefined> {
+  const ext = path.extname(file).toLowerCase()
+  if (ext !== '.html' && ext !== '.htm' && ext !== '.docx') return undefined
+  const { pages } = ext === '.docx' ? await docxToPages(bytes) : htmlToPages(decodeText(bytes))
+  return pages.map((p) => p.text.split('\n').join('\n\n')).join('\n\n')
+}
+
 /** Reads every sample; a file that cannot be read is a skip with a reason, never the end of the run. */
 export async function readSamples(
   paths: readonly string[],
@@ -64,7 +76,7 @@ export async function readSamples(
   const { files, skips } = await collectSampleFiles(paths)
   const samples: SampleText[] = []
   for (const file of files) {
-    const kind = kindOf(file)
+    const kind = kindOf(file) ?? (/\.(?:html?|docx)$/i.test(file) ? 'md' : undefined)
     if (kind === undefined) {
       skips.push({ source: file, reason: 'unsupported_type', detail: `use ${SAMPLE_EXTENSIONS.join(', ')} files` })
       continue
@@ -72,7 +84,9 @@ export async function readSamples(
     try {
       const bytes = await fs.readFile(file)
       let text: string
-      if (kind === 'pdf') {
+      const markup = await markupText(file, bytes)
+      if (markup !== undefined) text = markup
+      else if (kind === 'pdf') {
         if (options.readPdf === undefined) {
           skips.push({ source: file, reason: 'pdf_not_supported', detail: 'no PDF reader configured; convert it to .txt' })
           continue

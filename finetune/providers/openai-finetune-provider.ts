@@ -3,7 +3,7 @@ import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs'
 import type { FineTuneEvent, FineTuneFile, FineTuneJob, FineTuneProvider, FineTuneSpec } from '../../src/core/finetune.js'
 import type { Logger } from '../../src/logger.js'
 import { AppError } from '../../src/errors.js'
-import { translateOpenAIError } from './openai-error.js'
+import { translateFineTuneError } from './openai-error.js'
 
 export interface OpenAIFineTuneOptions {
   readonly apiKey: string | undefined
@@ -33,7 +33,7 @@ export function createOpenAIFineTuneProvider(options: OpenAIFineTuneOptions): Fi
       log.info({ fileId: uploaded.id, name: file.name, bytes: uploaded.bytes }, 'uploaded fine-tuning file')
       return uploaded.id
     } catch (err) {
-      throw translateOpenAIError(err, `uploading ${file.name}`)
+      throw translateFineTuneError(err, `uploading ${file.name}`)
     }
   }
 
@@ -66,14 +66,14 @@ export function createOpenAIFineTuneProvider(options: OpenAIFineTuneOptions): Fi
         log.info({ jobId: job.id, model: spec.baseModel }, 'created fine-tuning job')
         return toJob(job)
       } catch (err) {
-        throw translateOpenAIError(err, `creating a fine-tuning job on ${spec.baseModel}`)
+        throw translateFineTuneError(err, `creating a fine-tuning job on ${spec.baseModel}`)
       }
     },
     async get(jobId, signal) {
       try {
         return toJob(await client.fineTuning.jobs.retrieve(jobId, signal === undefined ? {} : { signal }))
       } catch (err) {
-        throw translateOpenAIError(err, `reading fine-tuning job ${jobId}`)
+        throw translateFineTuneError(err, `reading fine-tuning job ${jobId}`)
       }
     },
     async events(jobId, afterEventId, signal) {
@@ -85,7 +85,7 @@ export function createOpenAIFineTuneProvider(options: OpenAIFineTuneOptions): Fi
           fresh.push(toEvent(e))
         }
       } catch (err) {
-        throw translateOpenAIError(err, `reading events of fine-tuning job ${jobId}`)
+        throw translateFineTuneError(err, `reading events of fine-tuning job ${jobId}`)
       }
       return fresh.reverse()
     },
@@ -96,7 +96,7 @@ export function createOpenAIFineTuneProvider(options: OpenAIFineTuneOptions): Fi
         if (err instanceof OpenAI.BadRequestError) {
           throw new AppError('finetune_not_cancellable', `cannot cancel ${jobId}: ${(err.error as { message?: string } | undefined)?.message ?? err.message}`, { status: 409, cause: err })
         }
-        throw translateOpenAIError(err, `cancelling fine-tuning job ${jobId}`)
+        throw translateFineTuneError(err, `cancelling fine-tuning job ${jobId}`)
       }
     },
   }

@@ -1,6 +1,7 @@
 import { Tiktoken } from 'js-tiktoken/lite'
 import o200kBase from 'js-tiktoken/ranks/o200k_base'
 import cl100kBase from 'js-tiktoken/ranks/cl100k_base'
+import { countTokens } from '../../src/core/ingest/tokenizer.js'
 
 export type EncodingName = 'o200k_base' | 'cl100k_base'
 
@@ -10,7 +11,7 @@ export function encodingForModel(model: string): EncodingName {
   return /^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|chatgpt-4o)/.test(m) ? 'o200k_base' : 'cl100k_base'
 }
 
-// Building an encoder parses a few MB of ranks (~1 s): do it once per encoding per process.
+// Building an encoder parses a few MB of ranks: do it once per encoding per process.
 const encoders = new Map<EncodingName, Tiktoken>()
 
 export function getEncoder(name: EncodingName): Tiktoken {
@@ -31,9 +32,9 @@ export interface TokenCounter {
 
 export function createTokenCounter(model: string): TokenCounter {
   const encoding = encodingForModel(model)
-  const enc = getEncoder(encoding)
-  // Sample text may legitimately contain "<|endoftext|>": count it as text instead of throwing.
-  const count = (text: string): number => enc.encode(text, [], []).length
+  // o200k: the one exact counter the service uses (no encoder to build). Sample text may legitimately
+  // contain "<|endoftext|>": both count it as text instead of throwing.
+  const count = encoding === 'o200k_base' ? countTokens : (text: string): number => getEncoder(encoding).encode(text, [], []).length
   return {
     encoding,
     count,

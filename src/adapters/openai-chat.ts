@@ -1,7 +1,7 @@
 import OpenAI from 'openai'
 import type { ChatModel, ChatRequest, ChatResult } from '../core/models.js'
 import { AppError } from '../errors.js'
-import { translateOpenAIError } from './openai-errors.js'
+import { translateModelCallError, upstreamInvalid } from './openai-errors.js'
 
 /**
  * ChatModel on the `openai` SDK: any OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp).
@@ -42,15 +42,17 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
     async complete(req): Promise<ChatResult> {
       try {
         const res = await client.chat.completions.create({ ...body(req), stream: false }, req.signal === undefined ? {} : { signal: req.signal })
-        const choice = res.choices[0]
+        // A proxy's HTML page arrives as a string, and some servers answer `choices: []`: neither is an answer.
+        const choice = (res as Partial<typeof res>).choices?.[0]
+        if (choice === undefined || typeof choice.message?.content !== 'string') throw upstreamInvalid('the chat model call')
         return {
-          text: choice?.message.content ?? '',
+          text: choice.message.content,
           model: res.model,
           usage: res.usage === undefined ? undefined : { promptTokens: res.usage.prompt_tokens, completionTokens: res.usage.completion_tokens },
           finishReason: choice?.finish_reason ?? undefined,
         }
       } catch (err) {
-        throw translateOpenAIError(err, 'the chat model call')
+        throw translateModelCallError(err, 'the chat model call')
       }
     },
 
@@ -58,6 +60,7 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
       let model = req.model ?? options.model
       let usage: ChatResult['usage']
       let finishReason: string | undefined
+      let answered = false
       // The SDK's timeout ends at the response headers; a stream trickling tokens needs its own deadline.
       const deadline = new AbortController()
       const timer = setTimeout(() => deadline.abort(), options.timeoutMs)
@@ -65,6 +68,8 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
       try {
         const stream = await client.chat.completions.create({ ...body(req), stream: true, stream_options: { include_usage: true } }, { signal })
         for await (const chunk of stream) {
+          if (!Array.isArray(chunk.choices)) throw upstreamInvalid('the chat model stream')
+          if (chunk.choices.length > 0) answered = true
           model = chunk.model || model
           if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens }
           const choice = chunk.choices[0]
@@ -74,11 +79,12 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
         }
         // The SDK ends an aborted stream's iteration quietly: without this, a cut answer would pass as whole.
         if (signal.aborted) throw new AppError('aborted', 'the chat model stream was cancelled', { status: 499 })
+        if (!answered) throw upstreamInvalid('the chat model stream')
       } catch (err) {
         if (deadline.signal.aborted && req.signal?.aborted !== true) {
           throw new AppError('upstream_timeout', `the chat model stream did not finish within ${options.timeoutMs} ms; retry later or raise RAGTUNE_MODEL_TIMEOUT_MS`, { status: 504, retryable: true, cause: err })
         }
-        throw translateOpenAIError(err, 'the chat model stream')
+        throw translateModelCallError(err, 'the chat model stream')
       } finally {
         clearTimeout(timer)
       }

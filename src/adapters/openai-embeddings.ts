@@ -1,7 +1,7 @@
 import OpenAI from 'openai'
 import type { EmbeddingModel } from '../core/models.js'
 import { AppError } from '../errors.js'
-import { translateOpenAIError } from './openai-errors.js'
+import { translateModelCallError } from './openai-errors.js'
 
 export interface OpenAIEmbeddingsOptions {
   readonly model: string
@@ -54,7 +54,7 @@ export function createOpenAIEmbeddings(options: OpenAIEmbeddingsOptions): Embedd
           signal === undefined ? {} : { signal },
         )
       } catch (err) {
-        throw translateOpenAIError(err, 'the embedding call')
+        throw translateModelCallError(err, 'the embedding call')
       }
       const data = [...res.data].sort((a, b) => a.index - b.index)
       if (data.length !== batch.length) {

@@ -1,7 +1,6 @@
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
 import { buildDeps, closeDeps } from '../deps.js'
-import { pageSpan } from '../core/answer/context.js'
 import { checkCollectionName, documentKey } from '../core/collections.js'
 
 const USAGE = 'ragtune ask "<question>" [--json] [--collection NAME] [--top-k N] [--doc-id ID]... [--voice V]'
@@ -48,7 +47,7 @@ export async function ask(ctx: CliContext): Promise<number> {
     if (result.citations.length > 0) {
       writeLine(ctx.stdout, '\nSources:')
       // document keys: `collection/id` outside the default collection
-      for (const c of result.citations) writeLine(ctx.stdout, `[${c.n}] ${c.title} (${c.documentId} v${c.version}), p. ${pageSpan(c.pageStart, c.pageEnd)}`)
+      for (const c of result.citations) writeLine(ctx.stdout, `[${c.n}] ${c.title} (${c.documentId} v${c.version}), ${c.locator}`)
     }
     const label = result.mode === 'extractive' ? 'extractive (no chat model configured)' : `${result.model ?? ''}, prompt ${result.prompt}`
     // Its own block, after a blank line: on a terminal stderr's lines interleave with stdout's.

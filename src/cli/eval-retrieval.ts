@@ -1,14 +1,12 @@
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
+import { parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
-import { buildDeps, closeDeps } from '../deps.js'
-import { ingestPaths } from '../core/ingest/ingest-paths.js'
-import { checkCollectionName } from '../core/collections.js'
 import { createHybridRetriever } from '../core/retrieval/hybrid-retriever.js'
 import { firstEvidenceRank, summariseRanks } from '../core/retrieval/evidence-recall.js'
 import { readEvalQuestions } from './eval-questions.js'
+import { withEvalStore } from './eval-store.js'
+import { checkCollectionName } from '../core/collections.js'
+import { firstLineIsChatFormat, runChatEval } from './eval-chat.js'
 
 const USAGE = 'ragtune eval retrieval --questions FILE.jsonl --pdfs DIR [--json] [--details] [--store DIR] [--collection NAME]'
 
@@ -16,7 +14,9 @@ const HELP = `usage: ${USAGE}
 
 Ingests every PDF under DIR into one shared temporary store (BM25 only, no model), asks every question
 of FILE.jsonl (FinanceBench format: question, doc_name, evidence[].evidence_page_num, 0-based) and
-reports evidence-page recall@1/3/5/10 and MRR.
+reports evidence-page recall@1/3/5/10 and MRR. A file in the chat format (lines with "needs", see
+eval/README.md) runs the chat evaluation instead: the share of questions whose sources cover every
+needed document, and for questions no document serves, whether the answer says so.
 
 Metric: the retriever returns up to 10 sources, de-duplicated (one per document page; a source is the
 chunks of one page, a page or so long). A question is found at rank r when the r-th source comes from
@@ -25,8 +25,6 @@ the question's document (the PDF named doc_name) and its page span contains an e
 1/r, 0 when not found in the top 10. Questions whose PDF is missing count as not found.
 
   --json      print JSON lines; the last is {"questions":N,"recall":{"1":x,"3":x,"5":x,"10":x},"mrr":x}
-  --collection NAME  ingest into this collection and search only it (a store shared with other
-              collections measures retrieval as a key limited to it sees it)
   --details   also print one line per question (rank, document, evidence pages, retrieved pages)
   --store DIR keep the store in DIR and reuse it on the next run (unchanged PDFs are not parsed again);
               without it a fresh temporary store is ingested and deleted afterwards`
@@ -53,44 +51,18 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
   if (!fs.existsSync(pdfDir) || !fs.statSync(pdfDir).isDirectory()) {
     throw new AppError('not_found', `--pdfs ${pdfDir} is not a directory; point it at the folder holding the PDFs`, { status: 404 })
   }
-  const collection = typeof values.collection === 'string' ? checkCollectionName(values.collection) : undefined
+  const storeDir = typeof values.store === 'string' ? values.store : undefined
+  if (firstLineIsChatFormat(questionsFile)) {
+    return runChatEval(ctx, { questionsFile, pdfDir, storeDir, json, details: values.details === true })
+  }
   const { questions, problems } = readEvalQuestions(questionsFile)
   for (const p of problems) {
     if (json) writeJson(ctx.stdout, { type: 'question-skipped', line: p.line, error: { code: p.code, message: p.message } })
     else writeLine(ctx.stderr, `ragtune: ${questionsFile}:${p.line}: ${p.message} [${p.code}]`)
   }
 
-  const config = cliConfig(ctx)
-  const logger = cliLogger(ctx, config)
-  const storeDir = typeof values.store === 'string' ? values.store : fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-eval-'))
-  const temporary = typeof values.store !== 'string'
-  fs.mkdirSync(storeDir, { recursive: true })
-  // The composition root builds the store, on a private embedded one: the eval measures BM25 retrieval
-  // alone, never touches the deployment's shared stores, and needs no model.
-  const deps = await buildDeps(
-    {
-      ...config,
-      dataDir: storeDir,
-      dbPath: path.join(storeDir, 'eval.db'),
-      databaseUrl: undefined,
-      vectorStore: { ...config.vectorStore, kind: 'sqlite' },
-      models: { ...config.models, embeddingModel: undefined },
-    },
-    logger,
-  )
-  const corpus = deps.corpus
-  try {
-    const { results, summary } = await ingestPaths(deps.ingest, [pdfDir], collection === undefined ? {} : { collection })
-    // questions name documents by file stem ("3M_2018_10K"); map stems to the ids the store gave them
-    const idByStem = new Map<string, string>()
-    for (const r of results) {
-      if (r.documentId !== null && r.status !== 'failed') idByStem.set(path.basename(r.file).replace(/\.[^.]+$/, ''), r.documentId)
-      else if (r.error !== undefined) writeLine(ctx.stderr, `ragtune: ${r.file}: ${r.error.message} [${r.error.code}]`)
-    }
-    const ingestLine = { type: 'ingest', files: summary.files, ingested: summary.ingested, unchanged: summary.unchanged, failed: summary.failed, pages: summary.pages, chunks: summary.chunks, seconds: summary.seconds }
-    if (json) writeJson(ctx.stdout, ingestLine)
-    else writeLine(ctx.stdout, `ingested ${summary.files} files (${summary.pages} pages, ${summary.chunks} chunks; ${summary.unchanged} unchanged, ${summary.failed} failed) in ${summary.seconds} s`)
-
+  const collection = typeof values.collection === 'string' ? checkCollectionName(values.collection) : undefined
+  return withEvalStore(ctx, { pdfDir, storeDir, json, collection }, async ({ corpus, logger, idByStem, failed }) => {
     const retriever = createHybridRetriever({ corpus, logger })
     const ranks: (number | undefined)[] = []
     const latencies: number[] = []
@@ -131,9 +103,6 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
       writeLine(ctx.stdout, `routing: ${routing.right} to a set holding the right document, ${routing.wrong} elsewhere, ${routing.none} not routed`)
       writeLine(ctx.stdout, `retrieval latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`)
     }
-    return summary.failed > 0 || problems.length > 0 ? 1 : 0
-  } finally {
-    await closeDeps(deps)
-    if (temporary) fs.rmSync(storeDir, { recursive: true, force: true })
-  }
+    return failed > 0 || problems.length > 0 ? 1 : 0
+  })
 }

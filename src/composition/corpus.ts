@@ -11,7 +11,10 @@ import { createSqliteCorpus } from '../adapters/sqlite/sqlite-corpus.js'
  * Pinecone SDK are loaded only on that path.
  */
 export async function openCorpus(config: Config, logger: Logger): Promise<Corpus> {
-  if (config.vectorStore.kind !== 'pinecone') return createSqliteCorpus({ path: config.dbPath, logger })
+  if (config.vectorStore.kind !== 'pinecone') {
+    const max = config.keywordIndexMaxInstances
+    return createSqliteCorpus({ path: config.dbPath, logger, ...(max === undefined ? {} : { memoryIndexMaxInstances: max }) })
+  }
   const p = config.vectorStore.pinecone
   if (p.apiKey === undefined || p.index === undefined) {
     throw new Error('RAGTUNE_VECTOR_STORE=pinecone needs PINECONE_API_KEY and PINECONE_INDEX')

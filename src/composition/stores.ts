@@ -8,6 +8,9 @@ import { createSqliteFineTuneJobStore } from '../adapters/sqlite/sqlite-finetune
 import { createSqliteJobStore } from '../adapters/sqlite/sqlite-jobs.js'
 import { createSqliteKeyStore } from '../adapters/sqlite/sqlite-keys.js'
 import { createSqliteModelRegistry } from '../adapters/sqlite/sqlite-model-registry.js'
+import { createFileOriginalStore } from '../adapters/sqlite/file-originals.js'
+import type { OriginalStore } from '../core/originals.js'
+import { originalsDir, pageCacheDir } from './paths.js'
 
 /** The state every replica must agree on: ingestion jobs, API keys, the model/voice registry, fine-tune jobs. */
 export interface Stores {
@@ -15,6 +18,8 @@ export interface Stores {
   readonly keys: KeyStore
   readonly registry: ModelRegistry
   readonly fineTuneJobs: FineTuneJobStore
+  /** originals beside their versions: in PostgreSQL with DATABASE_URL, else files in the data dir */
+  readonly originals: OriginalStore
 }
 
 /**
@@ -24,8 +29,8 @@ export interface Stores {
  */
 export async function openStores(config: Config): Promise<Stores> {
   if (config.databaseUrl !== undefined) {
-    const pg = await (await import('../adapters/postgres/pg-stores.js')).openPgStores(config.databaseUrl)
-    return { jobs: pg.jobs, keys: pg.keys, registry: pg.models, fineTuneJobs: pg.fineTuneJobs }
+    const pg = await (await import('../adapters/postgres/pg-stores.js')).openPgStores(config.databaseUrl, { pageCacheDir: pageCacheDir(config.dataDir) })
+    return { jobs: pg.jobs, keys: pg.keys, registry: pg.models, fineTuneJobs: pg.fineTuneJobs, originals: pg.originals }
   }
   fs.mkdirSync(config.dataDir, { recursive: true })
   return {
@@ -33,9 +38,10 @@ export async function openStores(config: Config): Promise<Stores> {
     keys: createSqliteKeyStore({ path: config.dbPath }),
     registry: createSqliteModelRegistry({ path: config.dbPath }),
     fineTuneJobs: createSqliteFineTuneJobStore({ path: config.dbPath }),
+    originals: createFileOriginalStore({ dbPath: config.dbPath, dir: originalsDir(config.dataDir) }),
   }
 }
 
 export async function closeStores(stores: Stores): Promise<void> {
-  await Promise.all([stores.jobs.close(), stores.keys.close(), stores.registry.close(), stores.fineTuneJobs.close()])
+  await Promise.all([stores.jobs.close(), stores.keys.close(), stores.registry.close(), stores.fineTuneJobs.close(), stores.originals.close()])
 }

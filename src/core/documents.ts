@@ -1,3 +1,5 @@
+import type { PageUnits } from './ingest/page-units.js'
+
 /**
  * What ragtune knows about a document, independent of where it is stored.
  */
@@ -16,6 +18,10 @@ export interface DocumentMeta {
   readonly docType?: string
   /** a date printed on the document (ISO yyyy-mm-dd), e.g. an 8-K's filing date */
   readonly date?: string
+  /** what the pages are when they are not real pages (slides, sheets, sections); absent = pages */
+  readonly units?: PageUnits
+  /** pages whose text came from OCR of a scan */
+  readonly ocrPages?: number[]
 }
 
 /** One searchable piece of a document version. */

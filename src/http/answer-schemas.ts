@@ -4,6 +4,9 @@ import type { AnswerResult } from '../core/answer/answer-result.js'
 import { documentKey, parseDocumentKey, searchCollections } from '../core/collections.js'
 import { requestCollections } from './auth.js'
 
+/** The longest question, on /v1/ask and as a chat message. */
+export const MAX_QUESTION_CHARS = 4000
+
 /** TypeBox schemas shared by the answer routes: they validate, filter output and feed the OpenAPI document. */
 export const ErrorBody = Type.Object(
   { error: Type.Object({ code: Type.String(), message: Type.String() }), requestId: Type.String() },
@@ -34,6 +37,7 @@ export const CitationSchema = Type.Object({
   title: Type.String(),
   pageStart: Type.Integer(),
   pageEnd: Type.Integer(),
+  locator: Type.String({ description: 'where in the document: "p. 3", "slide 3", "sheet Revenue", "section 2 (…)"; "(OCR)" for scanned pages' }),
   snippet: Type.String(),
 })
 

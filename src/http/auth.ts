@@ -4,6 +4,7 @@ import { AppError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { scopeAllows, type KeyStore, type Scope } from '../core/keys.js'
 import type { CollectionScope } from '../core/collections.js'
+import { createAuthFailures } from './auth-failures.js'
 
 /**
  * Bearer-key auth. Every `/v1/` route needs a key: `admin` for documents, ingestions, fine-tunes and
@@ -32,6 +33,8 @@ declare module 'fastify' {
 // `/v1/models/` with a slash: listing models is a query, acting on one (activate, eval) is admin.
 const ADMIN_PREFIXES = ['/v1/documents', '/v1/ingestions', '/v1/finetunes', '/v1/keys', '/v1/models/']
 const OPEN_PRINCIPAL: Principal = { keyId: null, scope: 'admin', collections: 'all' }
+/** missing or wrong keys an address may send per minute before it is refused (429) for the rest of it */
+const AUTH_FAILURES_PER_MINUTE = 30
 
 export function routeScope(url: string, configured: Scope | 'public' | undefined): Scope | 'public' {
   if (configured !== undefined) return configured
@@ -63,6 +66,13 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
   }
 
   app.decorateRequest('principal', null)
+  const failures = createAuthFailures({ max: AUTH_FAILURES_PER_MINUTE, windowMs: 60_000 })
+  const tooManyFailures = (seconds: number): AppError =>
+    new AppError('too_many_auth_failures', `too many requests with a missing or wrong API key from this address; retry in ${seconds} s with a valid key`, {
+      status: 429,
+      retryable: true,
+      retryAfter: seconds,
+    })
 
   const authenticate = async (req: FastifyRequest, header: string): Promise<void> => {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
@@ -70,6 +80,7 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
     if (info === undefined) {
       // Open mode: OpenAI clients insist on sending some key ("sk-unused"); with no keys there is nothing to check it against.
       if (loopback && !(await keys?.hasActiveKeys())) return
+      failures.record(req.ip)
       throw new AppError('invalid_api_key', 'the API key is malformed, unknown or revoked; send "Authorization: Bearer <key>" with a key from "ragtune keys create"', {
         status: 401,
       })
@@ -78,6 +89,11 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
   }
   // Callback-style hooks: a request without a key header passes without a promise of its own.
   app.addHook('onRequest', (req, _reply, done) => {
+    const blocked = req.url.startsWith('/v1/') ? failures.blockedFor(req.ip) : 0
+    if (blocked > 0) {
+      done(tooManyFailures(blocked))
+      return
+    }
     const header = req.headers.authorization
     if (header === undefined) {
       done()
@@ -98,6 +114,7 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
         const principal = req.principal
         if (principal === null) {
           if (!loopback) {
+            failures.record(req.ip)
             done(unauthorized())
             return
           }
@@ -108,8 +125,10 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
             return
           }
           keys.hasActiveKeys().then((active) => {
-            if (active) done(unauthorized())
-            else {
+            if (active) {
+              failures.record(req.ip)
+              done(unauthorized())
+            } else {
               req.principal = OPEN_PRINCIPAL
               done()
             }

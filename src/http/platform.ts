@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -22,6 +23,17 @@ export async function installPlatform(
   app: FastifyInstance,
   deps: { config: Config; logger: Logger; keys: KeyStore | undefined; metrics: Metrics; version?: string },
 ): Promise<void> {
+  // Before auth: a browser's preflight carries no key and is answered here.
+  const origins = deps.config.server.corsOrigins
+  if (origins.length > 0) {
+    await app.register(cors, {
+      origin: origins.includes('*') ? '*' : [...origins],
+      methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-ragtune-task', 'openai-organization', 'openai-project', 'x-stainless-lang', 'x-stainless-package-version', 'x-stainless-os', 'x-stainless-arch', 'x-stainless-runtime', 'x-stainless-runtime-version', 'x-stainless-retry-count', 'x-stainless-timeout'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    })
+  }
   await installAuth(app, { keys: deps.keys, host: deps.config.server.host, logger: deps.logger })
 
   const perMinute = deps.config.server.rateLimitPerMinute
@@ -82,10 +94,10 @@ function tagFor(url: string): string {
 /** The answer routes: /v1/ask, /v1/chat/completions, /v1/models. */
 export async function registerAnswerRoutes(
   app: FastifyInstance,
-  deps: { answerer: Answerer; voices: VoiceResolver; metrics: Metrics; deadlineMs?: number },
+  deps: { answerer: Answerer; voices: VoiceResolver; metrics: Metrics; deadlineMs?: number; chatFactNotes?: boolean },
 ): Promise<void> {
   const answer = { answerer: deps.answerer, metrics: deps.metrics, ...(deps.deadlineMs === undefined ? {} : { deadlineMs: deps.deadlineMs }) }
   await app.register(askRoutes, answer)
-  await app.register(chatCompletionRoutes, answer)
+  await app.register(chatCompletionRoutes, { ...answer, factNotes: deps.chatFactNotes ?? true })
   await app.register(modelRoutes, { voices: deps.voices, startedAt: Date.now() })
 }

@@ -22,7 +22,7 @@ describe('answerer with a chat model', () => {
     expect(user).toMatch(/<source n="1" title="Acme 2022 Form 10-K" version="1" pages="2"[^>]*>\nConsolidated Statements of Cash Flows/)
     expect(user).toContain('Question: What were Acme capital expenditures')
     expect(r.mode).toBe('generated')
-    expect(r.prompt).toBe('answer@1')
+    expect(r.prompt).toBe('answer@2')
     expect(r.model).toBe('gpt-4o-mini')
     expect(r.unsupportedNumbers).toEqual([])
     expect(r.citations).toEqual([

@@ -38,7 +38,20 @@ describe('assembleContext', () => {
   it('renders title, version and page span, and escapes markup in the text', () => {
     const [s] = assembleContext([source('a', 'x </source> <b>&', 4, 6)], budget(100))
     expect(renderSources([s!])).toBe('<source n="1" title="a title" version="2" pages="4-6">\nx &lt;/source&gt; &lt;b&gt;&amp;\n</source>')
-    expect(toCitation(s!)).toEqual({ n: 1, documentId: 'a', version: 2, title: 'a title', pageStart: 4, pageEnd: 6, snippet: 'x </source> <b>&' })
+    expect(toCitation(s!)).toEqual({ n: 1, documentId: 'a', version: 2, title: 'a title', pageStart: 4, pageEnd: 6, locator: 'p. 4-6', snippet: 'x </source> <b>&' })
+  })
+
+  it.each([
+    [{ kind: 'slide' as const }, 3, 3, [], 'slide 3', 'location="slide 3"'],
+    [{ kind: 'sheet' as const, names: ['Revenue', 'Costs'] }, 2, 2, [], 'sheet Costs', 'location="sheet Costs"'],
+    [{ kind: 'section' as const, names: ['Intro', 'Risk Factors'] }, 1, 2, [], 'section 1 (Intro) to section 2 (Risk Factors)', 'location="section 1 (Intro) to section 2 (Risk Factors)"'],
+    [undefined, 5, 5, [5], 'p. 5 (OCR)', 'pages="5"'],
+    [undefined, 5, 6, [9], 'p. 5-6', 'pages="5-6"'],
+  ])('names units as the document has them: %o %i-%i', (units, start, end, ocrPages, locator, attr) => {
+    const src = { ...source('a', 'text', start, end), meta: { title: 't', ...(units === undefined ? {} : { units }), ocrPages } }
+    const [s] = assembleContext([src], budget(100))
+    expect(toCitation(s!).locator).toBe(locator)
+    expect(renderSources([s!])).toContain(attr)
   })
 })
 
@@ -80,5 +93,13 @@ describe('extractiveAnswer on a statement page', () => {
   it('quotes the row the finance concept prints as, not prose that repeats the question words', () => {
     const r = extractiveAnswer('What was the capital expenditure in 2018?', sources, { maxSentences: 1 })
     expect(r.answer).toBe('Purchases of property, plant and equipment (PP&E) (1,577) (1,373) (1,420) [1]')
+  })
+})
+
+describe('extractive sentences', () => {
+  it('keeps initials and abbreviations inside a sentence', () => {
+    const text = 'The Board appointed Mary N. Dillon as President and Chief Executive Officer of Foot Locker, Inc. on September 1, 2022. Richard A. Johnson will remain Executive Chair until then.'
+    const r = extractiveAnswer('Who did the Board appoint as Chief Executive Officer?', [{ n: 1, source: source('fl', text), text }])
+    expect(r.answer.split('\n')[0]).toBe('The Board appointed Mary N. Dillon as President and Chief Executive Officer of Foot Locker, Inc. on September 1, 2022. [1]')
   })
 })

@@ -103,11 +103,13 @@ describe('finetune prepare (offline)', () => {
     fs.writeFileSync(path.join(mixed, 'a.txt'), prose(makeRng(2), 10))
     fs.writeFileSync(path.join(mixed, 'broken.pdf'), Buffer.from('%PDF-1.4 not really a pdf at all'))
     fs.writeFileSync(path.join(mixed, 'notes.docx'), 'x')
-    const { samples, skips } = await readSamples([mixed, path.join(mixed, 'notes.docx')], { readPdf: createPdfSampleReader({ maxPages: 10 }) })
+    fs.writeFileSync(path.join(mixed, 'slides.key'), 'x')
+    const { samples, skips } = await readSamples([mixed, path.join(mixed, 'slides.key')], { readPdf: createPdfSampleReader({ maxPages: 10 }) })
     expect(samples.map((s) => path.basename(s.source))).toEqual(['a.txt'])
     expect(skips.map((s) => [path.basename(s.source), s.reason])).toEqual([
       ['broken.pdf', 'invalid_pdf'],
-      ['notes.docx', 'unsupported_type'],
+      ['notes.docx', 'invalid_docx'],
+      ['slides.key', 'unsupported_type'],
     ])
   })
 

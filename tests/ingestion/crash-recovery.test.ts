@@ -37,7 +37,7 @@ describe('a process killed in the middle of an ingest', () => {
     fs.writeFileSync(file, await makeLongPdf(4, 'old'))
     // Version 1 through the same composition root the CLI uses, in-process to save a start-up.
     const setup = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dataDir, RAGTUNE_INGEST_WORKERS: '0' }), pino({ level: 'silent' }))
-    const first = await ingestPaths(setup.ingest!, [file])
+    const first = await ingestPaths(setup.ingest, [file])
     await closeDeps(setup)
     expect(first.results[0]).toMatchObject({ status: 'ingested', version: 1 })
 

@@ -79,6 +79,22 @@ describe('document and ingestion routes', () => {
     }
   })
 
+  it('reads the type from the bytes: an HTML file named .pdf is ingested as HTML, an image is refused with 415 and nothing is stored', async () => {
+    const before = (await deps.corpus.listDocuments()).map((d) => d.id)
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1])
+    const refused = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'fine.txt', data: 'a fine memo' }, { name: 'chart.pdf.png', data: png }])) })
+    expect(refused.statusCode).toBe(415)
+    expect(refused.json()).toMatchObject({ error: { code: 'unsupported_type', message: expect.stringMatching(/chart\.pdf\.png.*\.docx/) } })
+    expect((await deps.corpus.listDocuments()).map((d) => d.id)).toEqual(before)
+
+    const html = '<!doctype html><html><body><h1>Board memo</h1><p>The board approved a dividend of 42 cents.</p></body></html>'
+    const res = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'board-memo.pdf', data: html }])) })
+    expect(res.statusCode).toBe(202)
+    const job = await waitForJob(res.json<{ jobId: string }>().jobId)
+    expect((job.results as unknown[])[0]).toMatchObject({ status: 'ingested', documentId: 'board-memo', pages: 1 })
+    expect((await deps.corpus.getDocument('board-memo'))?.meta.units).toEqual({ kind: 'section', names: ['Board memo'] })
+  })
+
   it('rejects bad requests with stable codes', async () => {
     const notMultipart = await app.inject({ method: 'POST', url: '/v1/documents', payload: { a: 1 } })
     expect(notMultipart.statusCode).toBe(415)

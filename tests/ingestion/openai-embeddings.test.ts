@@ -48,7 +48,7 @@ describe('OpenAI-compatible embeddings adapter', () => {
     emu.failNext({ path: '/embeddings', status: 400, message: 'bad input' })
     await expect(model().embedDocuments(['x'])).rejects.toMatchObject({ code: 'upstream_rejected' })
     const wrongKey = model({ apiKey: 'nope', maxRetries: 0 })
-    await expect(wrongKey.embedDocuments(['x'])).rejects.toMatchObject({ code: 'upstream_rejected', status: 502 })
+    await expect(wrongKey.embedDocuments(['x'])).rejects.toMatchObject({ code: 'upstream_unauthorized', status: 502 })
     const controller = new AbortController()
     controller.abort()
     await expect(model().embedDocuments(['x'], controller.signal)).rejects.toMatchObject({ code: 'aborted' })

@@ -12,7 +12,7 @@ describe('extractPages over the in-thread pdf.js port', () => {
     const pdfs = [await makeReportPdf(), await makeLongPdf(25), await makeReportPdf({})]
     const listeners: number[] = []
     for (const pdf of pdfs) {
-      const pages = await extractPages('pdf', new Uint8Array(pdf), { maxPages: 100 })
+      const { pages } = await extractPages('pdf', new Uint8Array(pdf), { maxPages: 100 })
       const own = new PDFParse({ data: new Uint8Array(pdf), verbosity: 0 })
       const reference = await own.getText()
       await own.destroy()

@@ -82,7 +82,7 @@ describe('ingesting generated PDFs', () => {
   it('gives every bad input its code and still ingests the rest of the batch', async () => {
     const bad = path.join(env.dir, 'bad')
     fs.mkdirSync(path.join(bad, 'empty-dir'), { recursive: true })
-    fs.writeFileSync(path.join(bad, 'empty-dir', 'readme.docx'), 'not supported in a walk')
+    fs.writeFileSync(path.join(bad, 'empty-dir', 'readme.doc'), 'not supported in a walk')
     const files = {
       zero: env.write('zero.pdf', new Uint8Array()),
       truncated: env.write('truncated.pdf', await makeTruncatedPdf()),
@@ -90,6 +90,7 @@ describe('ingesting generated PDFs', () => {
       encrypted: env.write('locked.pdf', await makeReportPdf({ pages: 3, userPassword: 'secret' })),
       image: env.write('scan.pdf', await makeImageOnlyPdf()),
       docx: env.write('notes.docx', 'word file'),
+      png: env.write('photo.txt', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])),
       good: env.write('good.pdf', await makeReportPdf({ pages: 3, edition: 'good' })),
       text: env.write('memo.txt', 'A memo about widget prices.\n\nPrices rise in May.'),
     }
@@ -102,12 +103,14 @@ describe('ingesting generated PDFs', () => {
     expect(code(files.encrypted)).toBe('encrypted_pdf')
     expect(code(files.image)).toBe('no_extractable_text')
     expect(results.find((r) => r.file === files.image)?.error?.message).toMatch(/no extractable text/)
-    expect(code(files.docx)).toBe('unsupported_type')
+    // named .docx but not a Word file: the DOCX reader says so; an image named .txt is of no type ragtune reads
+    expect(code(files.docx)).toBe('invalid_docx')
+    expect(code(files.png)).toBe('unsupported_type')
     expect(code(path.join(bad, 'empty-dir'))).toBe('no_supported_files')
     expect(code(path.join(env.dir, 'missing.pdf'))).toBe('not_found')
     expect(results.find((r) => r.file === files.good)).toMatchObject({ status: 'ingested', pages: 3 })
     expect(results.find((r) => r.file === files.text)).toMatchObject({ status: 'ingested', pages: 1 })
-    expect(summary).toMatchObject({ files: 10, ingested: 2, failed: 8 })
+    expect(summary).toMatchObject({ files: 12, ingested: 2, failed: 9, skipped: 1 })
     const after = await env.deps.corpus.listDocuments()
     expect(after.map((d) => d.id).sort()).toEqual([...before.map((d) => d.id), 'good', 'memo'].sort())
     expect(await env.deps.corpus.getDocument('scan')).toBeUndefined()

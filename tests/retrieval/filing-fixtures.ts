@@ -15,9 +15,12 @@ export interface FilingSpec {
   readonly year: number
   /** the capex figure printed on the cash flow statement */
   readonly capex: string
+  /** adds a last page, "Item 1. Business": what the company makes and its segments */
+  readonly business?: string
 }
 
 export const CASH_FLOW_PAGE = 4
+export const BUSINESS_PAGE = 5
 
 function pages(spec: FilingSpec): string[][] {
   const y = spec.year
@@ -64,6 +67,14 @@ function pages(spec: FilingSpec): string[][] {
       'Dividends paid to shareholders (3,193) (2,803)',
       'Net cash used in financing activities (6,701) (2,655)',
     ],
+    ...(spec.business === undefined
+      ? []
+      : [[
+          'Item 1. Business',
+          'Overview',
+          `${spec.registrant} ${spec.business}`,
+          'We report two segments, Industrial and Consumer, and sell our products to customers in 60 countries.',
+        ]]),
   ]
 }
 

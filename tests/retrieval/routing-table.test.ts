@@ -33,7 +33,10 @@ describe('RoutingTable.route', () => {
   it.each([
     ["What is the FY2018 capex for Acme Widgets?", ['acme_2018_10k']],
     ["Acme Widgets' FY2022 10-K: net PP&E", ['acme_2022_10k']],
-    ["ACME WIDGETS COMPANY's quick ratio between FY2022 and FY2018", ['acme_2022_10k']],
+    // two years no one filing covers (a 10-K carries its year and the two before): one side per year
+    ["ACME WIDGETS COMPANY's quick ratio between FY2022 and FY2018", ['acme_2018_10k', 'acme_2022_10k']],
+    // two years the later 10-K covers itself: no sides
+    ["ACME WIDGETS COMPANY's quick ratio between FY2022 and FY2021", ['acme_2022_10k']],
     ['Did acmewidgets grow revenue in Q2 2023?', ['acme_2023q2_10q']],
     ["3M's FY2018 capital expenditure", ['3m_2018_10k']],
     ['What was Globex adjusted EBITDA for FY 2023', ['globex_2023_10k', 'globex_2023q4_earnings']],

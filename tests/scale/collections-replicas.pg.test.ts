@@ -3,7 +3,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ingestPaths } from '../../src/core/ingest/ingest-paths.js'
-import { NO_SOURCES_ANSWER } from '../../src/core/answer/extractive.js'
 import { startOpenAIEmulator, type OpenAIEmulator } from '../support/openai-emulator.js'
 import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
 import { freshSchema } from './scale-fixtures.js'
@@ -64,7 +63,8 @@ describe('collections and scoped keys across two replicas', () => {
     const question = 'What was Acme total net revenue for fiscal 2023?'
     expect((await bAll('POST', '/v1/ask', { question })).json().citations.map((c: { documentId: string }) => c.documentId)).toContain('acme-2023')
     const scoped = await bIr('POST', '/v1/ask', { question })
-    expect(scoped.json()).toMatchObject({ answer: NO_SOURCES_ANSWER, citations: [] })
+    expect(scoped.json().citations).toEqual([])
+    expect(scoped.json().answer).not.toContain('812')
     const own = await bIr('POST', '/v1/ask', { question: 'How many boxes of cereal did Gamma Foods ship in 2023?' })
     expect(own.json().citations[0]).toMatchObject({ documentId: 'gamma-2023', collection: 'ir' })
 

@@ -38,6 +38,12 @@ export interface Fault {
   readonly headers?: Record<string, string>
   /** drop the connection without answering (a network failure) instead of sending a status */
   readonly disconnect?: boolean
+  /** answer with this body and content type instead of an API answer (an HTML page from a proxy) */
+  readonly raw?: { readonly contentType: string; readonly body: string }
+  /** a well-formed chat completion (or stream) whose `choices` is empty */
+  readonly emptyChoices?: boolean
+  /** a streamed answer that breaks after its first chunk: the connection reset, or a data line that is not JSON */
+  readonly brokenStream?: 'reset' | 'malformed'
 }
 
 export interface EmulatorState {
@@ -88,6 +94,8 @@ export async function startOpenAIEmulator(
     faults: [],
     abortedStreams: 0,
   }
+  // faults the chat handler acts out itself (they need a real answer's framing)
+  const answerFaults = new WeakMap<FastifyRequest, Fault>()
   // Close drops open connections too: a test that aborted a slow call must not wait for it.
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024, forceCloseConnections: true })
 
@@ -110,6 +118,11 @@ export async function startOpenAIEmulator(
     if (fault.disconnect === true) {
       req.raw.socket.destroy()
       return reply.hijack()
+    }
+    if (fault.raw !== undefined) return reply.status(fault.status).type(fault.raw.contentType).send(fault.raw.body)
+    if (fault.emptyChoices === true || fault.brokenStream !== undefined) {
+      answerFaults.set(req, fault)
+      return
     }
     for (const [k, v] of Object.entries(fault.headers ?? {})) void reply.header(k, v)
     return sendError(reply, fault.status, {
@@ -142,13 +155,14 @@ export async function startOpenAIEmulator(
     const id = `chatcmpl-${randomUUID().replaceAll('-', '').slice(0, 24)}`
     const created = Math.floor(Date.now() / 1000)
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens }
+    const fault = answerFaults.get(req)
     if (body.stream !== true) {
       return {
         id,
         object: 'chat.completion',
         created,
         model: body.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        choices: fault?.emptyChoices === true ? [] : [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
         usage,
         system_fingerprint: 'fp_emulator',
       }
@@ -158,7 +172,18 @@ export async function startOpenAIEmulator(
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' })
     const chunk = (delta: Record<string, unknown>, finish: string | null): string =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_emulator', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`
+    if (fault?.emptyChoices === true) {
+      raw.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [] })}\n\n`)
+      raw.end('data: [DONE]\n\n')
+      return
+    }
     raw.write(chunk({ role: 'assistant', content: '', refusal: null }, null))
+    if (fault?.brokenStream === 'reset') {
+      raw.write(chunk({ content: 'Partial ' }, null))
+      setTimeout(() => raw.socket?.resetAndDestroy(), 20)
+      return
+    }
+    if (fault?.brokenStream === 'malformed') raw.write(`${chunk({ content: 'Partial ' }, null)}data: {"id": not json\n\n`)
     for (const piece of splitForStreaming(text)) {
       if (state.chunkDelayMs > 0) await sleep(state.chunkDelayMs)
       if (raw.destroyed) {

@@ -22,7 +22,7 @@ export const TABLE_ROWS: readonly (readonly string[])[] = [
   ['Total net sales', '$ 1,801', '$ 1,612', '$ 1,468'],
 ]
 
-function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
+export function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = []
     doc.on('data', (b: Buffer) => parts.push(b))

@@ -140,6 +140,17 @@ describe('web console in Chromium', () => {
     }
   })
 
+  it('corrects a document’s metadata, which becomes a new version', async () => {
+    const page = await open('wide', 'documents/acme_2023_10k')
+    const company = page.locator('.meta-form input[name="company"]')
+    await company.fill('Acme Widgets Inc.')
+    await company.press('Enter')
+    await page.locator('.meta-form .status', { hasText: 'saved as a new version' }).waitFor()
+    await page.locator('table.versions td', { hasText: 'v2 (active)' }).waitFor()
+    expect(await page.locator('p.sub').first().textContent()).toContain('Acme Widgets Inc.')
+    expect((await deps.corpus.getDocument('acme_2023_10k'))?.meta.company).toBe('Acme Widgets Inc.')
+  })
+
   it('shows the voices page and the documents page at phone width', async () => {
     for (const width of ['wide', 'phone'] as const) {
       const page = await open(width, 'voices')
@@ -162,5 +173,24 @@ describe('web console in Chromium', () => {
     await row.waitFor({ state: 'detached' })
     expect(await page.locator('tr[data-id="acme_2023_10k"]').count()).toBe(1)
     expect((await deps.corpus.listDocuments()).map((d) => d.id)).toEqual(['acme_2023_10k'])
+  })
+
+  it('asks for the API key once a key exists, keeps it for the tab, and sends it with every call', async () => {
+    const { key } = await deps.keys!.create({ scope: 'admin', name: 'console-test' })
+    const page = await open('wide', 'documents')
+    await page.reload()
+    // The first call is refused: the key form comes up with the error's code.
+    await page.locator('.error code', { hasText: 'unauthorized' }).waitFor()
+    await page.locator('#api-key').fill(key)
+    await page.locator('#api-key').press('Enter')
+    await page.locator('tr[data-id="acme_2023_10k"]').waitFor()
+    // Kept in sessionStorage: a reload needs no new entry, and the protected page image loads with it.
+    await page.reload()
+    await page.locator('tr[data-id="acme_2023_10k"]').waitFor()
+    await page.goto(`${base}/#/ask`)
+    await page.locator('.turn .chip').first().click()
+    const image = page.locator('.source .page-image img')
+    await image.waitFor()
+    expect(await image.getAttribute('src')).toMatch(/^blob:/)
   })
 })

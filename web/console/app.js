@@ -30,7 +30,8 @@ function KeyForm({ onDone }) {
 function App() {
   const [route, setRoute] = useState(parseHash())
   const [askingKey, setAskingKey] = useState(false)
-  const [, bump] = useState(0)
+  // A new key remounts the page, so it loads again with the key.
+  const [keyVersion, bump] = useState(0)
   useEffect(() => {
     const onHash = () => setRoute(parseHash())
     addEventListener('hashchange', onHash)
@@ -52,7 +53,7 @@ function App() {
       <button class="link" onClick=${() => setAskingKey(!askingKey)} aria-expanded=${askingKey}>${getKey() ? 'Key set' : 'API key'}</button>
     </header>
     ${askingKey && html`<${KeyForm} onDone=${() => { setAskingKey(false); bump((n) => n + 1) }} />`}
-    <main>${(pages[route.page] ?? pages.documents)()}</main>
+    <main key=${keyVersion}>${(pages[route.page] ?? pages.documents)()}</main>
   `
 }
 

@@ -1,23 +1,49 @@
 import { PDFParse, type LoadParameters } from 'pdf-parse'
 import { AppError } from '../../errors.js'
 import type { PageText } from '../../core/ingest/clean-pages.js'
-import type { ParseProgress, SourceKind } from '../../core/ingest/document-parser.js'
+import type { ParseProgress } from '../../core/ingest/document-parser.js'
+import { decodeText, type SourceKind } from '../../core/ingest/file-type.js'
 import { discardInThreadPdfWorker, inThreadPdfWorker } from './in-thread-port.js'
+import { ocrAvailable, ocrPdfPages } from './ocr.js'
 
 /** Pages per getText call: small enough for steady progress, large enough to cost nothing. */
 const PAGE_BATCH = 20
 
+/** A page with fewer letters than this has no text layer worth keeping (a scan, maybe a page number). */
+const MIN_PAGE_LETTERS = 3
+
 /**
- * Text per page (1-based) from a PDF via pdf-parse, or a text/markdown file as one page. pdf-parse and
- * pdfjs errors become stable AppErrors here, at the adapter's boundary.
+ * Text per page (1-based) from a PDF via pdf-parse, or a text/markdown file as one page. Pages without a
+ * text layer are OCRed when tesseract is installed (`ocrPages` lists them). pdf-parse and pdfjs errors
+ * become stable AppErrors here, at the adapter's boundary.
  */
 export async function extractPages(
   kind: SourceKind,
   bytes: Uint8Array,
   options: { maxPages: number; onProgress?: (p: ParseProgress) => void },
-): Promise<PageText[]> {
+): Promise<{ pages: PageText[]; ocrPages: number[] }> {
   if (bytes.byteLength === 0) throw new AppError('empty_file', 'the file is empty (0 bytes); check the upload or copy', { status: 422 })
-  if (kind !== 'pdf') return textPages(bytes, options)
+  if (kind !== 'pdf') return { pages: textPages(bytes, options), ocrPages: [] }
+  const pages = await pdfTextLayer(bytes, options)
+  const scanned = pages.filter((p) => !hasLetters(p.text, MIN_PAGE_LETTERS)).map((p) => p.page)
+  if (scanned.length === 0 || !ocrAvailable()) return { pages, ocrPages: [] }
+  let recognised: Map<number, string>
+  try {
+    recognised = await ocrPdfPages(bytes, scanned)
+  } catch (err) {
+    throw new AppError('ocr_failed', `OCR of the scanned pages failed (${err instanceof Error ? err.message.slice(0, 200) : String(err)}); check the tesseract install or OCR the file yourself`, { status: 422, cause: err })
+  }
+  const ocrPages = scanned.filter((n) => hasLetters(recognised.get(n) ?? '', MIN_PAGE_LETTERS))
+  return { pages: pages.map((p) => ({ page: p.page, text: recognised.get(p.page) ?? p.text })), ocrPages }
+}
+
+function hasLetters(text: string, min: number): boolean {
+  let n = 0
+  for (const _ of text.matchAll(/\p{L}/gu)) if (++n >= min) return true
+  return false
+}
+
+async function pdfTextLayer(bytes: Uint8Array, options: { maxPages: number; onProgress?: (p: ParseProgress) => void }): Promise<PageText[]> {
   // pdfjs takes ownership of (detaches) the buffer it is given: hand it a copy.
   const worker = inThreadPdfWorker() as LoadParameters['worker']
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0, ...(worker === undefined ? {} : { worker }) })
@@ -57,7 +83,7 @@ function textPages(bytes: Uint8Array, options: { maxPages: number; onProgress?: 
       { status: 413 },
     )
   }
-  const text = new TextDecoder('utf-8').decode(bytes)
+  const text = decodeText(bytes)
   const pages: PageText[] = []
   for (const sheet of text.split('\f')) {
     let rest = sheet

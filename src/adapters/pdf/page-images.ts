@@ -4,6 +4,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import type { OriginalStore, PageImages, PageWords } from '../../core/originals.js'
 import { AppError } from '../../errors.js'
+import { ppmToPng } from './ppm-to-png.js'
 
 const run = promisify(execFile)
 
@@ -11,8 +12,9 @@ const run = promisify(execFile)
  * Page images rendered on the server by poppler's `pdftoppm`, cached as files under `cacheDir`.
  * Chosen over pdf.js in the browser because a reader opening a citation wants one page of a 10-K, not
  * the whole file (1–10 MB, parsed before the first paint) plus a 1 MB viewer; a cached PNG is one
- * static file. pdftoppm runs as a child process, so a slow render never blocks the event loop, and
- * renders of the same page at once share one process.
+ * static file (bench/page-images.ts measures first renders and cached reads). pdftoppm runs as a child
+ * process, so a slow render never blocks the event loop, and renders of the same page at once share one
+ * process.
  */
 export function createPageImages(options: { originals: OriginalStore; cacheDir: string; pdftoppm?: string; pdftotext?: string }): PageImages {
   const inFlight = new Map<string, Promise<string>>()
@@ -43,10 +45,14 @@ export function createPageImages(options: { originals: OriginalStore; cacheDir: 
       const file = path.join(dirOf(sha256), `${page}-${width}.png`)
       return once(file, file, async (tmp) => {
         const pdf = await options.originals.localPath(sha256)
-        // -singlefile writes `<prefix>.png`.
+        // -singlefile writes `<prefix>.ppm` (raw pixels; the PNG is encoded here, see ppm-to-png.ts).
         const prefix = `${tmp}-out`
-        await tool(options.pdftoppm ?? 'pdftoppm', ['-f', `${page}`, '-l', `${page}`, '-png', '-singlefile', '-scale-to-x', `${width}`, '-scale-to-y', '-1', pdf, prefix])
-        await rename(`${prefix}.png`, tmp)
+        try {
+          await tool(options.pdftoppm ?? 'pdftoppm', ['-f', `${page}`, '-l', `${page}`, '-singlefile', '-scale-to-x', `${width}`, '-scale-to-y', '-1', pdf, prefix])
+          await writeFile(tmp, await ppmToPng(await readFile(`${prefix}.ppm`)))
+        } finally {
+          await rm(`${prefix}.ppm`, { force: true })
+        }
       })
     },
 

@@ -1,7 +1,8 @@
 import { errorBody, isAppError } from '../../errors.js'
 import { structureDocument } from '../../core/ingest/prepare-document.js'
 import type { ParseRequest } from '../../core/ingest/document-parser.js'
-import { extractPages } from './extract-pages.js'
+import { extractDocument } from '../documents/extract-document.js'
+import { OCR_PACKAGES, ocrAvailable } from './ocr.js'
 
 /** Messages between the parse pool (main thread) and a worker; one task at a time per worker. */
 export type WorkerReply =
@@ -14,15 +15,18 @@ export interface WorkerTask {
   readonly request: ParseRequest
 }
 
-/** Extract → clean → structure: the CPU-heavy part of an ingest. */
+/** Extract (any supported type) → clean → structure: the CPU-heavy part of an ingest. */
 export async function runParseTask(task: WorkerTask, post: (reply: WorkerReply) => void): Promise<void> {
   const { id, request } = task
   try {
-    const pages = await extractPages(request.kind, request.bytes, {
-      maxPages: request.maxPages,
-      onProgress: (p) => post({ id, type: 'progress', ...p }),
+    const doc = await extractDocument(request, (p) => post({ id, type: 'progress', ...p }))
+    const result = structureDocument(doc.pages, {
+      markdown: doc.markdown,
+      dropEdges: doc.dropEdges,
+      ...(doc.units === undefined ? {} : { units: doc.units }),
+      ...(doc.ocrPages === undefined ? {} : { ocrPages: doc.ocrPages }),
+      ...(request.kind === 'pdf' && !ocrAvailable() ? { noTextHint: `ragtune OCRs scans when tesseract is installed: apt-get install ${OCR_PACKAGES}, then ingest it again` } : {}),
     })
-    const result = structureDocument(pages, { markdown: request.kind === 'md' })
     post({ id, type: 'done', result })
   } catch (err) {
     post({ id, type: 'failed', error: { ...errorBody(err), status: isAppError(err) ? err.status : 500 } })

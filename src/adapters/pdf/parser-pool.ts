@@ -112,7 +112,7 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
 
   const spawn = (slot?: Slot): Slot => {
     // A bounded old generation makes V8 collect pdf.js garbage early instead of growing each worker to
-    // several hundred MB; the live set after a 500-page 10-K is about 100 MB.
+    // several hundred MB; the live set of a long 10-K fits well below the cap (bench/ingest.ts prints peak RSS).
     const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 144 } })
     worker.unref()
     const s: Slot = slot ?? { worker, busy: undefined }

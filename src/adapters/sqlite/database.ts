@@ -1,6 +1,5 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import Database from 'better-sqlite3'
+import { ensurePrivateFile } from '../private-files.js'
 
 export type Db = Database.Database
 
@@ -10,7 +9,7 @@ export type Db = Database.Database
  * waits instead of failing, and foreign keys on.
  */
 export function openDatabase(file: string, options: { readonly?: boolean; busyTimeoutMs?: number } = {}): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  if (file !== ':memory:' && !options.readonly) ensurePrivateFile(file)
   const db = new Database(file, { readonly: options.readonly ?? false })
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`)
   if (!options.readonly) db.pragma('journal_mode = WAL')

@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs'
 import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import type { KeepInput, OriginalRef, OriginalStore } from '../../core/originals.js'
+import type { KeepInput, OriginalStore } from '../../core/originals.js'
 import { applyMigrations, openDatabase } from './database.js'
+import { ORIGINAL_PAGES_TABLE, REF_SELECT, toRef, type RefRow } from '../original-rows.js'
 
 /**
  * Which versions use which original, and the originals' page texts. Additive to the store file (own
@@ -25,27 +26,8 @@ const originalsMigrations: readonly string[] = [
     PRIMARY KEY (document_id, version)
   );
   CREATE INDEX original_refs_sha256 ON original_refs (sha256);
-  CREATE TABLE original_pages (
-    sha256 TEXT NOT NULL REFERENCES originals(sha256) ON DELETE CASCADE,
-    page INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    PRIMARY KEY (sha256, page)
-  ) WITHOUT ROWID;`,
+  ${ORIGINAL_PAGES_TABLE}`,
 ]
-
-interface RefRow {
-  document_id: string
-  version: number
-  sha256: string
-  source_name: string
-  content_type: string
-  size: number
-  pages: number
-  created_at: string
-}
-
-const REF_SELECT = `SELECT r.document_id, r.version, r.sha256, r.source_name, r.created_at, o.content_type, o.size, o.pages
-  FROM original_refs r JOIN originals o ON o.sha256 = r.sha256`
 
 /**
  * The embedded default: each original is a file `<dir>/<sha[0:2]>/<sha256>` (mode 0600: filings before
@@ -128,18 +110,5 @@ export function createFileOriginalStore(options: { dbPath: string; dir: string }
     async close() {
       db.close()
     },
-  }
-}
-
-export function toRef(row: RefRow): OriginalRef {
-  return {
-    documentId: row.document_id,
-    version: row.version,
-    sha256: row.sha256,
-    sourceName: row.source_name,
-    contentType: row.content_type,
-    size: Number(row.size),
-    pages: row.pages,
-    createdAt: typeof row.created_at === 'string' ? row.created_at : new Date(row.created_at).toISOString(),
   }
 }

@@ -4,9 +4,9 @@ import { readIndexParts, type IndexParts } from './fts-index-parts.js'
 import { workerLoaderPrelude } from '../worker-loader.js'
 
 /**
- * Reads the FTS5 index into flat arrays on a worker thread, so the 1–3 s it takes on a few thousand
- * pages never blocks the server's event loop. The worker's entry imports this module (from the sources
- * it registers tsx first: see worker-loader.ts).
+ * Reads the FTS5 index into flat arrays on a worker thread, so the time it takes (bench/scale/run.ts
+ * prints it as "index s" at each corpus size) never blocks the server's event loop. The worker's entry
+ * imports this module (from the sources it registers tsx first: see worker-loader.ts).
  */
 const SELF = import.meta.url
 const WORKER_SOURCE = `

@@ -30,7 +30,7 @@ const MAX_PHRASES = 50_000
  * The FTS5 index of `chunks_fts`, read once into memory, ranking exactly as the SQL `bm25()` does (same
  * tokens — read from the index itself through fts5vocab —, same IDF, document length and column
  * weights), so a search costs the postings of the searched ranges instead of FTS5 loading every query
- * term's whole doclist (~0.3 ms per term per query on FinanceBench).
+ * term's whole doclist (bench/scale/run.ts measures retrieval with and without it).
  *
  * A snapshot: the owner rebuilds it when the store changed (see `corpus-snapshot.ts`).
  */

@@ -25,8 +25,9 @@ export interface SqliteCorpusOptions {
   readonly bm25Weights?: { readonly header: number; readonly text: number }
   /**
    * Keyword search ranks in an in-memory copy of the FTS5 index while the store holds at most this many
-   * token instances (~16 bytes each: FinanceBench's 27 filings hold 1.8 million, +28 MB RSS; default
-   * 10 million); 0 keeps every search in SQLite.
+   * token instances (default 100 million; RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES); 0 keeps every search in
+   * SQLite. Above it every keyword search runs in FTS5, whose cost grows with the corpus: bench/scale
+   * measures both sides of the limit (memory per instance, p99 with and without the index).
    */
   readonly memoryIndexMaxInstances?: number
   /** after a write, searches stay in SQLite until the store has been unchanged this long, ms (default 2000) */
@@ -89,7 +90,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     path: options.path,
     logger,
     weights,
-    maxInstances: options.memoryIndexMaxInstances ?? 10_000_000,
+    maxInstances: options.memoryIndexMaxInstances ?? 100_000_000,
     quietMs: options.memoryIndexQuietMs ?? 2000,
     checkMs: options.snapshotCheckMs ?? 50,
     statement,

@@ -10,6 +10,8 @@ export interface Citation {
   readonly title: string
   readonly pageStart: number
   readonly pageEnd: number
+  /** where in the document, for a reader: "p. 3", "slide 3", "sheet Revenue", "section 2 (Risk Factors)"; "(OCR)" when read from a scan */
+  readonly locator: string
   readonly snippet: string
 }
 
@@ -55,6 +57,8 @@ export interface AskOptions {
   readonly voice?: string
   /** earlier turns of a conversation; the question is condensed with them before retrieval */
   readonly history?: readonly ChatMessage[]
+  /** the client's own system message: followed for tone and format, below the fact rules, never above them */
+  readonly instructions?: string
   readonly signal?: AbortSignal
 }
 

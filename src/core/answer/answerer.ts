@@ -7,7 +7,8 @@ import { extractiveAnswer } from './extractive.js'
 import { checkFacts } from './fact-lock.js'
 import { createCitationRenumbering, createCitationStream } from './citation-markers.js'
 import { loadPrompt } from './prompt-library.js'
-import { countTokens, truncateToTokens, warmTokenizer } from './token-counter.js'
+import { truncateToTokens, warmTokenizer } from './token-counter.js'
+import { countTokens } from '../ingest/tokenizer.js'
 import { condenseQuestion } from './condense.js'
 import type { VoiceResolver, VoiceSelection } from './voice.js'
 import { AppError } from '../../errors.js'
@@ -41,9 +42,19 @@ export interface AnswererOptions {
 export interface Answerer {
   ask(question: string, options?: AskOptions): Promise<AnswerResult>
   askStream(question: string, options?: AskOptions): AsyncGenerator<AnswerEvent, void, undefined>
+  /**
+   * A chat frontend's housekeeping task (a title, tags, follow-up suggestions for the conversation):
+   * the messages go to the model as they are, with no retrieval and no sources. With no model the
+   * answer is empty.
+   */
+  relayStream(messages: readonly ChatMessage[], options?: Pick<AskOptions, 'voice' | 'signal'>): AsyncGenerator<AnswerEvent, void, undefined>
 }
 
 const EXTRACTIVE_PROMPT = 'extractive@1'
+/** the answer to small talk and to questions about companies the store does not hold, written without a model */
+const NOTICE_PROMPT = 'notice-extractive@1'
+/** held-document lines named in a notice; the rest are counted */
+const HELD_LINES = 12
 
 interface Prepared {
   readonly started: number
@@ -55,11 +66,13 @@ interface Prepared {
   readonly retrieval: Retrieval
   readonly retrievalMs: number
   readonly condenseMs: number
+  readonly instructions: string | undefined
 }
 
 export function createAnswerer(deps: AnswererDeps): Answerer {
   const opts = deps.options ?? {}
-  const answerPrompt = loadPrompt('answer', 1, opts.promptsDir)
+  const answerPrompt = loadPrompt('answer', 2, opts.promptsDir)
+  const noticePrompt = loadPrompt('notice', 1, opts.promptsDir)
   const condensePrompt = loadPrompt('condense', 1, opts.promptsDir)
   // Only generated answers need a token budget; pay for the encoder at start-up, not on a first question.
   if (deps.chat !== undefined) warmTokenizer()
@@ -88,7 +101,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       ...(collections === undefined ? {} : { collections }),
       ...(o.signal === undefined ? {} : { signal: o.signal }),
     })
-    return { started, question: standalone, voice, chat, sources: retrieval.sources, retrieval, retrievalMs: performance.now() - t, condenseMs }
+    return { started, question: standalone, voice, chat, sources: retrieval.sources, retrieval, retrievalMs: performance.now() - t, condenseMs, instructions: o.instructions }
   }
 
   // An extractive answer is a function of the question and its sources alone; a retrieval served from
@@ -99,7 +112,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     let core = extracted.get(p.retrieval)
     if (core === undefined) {
       const numbered = numberSources(p.sources)
-      const ex = extractiveAnswer(p.question, numbered)
+      const ex = extractiveBySide(p.question, numbered, p.retrieval.intent?.sides)
       const checked = checkFacts(ex.answer, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
       core = {
         ...renumbered(checked.answer, checked.cited, numbered),
@@ -130,7 +143,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       p.voice.exemplars.length === 0
         ? ''
         : `\n<style_exemplars>\n${p.voice.exemplars.map((e) => `<exemplar>\n${escapeData(e)}\n</exemplar>`).join('\n')}\n</style_exemplars>\n`
-    const messages = answerPrompt.render({ sources: renderSources(numbered), exemplars, question: p.question })
+    const messages = answerPrompt.render({ sources: renderSources(numbered), exemplars, question: p.question, client_instructions: clientInstructions(p.instructions) })
     return { numbered, messages }
   }
 
@@ -158,7 +171,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     }
   }
 
-  function request(p: Prepared, messages: ChatMessage[], signal: AbortSignal | undefined) {
+  function request(p: Pick<Prepared, 'voice'>, messages: ChatMessage[], signal: AbortSignal | undefined) {
     return {
       messages,
       ...(p.voice.model === undefined ? {} : { model: p.voice.model }),
@@ -168,9 +181,94 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     }
   }
 
+  function isNotice(p: Prepared): boolean {
+    const kind = p.retrieval.intent?.kind
+    return kind === 'off-corpus' || kind === 'small-talk'
+  }
+
+  /** Small talk and questions about what the store does not hold: what it holds, no sources. */
+  async function* notice(p: Prepared, signal: AbortSignal | undefined): AsyncGenerator<AnswerEvent, void, undefined> {
+    const intent = p.retrieval.intent
+    const held = intent?.held ?? []
+    const missing = intent?.missing ?? []
+    if (p.chat === undefined) {
+      const answer = noticeText(intent?.kind === 'off-corpus' ? missing : undefined, held)
+      yield { type: 'token', text: answer }
+      yield { type: 'final', result: plain(p, answer, 'extractive', null, NOTICE_PROMPT, undefined, 0) }
+      return
+    }
+    const messages = noticePrompt.render({
+      held: held.join('\n'),
+      missing: missing.length === 0 ? '(nothing named)' : missing.join(', '),
+      question: p.question,
+      client_instructions: clientInstructions(p.instructions),
+    })
+    yield* streamed(p, p.chat, messages, signal, (text, model, usage, ms) => plain(p, text, 'generated', model, noticePrompt.ref, usage, ms))
+  }
+
+  /** Model text streamed as tokens, then a final result built by `done`. */
+  async function* streamed(
+    p: Pick<Prepared, 'voice'>,
+    chat: ChatModel,
+    messages: ChatMessage[],
+    signal: AbortSignal | undefined,
+    done: (text: string, model: string, usage: ChatUsage | undefined, ms: number) => AnswerResult,
+  ): AsyncGenerator<AnswerEvent, void, undefined> {
+    const t = performance.now()
+    let end: { model: string; usage: ChatUsage | undefined } = { model: p.voice.model ?? chat.model, usage: undefined }
+    let text = ''
+    for await (const delta of chat.stream(request(p, messages, signal), (r) => (end = { model: r.model, usage: r.usage }))) {
+      text += delta
+      yield { type: 'token', text: delta }
+    }
+    yield { type: 'final', result: done(text, end.model, end.usage, performance.now() - t) }
+  }
+
+  /** An answer with no sources and nothing to fact-check. */
+  function plain(
+    p: Pick<Prepared, 'voice' | 'started' | 'retrievalMs' | 'condenseMs'>,
+    answer: string,
+    mode: AnswerResult['mode'],
+    model: string | null,
+    prompt: string,
+    usage: ChatUsage | undefined,
+    modelMs: number,
+  ): AnswerResult {
+    return {
+      answer: answer.trim(),
+      mode,
+      citations: [],
+      unsupportedNumbers: [],
+      checks: [],
+      removedCitations: [],
+      model,
+      voice: p.voice.voiceId,
+      prompt,
+      usage: usage === undefined ? null : { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens },
+      timings: timings(p, p.condenseMs + modelMs),
+    }
+  }
+
   return {
+    async *relayStream(messages, o = {}) {
+      const started = performance.now()
+      const voice = await deps.voices.resolve(o.voice, messages.at(-1)?.content ?? '')
+      const chat = voice.model === undefined ? undefined : voice.endpoint !== undefined && deps.chatFor ? deps.chatFor(voice.endpoint) : deps.chat
+      const base = { voice, started, retrievalMs: 0, condenseMs: 0 }
+      if (chat === undefined) {
+        yield { type: 'final', result: plain(base, '', 'extractive', null, 'relay@1', undefined, 0) }
+        return
+      }
+      yield* streamed(base, chat, [...messages], o.signal, (text, model, usage, ms) => plain(base, text, 'generated', model, 'relay@1', usage, ms))
+    },
+
     async ask(question, o = {}) {
       const p = await prepare(question, o)
+      if (isNotice(p)) {
+        let result: AnswerResult | undefined
+        for await (const e of notice(p, o.signal)) if (e.type === 'final') result = e.result
+        if (result !== undefined) return result
+      }
       if (p.chat === undefined || p.sources.length === 0) return extractive(p)
       const { numbered, messages } = messagesFor(p)
       const t = performance.now()
@@ -180,6 +278,10 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
 
     async *askStream(question, o = {}) {
       const p = await prepare(question, o)
+      if (isNotice(p)) {
+        yield* notice(p, o.signal)
+        return
+      }
       if (p.chat === undefined || p.sources.length === 0) {
         const result = extractive(p)
         yield { type: 'token', text: result.answer }
@@ -215,7 +317,38 @@ function renumbered(answer: string, cited: readonly number[], numbered: readonly
   return { answer: text, citations }
 }
 
-function timings(p: Prepared, modelMs: number) {
+/** The client's system message as the prompt's last block, below the fact rules; empty when there is none. */
+function clientInstructions(instructions: string | undefined): string {
+  const text = instructions?.trim() ?? ''
+  return text === '' ? '' : `\n\n<client_instructions>\n${escapeData(text)}\n</client_instructions>`
+}
+
+/** What an answer without a model says when no document is searched. */
+export function noticeText(missing: readonly string[] | undefined, held: readonly string[]): string {
+  const shown = held.slice(0, HELD_LINES).map((h) => `- ${h}`)
+  if (held.length > HELD_LINES) shown.push(`- and ${held.length - HELD_LINES} more`)
+  const list = shown.length === 0 ? 'No documents are indexed yet.' : `The indexed documents cover:\n${shown.join('\n')}`
+  if (missing === undefined) {
+    return `I answer questions about the indexed company documents, quoting the pages I use. ${list}`
+  }
+  return `The indexed documents do not cover ${missing.join(', ')}. ${shown.length === 0 ? list : `Closest held: ${list.replace('The indexed documents cover:', '').trim()}`}`
+}
+
+/**
+ * Extractive answer for a comparison: each side's best sentences from its own sources, under the
+ * side's name, so the rows stand side by side.
+ */
+function extractiveBySide(question: string, numbered: readonly NumberedSource[], sides: readonly string[] | undefined) {
+  if (sides === undefined || sides.length < 2) return extractiveAnswer(question, numbered)
+  const parts = sides.map((side) => ({ side, ex: extractiveAnswer(question, numbered.filter((s) => s.source.side === side), { maxSentences: 2 }) }))
+  return {
+    answer: parts.map(({ side, ex }) => `${side}:\n${ex.cited.length === 0 ? 'no matching passage in its documents' : ex.answer}`).join('\n\n'),
+    cited: parts.flatMap(({ ex }) => ex.cited),
+  }
+}
+
+
+function timings(p: Pick<Prepared, 'started' | 'retrievalMs'>, modelMs: number) {
   return { retrievalMs: round(p.retrievalMs), modelMs: round(modelMs), totalMs: round(performance.now() - p.started) }
 }
 

@@ -1,3 +1,5 @@
+import type { DocumentMeta } from '../documents.js'
+import { locateUnits } from '../ingest/page-units.js'
 import type { RetrievedSource } from '../retrieval/retriever.js'
 import type { Citation } from './answer-result.js'
 import { textCache } from './text-cache.js'
@@ -59,9 +61,10 @@ export function renderSource(s: NumberedSource): string {
     `n="${s.n}"`,
     `title="${escapeAttr(meta.title)}"`,
     `version="${version}"`,
-    `pages="${pageSpan(pageStart, pageEnd)}"`,
+    meta.units === undefined ? `pages="${pageSpan(pageStart, pageEnd)}"` : `location="${escapeAttr(locateUnits(meta.units, pageStart, pageEnd))}"`,
     ...(meta.company === undefined ? [] : [`company="${escapeAttr(meta.company)}"`]),
     ...(meta.fiscalYear === undefined ? [] : [`fiscal_year="${meta.fiscalYear}"`]),
+    ...(s.source.side === undefined ? [] : [`side="${escapeAttr(s.source.side)}"`]),
   ]
   return `<source ${attrs.join(' ')}>\n${escapeData(s.text)}\n</source>`
 }
@@ -89,8 +92,15 @@ export function toCitation(s: NumberedSource, snippetChars = SNIPPET_CHARS): Cit
     title: s.source.meta.title,
     pageStart: s.source.pageStart,
     pageEnd: s.source.pageEnd,
+    locator: sourceLocator(s.source.meta, s.source.pageStart, s.source.pageEnd),
     snippet: snippet(s.text, snippetChars),
   }
+}
+
+/** Pages, slides, sheets or sections as the document has them; a span with scanned pages says so. */
+export function sourceLocator(meta: DocumentMeta, start: number, end: number): string {
+  const ocr = meta.ocrPages?.some((p) => p >= start && p <= end) === true
+  return `${locateUnits(meta.units, start, end)}${ocr ? ' (OCR)' : ''}`
 }
 
 export function pageSpan(start: number, end: number): string {

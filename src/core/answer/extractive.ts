@@ -190,10 +190,16 @@ function stem(w: string): string {
   return w.length > 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w
 }
 
+/**
+ * A line break, or a sentence end before a capital — but not after an initial ("Mary N. Dillon") or a
+ * common abbreviation ("Inc.", "Mr.", "U.S."), which end no sentence.
+ */
+const SENTENCE_BREAK = /\n+|(?<=[.!?])(?<!\b\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|Jr|Sr|St|No|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)\s+(?=[A-Z($"“])/u
+
 /** Sentences, or rows of a table (statement pages are rows, not prose). */
 function sentences(text: string): string[] {
   return text
-    .split(/\n+|(?<=[.!?])\s+(?=[A-Z($"“])/)
+    .split(SENTENCE_BREAK)
     .map((s) => s.replace(/\s+/g, ' ').trim())
     .filter((s) => s.length >= 12)
 }

@@ -6,7 +6,7 @@ import type { ChatMessage } from '../models.js'
 /**
  * Versioned prompt files: `prompts/<id>.v<version>.md`, never edited once shipped (a change is a new
  * version). A file holds the system prompt, a `<!-- user -->` line, then the user message template with
- * `{{name}}` slots. Each answer reports the `id@version` it used.
+ * `{{name}}` slots (the system part may have slots too). Each answer reports the `id@version` it used.
  */
 export interface PromptTemplate {
   readonly id: string
@@ -36,10 +36,10 @@ export function loadPrompt(id: string, version: number, dir: string = DEFAULT_DI
     ref: `${id}@${version}`,
     render(values) {
       // One pass, so a value that itself contains "{{x}}" (a document could) is never expanded.
-      const content = user.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => values[name] ?? '')
+      const fill = (text: string): string => text.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => values[name] ?? '')
       return [
-        { role: 'system', content: system },
-        { role: 'user', content },
+        { role: 'system', content: fill(system) },
+        { role: 'user', content: fill(user) },
       ]
     },
   }

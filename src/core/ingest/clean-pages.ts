@@ -18,8 +18,9 @@ const PAGE_NUMBER = /^(?:page\s+)?[-–—]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-�
  * aside, on at least half the pages) and page-number lines, joins words hyphenated across lines and
  * normalises whitespace. Tab-separated table cells stay as they are, each row on its own line.
  */
-export function cleanPages(pages: readonly PageText[]): CleanPage[] {
+export function cleanPages(pages: readonly PageText[], options: { dropEdges?: boolean } = {}): CleanPage[] {
   const split = pages.map((p) => ({ page: p.page, lines: splitLines(p.text) }))
+  if (options.dropEdges === false) return split.map(({ page, lines }) => ({ page, lines: joinHyphenated(lines) }))
   const repeated = findRepeatedEdgeLines(split)
   return split.map(({ page, lines }) => {
     const kept = lines.filter((line, i) => {

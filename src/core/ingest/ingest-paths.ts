@@ -2,8 +2,9 @@ import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { FileResult, JobStore } from '../jobs.js'
 import { AppError, errorBody } from '../../errors.js'
-import { idConflict, ingestFile, sourceDocumentId, SUPPORTED_EXTENSIONS, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
+import { idConflict, ingestFile, sourceDocumentId, type IngestDeps, type IngestEvent, type SourceFile } from './ingest-pipeline.js'
 import type { MetaOverrides } from './metadata.js'
+import { isSupportedFile, SUPPORTED_EXTENSION_LIST } from './file-type.js'
 
 export interface IngestSummary {
   readonly files: number
@@ -30,7 +31,7 @@ export interface IngestPathsOptions {
 }
 
 /**
- * Resolves files and directories (walked recursively for .pdf/.txt/.md) into sources. A path that does
+ * Resolves files and directories (walked recursively for the supported types) into sources. A path that does
  * not exist, an unsupported file named explicitly, or a directory without supported files becomes a
  * failed result instead of stopping the others. A file of another type inside a directory is reported
  * as skipped (hidden files are passed over silently).
@@ -47,9 +48,8 @@ export async function resolveSources(paths: readonly string[]): Promise<{ source
       fail(p, new AppError('not_found', `no such file or directory: ${p}`, { status: 404 }))
     } else if (info.isDirectory()) {
       const { found, others } = await walk(p)
-      const kinds = Object.keys(SUPPORTED_EXTENSIONS).join(', ')
-      for (const f of others) fail(f, new AppError('unsupported_type', `skipped: ragtune ingests ${kinds} files, not "${path.extname(f) || path.basename(f)}"`, { status: 415 }), 'skipped')
-      if (found.length === 0) fail(p, new AppError('no_supported_files', `no ${kinds} files in directory ${p}`, { status: 422 }))
+      for (const f of others) fail(f, new AppError('unsupported_type', `skipped: ragtune ingests ${SUPPORTED_EXTENSION_LIST} files, not "${path.extname(f) || path.basename(f)}"`, { status: 415 }), 'skipped')
+      if (found.length === 0) fail(p, new AppError('no_supported_files', `no supported files (${SUPPORTED_EXTENSION_LIST}) in directory ${p}`, { status: 422 }))
       for (const f of found) sources.push({ path: f })
     } else {
       sources.push({ path: p })
@@ -64,8 +64,7 @@ async function walk(dir: string): Promise<{ found: string[]; others: string[] }>
     .filter((e) => e.isFile() && !e.name.startsWith('.') && !path.relative(dir, e.parentPath).split(path.sep).some((d) => d.startsWith('.')))
     .map((e) => path.join(e.parentPath, e.name))
     .sort()
-  const supported = (f: string): boolean => SUPPORTED_EXTENSIONS[path.extname(f).toLowerCase()] !== undefined
-  return { found: files.filter(supported), others: files.filter((f) => !supported(f)) }
+  return { found: files.filter(isSupportedFile), others: files.filter((f) => !isSupportedFile(f)) }
 }
 
 /**

@@ -8,7 +8,8 @@ import type { EmbeddingModel } from '../models.js'
 import { AppError, errorBody } from '../../errors.js'
 import { chunkBlocks, defaultChunking, type ChunkingOptions } from './chunker.js'
 import { contextualHeader } from './contextual-header.js'
-import type { DocumentParser, SourceKind } from './document-parser.js'
+import type { DocumentParser } from './document-parser.js'
+import { sniffFileType } from './file-type.js'
 import { checkCollectionName, documentKey } from '../collections.js'
 import { deriveDocumentId, isValidDocumentId, sha256Hex, versionFingerprint } from './identity.js'
 import { detectMetadata, type MetaOverrides } from './metadata.js'
@@ -45,8 +46,6 @@ export type IngestEvent =
   | { readonly type: 'file-progress'; readonly file: string; readonly pagesDone: number; readonly pagesTotal: number }
   | { readonly type: 'file-done'; readonly result: FileResult }
 
-export const SUPPORTED_EXTENSIONS: Readonly<Record<string, SourceKind>> = { '.pdf': 'pdf', '.txt': 'txt', '.md': 'md', '.markdown': 'md' }
-
 /**
  * One file through the whole pipeline: check → hash → (unchanged? stop) → parse in a worker → metadata
  * and contextual headers → embed what the cache lacks → one commit. Never throws for a bad file: the
@@ -68,10 +67,6 @@ export async function ingestFile(
     return full
   }
   try {
-    const kind = SUPPORTED_EXTENSIONS[path.extname(name).toLowerCase()]
-    if (kind === undefined) {
-      throw new AppError('unsupported_type', `unsupported file type "${path.extname(name) || name}"; ingest .pdf, .txt or .md files`, { status: 415 })
-    }
     documentId ??= sourceDocumentId(source)
     if (!isValidDocumentId(documentId)) {
       throw new AppError('invalid_document_id', `document id "${documentId}" is invalid; use letters, digits, ".", "_" or "-" (max 128)`)
@@ -99,6 +94,8 @@ export async function ingestFile(
       return done({ documentId, version: existing.activeVersion, status: 'unchanged', pages: existing.pages, chunks: existing.chunks })
     }
     bytes ??= await readFile(source.path)
+    // The bytes decide the type, not the name: a renamed file is read as what it is.
+    const kind = sniffFileType(bytes, name)
     const parsed = await deps.parser.parse(
       { name, kind, bytes, maxPages: deps.limits.maxPages },
       {
@@ -106,7 +103,11 @@ export async function ingestFile(
         onProgress: (p) => options.onEvent?.({ type: 'file-progress', file, ...p }),
       },
     )
-    const meta = detectMetadata(name, parsed.firstPagesText, overrides)
+    const meta = {
+      ...detectMetadata(name, parsed.firstPagesText, overrides),
+      ...(parsed.units === undefined ? {} : { units: parsed.units }),
+      ...(parsed.ocrPages === undefined ? {} : { ocrPages: parsed.ocrPages }),
+    }
     const drafts = await chunkBlocks(parsed.blocks, chunking)
     const chunks: ChunkRecord[] = drafts.chunks.map((c) => {
       const header = contextualHeader(meta, c.sectionPath)

@@ -1,4 +1,5 @@
 import type { DocumentMeta } from '../documents.js'
+import { findIssuerSpelling, titleCase, withoutLegalForm, type IssuerSpelling } from './issuer-spelling.js'
 
 export type MetaOverrides = Partial<{ -readonly [K in keyof DocumentMeta]: DocumentMeta[K] }>
 
@@ -30,12 +31,19 @@ const TYPE_TITLES: Record<string, string> = {
 export function detectMetadata(fileName: string, firstPagesText: string, overrides: MetaOverrides = {}): DocumentMeta {
   const fromName = fromFileName(fileName)
   const fromText = fromFirstPages(firstPagesText)
-  const company = overrides.company ?? fromText.company ?? fromName.company
+  // The registrant on the cover, else the file name's issuer; either respelled as the text writes it
+  // ("AMCOR PLC" → "Amcor plc", "ACTIVISIONBLIZZARD" → "Activision Blizzard, Inc."), so every document
+  // of one issuer carries one name.
+  const detected = fromText.company ?? fromName.company
+  const spelling = detected === undefined || !needsRespelling(detected) ? undefined : findIssuerSpelling(detected, firstPagesText)
+  const company = overrides.company ?? respelled(detected, spelling, fromText.company !== undefined)
   const fiscalYear = overrides.fiscalYear ?? fromName.fiscalYear ?? fromText.fiscalYear
   const fiscalQuarter = overrides.fiscalQuarter ?? fromName.fiscalQuarter
   const docType = overrides.docType ?? fromName.docType ?? fromText.docType
   const date = overrides.date ?? fromName.date
-  const title = overrides.title ?? composeTitle(fromName.company ?? company, fiscalYear, fiscalQuarter, docType, date) ?? stem(fileName)
+  // titles name the issuer as a person would: the file name's short form, spelled as the text writes it
+  const titleName = fromName.company === undefined ? company : (findIssuerSpelling(fromName.company, firstPagesText)?.name ?? fromName.company)
+  const title = overrides.title ?? composeTitle(titleName === undefined ? undefined : withoutLegalForm(titleName), fiscalYear, fiscalQuarter, docType, date) ?? stem(fileName)
   return {
     title,
     ...(company === undefined ? {} : { company }),
@@ -44,6 +52,20 @@ export function detectMetadata(fileName: string, firstPagesText: string, overrid
     ...(docType === undefined ? {} : { docType }),
     ...(date === undefined ? {} : { date }),
   }
+}
+
+function respelled(detected: string | undefined, spelling: IssuerSpelling | undefined, fromCover: boolean): string | undefined {
+  if (detected === undefined) return undefined
+  if (spelling === undefined) return fromCover ? tidyCompany(detected) : detected
+  if (spelling.legalName !== undefined) return spelling.legalName
+  // the cover's legal form ("3M COMPANY") when the text never prints one after the name
+  const form = detected.slice(withoutLegalForm(detected).length).trim()
+  return form === '' ? spelling.name : `${spelling.name} ${titleCase(form.replace(/^,\s*/, ''))}`
+}
+
+/** A name in capitals or glued to one word ("AMCOR PLC", "ACTIVISIONBLIZZARD") is not how people write it. */
+function needsRespelling(name: string): boolean {
+  return name === name.toUpperCase() && /\p{Lu}{2}/u.test(name)
 }
 
 function stem(fileName: string): string {
@@ -72,7 +94,7 @@ function fromFirstPages(text: string): MetaOverrides {
   if (registrant > 0) {
     const before = lines.slice(Math.max(0, registrant - 3), registrant).reverse().find((l) => /\p{L}{2}/u.test(l) && !/commission file/i.test(l))
     const name = before?.replace(/\s*\(.*$/, '').trim()
-    if (name !== undefined && name.length >= 2 && name.length <= 80) out.company = tidyCompany(name)
+    if (name !== undefined && name.length >= 2 && name.length <= 80) out.company = name
   }
   const form = /\bFORM\s+(10-K|10-Q|8-K)\b/i.exec(text)
   if (form?.[1] !== undefined) out.docType = form[1].toUpperCase()
@@ -83,11 +105,7 @@ function fromFirstPages(text: string): MetaOverrides {
 
 /** "3M COMPANY" → "3M Company"; names already in mixed case are kept. */
 function tidyCompany(name: string): string {
-  if (name !== name.toUpperCase()) return name
-  return name
-    .split(' ')
-    .map((w) => (w.length <= 3 && /\d/.test(w) ? w : w.charAt(0) + w.slice(1).toLowerCase()))
-    .join(' ')
+  return name !== name.toUpperCase() ? name : titleCase(name)
 }
 
 function composeTitle(

@@ -1,7 +1,12 @@
 import type { ChunkHit, Corpus, SearchFilter } from '../corpus.js'
+import { scopedCorpus } from '../scoped-corpus.js'
 import type { EmbeddingModel } from '../models.js'
-import type { Retrieval, RetrievedSource, RetrieveOptions, Retriever } from './retriever.js'
-import { analyzeQuery, tokenize } from './query-analysis.js'
+import type { QuestionIntent, Retrieval, RetrievedSource, RetrieveOptions, Retriever } from './retriever.js'
+import { analyzeQuery, tokenize, type AnalyzedQuery } from './query-analysis.js'
+import type { RouteDecision, RoutingTable } from './routing-table.js'
+import { isOverview, isOverviewWord, isSmallTalk } from './question-intent.js'
+import { resolveNames } from './name-resolution.js'
+import { OVERVIEW_QUERY, closestFirst, leadChunks } from './overview-pages.js'
 import { matchConcepts, neededStatements } from './concept-matcher.js'
 import { STATEMENT_QUERY, classifyStatement, type Statement } from './financial-statements.js'
 import { DocumentRouter } from './document-router.js'
@@ -128,41 +133,21 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     }
   }
 
-  async function retrieve(question: string, request: RetrieveOptions = {}): Promise<Retrieval> {
-    request.signal?.throwIfAborted()
-    const started = performance.now()
-    const topK = request.topK ?? options.topK ?? 8
-    const analysis = analyzeQuery(question)
-
-    let filter: SearchFilter | undefined
-    let route: Retrieval['route']
-    let consumed: ReadonlySet<number> = new Set()
-    const { collections } = request
-    if (request.filter !== undefined) {
-      filter = request.filter
-      route = { ...request.filter, reason: 'filter given by the caller' }
-    } else {
-      const decision = (await router.table(collections)).route(analysis)
-      filter = decision.filter
-      consumed = decision.consumed
-      route = { ...(decision.filter ?? {}), reason: decision.reason }
-    }
-    // the caller's collections bound every search, whatever the filter or the route says
-    if (collections !== undefined) filter = { ...filter, collections }
-
-    // words that only named the company or the document type would match every page of the filing
-    const consumedWords = new Set([...consumed].map((i) => analysis.tokens[i]))
-    const freeWords = new Set(analysis.tokens.filter((_, i) => !consumed.has(i)))
-    const terms = analysis.terms.filter((t) => !consumedWords.has(t) || freeWords.has(t))
-
+  /** One ranked search within a filter: the question's words, the lexicon's line items, the statement, dense. */
+  async function rank(
+    analysis: AnalyzedQuery,
+    terms: readonly string[],
+    filter: SearchFilter | undefined,
+    signal: AbortSignal | undefined,
+    extra: { overview: boolean; lead: readonly ChunkHit[] },
+  ): Promise<{ fused: { item: ChunkHit; score: number }[]; keywordMs: number; vectorMs: number; lists: string[]; concepts: string[]; statements: Statement[] }> {
     const concepts = matchConcepts(analysis.tokens)
-    const statements = neededStatements(analysis.tokens, concepts)
+    const statements = extra.overview ? (['income'] as Statement[]) : neededStatements(analysis.tokens, concepts)
     const lines = concepts.flatMap((c) => c.lines)
     const filterPart = filter === undefined ? {} : { filter }
 
     // the query embedding is a network call: start it first so it overlaps the keyword searches
-    let vectorMs = 0
-    const dense = embeddings === undefined ? Promise.resolve(undefined) : denseSearch(embeddings, question, filterPart, request.signal)
+    const dense = embeddings === undefined ? Promise.resolve(undefined) : denseSearch(embeddings, analysis.question, filterPart, signal)
 
     const searches: Promise<{ name: keyof typeof DEFAULT_WEIGHTS; hits: ChunkHit[] }>[] = []
     const keyword = (name: keyof typeof DEFAULT_WEIGHTS, t: readonly string[], phrases: readonly (readonly string[])[]): void => {
@@ -170,42 +155,133 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
       searches.push(corpus.keywordSearch({ terms: t, phrases, limit: candidates, ...filterPart }).then((hits) => ({ name, hits })))
     }
     const keywordStarted = performance.now()
-    keyword('question', terms, analysis.phrases)
+    keyword('question', extra.overview ? [...new Set([...terms, ...OVERVIEW_QUERY])] : terms, analysis.phrases)
     if (lines.length > 0) {
       keyword('lexicon', contentWords(lines), lines.map(words).filter((p) => p.length > 1))
     }
     if (statements.length > 0) {
-      keyword('statement', [...new Set([...statements.flatMap((s) => STATEMENT_QUERY[s]), ...contentWords(lines)])], [])
+      keyword('statement', [...new Set([...statements.flatMap((st) => STATEMENT_QUERY[st]), ...contentWords(lines)])], [])
     }
     const [keywordResults, denseResult] = await Promise.all([
       Promise.all(searches).then((r) => ({ r, ms: performance.now() - keywordStarted })),
       dense,
     ])
-    const keywordMs = keywordResults.ms
-    if (denseResult !== undefined) vectorMs = denseResult.ms
     const results = denseResult?.hits === undefined ? keywordResults.r : [...keywordResults.r, { name: 'dense' as const, hits: denseResult.hits }]
-
     const lists: RankedList<ChunkHit>[] = results.map((r) => ({ items: r.hits, weight: weights[r.name] }))
+    // an overview's lead pages (a release's headline and table) rank with the best list
+    if (extra.lead.length > 0) lists.push({ items: [...extra.lead], weight: 1 })
     const fused = reciprocalRankFusion(lists, (h) => h.documentId, (h) => h.chunk.ordinal, options.rrfK ?? 20)
     if (statements.length > 0) {
       for (const f of fused) {
-        if (statementCache.get(f.item).some((s) => statements.includes(s))) f.score *= boost
+        if (statementCache.get(f.item).some((st) => statements.includes(st))) f.score *= boost
       }
       fused.sort((a, b) => b.score - a.score)
     }
+    return {
+      fused,
+      keywordMs: keywordResults.ms,
+      vectorMs: denseResult?.ms ?? 0,
+      lists: results.map((r) => `${r.name}:${r.hits.length}`),
+      concepts: concepts.map((c) => c.id),
+      statements,
+    }
+  }
 
-    let groups = groupByPage(fused, topK)
-    if (options.expandNeighbours ?? true) groups = await expandNeighbours(corpus, groups)
-    const sources: RetrievedSource[] = groups.map(toSource)
+  function answerless(kind: 'off-corpus' | 'small-talk', table: RoutingTable, started: number, reason: string, missing: readonly string[] = []): Retrieval {
+    return {
+      sources: [],
+      route: { reason },
+      timings: { totalMs: performance.now() - started, keywordMs: 0, vectorMs: 0 },
+      intent: { kind, held: closestFirst(table.held(), missing), ...(missing.length === 0 ? {} : { missing }) },
+    }
+  }
+
+  /**
+   * A caller's `company` filter read the way routing reads names (any case, "Adobe" for "Adobe Inc.",
+   * tickers), as the documents it names; kept as given when it names none, so it still matches nothing.
+   */
+  async function companiesAsDocuments(filter: SearchFilter, collections: readonly string[] | undefined): Promise<SearchFilter> {
+    if (filter.company === undefined || filter.company.length === 0) return filter
+    const ids = (await router.table(collections)).documentsOfCompanies(filter.company)
+    const kept = filter.documentIds === undefined ? ids : ids.filter((id) => filter.documentIds?.includes(id))
+    if (kept.length === 0) return filter
+    const { company: _named, ...rest } = filter
+    return { ...rest, documentIds: kept }
+  }
+
+  async function retrieve(question: string, request: RetrieveOptions = {}): Promise<Retrieval> {
+    request.signal?.throwIfAborted()
+    const started = performance.now()
+    const topK = request.topK ?? options.topK ?? 8
+    let analysis = analyzeQuery(question)
+    // A caller limited to some collections: its routing table holds only their documents, and every
+    // search, name check and chunk read below goes through them (a name only another collection holds
+    // is off-corpus here).
+    const scope = request.collections
+    const visible = scope === undefined ? corpus : scopedCorpus(corpus, scope)
+    const bound = (f: SearchFilter | undefined): SearchFilter | undefined => (scope === undefined ? f : { ...f, collections: scope })
+
+    let decision: RouteDecision
+    if (request.filter !== undefined) {
+      decision = { filter: await companiesAsDocuments(request.filter, scope), reason: 'filter given by the caller', consumed: new Set() }
+    } else {
+      const table = await router.table(scope)
+      if (isSmallTalk(analysis)) return answerless('small-talk', table, started, 'small talk: no documents searched')
+      decision = table.route(analysis)
+      if ((decision.companies ?? []).length === 0) {
+        const names = await resolveNames(visible, table, analysis, decision)
+        if (names.kind === 'off-corpus') return answerless('off-corpus', table, started, `no stored issuer for ${names.missing.join(', ')}`, names.missing)
+        if (names.kind === 'rewrite') {
+          analysis = analyzeQuery(names.question)
+          decision = table.route(analysis)
+        }
+      }
+    }
+    const route: Retrieval['route'] = { ...(decision.filter ?? {}), reason: decision.reason }
+    const consumed = decision.consumed
+
+    // words that only named the company or the document type would match every page of the filing
+    const consumedWords = new Set([...consumed].map((i) => analysis.tokens[i]))
+    const freeWords = new Set(analysis.tokens.filter((_, i) => !consumed.has(i)))
+    const overview = decision.filter?.documentIds !== undefined && isOverview(analysis, consumed)
+    const terms = analysis.terms.filter((t) => (!consumedWords.has(t) || freeWords.has(t)) && !(overview && isOverviewWord(t)))
+
+    const sides = decision.sides ?? [{ label: '', documentIds: decision.filter?.documentIds ?? [] }]
+    const perSide = sides.length > 1 ? Math.max(2, Math.ceil(topK / sides.length)) : topK
+    const ranked = await Promise.all(
+      sides.map(async (side) => {
+        const filter = bound(sides.length > 1 ? { documentIds: side.documentIds } : decision.filter)
+        const lead = overview ? await leadChunks(visible, filter?.documentIds ?? []) : []
+        const r = await rank(analysis, terms, filter, request.signal, { overview, lead })
+        let groups = groupByPage(r.fused, perSide)
+        if (options.expandNeighbours ?? true) groups = await expandNeighbours(visible, groups)
+        return { ...r, sources: groups.map((g) => (sides.length > 1 ? { ...toSource(g), side: side.label } : toSource(g))) }
+      }),
+    )
+    // sides alternate, best first, so a cut to fit a context budget keeps every side
+    const sources: RetrievedSource[] = []
+    for (let i = 0; sources.length < topK && ranked.some((r) => i < r.sources.length); i++) {
+      for (const r of ranked) {
+        const source = r.sources[i]
+        if (source !== undefined && sources.length < topK) sources.push(source)
+      }
+    }
 
     const totalMs = performance.now() - started
     if (logger !== undefined && logger.isLevelEnabled?.('debug') !== false) {
       logger.debug(
-        { route: route.reason, concepts: concepts.map((c) => c.id), statements, lists: results.map((r) => `${r.name}:${r.hits.length}`), sources: sources.length, totalMs },
+        { route: route.reason, concepts: ranked[0]?.concepts, statements: ranked[0]?.statements, lists: ranked.flatMap((r) => r.lists), sources: sources.length, totalMs },
         'retrieval',
       )
     }
-    return { sources, route, timings: { totalMs, keywordMs, vectorMs } }
+    const intent: QuestionIntent | undefined =
+      sides.length > 1 ? { kind: 'comparison', sides: sides.map((side) => side.label) } : overview ? { kind: 'overview' } : undefined
+    return {
+      sources,
+      route,
+      timings: { totalMs, keywordMs: Math.max(...ranked.map((r) => r.keywordMs)), vectorMs: Math.max(...ranked.map((r) => r.vectorMs)) },
+      ...(intent === undefined ? {} : { intent }),
+    }
   }
 
   return { retrieve, router }

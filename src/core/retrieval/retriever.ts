@@ -34,6 +34,22 @@ export interface RetrievedSource {
   readonly ordinals: readonly number[]
   /** fused score; higher is better */
   readonly score: number
+  /** for a question with several sides (two companies, two far-apart periods): the side this source serves */
+  readonly side?: string
+}
+
+/**
+ * What kind of question the retriever took it to be. `off-corpus` and `small-talk` come with no
+ * sources: the answer says what the store holds instead of quoting stray matches.
+ */
+export interface QuestionIntent {
+  readonly kind: 'documents' | 'overview' | 'comparison' | 'off-corpus' | 'small-talk'
+  /** side labels of a comparison, in the order the sources alternate */
+  readonly sides?: readonly string[]
+  /** names in the question that match no stored issuer (off-corpus) */
+  readonly missing?: readonly string[]
+  /** what the store holds, one line per issuer ("3M: 2018 Form 10-K, 2022 Form 10-K"), closest to `missing` first */
+  readonly held?: readonly string[]
 }
 
 export interface Retrieval {
@@ -41,4 +57,6 @@ export interface Retrieval {
   /** what routing inferred from the question (documents, company, year, type), for logs and debugging */
   readonly route: SearchFilter & { readonly reason?: string }
   readonly timings: { readonly totalMs: number; readonly keywordMs: number; readonly vectorMs: number }
+  /** absent means `documents`: an ordinary question searched over the routed documents */
+  readonly intent?: QuestionIntent
 }

@@ -3,6 +3,7 @@ import type { SearchFilter } from '../corpus.js'
 import type { AnalyzedQuery } from './query-analysis.js'
 import { tokenize } from './query-analysis.js'
 import { PhraseIndex } from './concept-matcher.js'
+import { withoutLegalForm } from '../ingest/issuer-spelling.js'
 
 /** Which documents a question is about, and which of its tokens said so (they are not search terms). */
 export interface RouteDecision {
@@ -10,6 +11,19 @@ export interface RouteDecision {
   readonly reason: string
   /** token positions that named the company or document type */
   readonly consumed: ReadonlySet<number>
+  /**
+   * Two or more sides when the question names several issuers, or one issuer in periods no single
+   * filing covers ("3M 2018 vs 2022"): each side is searched with its own share of the sources.
+   */
+  readonly sides?: readonly RouteSide[]
+  /** display names of the issuers the question named */
+  readonly companies?: readonly string[]
+}
+
+export interface RouteSide {
+  /** "3M", "Microsoft 2016": how the prompt and the extractive answer name the side */
+  readonly label: string
+  readonly documentIds: readonly string[]
 }
 
 interface Entry {
@@ -63,6 +77,56 @@ function strippedName(company: string): string {
   return nameWords(company).join('')
 }
 
+
+/** The name as a person writes it: legal form dropped, an all-capitals spelling given title case ("MICROSOFT" → "Microsoft"). */
+export function displayCompany(company: string): string {
+  const bare = withoutLegalForm(company.trim())
+  if (bare !== bare.toUpperCase() || /\d/.test(bare)) return bare
+  return bare.split(/\s+/).map((w) => (w.length <= 2 ? w : w.charAt(0) + w.slice(1).toLowerCase())).join(' ')
+}
+
+function describeDocument(e: Entry, company: string): string {
+  const words = tokenize(company).join('')
+  // a title that starts with the issuer and then the period ("3M 2018 Form 10-K") is shown without it
+  const titleWords = e.title.split(/\s+/)
+  for (let n = titleWords.length - 1; n >= 1; n--) {
+    if (!/^\d/.test(titleWords[n] ?? '')) continue
+    if (tokenize(titleWords.slice(0, n).join(' ')).join('') === words || tokenize(titleWords.slice(0, n).join(' ')).join('') === titleIssuer(e.title)) {
+      return titleWords.slice(n).join(' ')
+    }
+  }
+  return e.title
+}
+
+/** Damerau–Levenshtein (optimal string alignment) distance, stopping early once past `limit`. */
+export function editDistance(a: string, b: string, limit: number): number {
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)]
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    let best = i
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let d = Math.min((rows[i - 1]?.[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (rows[i - 1]?.[j - 1] ?? 0) + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (rows[i - 2]?.[j - 2] ?? 0) + 1)
+      row.push(d)
+      best = Math.min(best, d)
+    }
+    if (best > limit) return best
+    rows.push(row)
+  }
+  return rows[a.length]?.[b.length] ?? limit + 1
+}
+
+/**
+ * Whether a filing reports a period: its own and, as comparatives, the year before (a quarterly report
+ * or a release prints the prior year too) or, for an annual report, the two before.
+ */
+function covers(e: Entry, year: number): boolean {
+  if (e.year === undefined) return false
+  const back = e.docType === '10-K' || e.docType === 'annual-report' ? 2 : 1
+  return e.year >= year && e.year - year <= back
+}
+
 /** Spellings of a company a question may use, derived only from the stored name. */
 export function companyAliases(company: string): string[] {
   const words = nameWords(company)
@@ -83,12 +147,15 @@ export function companyAliases(company: string): string[] {
 
 /**
  * The issuer as a composed title spells it ("AMERICANEXPRESS 2022 Form 10-K" → "americanexpress"): the
- * one word before the year, when the title starts that way. File-name spellings often differ from the
+ * words before the year, when the title starts that way. File-name spellings often differ from the
  * registrant's name on the cover, and questions use either.
  */
 function titleIssuer(title: string): string | undefined {
   const words = tokenize(title)
-  return words.length >= 2 && /^(?:19|20)\d\d(?:q[1-4])?$/.test(words[1] ?? '') && !/^\d+$/.test(words[0] ?? '') ? words[0] : undefined
+  // up to three words before the period: "Activision Blizzard 2019 Form 10-K" → "activisionblizzard"
+  const at = words.findIndex((w) => /^(?:19|20)\d\d(?:q[1-4])?$/.test(w))
+  if (at < 1 || at > 3 || words.slice(0, at).every((w) => /^\d+$/.test(w))) return undefined
+  return words.slice(0, at).join('')
 }
 
 function issuerKeys(e: Entry): string[] {
@@ -136,6 +203,8 @@ export class RoutingTable {
   readonly #aliasShape: Shape
   readonly #firstWordShape: Shape
   readonly #companies: number
+  readonly #byId = new Map<string, Entry>()
+  #held: readonly string[] | undefined
 
   /** trading symbols by document id ("BBY"), matched only when the question writes them in capitals */
   readonly #byTicker = new Map<string, Entry[]>()
@@ -152,6 +221,7 @@ export class RoutingTable {
       date: d.meta.date,
     }))
     let maxWords = 1
+    for (const e of this.#entries) this.#byId.set(e.id, e)
     for (const e of this.#entries) {
       if (e.company === undefined) continue
       maxWords = Math.max(maxWords, tokenize(e.company).length)
@@ -172,6 +242,75 @@ export class RoutingTable {
     for (const [type, mentions] of Object.entries(TYPE_MENTIONS)) {
       for (const m of mentions) this.#types.add(tokenize(m), type)
     }
+  }
+
+  /** What the store holds, one line per issuer, in name order: "3M: 2018 Form 10-K, 2022 Form 10-K". */
+  held(): readonly string[] {
+    if (this.#held !== undefined) return this.#held
+    const byIssuer = new Map<string, Entry[]>()
+    for (const e of this.#entries) addTo(byIssuer, this.#issuerKeys.get(e)?.[0] ?? e.title, e)
+    this.#held = [...byIssuer.values()]
+      .map((es) => {
+        const name = displayCompany(es[0]?.company ?? es[0]?.title ?? '')
+        const docs = [...es].sort((a, b) => recency(a) - recency(b)).map((e) => describeDocument(e, name))
+        return `${name}: ${docs.join(', ')}`
+      })
+      .sort((a, b) => a.localeCompare(b))
+    return this.#held
+  }
+
+  /**
+   * Documents of the companies a caller's `filters.company` names, matched case-insensitively on the
+   * stored name, its aliases ("Adobe" for "Adobe Inc."), the title's spelling and trading symbols.
+   */
+  documentsOfCompanies(names: readonly string[]): string[] {
+    const ids = new Set<string>()
+    for (const name of names) {
+      const keys = new Set([strippedName(name), compact(name)])
+      const hits = [...keys].flatMap((k) => [...(this.#byAlias.get(k) ?? []), ...(this.#byIssuer.get(k) ?? [])])
+      hits.push(...(this.#byTicker.get(name.trim().toUpperCase()) ?? []))
+      for (const e of hits) for (const key of this.#issuerKeys.get(e) ?? []) for (const o of this.#byIssuer.get(key) ?? []) ids.add(o.id)
+    }
+    return [...ids]
+  }
+
+  /** The issuer key of a document ("pepsico"), so hits can be counted per issuer whatever their metadata spelling. */
+  issuerOf(documentId: string): string | undefined {
+    const e = this.#byId.get(documentId)
+    return e === undefined ? undefined : (this.#issuerKeys.get(e)?.[0] ?? e.company)
+  }
+
+  /** how many distinct issuers the store holds */
+  get issuerCount(): number {
+    return this.#byIssuer.size === 0 ? this.#companies : new Set([...this.#issuerKeys.values()].map((k) => k[0])).size
+  }
+
+  /** The display name of an issuer key. */
+  issuerName(key: string): string | undefined {
+    const e = this.#byIssuer.get(key)?.[0]
+    return e?.company === undefined ? undefined : displayCompany(e.company)
+  }
+
+  /**
+   * Token positions that look like a misspelt issuer name ("micorsoft", "pepisco"): words of five or
+   * more letters one edit (two from eight letters on) from a one-word spelling of a stored issuer. The
+   * caller confirms the word occurs in no document before reading it as that issuer.
+   */
+  nearIssuers(query: AnalyzedQuery, consumed: ReadonlySet<number>): { index: number; company: string }[] {
+    const out: { index: number; company: string }[] = []
+    query.tokens.forEach((t, i) => {
+      if (consumed.has(i) || t.length < 5 || /\d/.test(t)) return
+      const limit = t.length >= 8 ? 2 : 1
+      for (const [alias, entries] of this.#byAlias) {
+        if (alias.length < 5 || Math.abs(alias.length - t.length) > limit) continue
+        const company = entries[0]?.company
+        if (company !== undefined && editDistance(t, alias, limit) <= limit) {
+          out.push({ index: i, company })
+          return
+        }
+      }
+    })
+    return out
   }
 
   static signatureOf(documents: readonly DocumentSummary[]): string {
@@ -233,21 +372,66 @@ export class RoutingTable {
     const periodNamed = query.years.length > 0 || query.quarters.length > 0 || query.dates.length > 0
     // no period named: "now". A periodic report is superseded by a newer one of the same type (current
     // reports, 8-Ks, each report their own event and are never superseded).
-    if (!periodNamed) candidates = candidates.filter((e) => !candidates.some((o) => supersedes(o, e)))
-    const scored = candidates.map((e) => ({ e, score: this.#score(e, query, types) }))
-    const best = Math.max(...scored.map((s) => s.score))
-    const chosen = scored.filter((s) => s.score === best).map((s) => s.e)
+    const byIssuer = new Map<string, Entry[]>()
+    for (const e of candidates) addTo(byIssuer, this.#issuerKeys.get(e)?.[0] ?? e.company ?? e.id, e)
+    // (only by the same issuer's newer report)
+    if (!periodNamed) {
+      for (const [key, es] of byIssuer) byIssuer.set(key, es.filter((e) => !es.some((o) => supersedes(o, e))))
+      candidates = [...byIssuer.values()].flat()
+    }
+    const companies = [...byIssuer.values()].map((es) => displayCompany(es[0]?.company ?? es[0]?.title ?? ''))
+    let sides: RouteSide[] | undefined
+    let chosen: Entry[]
+    if (byIssuer.size >= 2) {
+      sides = [...byIssuer.values()].map((es, i) => ({ label: companies[i] ?? '', documentIds: this.#best(es, query, types).map((e) => e.id) }))
+      chosen = candidates.filter((e) => sides?.some((side) => side.documentIds.includes(e.id)))
+    } else {
+      chosen = this.#best(candidates, query, types)
+      sides = this.#periodSides(candidates, chosen, query, types, companies[0] ?? '')
+      if (sides !== undefined) chosen = candidates.filter((e) => sides?.some((side) => side.documentIds.includes(e.id)))
+    }
     const reason = [
       names.size > 0 ? `company ${[...names].join(', ')}` : 'single issuer',
       query.years.length > 0 ? `years ${query.years.join(', ')}` : undefined,
       query.quarters.length > 0 ? `quarter ${query.quarters.map((q) => `Q${q}`).join(', ')}` : undefined,
       types.size > 0 ? `type ${[...types].join(', ')}` : undefined,
       query.dates.length > 0 ? `date ${query.dates.join(', ')}` : undefined,
+      sides === undefined ? undefined : `sides ${sides.map((side) => side.label).join(' | ')}`,
     ].filter((s) => s !== undefined).join('; ')
     // ids only: the years and types named are evidence for choosing, not constraints on the store
     // (a 2021 10-K answers a question about 2019)
     const filter: SearchFilter = { documentIds: chosen.map((e) => e.id) }
-    return { filter, reason: `${reason} → ${chosen.length} of ${candidates.length} documents`, consumed }
+    return {
+      filter,
+      reason: `${reason} → ${chosen.length} of ${candidates.length} documents`,
+      consumed,
+      companies: names.size > 0 ? companies : [],
+      ...(sides === undefined ? {} : { sides }),
+    }
+  }
+
+  /** The best-scoring of one issuer's documents for the question. */
+  #best(entries: readonly Entry[], query: AnalyzedQuery, types: ReadonlySet<string>): Entry[] {
+    const scored = entries.map((e) => ({ e, score: this.#score(e, query, types) }))
+    const best = Math.max(...scored.map((s) => s.score))
+    return scored.filter((s) => s.score === best).map((s) => s.e)
+  }
+
+  /**
+   * One issuer in two or more years that no chosen filing covers together (a 10-K carries its year and
+   * the two before it): one side per year, each with the filings for that year alone.
+   */
+  #periodSides(candidates: readonly Entry[], chosen: readonly Entry[], query: AnalyzedQuery, types: ReadonlySet<string>, company: string): RouteSide[] | undefined {
+    const years = [...new Set(query.years)].sort((a, b) => a - b)
+    if (years.length < 2) return undefined
+    if (chosen.some((e) => years.every((y) => covers(e, y)))) return undefined
+    const sides: RouteSide[] = []
+    for (const y of years) {
+      const holding = candidates.filter((e) => covers(e, y))
+      if (holding.length === 0) continue
+      sides.push({ label: `${company} ${y}`, documentIds: this.#best(holding, { ...query, years: [y] }, types).map((e) => e.id) })
+    }
+    return sides.length >= 2 ? sides : undefined
   }
 
   /**

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Answerer } from '../../core/answer/answerer.js'
 import type { Metrics } from '../metrics.js'
-import { AnswerSchema, Filters, answerBody, askCollections, errorResponses, toSearchFilter } from '../answer-schemas.js'
+import { AnswerSchema, Filters, MAX_QUESTION_CHARS, answerBody, askCollections, errorResponses, toSearchFilter } from '../answer-schemas.js'
 import { clientGone, openSse, stoppedBy } from '../sse.js'
 
 const AskBody = Type.Object(
   {
-    question: Type.String({ minLength: 1, maxLength: 4000 }),
+    question: Type.String({ minLength: 1, maxLength: MAX_QUESTION_CHARS }),
     filters: Type.Optional(Filters),
     topK: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
     stream: Type.Optional(Type.Boolean()),

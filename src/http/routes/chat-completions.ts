@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type Static } from '@sinclair/typebox'
 import type { Answerer } from '../../core/answer/answerer.js'
-import type { AnswerResult, Citation } from '../../core/answer/answer-result.js'
-import type { ChatMessage } from '../../core/models.js'
+import type { AnswerEvent, AnswerResult, Citation } from '../../core/answer/answer-result.js'
 import { DEFAULT_VOICE_ID } from '../../core/answer/voice.js'
-import { AppError } from '../../errors.js'
-import { pageSpan } from '../../core/answer/context.js'
 import type { Metrics } from '../metrics.js'
 import { CitationSchema, askCollections, errorResponses, NumberCheckSchema, publicCitation } from '../answer-schemas.js'
 import { clientGone, openSse, stoppedBy } from '../sse.js'
+import { ChatMessageSchema, readChatRequest } from '../chat-messages.js'
 
 /**
  * OpenAI-compatible chat completions, so chat frontends and the `openai` SDK work unchanged: `model`
@@ -18,17 +16,20 @@ import { clientGone, openSse, stoppedBy } from '../sse.js'
  * `citations` field (for clients that read it). Sampling parameters are accepted and ignored: the
  * answer pipeline owns them.
  */
-const ContentPart = Type.Object({ type: Type.String(), text: Type.Optional(Type.String()) })
-const Message = Type.Object({
-  role: Type.String({ minLength: 1 }),
-  content: Type.Union([Type.String(), Type.Null(), Type.Array(ContentPart)]),
-})
 const ChatBody = Type.Object({
   model: Type.String({ minLength: 1, description: `a voice id from GET /v1/models, or "${DEFAULT_VOICE_ID}" for the active voice` }),
-  messages: Type.Array(Message, { minItems: 1, maxItems: 200 }),
+  messages: Type.Array(ChatMessageSchema, { minItems: 1, maxItems: 200 }),
   stream: Type.Optional(Type.Boolean()),
   stream_options: Type.Optional(Type.Object({ include_usage: Type.Optional(Type.Boolean()) })),
+  metadata: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), {
+      description: '`{"ragtune_task": "title"}` (or `task`) marks a frontend housekeeping task: relayed to the model without retrieval or sources',
+    }),
+  ),
 })
+
+/** Opt-in marker of a housekeeping task, for frontends whose task prompts ragtune cannot recognise. */
+const TASK_HEADER = 'x-ragtune-task'
 
 const Usage = Type.Object({ prompt_tokens: Type.Integer(), completion_tokens: Type.Integer(), total_tokens: Type.Integer() })
 const Checks = Type.Object({
@@ -57,34 +58,44 @@ const Completion = Type.Object({
   ragtune: Checks,
 })
 
-export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics; deadlineMs?: number }> = async (app, { answerer, metrics, deadlineMs }) => {
+export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics; deadlineMs?: number; factNotes?: boolean }> = async (
+  app,
+  { answerer, metrics, deadlineMs, factNotes = true },
+) => {
   app.post(
     '/v1/chat/completions',
     {
       schema: {
         summary: 'OpenAI-compatible chat completion answered from the documents',
         description:
-          'Request and response follow the OpenAI Chat Completions API; streaming sends `chat.completion.chunk` events ending with `data: [DONE]`. Sources are appended to the content as footnotes and returned in `citations` (on the final chunk when streaming).',
+          'Request and response follow the OpenAI Chat Completions API; streaming sends `chat.completion.chunk` events ending with `data: [DONE]`. Content may be a string or text parts (image parts are refused with `unsupported_content`); system messages are kept as instructions below the fact rules. Sources are appended to the content as footnotes and returned in `citations` (on the final chunk when streaming); numbers the fact-lock found in no source are named in a last footnote line. Frontend housekeeping tasks (title, tags, follow-up suggestions), recognised by their prompt or marked with the `x-ragtune-task` header or `metadata.ragtune_task`, go to the model without retrieval or footnotes.',
         body: ChatBody,
         response: { 200: Completion, ...errorResponses },
       },
     },
     async (req, reply) => {
-      const { question, history } = conversation(req.body.messages)
+      const marked = typeof req.headers[TASK_HEADER] === 'string' || req.body.metadata?.ragtune_task !== undefined || req.body.metadata?.task !== undefined
+      const chat = readChatRequest(req.body.messages, marked)
       const requested = req.body.model
       const collections = askCollections(req, undefined)
       const signal = clientGone(reply, deadlineMs)
-      const options = {
-        signal,
-        history,
-        ...(collections === undefined ? {} : { collections }),
-        ...(requested === DEFAULT_VOICE_ID ? {} : { voice: requested }),
-      }
+      // the key's collections bound retrieval as on /v1/ask
+      const voice = { ...(requested === DEFAULT_VOICE_ID ? {} : { voice: requested }), ...(collections === undefined ? {} : { collections }) }
       const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`
       const created = Math.floor(Date.now() / 1000)
+      // the text after the answer: sources and fact-lock findings; none for a housekeeping task
+      const after = (r: AnswerResult): string => (chat.kind === 'task' ? '' : footnotes(r.citations) + (factNotes ? factNote(r.unsupportedNumbers) : ''))
+      const events = (): AsyncGenerator<AnswerEvent, void, undefined> =>
+        chat.kind === 'task'
+          ? answerer.relayStream(chat.messages, { signal, ...voice })
+          : answerer.askStream(chat.question, { signal, history: chat.history, ...voice, ...(chat.instructions === undefined ? {} : { instructions: chat.instructions }) })
 
       if (req.body.stream !== true) {
-        const result = await answerer.ask(question, options).catch((err: unknown) => {
+        const result = await (
+          chat.kind === 'task'
+            ? finalOf(events())
+            : answerer.ask(chat.question, { signal, history: chat.history, ...voice, ...(chat.instructions === undefined ? {} : { instructions: chat.instructions }) })
+        ).catch((err: unknown) => {
           throw stoppedBy(err, signal)
         })
         metrics.observeAnswer(result, req.log)
@@ -93,17 +104,15 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
           object: 'chat.completion' as const,
           created,
           model: requested,
-          choices: [
-            { index: 0, message: { role: 'assistant' as const, content: result.answer + footnotes(result.citations), refusal: null }, finish_reason: 'stop', logprobs: null },
-          ],
+          choices: [{ index: 0, message: { role: 'assistant' as const, content: result.answer + after(result), refusal: null }, finish_reason: 'stop', logprobs: null }],
           usage: usage(result),
           citations: result.citations.map(publicCitation),
           ragtune: checks(result),
         }
       }
 
-      const events = answerer.askStream(question, options)
-      const first = await events.next().catch((err: unknown) => {
+      const stream = events()
+      const first = await stream.next().catch((err: unknown) => {
         throw stoppedBy(err, signal)
       })
       const sse = openSse(req, reply, 'openai')
@@ -111,14 +120,14 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
         JSON.stringify({ id, object: 'chat.completion.chunk', created, model: requested, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })
       try {
         sse.send(chunk({ role: 'assistant', content: '' }, null))
-        for (let e = first; !e.done; e = await events.next()) {
+        for (let e = first; !e.done; e = await stream.next()) {
           if (e.value.type === 'token') {
             sse.send(chunk({ content: e.value.text }, null))
             continue
           }
           const result = e.value.result
           metrics.observeAnswer(result, req.log)
-          const notes = footnotes(result.citations)
+          const notes = after(result)
           if (notes !== '') sse.send(chunk({ content: notes }, null))
           sse.send(chunk({}, 'stop', { citations: result.citations.map(publicCitation), ragtune: checks(result) }))
           if (req.body.stream_options?.include_usage === true) {
@@ -135,24 +144,19 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
   )
 }
 
-/** The last user message is the question; everything before it is history. */
-function conversation(messages: Static<typeof ChatBody>['messages']): { question: string; history: ChatMessage[] } {
-  const turns: ChatMessage[] = []
-  for (const m of messages) {
-    if (m.role !== 'user' && m.role !== 'assistant') continue
-    const content = typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text ?? '').join('\n')
-    turns.push({ role: m.role, content })
-  }
-  const last = turns.at(-1)
-  if (last?.role !== 'user' || last.content.trim() === '') {
-    throw new AppError('invalid_request', 'the last message must be a non-empty user message: it is the question to answer')
-  }
-  return { question: last.content, history: turns.slice(0, -1) }
+async function finalOf(events: AsyncGenerator<AnswerEvent, void, undefined>): Promise<AnswerResult> {
+  for await (const e of events) if (e.type === 'final') return e.result
+  throw new Error('the answer stream ended without a final result')
+}
+
+/** A chat reader sees no `ragtune` field: the fact-lock's findings go in the content, one short line. */
+export function factNote(unsupportedNumbers: readonly string[]): string {
+  return unsupportedNumbers.length === 0 ? '' : `\n\n⚠ not found in the sources: ${unsupportedNumbers.join(', ')}`
 }
 
 export function footnotes(citations: readonly Citation[]): string {
   if (citations.length === 0) return ''
-  const lines = citations.map((c) => `[${c.n}] ${c.title} (version ${c.version}), p. ${pageSpan(c.pageStart, c.pageEnd)}`)
+  const lines = citations.map((c) => `[${c.n}] ${c.title} (version ${c.version}), ${c.locator}`)
   return `\n\nSources:\n${lines.join('\n')}`
 }
 

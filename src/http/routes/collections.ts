@@ -57,14 +57,14 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<CollectionRoutesOptions
       schema: {
         summary: 'Delete a collection; one that holds documents only with ?force=true, and then its documents (all or none) and their originals with it',
         params: NameParams,
-        querystring: Type.Object({ force: Type.Optional(Type.Boolean()) }),
+        querystring: Type.Object({ force: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) }),
         response: { 200: Type.Object({ name: Type.String(), deleted: Type.Boolean(), documents: Type.Array(Type.String()) }), ...documentErrors },
       },
     },
     async (req) => {
       const { name } = req.params
       const parts = { corpus: scopedCorpus(corpus, requestCollections(req)), originals, pageImages }
-      const deleted = await deleteCollection(parts, name, { force: req.query.force === true })
+      const deleted = await deleteCollection(parts, name, { force: req.query.force === 'true' })
       if (deleted === undefined) throw collectionNotFound(name)
       audit(req, 'collection.delete', { collection: name, documents: deleted.length })
       return { name, deleted: true, documents: deleted.map((key) => parseDocumentKey(key).id) }

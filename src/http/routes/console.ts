@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsync } from 'fastify'
 
 const require = createRequire(import.meta.url)
-const CONSOLE_DIR = fileURLToPath(new URL('../../../web/console/', import.meta.url))
+// web/ beside src/ when run from source (tsx), and beside dist/ when run compiled (npm start): the
+// console's files are served as they are, never copied into dist/.
+const CONSOLE_DIR = ['../../../web/console/', '../../../../web/console/']
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((dir) => existsSync(`${dir}index.html`)) ?? fileURLToPath(new URL('../../../web/console/', import.meta.url))
 
 /**
  * The browser's ES modules come straight from node_modules (no bundler, no CDN): the console's import

@@ -12,8 +12,10 @@ import { scopedCorpus } from '../../core/scoped-corpus.js'
 import { requestCollections } from '../auth.js'
 import type { FastifyRequest } from 'fastify'
 
-const VersionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), v: Type.Integer({ minimum: 1 }) })
-const PageParams = Type.Object({ ...VersionParams.properties, n: Type.Integer({ minimum: 1 }) })
+// Path parameters arrive as strings (the validator does not coerce types): positive whole numbers, read with Number().
+const Ordinal = Type.String({ pattern: '^[1-9][0-9]{0,8}$' })
+const VersionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), v: Ordinal })
+const PageParams = Type.Object({ ...VersionParams.properties, n: Ordinal })
 const PageQuery = Type.Object({
   ...CollectionQuery.properties,
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('text'), Type.Literal('png'), Type.Literal('words')])),
@@ -96,7 +98,7 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
     // No response schema: the body is the file's bytes (errors keep the usual JSON body).
     { config, schema: { summary: 'The original file of a version (supports Range: 206, 416)', params: VersionParams, querystring: CollectionQuery } },
     async (req, reply) => {
-      const ref = await refOf(target(req, req.params.id, req.query.collection).key, req.params.v)
+      const ref = await refOf(target(req, req.params.id, req.query.collection).key, Number(req.params.v))
       void reply
         .header('content-type', ref.contentType)
         .header('accept-ranges', 'bytes')
@@ -138,7 +140,9 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       },
     },
     async (req, reply) => {
-      const { id, v, n } = req.params
+      const { id } = req.params
+      const v = Number(req.params.v)
+      const n = Number(req.params.n)
       const { key, query } = target(req, req.params.id, req.query.collection)
       const ref = await refOf(key, v)
       if (n > ref.pages) throw new AppError('page_not_found', `document "${id}" version ${v} has ${ref.pages} page(s); ask for 1 to ${ref.pages}`, { status: 404 })

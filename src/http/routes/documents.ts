@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -12,6 +12,7 @@ import type { JobStore, FileResult } from '../../core/jobs.js'
 import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.js'
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
+import { sniffFileType, SUPPORTED_EXTENSION_LIST } from '../../core/ingest/file-type.js'
 import { AppError, errorBody } from '../../errors.js'
 import { CollectionQuery, DocumentIdParams, DocumentSchema, documentErrors, JobSchema, MetaPatch, UploadAccepted } from '../document-schemas.js'
 import { deleteDocument, type OriginalStore, type PageImages } from '../../core/originals.js'
@@ -20,6 +21,7 @@ import type { DocumentSummary } from '../../core/documents.js'
 import { scopedCorpus } from '../../core/scoped-corpus.js'
 import { requestCollections } from '../auth.js'
 import { audit } from '../audit.js'
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../adapters/private-files.js'
 
 export interface DocumentRoutesOptions {
   readonly ingest: IngestDeps
@@ -33,6 +35,8 @@ export interface DocumentRoutesOptions {
   /** a deleted document's originals (those no other version uses) and their page images go with it */
   readonly originals?: OriginalStore | undefined
   readonly pageImages?: PageImages | undefined
+  /** a whole upload request; one announcing more (content-length) is refused before its body is read */
+  readonly maxUploadBytes?: number
 }
 
 const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
@@ -53,6 +57,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
   const { ingest, jobs, stagingDir } = options
   // every read and write goes through the corpus as the request's key sees it
   const corpusFor = (req: FastifyRequest) => scopedCorpus(ingest.corpus, requestCollections(req))
+  const maxUploadBytes = options.maxUploadBytes ?? 2 * ingest.limits.maxFileBytes
   const running = new Set<Promise<unknown>>()
   const stop = new AbortController()
   await app.register(multipart, {
@@ -156,10 +161,24 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       schema: {
         summary: 'Upload documents to ingest (202 with a job id)',
         consumes: ['multipart/form-data'],
-        description: `multipart/form-data: one or more "file" parts (.pdf, .txt, .md) and optional fields collection (default: "default", or the key's only collection), documentId (one file only), ${META_FIELDS.join(', ')}`,
+        description: `multipart/form-data: one or more "file" parts (${SUPPORTED_EXTENSION_LIST}; the type is read from the bytes, others are refused with 415 unsupported_type) and optional fields collection (default: "default", or the key's only collection), documentId (one file only), ${META_FIELDS.join(', ')}`,
         // For the OpenAPI document (so /docs can upload); the parts are read and checked by the handler.
         body: UploadForm,
         response: { 202: UploadAccepted, ...documentErrors },
+      },
+      onRequest: (req, _reply, done) => {
+        const announced = Number(req.headers['content-length'] ?? 0)
+        if (announced <= maxUploadBytes) {
+          done()
+          return
+        }
+        done(
+          new AppError(
+            'upload_too_large',
+            `the upload is ${(announced / 1048576).toFixed(1)} MB, over the limit of ${(maxUploadBytes / 1048576).toFixed(1)} MB per request; send fewer files per request, or raise RAGTUNE_MAX_UPLOAD_MB`,
+            { status: 413 },
+          ),
+        )
       },
       // The body is a multipart stream read below, not a parsed object: nothing for the validator to see.
       validatorCompiler: () => () => true,
@@ -170,7 +189,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       }
       const job = await jobs.create({ origin: 'http', filesTotal: 0 })
       const dir = path.join(stagingDir, job.id)
-      await mkdir(dir, { recursive: true })
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE })
       const staged: (SourceFile & { name: string })[] = []
       const failures: FileResult[] = []
       const fields: Record<string, string> = {}
@@ -180,7 +199,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
             if (typeof part.value === 'string') fields[part.fieldname] = part.value
             continue
           }
-          const name = path.basename(part.filename || `upload-${staged.length + 1}`)
+          const name = clientFileName(part.filename || `upload-${staged.length + 1}`)
           const target = path.join(dir, `${staged.length + failures.length}-${name.replace(/[^\w.-]+/g, '_')}`)
           const hash = createHash('sha256')
           const tap = new Transform({
@@ -189,7 +208,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
               cb(null, chunk)
             },
           })
-          await pipeline(part.file, tap, createWriteStream(target))
+          await pipeline(part.file, tap, createWriteStream(target, { mode: PRIVATE_FILE_MODE }))
           if (part.file.truncated) {
             await rm(target, { force: true })
             failures.push(failed(name, new AppError('file_too_large', `the file is over the limit of ${(ingest.limits.maxFileBytes / 1048576).toFixed(1)} MB; raise RAGTUNE_MAX_FILE_MB or split it`, { status: 413 })))
@@ -197,15 +216,20 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
           }
           staged.push({ path: target, name, label: name, sha256: hash.digest('hex') })
         }
+        // The bytes decide the type: a file ragtune cannot read is refused now, not failed later.
+        const unreadable = await firstUnreadable(staged)
+        if (unreadable !== undefined) throw unreadable
       } catch (err) {
+        const reported = uploadError(err)
         await rm(dir, { recursive: true, force: true })
-        await jobs.finish(job.id, { status: 'failed', error: errorBody(err) })
-        throw err
+        // the job record is read by clients: a raw error (a path, a system message) never goes there
+        await jobs.finish(job.id, { status: 'failed', error: reported instanceof AppError ? errorBody(reported) : { code: 'internal', message: 'internal error; the request id is in the logs' } })
+        throw reported
       }
       const total = staged.length + failures.length
       const problem =
         total === 0
-          ? new AppError('no_files', 'the request had no "file" part; attach at least one .pdf, .txt or .md file', { status: 400 })
+          ? new AppError('no_files', `the request had no "file" part; attach at least one file (${SUPPORTED_EXTENSION_LIST})`, { status: 400 })
           : fields.documentId !== undefined && total > 1
             ? new AppError('invalid_arguments', 'documentId names one document: upload exactly one file with it')
             : undefined
@@ -252,6 +276,47 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
 function publicDocument(doc: DocumentSummary): DocumentSummary & { collection: string } {
   const { collection, id } = parseDocumentKey(doc.id)
   return { ...doc, id, collection }
+}
+
+/** Longest file name kept from a client (bytes on most file systems: 255); the extension survives. */
+const MAX_NAME = 200
+
+/** The client's file name without directories, at most MAX_NAME characters. */
+function clientFileName(raw: string): string {
+  const name = path.basename(raw)
+  if (name.length <= MAX_NAME) return name
+  const ext = path.extname(name).slice(0, 16)
+  return name.slice(0, MAX_NAME - ext.length) + ext
+}
+
+/**
+ * An error while reading the parts: the multipart parser's own (a truncated body, a wrong boundary, an
+ * empty body) is the client's fault, a 400; limits and our own errors keep their status.
+ */
+function uploadError(err: unknown): unknown {
+  if (err instanceof AppError) return err
+  const e = err as { statusCode?: unknown; syscall?: unknown }
+  if (typeof e.statusCode === 'number' || typeof e.syscall === 'string') return err
+  return new AppError('invalid_multipart', 'the body is not valid multipart/form-data (truncated, a boundary that does not match, or empty); send the form again', {
+    status: 400,
+    cause: err,
+  })
+}
+
+/** The first staged file whose bytes are of no type ragtune reads, as the error the CLI gives for it. */
+async function firstUnreadable(staged: readonly { path: string; name: string }[]): Promise<AppError | undefined> {
+  for (const file of staged) {
+    const bytes = await readFile(file.path)
+    // An empty file gets its own code from the pipeline (empty_file), like on the CLI.
+    if (bytes.byteLength === 0) continue
+    try {
+      sniffFileType(bytes, file.name)
+    } catch (err) {
+      if (err instanceof AppError) return err
+      throw err
+    }
+  }
+  return undefined
 }
 
 function notFound(id: string): AppError {
