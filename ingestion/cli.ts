@@ -1,6 +1,7 @@
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from '../src/cli/context.js'
 import { buildDeps, closeDeps } from '../src/deps.js'
 import { AppError } from '../src/errors.js'
+import { checkCollectionName } from '../src/core/collections.js'
 import { resolveSources } from '../src/core/ingest/ingest-paths.js'
 import { runIngestJob } from '../src/core/ingest/ingest-job.js'
 import type { IngestEvent } from '../src/core/ingest/ingest-pipeline.js'
@@ -9,7 +10,7 @@ import type { FileResult } from '../src/core/jobs.js'
 import { createProgressBar } from './progress-bar.js'
 
 const USAGE =
-  'ragtune ingest <file|dir>... [--doc-id ID] [--json] [--title T] [--company C] [--year YYYY] [--quarter 1-4] [--type 10-K|10-Q|8-K|earnings|...] [--date YYYY-MM-DD]'
+  'ragtune ingest <file|dir>... [--collection NAME] [--doc-id ID] [--json] [--title T] [--company C] [--year YYYY] [--quarter 1-4] [--type 10-K|10-Q|8-K|earnings|...] [--date YYYY-MM-DD]'
 
 /**
  * `ragtune ingest`: files and directories into the store, as one persisted job. On a TTY a progress bar
@@ -21,6 +22,7 @@ export async function ingest(ctx: CliContext): Promise<number> {
     ctx,
     {
       'doc-id': { type: 'string' },
+      collection: { type: 'string' },
       json: { type: 'boolean' },
       title: { type: 'string' },
       company: { type: 'string' },
@@ -35,6 +37,7 @@ export async function ingest(ctx: CliContext): Promise<number> {
   const overrides = parseOverrides(values)
   const json = values.json === true || ctx.stdout.isTTY !== true
   const documentId = typeof values['doc-id'] === 'string' ? values['doc-id'] : undefined
+  const collection = typeof values.collection === 'string' ? checkCollectionName(values.collection) : undefined
 
   const config = cliConfig(ctx)
   const logger = cliLogger(ctx, config)
@@ -72,7 +75,7 @@ export async function ingest(ctx: CliContext): Promise<number> {
       ingestDeps,
       jobs,
       job.id,
-      { sources: sources.map((s) => ({ ...s, ...(documentId === undefined ? {} : { documentId }), overrides })) },
+      { sources: sources.map((s) => ({ ...s, ...(documentId === undefined ? {} : { documentId }), ...(collection === undefined ? {} : { collection }), overrides })) },
       { failures, onEvent, signal: controller.signal },
     )
     if (bar === undefined) writeJson(ctx.stdout, { summary })

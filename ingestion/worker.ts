@@ -130,6 +130,7 @@ function toSources(payload: JobPayload): SourceFile[] {
     label: f.name,
     ...(f.sha256 === undefined ? {} : { sha256: f.sha256 }),
     ...(payload.documentId === undefined ? {} : { documentId: payload.documentId }),
+    ...(payload.collection === undefined ? {} : { collection: payload.collection }),
     ...(payload.overrides === undefined ? {} : { overrides: payload.overrides }),
   }))
 }

@@ -8,6 +8,7 @@ import { installPlatform, registerAnswerRoutes } from './http/platform.js'
 import { createMetrics } from './http/metrics.js'
 import { documentRoutes } from './http/routes/documents.js'
 import { finetuneRoutes } from './http/routes/finetunes.js'
+import { collectionRoutes } from './http/routes/collections.js'
 import { documentFileRoutes } from './http/routes/document-files.js'
 import { consoleRoutes } from './http/routes/console.js'
 import type { AppDeps } from './composition/app-deps.js'
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
     await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode, maxUploadBytes: deps.config.ingest.maxUploadBytes, originals: deps.originals, pageImages: deps.pageImages })
   }
+  await app.register(collectionRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
   if (deps.originals !== undefined && deps.pageImages !== undefined) await app.register(documentFileRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
   if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
   await app.register(consoleRoutes)

@@ -2,6 +2,7 @@ import { activateVoice } from '../finetune-service.js'
 import { isHelp, parseCliArgs, writeJson, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import type { RegisteredModel } from '../../src/core/model-registry.js'
 import { AppError } from '../../src/errors.js'
+import { checkCollectionName } from '../../src/core/collections.js'
 import { activationVerdict } from '../registry/activation-gate.js'
 import { withFineTuneDeps } from './finetune-deps.js'
 
@@ -13,6 +14,7 @@ const USAGE = [
   '  ragtune models deactivate [--json]          (answers with RAGTUNE_CHAT_MODEL again)',
   '  ragtune models eval ID --prompts FILE.jsonl --voice DIR --contrast DIR [--limit N] [--json]',
   '  ragtune models add-voice --name ID --samples DIR [--model FT_ID] [--json]',
+  '  ragtune models bind ID --collection NAME|--any [--json]   (the voice answers from that collection)',
 ].join('\n')
 
 function describe(m: RegisteredModel): string {
@@ -60,7 +62,24 @@ const deactivate: Command = async (ctx) => {
   })
 }
 
+const bind: Command = async (ctx) => {
+  const usage = 'ragtune models bind ID --collection NAME|--any [--json]'
+  const { values, positionals } = parseCliArgs(ctx, { collection: { type: 'string' }, any: { type: 'boolean' }, json: { type: 'boolean' } }, usage)
+  const id = positionals[0]
+  const named = typeof values.collection === 'string' ? checkCollectionName(values.collection) : undefined
+  if (id === undefined || positionals.length > 1 || (named === undefined) === (values.any !== true)) {
+    throw new AppError('invalid_arguments', `give one voice id and either --collection NAME or --any\nusage: ${usage}`)
+  }
+  return withFineTuneDeps(ctx, async ({ registry }) => {
+    const m = await registry.bindCollection(id, named ?? null)
+    if (values.json === true) writeJson(ctx.stdout, { id: m.id, collection: m.collection })
+    else writeLine(ctx.stdout, m.collection === null ? `"${m.id}" answers from every collection the caller sees` : `"${m.id}" answers from collection ${m.collection}`)
+    return 0
+  })
+}
+
 const subcommands: Record<string, () => Promise<Command>> = {
+  bind: async () => bind,
   list: async () => list,
   activate: async () => activate,
   deactivate: async () => deactivate,

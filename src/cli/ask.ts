@@ -1,14 +1,15 @@
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
 import { buildDeps, closeDeps } from '../deps.js'
+import { checkCollectionName, documentKey } from '../core/collections.js'
 
-const USAGE = 'ragtune ask "<question>" [--json] [--top-k N] [--doc-id ID]... [--voice V]'
+const USAGE = 'ragtune ask "<question>" [--json] [--collection NAME] [--top-k N] [--doc-id ID]... [--voice V]'
 
 /** `ragtune ask`: the same pipeline as POST /v1/ask, printed for a terminal or as one JSON line. */
 export async function ask(ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCliArgs(
     ctx,
-    { json: { type: 'boolean' }, 'top-k': { type: 'string' }, 'doc-id': { type: 'string', multiple: true }, voice: { type: 'string' } },
+    { json: { type: 'boolean' }, 'top-k': { type: 'string' }, 'doc-id': { type: 'string', multiple: true }, voice: { type: 'string' }, collection: { type: 'string' } },
     USAGE,
   )
   const question = positionals.join(' ').trim()
@@ -18,7 +19,11 @@ export async function ask(ctx: CliContext): Promise<number> {
   if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1 && topK <= 50)) {
     throw new AppError('invalid_arguments', `--top-k must be a whole number from 1 to 50\nusage: ${USAGE}`)
   }
-  const docIds = Array.isArray(values['doc-id']) ? values['doc-id'].filter((v): v is string => typeof v === 'string') : []
+  // --collection: search only it, and --doc-id names documents in it
+  const collection = typeof values.collection === 'string' ? checkCollectionName(values.collection) : undefined
+  const docIds = (Array.isArray(values['doc-id']) ? values['doc-id'].filter((v): v is string => typeof v === 'string') : []).map((id) =>
+    collection === undefined ? id : documentKey(collection, id),
+  )
   const config = cliConfig(ctx)
   const deps = await buildDeps(config, cliLogger(ctx, config))
   try {
@@ -26,6 +31,7 @@ export async function ask(ctx: CliContext): Promise<number> {
     const result = await deps.answerer.ask(question, {
       ...(topK === undefined ? {} : { topK }),
       ...(docIds.length === 0 ? {} : { filter: { documentIds: docIds } }),
+      ...(collection === undefined ? {} : { collections: [collection] }),
       ...(typeof values.voice === 'string' ? { voice: values.voice } : {}),
     })
     if (values.json === true) {
@@ -40,6 +46,7 @@ export async function ask(ctx: CliContext): Promise<number> {
     }
     if (result.citations.length > 0) {
       writeLine(ctx.stdout, '\nSources:')
+      // document keys: `collection/id` outside the default collection
       for (const c of result.citations) writeLine(ctx.stdout, `[${c.n}] ${c.title} (${c.documentId} v${c.version}), ${c.locator}`)
     }
     const label = result.mode === 'extractive' ? 'extractive (no chat model configured)' : `${result.model ?? ''}, prompt ${result.prompt}`

@@ -5,9 +5,10 @@ import { createHybridRetriever } from '../core/retrieval/hybrid-retriever.js'
 import { firstEvidenceRank, summariseRanks } from '../core/retrieval/evidence-recall.js'
 import { readEvalQuestions } from './eval-questions.js'
 import { withEvalStore } from './eval-store.js'
+import { checkCollectionName } from '../core/collections.js'
 import { firstLineIsChatFormat, runChatEval } from './eval-chat.js'
 
-const USAGE = 'ragtune eval retrieval --questions FILE.jsonl --pdfs DIR [--json] [--details] [--store DIR]'
+const USAGE = 'ragtune eval retrieval --questions FILE.jsonl --pdfs DIR [--json] [--details] [--store DIR] [--collection NAME]'
 
 const HELP = `usage: ${USAGE}
 
@@ -38,7 +39,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
   }
   const { values } = parseCliArgs(
     ctx,
-    { questions: { type: 'string' }, pdfs: { type: 'string' }, json: { type: 'boolean' }, details: { type: 'boolean' }, store: { type: 'string' } },
+    { questions: { type: 'string' }, pdfs: { type: 'string' }, json: { type: 'boolean' }, details: { type: 'boolean' }, store: { type: 'string' }, collection: { type: 'string' } },
     USAGE,
   )
   const json = values.json === true
@@ -60,7 +61,8 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
     else writeLine(ctx.stderr, `ragtune: ${questionsFile}:${p.line}: ${p.message} [${p.code}]`)
   }
 
-  return withEvalStore(ctx, { pdfDir, storeDir, json }, async ({ corpus, logger, idByStem, failed }) => {
+  const collection = typeof values.collection === 'string' ? checkCollectionName(values.collection) : undefined
+  return withEvalStore(ctx, { pdfDir, storeDir, json, collection }, async ({ corpus, logger, idByStem, failed }) => {
     const retriever = createHybridRetriever({ corpus, logger })
     const ranks: (number | undefined)[] = []
     const latencies: number[] = []
@@ -68,7 +70,7 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
     for (const q of questions) {
       const documentId = idByStem.get(q.docName)
       const started = performance.now()
-      const retrieval = await retriever.retrieve(q.question, { topK: TOP_K })
+      const retrieval = await retriever.retrieve(q.question, { topK: TOP_K, ...(collection === undefined ? {} : { collections: [collection] }) })
       latencies.push(performance.now() - started)
       const rank = documentId === undefined ? undefined : firstEvidenceRank({ documentId, pages: q.pages }, retrieval.sources)
       ranks.push(rank)

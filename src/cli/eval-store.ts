@@ -22,7 +22,8 @@ export interface EvalStore {
  */
 export async function withEvalStore<T>(
   ctx: CliContext,
-  options: { pdfDir: string; storeDir: string | undefined; json: boolean },
+  /** `collection`: ingest into it (a store shared with other collections) */
+  options: { pdfDir: string; storeDir: string | undefined; json: boolean; collection?: string | undefined },
   work: (store: EvalStore) => Promise<T>,
 ): Promise<T> {
   const config = cliConfig(ctx)
@@ -44,7 +45,7 @@ export async function withEvalStore<T>(
   )
   const corpus = deps.corpus
   try {
-    const { results, summary } = await ingestPaths(deps.ingest, [options.pdfDir])
+    const { results, summary } = await ingestPaths(deps.ingest, [options.pdfDir], options.collection === undefined ? {} : { collection: options.collection })
     const idByStem = new Map<string, string>()
     for (const r of results) {
       if (r.documentId !== null && r.status !== 'failed') idByStem.set(path.basename(r.file).replace(/\.[^.]+$/, ''), r.documentId)

@@ -1,3 +1,4 @@
+import type { CollectionSummary } from './collections.js'
 import type { CommitInput } from './corpus.js'
 import type { StatementFact } from './facts/statement-facts.js'
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from './documents.js'
@@ -18,7 +19,17 @@ export interface CorpusCatalog {
   readonly kind: string
 
   getDocument(id: string): Promise<DocumentSummary | undefined>
-  listDocuments(): Promise<DocumentSummary[]>
+  /** every document, or those of the given collections */
+  listDocuments(collections?: readonly string[]): Promise<DocumentSummary[]>
+  /** as Corpus.listCollections */
+  listCollections(): Promise<CollectionSummary[]>
+  createCollection(name: string): Promise<boolean>
+  /**
+   * One transaction: the collection goes and so do its documents (retired, as retireDocument does) —
+   * refused with `collection_not_empty` while it holds any, unless `force`. Resolves the retired document
+   * keys, or undefined when there was no such collection.
+   */
+  retireCollection(name: string, force: boolean): Promise<readonly string[] | undefined>
   /** Each listed document's id and active version in one string: it moves with every activation or retirement. */
   revision(): Promise<string>
 

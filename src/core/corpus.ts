@@ -1,3 +1,4 @@
+import type { CollectionSummary } from './collections.js'
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from './documents.js'
 import type { StatementFact } from './facts/statement-facts.js'
 
@@ -16,8 +17,21 @@ export interface Corpus {
   /** problems a quick integrity check of the local store finds (none: sound); stores without one omit it */
   checkIntegrity?(): Promise<readonly string[]>
 
+  /** `id` is a document key (see collections.ts): the bare id in the default collection, `collection/id` elsewhere */
   getDocument(id: string): Promise<DocumentSummary | undefined>
-  listDocuments(): Promise<DocumentSummary[]>
+  /** every document, or those of the given collections */
+  listDocuments(collections?: readonly string[]): Promise<DocumentSummary[]>
+
+  /** collections that hold documents or were created empty, by name */
+  listCollections(): Promise<CollectionSummary[]>
+  /** records an empty collection; false when it already exists (a first commit into one creates it too) */
+  createCollection(name: string): Promise<boolean>
+  /**
+   * Removes a collection. Refuses (`collection_not_empty`) while it holds documents unless `force`, and
+   * then deletes them all with it or, on failure, none. Resolves the deleted document keys, or undefined
+   * when the collection did not exist.
+   */
+  deleteCollection(name: string, options?: { readonly force?: boolean }): Promise<readonly string[] | undefined>
 
   /**
    * Writes a version and makes it active. `fingerprint` covers everything that shapes the chunks and
@@ -101,6 +115,8 @@ export interface CommitResult {
 }
 
 export interface SearchFilter {
+  /** the collections searched (a caller's scope); absent: all */
+  readonly collections?: readonly string[]
   readonly documentIds?: readonly string[]
   readonly company?: readonly string[]
   readonly fiscalYear?: readonly number[]

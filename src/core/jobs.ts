@@ -63,6 +63,8 @@ export interface JobPayload {
   readonly failures?: readonly FileResult[]
   /** only with exactly one file */
   readonly documentId?: string
+  /** where the files go; default `default` */
+  readonly collection?: string
   readonly overrides?: MetaOverrides
   /** removed once the job ends (the upload's staging directory) */
   readonly stagingDir?: string

@@ -12,13 +12,15 @@ export interface ApiKeyInfo {
   readonly id: string
   readonly name: string | null
   readonly scope: Scope
+  /** the collections the key sees; null: all of them (and any created later) */
+  readonly collections: readonly string[] | null
   readonly createdAt: string
   readonly revokedAt: string | null
 }
 
 export interface KeyStore {
   /** returns the key in clear: the only time it exists outside the caller */
-  create(input: { scope: Scope; name?: string }): Promise<{ key: string; info: ApiKeyInfo }>
+  create(input: { scope: Scope; name?: string; collections?: readonly string[] }): Promise<{ key: string; info: ApiKeyInfo }>
   /** the key's info when it exists and is not revoked */
   verify(key: string): Promise<ApiKeyInfo | undefined>
   list(): Promise<ApiKeyInfo[]>
@@ -60,4 +62,13 @@ export function hashMatches(key: string, storedHash: string): boolean {
   const a = Buffer.from(hashKey(key), 'hex')
   const b = Buffer.from(storedHash, 'hex')
   return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** Stored as a comma-separated list; NULL means every collection. */
+export function collectionsColumn(collections: readonly string[] | undefined): string | null {
+  return collections === undefined ? null : [...new Set(collections)].sort().join(',')
+}
+
+export function parseCollectionsColumn(value: string | null): readonly string[] | null {
+  return value === null ? null : value.split(',').filter((c) => c.length > 0)
 }

@@ -32,12 +32,14 @@ export interface RegisteredModel {
   readonly status: ModelStatus
   readonly kind: VoiceKind
   readonly evaluation: ModelEvaluation | null
+  /** the collection this voice answers from by default (an IR voice from IR's documents); null: any */
+  readonly collection: string | null
   readonly active: boolean
   readonly createdAt: string
   readonly updatedAt: string
 }
 
-export type NewModel = Omit<RegisteredModel, 'active' | 'createdAt' | 'updatedAt' | 'evaluation' | 'kind'> & {
+export type NewModel = Omit<RegisteredModel, 'active' | 'createdAt' | 'updatedAt' | 'evaluation' | 'kind' | 'collection'> & {
   readonly kind?: VoiceKind
 }
 
@@ -52,6 +54,8 @@ export interface ModelRegistry {
   activate(id: string): Promise<RegisteredModel>
   deactivateAll(): Promise<void>
   setEvaluation(id: string, evaluation: ModelEvaluation): Promise<RegisteredModel>
+  /** binds the voice to a collection (null: unbinds); `model_not_found` if unknown */
+  bindCollection(id: string, collection: string | null): Promise<RegisteredModel>
   /** replaces the voice's style passages and marks it prompted (or prompted+fine-tuned) */
   setVoiceSamples(id: string, passages: readonly string[]): Promise<RegisteredModel>
   /** the voice passages closest to the question by BM25; never more than `limit` */

@@ -83,12 +83,33 @@ export interface PageImages {
  * Deletes a document and then its originals no other version uses, with their page images. The store's
  * delete comes first: a crash in between leaves an original nobody cites, never a citation without its page.
  */
-export async function deleteDocument(parts: { corpus: Corpus; originals?: OriginalStore | undefined; pageImages?: PageImages | undefined }, id: string): Promise<boolean> {
+export async function deleteDocument(parts: DocumentParts, id: string): Promise<boolean> {
   if (!(await parts.corpus.deleteDocument(id))) return false
+  await forgetOriginals(parts, id)
+  return true
+}
+
+/**
+ * Deletes a collection (see Corpus.deleteCollection: all its documents or none) and then the originals
+ * of its documents, in the same order as deleteDocument. Resolves the deleted document keys, or undefined
+ * when there was no such collection.
+ */
+export async function deleteCollection(parts: DocumentParts, name: string, options: { readonly force?: boolean } = {}): Promise<readonly string[] | undefined> {
+  const deleted = await parts.corpus.deleteCollection(name, options)
+  for (const id of deleted ?? []) await forgetOriginals(parts, id)
+  return deleted
+}
+
+interface DocumentParts {
+  readonly corpus: Corpus
+  readonly originals?: OriginalStore | undefined
+  readonly pageImages?: PageImages | undefined
+}
+
+async function forgetOriginals(parts: DocumentParts, id: string): Promise<void> {
   const gone = (await parts.originals?.forget(id)) ?? []
   const images = parts.pageImages
   if (images !== undefined) await Promise.all(gone.map((sha) => images.drop(sha)))
-  return true
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {

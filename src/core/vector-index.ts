@@ -2,7 +2,7 @@ import type { SparseVector } from './sparse/bm25-encoder.js'
 
 /**
  * A remote vector index (Pinecone serverless): dense and/or sparse vectors with filterable metadata,
- * partitioned by namespace (one per tenant). Writes are eventually consistent — a record becomes
+ * partitioned by namespace (one per collection, created by its first upsert). Writes are eventually consistent — a record becomes
  * queryable some time after `upsert` resolves — so callers poll `fetchExisting` before relying on it.
  * Implementations batch within the service's request limits and retry throttling and 5xx themselves.
  */
@@ -21,6 +21,8 @@ export interface VectorIndex {
   /** every visible id starting with `prefix` */
   listIds(namespace: string, prefix: string): Promise<string[]>
   deleteIds(namespace: string, ids: readonly string[]): Promise<void>
+  /** drops a namespace and whatever it still holds; a namespace that does not exist is not an error */
+  deleteNamespace(namespace: string): Promise<void>
 }
 
 export type MetadataValue = string | number | boolean | string[]

@@ -1,5 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyRequest } from 'fastify'
 import type { AnswerResult } from '../core/answer/answer-result.js'
+import { documentKey, parseDocumentKey, searchCollections } from '../core/collections.js'
+import { requestCollections } from './auth.js'
 
 /** The longest question, on /v1/ask and as a chat message. */
 export const MAX_QUESTION_CHARS = 4000
@@ -14,6 +17,9 @@ export const errorResponses = { '4xx': ErrorBody, '5xx': ErrorBody } as const
 
 export const Filters = Type.Object(
   {
+    collection: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 63, description: "search only this collection (one of the key's); default: every collection the key sees" }),
+    ),
     documentIds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 200 })),
     company: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 50 })),
     fiscalYear: Type.Optional(Type.Array(Type.Integer({ minimum: 1900, maximum: 2200 }), { maxItems: 50 })),
@@ -25,7 +31,8 @@ export type Filters = Static<typeof Filters>
 
 export const CitationSchema = Type.Object({
   n: Type.Integer(),
-  documentId: Type.String(),
+  documentId: Type.String({ description: 'the id within its collection' }),
+  collection: Type.String(),
   version: Type.Integer(),
   title: Type.String(),
   pageStart: Type.Integer(),
@@ -56,18 +63,41 @@ export const AnswerSchema = Type.Object({
   timings: Type.Object({ retrievalMs: Type.Number(), modelMs: Type.Number(), totalMs: Type.Number() }),
 })
 
-/** SearchFilter from request filters, leaving out empty lists (exactOptionalPropertyTypes). */
+/**
+ * The collections a question searches: `filters.collection` (which must be one of the key's, else 404),
+ * or all the key sees; undefined when that is every collection.
+ */
+export function askCollections(req: FastifyRequest, f: Filters | undefined): readonly string[] | undefined {
+  const collections = searchCollections(requestCollections(req), f?.collection)
+  return collections === 'all' ? undefined : collections
+}
+
+/**
+ * SearchFilter from request filters, leaving out empty lists (exactOptionalPropertyTypes). Document ids
+ * are ids within `filters.collection` when it is given, else document keys (`collection/id`, or a bare id
+ * in the default collection).
+ */
 export function toSearchFilter(f: Filters | undefined) {
   if (f === undefined) return undefined
-  return {
-    ...(f.documentIds?.length ? { documentIds: f.documentIds } : {}),
+  const { collection } = f
+  const ids = collection === undefined ? f.documentIds : f.documentIds?.map((id) => documentKey(collection, id))
+  const filter = {
+    ...(ids?.length ? { documentIds: ids } : {}),
     ...(f.company?.length ? { company: f.company } : {}),
     ...(f.fiscalYear?.length ? { fiscalYear: f.fiscalYear } : {}),
     ...(f.docType?.length ? { docType: f.docType } : {}),
   }
+  // a filter that only named the collection leaves routing on (the collection bounds the search anyway)
+  return Object.keys(filter).length === 0 ? undefined : filter
 }
 
 /** The response body for an answer (the schema's mutable arrays from the domain's readonly ones). */
 export function answerBody(r: AnswerResult): Static<typeof AnswerSchema> {
-  return { ...r, citations: [...r.citations], unsupportedNumbers: [...r.unsupportedNumbers], checks: [...r.checks], removedCitations: [...r.removedCitations] }
+  return { ...r, citations: r.citations.map(publicCitation), unsupportedNumbers: [...r.unsupportedNumbers], checks: [...r.checks], removedCitations: [...r.removedCitations] }
+}
+
+/** A citation as the API shows it: the document's id within its collection, and the collection. */
+export function publicCitation<C extends { readonly documentId: string }>(c: C): C & { collection: string } {
+  const { collection, id } = parseDocumentKey(c.documentId)
+  return { ...c, documentId: id, collection }
 }

@@ -3,6 +3,7 @@ import type {} from '@fastify/swagger'
 import { AppError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { scopeAllows, type KeyStore, type Scope } from '../core/keys.js'
+import type { CollectionScope } from '../core/collections.js'
 import { createAuthFailures } from './auth-failures.js'
 
 /**
@@ -15,6 +16,8 @@ export interface Principal {
   /** null in open mode */
   readonly keyId: string | null
   readonly scope: Scope
+  /** the collections the key sees (see core/scoped-corpus.ts) */
+  readonly collections: CollectionScope
 }
 
 declare module 'fastify' {
@@ -29,7 +32,7 @@ declare module 'fastify' {
 
 // `/v1/models/` with a slash: listing models is a query, acting on one (activate, eval) is admin.
 const ADMIN_PREFIXES = ['/v1/documents', '/v1/ingestions', '/v1/finetunes', '/v1/keys', '/v1/models/']
-const OPEN_PRINCIPAL: Principal = { keyId: null, scope: 'admin' }
+const OPEN_PRINCIPAL: Principal = { keyId: null, scope: 'admin', collections: 'all' }
 /** missing or wrong keys an address may send per minute before it is refused (429) for the rest of it */
 const AUTH_FAILURES_PER_MINUTE = 30
 
@@ -82,7 +85,7 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
         status: 401,
       })
     }
-    req.principal = { keyId: info.id, scope: info.scope }
+    req.principal = { keyId: info.id, scope: info.scope, collections: info.collections ?? 'all' }
   }
   // Callback-style hooks: a request without a key header passes without a promise of its own.
   app.addHook('onRequest', (req, _reply, done) => {
@@ -152,4 +155,9 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
     // Tell the OpenAPI document which routes need a key.
     route.schema = { ...route.schema, security: [{ bearerAuth: [] }] }
   })
+}
+
+/** The collections a request may see: its key's, or all in open mode and on routes without auth. */
+export function requestCollections(req: FastifyRequest): CollectionScope {
+  return req.principal?.collections ?? 'all'
 }

@@ -31,6 +31,7 @@ export const MetaPatch = Type.Object(
 
 export const DocumentSchema = Type.Object({
   id: Type.String(),
+  collection: Type.String(),
   activeVersion: Type.Integer(),
   meta: DocumentMetaSchema,
   sha256: Type.String(),
@@ -43,6 +44,9 @@ export const DocumentSchema = Type.Object({
 })
 
 export const DocumentIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) })
+
+/** `?collection=NAME` on the document routes; default: `default`, or the key's only collection */
+export const CollectionQuery = Type.Object({ collection: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })) })
 
 const ErrorSummary = Type.Object({ code: Type.String(), message: Type.String() })
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CommitInput, Corpus } from '../../src/core/corpus.js'
 import type { ChunkRecord, DocumentMeta } from '../../src/core/documents.js'
+import { describeCollectionContract } from './collection-contract.js'
 
 /**
  * The behaviour every Corpus implementation must show (the db0 way: one suite, a dozen-line test file
@@ -12,6 +13,8 @@ export interface CorpusFactory {
   cleanup?(): Promise<void>
   /** stores with eventual consistency (Pinecone) wait here before reading what they wrote */
   settle?(): Promise<void>
+  /** stores with one namespace per collection (Pinecone): the namespaces that exist now */
+  namespaces?(): string[]
 }
 
 const META: DocumentMeta = { title: 'Acme 2023 Form 10-K', company: 'Acme', fiscalYear: 2023, docType: '10-K' }
@@ -51,16 +54,27 @@ function unit(values: readonly number[]): Float32Array {
   return v.map((x) => x / n)
 }
 
+/** A fresh store per test, closed and cleaned after it; call inside a describe block. */
+export function freshCorpusPerTest(factory: CorpusFactory): () => Corpus {
+  let corpus: Corpus | undefined
+  beforeEach(async () => {
+    corpus = await factory.create()
+  })
+  afterEach(async () => {
+    await corpus?.close()
+    await factory.cleanup?.()
+  })
+  return () => corpus!
+}
+
 export function describeCorpusContract(name: string, factory: CorpusFactory): void {
+  describeCollectionContract(name, factory)
   describe(`Corpus contract: ${name}`, () => {
+    const current = freshCorpusPerTest(factory)
     let corpus: Corpus
     const settle = async (): Promise<void> => factory.settle?.()
-    beforeEach(async () => {
-      corpus = await factory.create()
-    })
-    afterEach(async () => {
-      await corpus.close()
-      await factory.cleanup?.()
+    beforeEach(() => {
+      corpus = current()
     })
 
     it('commits a first version and finds it by keyword, with page and section', async () => {

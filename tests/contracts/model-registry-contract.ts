@@ -76,6 +76,16 @@ export function describeModelRegistryContract(name: string, factory: ModelRegist
       await expect(registry.setEvaluation('nope', EVALUATION)).rejects.toMatchObject({ code: 'model_not_found' })
     })
 
+    it('binds a voice to a collection, keeps the binding across updates, and unbinds it', async () => {
+      expect(await registry.upsert(tuned('ir', 'ft:ir:1'))).toMatchObject({ collection: null })
+      const v = await registry.version()
+      expect(await registry.bindCollection('ir', 'investor-relations')).toMatchObject({ id: 'ir', collection: 'investor-relations' })
+      expect(await registry.version()).toBeGreaterThan(v)
+      expect(await registry.upsert(tuned('ir', 'ft:ir:2'))).toMatchObject({ collection: 'investor-relations' })
+      expect(await registry.bindCollection('ir', null)).toMatchObject({ collection: null })
+      await expect(registry.bindCollection('nope', 'x')).rejects.toMatchObject({ code: 'model_not_found' })
+    })
+
     it('returns the voice samples closest to the question, and some samples for an unrelated one', async () => {
       await registry.upsert(tuned('buffett', null, { provider: 'prompted', kind: 'prompted' }))
       const passages = [

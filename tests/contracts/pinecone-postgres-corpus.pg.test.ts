@@ -22,6 +22,7 @@ describeCorpusContract('pinecone (emulator) + postgres catalog', {
     return corpus
   },
   settle: async () => settle?.(),
+  namespaces: () => emu?.namespaceNames() ?? [],
   async cleanup() {
     await emu?.close()
     await db?.drop()

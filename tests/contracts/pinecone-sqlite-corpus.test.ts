@@ -24,6 +24,7 @@ describeCorpusContract('pinecone (emulator) + sqlite catalog', {
     return corpus
   },
   settle: async () => settle?.(),
+  namespaces: () => emu?.namespaceNames() ?? [],
   async cleanup() {
     await emu?.close()
     if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true })

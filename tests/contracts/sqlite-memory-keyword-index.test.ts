@@ -39,7 +39,7 @@ describe('SQLite in-memory keyword index', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-memidx-'))
     file = path.join(dir, 'store.db')
     const writer = createSqliteCorpus({ path: file, logger })
-    for (const [id, seed] of [['a', 1], ['b', 2], ['c', 3]] as const) {
+    for (const [id, seed] of [['a', 1], ['b', 2], ['ir/c', 3]] as const) {
       const input = commitInput(id, `${id}1`, texts(seed, 25))
       await writer.commitVersion({ ...input, chunks: input.chunks.map((c, i) => ({ ...c, header: i % 4 === 0 ? `${c.header} revenue cash` : c.header })) })
     }
@@ -58,7 +58,8 @@ describe('SQLite in-memory keyword index', () => {
       expect(await sql.keywordIndexReady()).toBe(false)
       let compared = 0
       for (const q of QUERIES) {
-        for (const filter of [undefined, { documentIds: ['a'] }, { documentIds: ['b', 'c'] }, { company: ['acme'], fiscalYear: [2023] }]) {
+        const byCollection = [{ collections: ['ir'] }, { collections: ['default'] }, { collections: ['ir', 'default'], documentIds: ['a', 'ir/c'] }, { collections: [] }]
+        for (const filter of [undefined, { documentIds: ['a'] }, { documentIds: ['b', 'ir/c'] }, { company: ['acme'], fiscalYear: [2023] }, ...byCollection]) {
           const query = filter === undefined ? q : { ...q, filter }
           const got = await memory.keywordSearch(query)
           const want = await sql.keywordSearch(query)
@@ -110,7 +111,7 @@ describe('SQLite in-memory keyword index', () => {
     try {
       expect(await reader.keywordIndexReady()).toBe(true)
       const before = (await reader.getChunks('b', [0, 1])).map((h) => h.chunk.text)
-      const q: KeywordQuery = { terms: ['revenue', 'cash'], limit: 50, filter: { documentIds: ['b', 'c'] } }
+      const q: KeywordQuery = { terms: ['revenue', 'cash'], limit: 50, filter: { documentIds: ['b', 'ir/c'] } }
       const hitsBefore = (await reader.keywordSearch(q)).map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`)
       expect(hitsBefore.some((k) => k.startsWith('b#'))).toBe(true)
       // what deleteDocument does, in one transaction

@@ -8,15 +8,7 @@ import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
 import { makeReportPdf, randomBytes } from '../support/pdf-fixtures.js'
-
-async function multipart(files: { name: string; data: Uint8Array | string }[], fields: Record<string, string> = {}) {
-  const form = new FormData()
-  for (const [k, v] of Object.entries(fields)) form.append(k, v)
-  for (const f of files) form.append('file', new Blob([f.data]), f.name)
-  // Let the platform's own encoder write the body and boundary, as a browser or SDK would.
-  const res = new Response(form)
-  return { payload: Buffer.from(await res.arrayBuffer()), headers: { 'content-type': res.headers.get('content-type') ?? '' } }
-}
+import { multipart } from '../support/multipart.js'
 
 describe('document and ingestion routes', () => {
   let dir: string
@@ -71,7 +63,7 @@ describe('document and ingestion routes', () => {
     expect(one.json()).toMatchObject({ id: 'acme_2023_10k', activeVersion: 1, pages: 3, meta: { company: 'Acme Widgets', fiscalYear: 2023, docType: '10-K' } })
     expect(Object.keys(one.json())).not.toContain('fingerprint')
     const del = await app.inject({ method: 'DELETE', url: '/v1/documents/acme_2023_10k' })
-    expect(del.json()).toEqual({ id: 'acme_2023_10k', deleted: true })
+    expect(del.json()).toEqual({ id: 'acme_2023_10k', collection: 'default', deleted: true })
     const gone = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k' })
     expect(gone.statusCode).toBe(404)
     expect(gone.json()).toMatchObject({ error: { code: 'document_not_found' } })

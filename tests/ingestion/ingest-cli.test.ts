@@ -91,7 +91,7 @@ describe('ragtune ingest / documents (CLI)', () => {
     const ids = (list.stdout.lines()[0] as { documents: { id: string }[] }).documents.map((d) => d.id)
     expect(ids).toEqual(expect.arrayContaining(['acme_2023_10k', 'memo', 'pricing-memo']))
     const del = await cli(['documents', 'delete', 'memo', '--json'])
-    expect(del.stdout.lines()[0]).toEqual({ id: 'memo', deleted: true })
+    expect(del.stdout.lines()[0]).toEqual({ id: 'memo', collection: 'default', deleted: true })
     const gone = await cli(['documents', 'show', 'memo', '--json'])
     expect(gone.code).toBe(1)
     expect(gone.stdout.lines()[0]).toMatchObject({ error: { code: 'document_not_found' } })

@@ -47,6 +47,8 @@ export interface PineconeEmulator {
   clearFaults(): void
   /** count of requests per path, e.g. `/vectors/upsert` */
   readonly requestCounts: Map<string, number>
+  /** names of the namespaces that exist now (applies due writes first) */
+  namespaceNames(): string[]
   /** records visible now in a namespace (applies due writes first) */
   visibleRecords(namespace: string): StoredRecord[]
   /** writes accepted but not yet visible */
@@ -94,7 +96,10 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
   const requestCounts = new Map<string, number>()
   let controllerUrl = ''
 
-  const ns = (name: string): Map<string, StoredRecord> => {
+  // As in Pinecone serverless, a namespace comes into being with its first upsert; reads of one that does
+  // not exist see an empty namespace and do not create it.
+  const ns = (name: string): Map<string, StoredRecord> => namespaces.get(name) ?? new Map<string, StoredRecord>()
+  const writable = (name: string): Map<string, StoredRecord> => {
     let m = namespaces.get(name)
     if (!m) namespaces.set(name, (m = new Map()))
     return m
@@ -105,7 +110,7 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
     const now = Date.now()
     while (pending.length > 0 && pending[0]!.visibleAt <= now) {
       const w = pending.shift()!
-      const m = ns(w.namespace)
+      const m = w.kind === 'upsert' ? writable(w.namespace) : ns(w.namespace)
       if (w.kind === 'upsert') {
         for (const r of w.records) m.set(r.id, r)
       } else if (w.all) {
@@ -131,6 +136,10 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
       faults.length = 0
     },
     requestCounts,
+    namespaceNames() {
+      applyDue()
+      return [...namespaces.keys()].sort()
+    },
     visibleRecords(namespace) {
       applyDue()
       return [...ns(namespace).values()]
@@ -329,6 +338,17 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
       else if (ids !== undefined) enqueue({ kind: 'delete', namespace, ids })
       else if (filter !== undefined) enqueue({ kind: 'delete', namespace, filter })
       else throw invalid('one of ids, deleteAll or filter must be provided')
+      return {}
+    }
+    if (method === 'GET' && path === '/namespaces') {
+      applyDue()
+      return { namespaces: [...namespaces].map(([name, m]) => ({ name, record_count: m.size })), pagination: null }
+    }
+    const named = /^\/namespaces\/([^/]+)$/.exec(path)
+    if (method === 'DELETE' && named) {
+      applyDue()
+      const name = decodeURIComponent(named[1]!)
+      if (!namespaces.delete(name)) throw rpc(404, 5, `Namespace not found: ${name}`)
       return {}
     }
     if (method === 'POST' && path === '/describe_index_stats') {

@@ -143,6 +143,16 @@ export async function createPineconeIndex(options: PineconeIndexOptions): Promis
         await call('delete', () => ns(namespace).deleteMany({ ids: [...page] }))
       }
     },
+
+    async deleteNamespace(namespace) {
+      try {
+        await call('delete namespace', () => base.deleteNamespace(namespace))
+      } catch (err) {
+        // already gone (never written, or deleted by another replica): what the caller wanted
+        if (err instanceof AppError && err.code === 'vector_store_not_found') return
+        throw err
+      }
+    },
   }
 }
 

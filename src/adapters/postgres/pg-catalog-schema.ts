@@ -1,3 +1,5 @@
+import { collectionSql } from '../../core/collections.js'
+
 /**
  * Catalog tables. A version row carries everything the document summary shows once it is active, and
  * its BM25 contribution (`bm25`: {documents, totalLength, df: {termHash: count}}), so activation and
@@ -78,5 +80,9 @@ export const catalogMigrations: readonly string[] = [
     scale DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (document_id, version, ordinal),
     FOREIGN KEY (document_id, version) REFERENCES document_versions ON DELETE CASCADE
-  );`
+  );`,
+  // collections: derived from the document key (collections.ts), so existing rows are in `default`
+  `ALTER TABLE documents ADD COLUMN collection TEXT GENERATED ALWAYS AS (${collectionSql('id', 'postgres')}) STORED;
+  CREATE INDEX documents_collection ON documents (collection);
+  CREATE TABLE collections (name TEXT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL DEFAULT now());`,
 ]

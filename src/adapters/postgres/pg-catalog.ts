@@ -1,5 +1,6 @@
 import type { CommitInput } from '../../core/corpus.js'
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
+import { collectionNotEmpty, collectionOf } from '../../core/collections.js'
 import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { serializeStats, type Bm25Delta } from '../../core/sparse/bm25-encoder.js'
@@ -72,6 +73,17 @@ async function applyBm25(client: PgClient, documentId: string, version: number, 
   }
 }
 
+/** Inside a transaction: the document leaves listings and BM25 statistics; its active version is retired. */
+async function retireIn(client: PgClient, documentId: string): Promise<boolean> {
+  await lockDocument(client, documentId)
+  const cur = await client.query<{ active_version: number }>('DELETE FROM documents WHERE id = $1 RETURNING active_version', [documentId])
+  const active = cur.rows[0]?.active_version
+  if (active === undefined) return false
+  await client.query(`UPDATE document_versions SET state = 'retired', retired_at = now() WHERE document_id = $1 AND version = $2`, [documentId, active])
+  await applyBm25(client, documentId, active, -1)
+  return true
+}
+
 /** The catalog in PostgreSQL, shared by every API replica and ingest worker. */
 export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolean }): Promise<CorpusCatalog> {
   const { pool } = options
@@ -85,9 +97,41 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
       return rows[0] === undefined ? undefined : toSummary(rows[0])
     },
 
-    async listDocuments() {
-      const { rows } = await pool.query<DocumentRow>('SELECT * FROM documents ORDER BY id')
+    async listDocuments(collections) {
+      const { rows } =
+        collections === undefined
+          ? await pool.query<DocumentRow>('SELECT * FROM documents ORDER BY id')
+          : await pool.query<DocumentRow>('SELECT * FROM documents WHERE collection = ANY($1::text[]) ORDER BY id', [[...collections]])
       return rows.map(toSummary)
+    },
+
+    async listCollections() {
+      const { rows } = await pool.query<{ name: string; documents: string }>(
+        `SELECT name, SUM(n) AS documents FROM (SELECT name, 0 AS n FROM collections UNION ALL SELECT collection, 1 FROM documents) x
+         GROUP BY name ORDER BY name`,
+      )
+      return rows.map((r) => ({ name: r.name, documents: Number(r.documents) }))
+    },
+
+    async createCollection(name) {
+      const { rows } = await pool.query<{ created: boolean }>(
+        `WITH ins AS (INSERT INTO collections (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1)
+         SELECT EXISTS (SELECT 1 FROM ins) AND NOT EXISTS (SELECT 1 FROM documents WHERE collection = $1) AS created`,
+        [name],
+      )
+      return rows[0]?.created === true
+    },
+
+    async retireCollection(name, force) {
+      return inTransaction(pool, async (client) => {
+        const listed = await client.query('DELETE FROM collections WHERE name = $1', [name])
+        const docs = await client.query<{ id: string }>('SELECT id FROM documents WHERE collection = $1 ORDER BY id', [name])
+        const ids = docs.rows.map((r) => r.id)
+        if (ids.length === 0) return (listed.rowCount ?? 0) > 0 ? [] : undefined
+        if (!force) throw collectionNotEmpty(name, ids.length)
+        for (const id of ids) await retireIn(client, id)
+        return ids
+      })
     },
 
     async revision() {
@@ -173,6 +217,7 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
           [documentId, version],
         )
         await client.query(`UPDATE document_versions SET state = 'active' WHERE document_id = $1 AND version = $2`, [documentId, version])
+        await client.query('INSERT INTO collections (name) VALUES ($1) ON CONFLICT DO NOTHING', [collectionOf(documentId)])
         await applyBm25(client, documentId, version, 1)
         if (previous !== undefined) {
           await client.query(
@@ -190,18 +235,7 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
     },
 
     async retireDocument(documentId) {
-      return inTransaction(pool, async (client) => {
-        await lockDocument(client, documentId)
-        const cur = await client.query<{ active_version: number }>('DELETE FROM documents WHERE id = $1 RETURNING active_version', [documentId])
-        const active = cur.rows[0]?.active_version
-        if (active === undefined) return false
-        await client.query(
-          `UPDATE document_versions SET state = 'retired', retired_at = now() WHERE document_id = $1 AND version = $2`,
-          [documentId, active],
-        )
-        await applyBm25(client, documentId, active, -1)
-        return true
-      })
+      return inTransaction(pool, (client) => retireIn(client, documentId))
     },
 
     async retiredVersions(documentId) {

@@ -1,4 +1,4 @@
-import { generateKey, hashMatches, keyId, type ApiKeyInfo, type KeyStore, type Scope } from '../../core/keys.js'
+import { collectionsColumn, generateKey, hashMatches, keyId, parseCollectionsColumn, type ApiKeyInfo, type KeyStore, type Scope } from '../../core/keys.js'
 import { migratePg, type PgPool } from './pg-database.js'
 
 const migrations: readonly string[] = [
@@ -10,6 +10,8 @@ const migrations: readonly string[] = [
     created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     revoked_at TIMESTAMPTZ
   )`,
+  // keys limited to some collections; NULL: all (every key made before collections existed)
+  'ALTER TABLE api_keys ADD COLUMN collections TEXT',
 ]
 
 interface Row {
@@ -19,6 +21,7 @@ interface Row {
   hash: string
   created_at: Date
   revoked_at: Date | null
+  collections: string | null
 }
 
 /** API keys in PostgreSQL, hashed (see src/core/keys.ts), so every replica accepts and revokes the same keys. */
@@ -26,9 +29,11 @@ export async function createPgKeyStore(options: { pool: PgPool; onClose?: () => 
   const { pool } = options
   await migratePg(pool, 'keys', migrations)
   return {
-    async create({ scope, name }) {
+    async create({ scope, name, collections }) {
       const { id, key, hash } = generateKey()
-      const { rows } = await pool.query<Row>('INSERT INTO api_keys (id, name, scope, hash) VALUES ($1, $2, $3, $4) RETURNING *', [id, name ?? null, scope, hash])
+      const { rows } = await pool.query<Row>('INSERT INTO api_keys (id, name, scope, hash, collections) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
+        id, name ?? null, scope, hash, collectionsColumn(collections),
+      ])
       return { key, info: info(rows[0]!) }
     },
     async verify(key) {
@@ -55,5 +60,5 @@ export async function createPgKeyStore(options: { pool: PgPool; onClose?: () => 
 }
 
 function info(row: Row): ApiKeyInfo {
-  return { id: row.id, name: row.name, scope: row.scope, createdAt: row.created_at.toISOString(), revokedAt: row.revoked_at?.toISOString() ?? null }
+  return { id: row.id, name: row.name, scope: row.scope, collections: parseCollectionsColumn(row.collections), createdAt: row.created_at.toISOString(), revokedAt: row.revoked_at?.toISOString() ?? null }
 }

@@ -30,6 +30,8 @@ const migrations: readonly string[] = [
     PRIMARY KEY (voice_id, position)
   );
   CREATE INDEX voice_samples_tsv ON voice_samples USING gin (tsv);`,
+  // a voice bound to a collection answers from it by default
+  'ALTER TABLE models ADD COLUMN collection TEXT',
 ]
 
 interface Row {
@@ -42,6 +44,7 @@ interface Row {
   job_id: string | null
   status: string
   kind: string
+  collection: string | null
   evaluation: ModelEvaluation | null
   active: boolean
   created_at: Date
@@ -124,6 +127,13 @@ export async function createPgModelRegistry(options: { pool: PgPool; onClose?: (
         return mustGet(c, id)
       })
     },
+    async bindCollection(id, collection) {
+      return write(async (c) => {
+        await mustGet(c, id)
+        await c.query('UPDATE models SET collection = $2, updated_at = now() WHERE id = $1', [id, collection])
+        return mustGet(c, id)
+      })
+    },
     async setVoiceSamples(id, passages) {
       return write(async (c) => {
         const m = await mustGet(c, id)
@@ -177,6 +187,7 @@ function toModel(r: Row): RegisteredModel {
     status: r.status as ModelStatus,
     kind: r.kind as VoiceKind,
     evaluation: r.evaluation,
+    collection: r.collection,
     active: r.active,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),

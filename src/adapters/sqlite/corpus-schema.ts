@@ -1,3 +1,5 @@
+import { collectionSql } from '../../core/collections.js'
+
 /**
  * The corpus tables. Chunks of a version live only while it is active: `commitVersion` inserts the new
  * version's chunks, flips `documents.active_version` and deletes the old chunks in one transaction.
@@ -82,4 +84,9 @@ export const corpusMigrations: readonly string[] = [
   // Set by `ragtune reembed`: the embedding model the fingerprint was computed with ('' for none) when
   // the vectors have since been replaced by another model's; NULL when they agree.
   `ALTER TABLE documents ADD COLUMN fingerprint_model TEXT;`,
+  // Collections: a document's collection follows from its key (collections.ts), so existing rows are in
+  // `default` with nothing rewritten; the table holds collections created before their first document.
+  `ALTER TABLE documents ADD COLUMN collection TEXT GENERATED ALWAYS AS (${collectionSql('id', 'sqlite')}) VIRTUAL;
+  CREATE INDEX documents_collection ON documents (collection);
+  CREATE TABLE collections (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);`,
 ]

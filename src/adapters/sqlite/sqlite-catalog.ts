@@ -1,3 +1,5 @@
+import { collectionOf, collectionSql } from '../../core/collections.js'
+import { sqliteCollectionQueries } from './collection-queries.js'
 import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { serializeStats } from '../../core/sparse/bm25-encoder.js'
@@ -39,7 +41,11 @@ const migrations: readonly string[] = [
     label TEXT NOT NULL, period TEXT NOT NULL, value REAL NOT NULL, scale REAL NOT NULL,
     PRIMARY KEY (document_id, version, ordinal),
     FOREIGN KEY (document_id, version) REFERENCES registry_versions ON DELETE CASCADE
-  );`
+  );`,
+  // collections, as in the embedded corpus: derived from the document key, listed even when empty
+  `ALTER TABLE registry_documents ADD COLUMN collection TEXT GENERATED ALWAYS AS (${collectionSql('id', 'sqlite')}) VIRTUAL;
+  CREATE INDEX registry_documents_collection ON registry_documents (collection);
+  CREATE TABLE registry_collections (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);`,
 ]
 
 const CHUNK_COLUMNS = `c.document_id, c.version, c.ordinal, c.header, c.text, c.page_start, c.page_end, c.section_path,
@@ -102,6 +108,7 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
         fingerprint = excluded.fingerprint, meta_json = excluded.meta_json, pages = excluded.pages, chunks = excluded.chunks,
         embedding_model = excluded.embedding_model, updated_at = excluded.updated_at`).run(t, t, documentId, version)
     db.prepare(`UPDATE registry_versions SET state = 'active' WHERE document_id = ? AND version = ?`).run(documentId, version)
+    collections.noteCollection(collectionOf(documentId))
     applyBm25(documentId, version, 1)
     if (previous !== undefined) {
       retire(documentId, previous)
@@ -120,6 +127,9 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
     return true
   })
 
+  const collections = sqliteCollectionQueries(db, { documents: 'registry_documents', collections: 'registry_collections' })
+  const retireAll = db.transaction((name: string, force: boolean) => collections.drop(name, force, retireDoc))
+
   return {
     kind: 'sqlite',
 
@@ -127,8 +137,11 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
       const row = db.prepare<[string], DocumentRow>('SELECT * FROM registry_documents WHERE id = ?').get(id)
       return row === undefined ? undefined : toDocumentSummary(row)
     },
-    async listDocuments() {
-      return db.prepare<[], DocumentRow>('SELECT * FROM registry_documents ORDER BY id').all().map(toDocumentSummary)
+    listDocuments: async (only) => collections.listDocuments(only),
+    listCollections: async () => collections.listCollections(),
+    createCollection: async (name) => collections.createCollection(name),
+    async retireCollection(name, force) {
+      return retireAll.immediate(name, force)
     },
     async revision() {
       return revisionOf.get()?.r ?? ''

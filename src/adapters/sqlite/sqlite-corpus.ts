@@ -15,8 +15,10 @@ import { applyMigrations, openDatabase, quickCheck, type Db } from './database.j
 import { CHUNK_COLUMNS, toChunkHit, toDocumentSummary, type DocumentRow, type ScoredChunkRow } from './rows.js'
 import { corpusMigrations } from './corpus-schema.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
+import { sqliteCollectionQueries } from './collection-queries.js'
 import { ftsMatch, ftsPhrases } from './fts-query.js'
 import { createCorpusSnapshot, readChunks, type NamedFilter } from './corpus-snapshot.js'
+import { collectionOf } from '../../core/collections.js'
 
 export interface SqliteCorpusOptions {
   readonly path: string
@@ -124,6 +126,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     const model = input.embeddings?.model ?? null
     const m = input.meta
     if (existing === undefined) {
+      collections.noteCollection(collectionOf(input.documentId))
       db.prepare(`INSERT INTO documents (id, active_version, last_version, source_name, sha256, fingerprint, meta_json, company,
         fiscal_year, doc_type, pages, chunks, embedding_model, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.documentId, version, version, input.sourceName, input.sha256,
@@ -214,6 +217,10 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
 
   // quick_check reads every page: run on the first readiness probe, then at most every 10 minutes
   let integrity: { at: number; problems: readonly string[] } | undefined
+
+  const collections = sqliteCollectionQueries(db, { documents: 'documents', collections: 'collections' })
+  const removeCollection = db.transaction((name: string, force: boolean) => collections.drop(name, force, remove))
+
   return {
     kind: 'sqlite',
     db,
@@ -239,8 +246,16 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
         .all(...params)
     },
 
-    async listDocuments() {
-      return db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY id').all().map(toDocumentSummary)
+    listDocuments: async (only) => collections.listDocuments(only),
+    listCollections: async () => collections.listCollections(),
+    createCollection: async (name) => collections.createCollection(name),
+
+    async deleteCollection(name, opts) {
+      try {
+        return wrapBusy(() => removeCollection.immediate(name, opts?.force === true))
+      } finally {
+        snapshot.wrote()
+      }
     },
 
     async commitVersion(input) {
@@ -391,6 +406,9 @@ function filterSql(filter: SearchFilter | undefined): FilterSql {
     parts.push(`${column} IN (SELECT value FROM json_each(?))`)
     params.push(JSON.stringify(values))
   }
+  // an empty collection list is a scope that sees nothing, not "no filter"
+  if (filter?.collections?.length === 0) parts.push('0')
+  add('d.collection', filter?.collections)
   add('d.id', filter?.documentIds)
   add('d.company', filter?.company)
   add('d.fiscal_year', filter?.fiscalYear)

@@ -1,6 +1,6 @@
 import { applyMigrations, openDatabase } from './database.js'
 import { createChangeWatch } from './change-watch.js'
-import { generateKey, hashMatches, keyId, type ApiKeyInfo, type KeyStore, type Scope } from '../../core/keys.js'
+import { collectionsColumn, generateKey, hashMatches, keyId, parseCollectionsColumn, type ApiKeyInfo, type KeyStore, type Scope } from '../../core/keys.js'
 
 /** API keys in the store file, hashed (see src/core/keys.ts). */
 const keyMigrations: readonly string[] = [
@@ -12,6 +12,8 @@ const keyMigrations: readonly string[] = [
     created_at TEXT NOT NULL,
     revoked_at TEXT
   )`,
+  // keys limited to some collections; NULL: all (every key made before collections existed)
+  'ALTER TABLE api_keys ADD COLUMN collections TEXT',
 ]
 
 interface Row {
@@ -21,6 +23,7 @@ interface Row {
   hash: string
   created_at: string
   revoked_at: string | null
+  collections: string | null
 }
 
 /**
@@ -34,7 +37,7 @@ interface Row {
 export function createSqliteKeyStore(options: { path: string; checkMs?: number }): KeyStore {
   const db = openDatabase(options.path)
   applyMigrations(db, 'keys', keyMigrations)
-  const insert = db.prepare('INSERT INTO api_keys (id, name, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)')
+  const insert = db.prepare('INSERT INTO api_keys (id, name, scope, hash, created_at, collections) VALUES (?, ?, ?, ?, ?, ?)')
   const byId = db.prepare<[string], Row>('SELECT * FROM api_keys WHERE id = ? AND revoked_at IS NULL')
   const all = db.prepare<[], Row>('SELECT * FROM api_keys ORDER BY created_at, id')
   const revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
@@ -43,15 +46,16 @@ export function createSqliteKeyStore(options: { path: string; checkMs?: number }
   let active = false
 
   return {
-    async create({ scope, name }) {
+    async create({ scope, name, collections }) {
       const { id, key, hash } = generateKey()
       const createdAt = new Date().toISOString()
+      const stored = collectionsColumn(collections)
       try {
-        insert.run(id, name ?? null, scope, hash, createdAt)
+        insert.run(id, name ?? null, scope, hash, createdAt, stored)
       } finally {
         watch.wrote()
       }
-      return { key, info: { id, name: name ?? null, scope, createdAt, revokedAt: null } }
+      return { key, info: { id, name: name ?? null, scope, collections: parseCollectionsColumn(stored), createdAt, revokedAt: null } }
     },
     async verify(key) {
       const id = keyId(key)
@@ -80,5 +84,5 @@ export function createSqliteKeyStore(options: { path: string; checkMs?: number }
 }
 
 function info(row: Row): ApiKeyInfo {
-  return { id: row.id, name: row.name, scope: row.scope, createdAt: row.created_at, revokedAt: row.revoked_at }
+  return { id: row.id, name: row.name, scope: row.scope, collections: parseCollectionsColumn(row.collections), createdAt: row.created_at, revokedAt: row.revoked_at }
 }

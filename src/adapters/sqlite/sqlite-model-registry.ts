@@ -26,6 +26,8 @@ const migrations = [
   CREATE TABLE model_registry_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
   INSERT INTO model_registry_version (id, version) VALUES (1, 0);
   CREATE VIRTUAL TABLE voice_samples USING fts5(voice_id UNINDEXED, text, tokenize = 'porter unicode61');`,
+  // a voice bound to a collection answers from it by default
+  'ALTER TABLE models ADD COLUMN collection TEXT',
 ]
 
 interface Row {
@@ -39,6 +41,7 @@ interface Row {
   status: string
   kind: string
   evaluation_json: string | null
+  collection: string | null
   active: number
   created_at: string
   updated_at: string
@@ -56,6 +59,7 @@ function toModel(r: Row): RegisteredModel {
     status: r.status as ModelStatus,
     kind: r.kind as VoiceKind,
     evaluation: r.evaluation_json === null ? null : (JSON.parse(r.evaluation_json) as ModelEvaluation),
+    collection: r.collection,
     active: r.active === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -152,6 +156,13 @@ export function createSqliteModelRegistry(options: ({ db: Db } | { path: string 
       return write(() => {
         mustGet(id)
         db.prepare('UPDATE models SET evaluation_json = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(evaluation), now(), id)
+        return mustGet(id)
+      })
+    },
+    async bindCollection(id, collection) {
+      return write(() => {
+        mustGet(id)
+        db.prepare('UPDATE models SET collection = ?, updated_at = ? WHERE id = ?').run(collection, now(), id)
         return mustGet(id)
       })
     },

@@ -50,6 +50,8 @@ export interface AnswerResult {
 
 export interface AskOptions {
   readonly filter?: SearchFilter
+  /** the collections the answer may draw on (the caller's scope, see RetrieveOptions); absent: all */
+  readonly collections?: readonly string[]
   readonly topK?: number
   /** voice id (chat "model"); undefined for the active voice */
   readonly voice?: string

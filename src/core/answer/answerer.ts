@@ -13,6 +13,7 @@ import { truncateToTokens, warmTokenizer } from './token-counter.js'
 import { countTokens } from '../ingest/tokenizer.js'
 import { condenseQuestion } from './condense.js'
 import type { VoiceResolver, VoiceSelection } from './voice.js'
+import { AppError } from '../../errors.js'
 
 /**
  * The answer pipeline: condense → voice → retrieve → context → model → fact-lock. With no chat model
@@ -96,10 +97,12 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     if (voice.model !== undefined && chat === undefined) {
       deps.logger.warn({ model: voice.model }, 'voice selects a model but no chat endpoint is configured; answering extractively')
     }
+    const collections = voiceCollections(o.collections, voice)
     const t = performance.now()
     const retrieval = await deps.retriever.retrieve(standalone, {
       topK: o.topK ?? opts.topK ?? 8,
       ...(o.filter === undefined ? {} : { filter: o.filter }),
+      ...(collections === undefined ? {} : { collections }),
       ...(o.signal === undefined ? {} : { signal: o.signal }),
     })
     return { started, question: standalone, voice, chat, sources: retrieval.sources, retrieval, retrievalMs: performance.now() - t, condenseMs, instructions: o.instructions }
@@ -374,3 +377,16 @@ function round(ms: number): number {
   return Math.round(ms * 100) / 100
 }
 
+
+/**
+ * A voice bound to a collection answers from it, when the caller may see it; to a caller who may not, the
+ * voice does not exist (as in GET /v1/models).
+ */
+function voiceCollections(allowed: readonly string[] | undefined, voice: VoiceSelection): readonly string[] | undefined {
+  const bound = voice.collection
+  if (bound === undefined) return allowed
+  if (allowed !== undefined && !allowed.includes(bound)) {
+    throw new AppError('unknown_model', `no voice or model named "${voice.voiceId ?? ''}"; GET /v1/models lists them`, { status: 404 })
+  }
+  return [bound]
+}

@@ -34,12 +34,13 @@ export function createRegistryVoiceResolver(options: RegistryVoiceResolverOption
       model: m.model ?? chatModel,
       ...(m.baseURL === null ? {} : { endpoint: { baseURL: m.baseURL } }),
       exemplars: prompted ? await registry.closestSamples(m.id, question, exemplarCount) : [],
+      ...(m.collection === null ? {} : { collection: m.collection }),
     }
   }
 
   return {
     async list(): Promise<VoiceProfile[]> {
-      return (await models()).map((m) => ({ id: m.id, kind: m.kind, active: m.active, createdAt: m.createdAt }))
+      return (await models()).map((m) => ({ id: m.id, kind: m.kind, active: m.active, createdAt: m.createdAt, ...(m.collection === null ? {} : { collection: m.collection }) }))
     },
     async resolve(requested, question) {
       const all = await models()

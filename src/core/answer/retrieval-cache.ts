@@ -83,9 +83,11 @@ export function createCachedRetriever(
   }
 }
 
-/** Everything that shapes a retrieval: the question as asked, the filter, the number of sources. */
+/** Everything that shapes a retrieval: the question as asked, the collections, the filter, the number of sources. */
 function cacheKey(question: string, request: RetrieveOptions): string {
   const f = request.filter
-  const filter = f === undefined ? '' : JSON.stringify([f.documentIds, f.company, f.fiscalYear, f.docType])
-  return `${request.topK ?? ''}\u0000${filter}\u0000${question.trim()}`
+  const filter = f === undefined ? '' : JSON.stringify([f.documentIds, f.company, f.fiscalYear, f.docType, f.collections])
+  // the same question from callers with different collections has different sources
+  const collections = request.collections === undefined ? '*' : request.collections.join(',')
+  return `${request.topK ?? ''}\u0000${collections}\u0000${filter}\u0000${question.trim()}`
 }

@@ -10,6 +10,8 @@ export interface VoiceProfile {
   readonly kind: 'base' | 'prompted' | 'fine-tuned' | 'prompted+fine-tuned'
   readonly active: boolean
   readonly createdAt: string
+  /** the collection it answers from, when bound to one */
+  readonly collection?: string
 }
 
 export interface VoiceSelection {
@@ -21,6 +23,8 @@ export interface VoiceSelection {
   readonly endpoint?: { readonly baseURL: string; readonly apiKey?: string }
   /** style exemplars: voice passages closest to the question; never cited as facts */
   readonly exemplars: readonly string[]
+  /** the collection the voice answers from, when bound to one */
+  readonly collection?: string
 }
 
 export interface VoiceResolver {

@@ -21,6 +21,8 @@ export interface IngestSummary {
 export interface IngestPathsOptions {
   /** only with exactly one file */
   readonly documentId?: string
+  /** the collection every file goes to (default `default`) */
+  readonly collection?: string
   readonly overrides?: MetaOverrides
   readonly signal?: AbortSignal
   readonly onEvent?: (e: IngestEvent) => void
@@ -86,6 +88,7 @@ export async function ingestPaths(
 function withOptions(options: IngestPathsOptions): Partial<SourceFile> {
   return {
     ...(options.documentId === undefined ? {} : { documentId: options.documentId }),
+    ...(options.collection === undefined ? {} : { collection: options.collection }),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
   }
 }

@@ -10,6 +10,7 @@ import { chunkBlocks, defaultChunking, type ChunkingOptions } from './chunker.js
 import { contextualHeader } from './contextual-header.js'
 import type { DocumentParser } from './document-parser.js'
 import { sniffFileType } from './file-type.js'
+import { checkCollectionName, documentKey } from '../collections.js'
 import { deriveDocumentId, isValidDocumentId, sha256Hex, versionFingerprint } from './identity.js'
 import { detectMetadata, type MetaOverrides } from './metadata.js'
 import { contentTypeOf, type OriginalStore } from '../originals.js'
@@ -33,6 +34,8 @@ export interface SourceFile {
   /** how results and events name the file (default: its path); uploads use the client's file name */
   readonly label?: string
   readonly documentId?: string
+  /** the collection the document goes to (default `default`); the result names it by its key, `collection/id` */
+  readonly collection?: string
   readonly overrides?: MetaOverrides
   /** sha256 of the bytes when already known (an upload hashed while streaming) */
   readonly sha256?: string
@@ -68,6 +71,7 @@ export async function ingestFile(
     if (!isValidDocumentId(documentId)) {
       throw new AppError('invalid_document_id', `document id "${documentId}" is invalid; use letters, digits, ".", "_" or "-" (max 128)`)
     }
+    if (source.collection !== undefined) documentId = documentKey(checkCollectionName(source.collection), documentId)
     const info = await stat(source.path).catch((err: unknown) => {
       throw new AppError('not_found', `no such file: ${source.path}`, { status: 404, cause: err })
     })

@@ -1,5 +1,6 @@
 import type { Corpus } from '../corpus.js'
 import type { DocumentSummary } from '../documents.js'
+import { collectionOf } from '../collections.js'
 import { RoutingTable } from './routing-table.js'
 import { detectTickers } from './ticker-detection.js'
 
@@ -22,6 +23,9 @@ export class DocumentRouter {
   #refreshing: Promise<RoutingTable> | undefined
   /** trading symbols by `id@version`, read once per document version */
   readonly #tickers = new Map<string, readonly string[]>()
+  #documents: readonly DocumentSummary[] = []
+  /** tables for callers limited to some collections, by collection list; rebuilt when the full table is */
+  readonly #scoped = new Map<string, { readonly base: RoutingTable; readonly table: RoutingTable }>()
 
   constructor(corpus: Corpus, options: { refreshMs?: number; now?: () => number } = {}) {
     this.#corpus = corpus
@@ -29,7 +33,25 @@ export class DocumentRouter {
     this.#now = options.now ?? (() => performance.now())
   }
 
-  async table(): Promise<RoutingTable> {
+  /**
+   * The routing table of the given collections' documents (all when omitted): a company that only
+   * another collection holds routes nothing, so a question never learns of documents it may not see.
+   */
+  async table(collections?: readonly string[]): Promise<RoutingTable> {
+    const full = await this.#fullTable()
+    if (collections === undefined) return full
+    const key = collections.join('\u0000')
+    const known = this.#scoped.get(key)
+    if (known?.base === full) return known.table
+    const allowed = new Set(collections)
+    const documents = this.#documents.filter((d) => allowed.has(collectionOf(d.id)))
+    const table = new RoutingTable(documents, new Map(documents.map((d) => [d.id, this.#tickers.get(`${d.id}@${d.activeVersion}`) ?? []])))
+    if (this.#scoped.size >= 1000) this.#scoped.clear()
+    this.#scoped.set(key, { base: full, table })
+    return table
+  }
+
+  async #fullTable(): Promise<RoutingTable> {
     if (this.#table !== undefined && this.#now() - this.#checkedAt < this.#refreshMs) return this.#table
     this.#refreshing ??= this.#refresh().finally(() => {
       this.#refreshing = undefined
@@ -51,6 +73,7 @@ export class DocumentRouter {
         ? this.#table
         : new RoutingTable(documents, new Map(documents.map((d) => [d.id, this.#tickers.get(`${d.id}@${d.activeVersion}`) ?? []])))
     this.#table = table
+    this.#documents = documents
     this.#checkedAt = this.#now()
     return table
   }

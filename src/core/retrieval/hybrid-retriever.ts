@@ -1,5 +1,6 @@
 import type { Logger } from '../../logger.js'
 import type { ChunkHit, Corpus, SearchFilter } from '../corpus.js'
+import { scopedCorpus } from '../scoped-corpus.js'
 import type { EmbeddingModel } from '../models.js'
 import type { QuestionIntent, Retrieval, RetrievedSource, RetrieveOptions, Retriever } from './retriever.js'
 import { analyzeQuery, tokenize, type AnalyzedQuery } from './query-analysis.js'
@@ -193,9 +194,9 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
    * A caller's `company` filter read the way routing reads names (any case, "Adobe" for "Adobe Inc.",
    * tickers), as the documents it names; kept as given when it names none, so it still matches nothing.
    */
-  async function companiesAsDocuments(filter: SearchFilter): Promise<SearchFilter> {
+  async function companiesAsDocuments(filter: SearchFilter, collections: readonly string[] | undefined): Promise<SearchFilter> {
     if (filter.company === undefined || filter.company.length === 0) return filter
-    const ids = (await router.table()).documentsOfCompanies(filter.company)
+    const ids = (await router.table(collections)).documentsOfCompanies(filter.company)
     const kept = filter.documentIds === undefined ? ids : ids.filter((id) => filter.documentIds?.includes(id))
     if (kept.length === 0) return filter
     const { company: _named, ...rest } = filter
@@ -207,16 +208,22 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     const started = performance.now()
     const topK = request.topK ?? options.topK ?? 8
     let analysis = analyzeQuery(question)
+    // A caller limited to some collections: its routing table holds only their documents, and every
+    // search, name check and chunk read below goes through them (a name only another collection holds
+    // is off-corpus here).
+    const scope = request.collections
+    const visible = scope === undefined ? corpus : scopedCorpus(corpus, scope)
+    const bound = (f: SearchFilter | undefined): SearchFilter | undefined => (scope === undefined ? f : { ...f, collections: scope })
 
     let decision: RouteDecision
     if (request.filter !== undefined) {
-      decision = { filter: await companiesAsDocuments(request.filter), reason: 'filter given by the caller', consumed: new Set() }
+      decision = { filter: await companiesAsDocuments(request.filter, scope), reason: 'filter given by the caller', consumed: new Set() }
     } else {
-      const table = await router.table()
+      const table = await router.table(scope)
       if (isSmallTalk(analysis)) return answerless('small-talk', table, started, 'small talk: no documents searched')
       decision = table.route(analysis)
       if ((decision.companies ?? []).length === 0) {
-        const names = await resolveNames(corpus, table, analysis, decision)
+        const names = await resolveNames(visible, table, analysis, decision)
         if (names.kind === 'off-corpus') return answerless('off-corpus', table, started, `no stored issuer for ${names.missing.join(', ')}`, names.missing)
         if (names.kind === 'rewrite') {
           analysis = analyzeQuery(names.question)
@@ -238,11 +245,11 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     const perSide = sides.length > 1 ? Math.max(2, Math.ceil(topK / sides.length)) : topK
     const ranked = await Promise.all(
       sides.map(async (side) => {
-        const filter = sides.length > 1 ? { documentIds: side.documentIds } : decision.filter
-        const lead = overview ? await leadChunks(corpus, filter?.documentIds ?? []) : []
+        const filter = bound(sides.length > 1 ? { documentIds: side.documentIds } : decision.filter)
+        const lead = overview ? await leadChunks(visible, filter?.documentIds ?? []) : []
         const r = await rank(analysis, terms, filter, request.signal, { overview, lead })
         let groups = groupByPage(r.fused, perSide)
-        if (options.expandNeighbours ?? true) groups = await expandNeighbours(corpus, groups)
+        if (options.expandNeighbours ?? true) groups = await expandNeighbours(visible, groups)
         return { ...r, sources: groups.map((g) => (sides.length > 1 ? { ...toSource(g), side: side.label } : toSource(g))) }
       }),
     )

@@ -11,6 +11,11 @@ export interface Retriever {
 
 export interface RetrieveOptions {
   readonly filter?: SearchFilter
+  /**
+   * The collections searched: the caller's scope (a key's collections, or the one it named). Absent:
+   * all. Every search and the routing table are limited to them.
+   */
+  readonly collections?: readonly string[]
   /** sources to return (default 8) */
   readonly topK?: number
   readonly signal?: AbortSignal

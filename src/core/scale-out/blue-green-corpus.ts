@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AppError } from '../../errors.js'
 import type { Logger } from '../../logger.js'
-import type { ChunkHit, CommitInput, CommitResult, Corpus, HybridQuery, KeywordQuery, VectorQuery } from '../corpus.js'
+import { DEFAULT_COLLECTION, collectionOf } from '../collections.js'
+import type { ChunkHit, CommitInput, CommitResult, Corpus, HybridQuery, KeywordQuery, SearchFilter, VectorQuery } from '../corpus.js'
 import { buildFilter, buildRecords, keyFromMetadata, versionPrefix } from './index-records.js'
 import { chunkKey, type ChunkKey, type CorpusCatalog, type VersionRef } from '../catalog.js'
 import {
@@ -19,7 +20,7 @@ import type { VectorIndex } from '../vector-index.js'
 export interface BlueGreenCorpusOptions {
   readonly catalog: CorpusCatalog
   readonly index: VectorIndex
-  /** one per tenant */
+  /** the default collection's namespace; collection `c` lives in `<namespace>__c` */
   readonly namespace: string
   readonly logger: Logger
   /** how often and how long to poll until new vectors are queryable (or deleted ones gone) */
@@ -54,7 +55,10 @@ const MAX_SPARSE = 2048
  * never neither.
  */
 export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus & { settle(): Promise<void> } {
-  const { catalog, index, namespace, logger } = options
+  const { catalog, index, logger } = options
+  /** one namespace per collection: a search reads only the namespaces of the collections it may see */
+  const namespaceOf = (collection: string): string => (collection === DEFAULT_COLLECTION ? options.namespace : `${options.namespace}__${collection}`)
+  const nsOfDocument = (documentId: string): string => namespaceOf(collectionOf(documentId))
   const pollMs = options.pollMs ?? 250
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 120_000
   const graceMs = options.retireGraceMs ?? 5_000
@@ -76,7 +80,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     }
   }
 
-  async function waitVisible(ids: readonly string[]): Promise<void> {
+  async function waitVisible(namespace: string, ids: readonly string[]): Promise<void> {
     let missing = [...ids]
     await waitUntil(`${ids.length} new records`, async () => {
       const found = await index.fetchExisting(namespace, missing)
@@ -86,6 +90,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
   }
 
   async function deleteVersionVectors(ref: VersionRef): Promise<void> {
+    const namespace = nsOfDocument(ref.documentId)
     const prefix = versionPrefix(ref.documentId, ref.version)
     const ids = await index.listIds(namespace, prefix)
     if (ids.length > 0) await index.deleteIds(namespace, ids)
@@ -138,17 +143,33 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     return true
   }
 
+  /**
+   * The namespaces a search reads: those of the filter's collections, narrowed to the collections of the
+   * documents it names (routing), or every collection's when the filter names neither.
+   */
+  async function namespacesFor(filter: SearchFilter | undefined): Promise<string[]> {
+    let collections = filter?.collections ?? (filter?.documentIds?.length ? undefined : (await catalog.listCollections()).map((c) => c.name))
+    if (filter?.documentIds !== undefined && filter.documentIds.length > 0) {
+      const named = new Set(filter.documentIds.map(collectionOf))
+      collections = collections === undefined ? [...named] : collections.filter((c) => named.has(c))
+    }
+    return (collections ?? []).map(namespaceOf)
+  }
+
   /** Index query → hits: one version per document, pinned versions enforced, texts from the catalog. */
   async function search(
-    build: (unsettled: Map<string, number | null>) => Parameters<VectorIndex['query']>[0] | undefined,
+    filter: SearchFilter | undefined,
+    build: (unsettled: Map<string, number | null>) => Omit<Parameters<VectorIndex['query']>[0], 'namespace'> | undefined,
     limit: number,
     accept: (hit: ChunkHit) => boolean = () => true,
   ): Promise<ChunkHit[]> {
     if (limit <= 0) return []
-    const unsettled = await catalog.unsettledDocuments()
+    const [unsettled, namespaces] = await Promise.all([catalog.unsettledDocuments(), namespacesFor(filter)])
     const request = build(unsettled)
-    if (request === undefined) return []
-    const matches = await index.query(request)
+    if (request === undefined || namespaces.length === 0) return []
+    // collections share one index, so scores from their namespaces compare: merge by score
+    const perNamespace = await Promise.all(namespaces.map((namespace) => index.query({ ...request, namespace })))
+    const matches = perNamespace.length === 1 ? (perNamespace[0] ?? []) : perNamespace.flat().sort((a, b) => b.score - a.score)
     const lowest = new Map<string, number>()
     const keyed: { key: ChunkKey; score: number }[] = []
     for (const m of matches) {
@@ -189,8 +210,8 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     if (sparse === undefined) return []
     const phrases = query.phrases ?? []
     return search(
+      query.filter,
       (unsettled) => ({
-        namespace,
         sparse,
         // a dense index insists on a dense query vector; zeros leave the ranking to BM25
         ...(index.dimension === undefined ? {} : { dense: new Array<number>(index.dimension).fill(0) }),
@@ -221,8 +242,19 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     kind: `${index.kind}+${catalog.kind}`,
 
     getDocument: (id) => catalog.getDocument(id),
-    listDocuments: () => catalog.listDocuments(),
+    listDocuments: (collections) => catalog.listDocuments(collections),
     revision: () => catalog.revision(),
+    listCollections: () => catalog.listCollections(),
+    createCollection: (name) => catalog.createCollection(name),
+
+    async deleteCollection(name, opts) {
+      const retired = await catalog.retireCollection(name, opts?.force === true)
+      if (retired === undefined) return undefined
+      // the catalog already hides them (one transaction); vectors follow, then the namespace itself
+      for (const id of retired) await purge(await catalog.retiredVersions(id))
+      await index.deleteNamespace(namespaceOf(name))
+      return retired
+    },
 
     async commitVersion(input): Promise<CommitResult> {
       const dense = checkEmbeddings(input)
@@ -240,8 +272,9 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
           const { model, vectors } = input.embeddings
           await catalog.cacheEmbeddings(model, input.chunks.map((c, i) => [c.hash, vectors[i]!] as const))
         }
+        const namespace = nsOfDocument(input.documentId)
         await index.upsert(namespace, records)
-        await waitVisible(records.map((r) => r.id))
+        await waitVisible(namespace, records.map((r) => r.id))
       } catch (err) {
         await deleteVersionVectors({ documentId: input.documentId, version })
           .then(() => catalog.abandonVersion(input.documentId, version))
@@ -272,8 +305,8 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     async vectorSearch(query: VectorQuery) {
       if (index.dimension === undefined || query.vector.length !== index.dimension) return []
       return search(
+        query.filter,
         (unsettled) => ({
-          namespace,
           dense: Array.from(query.vector),
           ...withFilter(buildFilter(query.filter, unsettled, query.model)),
           topK: topK(query.limit),
@@ -287,8 +320,8 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
       if (index.dimension === undefined || query.vector.length !== index.dimension) return keywordSearch(query)
       const sparse = await querySparse(query)
       return search(
+        query.filter,
         (unsettled) => ({
-          namespace,
           dense: Array.from(query.vector, (x) => x * alpha),
           ...(sparse === undefined ? {} : { sparse: scale(sparse, 1 - alpha) }),
           ...withFilter(buildFilter(query.filter, unsettled, query.model)),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Answerer } from '../../core/answer/answerer.js'
 import type { Metrics } from '../metrics.js'
-import { AnswerSchema, Filters, MAX_QUESTION_CHARS, answerBody, errorResponses, toSearchFilter } from '../answer-schemas.js'
+import { AnswerSchema, Filters, MAX_QUESTION_CHARS, answerBody, askCollections, errorResponses, toSearchFilter } from '../answer-schemas.js'
 import { clientGone, openSse, stoppedBy } from '../sse.js'
 
 const AskBody = Type.Object(
@@ -35,10 +35,12 @@ export const askRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics:
     async (req, reply) => {
       const { question, filters, topK, stream, voice } = req.body
       const filter = toSearchFilter(filters)
+      const collections = askCollections(req, filters)
       const signal = clientGone(reply, deadlineMs)
       const options = {
         signal,
         ...(filter === undefined ? {} : { filter }),
+        ...(collections === undefined ? {} : { collections }),
         ...(topK === undefined ? {} : { topK }),
         ...(voice === undefined ? {} : { voice }),
       }
@@ -59,7 +61,7 @@ export const askRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics:
           if (e.value.type === 'token') sse.send(JSON.stringify({ text: e.value.text }), 'token')
           else {
             metrics.observeAnswer(e.value.result, req.log)
-            sse.send(JSON.stringify(e.value.result), 'final')
+            sse.send(JSON.stringify(answerBody(e.value.result)), 'final')
           }
         }
         sse.end()

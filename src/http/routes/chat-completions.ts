@@ -5,7 +5,7 @@ import type { Answerer } from '../../core/answer/answerer.js'
 import type { AnswerEvent, AnswerResult, Citation } from '../../core/answer/answer-result.js'
 import { DEFAULT_VOICE_ID } from '../../core/answer/voice.js'
 import type { Metrics } from '../metrics.js'
-import { CitationSchema, errorResponses, NumberCheckSchema } from '../answer-schemas.js'
+import { CitationSchema, askCollections, errorResponses, NumberCheckSchema, publicCitation } from '../answer-schemas.js'
 import { clientGone, openSse, stoppedBy } from '../sse.js'
 import { ChatMessageSchema, readChatRequest } from '../chat-messages.js'
 
@@ -77,8 +77,10 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
       const marked = typeof req.headers[TASK_HEADER] === 'string' || req.body.metadata?.ragtune_task !== undefined || req.body.metadata?.task !== undefined
       const chat = readChatRequest(req.body.messages, marked)
       const requested = req.body.model
+      const collections = askCollections(req, undefined)
       const signal = clientGone(reply, deadlineMs)
-      const voice = requested === DEFAULT_VOICE_ID ? {} : { voice: requested }
+      // the key's collections bound retrieval as on /v1/ask
+      const voice = { ...(requested === DEFAULT_VOICE_ID ? {} : { voice: requested }), ...(collections === undefined ? {} : { collections }) }
       const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`
       const created = Math.floor(Date.now() / 1000)
       // the text after the answer: sources and fact-lock findings; none for a housekeeping task
@@ -104,7 +106,7 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
           model: requested,
           choices: [{ index: 0, message: { role: 'assistant' as const, content: result.answer + after(result), refusal: null }, finish_reason: 'stop', logprobs: null }],
           usage: usage(result),
-          citations: [...result.citations],
+          citations: result.citations.map(publicCitation),
           ragtune: checks(result),
         }
       }
@@ -127,7 +129,7 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
           metrics.observeAnswer(result, req.log)
           const notes = after(result)
           if (notes !== '') sse.send(chunk({ content: notes }, null))
-          sse.send(chunk({}, 'stop', { citations: result.citations, ragtune: checks(result) }))
+          sse.send(chunk({}, 'stop', { citations: result.citations.map(publicCitation), ragtune: checks(result) }))
           if (req.body.stream_options?.include_usage === true) {
             sse.send(JSON.stringify({ id, object: 'chat.completion.chunk', created, model: requested, choices: [], usage: usage(result) }))
           }

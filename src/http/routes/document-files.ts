@@ -6,13 +6,18 @@ import { parse as parseRange } from 'range-parser'
 import type { Corpus } from '../../core/corpus.js'
 import type { OriginalRef, OriginalStore, PageImages } from '../../core/originals.js'
 import { AppError } from '../../errors.js'
-import { DocumentIdParams, documentErrors } from '../document-schemas.js'
+import { CollectionQuery, DocumentIdParams, documentErrors } from '../document-schemas.js'
+import { DEFAULT_COLLECTION, documentKey, targetCollection } from '../../core/collections.js'
+import { scopedCorpus } from '../../core/scoped-corpus.js'
+import { requestCollections } from '../auth.js'
+import type { FastifyRequest } from 'fastify'
 
 // Path and query values are strings (the validator converts no types): counts are checked by pattern.
 const Count = (description: string) => Type.String({ pattern: '^[1-9][0-9]{0,8}$', description })
 const VersionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), v: Count('version, from 1') })
 const PageParams = Type.Object({ ...VersionParams.properties, n: Count('page, from 1') })
 const PageQuery = Type.Object({
+  ...CollectionQuery.properties,
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('text'), Type.Literal('png'), Type.Literal('words')])),
   width: Type.Optional(Count('PNG width in pixels, 100 to 2400 (rounded up to a multiple of 50)')),
 })
@@ -41,6 +46,11 @@ const VersionSchema = Type.Object({
  */
 export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; originals: OriginalStore; pageImages: PageImages }> = async (app, { corpus, originals, pageImages }) => {
   const config = { scope: 'query' as const }
+  // The document as the request's key may see it: in the collection named (or its default one), else 404.
+  const target = (req: FastifyRequest, id: string, named: string | undefined) => {
+    const collection = targetCollection(requestCollections(req), named)
+    return { collection, key: documentKey(collection, id), query: collection === DEFAULT_COLLECTION ? '' : `?collection=${collection}` }
+  }
   const refOf = async (id: string, v: number): Promise<OriginalRef> => {
     const ref = await originals.find(id, v)
     if (ref === undefined) {
@@ -51,10 +61,11 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
 
   app.get(
     '/v1/documents/:id/versions',
-    { config, schema: { summary: 'Kept versions of a document, newest first', params: DocumentIdParams, response: { 200: Type.Object({ versions: Type.Array(VersionSchema) }), ...documentErrors } } },
-    async (req) => ({
-      versions: (await originals.versions(req.params.id)).map((r) => ({ ...r, fileUrl: `/v1/documents/${encodeURIComponent(r.documentId)}/versions/${r.version}/file` })),
-    }),
+    { config, schema: { summary: 'Kept versions of a document, newest first', params: DocumentIdParams, querystring: CollectionQuery, response: { 200: Type.Object({ versions: Type.Array(VersionSchema) }), ...documentErrors } } },
+    async (req) => {
+      const { key, query } = target(req, req.params.id, req.query.collection)
+      return { versions: (await originals.versions(key)).map((r) => ({ ...r, fileUrl: `/v1/documents/${encodeURIComponent(req.params.id)}/versions/${r.version}/file${query}` })) }
+    },
   )
 
   app.get(
@@ -64,29 +75,30 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       schema: {
         summary: 'Chunks of the active version, optionally only those on one page',
         params: DocumentIdParams,
-        querystring: Type.Object({ page: Type.Optional(Count('only chunks on this page')) }),
+        querystring: Type.Object({ ...CollectionQuery.properties, page: Type.Optional(Count('only chunks on this page')) }),
         response: { 200: Type.Object({ documentId: Type.String(), version: Type.Integer(), chunks: Type.Array(ChunkSchema) }), ...documentErrors },
       },
     },
     async (req) => {
-      const doc = await corpus.getDocument(req.params.id)
+      const visible = scopedCorpus(corpus, requestCollections(req))
+      const doc = await visible.getDocument(target(req, req.params.id, req.query.collection).key)
       if (doc === undefined) throw new AppError('document_not_found', `no document "${req.params.id}"; GET /v1/documents lists them`, { status: 404 })
-      const hits = await corpus.getChunks(doc.id, Array.from({ length: doc.chunks }, (_, i) => i))
+      const hits = await visible.getChunks(doc.id, Array.from({ length: doc.chunks }, (_, i) => i))
       const page = req.query.page === undefined ? undefined : Number(req.query.page)
       const chunks = hits
         .map((h) => h.chunk)
         .filter((c) => page === undefined || (c.pageStart <= page && page <= c.pageEnd))
         .map((c) => ({ ordinal: c.ordinal, pageStart: c.pageStart, pageEnd: c.pageEnd, sectionPath: [...c.sectionPath], tokens: c.tokens, text: c.text }))
-      return { documentId: doc.id, version: doc.activeVersion, chunks }
+      return { documentId: req.params.id, version: doc.activeVersion, chunks }
     },
   )
 
   app.get(
     '/v1/documents/:id/versions/:v/file',
     // No response schema: the body is the file's bytes (errors keep the usual JSON body).
-    { config, schema: { summary: 'The original file of a version (supports Range: 206, 416)', params: VersionParams } },
+    { config, schema: { summary: 'The original file of a version (supports Range: 206, 416)', params: VersionParams, querystring: CollectionQuery } },
     async (req, reply) => {
-      const ref = await refOf(req.params.id, Number(req.params.v))
+      const ref = await refOf(target(req, req.params.id, req.query.collection).key, Number(req.params.v))
       void reply
         .header('content-type', ref.contentType)
         .header('accept-ranges', 'bytes')
@@ -128,10 +140,11 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       },
     },
     async (req, reply) => {
-      const id = req.params.id
+      const { id } = req.params
       const v = Number(req.params.v)
       const n = Number(req.params.n)
-      const ref = await refOf(id, v)
+      const { key, query } = target(req, req.params.id, req.query.collection)
+      const ref = await refOf(key, v)
       if (n > ref.pages) throw new AppError('page_not_found', `document "${id}" version ${v} has ${ref.pages} page(s); ask for 1 to ${ref.pages}`, { status: 404 })
       const format = req.query.format ?? 'json'
       const pdf = ref.contentType === 'application/pdf'
@@ -149,8 +162,8 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       if (format === 'words') return pageImages.words(ref.sha256, n)
       const text = (await originals.pageText(ref.sha256, n)) ?? ''
       if (format === 'text') return reply.header('content-type', 'text/plain; charset=utf-8').send(text)
-      const base = `/v1/documents/${encodeURIComponent(id)}/versions/${v}/pages/${n}`
-      return { documentId: id, version: v, page: n, pages: ref.pages, text, imageUrl: pdf ? `${base}?format=png` : null }
+      const base = `/v1/documents/${encodeURIComponent(id)}/versions/${v}/pages/${n}${query}`
+      return { documentId: id, version: v, page: n, pages: ref.pages, text, imageUrl: pdf ? `${base}${query === '' ? '?' : '&'}format=png` : null }
     },
   )
 }

@@ -6,6 +6,7 @@ import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import multipart from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { JobStore, FileResult } from '../../core/jobs.js'
 import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.js'
@@ -13,8 +14,13 @@ import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
 import { sniffFileType, SUPPORTED_EXTENSION_LIST } from '../../core/ingest/file-type.js'
 import { AppError, errorBody, storageFault } from '../../errors.js'
+import { CollectionQuery, DocumentIdParams, DocumentSchema, documentErrors, JobSchema, MetaPatch, UploadAccepted } from '../document-schemas.js'
 import { deleteDocument, type OriginalStore, type PageImages } from '../../core/originals.js'
-import { DocumentIdParams, DocumentSchema, documentErrors, JobSchema, MetaPatch, UploadAccepted } from '../document-schemas.js'
+import { documentKey, parseDocumentKey, searchCollections, targetCollection } from '../../core/collections.js'
+import type { DocumentSummary } from '../../core/documents.js'
+import { scopedCorpus } from '../../core/scoped-corpus.js'
+import { requestCollections } from '../auth.js'
+import { audit } from '../audit.js'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../adapters/private-files.js'
 
 export interface DocumentRoutesOptions {
@@ -49,7 +55,8 @@ const UploadForm = Type.Object({
  */
 export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = async (app, options) => {
   const { ingest, jobs, stagingDir } = options
-  const corpus = ingest.corpus
+  // every read and write goes through the corpus as the request's key sees it
+  const corpusFor = (req: FastifyRequest) => scopedCorpus(ingest.corpus, requestCollections(req))
   const maxUploadBytes = options.maxUploadBytes ?? 2 * ingest.limits.maxFileBytes
   const running = new Set<Promise<unknown>>()
   const stop = new AbortController()
@@ -63,22 +70,43 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     await Promise.allSettled([...running])
   })
 
-  app.get('/v1/documents', { schema: { summary: 'List the documents, each with its active version', response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } }, async () => ({
-    documents: await corpus.listDocuments(),
-  }))
+  app.get(
+    '/v1/documents',
+    { schema: { summary: 'List the documents (of one collection with ?collection=), each with its active version', querystring: CollectionQuery, response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } },
+    async (req) => {
+      const named = req.query.collection
+      const collections = searchCollections(requestCollections(req), named)
+      return { documents: (await corpusFor(req).listDocuments(collections === 'all' ? undefined : collections)).map(publicDocument) }
+    },
+  )
 
-  app.get('/v1/documents/:id', { schema: { summary: 'One document: metadata, active version, pages and chunks', params: DocumentIdParams, response: { 200: DocumentSchema, ...documentErrors } } }, async (req) => {
-    const doc = await corpus.getDocument(req.params.id)
-    if (doc === undefined) throw notFound(req.params.id)
-    return doc
-  })
+  app.get(
+    '/v1/documents/:id',
+    { schema: { summary: 'One document: metadata, active version, pages and chunks', params: DocumentIdParams, querystring: CollectionQuery, response: { 200: DocumentSchema, ...documentErrors } } },
+    async (req) => {
+      const key = documentKey(targetCollection(requestCollections(req), req.query.collection), req.params.id)
+      const doc = await corpusFor(req).getDocument(key)
+      if (doc === undefined) throw notFound(req.params.id)
+      return publicDocument(doc)
+    },
+  )
 
   app.delete(
     '/v1/documents/:id',
-    { schema: { summary: 'Delete a document with all its versions', params: DocumentIdParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Boolean() }), ...documentErrors } } },
+    {
+      schema: {
+        summary: 'Delete a document with all its versions and the originals no other version uses',
+        params: DocumentIdParams,
+        querystring: CollectionQuery,
+        response: { 200: Type.Object({ id: Type.String(), collection: Type.String(), deleted: Type.Boolean() }), ...documentErrors },
+      },
+    },
     async (req) => {
-      if (!(await deleteDocument({ corpus, originals: options.originals, pageImages: options.pageImages }, req.params.id))) throw notFound(req.params.id)
-      return { id: req.params.id, deleted: true }
+      const collection = targetCollection(requestCollections(req), req.query.collection)
+      const parts = { corpus: corpusFor(req), originals: options.originals, pageImages: options.pageImages }
+      if (!(await deleteDocument(parts, documentKey(collection, req.params.id)))) throw notFound(req.params.id)
+      audit(req, 'document.delete', { collection, documentId: req.params.id })
+      return { id: req.params.id, collection, deleted: true }
     },
   )
 
@@ -89,20 +117,24 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
         summary: 'Correct detected metadata: re-ingests the kept original with these values as a new version',
         description: 'The title, company, period and type go into every chunk\'s indexed header, so an edit is a new version (atomic, like any re-ingest) made from the original kept for the active version. 202 with the job to follow.',
         params: DocumentIdParams,
+        querystring: CollectionQuery,
         body: MetaPatch,
         response: { 202: UploadAccepted, ...documentErrors },
       },
     },
     async (req, reply) => {
       const { id } = req.params
-      const doc = await corpus.getDocument(id)
+      const collection = targetCollection(requestCollections(req), req.query.collection)
+      const key = documentKey(collection, id)
+      const doc = await corpusFor(req).getDocument(key)
       if (doc === undefined) throw notFound(id)
-      const ref = await options.originals?.find(id, doc.activeVersion)
+      const ref = await options.originals?.find(key, doc.activeVersion)
       if (ref === undefined || options.originals === undefined) {
         throw new AppError('original_not_found', `the original of "${id}" version ${doc.activeVersion} was not kept (ingested before originals were); upload the file again with the corrected fields`, { status: 409 })
       }
       const overrides: MetaOverrides = { ...doc.meta, ...req.body }
-      const source: SourceFile = { path: await options.originals.localPath(ref.sha256), name: ref.sourceName, label: ref.sourceName, documentId: id, sha256: ref.sha256, overrides }
+      const source: SourceFile = { path: await options.originals.localPath(ref.sha256), name: ref.sourceName, label: ref.sourceName, documentId: id, collection, sha256: ref.sha256, overrides }
+      audit(req, 'document.patch', { collection, documentId: id })
       const job = await jobs.create({ origin: 'http', filesTotal: 1 })
       // The source is the kept original itself: nothing is staged, so nothing is removed afterwards.
       const work = runIngestJob(ingest, jobs, job.id, { sources: [source] }, { signal: stop.signal }).catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'metadata re-ingest failed'))
@@ -129,7 +161,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       schema: {
         summary: 'Upload documents to ingest (202 with a job id)',
         consumes: ['multipart/form-data'],
-        description: `multipart/form-data: one or more "file" parts (${SUPPORTED_EXTENSION_LIST}; the type is read from the bytes, others are refused with 415 unsupported_type) and optional fields documentId (one file only), ${META_FIELDS.join(', ')}`,
+        description: `multipart/form-data: one or more "file" parts (${SUPPORTED_EXTENSION_LIST}; the type is read from the bytes, others are refused with 415 unsupported_type) and optional fields collection (default: "default", or the key's only collection), documentId (one file only), ${META_FIELDS.join(', ')}`,
         // For the OpenAPI document (so /docs can upload); the parts are read and checked by the handler.
         body: UploadForm,
         response: { 202: UploadAccepted, ...documentErrors },
@@ -203,21 +235,30 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
             ? new AppError('invalid_arguments', 'documentId names one document: upload exactly one file with it')
             : undefined
       const overrides = parseOverrides(fields)
-      if (problem !== undefined || overrides instanceof AppError) {
-        const err = problem ?? (overrides as AppError)
+      // a collection outside the key's is refused like the other field errors: the job fails, nothing is kept
+      let collection = ''
+      let outOfScope: AppError | undefined
+      try {
+        collection = targetCollection(requestCollections(req), fields.collection)
+      } catch (err) {
+        outOfScope = err as AppError
+      }
+      if (problem !== undefined || overrides instanceof AppError || outOfScope !== undefined) {
+        const err = problem ?? outOfScope ?? (overrides as AppError)
         await rm(dir, { recursive: true, force: true })
         await jobs.finish(job.id, { status: 'failed', error: errorBody(err) })
         throw err
       }
-      const sources = staged.map((s) => ({ ...s, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }), overrides }))
+      const sources = staged.map((s) => ({ ...s, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }), collection, overrides }))
+      audit(req, 'document.upload', { collection, jobId: job.id, files: staged.map((s) => s.name) })
       if (options.mode === 'queue') {
         if (jobs.enqueue === undefined) throw new AppError('internal', 'this job store cannot queue jobs; set RAGTUNE_INGEST_MODE=inline', { status: 500 })
         const files = staged.map((s) => ({ path: s.path, name: s.name, ...(s.sha256 === undefined ? {} : { sha256: s.sha256 }) }))
-        await jobs.enqueue(job.id, { files, failures, overrides, stagingDir: dir, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }) })
+        await jobs.enqueue(job.id, { files, failures, overrides, collection, stagingDir: dir, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }) })
         return reply.status(202).send({ jobId: job.id, status: 'queued', files: [...staged.map((s) => s.name), ...failures.map((f) => f.file)], statusUrl: `/v1/ingestions/${job.id}` })
       }
       await jobs.progress(job.id, { filesTotal: total })
-      const work = runIngestJob(ingest, jobs, job.id, { sources }, { failures, signal: stop.signal })
+      const work = runIngestJob({ ...ingest, corpus: corpusFor(req) }, jobs, job.id, { sources }, { failures, signal: stop.signal })
         .catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'ingestion job failed'))
         .finally(() => rm(dir, { recursive: true, force: true }))
       running.add(work)
@@ -230,6 +271,12 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       })
     },
   )
+}
+
+/** A document as the API shows it: its id within its collection, and the collection. */
+function publicDocument(doc: DocumentSummary): DocumentSummary & { collection: string } {
+  const { collection, id } = parseDocumentKey(doc.id)
+  return { ...doc, id, collection }
 }
 
 /** Longest file name kept from a client (bytes on most file systems: 255); the extension survives. */

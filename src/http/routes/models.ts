@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { DEFAULT_VOICE_ID, type VoiceResolver } from '../../core/answer/voice.js'
 import { errorResponses } from '../answer-schemas.js'
+import { scopeAllowsCollection } from '../../core/collections.js'
+import { requestCollections } from '../auth.js'
 
 const Model = Type.Object({
   id: Type.String(),
@@ -16,8 +18,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ voices: VoiceResolver; sta
   app.get(
     '/v1/models',
     { schema: { summary: 'List the voices a chat client may pick as its model', response: { 200: ModelList, ...errorResponses } } },
-    async () => {
-      const list = await voices.list()
+    async (req) => {
+      // a voice bound to a collection the key does not see is not listed
+      const scope = requestCollections(req)
+      const list = (await voices.list()).filter((v) => v.collection === undefined || scopeAllowsCollection(scope, v.collection))
       const created = (iso: string): number => Math.floor((Date.parse(iso) || startedAt) / 1000)
       return {
         object: 'list' as const,
