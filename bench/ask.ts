@@ -85,7 +85,9 @@ const bare = Fastify({ logger: false })
 bare.post('/v1/ask', async () => ({ ok: true }))
 const bareUrl = await listen(bare)
 
-console.log(`documents: ${docs.length}, chunks: ${docs.reduce((n, d) => n + d.chunks, 0)}, questions: ${questions.length}, concurrency: ${CONCURRENCY}, ${durationMs / 1000} s per run, 2 cores shared by server and load generator`)
+console.log(
+  `documents: ${docs.length}, chunks: ${docs.reduce((n, d) => n + d.chunks, 0)}, questions: ${questions.length}, concurrency: ${CONCURRENCY}, ${durationMs / 1000} s per run, 2 cores shared by server and load generator`,
+)
 const ceiling = await runLoad({ url: `${bareUrl}/v1/ask`, method: 'POST', bodies, concurrency: CONCURRENCY, durationMs })
 const ask = await runLoad({ url: `${appUrl}/v1/ask`, method: 'POST', bodies, concurrency: CONCURRENCY, durationMs })
 const askUncached = await runLoad({ url: `${uncachedUrl}/v1/ask`, method: 'POST', bodies, concurrency: CONCURRENCY, durationMs })
@@ -118,7 +120,9 @@ const replayApp = await buildApp({
 const replayUrl = await listen(replayApp)
 const askReplay = await runLoad({ url: `${replayUrl}/v1/ask`, method: 'POST', bodies, concurrency: CONCURRENCY, durationMs })
 console.log(line('/v1/ask extractive, replayed retrieval', askReplay))
-console.log(`ratio without retrieval: ${((askReplay.rps / ceiling.rps) * 100).toFixed(1)} % of the ceiling; p99 ${askReplay.p99Ms.toFixed(1)} ms`)
+console.log(
+  `ratio without retrieval: ${((askReplay.rps / ceiling.rps) * 100).toFixed(1)} % of the ceiling; p99 ${askReplay.p99Ms.toFixed(1)} ms`,
+)
 await replayApp.close()
 await app.close()
 await bare.close()
@@ -126,7 +130,13 @@ await bare.close()
 // 3. Overhead over a direct model call.
 const emu = await startOpenAIEmulator({ apiKey: 'sk-bench' })
 const chatDeps = await buildDeps(
-  loadConfig({ ...baseEnv, OPENAI_BASE_URL: emu.url, OPENAI_API_KEY: 'sk-bench', RAGTUNE_CHAT_MODEL: 'gpt-4o-mini', RAGTUNE_MODEL_MAX_RETRIES: '0' }),
+  loadConfig({
+    ...baseEnv,
+    OPENAI_BASE_URL: emu.url,
+    OPENAI_API_KEY: 'sk-bench',
+    RAGTUNE_CHAT_MODEL: 'gpt-4o-mini',
+    RAGTUNE_MODEL_MAX_RETRIES: '0',
+  }),
   logger,
 )
 await warmKeywordIndex(chatDeps.corpus)
@@ -147,14 +157,21 @@ const direct = await runLoad({
 const viaRagtune = await runLoad({ url: `${chatUrl}/v1/ask`, method: 'POST', bodies, concurrency: 1, durationMs: seqMs })
 console.log(line('emulator direct (1 conn)', direct))
 console.log(line('/v1/ask generated (1 conn)', viaRagtune))
-console.log(`ragtune adds ${(viaRagtune.p50Ms - direct.p50Ms).toFixed(2)} ms at p50 over a direct model call (goal ≤ 5 ms); p99 +${(viaRagtune.p99Ms - direct.p99Ms).toFixed(2)} ms`)
+console.log(
+  `ragtune adds ${(viaRagtune.p50Ms - direct.p50Ms).toFixed(2)} ms at p50 over a direct model call (goal ≤ 5 ms); p99 +${(viaRagtune.p99Ms - direct.p99Ms).toFixed(2)} ms`,
+)
 console.log(`  breakdown (sequential pass, p50): ${chatTimings}`)
 
 // 3b. The same, retrieval replayed: the overhead of HTTP + answer pipeline + adapter alone.
 const replayChat = createOpenAIChat({ model: 'gpt-4o-mini', baseURL: emu.url, apiKey: 'sk-bench', timeoutMs: 60_000, maxRetries: 0 })
 const replayChatApp = await buildApp({
   ...chatDeps,
-  answerer: createAnswerer({ retriever: replay, chat: replayChat, voices: createStaticVoiceResolver({ chatModel: 'gpt-4o-mini' }), logger }),
+  answerer: createAnswerer({
+    retriever: replay,
+    chat: replayChat,
+    voices: createStaticVoiceResolver({ chatModel: 'gpt-4o-mini' }),
+    logger,
+  }),
 })
 const replayChatUrl = await listen(replayChatApp)
 await timingsPass(replayChatUrl)
@@ -185,7 +202,10 @@ async function timingsPass(url: string): Promise<string> {
     model.push(t.modelMs)
     rest.push(t.totalMs - t.retrievalMs - t.modelMs)
   }
-  const p50 = (xs: number[]): string => percentile(xs.sort((a, b) => a - b), 0.5).toFixed(2)
+  const p50 = (xs: number[]): string =>
+    percentile(
+      xs.sort((a, b) => a - b),
+      0.5,
+    ).toFixed(2)
   return `retrieval ${p50(retrieval)} ms, model call ${p50(model)} ms, rest of the answer pipeline (context, prompt, fact-lock / extraction) ${p50(rest)} ms`
 }
-

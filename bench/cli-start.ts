@@ -21,7 +21,11 @@ const runsAt = process.argv.indexOf('--runs')
 const RUNS = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 7
 
 type Mode = 'sources' | 'compiled'
-const envFor = (mode: Mode): NodeJS.ProcessEnv => ({ ...process.env, LOG_LEVEL: 'warn', RAGTUNE_FROM_SOURCE: mode === 'sources' ? '1' : '0' })
+const envFor = (mode: Mode): NodeJS.ProcessEnv => ({
+  ...process.env,
+  LOG_LEVEL: 'warn',
+  RAGTUNE_FROM_SOURCE: mode === 'sources' ? '1' : '0',
+})
 
 function timeCommand(args: string[], mode: Mode): number {
   const t0 = process.hrtime.bigint()
@@ -34,7 +38,11 @@ function timeCommand(args: string[], mode: Mode): number {
 /** From spawn to the first 200 from /readyz (port 0: the port is read from the listening log line). */
 async function timeServe(mode: Mode): Promise<number> {
   const t0 = process.hrtime.bigint()
-  const { url, stop } = await spawnServe([BIN, '--data-dir', STORE, 'serve', '--port', '0'], { ...envFor(mode), LOG_LEVEL: 'info', RAGTUNE_PRETTY_LOGS: '0' })
+  const { url, stop } = await spawnServe([BIN, '--data-dir', STORE, 'serve', '--port', '0'], {
+    ...envFor(mode),
+    LOG_LEVEL: 'info',
+    RAGTUNE_PRETTY_LOGS: '0',
+  })
   try {
     for (;;) {
       const res = await fetch(`${url}/readyz`).catch(() => undefined)
@@ -56,11 +64,17 @@ if (!fs.existsSync(path.join(ROOT, 'dist/bin/cli.js'))) {
 if (!fs.existsSync(path.join(STORE, '.complete'))) {
   console.error(`building the 27-document store in ${STORE} (once)…`)
   fs.rmSync(STORE, { recursive: true, force: true })
-  const r = spawnSync(process.execPath, [BIN, '--data-dir', STORE, 'ingest', PDFS, '--json'], { env: envFor('compiled'), stdio: ['ignore', 'ignore', 'inherit'] })
+  const r = spawnSync(process.execPath, [BIN, '--data-dir', STORE, 'ingest', PDFS, '--json'], {
+    env: envFor('compiled'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   if (r.status !== 0) throw new Error('ingest failed')
   fs.writeFileSync(path.join(STORE, '.complete'), '')
 }
-const docs = spawnSync(process.execPath, [BIN, '--data-dir', STORE, 'documents', 'list'], { env: envFor('compiled') }).stdout.toString().trim().split('\n').length
+const docs = spawnSync(process.execPath, [BIN, '--data-dir', STORE, 'documents', 'list'], { env: envFor('compiled') })
+  .stdout.toString()
+  .trim()
+  .split('\n').length
 
 const cases: Array<{ name: string; run: (mode: Mode) => number | Promise<number> }> = [
   { name: 'ragtune --help', run: (m) => timeCommand(['--help'], m) },

@@ -51,10 +51,21 @@ const ten = createSqliteCorpus({ path: tenPath, logger })
 if ((await ten.listDocuments()).length !== docs.length * COLLECTIONS.length) {
   const t0 = performance.now()
   for (const d of docs) {
-    const hits = await one.getChunks(d.id, Array.from({ length: d.chunks }, (_, i) => i))
+    const hits = await one.getChunks(
+      d.id,
+      Array.from({ length: d.chunks }, (_, i) => i),
+    )
     const chunks = hits.map((h) => h.chunk)
     for (const c of COLLECTIONS) {
-      await ten.commitVersion({ documentId: documentKey(c, d.id), sha256: d.sha256, fingerprint: d.fingerprint ?? d.sha256, sourceName: d.sourceName, meta: d.meta, pages: d.pages, chunks })
+      await ten.commitVersion({
+        documentId: documentKey(c, d.id),
+        sha256: d.sha256,
+        fingerprint: d.fingerprint ?? d.sha256,
+        sourceName: d.sourceName,
+        meta: d.meta,
+        pages: d.pages,
+        chunks,
+      })
     }
   }
   console.log(`ten collections: filings copied in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
@@ -64,7 +75,11 @@ console.log(`ten collections: ${(await ten.listDocuments()).length} filings`)
 // over the 10 M default), so the filter's own cost shows apart from the index falling back to SQLite.
 const tenInMemory = createSqliteCorpus({ path: tenPath, logger, memoryIndexMaxInstances: 40_000_000 })
 
-async function measure(name: string, corpus: Corpus & { keywordIndexReady(): Promise<boolean> }, collections: readonly string[] | undefined): Promise<void> {
+async function measure(
+  name: string,
+  corpus: Corpus & { keywordIndexReady(): Promise<boolean> },
+  collections: readonly string[] | undefined,
+): Promise<void> {
   const memory = await corpus.keywordIndexReady()
   const retriever = createHybridRetriever({ corpus, logger })
   const options = collections === undefined ? {} : { collections }

@@ -36,8 +36,21 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-bench-pinecone-'))
 const emu = await startPineconeEmulator({ lagMs: Number(values['lag-ms']) })
 const parser = createParserPool({ logger })
 const sqlite = createSqliteCorpus({ path: path.join(dir, 'eval.db'), logger })
-const index = await createPineconeIndex({ apiKey: emu.apiKey, index: emu.indexName, controllerHostUrl: emu.controllerUrl, indexHost: emu.indexHost, logger })
-const pinecone = createBlueGreenCorpus({ catalog: createSqliteCatalog({ path: path.join(dir, 'catalog.db') }), index, namespace: 'financebench', logger, pollMs: 5, retireGraceMs: 0 })
+const index = await createPineconeIndex({
+  apiKey: emu.apiKey,
+  index: emu.indexName,
+  controllerHostUrl: emu.controllerUrl,
+  indexHost: emu.indexHost,
+  logger,
+})
+const pinecone = createBlueGreenCorpus({
+  catalog: createSqliteCatalog({ path: path.join(dir, 'catalog.db') }),
+  index,
+  namespace: 'financebench',
+  logger,
+  pollMs: 5,
+  retireGraceMs: 0,
+})
 
 let pineconeCommitMs = 0
 const tee: Corpus = {
@@ -53,15 +66,23 @@ const tee: Corpus = {
 }
 
 try {
-  const { results, summary } = await ingestPaths({ corpus: tee, parser, logger, limits: { maxFileBytes: 200 * 1024 * 1024, maxPages: 5000 } }, [values.pdfs])
-  console.log(`ingested ${summary.files} files, ${summary.pages} pages, ${summary.chunks} chunks (${summary.failed} failed) in ${summary.seconds} s; Pinecone commits ${(pineconeCommitMs / 1000).toFixed(1)} s, ${emu.visibleRecords('financebench').length} records`)
+  const { results, summary } = await ingestPaths(
+    { corpus: tee, parser, logger, limits: { maxFileBytes: 200 * 1024 * 1024, maxPages: 5000 } },
+    [values.pdfs],
+  )
+  console.log(
+    `ingested ${summary.files} files, ${summary.pages} pages, ${summary.chunks} chunks (${summary.failed} failed) in ${summary.seconds} s; Pinecone commits ${(pineconeCommitMs / 1000).toFixed(1)} s, ${emu.visibleRecords('financebench').length} records`,
+  )
   for (const r of results) if (r.error !== undefined) console.log(`failed: ${r.file}: ${r.error.code}: ${r.error.message}`)
   const idByStem = new Map<string, string>()
   for (const r of results) if (r.documentId !== null) idByStem.set(path.basename(r.file).replace(/\.[^.]+$/, ''), r.documentId)
   const { questions } = readEvalQuestions(values.questions)
 
   const figures: Record<string, ReturnType<typeof summariseRanks> & { p50Ms: number }> = {}
-  for (const [name, corpus] of [['sqlite', sqlite], ['pinecone', pinecone]] as const) {
+  for (const [name, corpus] of [
+    ['sqlite', sqlite],
+    ['pinecone', pinecone],
+  ] as const) {
     const retriever = createHybridRetriever({ corpus, logger })
     const ranks: (number | undefined)[] = []
     const ms: number[] = []
@@ -79,7 +100,9 @@ try {
   console.log('store      recall@1  recall@3  recall@5  recall@10    MRR   p50 ms')
   for (const [name, f] of Object.entries(figures)) {
     const r = f.recall
-    console.log(`${name.padEnd(9)}  ${[r['1'], r['3'], r['5'], r['10']].map((x) => (x ?? 0).toFixed(3).padStart(8)).join('  ')}  ${f.mrr.toFixed(3).padStart(6)}  ${String(f.p50Ms).padStart(6)}`)
+    console.log(
+      `${name.padEnd(9)}  ${[r['1'], r['3'], r['5'], r['10']].map((x) => (x ?? 0).toFixed(3).padStart(8)).join('  ')}  ${f.mrr.toFixed(3).padStart(6)}  ${String(f.p50Ms).padStart(6)}`,
+    )
   }
   const d = Math.abs((figures.sqlite?.recall['5'] ?? 0) - (figures.pinecone?.recall['5'] ?? 0))
   console.log(`|recall@5 difference| = ${d.toFixed(3)} (target ≤ 0.05)`)

@@ -27,7 +27,12 @@ const sink = (): Writable & { text: string } => {
   w.text = ''
   return w
 }
-const env = { OPENAI_BASE_URL: emu.url, OPENAI_API_KEY: 'sk-bench', RAGTUNE_DATA_DIR: path.join(dir, 'data'), RAGTUNE_CHAT_MODEL: 'gpt-4o-mini' }
+const env = {
+  OPENAI_BASE_URL: emu.url,
+  OPENAI_API_KEY: 'sk-bench',
+  RAGTUNE_DATA_DIR: path.join(dir, 'data'),
+  RAGTUNE_CHAT_MODEL: 'gpt-4o-mini',
+}
 const run = async (...argv: string[]): Promise<{ code: number; out: string; ms: number }> => {
   const out = sink()
   const t = performance.now()
@@ -37,11 +42,31 @@ const run = async (...argv: string[]): Promise<{ code: number; out: string; ms: 
 
 try {
   const lines = Array.from({ length: 50 }, (_, i) =>
-    JSON.stringify({ messages: [{ role: 'system', content: 'You write as the chairman.' }, { role: 'user', content: `Question ${i}?` }, { role: 'assistant', content: `Answer ${i}, with patience.` }] }),
+    JSON.stringify({
+      messages: [
+        { role: 'system', content: 'You write as the chairman.' },
+        { role: 'user', content: `Question ${i}?` },
+        { role: 'assistant', content: `Answer ${i}, with patience.` },
+      ],
+    }),
   )
   const train = path.join(dir, 'train.jsonl')
   fs.writeFileSync(train, lines.join('\n'))
-  const r = await run('finetune', 'run', '--train', train, '--base-model', 'gpt-4o-mini-2024-07-18', '--suffix', 'bench', '--name', 'bench', '--watch', '--poll-seconds', '0')
+  const r = await run(
+    'finetune',
+    'run',
+    '--train',
+    train,
+    '--base-model',
+    'gpt-4o-mini-2024-07-18',
+    '--suffix',
+    'bench',
+    '--name',
+    'bench',
+    '--watch',
+    '--poll-seconds',
+    '0',
+  )
   const shown = r.out.trim().split('\n')
   console.log(`finetune run --watch: exit ${r.code}, ${r.ms.toFixed(0)} ms, ${shown.length} lines; first and last lines:`)
   for (const l of [...shown.slice(0, 4), '…', ...shown.slice(-3)]) console.log(`  ${l}`)
@@ -69,13 +94,18 @@ try {
     const added = await run('models', 'add-voice', '--name', 'buffett-prompted', '--samples', samplesDir, '--json')
     console.log(`models add-voice on ${samplesDir}: ${added.out.trim()} in ${(performance.now() - t).toFixed(0)} ms`)
     await registry.activate('buffett-prompted')
-    const questions = ['How did insurance float grow this year?', 'What do you look for in a manager?', 'Why do you avoid debt?', 'What about share repurchases?']
+    const questions = [
+      'How did insurance float grow this year?',
+      'What do you look for in a manager?',
+      'Why do you avoid debt?',
+      'What about share repurchases?',
+    ]
     await time('prompted voice, 3 BM25 exemplars per question', 2_000, (i) => resolver.resolve(undefined, questions[i % questions.length]!))
     const sel = await resolver.resolve(undefined, questions[0]!)
     console.log(`exemplar for "${questions[0]}": ${sel.exemplars[0]?.slice(0, 160).replaceAll('\n', ' ')}…`)
   } else console.log(`(no samples at ${samplesDir}: prompted-voice figures skipped)`)
   await time('alternating activation each call (reload every time)', 500, async (i) => {
-    await registry.activate(i % 2 === 0 ? 'bench' : (fs.existsSync(samplesDir) ? 'buffett-prompted' : 'bench'))
+    await registry.activate(i % 2 === 0 ? 'bench' : fs.existsSync(samplesDir) ? 'buffett-prompted' : 'bench')
     return resolver.resolve(undefined, 'q')
   })
   await registry.close()

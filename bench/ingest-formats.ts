@@ -21,8 +21,26 @@ import { collect } from '../tests/support/pdf-fixtures.js'
 import { makeDocx, makePptx, makeXlsx } from '../tests/support/office-fixtures.js'
 
 const WORDS = [
-  'revenue', 'margin', 'segment', 'customers', 'capital', 'expenditure', 'inventory', 'freight', 'pricing', 'demand',
-  'operating', 'income', 'dividend', 'repurchase', 'liquidity', 'credit', 'facility', 'guidance', 'backlog', 'supply',
+  'revenue',
+  'margin',
+  'segment',
+  'customers',
+  'capital',
+  'expenditure',
+  'inventory',
+  'freight',
+  'pricing',
+  'demand',
+  'operating',
+  'income',
+  'dividend',
+  'repurchase',
+  'liquidity',
+  'credit',
+  'facility',
+  'guidance',
+  'backlog',
+  'supply',
 ]
 
 /** Deterministic filing-like prose: page p of document d. */
@@ -32,7 +50,14 @@ function pageText(d: number, p: number): { sentences: string[]; rows: string[][]
     const words = Array.from({ length: 16 }, (_, w) => WORDS[(d * 7 + p * 13 + s * 5 + w * 3) % WORDS.length] ?? '')
     sentences.push(`The ${words.join(' ')} rose ${(d + p + s) % 17} percent in fiscal ${2015 + ((p + s) % 9)}.`)
   }
-  const rows = [['Item', '2023', '2022'], ...Array.from({ length: 5 }, (_, r) => [`Line ${r + 1} ${WORDS[(p + r) % WORDS.length] ?? ''}`, `${1000 + d * 10 + r}`, `${900 + p + r}`])]
+  const rows = [
+    ['Item', '2023', '2022'],
+    ...Array.from({ length: 5 }, (_, r) => [
+      `Line ${r + 1} ${WORDS[(p + r) % WORDS.length] ?? ''}`,
+      `${1000 + d * 10 + r}`,
+      `${900 + p + r}`,
+    ]),
+  ]
   return { sentences, rows }
 }
 
@@ -75,10 +100,12 @@ function xlsx(d: number, pages: number): Promise<Buffer> {
 }
 
 function pptx(d: number, pages: number): Promise<Buffer> {
-  return makePptx(Array.from({ length: pages }, (_, i) => {
-    const { sentences } = pageText(d, i + 1)
-    return { title: `Section ${i + 1}`, text: sentences.slice(0, 12), notes: sentences.slice(12).join(' ') }
-  }))
+  return makePptx(
+    Array.from({ length: pages }, (_, i) => {
+      const { sentences } = pageText(d, i + 1)
+      return { title: `Section ${i + 1}`, text: sentences.slice(0, 12), notes: sentences.slice(12).join(' ') }
+    }),
+  )
 }
 
 const FORMATS = {
@@ -94,7 +121,10 @@ const FORMATS = {
  * warming the JIT), into the same store, then the corpus is timed. The warm-up is printed apart, since a
  * long-running server pays it once.
  */
-async function ingestCorpus(dir: string, warmup: string): Promise<{ pages: number; chunks: number; failed: number; seconds: number; warmupSeconds: number }> {
+async function ingestCorpus(
+  dir: string,
+  warmup: string,
+): Promise<{ pages: number; chunks: number; failed: number; seconds: number; warmupSeconds: number }> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-bench-formats-'))
   const logger = pino({ level: 'warn' })
   const corpus = createSqliteCorpus({ path: path.join(tmp, 'ragtune.db'), logger })
@@ -106,8 +136,15 @@ async function ingestCorpus(dir: string, warmup: string): Promise<{ pages: numbe
     const warmupSeconds = (performance.now() - warm) / 1000
     const started = performance.now()
     const { summary, results } = await ingestPaths(deps, [dir])
-    for (const r of results.filter((x) => x.status === 'failed')) console.error(`  failed: ${r.file}: ${r.error?.code ?? ''} ${r.error?.message ?? ''}`)
-    return { pages: summary.pages, chunks: summary.chunks, failed: summary.failed, seconds: (performance.now() - started) / 1000, warmupSeconds }
+    for (const r of results.filter((x) => x.status === 'failed'))
+      console.error(`  failed: ${r.file}: ${r.error?.code ?? ''} ${r.error?.message ?? ''}`)
+    return {
+      pages: summary.pages,
+      chunks: summary.chunks,
+      failed: summary.failed,
+      seconds: (performance.now() - started) / 1000,
+      warmupSeconds,
+    }
   } finally {
     await parser.close()
     await corpus.close()
@@ -130,7 +167,9 @@ try {
     // One small file per parse worker (different content, so none is skipped as unchanged).
     for (let w = 0; w < os.availableParallelism(); w++) fs.writeFileSync(path.join(warm, `warm-${w}.${f.ext}`), await f.make(100 + w, 3))
   }
-  console.log(`ingest per format: ${files} files × ${pages} pages each, same text in every format, ${os.availableParallelism()} parse workers, ${rounds} rounds (median)`)
+  console.log(
+    `ingest per format: ${files} files × ${pages} pages each, same text in every format, ${os.availableParallelism()} parse workers, ${rounds} rounds (median)`,
+  )
   const rates: Record<string, number[]> = {}
   for (let round = 0; round < rounds; round++) {
     // Rotate the order each round so no format always runs first (cold caches) or last.
@@ -143,7 +182,9 @@ try {
         const sorted = [...(rates[name] ?? [])].sort((a, b) => a - b)
         const median = sorted[Math.floor(sorted.length / 2)] ?? 0
         rates[`${name}:median`] = [median]
-        console.log(`${name.padEnd(5)} ${median.toFixed(1).padStart(7)} pages/s  (${r.pages} pages, ${r.chunks} chunks, ${r.failed} failed; rounds ${(rates[name] ?? []).map((x) => x.toFixed(1)).join(', ')}; warm-up ${r.warmupSeconds.toFixed(1)} s)`)
+        console.log(
+          `${name.padEnd(5)} ${median.toFixed(1).padStart(7)} pages/s  (${r.pages} pages, ${r.chunks} chunks, ${r.failed} failed; rounds ${(rates[name] ?? []).map((x) => x.toFixed(1)).join(', ')}; warm-up ${r.warmupSeconds.toFixed(1)} s)`,
+        )
       }
     }
   }

@@ -42,7 +42,11 @@ function peakRssMb(): number {
 }
 
 function pdfsIn(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.pdf')).sort().map((f) => path.join(dir, f))
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.toLowerCase().endsWith('.pdf'))
+    .sort()
+    .map((f) => path.join(dir, f))
 }
 
 /**
@@ -88,7 +92,11 @@ async function pipeline(dir: string): Promise<PhaseResult> {
   const workers = process.env.RAGTUNE_INGEST_WORKERS === undefined ? undefined : Number(process.env.RAGTUNE_INGEST_WORKERS)
   // RAGTUNE_BENCH_HEAP_MB: try another parse-worker heap cap (the GC vs peak RSS trade-off).
   const heap = process.env.RAGTUNE_BENCH_HEAP_MB === undefined ? undefined : Number(process.env.RAGTUNE_BENCH_HEAP_MB)
-  const parser = createParserPool({ logger, ...(workers === undefined ? {} : { size: workers }), ...(heap === undefined ? {} : { maxHeapMb: heap }) })
+  const parser = createParserPool({
+    logger,
+    ...(workers === undefined ? {} : { size: workers }),
+    ...(heap === undefined ? {} : { maxHeapMb: heap }),
+  })
   const deps = { corpus, parser, logger, limits: { maxFileBytes: 200 * 1048576, maxPages: 5000 } }
   try {
     const cpu0 = process.cpuUsage()
@@ -168,7 +176,12 @@ function runProcess(args: readonly string[], what: string): Promise<PhaseResult>
   })
 }
 
-async function runPhase(phase: PhaseName, dir: string, files: readonly string[], halves: readonly [string[], string[]]): Promise<PhaseResult> {
+async function runPhase(
+  phase: PhaseName,
+  dir: string,
+  files: readonly string[],
+  halves: readonly [string[], string[]],
+): Promise<PhaseResult> {
   if (phase === 'floor') return runProcess(floorArgs('parse', files), 'floor')
   if (phase === 'pipeline') return runProcess(['--import', 'tsx', SELF, '--phase', 'pipeline', dir], 'pipeline')
   // Wall time is the slower half's; CPU and peak RSS add up (two processes).
@@ -191,7 +204,11 @@ function median(values: readonly number[]): number {
 }
 
 const rate = (r: PhaseResult): number => r.pages / r.seconds
-const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ')
+const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')
 
 function label(phase: PhaseName, workers: number | undefined): string {
   if (phase === 'floor') return 'floor: plain pdf-parse loop, 1 thread'
@@ -210,11 +227,15 @@ async function main(argv: readonly string[]): Promise<void> {
   const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--rounds')
   const dir = path.resolve(positional[0] ?? DEFAULT_DIR)
   const files = pdfsIn(dir)
-  console.log(`ragtune ingest bench: ${files.length} PDFs in ${dir}; ${os.availableParallelism()} cores; ${rounds} rounds; load average ${loadAverage()}`)
+  console.log(
+    `ragtune ingest bench: ${files.length} PDFs in ${dir}; ${os.availableParallelism()} cores; ${rounds} rounds; load average ${loadAverage()}`,
+  )
   const counts = pageCounts(files)
   const halves = splitByPages(files, counts)
   const halfPages = halves.map((h) => h.reduce((n, f) => n + (counts.get(f) ?? 0), 0))
-  console.log(`bound halves: ${halves[0].length} files / ${halfPages[0] ?? 0} pages and ${halves[1].length} files / ${halfPages[1] ?? 0} pages`)
+  console.log(
+    `bound halves: ${halves[0].length} files / ${halfPages[0] ?? 0} pages and ${halves[1].length} files / ${halfPages[1] ?? 0} pages`,
+  )
 
   const order: PhaseName[] = ['floor', 'pipeline', 'bound']
   const results: Record<PhaseName, PhaseResult[]> = { floor: [], bound: [], pipeline: [] }
@@ -231,7 +252,9 @@ async function main(argv: readonly string[]): Promise<void> {
     const p = results.pipeline[round]
     const b = results.bound[round]
     if (f !== undefined && p !== undefined && b !== undefined) {
-      console.log(`  ratio vs floor: ragtune ${(rate(p) / rate(f)).toFixed(2)}x, parallel bound ${(rate(b) / rate(f)).toFixed(2)}x; ragtune at ${((100 * rate(p)) / rate(b)).toFixed(0)} % of the bound`)
+      console.log(
+        `  ratio vs floor: ragtune ${(rate(p) / rate(f)).toFixed(2)}x, parallel bound ${(rate(b) / rate(f)).toFixed(2)}x; ragtune at ${((100 * rate(p)) / rate(b)).toFixed(0)} % of the bound`,
+      )
     }
   }
 
@@ -242,7 +265,11 @@ async function main(argv: readonly string[]): Promise<void> {
   for (const phase of ['floor', 'bound', 'pipeline'] as const) {
     const what = label(phase, ours[0]?.extra?.workers)
     console.log(
-      `  ${what.padEnd(52)} ${med(phase, rate).toFixed(1).padStart(6)} pages/s  CPU ${med(phase, (r) => r.cpuSeconds).toFixed(1).padStart(5)} s  ${med(phase, (r) => r.pages / r.cpuSeconds).toFixed(1).padStart(5)} pages/CPU-s  peak RSS ${Math.round(med(phase, (r) => r.peakRssMb))} MB`,
+      `  ${what.padEnd(52)} ${med(phase, rate).toFixed(1).padStart(6)} pages/s  CPU ${med(phase, (r) => r.cpuSeconds)
+        .toFixed(1)
+        .padStart(5)} s  ${med(phase, (r) => r.pages / r.cpuSeconds)
+        .toFixed(1)
+        .padStart(5)} pages/CPU-s  peak RSS ${Math.round(med(phase, (r) => r.peakRssMb))} MB`,
     )
   }
   const failed = Math.max(0, ...ours.map((r) => r.extra?.failed ?? 0))
@@ -250,8 +277,16 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(
     `speed-up vs floor (median of per-round ratios): ${median(ratios('pipeline')).toFixed(2)}x   (goal >= 1.5x; parallel bound on this machine: ${median(ratios('bound')).toFixed(2)}x)`,
   )
-  console.log(`  ragtune at ${median(ours.map((r, i) => (100 * rate(r)) / rate(results.bound[i] ?? r))).toFixed(0)} % of the parallel bound (median of rounds)`)
-  console.log(`  per round: ragtune ${ratios('pipeline').map((x) => x.toFixed(2)).join(' ')}; bound ${ratios('bound').map((x) => x.toFixed(2)).join(' ')}`)
+  console.log(
+    `  ragtune at ${median(ours.map((r, i) => (100 * rate(r)) / rate(results.bound[i] ?? r))).toFixed(0)} % of the parallel bound (median of rounds)`,
+  )
+  console.log(
+    `  per round: ragtune ${ratios('pipeline')
+      .map((x) => x.toFixed(2))
+      .join(' ')}; bound ${ratios('bound')
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  )
   // On a shared machine the wall-clock ratio depends on how much CPU the others leave us; pages per
   // CPU-second shows the work itself.
   console.log(

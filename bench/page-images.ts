@@ -18,7 +18,9 @@ import { loadConfig } from '../src/config.js'
 import { buildDeps, closeDeps } from '../src/deps.js'
 
 const DEFAULT_PDF = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data/financebench/pdfs/3M_2018_10K.pdf')
-const { values } = parseArgs({ options: { pdf: { type: 'string' }, width: { type: 'string' }, pages: { type: 'string' }, repeats: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { pdf: { type: 'string' }, width: { type: 'string' }, pages: { type: 'string' }, repeats: { type: 'string' } },
+})
 const run = promisify(execFile)
 const pdf = values.pdf ?? DEFAULT_PDF
 const width = Number(values.width ?? 1000)
@@ -64,14 +66,33 @@ try {
   const libpng = []
   for (const p of pages) {
     const t = performance.now()
-    await run('pdftoppm', ['-f', `${p}`, '-l', `${p}`, '-png', '-singlefile', '-scale-to-x', `${width}`, '-scale-to-y', '-1', pdf, path.join(dir, 'cmp')])
+    await run('pdftoppm', [
+      '-f',
+      `${p}`,
+      '-l',
+      `${p}`,
+      '-png',
+      '-singlefile',
+      '-scale-to-x',
+      `${width}`,
+      '-scale-to-y',
+      '-1',
+      pdf,
+      path.join(dir, 'cmp'),
+    ])
     libpng.push(performance.now() - t)
   }
   const kb = cold.reduce((a, c) => a + c.bytes, 0) / cold.length / 1024
-  console.log(`page-images: ${path.basename(pdf)} (${doc.pages} pages), width ${width} px, pages ${pages.join(',')}; ${os.cpus().length} CPUs, shared machine`)
-  console.log(`page-images: first render (cache ${[...new Set(cold.map((c) => c.cache))].join('/')}) ${stats(cold.map((c) => c.ms))}; ${kb.toFixed(0)} KB per PNG`)
+  console.log(
+    `page-images: ${path.basename(pdf)} (${doc.pages} pages), width ${width} px, pages ${pages.join(',')}; ${os.cpus().length} CPUs, shared machine`,
+  )
+  console.log(
+    `page-images: first render (cache ${[...new Set(cold.map((c) => c.cache))].join('/')}) ${stats(cold.map((c) => c.ms))}; ${kb.toFixed(0)} KB per PNG`,
+  )
   console.log(`page-images: pdftoppm -png alone (for comparison) ${stats(libpng)}`)
-  console.log(`page-images: cached (cache ${[...new Set(warm.map((c) => c.cache))].join('/')}, ${warm.length} requests) ${stats(warm.map((c) => c.ms))}`)
+  console.log(
+    `page-images: cached (cache ${[...new Set(warm.map((c) => c.cache))].join('/')}, ${warm.length} requests) ${stats(warm.map((c) => c.ms))}`,
+  )
 } finally {
   await app.close()
   await closeDeps(deps)

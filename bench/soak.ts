@@ -61,14 +61,22 @@ async function upload(name: string, data: Uint8Array): Promise<void> {
   const { jobId } = (await res.json()) as { jobId: string }
   for (;;) {
     await new Promise((r) => setTimeout(r, 100))
-    const job = (await (await fetch(`${base}/v1/ingestions/${jobId}`)).json()) as { status: string; results: { status: string; error?: { code: string } | null }[] }
+    const job = (await (await fetch(`${base}/v1/ingestions/${jobId}`)).json()) as {
+      status: string
+      results: { status: string; error?: { code: string } | null }[]
+    }
     if (job.status === 'queued' || job.status === 'running') continue
     for (const r of job.results) if (r.status === 'failed') note('ingest', JSON.stringify(r.error))
     return
   }
 }
 
-const QUESTIONS = ['What was total revenue in fiscal 2023?', 'How much was capital expenditure?', 'What were operating expenses?', 'What is the net income?']
+const QUESTIONS = [
+  'What was total revenue in fiscal 2023?',
+  'How much was capital expenditure?',
+  'What were operating expenses?',
+  'What is the net income?',
+]
 let q = 0
 async function ask(stream: boolean): Promise<void> {
   const res = await fetch(`${base}/v1/ask`, {
@@ -147,7 +155,13 @@ fs.rmSync(dir, { recursive: true, force: true })
 
 const unloadedP99 = p99(unloaded)
 const loadedP99 = p99(loaded)
-console.log(`soak: ${seconds} s, ${requests} requests (${loaded.length} asks/chat completions, ${uploads} uploads incl. re-ingests), ${os.availableParallelism()} cores (shared machine)`)
+console.log(
+  `soak: ${seconds} s, ${requests} requests (${loaded.length} asks/chat completions, ${uploads} uploads incl. re-ingests), ${os.availableParallelism()} cores (shared machine)`,
+)
 console.log(`errors: ${errors.length}${errors.length === 0 ? '' : `\n  ${errors.slice(0, 10).join('\n  ')}`}`)
-console.log(`p99: ${loadedP99} ms under load vs ${unloadedP99} ms unloaded (${(loadedP99 / Math.max(unloadedP99, 0.1)).toFixed(2)}x; goal ≤ 2x)`)
-console.log(`rss: start ${rssStart} MB, after load ${rssAfter} MB, after ${idleSeconds} s idle ${rssIdle} MB (${(((rssIdle - rssStart) / rssStart) * 100).toFixed(1)} %; goal within 20 %)`)
+console.log(
+  `p99: ${loadedP99} ms under load vs ${unloadedP99} ms unloaded (${(loadedP99 / Math.max(unloadedP99, 0.1)).toFixed(2)}x; goal ≤ 2x)`,
+)
+console.log(
+  `rss: start ${rssStart} MB, after load ${rssAfter} MB, after ${idleSeconds} s idle ${rssIdle} MB (${(((rssIdle - rssStart) / rssStart) * 100).toFixed(1)} %; goal within 20 %)`,
+)

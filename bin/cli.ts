@@ -8,17 +8,53 @@ import { isHelp, reportCliError, writeLine } from '../src/cli/context.js'
  */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: 'serve [--port N] [--host H]', load: async () => (await import('./serve.js')).serve },
-  ask: { summary: 'ask "<question>" [--json] [--collection NAME] [--top-k N] [--doc-id ID]... [--voice V]', load: async () => (await import('../src/cli/ask.js')).ask },
-  keys: { summary: 'keys create --scope query|admin [--collections a,b] [--name N] | keys list | keys revoke ID', load: async () => (await import('../src/cli/keys.js')).keys },
-  ingest: { summary: 'ingest <file|dir>... [--collection NAME] [--doc-id ID] [--json] [--title T] [--company C] [--year Y] [--quarter Q] [--type T]', load: async () => (await import('../ingestion/cli.js')).ingest },
-  worker: { summary: 'worker [--once] [--concurrency N] [--json]   (runs queued uploads; RAGTUNE_INGEST_MODE=queue)', load: async () => (await import('../ingestion/worker-command.js')).worker },
-  store: { summary: 'store init|check|repair [--json]   (init: Pinecone index + migrations, idempotent; check/repair: integrity, repair backs up first)', load: async () => (await import('../src/cli/store.js')).store },
-  reembed: { summary: 'reembed [--doc-id ID]... [--json]   (vectors from RAGTUNE_EMBEDDING_MODEL, no new versions)', load: async () => (await import('../ingestion/reembed-command.js')).reembed },
-  documents: { summary: 'documents list|show ID|delete ID|facts ID [--page N] [--collection NAME] [--json]', load: async () => (await import('../src/cli/documents.js')).documents },
-  collections: { summary: 'collections list|create NAME|delete NAME [--force] [--json]', load: async () => (await import('../src/cli/collections.js')).collections },
-  finetune: { summary: 'finetune prepare|validate|run|status|cancel|export|register ...', load: async () => (await import('../finetune/cli/finetune.js')).finetune },
-  models: { summary: 'models list|activate ID [--force]|deactivate|eval ID|add-voice ...', load: async () => (await import('../finetune/cli/models.js')).models },
-  eval: { summary: 'eval retrieval --questions FILE.jsonl --pdfs DIR [--collection NAME] [--json] | eval voice --voice DIR --contrast DIR [--json]', load: async () => (await import('./eval.js')).evaluate },
+  ask: {
+    summary: 'ask "<question>" [--json] [--collection NAME] [--top-k N] [--doc-id ID]... [--voice V]',
+    load: async () => (await import('../src/cli/ask.js')).ask,
+  },
+  keys: {
+    summary: 'keys create --scope query|admin [--collections a,b] [--name N] | keys list | keys revoke ID',
+    load: async () => (await import('../src/cli/keys.js')).keys,
+  },
+  ingest: {
+    summary:
+      'ingest <file|dir>... [--collection NAME] [--doc-id ID] [--json] [--title T] [--company C] [--year Y] [--quarter Q] [--type T]',
+    load: async () => (await import('../ingestion/cli.js')).ingest,
+  },
+  worker: {
+    summary: 'worker [--once] [--concurrency N] [--json]   (runs queued uploads; RAGTUNE_INGEST_MODE=queue)',
+    load: async () => (await import('../ingestion/worker-command.js')).worker,
+  },
+  store: {
+    summary:
+      'store init|check|repair [--json]   (init: Pinecone index + migrations, idempotent; check/repair: integrity, repair backs up first)',
+    load: async () => (await import('../src/cli/store.js')).store,
+  },
+  reembed: {
+    summary: 'reembed [--doc-id ID]... [--json]   (vectors from RAGTUNE_EMBEDDING_MODEL, no new versions)',
+    load: async () => (await import('../ingestion/reembed-command.js')).reembed,
+  },
+  documents: {
+    summary: 'documents list|show ID|delete ID|facts ID [--page N] [--collection NAME] [--json]',
+    load: async () => (await import('../src/cli/documents.js')).documents,
+  },
+  collections: {
+    summary: 'collections list|create NAME|delete NAME [--force] [--json]',
+    load: async () => (await import('../src/cli/collections.js')).collections,
+  },
+  finetune: {
+    summary: 'finetune prepare|validate|run|status|cancel|export|register ...',
+    load: async () => (await import('../finetune/cli/finetune.js')).finetune,
+  },
+  models: {
+    summary: 'models list|activate ID [--force]|deactivate|eval ID|add-voice ...',
+    load: async () => (await import('../finetune/cli/models.js')).models,
+  },
+  eval: {
+    summary:
+      'eval retrieval --questions FILE.jsonl --pdfs DIR [--collection NAME] [--json] | eval voice --voice DIR --contrast DIR [--json]',
+    load: async () => (await import('./eval.js')).evaluate,
+  },
 }
 
 const usage = [

@@ -28,11 +28,15 @@ export const evaluate: Command = async (ctx: CliContext) => {
   const [name, ...rest] = ctx.argv
   const suite = name === undefined ? undefined : suites[name]
   if (suite === undefined) {
-    const usage = Object.values(suites).map((s) => `  ragtune ${s.summary}`).join('\n')
+    const usage = Object.values(suites)
+      .map((s) => `  ragtune ${s.summary}`)
+      .join('\n')
     const known = name === undefined || isHelp(name)
-    writeLine(known ? ctx.stdout : ctx.stderr, `${known ? '' : `ragtune: unknown eval suite "${name}" [invalid_arguments]\n`}usage:\n${usage}`)
+    writeLine(
+      known ? ctx.stdout : ctx.stderr,
+      `${known ? '' : `ragtune: unknown eval suite "${name}" [invalid_arguments]\n`}usage:\n${usage}`,
+    )
     return known && name !== undefined ? 0 : 2
   }
   return (await suite.load())({ ...ctx, argv: rest })
 }
-

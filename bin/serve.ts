@@ -27,12 +27,15 @@ export async function serve(ctx: CliContext): Promise<number> {
   // Fine-tuning lives in finetune/, which src/ never imports: this entry point composes it in.
   const { openFineTuneService } = await import('../finetune/finetune-composition.js')
   const finetune = openFineTuneService(deps)
-  const app = await startServer({ ...deps, finetunes: finetune.service }, {
-    onClose: async () => {
-      await finetune.close()
-      await closeDeps(deps)
+  const app = await startServer(
+    { ...deps, finetunes: finetune.service },
+    {
+      onClose: async () => {
+        await finetune.close()
+        await closeDeps(deps)
+      },
     },
-  })
+  )
   logger.info({ url: describeListen(app, config), store: deps.corpus.kind }, 'ragtune listening')
   // Keep the process alive until a signal closes the server.
   await new Promise<void>((resolve) => app.server.once('close', resolve))

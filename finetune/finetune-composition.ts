@@ -36,7 +36,13 @@ export function createComposedRunner(deps: FineTuneStores, options: { skipDatase
     events: (id, after, signal) => get().events(id, after, signal),
     cancel: (id, signal) => get().cancel(id, signal),
   }
-  return createFineTuneRunner({ provider: lazy, jobs: deps.fineTuneJobs, registry: deps.registry, logger, ...(options.skipDatasetChecks === true ? {} : { checkDataset }) })
+  return createFineTuneRunner({
+    provider: lazy,
+    jobs: deps.fineTuneJobs,
+    registry: deps.registry,
+    logger,
+    ...(options.skipDatasetChecks === true ? {} : { checkDataset }),
+  })
 }
 
 /**
@@ -56,7 +62,8 @@ export function openFineTuneService(deps: FineTuneStores, options: { pollMs?: nu
     if (following.has(jobId) || stop.signal.aborted) return
     const done = (async () => {
       const watch = runner.watch(jobId, { pollMs: options.pollMs ?? 30_000, signal: stop.signal })
-      for await (const update of watch) if (update.type === 'status') log.info({ jobId, status: update.job.status }, 'fine-tuning job status')
+      for await (const update of watch)
+        if (update.type === 'status') log.info({ jobId, status: update.job.status }, 'fine-tuning job status')
     })()
       .catch((err: unknown) => {
         // The next GET or restart picks the job up again; a stopped server is not a failure.

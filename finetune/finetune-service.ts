@@ -34,7 +34,8 @@ export async function activateVoice(
   options: { force: boolean },
 ): Promise<{ id: string; active: boolean; note?: string }> {
   const model = await registry.get(modelId)
-  if (model === undefined) throw new AppError('model_not_found', `no model "${modelId}" in the registry; see \`ragtune models list\``, { status: 404 })
+  if (model === undefined)
+    throw new AppError('model_not_found', `no model "${modelId}" in the registry; see \`ragtune models list\``, { status: 404 })
   const note = assertActivatable(model, options.force)
   const activated = await registry.activate(modelId)
   log.info({ id: modelId, forced: options.force, note }, 'activated voice model')
@@ -65,7 +66,10 @@ export function createFineTuneRunner(deps: {
       let existing = await registry.get(id)
       // Retraining the active voice must not put an unevaluated model live: the new one gets its own id.
       if (existing?.active === true && existing.model !== job.fineTunedModel && existing.jobId !== job.id) {
-        log.warn({ id, model: job.fineTunedModel }, 'the voice name is active with another model; registering the new model under its own name')
+        log.warn(
+          { id, model: job.fineTunedModel },
+          'the voice name is active with another model; registering the new model under its own name',
+        )
         id = job.fineTunedModel
         existing = await registry.get(id)
       }
@@ -79,7 +83,9 @@ export function createFineTuneRunner(deps: {
           datasetHash: stored.datasetHash,
           jobId: job.id,
           status: 'ready',
-          ...(existing?.kind === 'prompted' || existing?.kind === 'prompted+fine-tuned' ? { kind: 'prompted+fine-tuned' as const } : { kind: 'fine-tuned' as const }),
+          ...(existing?.kind === 'prompted' || existing?.kind === 'prompted+fine-tuned'
+            ? { kind: 'prompted+fine-tuned' as const }
+            : { kind: 'fine-tuned' as const }),
         })
         log.info({ jobId: job.id, model: job.fineTunedModel, id }, 'registered fine-tuned model')
       }
@@ -107,7 +113,17 @@ export function createFineTuneRunner(deps: {
       const stored = await jobs.save(job, { datasetHash: hash.digest('hex'), voiceName: request.name ?? null })
       // A named voice shows up in `models list` as training (never served) until its job ends.
       if (request.name !== undefined && (await registry.get(request.name)) === undefined) {
-        await registry.upsert({ id: request.name, provider: provider.name, model: null, baseModel: job.baseModel, baseURL: null, datasetHash: stored.datasetHash, jobId: job.id, status: 'training', kind: 'fine-tuned' })
+        await registry.upsert({
+          id: request.name,
+          provider: provider.name,
+          model: null,
+          baseModel: job.baseModel,
+          baseURL: null,
+          datasetHash: stored.datasetHash,
+          jobId: job.id,
+          status: 'training',
+          kind: 'fine-tuned',
+        })
       }
       return stored
     },

@@ -43,7 +43,8 @@ export async function ingest(ctx: CliContext): Promise<number> {
   const logger = cliLogger(ctx, config)
   const deps = await buildDeps(config, logger)
   const { jobs, ingest: ingestDeps } = deps
-  if (jobs === undefined || ingestDeps === undefined) throw new AppError('internal', 'the ingest pipeline is not configured', { status: 500 })
+  if (jobs === undefined || ingestDeps === undefined)
+    throw new AppError('internal', 'the ingest pipeline is not configured', { status: 500 })
   const controller = new AbortController()
   const onSignal = (): void => controller.abort(new Error('interrupted'))
   process.once('SIGINT', onSignal)
@@ -75,7 +76,14 @@ export async function ingest(ctx: CliContext): Promise<number> {
       ingestDeps,
       jobs,
       job.id,
-      { sources: sources.map((s) => ({ ...s, ...(documentId === undefined ? {} : { documentId }), ...(collection === undefined ? {} : { collection }), overrides })) },
+      {
+        sources: sources.map((s) => ({
+          ...s,
+          ...(documentId === undefined ? {} : { documentId }),
+          ...(collection === undefined ? {} : { collection }),
+          overrides,
+        })),
+      },
       { failures, onEvent, signal: controller.signal },
     )
     if (bar === undefined) writeJson(ctx.stdout, { summary })
@@ -101,7 +109,15 @@ function sum(m: Map<string, number>): number {
 
 /** The JSON line shape scripts rely on (see the issue): always the same keys. */
 function fileLine(r: FileResult): Record<string, unknown> {
-  return { file: r.file, documentId: r.documentId, version: r.version, status: r.status, pages: r.pages, chunks: r.chunks, error: r.error ?? null }
+  return {
+    file: r.file,
+    documentId: r.documentId,
+    version: r.version,
+    status: r.status,
+    pages: r.pages,
+    chunks: r.chunks,
+    error: r.error ?? null,
+  }
 }
 
 function humanLine(r: FileResult): string {
@@ -124,7 +140,8 @@ function parseOverrides(values: Record<string, unknown>): MetaOverrides {
   if (company) out.company = company
   if (type) out.docType = type
   if (date !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new AppError('invalid_arguments', `--date must be YYYY-MM-DD, got "${date}"\nusage: ${USAGE}`)
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+      throw new AppError('invalid_arguments', `--date must be YYYY-MM-DD, got "${date}"\nusage: ${USAGE}`)
     out.date = date
   }
   if (year !== undefined) {

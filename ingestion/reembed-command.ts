@@ -17,7 +17,10 @@ export async function reembed(ctx: CliContext): Promise<number> {
   const ids = Array.isArray(values['doc-id']) ? values['doc-id'].filter((v): v is string => typeof v === 'string') : undefined
   const config = cliConfig(ctx)
   if (config.models.embeddingModel === undefined) {
-    throw new AppError('invalid_arguments', `set RAGTUNE_EMBEDDING_MODEL (and OPENAI_BASE_URL/OPENAI_API_KEY) to the model to embed with\nusage: ${USAGE}`)
+    throw new AppError(
+      'invalid_arguments',
+      `set RAGTUNE_EMBEDDING_MODEL (and OPENAI_BASE_URL/OPENAI_API_KEY) to the model to embed with\nusage: ${USAGE}`,
+    )
   }
   const deps = await buildDeps(config, cliLogger(ctx, config))
   const controller = new AbortController()
@@ -34,17 +37,32 @@ export async function reembed(ctx: CliContext): Promise<number> {
       chunksSoFar += e.chunks
       if (bar === undefined) writeJson(ctx.stdout, e)
       else {
-        bar.log(`${e.status === 'replaced' ? '✓' : '-'} ${e.documentId} v${e.version}: ${e.status === 'replaced' ? `${e.chunks} chunks embedded` : e.status === 'current' ? 'already this model' : 're-ingested meanwhile, skipped'}`)
+        bar.log(
+          `${e.status === 'replaced' ? '✓' : '-'} ${e.documentId} v${e.version}: ${e.status === 'replaced' ? `${e.chunks} chunks embedded` : e.status === 'current' ? 'already this model' : 're-ingested meanwhile, skipped'}`,
+        )
         bar.fileDone(e.documentId, chunksSoFar)
       }
     }
-    const events = await reembedCorpus({ corpus: deps.corpus, embedder, logger: deps.logger }, { ...(ids === undefined ? {} : { documentIds: ids }), signal: controller.signal, onEvent })
+    const events = await reembedCorpus(
+      { corpus: deps.corpus, embedder, logger: deps.logger },
+      { ...(ids === undefined ? {} : { documentIds: ids }), signal: controller.signal, onEvent },
+    )
     const count = (s: ReembedEvent['status']): number => events.filter((e) => e.status === s).length
-    const summary = { model: embedder.id, documents: events.length, replaced: count('replaced'), current: count('current'), moved: count('moved'), seconds: Math.round(performance.now() - started) / 1000 }
+    const summary = {
+      model: embedder.id,
+      documents: events.length,
+      replaced: count('replaced'),
+      current: count('current'),
+      moved: count('moved'),
+      seconds: Math.round(performance.now() - started) / 1000,
+    }
     if (bar === undefined) writeJson(ctx.stdout, { summary })
     else {
       bar.end()
-      writeLine(ctx.stdout, `${summary.documents} documents: ${summary.replaced} re-embedded, ${summary.current} already ${summary.model}, ${summary.moved} skipped in ${summary.seconds.toFixed(1)} s`)
+      writeLine(
+        ctx.stdout,
+        `${summary.documents} documents: ${summary.replaced} re-embedded, ${summary.current} already ${summary.model}, ${summary.moved} skipped in ${summary.seconds.toFixed(1)} s`,
+      )
     }
     return 0
   } finally {

@@ -12,7 +12,11 @@ const USAGE = 'ragtune worker [--once] [--concurrency N] [--json]'
  * back to the queue. Exit 0 unless a job failed during a --once run.
  */
 export async function worker(ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseCliArgs(ctx, { once: { type: 'boolean' }, concurrency: { type: 'string' }, json: { type: 'boolean' } }, USAGE)
+  const { values, positionals } = parseCliArgs(
+    ctx,
+    { once: { type: 'boolean' }, concurrency: { type: 'string' }, json: { type: 'boolean' } },
+    USAGE,
+  )
   if (positionals.length > 0) throw new AppError('invalid_arguments', `worker takes no paths (it runs queued jobs)\nusage: ${USAGE}`)
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency)
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
@@ -23,7 +27,8 @@ export async function worker(ctx: CliContext): Promise<number> {
   // A long-running service: log at the configured level (default info), unlike one-shot commands.
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty })
   const deps = await buildDeps(config, logger)
-  if (deps.jobs === undefined || deps.ingest === undefined) throw new AppError('internal', 'the ingest pipeline is not configured', { status: 500 })
+  if (deps.jobs === undefined || deps.ingest === undefined)
+    throw new AppError('internal', 'the ingest pipeline is not configured', { status: 500 })
   const stop = new AbortController()
   const onSignal = (sig: string) => (): void => {
     logger.info({ signal: sig }, 'stopping: the job in progress goes back to the queue')
@@ -41,7 +46,8 @@ export async function worker(ctx: CliContext): Promise<number> {
       concurrency,
       once: values.once === true,
       signal: stop.signal,
-      onJob: (r) => (json ? writeJson(ctx.stdout, r) : writeLine(ctx.stdout, `${r.jobId} ${r.outcome} (${r.files} files, ${r.failed} failed)`)),
+      onJob: (r) =>
+        json ? writeJson(ctx.stdout, r) : writeLine(ctx.stdout, `${r.jobId} ${r.outcome} (${r.files} files, ${r.failed} failed)`),
     })
     if (json) writeJson(ctx.stdout, { summary: counts })
     return values.once === true && counts.failed > 0 ? 1 : 0

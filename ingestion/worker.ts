@@ -37,7 +37,9 @@ export interface WorkerJobReport {
  * workers, in one process or many, share the queue safely: the store hands each job to one claimer, and a
  * job whose worker died is reclaimed once its lease expires.
  */
-export async function runWorker(options: WorkerOptions): Promise<{ readonly succeeded: number; readonly failed: number; readonly released: number }> {
+export async function runWorker(
+  options: WorkerOptions,
+): Promise<{ readonly succeeded: number; readonly failed: number; readonly released: number }> {
   const { jobs, logger } = options
   const claimNext = jobs.claimNext?.bind(jobs)
   if (claimNext === undefined) throw new AppError('internal', 'this job store cannot hand out queued jobs', { status: 500 })
@@ -102,7 +104,10 @@ async function runClaimed(options: WorkerOptions, job: IngestJob, signal: AbortS
     if (signal.aborted) return await release(options, job.id, log, base)
     const allFailed = summary.files > 0 && summary.failed === summary.files
     const first = (await jobs.get(job.id))?.results.find((r) => r.error !== undefined)?.error
-    await jobs.finish(job.id, allFailed ? { status: 'failed', error: first ?? { code: 'ingest_failed', message: 'every file failed' } } : { status: 'succeeded' })
+    await jobs.finish(
+      job.id,
+      allFailed ? { status: 'failed', error: first ?? { code: 'ingest_failed', message: 'every file failed' } } : { status: 'succeeded' },
+    )
     log.info({ ...summary, seconds: Math.round(performance.now() - started) / 1000 }, 'ingestion job finished')
     await removeStaged(payload)
     return { ...base, outcome: allFailed ? 'failed' : 'succeeded', files: summary.files, failed: summary.failed }
@@ -116,8 +121,17 @@ async function runClaimed(options: WorkerOptions, job: IngestJob, signal: AbortS
 }
 
 /** Stopping mid-job hands it back: files already committed come out `unchanged` when it runs again. */
-async function release(options: WorkerOptions, id: string, log: Logger, base: { jobId: string; attempts: number }): Promise<WorkerJobReport> {
-  if (options.jobs.release === undefined) await options.jobs.finish(id, { status: 'failed', error: { code: 'job_interrupted', message: 'the worker stopped before the job finished; upload the files again' } })
+async function release(
+  options: WorkerOptions,
+  id: string,
+  log: Logger,
+  base: { jobId: string; attempts: number },
+): Promise<WorkerJobReport> {
+  if (options.jobs.release === undefined)
+    await options.jobs.finish(id, {
+      status: 'failed',
+      error: { code: 'job_interrupted', message: 'the worker stopped before the job finished; upload the files again' },
+    })
   else await options.jobs.release(id)
   log.warn('ingestion job given back to the queue: the worker is stopping')
   return { ...base, outcome: 'released', files: 0, failed: 0 }

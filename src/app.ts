@@ -83,13 +83,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
   await app.register(healthRoutes, { corpus: deps.corpus, embeddingModel: deps.embedder?.id })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
-    await registerAnswerRoutes(app, { answerer: deps.answerer, voices: deps.voices, metrics, deadlineMs: deps.config.server.answerTimeoutMs, chatFactNotes: deps.config.server.chatFactNotes })
+    await registerAnswerRoutes(app, {
+      answerer: deps.answerer,
+      voices: deps.voices,
+      metrics,
+      deadlineMs: deps.config.server.answerTimeoutMs,
+      chatFactNotes: deps.config.server.chatFactNotes,
+    })
   }
   if (deps.ingest !== undefined && deps.jobs !== undefined) {
-    await app.register(documentRoutes, { ingest: deps.ingest, jobs: deps.jobs, stagingDir: uploadsDir(deps.config.dataDir), mode: deps.config.ingest.mode, maxUploadBytes: deps.config.ingest.maxUploadBytes, originals: deps.originals, pageImages: deps.pageImages })
+    await app.register(documentRoutes, {
+      ingest: deps.ingest,
+      jobs: deps.jobs,
+      stagingDir: uploadsDir(deps.config.dataDir),
+      mode: deps.config.ingest.mode,
+      maxUploadBytes: deps.config.ingest.maxUploadBytes,
+      originals: deps.originals,
+      pageImages: deps.pageImages,
+    })
   }
   await app.register(collectionRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
-  if (deps.originals !== undefined && deps.pageImages !== undefined) await app.register(documentFileRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
+  if (deps.originals !== undefined && deps.pageImages !== undefined)
+    await app.register(documentFileRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
   if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
   await app.register(consoleRoutes)
   return app

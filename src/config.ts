@@ -139,7 +139,10 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       bodyLimitBytes: e.RAGTUNE_BODY_LIMIT_KB * 1024,
       rateLimitPerMinute: e.RAGTUNE_RATE_LIMIT,
       answerTimeoutMs: e.RAGTUNE_ANSWER_TIMEOUT_MS,
-      corsOrigins: (e.RAGTUNE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+      corsOrigins: (e.RAGTUNE_CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0),
       chatFactNotes: e.RAGTUNE_CHAT_FACT_NOTES,
     },
     log: { level: e.LOG_LEVEL, pretty: e.RAGTUNE_PRETTY_LOGS },

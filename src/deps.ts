@@ -32,24 +32,58 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   const embedder =
     m.embeddingModel === undefined
       ? undefined
-      : createOpenAIEmbeddings({ model: m.embeddingModel, baseURL: m.baseURL, apiKey: m.apiKey, dimensions: m.embeddingDimensions, timeoutMs: m.timeoutMs, maxRetries: m.maxRetries })
+      : createOpenAIEmbeddings({
+          model: m.embeddingModel,
+          baseURL: m.baseURL,
+          apiKey: m.apiKey,
+          dimensions: m.embeddingDimensions,
+          timeoutMs: m.timeoutMs,
+          maxRetries: m.maxRetries,
+        })
   // DATABASE_URL: jobs, keys, voices, fine-tune jobs and originals shared by every replica in PostgreSQL.
   const { jobs, keys, registry, fineTuneJobs, originals } = await openStores(config)
   await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
   // Workers start on the first parse, so commands that never ingest never pay for them.
-  const parser = createParserPool({ logger, maxDecodedMb: config.ingest.parseMemoryMb, ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }) })
+  const parser = createParserPool({
+    logger,
+    maxDecodedMb: config.ingest.parseMemoryMb,
+    ...(config.ingest.workers === undefined ? {} : { size: config.ingest.workers }),
+  })
   const pageImages = createPageImages({ originals, cacheDir: pageCacheDir(config.dataDir) })
-  const ingest = { corpus, parser, embedder, logger, originals, limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages } }
+  const ingest = {
+    corpus,
+    parser,
+    embedder,
+    logger,
+    originals,
+    limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages },
+  }
   const hybrid = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
   // A repeated question on an unchanged corpus reuses its sources (checked against the corpus' revision).
   const retriever = createCachedRetriever(hybrid, corpus, { maxEntries: config.retrievalCacheEntries })
   // "Which model answers" is this one lookup: the active voice in the registry, else RAGTUNE_CHAT_MODEL.
   const voices = createRegistryVoiceResolver({ registry, chatModel: m.chatModel })
   const chatOptions = { timeoutMs: m.timeoutMs, maxRetries: m.maxRetries }
-  const chat = m.chatModel === undefined ? undefined : createOpenAIChat({ ...chatOptions, model: m.chatModel, baseURL: m.baseURL, apiKey: m.apiKey })
+  const chat =
+    m.chatModel === undefined ? undefined : createOpenAIChat({ ...chatOptions, model: m.chatModel, baseURL: m.baseURL, apiKey: m.apiKey })
   const chatFor = createChatModelFactory({ ...chatOptions, model: m.chatModel ?? 'default' })
   const answerer = createAnswerer({ retriever, chat, chatFor, voices, logger, facts: corpus.facts?.bind(corpus) })
-  return { config, logger, corpus, jobs, ingest, keys, answerer, voices, registry, fineTuneJobs, originals, pageImages, retrievalCache: retriever, ...(embedder === undefined ? {} : { embedder }) }
+  return {
+    config,
+    logger,
+    corpus,
+    jobs,
+    ingest,
+    keys,
+    answerer,
+    voices,
+    registry,
+    fineTuneJobs,
+    originals,
+    pageImages,
+    retrievalCache: retriever,
+    ...(embedder === undefined ? {} : { embedder }),
+  }
 }
 
 /** The key store alone, for `ragtune keys` (no need to start the rest); the same store the server reads. */

@@ -53,13 +53,31 @@ export function storageFault(err: unknown): AppError | undefined {
   const code = (err as { code?: unknown } | null)?.code
   if (typeof code !== 'string') return undefined
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
-    return new AppError('disk_full', 'the data dir is out of space; free space (or raise the quota) and retry; nothing was half-written', { status: 507, retryable: true, cause: err })
+    return new AppError('disk_full', 'the data dir is out of space; free space (or raise the quota) and retry; nothing was half-written', {
+      status: 507,
+      retryable: true,
+      cause: err,
+    })
   }
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-    return new AppError('store_read_only', 'the store cannot be written: the data dir or its files are read-only or owned by another user; fix RAGTUNE_DATA_DIR permissions', { status: 503, cause: err })
+  if (
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code === 'EROFS' ||
+    code === 'EACCES' ||
+    code === 'EPERM'
+  ) {
+    return new AppError(
+      'store_read_only',
+      'the store cannot be written: the data dir or its files are read-only or owned by another user; fix RAGTUNE_DATA_DIR permissions',
+      { status: 503, cause: err },
+    )
   }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
-    return new AppError('store_corrupt', 'the store is damaged; run "ragtune store check", then "ragtune store repair" (it backs the store up first)', { status: 503, cause: err })
+    return new AppError(
+      'store_corrupt',
+      'the store is damaged; run "ragtune store check", then "ragtune store repair" (it backs the store up first)',
+      { status: 503, cause: err },
+    )
   }
   return undefined
 }

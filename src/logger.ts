@@ -21,14 +21,7 @@ export function createLogger(options: {
     {
       level: options.level,
       redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers["x-api-key"]',
-          'headers.authorization',
-          '*.apiKey',
-          'apiKey',
-          '*.api_key',
-        ],
+        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'headers.authorization', '*.apiKey', 'apiKey', '*.api_key'],
         censor: '[redacted]',
       },
       serializers: { err: serializeError, error: serializeError, req: serializeRequest },

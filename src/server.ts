@@ -6,10 +6,7 @@ import { buildApp, type AppDeps } from './app.js'
  * The listening process: build the app, listen, and close gracefully on SIGINT/SIGTERM (stop accepting,
  * finish in-flight requests, then close the store).
  */
-export async function startServer(
-  deps: AppDeps,
-  options: { onClose?: () => Promise<void> } = {},
-): Promise<FastifyInstance> {
+export async function startServer(deps: AppDeps, options: { onClose?: () => Promise<void> } = {}): Promise<FastifyInstance> {
   const { config, logger } = deps
   const app = await buildApp(deps)
   await app.listen({ port: config.server.port, host: config.server.host })

@@ -38,8 +38,14 @@ import { spawnServe } from '../spawn-serve.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const DATA = path.resolve(ROOT, '../shared/data/financebench')
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1,10' }, work: { type: 'string' }, keep: { type: 'boolean' } } })
-const sizes = values.sizes.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b)
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '1,10' }, work: { type: 'string' }, keep: { type: 'boolean' } },
+})
+const sizes = values.sizes
+  .split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0)
+  .sort((a, b) => a - b)
 const WORK = values.work ?? path.join(os.tmpdir(), 'ragtune-scale')
 const logger = pino({ level: 'silent' })
 
@@ -60,7 +66,10 @@ async function loadFilings(): Promise<Filing[]> {
   const cacheDir = path.join(WORK, 'pages')
   fs.mkdirSync(cacheDir, { recursive: true })
   const filings: Filing[] = []
-  for (const file of fs.readdirSync(path.join(DATA, 'pdfs')).filter((f) => f.endsWith('.pdf')).sort()) {
+  for (const file of fs
+    .readdirSync(path.join(DATA, 'pdfs'))
+    .filter((f) => f.endsWith('.pdf'))
+    .sort()) {
     const stem = file.replace(/\.pdf$/, '')
     const cached = path.join(cacheDir, `${stem}.json`)
     if (!fs.existsSync(cached)) {
@@ -95,14 +104,18 @@ function writeCopy(filings: readonly Filing[], copy: number): string {
 const pagesParser: DocumentParser = {
   concurrency: 1,
   async parse(request) {
-    const pages = new TextDecoder().decode(request.bytes).split('\f').map((text, i) => ({ page: i + 1, text }))
+    const pages = new TextDecoder()
+      .decode(request.bytes)
+      .split('\f')
+      .map((text, i) => ({ page: i + 1, text }))
     return structureDocument(pages)
   },
   async close() {},
 }
 
 const storeDir = path.join(WORK, 'store')
-const configFor = () => loadConfig({ LOG_LEVEL: 'silent', RAGTUNE_RETRIEVAL_CACHE: '0', RAGTUNE_MAX_PAGES: '100000' }, { dataDir: storeDir })
+const configFor = () =>
+  loadConfig({ LOG_LEVEL: 'silent', RAGTUNE_RETRIEVAL_CACHE: '0', RAGTUNE_MAX_PAGES: '100000' }, { dataDir: storeDir })
 
 function dirBytes(dir: string): number {
   let total = 0
@@ -127,11 +140,21 @@ interface ServerFigures {
 async function measureServer(questions: readonly string[], indexMs: number): Promise<ServerFigures> {
   const started = performance.now()
   const { child, url, stop } = await spawnServe([path.join(ROOT, 'bin/ragtune.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    ...process.env, RAGTUNE_DATA_DIR: storeDir, LOG_LEVEL: 'info', RAGTUNE_RETRIEVAL_CACHE: '0', OPENAI_API_KEY: '', RAGTUNE_CHAT_MODEL: '', RAGTUNE_EMBEDDING_MODEL: '',
+    ...process.env,
+    RAGTUNE_DATA_DIR: storeDir,
+    LOG_LEVEL: 'info',
+    RAGTUNE_RETRIEVAL_CACHE: '0',
+    OPENAI_API_KEY: '',
+    RAGTUNE_CHAT_MODEL: '',
+    RAGTUNE_EMBEDDING_MODEL: '',
   })
   try {
     const ask = async (question: string): Promise<void> => {
-      const res = await fetch(`${url}/v1/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question }) })
+      const res = await fetch(`${url}/v1/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question }),
+      })
       if (res.status !== 200) throw new Error(`ask answered ${res.status}: ${await res.text()}`)
       await res.arrayBuffer()
     }
@@ -170,7 +193,9 @@ async function main(): Promise<void> {
   fs.rmSync(path.join(WORK, 'files'), { recursive: true, force: true })
   const filings = await loadFilings()
   const { questions } = readEvalQuestions(path.join(DATA, 'questions.jsonl'))
-  console.log(`bench/scale: ${filings.length} filings, ${filings.reduce((a, f) => a + f.pages.length, 0)} pages at 1×; ${questions.length} questions; sizes ${sizes.join(', ')}; work dir ${WORK}; machine: ${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)}`)
+  console.log(
+    `bench/scale: ${filings.length} filings, ${filings.reduce((a, f) => a + f.pages.length, 0)} pages at 1×; ${questions.length} questions; sizes ${sizes.join(', ')}; work dir ${WORK}; machine: ${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)}`,
+  )
   const rows: Row[] = []
   let copiesDone = 0
   let pagesTotal = 0
@@ -189,14 +214,16 @@ async function main(): Promise<void> {
       const seconds = (performance.now() - started) / 1000
       const failed = results.filter((r) => r.status === 'failed')
       if (failed.length > 0) console.log(`  copy ${copiesDone}: ${failed.length} failed, first: ${JSON.stringify(failed[0]?.error)}`)
-      if (copiesDone === 0) for (const r of results) if (r.documentId !== null) idByStem.set(path.basename(r.file).replace(/\.txt$/, ''), r.documentId)
+      if (copiesDone === 0)
+        for (const r of results) if (r.documentId !== null) idByStem.set(path.basename(r.file).replace(/\.txt$/, ''), r.documentId)
       sizePages += summary.pages
       sizeSeconds += seconds
       pagesTotal += summary.pages
       chunksTotal += summary.chunks
       marginalRate = summary.pages / seconds
       fs.rmSync(dir, { recursive: true, force: true })
-      if (copiesDone % 5 === 4 || copiesDone === size - 1) console.log(`  ${copiesDone + 1} copies: ${pagesTotal} pages, last copy ${marginalRate.toFixed(0)} pages/s`)
+      if (copiesDone % 5 === 4 || copiesDone === size - 1)
+        console.log(`  ${copiesDone + 1} copies: ${pagesTotal} pages, last copy ${marginalRate.toFixed(0)} pages/s`)
     }
     await closeDeps(deps)
     const storeMb = dirBytes(storeDir) / 1e6
@@ -221,23 +248,41 @@ async function main(): Promise<void> {
       if (rank !== undefined && rank <= 5) found++
     }
     await closeDeps(fresh)
-    const server = await measureServer(questions.map((q) => q.question), indexMs)
+    const server = await measureServer(
+      questions.map((q) => q.question),
+      indexMs,
+    )
     const row: Row = {
-      size, files: filings.length * size, pages: pagesTotal, chunks: chunksTotal, marginalRate, sizeRate: sizePages / sizeSeconds,
-      storeMb, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), recall5: found / questions.length, readyMs: server.readyMs, rssMb: server.rssMb,
-      indexS: indexMs / 1000, inMemory,
+      size,
+      files: filings.length * size,
+      pages: pagesTotal,
+      chunks: chunksTotal,
+      marginalRate,
+      sizeRate: sizePages / sizeSeconds,
+      storeMb,
+      p50: pct(latencies, 0.5),
+      p99: pct(latencies, 0.99),
+      recall5: found / questions.length,
+      readyMs: server.readyMs,
+      rssMb: server.rssMb,
+      indexS: indexMs / 1000,
+      inMemory,
     }
     rows.push(row)
     console.log(`  ${size}×: ${JSON.stringify(row, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`)
   }
 
-  console.log('\n size  files   pages  chunks  ingest p/s (last 27 | size)  store MB  retrieval p50 / p99 ms  recall@5  ready s  index s  server RSS MB')
+  console.log(
+    '\n size  files   pages  chunks  ingest p/s (last 27 | size)  store MB  retrieval p50 / p99 ms  recall@5  ready s  index s  server RSS MB',
+  )
   for (const r of rows) {
     console.log(
       `${`${r.size}×`.padStart(5)} ${String(r.files).padStart(6)} ${String(r.pages).padStart(7)} ${String(r.chunks).padStart(7)}  ${r.marginalRate.toFixed(0).padStart(10)} | ${r.sizeRate.toFixed(0).padStart(5)}          ${r.storeMb.toFixed(0).padStart(8)}  ${r.p50.toFixed(1).padStart(13)} / ${r.p99.toFixed(1).padStart(6)}  ${r.recall5.toFixed(3).padStart(8)}  ${(r.readyMs / 1000).toFixed(2).padStart(7)}  ${r.indexS.toFixed(1).padStart(6)}${r.inMemory ? ' ' : '*'} ${r.rssMb.toFixed(0).padStart(13)}`,
     )
   }
-  console.log('ready s: spawn to first answer (SQLite FTS5 serves until the index is in memory); index s: a fresh open until its keyword index is in memory (* = over the limit, searches stay in FTS5)')
+  console.log(
+    'ready s: spawn to first answer (SQLite FTS5 serves until the index is in memory); index s: a fresh open until its keyword index is in memory (* = over the limit, searches stay in FTS5)',
+  )
   const first = rows[0]
   const last = rows.at(-1)
   if (first !== undefined && last !== undefined && last !== first) {
@@ -248,14 +293,18 @@ async function main(): Promise<void> {
     console.log(`  recall@5 drop ${(first.recall5 - last.recall5).toFixed(3)} (goal ≤ 0.03)`)
     console.log(`  restart to first answer ${(last.readyMs / 1000).toFixed(2)} s (goal ≤ 5 s)`)
   }
-  const svg = relativeChart('ragtune as the corpus grows (each figure ÷ its 1× value)', rows.map((r) => r.pages), [
-    { name: 'retrieval p99', values: rows.map((r) => r.p99) },
-    { name: 'retrieval p50', values: rows.map((r) => r.p50) },
-    { name: 'server RSS', values: rows.map((r) => r.rssMb) },
-    { name: 'store size', values: rows.map((r) => r.storeMb) },
-    { name: 'ingest pages/s', values: rows.map((r) => r.marginalRate) },
-    { name: 'restart to answer', values: rows.map((r) => r.readyMs) },
-  ])
+  const svg = relativeChart(
+    'ragtune as the corpus grows (each figure ÷ its 1× value)',
+    rows.map((r) => r.pages),
+    [
+      { name: 'retrieval p99', values: rows.map((r) => r.p99) },
+      { name: 'retrieval p50', values: rows.map((r) => r.p50) },
+      { name: 'server RSS', values: rows.map((r) => r.rssMb) },
+      { name: 'store size', values: rows.map((r) => r.storeMb) },
+      { name: 'ingest pages/s', values: rows.map((r) => r.marginalRate) },
+      { name: 'restart to answer', values: rows.map((r) => r.readyMs) },
+    ],
+  )
   const out = path.join(WORK, 'scale.svg')
   fs.writeFileSync(out, svg)
   console.log(`\nplot: ${out}`)

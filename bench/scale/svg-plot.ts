@@ -25,7 +25,9 @@ export function relativeChart(title: string, xs: readonly number[], series: read
     `<text x="14" y="${(pad.t + H - pad.b) / 2}" transform="rotate(-90 14 ${(pad.t + H - pad.b) / 2})" text-anchor="middle">relative to 1×</text>`,
   ]
   for (let t = 0; t <= maxY; t += maxY > 6 ? 2 : 0.5) {
-    parts.push(`<line x1="${pad.l - 4}" y1="${y(t)}" x2="${W - pad.r}" y2="${y(t)}" stroke="#ddd"/><text x="${pad.l - 8}" y="${y(t) + 4}" text-anchor="end">${t}</text>`)
+    parts.push(
+      `<line x1="${pad.l - 4}" y1="${y(t)}" x2="${W - pad.r}" y2="${y(t)}" stroke="#ddd"/><text x="${pad.l - 8}" y="${y(t) + 4}" text-anchor="end">${t}</text>`,
+    )
   }
   for (const v of xs) parts.push(`<text x="${x(v)}" y="${H - pad.b + 16}" text-anchor="middle">${v}</text>`)
   rel.forEach((s, i) => {
@@ -33,7 +35,9 @@ export function relativeChart(title: string, xs: readonly number[], series: read
     const points = s.values.map((v, j) => `${x(xs[j]!).toFixed(1)},${y(v).toFixed(1)}`).join(' ')
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/>`)
     for (const p of points.split(' ')) parts.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3" fill="${color}"/>`)
-    parts.push(`<rect x="${W - pad.r + 16}" y="${pad.t + i * 20}" width="12" height="12" fill="${color}"/><text x="${W - pad.r + 34}" y="${pad.t + i * 20 + 10}">${s.name}</text>`)
+    parts.push(
+      `<rect x="${W - pad.r + 16}" y="${pad.t + i * 20}" width="12" height="12" fill="${color}"/><text x="${W - pad.r + 34}" y="${pad.t + i * 20 + 10}">${s.name}</text>`,
+    )
   })
   parts.push('</svg>')
   return parts.join('\n')

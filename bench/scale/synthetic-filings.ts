@@ -5,8 +5,45 @@
  * other numbers, other years) while keeping a real filing's layout, vocabulary and length.
  */
 
-const FIRST = ['Val', 'Nor', 'Cal', 'Bry', 'Tor', 'Mar', 'Quin', 'Ash', 'Del', 'Fen', 'Har', 'Lum', 'Ost', 'Pel', 'Rav', 'Sol', 'Tam', 'Ver', 'Wex', 'Yor']
-const SECOND = ['dren', 'vane', 'moor', 'stead', 'cliff', 'wick', 'holt', 'ford', 'mere', 'ridge', 'brook', 'gate', 'crest', 'dale', 'field']
+const FIRST = [
+  'Val',
+  'Nor',
+  'Cal',
+  'Bry',
+  'Tor',
+  'Mar',
+  'Quin',
+  'Ash',
+  'Del',
+  'Fen',
+  'Har',
+  'Lum',
+  'Ost',
+  'Pel',
+  'Rav',
+  'Sol',
+  'Tam',
+  'Ver',
+  'Wex',
+  'Yor',
+]
+const SECOND = [
+  'dren',
+  'vane',
+  'moor',
+  'stead',
+  'cliff',
+  'wick',
+  'holt',
+  'ford',
+  'mere',
+  'ridge',
+  'brook',
+  'gate',
+  'crest',
+  'dale',
+  'field',
+]
 const KIND = ['Industries', 'Holdings', 'Group', 'Corporation', 'Systems', 'Brands', 'Technologies', 'Partners']
 
 export interface SyntheticIssuer {

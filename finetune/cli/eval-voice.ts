@@ -37,9 +37,11 @@ export const evalVoice: Command = async (ctx) => {
   }
   const voiceDir = stringFlag(values.voice)
   const contrastDir = stringFlag(values.contrast)
-  if (voiceDir === undefined || contrastDir === undefined) throw new AppError('invalid_arguments', `--voice and --contrast are required\nusage: ${USAGE}`)
+  if (voiceDir === undefined || contrastDir === undefined)
+    throw new AppError('invalid_arguments', `--voice and --contrast are required\nusage: ${USAGE}`)
   const fraction = parsePositiveNumber(values['holdout-fraction'], '--holdout-fraction', USAGE)
-  if (fraction !== undefined && fraction >= 1) throw new AppError('invalid_arguments', `--holdout-fraction must be below 1\nusage: ${USAGE}`)
+  if (fraction !== undefined && fraction >= 1)
+    throw new AppError('invalid_arguments', `--holdout-fraction must be below 1\nusage: ${USAGE}`)
   const seed = parseSeed(values.seed, USAGE)
   const words = parsePositiveNumber(values['passage-words'], '--passage-words', USAGE)
   const testVoice = stringFlag(values['test-voice'])
@@ -57,7 +59,10 @@ export const evalVoice: Command = async (ctx) => {
     ...(words === undefined ? {} : { passageWords: Math.round(words) }),
   })
   if (r.testPassages.voice === 0 || r.testPassages.contrast === 0) {
-    throw new AppError('no_test_passages', `no test passages for ${r.testPassages.voice === 0 ? 'the voice' : 'the contrast author'}; give longer test files or a larger --holdout-fraction`)
+    throw new AppError(
+      'no_test_passages',
+      `no test passages for ${r.testPassages.voice === 0 ? 'the voice' : 'the contrast author'}; give longer test files or a larger --holdout-fraction`,
+    )
   }
   if (values.json === true) writeJson(ctx.stdout, { auc: r.auc, passages: r.passages })
   else {
@@ -66,7 +71,10 @@ export const evalVoice: Command = async (ctx) => {
       writeLine(ctx.stdout, `held out: voice ${r.heldOut.voice.join(', ')}; contrast ${r.heldOut.contrast.join(', ')}`)
     }
     writeLine(ctx.stdout, `test passages: ${r.testPassages.voice} voice, ${r.testPassages.contrast} contrast`)
-    writeLine(ctx.stdout, `mean score: voice ${r.meanScore.voice.toFixed(3)}, contrast ${r.meanScore.contrast.toFixed(3)}; accuracy at 0.5: ${(100 * r.accuracy).toFixed(1)}%`)
+    writeLine(
+      ctx.stdout,
+      `mean score: voice ${r.meanScore.voice.toFixed(3)}, contrast ${r.meanScore.contrast.toFixed(3)}; accuracy at 0.5: ${(100 * r.accuracy).toFixed(1)}%`,
+    )
     writeLine(ctx.stdout, `AUC ${r.auc.toFixed(4)} on ${r.passages} passages`)
   }
   return 0

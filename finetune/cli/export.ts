@@ -34,7 +34,8 @@ export const exportCommand: Command = async (ctx) => {
     USAGE,
   )
   const format = stringFlag(values.format)
-  if (format === undefined || !isFormat(format)) throw new AppError('invalid_arguments', `--format must be one of ${EXPORT_FORMATS.join(', ')}\nusage: ${USAGE}`)
+  if (format === undefined || !isFormat(format))
+    throw new AppError('invalid_arguments', `--format must be one of ${EXPORT_FORMATS.join(', ')}\nusage: ${USAGE}`)
   const out = stringFlag(values.out)
   if (out === undefined) throw new AppError('invalid_arguments', `--out DIR is required\nusage: ${USAGE}`)
   const dataset = stringFlag(values.dataset)
@@ -55,10 +56,15 @@ export const exportCommand: Command = async (ctx) => {
     ...(int('lora-r') === undefined ? {} : { loraR: int('lora-r')! }),
     ...(int('lora-alpha') === undefined ? {} : { loraAlpha: int('lora-alpha')! }),
     ...(int('sequence-len') === undefined ? {} : { sequenceLen: int('sequence-len')! }),
-    ...(values['learning-rate'] === undefined ? {} : { learningRate: parsePositiveNumber(values['learning-rate'], '--learning-rate', USAGE)! }),
+    ...(values['learning-rate'] === undefined
+      ? {}
+      : { learningRate: parsePositiveNumber(values['learning-rate'], '--learning-rate', USAGE)! }),
   }
   if (settings.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(settings.name)) {
-    throw new AppError('invalid_arguments', `--name may hold letters, digits, ".", "_" and "-" (it becomes the served model name)\nusage: ${USAGE}`)
+    throw new AppError(
+      'invalid_arguments',
+      `--name may hold letters, digits, ".", "_" and "-" (it becomes the served model name)\nusage: ${USAGE}`,
+    )
   }
   const template = stringFlag(values.template)
   const result = await exportDataset({
@@ -69,11 +75,24 @@ export const exportCommand: Command = async (ctx) => {
     ...(validation === undefined ? {} : { validationFile: validation }),
     ...(template === undefined ? {} : { template }),
   })
-  if (values.json === true) writeJson(ctx.stdout, { format: result.format, outDir: result.outDir, files: result.files, examples: result.examples, settings: result.settings })
+  if (values.json === true)
+    writeJson(ctx.stdout, {
+      format: result.format,
+      outDir: result.outDir,
+      files: result.files,
+      examples: result.examples,
+      settings: result.settings,
+    })
   else {
-    writeLine(ctx.stdout, `${result.format}: ${result.examples.train} train / ${result.examples.validation} validation examples, base ${result.settings.baseModel}, LoRA r=${result.settings.loraR}`)
+    writeLine(
+      ctx.stdout,
+      `${result.format}: ${result.examples.train} train / ${result.examples.validation} validation examples, base ${result.settings.baseModel}, LoRA r=${result.settings.loraR}`,
+    )
     for (const f of result.files) writeLine(ctx.stdout, `  wrote ${path.join(result.outDir, f)}`)
-    writeLine(ctx.stdout, `next: see ${path.join(result.outDir, 'README.md')} to train, serve (vLLM --enable-lora or Ollama ADAPTER) and register`)
+    writeLine(
+      ctx.stdout,
+      `next: see ${path.join(result.outDir, 'README.md')} to train, serve (vLLM --enable-lora or Ollama ADAPTER) and register`,
+    )
   }
   return 0
 }

@@ -33,7 +33,8 @@ export async function openFineTuneDeps(ctx: CliContext): Promise<FineTuneCliDeps
     logger,
     registry: stores.registry,
     jobs: stores.fineTuneJobs,
-    runner: (options = {}) => createComposedRunner({ config, logger, registry: stores.registry, fineTuneJobs: stores.fineTuneJobs }, options),
+    runner: (options = {}) =>
+      createComposedRunner({ config, logger, registry: stores.registry, fineTuneJobs: stores.fineTuneJobs }, options),
     close: () => closeStores(stores),
   }
 }

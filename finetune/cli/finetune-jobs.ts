@@ -16,7 +16,8 @@ const CANCEL_USAGE = 'ragtune finetune cancel JOB [--json]'
 function pollMs(value: unknown, usage: string): number {
   if (value === undefined) return 10_000
   const n = typeof value === 'string' ? Number(value) : Number.NaN
-  if (!Number.isFinite(n) || n < 0) throw new AppError('invalid_arguments', `--poll-seconds needs a number of seconds (0 or more)\nusage: ${usage}`)
+  if (!Number.isFinite(n) || n < 0)
+    throw new AppError('invalid_arguments', `--poll-seconds needs a number of seconds (0 or more)\nusage: ${usage}`)
   return n * 1000
 }
 
@@ -43,7 +44,10 @@ async function follow(ctx: CliContext, deps: FineTuneCliDeps, jobId: string, jso
       printer.job(next.value)
       const registered = next.value.status === 'succeeded' ? await deps.registry.findByJob(jobId) : undefined
       if (registered !== undefined && !json) {
-        writeLine(ctx.stdout, `registered as "${registered.id}"; evaluate with \`ragtune models eval ${registered.id}\`, then \`ragtune models activate ${registered.id}\``)
+        writeLine(
+          ctx.stdout,
+          `registered as "${registered.id}"; evaluate with \`ragtune models eval ${registered.id}\`, then \`ragtune models activate ${registered.id}\``,
+        )
       }
       return exitCodeFor(next.value)
     }
@@ -73,7 +77,8 @@ export const run: Command = async (ctx) => {
   )
   const train = stringFlag(values.train)
   const baseModel = stringFlag(values['base-model'])
-  if (train === undefined || baseModel === undefined) throw new AppError('invalid_arguments', `--train and --base-model are required\nusage: ${RUN_USAGE}`)
+  if (train === undefined || baseModel === undefined)
+    throw new AppError('invalid_arguments', `--train and --base-model are required\nusage: ${RUN_USAGE}`)
   const epochs = parsePositiveInteger(values.epochs, '--epochs', RUN_USAGE)
   const batchSize = parsePositiveInteger(values['batch-size'], '--batch-size', RUN_USAGE)
   const lr = parsePositiveNumber(values['lr-multiplier'], '--lr-multiplier', RUN_USAGE)
@@ -110,7 +115,11 @@ export const run: Command = async (ctx) => {
 }
 
 export const status: Command = async (ctx) => {
-  const { values, positionals } = parseCliArgs(ctx, { once: { type: 'boolean' }, 'poll-seconds': { type: 'string' }, json: { type: 'boolean' } }, STATUS_USAGE)
+  const { values, positionals } = parseCliArgs(
+    ctx,
+    { once: { type: 'boolean' }, 'poll-seconds': { type: 'string' }, json: { type: 'boolean' } },
+    STATUS_USAGE,
+  )
   const jobId = positionals[0]
   if (positionals.length > 1) throw new AppError('invalid_arguments', `give one job id\nusage: ${STATUS_USAGE}`)
   const json = values.json === true

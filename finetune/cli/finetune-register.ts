@@ -13,19 +13,30 @@ const USAGE = 'ragtune finetune register --name ID --base-url URL --model M [--b
 export const register: Command = async (ctx) => {
   const { values } = parseCliArgs(
     ctx,
-    { name: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' }, 'base-model': { type: 'string' }, 'api-key-env': { type: 'string' }, json: { type: 'boolean' } },
+    {
+      name: { type: 'string' },
+      'base-url': { type: 'string' },
+      model: { type: 'string' },
+      'base-model': { type: 'string' },
+      'api-key-env': { type: 'string' },
+      json: { type: 'boolean' },
+    },
     USAGE,
   )
   const name = stringFlag(values.name)
   const baseURL = stringFlag(values['base-url'])
   const model = stringFlag(values.model)
-  if (name === undefined || baseURL === undefined || model === undefined) throw new AppError('invalid_arguments', `--name, --base-url and --model are required\nusage: ${USAGE}`)
-  if (!/^[\w.:-]{1,128}$/.test(name)) throw new AppError('invalid_arguments', `--name "${name}" must be 1-128 letters, digits, '.', ':', '_' or '-'`)
-  if (!URL.canParse(baseURL) || !/^https?:$/.test(new URL(baseURL).protocol)) throw new AppError('invalid_arguments', `--base-url must be an http(s) URL, got "${baseURL}"`)
+  if (name === undefined || baseURL === undefined || model === undefined)
+    throw new AppError('invalid_arguments', `--name, --base-url and --model are required\nusage: ${USAGE}`)
+  if (!/^[\w.:-]{1,128}$/.test(name))
+    throw new AppError('invalid_arguments', `--name "${name}" must be 1-128 letters, digits, '.', ':', '_' or '-'`)
+  if (!URL.canParse(baseURL) || !/^https?:$/.test(new URL(baseURL).protocol))
+    throw new AppError('invalid_arguments', `--base-url must be an http(s) URL, got "${baseURL}"`)
   const keyVar = stringFlag(values['api-key-env'])
   // The OpenAI key never goes to another server unless asked for by name.
   const apiKey = keyVar === undefined ? undefined : ctx.env[keyVar]
-  if (keyVar !== undefined && apiKey === undefined) throw new AppError('invalid_arguments', `--api-key-env ${keyVar}: that variable is not set`)
+  if (keyVar !== undefined && apiKey === undefined)
+    throw new AppError('invalid_arguments', `--api-key-env ${keyVar}: that variable is not set`)
   const json = values.json === true
 
   return withFineTuneDeps(ctx, async (deps) => {
@@ -33,17 +44,27 @@ export const register: Command = async (ctx) => {
     let text = ''
     let finish: string | undefined
     try {
-      for await (const delta of chat.stream({ messages: [{ role: 'user', content: 'Reply with one short sentence: are you ready?' }], maxTokens: 32, temperature: 0 }, (done) => {
-        finish = done.finishReason
-      })) {
+      for await (const delta of chat.stream(
+        { messages: [{ role: 'user', content: 'Reply with one short sentence: are you ready?' }], maxTokens: 32, temperature: 0 },
+        (done) => {
+          finish = done.finishReason
+        },
+      )) {
         text += delta
       }
     } catch (err) {
       const body = errorBody(err)
-      throw new AppError('smoke_test_failed', `${model} at ${baseURL} did not answer a test completion (${body.code}: ${body.message}); nothing registered`, { cause: err })
+      throw new AppError(
+        'smoke_test_failed',
+        `${model} at ${baseURL} did not answer a test completion (${body.code}: ${body.message}); nothing registered`,
+        { cause: err },
+      )
     }
     if (text.trim().length === 0 || finish === undefined) {
-      throw new AppError('smoke_test_failed', `${model} at ${baseURL} answered ${text.trim().length === 0 ? 'no text' : 'without a finish reason'}; nothing registered`)
+      throw new AppError(
+        'smoke_test_failed',
+        `${model} at ${baseURL} answered ${text.trim().length === 0 ? 'no text' : 'without a finish reason'}; nothing registered`,
+      )
     }
     const existing = await deps.registry.get(name)
     const m = await deps.registry.upsert({
@@ -58,7 +79,11 @@ export const register: Command = async (ctx) => {
       kind: existing?.kind === 'prompted' || existing?.kind === 'prompted+fine-tuned' ? 'prompted+fine-tuned' : 'fine-tuned',
     })
     if (json) writeJson(ctx.stdout, { registered: m, smokeTest: { text, finishReason: finish } })
-    else writeLine(ctx.stdout, `registered "${m.id}": ${model} at ${baseURL} (smoke test answered, finish ${finish}); activate with \`ragtune models activate ${m.id}\``)
+    else
+      writeLine(
+        ctx.stdout,
+        `registered "${m.id}": ${model} at ${baseURL} (smoke test answered, finish ${finish}); activate with \`ragtune models activate ${m.id}\``,
+      )
     return 0
   })
 }

@@ -19,9 +19,18 @@ function lazy(file: string, ...exportNames: string[]): Loader {
 const subcommands: Record<string, { summary: string; load: Loader }> = {
   prepare: { summary: 'prepare <samples…> --out DIR [--pairs FILE.jsonl] [--json]', load: lazy('prepare', 'prepare') },
   validate: { summary: 'validate FILE.jsonl [--json]', load: lazy('validate', 'validate') },
-  export: { summary: 'export --format axolotl|unsloth|llama-factory ...', load: lazy('export', 'exportCommand', 'exportDataset', 'export', 'run') },
-  run: { summary: 'run --train F --base-model M [--validation F] [--suffix S] [--epochs N] [--seed N] [--watch]', load: async () => (await import('./finetune-jobs.js')).run },
-  status: { summary: 'status [JOB] [--once]   (resumes watching; no JOB lists jobs)', load: async () => (await import('./finetune-jobs.js')).status },
+  export: {
+    summary: 'export --format axolotl|unsloth|llama-factory ...',
+    load: lazy('export', 'exportCommand', 'exportDataset', 'export', 'run'),
+  },
+  run: {
+    summary: 'run --train F --base-model M [--validation F] [--suffix S] [--epochs N] [--seed N] [--watch]',
+    load: async () => (await import('./finetune-jobs.js')).run,
+  },
+  status: {
+    summary: 'status [JOB] [--once]   (resumes watching; no JOB lists jobs)',
+    load: async () => (await import('./finetune-jobs.js')).status,
+  },
   cancel: { summary: 'cancel JOB', load: async () => (await import('./finetune-jobs.js')).cancel },
   register: { summary: 'register --name ID --base-url URL --model M', load: async () => (await import('./finetune-register.js')).register },
 }

@@ -5,7 +5,10 @@ export function parsePositiveNumber(value: unknown, flag: string, usage: string)
   if (value === undefined) return undefined
   const n = typeof value === 'string' ? Number(value) : Number.NaN
   if (!Number.isFinite(n) || n <= 0) {
-    throw new AppError('invalid_arguments', `${flag} needs a positive number, got "${typeof value === "string" ? value : typeof value}"\nusage: ${usage}`)
+    throw new AppError(
+      'invalid_arguments',
+      `${flag} needs a positive number, got "${typeof value === 'string' ? value : typeof value}"\nusage: ${usage}`,
+    )
   }
   return n
 }
@@ -21,7 +24,11 @@ export function parsePositiveInteger(value: unknown, flag: string, usage: string
 export function parseSeed(value: unknown, usage: string): number | undefined {
   if (value === undefined) return undefined
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN
-  if (!Number.isSafeInteger(n)) throw new AppError('invalid_arguments', `--seed needs a whole number, got "${typeof value === 'string' ? value : typeof value}"\nusage: ${usage}`)
+  if (!Number.isSafeInteger(n))
+    throw new AppError(
+      'invalid_arguments',
+      `--seed needs a whole number, got "${typeof value === 'string' ? value : typeof value}"\nusage: ${usage}`,
+    )
   return n
 }
 

@@ -7,7 +7,10 @@ import type { WatchUpdate } from '../providers/watch-job.js'
  * How a watched job looks: JSON lines with --json (scripts), a redrawn progress bar on a TTY, plain
  * timestamped lines otherwise (logs, CI). Every form shows each event once and every status change.
  */
-export function createJobPrinter(ctx: CliContext, json: boolean): { update(u: WatchUpdate): void; job(j: StoredFineTuneJob | FineTuneJob): void } {
+export function createJobPrinter(
+  ctx: CliContext,
+  json: boolean,
+): { update(u: WatchUpdate): void; job(j: StoredFineTuneJob | FineTuneJob): void } {
   const tty = ctx.stdout.isTTY === true && !json
   let barShown = false
   const clearBar = (): void => {
@@ -17,12 +20,18 @@ export function createJobPrinter(ctx: CliContext, json: boolean): { update(u: Wa
   return {
     update(u) {
       if (json) {
-        writeJson(ctx.stdout, u.type === 'event' ? { type: 'event', jobId: u.job.id, ...u.event } : { type: 'status', jobId: u.job.id, status: u.job.status })
+        writeJson(
+          ctx.stdout,
+          u.type === 'event' ? { type: 'event', jobId: u.job.id, ...u.event } : { type: 'status', jobId: u.job.id, status: u.job.status },
+        )
         return
       }
       if (u.type === 'status') {
         clearBar()
-        writeLine(ctx.stdout, `${u.job.id}: ${u.job.status}${u.job.status === 'failed' && u.job.error !== null ? ` (${u.job.error.code}: ${u.job.error.message})` : ''}`)
+        writeLine(
+          ctx.stdout,
+          `${u.job.id}: ${u.job.status}${u.job.status === 'failed' && u.job.error !== null ? ` (${u.job.error.code}: ${u.job.error.message})` : ''}`,
+        )
         return
       }
       const e = u.event

@@ -15,20 +15,37 @@ const USAGE = 'ragtune models add-voice --name ID --samples DIR [--speaker NAME|
  * model (a registry id, or a model name on the default endpoint), making it prompted+fine-tuned.
  */
 export const addVoice: Command = async (ctx) => {
-  const { values } = parseCliArgs(ctx, { name: { type: 'string' }, samples: { type: 'string', multiple: true }, speaker: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } }, USAGE)
+  const { values } = parseCliArgs(
+    ctx,
+    {
+      name: { type: 'string' },
+      samples: { type: 'string', multiple: true },
+      speaker: { type: 'string' },
+      model: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    USAGE,
+  )
   const name = stringFlag(values.name)
   const dirs = Array.isArray(values.samples) ? values.samples.filter((s): s is string => typeof s === 'string') : []
   if (name === undefined || dirs.length === 0) throw new AppError('invalid_arguments', `--name and --samples are required\nusage: ${USAGE}`)
-  if (!/^[\w.:-]{1,128}$/.test(name)) throw new AppError('invalid_arguments', `--name "${name}" must be 1-128 letters, digits, '.', ':', '_' or '-'`)
+  if (!/^[\w.:-]{1,128}$/.test(name))
+    throw new AppError('invalid_arguments', `--name "${name}" must be 1-128 letters, digits, '.', ':', '_' or '-'`)
   const read = await readSamples(dirs)
   const skips = read.skips
   // With --speaker, a transcript gives only that person's turns (answers and remarks alike are style).
   const speaker = stringFlag(values.speaker)
   const selected = speaker === undefined ? undefined : selectSpeaker(read.samples, speaker)
-  const samples = selected === undefined ? read.samples : [...selected.samples, ...selected.pairs.map((p) => ({ source: p.source, kind: 'txt' as const, text: p.assistant }))]
+  const samples =
+    selected === undefined
+      ? read.samples
+      : [...selected.samples, ...selected.pairs.map((p) => ({ source: p.source, kind: 'txt' as const, text: p.assistant }))]
   const passages = samples.flatMap((s) => segmentPassages(toParagraphs(s.text), { minWords: 40, maxWords: 200, targetWords: 120 }).passages)
   if (passages.length === 0) {
-    throw new AppError('no_voice_samples', `no usable passages in ${dirs.join(', ')} (${skips.length} files skipped); give .txt, .md, .pdf, .html or .docx files of the person's own writing (or transcripts with --speaker)`)
+    throw new AppError(
+      'no_voice_samples',
+      `no usable passages in ${dirs.join(', ')} (${skips.length} files skipped); give .txt, .md, .pdf, .html or .docx files of the person's own writing (or transcripts with --speaker)`,
+    )
   }
   const modelFlag = stringFlag(values.model)
   return withFineTuneDeps(ctx, async ({ registry }) => {
@@ -56,7 +73,11 @@ export const addVoice: Command = async (ctx) => {
       ...(selected === undefined ? {} : { speakers: selected.report }),
     }
     if (values.json === true) writeJson(ctx.stdout, summary)
-    else writeLine(ctx.stdout, `voice "${voice.id}" (${voice.kind}): ${passages.length} style passages from ${read.samples.length} files${selected === undefined ? '' : ` (turns of ${selected.report.matched.join(', ') || 'nobody'})`}${skips.length > 0 ? `, ${skips.length} skipped` : ''}; activate with \`ragtune models activate ${voice.id}\``)
+    else
+      writeLine(
+        ctx.stdout,
+        `voice "${voice.id}" (${voice.kind}): ${passages.length} style passages from ${read.samples.length} files${selected === undefined ? '' : ` (turns of ${selected.report.matched.join(', ') || 'nobody'})`}${skips.length > 0 ? `, ${skips.length} skipped` : ''}; activate with \`ragtune models activate ${voice.id}\``,
+      )
     return 0
   })
 }

@@ -20,7 +20,10 @@ const USAGE = [
 function describe(m: RegisteredModel): string {
   const where = m.baseURL === null ? '' : ` @ ${m.baseURL}`
   const e = m.evaluation
-  const score = e === null ? 'not evaluated' : `voice ${e.voiceScore.tuned.toFixed(3)} vs base ${e.voiceScore.base.toFixed(3)}, flags ${e.flags.tuned} vs ${e.flags.base}`
+  const score =
+    e === null
+      ? 'not evaluated'
+      : `voice ${e.voiceScore.tuned.toFixed(3)} vs base ${e.voiceScore.base.toFixed(3)}, flags ${e.flags.tuned} vs ${e.flags.base}`
   return `${m.active ? '*' : ' '} ${m.id}  ${m.kind}  ${m.status}  ${m.provider}:${m.model ?? '(base chat model)'}${where}  ${score}`
 }
 
@@ -29,7 +32,8 @@ const list: Command = async (ctx) => {
   return withFineTuneDeps(ctx, async ({ registry }) => {
     const models = await registry.list()
     if (values.json === true) for (const m of models) writeJson(ctx.stdout, { ...m, activation: activationVerdict(m) })
-    else if (models.length === 0) writeLine(ctx.stdout, 'no models registered: `ragtune finetune run`, `finetune register` or `models add-voice` add one')
+    else if (models.length === 0)
+      writeLine(ctx.stdout, 'no models registered: `ragtune finetune run`, `finetune register` or `models add-voice` add one')
     else for (const m of models) writeLine(ctx.stdout, describe(m))
     return 0
   })
@@ -64,7 +68,11 @@ const deactivate: Command = async (ctx) => {
 
 const bind: Command = async (ctx) => {
   const usage = 'ragtune models bind ID --collection NAME|--any [--json]'
-  const { values, positionals } = parseCliArgs(ctx, { collection: { type: 'string' }, any: { type: 'boolean' }, json: { type: 'boolean' } }, usage)
+  const { values, positionals } = parseCliArgs(
+    ctx,
+    { collection: { type: 'string' }, any: { type: 'boolean' }, json: { type: 'boolean' } },
+    usage,
+  )
   const id = positionals[0]
   const named = typeof values.collection === 'string' ? checkCollectionName(values.collection) : undefined
   if (id === undefined || positionals.length > 1 || (named === undefined) === (values.any !== true)) {
@@ -73,7 +81,13 @@ const bind: Command = async (ctx) => {
   return withFineTuneDeps(ctx, async ({ registry }) => {
     const m = await registry.bindCollection(id, named ?? null)
     if (values.json === true) writeJson(ctx.stdout, { id: m.id, collection: m.collection })
-    else writeLine(ctx.stdout, m.collection === null ? `"${m.id}" answers from every collection the caller sees` : `"${m.id}" answers from collection ${m.collection}`)
+    else
+      writeLine(
+        ctx.stdout,
+        m.collection === null
+          ? `"${m.id}" answers from every collection the caller sees`
+          : `"${m.id}" answers from collection ${m.collection}`,
+      )
     return 0
   })
 }

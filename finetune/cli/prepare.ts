@@ -66,7 +66,8 @@ export const prepare: Command = async (ctx) => {
     return 0
   }
   const out = stringFlag(values.out)
-  if (out === undefined || positionals.length === 0) throw new AppError('invalid_arguments', `give sample paths and --out DIR\nusage: ${USAGE}`)
+  if (out === undefined || positionals.length === 0)
+    throw new AppError('invalid_arguments', `give sample paths and --out DIR\nusage: ${USAGE}`)
   const seed = parseSeed(values.seed, USAGE)
   const fraction = stringFlag(values['validation-fraction'])
   const validationFraction = fraction === undefined ? undefined : Number(fraction)
@@ -85,10 +86,7 @@ export const prepare: Command = async (ctx) => {
   const config = cliConfig(ctx)
   const logger = cliLogger(ctx, config)
   const chatModelName = values.offline === true ? undefined : config.models.chatModel
-  const chatModel =
-    chatModelName === undefined
-      ? undefined
-      : openChatModel(config, { model: chatModelName })
+  const chatModel = chatModelName === undefined ? undefined : openChatModel(config, { model: chatModelName })
   const json = values.json === true
   const report = await prepareDataset({
     samples: positionals,
@@ -119,18 +117,38 @@ export const prepare: Command = async (ctx) => {
   if (json) writeJson(ctx.stdout, summary(report))
   else {
     const r = report
-    writeLine(ctx.stdout, `voice "${r.voice}", questions by ${r.promptVersion} (model ${r.questions.model}, offline ${r.questions.offline})`)
+    writeLine(
+      ctx.stdout,
+      `voice "${r.voice}", questions by ${r.promptVersion} (model ${r.questions.model}, offline ${r.questions.offline})`,
+    )
     writeLine(ctx.stdout, `files: ${r.files.read} read, ${r.files.skipped} skipped`)
     if (r.speakers !== undefined) {
-      const turns = Object.entries(r.speakers.turns).map(([name, t]) => `${name} ${t.kept}/${t.turns}`).join(', ')
-      writeLine(ctx.stdout, `speaker "${r.speakers.speaker}" = ${r.speakers.matched.join(', ') || 'nobody'}: turns kept per speaker ${turns || '(no transcripts)'}; ${r.speakers.questionAnswerPairs} question→answer pairs`)
+      const turns = Object.entries(r.speakers.turns)
+        .map(([name, t]) => `${name} ${t.kept}/${t.turns}`)
+        .join(', ')
+      writeLine(
+        ctx.stdout,
+        `speaker "${r.speakers.speaker}" = ${r.speakers.matched.join(', ') || 'nobody'}: turns kept per speaker ${turns || '(no transcripts)'}; ${r.speakers.questionAnswerPairs} question→answer pairs`,
+      )
     }
-    writeLine(ctx.stdout, `passages: ${r.passages.segmented} segmented, ${r.passages.duplicates} duplicates removed, ${r.passages.kept} kept (${r.passages.words} words)`)
-    writeLine(ctx.stdout, `examples: ${r.examples.train} train (${r.sources.train.length} sources), ${r.examples.validation} validation (${r.sources.validation.length} sources)`)
-    writeLine(ctx.stdout, `tokens (${r.tokens.encoding}): train ${r.tokens.train.total} (max ${r.tokens.train.max}), validation ${r.tokens.validation.total}`)
+    writeLine(
+      ctx.stdout,
+      `passages: ${r.passages.segmented} segmented, ${r.passages.duplicates} duplicates removed, ${r.passages.kept} kept (${r.passages.words} words)`,
+    )
+    writeLine(
+      ctx.stdout,
+      `examples: ${r.examples.train} train (${r.sources.train.length} sources), ${r.examples.validation} validation (${r.sources.validation.length} sources)`,
+    )
+    writeLine(
+      ctx.stdout,
+      `tokens (${r.tokens.encoding}): train ${r.tokens.train.total} (max ${r.tokens.train.max}), validation ${r.tokens.validation.total}`,
+    )
     writeLine(ctx.stdout, `estimate for ${r.tokens.model}: ${r.estimate.epochs} epochs, ~${r.estimate.billedTokens} billed training tokens`)
-    if (r.estimate.cost !== undefined) writeLine(ctx.stdout, `cost: ~${formatCost(r.estimate.cost)} at $${r.estimate.pricePerMillion} per 1M training tokens`)
-    const dropped = Object.entries(r.drops.byReason).map(([k, n]) => `${k} ${n}`).join(', ')
+    if (r.estimate.cost !== undefined)
+      writeLine(ctx.stdout, `cost: ~${formatCost(r.estimate.cost)} at $${r.estimate.pricePerMillion} per 1M training tokens`)
+    const dropped = Object.entries(r.drops.byReason)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')
     if (dropped !== '') writeLine(ctx.stdout, `dropped: ${dropped} (details in report.json)`)
     if (!r.validation.ok) writeLine(ctx.stdout, `train.jsonl fails validation: ${Object.keys(r.validation.errors).join(', ')}`)
     writeLine(ctx.stdout, `wrote ${r.outputs.train}, ${r.outputs.validation}, ${r.outputs.report} (sha256 ${r.datasetSha256.slice(0, 12)})`)

@@ -6,8 +6,7 @@ import { validateFile, validationJsonLine } from '../validate/validate-file.js'
 import { formatCost } from '../validate/billing-estimate.js'
 import { parsePositiveNumber } from './flags.js'
 
-const USAGE =
-  'ragtune finetune validate FILE.jsonl [--model M] [--max-tokens N] [--price-per-million USD] [--json]'
+const USAGE = 'ragtune finetune validate FILE.jsonl [--model M] [--max-tokens N] [--price-per-million USD] [--json]'
 
 function lines(list: readonly number[]): string {
   const shown = list.slice(0, 20).join(', ')
@@ -17,10 +16,16 @@ function lines(list: readonly number[]): string {
 function printReport(out: Writable, file: string, r: ValidationReport): void {
   writeLine(out, `${file}: ${r.examples} examples, ${r.ok ? 'OK' : 'INVALID'}`)
   for (const [cls, list] of Object.entries(r.errors)) {
-    writeLine(out, cls === 'too_few_examples' ? `  error ${cls}: at least 10 examples are required` : `  error ${cls}: lines ${lines(list)}`)
+    writeLine(
+      out,
+      cls === 'too_few_examples' ? `  error ${cls}: at least 10 examples are required` : `  error ${cls}: lines ${lines(list)}`,
+    )
   }
   for (const [cls, list] of Object.entries(r.warnings)) writeLine(out, `  warning ${cls}: lines ${lines(list)}`)
-  writeLine(out, `  tokens (${r.encoding}, ${r.model}): total ${r.tokens.total}, max per example ${r.tokens.max} (limit ${r.maxTokensPerExample})`)
+  writeLine(
+    out,
+    `  tokens (${r.encoding}, ${r.model}): total ${r.tokens.total}, max per example ${r.tokens.max} (limit ${r.maxTokensPerExample})`,
+  )
   writeLine(out, `  estimate: ${r.estimate.epochs} epochs, ~${r.estimate.billedTokens} billed training tokens`)
   if (r.estimate.cost !== undefined) writeLine(out, `  cost: ~${formatCost(r.estimate.cost)} at the given price per 1M training tokens`)
 }

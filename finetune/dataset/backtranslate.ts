@@ -83,7 +83,10 @@ export function createModelQuestionWriter(model: ChatModel, options: ModelQuesti
         const question = cleanModelQuestion(result.text)
         consecutiveFailures = 0
         if (question === undefined) {
-          options.logger?.debug({ model: result.model, prompt: prompt.ref }, 'backtranslation reply was not a question; using the offline builder')
+          options.logger?.debug(
+            { model: result.model, prompt: prompt.ref },
+            'backtranslation reply was not a question; using the offline builder',
+          )
           return fallback(passage, phrases, 'unusable_model_reply')
         }
         return { question, origin: 'model' }

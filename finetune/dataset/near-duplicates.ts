@@ -16,7 +16,10 @@ export const SHINGLE_WORDS = 5
 export const DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.7
 
 export function normalizeForHash(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
 }
 
 export function exactKey(text: string): string {

@@ -43,7 +43,8 @@ function isHeading(line: string, next: string | undefined): boolean {
 
 const BULLET = /^\s*(?:[‹•●▪◦·*+–Š-]|o(?=\s+[A-Z]))\s+(?=\S)/
 
-const SALUTATION = /^(?:to (?:the|our|all)\b[^.!?]{0,80}|dear\b[^.!?]{0,60}|(?:fellow )?(?:shareholders|shareowners|stockholders))[.]?[:,]$/i
+const SALUTATION =
+  /^(?:to (?:the|our|all)\b[^.!?]{0,80}|dear\b[^.!?]{0,60}|(?:fellow )?(?:shareholders|shareowners|stockholders))[.]?[:,]$/i
 
 export interface ParagraphOptions {
   /** markdown samples: `#` headings and list markers are structure, not text */
@@ -86,7 +87,13 @@ export function toParagraphs(text: string, options: ParagraphOptions = {}): stri
     }
     if (isJunkLine(line)) continue
     // Headings only where a paragraph may end: the last words of a wrapped sentence are no title.
-    if (done && isHeading(line, lines.slice(i + 1).find((l) => l.trim() !== '' && !isJunkLine(l)))) {
+    if (
+      done &&
+      isHeading(
+        line,
+        lines.slice(i + 1).find((l) => l.trim() !== '' && !isJunkLine(l)),
+      )
+    ) {
       flush()
       continue
     }

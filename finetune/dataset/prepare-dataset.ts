@@ -119,9 +119,13 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     drops.push(...fromFile.drops)
   }
   if (samples.length === 0 && pairs.length === 0) {
-    throw new AppError('no_samples', 'no readable .txt, .md, .pdf, .html or .docx samples (and no pairs) were found; check the paths (and --speaker)', {
-      details: { skipped: skips },
-    })
+    throw new AppError(
+      'no_samples',
+      'no readable .txt, .md, .pdf, .html or .docx samples (and no pairs) were found; check the paths (and --speaker)',
+      {
+        details: { skipped: skips },
+      },
+    )
   }
 
   // Explicit pairs come first so that, when a passage repeats a hand-written answer, the pair wins.
@@ -134,7 +138,10 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     passages.forEach((text, i) => candidates.push({ source: s.source, id: `${s.source}#${i + 1}`, assistant: text }))
   }
 
-  const verdicts = findDuplicates(candidates.map((c) => c.assistant), threshold)
+  const verdicts = findDuplicates(
+    candidates.map((c) => c.assistant),
+    threshold,
+  )
   const kept: Candidate[] = []
   let duplicates = 0
   verdicts.forEach((v, i) => {

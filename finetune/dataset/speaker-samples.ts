@@ -26,7 +26,10 @@ export interface SpeakerDrop {
  * to them (prepared remarks stay plain samples, to be given a question later); a file with no speaker
  * turns is that person's own writing and stays whole. A transcript where they never speak is dropped.
  */
-export function selectSpeaker(samples: readonly SampleText[], speaker: string): { samples: SampleText[]; pairs: ExplicitPair[]; drops: SpeakerDrop[]; report: SpeakerReport } {
+export function selectSpeaker(
+  samples: readonly SampleText[],
+  speaker: string,
+): { samples: SampleText[]; pairs: ExplicitPair[]; drops: SpeakerDrop[]; report: SpeakerReport } {
   const kept: SampleText[] = []
   const pairs: ExplicitPair[] = []
   const drops: SpeakerDrop[] = []
@@ -49,7 +52,11 @@ export function selectSpeaker(samples: readonly SampleText[], speaker: string): 
       if (matched.has(name)) entry.kept += n
     }
     if (matched.size === 0) {
-      drops.push({ reason: 'speaker_not_found', source: sample.source, detail: `no turns by "${speaker}"; speakers: ${[...counts.keys()].join(', ')}` })
+      drops.push({
+        reason: 'speaker_not_found',
+        source: sample.source,
+        detail: `no turns by "${speaker}"; speakers: ${[...counts.keys()].join(', ')}`,
+      })
       continue
     }
     for (const m of matched) matchedAll.add(m)
@@ -64,6 +71,12 @@ export function selectSpeaker(samples: readonly SampleText[], speaker: string): 
     samples: kept,
     pairs,
     drops,
-    report: { speaker, matched: [...matchedAll].sort(), turns, questionAnswerPairs: pairs.length, files: { transcripts, whole: samples.length - transcripts } },
+    report: {
+      speaker,
+      matched: [...matchedAll].sort(),
+      turns,
+      questionAnswerPairs: pairs.length,
+      files: { transcripts, whole: samples.length - transcripts },
+    },
   }
 }

@@ -63,7 +63,9 @@ export function parseTranscript(text: string): Transcript {
     turns.at(-1)?.lines.push(line)
   }
   return {
-    turns: turns.filter((t) => t.lines.length > 0).map((t) => ({ speaker: t.speaker, ...(t.title === undefined ? {} : { title: t.title }), text: t.lines.join('\n') })),
+    turns: turns
+      .filter((t) => t.lines.length > 0)
+      .map((t) => ({ speaker: t.speaker, ...(t.title === undefined ? {} : { title: t.title }), text: t.lines.join('\n') })),
     titles,
   }
 }

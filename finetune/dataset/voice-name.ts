@@ -11,7 +11,10 @@ export function defaultVoiceName(samplePaths: readonly string[]): string {
   } catch {
     dir = path.dirname(dir)
   }
-  const words = path.basename(dir).split(/[-_\s.]+/).filter(Boolean)
+  const words = path
+    .basename(dir)
+    .split(/[-_\s.]+/)
+    .filter(Boolean)
   if (words.length === 0) return 'the author'
   return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ')
 }

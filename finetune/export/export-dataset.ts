@@ -43,7 +43,11 @@ async function readText(file: string, what: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8')
   } catch (err) {
-    throw new AppError('file_not_found', `cannot read the ${what} file ${file}; run \`ragtune finetune prepare\` first or pass an existing JSONL file`, { cause: err })
+    throw new AppError(
+      'file_not_found',
+      `cannot read the ${what} file ${file}; run \`ragtune finetune prepare\` first or pass an existing JSONL file`,
+      { cause: err },
+    )
   }
 }
 
@@ -58,7 +62,13 @@ function parseExamples(text: string): ChatExample[] {
 /** The files of one format, in memory: what the golden tests compare. */
 export function renderExport(format: ExportFormat, input: ExportInput): ExportFile[] {
   const files = FORMATS[format](input)
-  return [...files, { path: 'README.md', content: exportReadme(format, input.settings, { train: input.train.length, validation: input.validation.length }) }]
+  return [
+    ...files,
+    {
+      path: 'README.md',
+      content: exportReadme(format, input.settings, { train: input.train.length, validation: input.validation.length }),
+    },
+  ]
 }
 
 /** Checks the dataset like `finetune validate`, then writes the trainer's files into outDir. */
@@ -67,8 +77,13 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
   const validation = { text: options.validationFile === undefined ? '' : await readText(options.validationFile, 'validation') }
   const check = validateJsonl(train.text)
   if (!check.ok) {
-    const classes = Object.entries(check.errors).map(([k, lines]) => (lines.length > 0 ? `${k} (lines ${lines.slice(0, 5).join(', ')})` : k))
-    throw new AppError('invalid_dataset', `${options.trainFile} fails validation: ${classes.join('; ')}; fix it (see \`ragtune finetune validate\`) before exporting`)
+    const classes = Object.entries(check.errors).map(([k, lines]) =>
+      lines.length > 0 ? `${k} (lines ${lines.slice(0, 5).join(', ')})` : k,
+    )
+    throw new AppError(
+      'invalid_dataset',
+      `${options.trainFile} fails validation: ${classes.join('; ')}; fix it (see \`ragtune finetune validate\`) before exporting`,
+    )
   }
   if (validation.text !== '') {
     // A validation set may be small; every other rule applies.

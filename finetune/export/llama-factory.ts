@@ -20,7 +20,9 @@ export function templateFor(baseModel: string): string {
 
 export function toShareGpt(example: ChatExample): { conversations: { from: string; value: string }[]; system?: string } {
   const system = example.messages.find((m) => m.role === 'system')?.content
-  const conversations = example.messages.filter((m) => m.role !== 'system').map((m) => ({ from: FROM[m.role as 'user' | 'assistant'], value: m.content }))
+  const conversations = example.messages
+    .filter((m) => m.role !== 'system')
+    .map((m) => ({ from: FROM[m.role as 'user' | 'assistant'], value: m.content }))
   return system === undefined ? { conversations } : { conversations, system }
 }
 

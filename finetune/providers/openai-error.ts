@@ -19,13 +19,24 @@ const refineFineTune: RefineOpenAIError = (err, said, action) => {
     )
   }
   if (err instanceof OpenAI.NotFoundError) {
-    return new AppError('finetune_not_found', `${action}: OpenAI knows no such job or file (${said}); check the id`, { status: 404, cause: err })
+    return new AppError('finetune_not_found', `${action}: OpenAI knows no such job or file (${said}); check the id`, {
+      status: 404,
+      cause: err,
+    })
   }
   if (err.code === 'model_not_available' || param === 'model') {
-    return new AppError('finetune_model_unavailable', `${action}: ${said} Pick a fine-tunable base model (e.g. gpt-4o-mini-2024-07-18, gpt-4.1-mini-2025-04-14).`, { status: 400, cause: err })
+    return new AppError(
+      'finetune_model_unavailable',
+      `${action}: ${said} Pick a fine-tunable base model (e.g. gpt-4o-mini-2024-07-18, gpt-4.1-mini-2025-04-14).`,
+      { status: 400, cause: err },
+    )
   }
   if (param === 'file' || param === 'training_file' || param === 'validation_file') {
-    return new AppError('finetune_invalid_file', `${action}: OpenAI refused the ${param.replace('_', ' ')} (${said}); check it with \`ragtune finetune validate\``, { status: 400, cause: err })
+    return new AppError(
+      'finetune_invalid_file',
+      `${action}: OpenAI refused the ${param.replace('_', ' ')} (${said}); check it with \`ragtune finetune validate\``,
+      { status: 400, cause: err },
+    )
   }
   return undefined
 }
@@ -34,5 +45,8 @@ const refineFineTune: RefineOpenAIError = (err, said, action) => {
 export function translateFineTuneError(err: unknown, action: string): AppError {
   const translated = translateOpenAIError(err, action, refineFineTune)
   if (translated instanceof AppError) return translated
-  return new AppError('internal', `${action}: ${translated instanceof Error ? translated.message : String(translated)}`, { status: 500, cause: translated })
+  return new AppError('internal', `${action}: ${translated instanceof Error ? translated.message : String(translated)}`, {
+    status: 500,
+    cause: translated,
+  })
 }

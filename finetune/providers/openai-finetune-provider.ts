@@ -16,7 +16,11 @@ export interface OpenAIFineTuneOptions {
 /** The OpenAI fine-tuning API (files + fine_tuning.jobs) behind the provider port. */
 export function createOpenAIFineTuneProvider(options: OpenAIFineTuneOptions): FineTuneProvider {
   if (options.apiKey === undefined && options.baseURL === undefined) {
-    throw new AppError('finetune_not_configured', 'fine-tuning needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server); set it and restart', { status: 503 })
+    throw new AppError(
+      'finetune_not_configured',
+      'fine-tuning needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server); set it and restart',
+      { status: 503 },
+    )
   }
   const client = new OpenAI({
     // A local OpenAI-compatible server may not check keys; the SDK still insists on one.
@@ -29,7 +33,10 @@ export function createOpenAIFineTuneProvider(options: OpenAIFineTuneOptions): Fi
 
   const upload = async (file: FineTuneFile, signal?: AbortSignal): Promise<string> => {
     try {
-      const uploaded = await client.files.create({ file: await toFile(file.content, file.name), purpose: 'fine-tune' }, signal === undefined ? {} : { signal })
+      const uploaded = await client.files.create(
+        { file: await toFile(file.content, file.name), purpose: 'fine-tune' },
+        signal === undefined ? {} : { signal },
+      )
       log.info({ fileId: uploaded.id, name: file.name, bytes: uploaded.bytes }, 'uploaded fine-tuning file')
       return uploaded.id
     } catch (err) {
@@ -94,7 +101,11 @@ export function createOpenAIFineTuneProvider(options: OpenAIFineTuneOptions): Fi
         return toJob(await client.fineTuning.jobs.cancel(jobId, signal === undefined ? {} : { signal }))
       } catch (err) {
         if (err instanceof OpenAI.BadRequestError) {
-          throw new AppError('finetune_not_cancellable', `cannot cancel ${jobId}: ${(err.error as { message?: string } | undefined)?.message ?? err.message}`, { status: 409, cause: err })
+          throw new AppError(
+            'finetune_not_cancellable',
+            `cannot cancel ${jobId}: ${(err.error as { message?: string } | undefined)?.message ?? err.message}`,
+            { status: 409, cause: err },
+          )
         }
         throw translateFineTuneError(err, `cancelling fine-tuning job ${jobId}`)
       }
@@ -116,7 +127,10 @@ function toJob(j: FineTuningJob): FineTuneJob {
     trainingFileId: j.training_file,
     validationFileId: j.validation_file,
     suffix: (j as FineTuningJob & { user_provided_suffix?: string | null }).user_provided_suffix ?? null,
-    error: j.error === null || j.error.message === undefined || j.error.message === '' ? null : { code: j.error.code || 'failed', message: j.error.message },
+    error:
+      j.error === null || j.error.message === undefined || j.error.message === ''
+        ? null
+        : { code: j.error.code || 'failed', message: j.error.message },
     trainedTokens: j.trained_tokens,
     createdAt: iso(j.created_at) ?? new Date(0).toISOString(),
     finishedAt: iso(j.finished_at),

@@ -24,7 +24,11 @@ export interface WatchOptions {
  * its events so the events that close a job are never missed on the last round. Retryable failures
  * (AppError.retryable) back off and poll again, up to `maxFailures` in a row.
  */
-export async function* watchJob(provider: FineTuneProvider, jobId: string, options: WatchOptions = {}): AsyncGenerator<WatchUpdate, FineTuneJob> {
+export async function* watchJob(
+  provider: FineTuneProvider,
+  jobId: string,
+  options: WatchOptions = {},
+): AsyncGenerator<WatchUpdate, FineTuneJob> {
   const sleep = options.sleep ?? defaultSleep
   const pollMs = options.pollMs ?? 10_000
   let after = options.afterEventId
@@ -61,9 +65,13 @@ export async function* watchJob(provider: FineTuneProvider, jobId: string, optio
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t)
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
-    }, { once: true })
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t)
+        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
+      },
+      { once: true },
+    )
   })
 }

@@ -17,7 +17,12 @@ export const VALIDATION_ERROR_CLASSES = [
 ] as const
 export type ValidationErrorClass = (typeof VALIDATION_ERROR_CLASSES)[number]
 
-export const VALIDATION_WARNING_CLASSES = ['missing_system_message', 'missing_user_message', 'blank_line', 'unrecognized_top_level_key'] as const
+export const VALIDATION_WARNING_CLASSES = [
+  'missing_system_message',
+  'missing_user_message',
+  'blank_line',
+  'unrecognized_top_level_key',
+] as const
 export type ValidationWarningClass = (typeof VALIDATION_WARNING_CLASSES)[number]
 
 export const DEFAULT_MODEL = 'gpt-4o-mini-2024-07-18'
@@ -102,8 +107,7 @@ export function validateJsonl(text: string, options: ValidationOptions = {}): Va
       if (!('role' in m) || !('content' in m)) flag(errors, 'message_missing_key', line)
       if (Object.keys(m).some((k) => !MESSAGE_KEYS.has(k))) flag(errors, 'message_unrecognized_key', line)
       const role = m.role
-      const roleOk =
-        role === 'system' || role === 'user' || role === 'assistant' || (hasTools && (role === 'tool' || role === 'function'))
+      const roleOk = role === 'system' || role === 'user' || role === 'assistant' || (hasTools && (role === 'tool' || role === 'function'))
       if ('role' in m && !roleOk) flag(errors, 'unrecognized_role', line)
       // An assistant turn that only calls a tool may carry no text.
       const callsTool = role === 'assistant' && (m.tool_calls !== undefined || m.function_call !== undefined)

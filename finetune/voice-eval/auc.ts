@@ -9,7 +9,7 @@ export function rocAuc(scores: readonly number[], labels: readonly (0 | 1)[]): n
   const negatives = items.length - positives
   if (positives === 0 || negatives === 0) return Number.NaN
   let rankSum = 0
-  for (let i = 0; i < items.length; ) {
+  for (let i = 0; i < items.length;) {
     let j = i
     while (j + 1 < items.length && items[j + 1]!.s === items[i]!.s) j++
     // tied run i..j shares the average of ranks i+1..j+1

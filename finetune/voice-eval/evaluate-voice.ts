@@ -35,9 +35,16 @@ export interface VoiceEvalResult {
 
 /** Whole files out of training, chosen by a seeded hash of their names (stable when files are added). */
 export function holdOutFiles<T extends { source: string }>(items: readonly T[], fraction: number, seed: number): { train: T[]; test: T[] } {
-  if (items.length < 2) throw new AppError('too_few_files', `holding out whole files needs at least 2 files per folder, got ${items.length}; pass --test-voice/--test-contrast`)
+  if (items.length < 2)
+    throw new AppError(
+      'too_few_files',
+      `holding out whole files needs at least 2 files per folder, got ${items.length}; pass --test-voice/--test-contrast`,
+    )
   const n = Math.min(items.length - 1, Math.max(1, Math.round(items.length * fraction)))
-  const key = (s: string): string => createHash('sha256').update(`${seed}\u0000${path.basename(s)}`).digest('hex')
+  const key = (s: string): string =>
+    createHash('sha256')
+      .update(`${seed}\u0000${path.basename(s)}`)
+      .digest('hex')
   const ranked = [...items].sort((a, b) => (key(a.source) < key(b.source) ? -1 : 1))
   const test = new Set(ranked.slice(0, n))
   return { train: items.filter((x) => !test.has(x)), test: items.filter((x) => test.has(x)) }

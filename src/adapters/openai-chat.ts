@@ -41,14 +41,18 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
 
     async complete(req): Promise<ChatResult> {
       try {
-        const res = await client.chat.completions.create({ ...body(req), stream: false }, req.signal === undefined ? {} : { signal: req.signal })
+        const res = await client.chat.completions.create(
+          { ...body(req), stream: false },
+          req.signal === undefined ? {} : { signal: req.signal },
+        )
         // A proxy's HTML page arrives as a string, and some servers answer `choices: []`: neither is an answer.
         const choice = (res as Partial<typeof res>).choices?.[0]
         if (choice === undefined || typeof choice.message?.content !== 'string') throw upstreamInvalid('the chat model call')
         return {
           text: choice.message.content,
           model: res.model,
-          usage: res.usage === undefined ? undefined : { promptTokens: res.usage.prompt_tokens, completionTokens: res.usage.completion_tokens },
+          usage:
+            res.usage === undefined ? undefined : { promptTokens: res.usage.prompt_tokens, completionTokens: res.usage.completion_tokens },
           finishReason: choice?.finish_reason ?? undefined,
         }
       } catch (err) {
@@ -66,7 +70,10 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
       const timer = setTimeout(() => deadline.abort(), options.timeoutMs)
       const signal = req.signal === undefined ? deadline.signal : AbortSignal.any([req.signal, deadline.signal])
       try {
-        const stream = await client.chat.completions.create({ ...body(req), stream: true, stream_options: { include_usage: true } }, { signal })
+        const stream = await client.chat.completions.create(
+          { ...body(req), stream: true, stream_options: { include_usage: true } },
+          { signal },
+        )
         for await (const chunk of stream) {
           if (!Array.isArray(chunk.choices)) throw upstreamInvalid('the chat model stream')
           if (chunk.choices.length > 0) answered = true
@@ -82,7 +89,11 @@ export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
         if (!answered) throw upstreamInvalid('the chat model stream')
       } catch (err) {
         if (deadline.signal.aborted && req.signal?.aborted !== true) {
-          throw new AppError('upstream_timeout', `the chat model stream did not finish within ${options.timeoutMs} ms; retry later or raise RAGTUNE_MODEL_TIMEOUT_MS`, { status: 504, retryable: true, cause: err })
+          throw new AppError(
+            'upstream_timeout',
+            `the chat model stream did not finish within ${options.timeoutMs} ms; retry later or raise RAGTUNE_MODEL_TIMEOUT_MS`,
+            { status: 504, retryable: true, cause: err },
+          )
         }
         throw translateModelCallError(err, 'the chat model stream')
       } finally {

@@ -58,13 +58,20 @@ export function createOpenAIEmbeddings(options: OpenAIEmbeddingsOptions): Embedd
       }
       const data = [...res.data].sort((a, b) => a.index - b.index)
       if (data.length !== batch.length) {
-        throw new AppError('upstream_error', `the embedding endpoint returned ${data.length} vectors for ${batch.length} inputs`, { status: 502, retryable: true })
+        throw new AppError('upstream_error', `the embedding endpoint returned ${data.length} vectors for ${batch.length} inputs`, {
+          status: 502,
+          retryable: true,
+        })
       }
       for (const d of data) {
         const v = normalise(Float32Array.from(d.embedding))
         if (dimensions === 0) dimensions = v.length
         if (v.length !== dimensions) {
-          throw new AppError('embedding_dimensions_mismatch', `the model returned ${v.length}-dimensional vectors, expected ${dimensions}; fix RAGTUNE_EMBEDDING_DIMENSIONS`, { status: 502 })
+          throw new AppError(
+            'embedding_dimensions_mismatch',
+            `the model returned ${v.length}-dimensional vectors, expected ${dimensions}; fix RAGTUNE_EMBEDDING_DIMENSIONS`,
+            { status: 502 },
+          )
         }
         out.push(v)
       }
@@ -81,7 +88,8 @@ export function createOpenAIEmbeddings(options: OpenAIEmbeddingsOptions): Embedd
     embedDocuments: (texts, signal) => embed(texts, signal),
     async embedQuery(text, signal) {
       const [v] = await embed([text], signal)
-      if (v === undefined) throw new AppError('upstream_error', 'the embedding endpoint returned no vector', { status: 502, retryable: true })
+      if (v === undefined)
+        throw new AppError('upstream_error', 'the embedding endpoint returned no vector', { status: 502, retryable: true })
       return v
     },
   }

@@ -22,7 +22,11 @@ export function translateOpenAIError(err: unknown, what: string, refine?: Refine
     return new AppError('aborted', `${what} was cancelled because the client went away`, { status: 499, cause: err })
   }
   if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    return new AppError('upstream_timeout', `${what} timed out; the model endpoint is slow or overloaded, retry later`, { status: 504, retryable: true, cause: err })
+    return new AppError('upstream_timeout', `${what} timed out; the model endpoint is slow or overloaded, retry later`, {
+      status: 504,
+      retryable: true,
+      cause: err,
+    })
   }
   if (err instanceof OpenAI.APIConnectionError) {
     return new AppError('upstream_error', `${what} failed: could not reach the model endpoint (check OPENAI_BASE_URL and the network)`, {
@@ -42,19 +46,30 @@ export function translateOpenAIError(err: unknown, what: string, refine?: Refine
     })
   }
   if (err.status >= 500) {
-    return new AppError('upstream_error', `${what} failed: the model endpoint answered ${err.status}; retry later`, { status: 502, retryable: true, cause: err })
+    return new AppError('upstream_error', `${what} failed: the model endpoint answered ${err.status}; retry later`, {
+      status: 502,
+      retryable: true,
+      cause: err,
+    })
   }
   if (err instanceof OpenAI.AuthenticationError) {
-    return new AppError('upstream_unauthorized', `${what} failed: the model endpoint rejected the API key; set a valid OPENAI_API_KEY`, { status: 502, cause: err })
+    return new AppError('upstream_unauthorized', `${what} failed: the model endpoint rejected the API key; set a valid OPENAI_API_KEY`, {
+      status: 502,
+      cause: err,
+    })
   }
   const refined = refine?.(err as APIError, apiMessage(err), what)
   if (refined !== undefined) return refined
   const hint = err.status === 403 ? ' (check OPENAI_API_KEY)' : err.status === 404 ? ' (check the model name)' : ''
-  return new AppError('upstream_rejected', `${what} was rejected by the model endpoint with status ${err.status}${hint}; the request id is in the logs`, {
-    status: 502,
-    details: { upstreamStatus: err.status },
-    cause: err,
-  })
+  return new AppError(
+    'upstream_rejected',
+    `${what} was rejected by the model endpoint with status ${err.status}${hint}; the request id is in the logs`,
+    {
+      status: 502,
+      details: { upstreamStatus: err.status },
+      cause: err,
+    },
+  )
 }
 
 /** The API's own error message (the SDK's `message` prefixes the status). */
@@ -65,11 +80,15 @@ function apiMessage(err: { readonly error?: unknown; readonly message: string })
 
 /** The endpoint answered, but not as the API does (an HTML page, an empty `choices`, a broken stream). */
 export function upstreamInvalid(what: string, cause?: unknown): AppError {
-  return new AppError('upstream_invalid', `${what} got an answer that is not the API's (a proxy page, no choices, or a broken stream); retry, or check OPENAI_BASE_URL`, {
-    status: 502,
-    retryable: true,
-    cause,
-  })
+  return new AppError(
+    'upstream_invalid',
+    `${what} got an answer that is not the API's (a proxy page, no choices, or a broken stream); retry, or check OPENAI_BASE_URL`,
+    {
+      status: 502,
+      retryable: true,
+      cause,
+    },
+  )
 }
 
 /** For answer and embedding calls: an SDK error translated, anything else from the call an answer that is not the API's. */

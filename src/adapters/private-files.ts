@@ -34,6 +34,9 @@ export function warnIfShared(paths: readonly string[], logger: Pick<Logger, 'war
     const mode = fs.statSync(p, { throwIfNoEntry: false })?.mode
     if (mode === undefined || (mode & 0o077) === 0) continue
     const wanted = fs.statSync(p).isDirectory() ? '700' : '600'
-    logger.warn({ path: p, mode: (mode & 0o777).toString(8) }, `readable by other users: the store holds confidential documents and key hashes; run "chmod ${wanted} ${p}"`)
+    logger.warn(
+      { path: p, mode: (mode & 0o777).toString(8) },
+      `readable by other users: the store holds confidential documents and key hashes; run "chmod ${wanted} ${p}"`,
+    )
   }
 }

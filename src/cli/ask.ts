@@ -9,7 +9,13 @@ const USAGE = 'ragtune ask "<question>" [--json] [--collection NAME] [--top-k N]
 export async function ask(ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCliArgs(
     ctx,
-    { json: { type: 'boolean' }, 'top-k': { type: 'string' }, 'doc-id': { type: 'string', multiple: true }, voice: { type: 'string' }, collection: { type: 'string' } },
+    {
+      json: { type: 'boolean' },
+      'top-k': { type: 'string' },
+      'doc-id': { type: 'string', multiple: true },
+      voice: { type: 'string' },
+      collection: { type: 'string' },
+    },
     USAGE,
   )
   const question = positionals.join(' ').trim()
@@ -52,8 +58,10 @@ export async function ask(ctx: CliContext): Promise<number> {
     const label = result.mode === 'extractive' ? 'extractive (no chat model configured)' : `${result.model ?? ''}, prompt ${result.prompt}`
     // Its own block, after a blank line: on a terminal stderr's lines interleave with stdout's.
     writeLine(ctx.stderr, `\nmode: ${label}; ${Math.round(result.timings.totalMs)} ms`)
-    if (result.unsupportedNumbers.length > 0) writeLine(ctx.stderr, `warning: numbers found in no cited source: ${result.unsupportedNumbers.join(', ')}`)
-    if (result.removedCitations.length > 0) writeLine(ctx.stderr, `warning: removed citations to missing sources: ${result.removedCitations.map((n) => `[${n}]`).join(' ')}`)
+    if (result.unsupportedNumbers.length > 0)
+      writeLine(ctx.stderr, `warning: numbers found in no cited source: ${result.unsupportedNumbers.join(', ')}`)
+    if (result.removedCitations.length > 0)
+      writeLine(ctx.stderr, `warning: removed citations to missing sources: ${result.removedCitations.map((n) => `[${n}]`).join(' ')}`)
     return 0
   } finally {
     await closeDeps(deps)

@@ -49,7 +49,8 @@ export function readChatEvalQuestions(file: string): { questions: ChatEvalQuesti
 }
 
 /** An answer that says the documents do not cover what was asked. */
-const SAYS_NOT_HELD = /\b(?:do(?:es)? not|don't|doesn't) (?:hold|cover|include|contain)\b|\bnot (?:in|among) the (?:indexed |stored )?(?:documents|filings)\b|\bno (?:indexed )?(?:document|filing)s? (?:for|about|of|from)\b/i
+const SAYS_NOT_HELD =
+  /\b(?:do(?:es)? not|don't|doesn't) (?:hold|cover|include|contain)\b|\bnot (?:in|among) the (?:indexed |stored )?(?:documents|filings)\b|\bno (?:indexed )?(?:document|filing)s? (?:for|about|of|from)\b/i
 
 export function saysNotHeld(answer: string): boolean {
   return SAYS_NOT_HELD.test(answer)

@@ -14,7 +14,12 @@ export async function collections(ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCliArgs(ctx, { json: { type: 'boolean' }, force: { type: 'boolean' } }, USAGE)
   const json = values.json === true
   const [action, name, ...extra] = positionals
-  if (action === undefined || !['list', 'create', 'delete'].includes(action) || (action !== 'list' && name === undefined) || extra.length > 0) {
+  if (
+    action === undefined ||
+    !['list', 'create', 'delete'].includes(action) ||
+    (action !== 'list' && name === undefined) ||
+    extra.length > 0
+  ) {
     throw new AppError('invalid_arguments', `usage: ${USAGE}`)
   }
   const config = cliConfig(ctx)
@@ -24,14 +29,21 @@ export async function collections(ctx: CliContext): Promise<number> {
     if (action === 'list') {
       const list = await corpus.listCollections()
       if (json) writeJson(ctx.stdout, { collections: list })
-      else if (list.length === 0) writeLine(ctx.stdout, 'no collections yet; `ragtune ingest --collection NAME <file|dir>` or `ragtune collections create NAME` makes one')
+      else if (list.length === 0)
+        writeLine(
+          ctx.stdout,
+          'no collections yet; `ragtune ingest --collection NAME <file|dir>` or `ragtune collections create NAME` makes one',
+        )
       else for (const c of list) writeLine(ctx.stdout, `${c.name}\t${c.documents} documents`)
       return 0
     }
     const collection = checkCollectionName(name ?? '')
     if (action === 'create') {
       const created = await corpus.createCollection(collection)
-      if (!created) throw new AppError('collection_exists', `collection "${collection}" already exists; \`ragtune collections list\` shows them`, { status: 409 })
+      if (!created)
+        throw new AppError('collection_exists', `collection "${collection}" already exists; \`ragtune collections list\` shows them`, {
+          status: 409,
+        })
       if (json) writeJson(ctx.stdout, { name: collection, created: true })
       else writeLine(ctx.stdout, `created collection ${collection}`)
       return 0
@@ -40,7 +52,11 @@ export async function collections(ctx: CliContext): Promise<number> {
     if (deleted === undefined) throw collectionNotFound(collection)
     const ids = deleted.map((key) => parseDocumentKey(key).id)
     if (json) writeJson(ctx.stdout, { name: collection, deleted: true, documents: ids })
-    else writeLine(ctx.stdout, `deleted collection ${collection}${ids.length === 0 ? '' : ` and its ${ids.length} document(s): ${ids.join(', ')}`}`)
+    else
+      writeLine(
+        ctx.stdout,
+        `deleted collection ${collection}${ids.length === 0 ? '' : ` and its ${ids.length} document(s): ${ids.join(', ')}`}`,
+      )
     return 0
   } finally {
     await closeDeps(deps)

@@ -27,17 +27,27 @@ export async function evalAnswers(ctx: CliContext): Promise<number> {
     writeLine(ctx.stdout, HELP)
     return 0
   }
-  const { values } = parseCliArgs(ctx, { questions: { type: 'string' }, pdfs: { type: 'string' }, json: { type: 'boolean' }, store: { type: 'string' } }, USAGE)
+  const { values } = parseCliArgs(
+    ctx,
+    { questions: { type: 'string' }, pdfs: { type: 'string' }, json: { type: 'boolean' }, store: { type: 'string' } },
+    USAGE,
+  )
   const json = values.json === true
   const file = typeof values.questions === 'string' ? values.questions : undefined
   const pdfDir = typeof values.pdfs === 'string' ? values.pdfs : undefined
-  if (file === undefined || pdfDir === undefined) throw new AppError('invalid_arguments', `--questions and --pdfs are both required\nusage: ${USAGE}`)
+  if (file === undefined || pdfDir === undefined)
+    throw new AppError('invalid_arguments', `--questions and --pdfs are both required\nusage: ${USAGE}`)
   const { cases, problems } = readFactLockCases(file)
   for (const p of problems) writeLine(ctx.stderr, `ragtune: ${file}:${p.line}: ${p.message} [invalid_question]`)
 
   return withEvalStore(ctx, { pdfDir, storeDir: typeof values.store === 'string' ? values.store : undefined, json }, async (store) => {
     const { corpus, logger } = store
-    const answerer = createAnswerer({ retriever: createHybridRetriever({ corpus, logger }), voices: createStaticVoiceResolver({ chatModel: undefined }), logger, facts: corpus.facts?.bind(corpus) })
+    const answerer = createAnswerer({
+      retriever: createHybridRetriever({ corpus, logger }),
+      voices: createStaticVoiceResolver({ chatModel: undefined }),
+      logger,
+      facts: corpus.facts?.bind(corpus),
+    })
     const tally = { printed: { shown: 0, of: 0 }, computed: { shown: 0, of: 0 }, all: { shown: 0, of: 0 } }
     for (const c of cases) {
       const gold = goldFigure(c.answer)
@@ -46,15 +56,24 @@ export async function evalAnswers(ctx: CliContext): Promise<number> {
       const shown = showsFigure(result.answer, gold)
       const printed = printedIn(c.sources, gold)
       const computed = c.type === 'metrics-generated'
-      for (const [group, member] of [['printed', printed], ['computed', computed], ['all', true]] as const) {
+      for (const [group, member] of [
+        ['printed', printed],
+        ['computed', computed],
+        ['all', true],
+      ] as const) {
         if (!member) continue
         tally[group].of++
         if (shown) tally[group].shown++
       }
       if (json) writeJson(ctx.stdout, { type: 'question', id: c.id, gold: gold.raw, printed, computed, shown })
-      else writeLine(ctx.stdout, `${shown ? 'shown ' : 'absent'}  ${c.id}  gold ${gold.raw}${printed ? ' (printed)' : ''}${computed ? ' (metrics-generated)' : ''}`)
+      else
+        writeLine(
+          ctx.stdout,
+          `${shown ? 'shown ' : 'absent'}  ${c.id}  gold ${gold.raw}${printed ? ' (printed)' : ''}${computed ? ' (metrics-generated)' : ''}`,
+        )
     }
-    const pct = (t: { shown: number; of: number }): string => `${t.shown} of ${t.of} (${t.of === 0 ? 0 : Math.round((t.shown / t.of) * 1000) / 10} %)`
+    const pct = (t: { shown: number; of: number }): string =>
+      `${t.shown} of ${t.of} (${t.of === 0 ? 0 : Math.round((t.shown / t.of) * 1000) / 10} %)`
     if (json) writeJson(ctx.stdout, tally)
     else {
       writeLine(ctx.stdout, `\ngold figure shown, extractive mode (no model):`)

@@ -76,9 +76,21 @@ export async function runChatEval(
       }
       verdicts.push(verdict)
       if (options.details) {
-        const detail = { type: 'question', line: q.line, style: q.style, sourced: verdict.sourced, cited: verdict.cited, retrieved: verdict.retrieved, answer: result.answer.slice(0, 160) }
+        const detail = {
+          type: 'question',
+          line: q.line,
+          style: q.style,
+          sourced: verdict.sourced,
+          cited: verdict.cited,
+          retrieved: verdict.retrieved,
+          answer: result.answer.slice(0, 160),
+        }
         if (options.json) writeJson(ctx.stdout, detail)
-        else writeLine(ctx.stdout, `${verdict.sourced ? 'ok  ' : 'MISS'} ${verdict.cited ? 'cited' : '-    '}  ${q.style.padEnd(13)} ${q.question}  ← ${verdict.retrieved.join(' ')}`)
+        else
+          writeLine(
+            ctx.stdout,
+            `${verdict.sourced ? 'ok  ' : 'MISS'} ${verdict.cited ? 'cited' : '-    '}  ${q.style.padEnd(13)} ${q.question}  ← ${verdict.retrieved.join(' ')}`,
+          )
       }
     }
     report(ctx, verdicts, options.json)
@@ -110,7 +122,17 @@ function report(ctx: CliContext, verdicts: readonly Verdict[], json: boolean): v
   }
   writeLine(ctx.stdout, `\n${summary.questions} chat questions (extractive, no model)`)
   writeLine(ctx.stdout, '  style          n  sources cover  citations cover')
-  for (const s of byStyle) writeLine(ctx.stdout, `  ${s.style.padEnd(13)}${String(s.questions).padStart(3)}  ${s.sourced.toFixed(3).padStart(13)}  ${s.cited.toFixed(3).padStart(15)}`)
-  writeLine(ctx.stdout, `all: sources cover every needed document (or the answer says none does) ${summary.sourced.toFixed(3)}; citations cover ${summary.cited.toFixed(3)}`)
-  writeLine(ctx.stdout, `off-corpus and small talk answered without sources, saying so: ${summary.offCorpusSaidSo.toFixed(3)} of ${offCorpus.length}`)
+  for (const s of byStyle)
+    writeLine(
+      ctx.stdout,
+      `  ${s.style.padEnd(13)}${String(s.questions).padStart(3)}  ${s.sourced.toFixed(3).padStart(13)}  ${s.cited.toFixed(3).padStart(15)}`,
+    )
+  writeLine(
+    ctx.stdout,
+    `all: sources cover every needed document (or the answer says none does) ${summary.sourced.toFixed(3)}; citations cover ${summary.cited.toFixed(3)}`,
+  )
+  writeLine(
+    ctx.stdout,
+    `off-corpus and small talk answered without sources, saying so: ${summary.offCorpusSaidSo.toFixed(3)} of ${offCorpus.length}`,
+  )
 }

@@ -46,10 +46,18 @@ export async function evalFactLock(ctx: CliContext): Promise<number> {
       missed: r.missed,
     })
   } else {
-    writeLine(ctx.stdout, `false-flag: ${r.falseFlags.length} of ${r.answers} gold answers with an amount (${rate(r.falseFlags.length, r.answers)} %)`)
-    const kinds = Object.entries(r.byKind).map(([k, v]) => `${k} ${v.caught}/${v.perturbed}`).join(', ')
+    writeLine(
+      ctx.stdout,
+      `false-flag: ${r.falseFlags.length} of ${r.answers} gold answers with an amount (${rate(r.falseFlags.length, r.answers)} %)`,
+    )
+    const kinds = Object.entries(r.byKind)
+      .map(([k, v]) => `${k} ${v.caught}/${v.perturbed}`)
+      .join(', ')
     writeLine(ctx.stdout, `catch: ${r.caught} of ${r.perturbed} perturbed answers (${rate(r.caught, r.perturbed)} %; ${kinds})`)
-    writeLine(ctx.stdout, `derived by chance: ${r.derivedByChance} of ${r.perturbed} perturbed answers (${rate(r.derivedByChance, r.perturbed)} %)`)
+    writeLine(
+      ctx.stdout,
+      `derived by chance: ${r.derivedByChance} of ${r.perturbed} perturbed answers (${rate(r.derivedByChance, r.perturbed)} %)`,
+    )
     if (r.falseFlags.length > 0) writeLine(ctx.stdout, '\nflagged gold answers:')
     for (const f of r.falseFlags) writeLine(ctx.stdout, `  ${f.id}  unsupported: ${f.unsupported.join(', ')}  | ${oneLine(f.answer)}`)
     if (r.missed.length > 0) writeLine(ctx.stdout, '\nmissed perturbations:')
@@ -64,7 +72,10 @@ function oneLine(text: string): string {
 }
 
 /** Gold answers and their evidence texts; a line missing either is reported and skipped. */
-export function readFactLockCases(file: string): { cases: (FactLockCase & { readonly type: string })[]; problems: { line: number; message: string }[] } {
+export function readFactLockCases(file: string): {
+  cases: (FactLockCase & { readonly type: string })[]
+  problems: { line: number; message: string }[]
+} {
   let text: string
   try {
     text = fs.readFileSync(file, 'utf8')
@@ -82,12 +93,20 @@ export function readFactLockCases(file: string): { cases: (FactLockCase & { read
       problems.push({ line: i + 1, message: 'not valid JSON; each line must be one JSON object' })
       return
     }
-    const evidence = Array.isArray(q.evidence) ? (q.evidence as { evidence_text?: unknown }[]).map((e) => e.evidence_text).filter((t): t is string => typeof t === 'string') : []
+    const evidence = Array.isArray(q.evidence)
+      ? (q.evidence as { evidence_text?: unknown }[]).map((e) => e.evidence_text).filter((t): t is string => typeof t === 'string')
+      : []
     if (typeof q.answer !== 'string' || evidence.length === 0) {
       problems.push({ line: i + 1, message: 'needs "answer" (text) and "evidence": [{"evidence_text": "…"}]' })
       return
     }
-    cases.push({ id: typeof q.financebench_id === 'string' ? q.financebench_id : `line ${i + 1}`, answer: q.answer, question: typeof q.question === 'string' ? q.question : '', type: typeof q.question_type === 'string' ? q.question_type : '', sources: evidence })
+    cases.push({
+      id: typeof q.financebench_id === 'string' ? q.financebench_id : `line ${i + 1}`,
+      answer: q.answer,
+      question: typeof q.question === 'string' ? q.question : '',
+      type: typeof q.question_type === 'string' ? q.question_type : '',
+      sources: evidence,
+    })
   })
   return { cases, problems }
 }

@@ -58,7 +58,14 @@ export function readEvalQuestions(file: string): { questions: EvalQuestion[]; pr
       const q = value as { question?: unknown; doc_name?: unknown; evidence?: unknown }
       const evidence = Array.isArray(q.evidence) ? (q.evidence as { evidence_page_num?: unknown }[]) : []
       const pages = evidence.map((e) => e.evidence_page_num).filter((n): n is number => Number.isInteger(n) && (n as number) >= 0)
-      if (typeof q.question !== 'string' || q.question.trim() === '' || typeof q.doc_name !== 'string' || q.doc_name === '' || pages.length === 0) return undefined
+      if (
+        typeof q.question !== 'string' ||
+        q.question.trim() === '' ||
+        typeof q.doc_name !== 'string' ||
+        q.doc_name === '' ||
+        pages.length === 0
+      )
+        return undefined
       return { line, question: q.question, docName: q.doc_name, pages: [...new Set(pages.map((n) => n + 1))] }
     },
     'needs "question" (text), "doc_name" (PDF file name without .pdf) and "evidence": [{"evidence_page_num": n}] (0-based)',

@@ -39,7 +39,14 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
   }
   const { values } = parseCliArgs(
     ctx,
-    { questions: { type: 'string' }, pdfs: { type: 'string' }, json: { type: 'boolean' }, details: { type: 'boolean' }, store: { type: 'string' }, collection: { type: 'string' } },
+    {
+      questions: { type: 'string' },
+      pdfs: { type: 'string' },
+      json: { type: 'boolean' },
+      details: { type: 'boolean' },
+      store: { type: 'string' },
+      collection: { type: 'string' },
+    },
     USAGE,
   )
   const json = values.json === true
@@ -70,7 +77,10 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
     for (const q of questions) {
       const documentId = idByStem.get(q.docName)
       const started = performance.now()
-      const retrieval = await retriever.retrieve(q.question, { topK: TOP_K, ...(collection === undefined ? {} : { collections: [collection] }) })
+      const retrieval = await retriever.retrieve(q.question, {
+        topK: TOP_K,
+        ...(collection === undefined ? {} : { collections: [collection] }),
+      })
       latencies.push(performance.now() - started)
       const rank = documentId === undefined ? undefined : firstEvidenceRank({ documentId, pages: q.pages }, retrieval.sources)
       ranks.push(rank)
@@ -80,12 +90,20 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
       else routing.wrong++
       if (values.details === true) {
         const detail = {
-          type: 'question', line: q.line, rank: rank ?? null, document: q.docName, evidencePages: q.pages,
+          type: 'question',
+          line: q.line,
+          rank: rank ?? null,
+          document: q.docName,
+          evidencePages: q.pages,
           route: retrieval.route.reason ?? null,
           retrieved: retrieval.sources.map((s) => `${s.documentId}:${s.pageStart}${s.pageEnd === s.pageStart ? '' : `-${s.pageEnd}`}`),
         }
         if (json) writeJson(ctx.stdout, detail)
-        else writeLine(ctx.stdout, `${String(rank ?? '-').padStart(2)}  ${q.docName}  p${q.pages.join(',')}  ← ${detail.retrieved.slice(0, 5).join(' ')}`)
+        else
+          writeLine(
+            ctx.stdout,
+            `${String(rank ?? '-').padStart(2)}  ${q.docName}  p${q.pages.join(',')}  ← ${detail.retrieved.slice(0, 5).join(' ')}`,
+          )
       }
     }
     const report = summariseRanks(ranks, [1, 3, 5, 10])
@@ -100,7 +118,10 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
       writeLine(ctx.stdout, '   k  recall@k')
       for (const [k, v] of Object.entries(report.recall)) writeLine(ctx.stdout, `${k.padStart(4)}  ${v.toFixed(3)}`)
       writeLine(ctx.stdout, ` MRR  ${report.mrr.toFixed(3)}`)
-      writeLine(ctx.stdout, `routing: ${routing.right} to a set holding the right document, ${routing.wrong} elsewhere, ${routing.none} not routed`)
+      writeLine(
+        ctx.stdout,
+        `routing: ${routing.right} to a set holding the right document, ${routing.wrong} elsewhere, ${routing.none} not routed`,
+      )
       writeLine(ctx.stdout, `retrieval latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`)
     }
     return failed > 0 || problems.length > 0 ? 1 : 0

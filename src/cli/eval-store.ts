@@ -45,15 +45,32 @@ export async function withEvalStore<T>(
   )
   const corpus = deps.corpus
   try {
-    const { results, summary } = await ingestPaths(deps.ingest, [options.pdfDir], options.collection === undefined ? {} : { collection: options.collection })
+    const { results, summary } = await ingestPaths(
+      deps.ingest,
+      [options.pdfDir],
+      options.collection === undefined ? {} : { collection: options.collection },
+    )
     const idByStem = new Map<string, string>()
     for (const r of results) {
       if (r.documentId !== null && r.status !== 'failed') idByStem.set(path.basename(r.file).replace(/\.[^.]+$/, ''), r.documentId)
       else if (r.error !== undefined) writeLine(ctx.stderr, `ragtune: ${r.file}: ${r.error.message} [${r.error.code}]`)
     }
-    const ingestLine = { type: 'ingest', files: summary.files, ingested: summary.ingested, unchanged: summary.unchanged, failed: summary.failed, pages: summary.pages, chunks: summary.chunks, seconds: summary.seconds }
+    const ingestLine = {
+      type: 'ingest',
+      files: summary.files,
+      ingested: summary.ingested,
+      unchanged: summary.unchanged,
+      failed: summary.failed,
+      pages: summary.pages,
+      chunks: summary.chunks,
+      seconds: summary.seconds,
+    }
     if (options.json) writeJson(ctx.stdout, ingestLine)
-    else writeLine(ctx.stdout, `ingested ${summary.files} files (${summary.pages} pages, ${summary.chunks} chunks; ${summary.unchanged} unchanged, ${summary.failed} failed) in ${summary.seconds} s`)
+    else
+      writeLine(
+        ctx.stdout,
+        `ingested ${summary.files} files (${summary.pages} pages, ${summary.chunks} chunks; ${summary.unchanged} unchanged, ${summary.failed} failed) in ${summary.seconds} s`,
+      )
     return await work({ corpus, logger, idByStem, failed: summary.failed })
   } finally {
     await closeDeps(deps)

@@ -6,13 +6,21 @@ import { isScope } from '../core/keys.js'
 import { checkCollectionName } from '../core/collections.js'
 import { openKeyStore } from '../deps.js'
 
-const USAGE = 'ragtune keys create --scope query|admin [--collections a,b] [--name N] [--if-none] [--out FILE] [--json] | keys list [--json] | keys revoke ID [--json]'
+const USAGE =
+  'ragtune keys create --scope query|admin [--collections a,b] [--name N] [--if-none] [--out FILE] [--json] | keys list [--json] | keys revoke ID [--json]'
 
 /** `ragtune keys create|list|revoke`: a created key is printed once and stored only as a hash. */
 export async function keys(ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCliArgs(
     ctx,
-    { scope: { type: 'string' }, name: { type: 'string' }, collections: { type: 'string' }, json: { type: 'boolean' }, 'if-none': { type: 'boolean' }, out: { type: 'string' } },
+    {
+      scope: { type: 'string' },
+      name: { type: 'string' },
+      collections: { type: 'string' },
+      json: { type: 'boolean' },
+      'if-none': { type: 'boolean' },
+      out: { type: 'string' },
+    },
     USAGE,
   )
   const json = values.json === true
@@ -29,8 +37,13 @@ export async function keys(ctx: CliContext): Promise<number> {
       }
       const name = typeof values.name === 'string' ? values.name : undefined
       // default: every collection, as keys were before collections existed
-      const collections = typeof values.collections === 'string' ? values.collections.split(',').map((c) => checkCollectionName(c.trim())) : undefined
-      const { key, info } = await store.create({ scope: values.scope, ...(name === undefined ? {} : { name }), ...(collections === undefined ? {} : { collections }) })
+      const collections =
+        typeof values.collections === 'string' ? values.collections.split(',').map((c) => checkCollectionName(c.trim())) : undefined
+      const { key, info } = await store.create({
+        scope: values.scope,
+        ...(name === undefined ? {} : { name }),
+        ...(collections === undefined ? {} : { collections }),
+      })
       if (typeof values.out === 'string') {
         // --out: the key goes to a file only its owner reads (a mounted secret), never to the logs.
         await mkdir(path.dirname(values.out), { recursive: true })
@@ -43,14 +56,29 @@ export async function keys(ctx: CliContext): Promise<number> {
       else {
         writeLine(ctx.stdout, key)
         const seen = info.collections === null ? 'all collections' : `collections ${info.collections.join(', ')}`
-        writeLine(ctx.stderr, `created ${info.scope} key ${info.id}${info.name === null ? '' : ` (${info.name})`} for ${seen}: it is shown only now; store it safely`)
+        writeLine(
+          ctx.stderr,
+          `created ${info.scope} key ${info.id}${info.name === null ? '' : ` (${info.name})`} for ${seen}: it is shown only now; store it safely`,
+        )
       }
       return 0
     }
     if (action === 'list') {
       const list = await store.list()
       if (json) writeJson(ctx.stdout, { keys: list })
-      else for (const k of list) writeLine(ctx.stdout, [k.id, k.scope, k.collections?.join(',') ?? '*', k.revokedAt === null ? 'active' : `revoked ${k.revokedAt}`, k.createdAt, k.name ?? ''].join('\t'))
+      else
+        for (const k of list)
+          writeLine(
+            ctx.stdout,
+            [
+              k.id,
+              k.scope,
+              k.collections?.join(',') ?? '*',
+              k.revokedAt === null ? 'active' : `revoked ${k.revokedAt}`,
+              k.createdAt,
+              k.name ?? '',
+            ].join('\t'),
+          )
       return 0
     }
     if (action === 'revoke' && id !== undefined) {

@@ -14,7 +14,8 @@ const USAGE = 'ragtune store init [--json] | store check [--json] | store repair
 export async function store(ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCliArgs(ctx, { json: { type: 'boolean' } }, USAGE)
   const [action] = positionals
-  if (positionals.length !== 1 || (action !== 'init' && action !== 'check' && action !== 'repair')) throw new AppError('invalid_arguments', `usage: ${USAGE}`)
+  if (positionals.length !== 1 || (action !== 'init' && action !== 'check' && action !== 'repair'))
+    throw new AppError('invalid_arguments', `usage: ${USAGE}`)
   return action === 'init' ? storeInit(ctx, values.json === true) : storeCheck(ctx, action, values.json === true)
 }
 
@@ -35,9 +36,24 @@ async function storeInit(ctx: CliContext, json: boolean): Promise<number> {
       m.embeddingModel === undefined
         ? undefined
         : (m.embeddingDimensions ??
-          (await createOpenAIEmbeddings({ model: m.embeddingModel, baseURL: m.baseURL, apiKey: m.apiKey, dimensions: undefined, timeoutMs: m.timeoutMs, maxRetries: m.maxRetries }).embedQuery('dimension probe')).length)
+          (
+            await createOpenAIEmbeddings({
+              model: m.embeddingModel,
+              baseURL: m.baseURL,
+              apiKey: m.apiKey,
+              dimensions: undefined,
+              timeoutMs: m.timeoutMs,
+              maxRetries: m.maxRetries,
+            }).embedQuery('dimension probe')
+          ).length)
     const { ensurePineconeIndex } = await import('../adapters/pinecone/pinecone-init.js')
-    const r = await ensurePineconeIndex({ apiKey: p.apiKey ?? '', index: p.index ?? '', controllerHostUrl: p.controllerHostUrl, dimension, logger })
+    const r = await ensurePineconeIndex({
+      apiKey: p.apiKey ?? '',
+      index: p.index ?? '',
+      controllerHostUrl: p.controllerHostUrl,
+      dimension,
+      logger,
+    })
     index = { name: p.index ?? '', ...r }
   }
   // Opening the store runs its migrations (SQLite file, or PostgreSQL with DATABASE_URL).
@@ -50,7 +66,10 @@ async function storeInit(ctx: CliContext, json: boolean): Promise<number> {
   }
   if (json) writeJson(ctx.stdout, result)
   else {
-    const what = index === undefined ? '' : `; Pinecone index ${index.name} ${index.created ? 'created' : 'already there'} (${index.dimension === undefined ? 'sparse' : `dimension ${index.dimension}`})`
+    const what =
+      index === undefined
+        ? ''
+        : `; Pinecone index ${index.name} ${index.created ? 'created' : 'already there'} (${index.dimension === undefined ? 'sparse' : `dimension ${index.dimension}`})`
     writeLine(ctx.stdout, `store ready: ${result.store}, registry in ${result.registry}${what}`)
   }
   return 0
@@ -71,7 +90,10 @@ function storeCheck(ctx: CliContext, action: 'check' | 'repair', json: boolean):
   if (json) writeJson(ctx.stdout, { store: dbPath, ok: problems.length === 0, problems, ...(backup === undefined ? {} : { backup }) })
   else {
     if (backup !== undefined) writeLine(ctx.stderr, `backed up to ${backup}`)
-    writeLine(ctx.stdout, problems.length === 0 ? `ok: ${dbPath} passes its integrity check` : `damaged: ${dbPath}\n${problems.slice(0, 20).join('\n')}`)
+    writeLine(
+      ctx.stdout,
+      problems.length === 0 ? `ok: ${dbPath} passes its integrity check` : `damaged: ${dbPath}\n${problems.slice(0, 20).join('\n')}`,
+    )
     if (problems.length > 0) {
       writeLine(
         ctx.stderr,
@@ -115,7 +137,8 @@ function repairStore(file: string): string[] {
     const steps = [
       () => db?.exec('REINDEX'),
       () => {
-        const fts = db?.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'").all() ?? []
+        const fts =
+          db?.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'").all() ?? []
         for (const { name } of fts) db?.prepare(`INSERT INTO "${name}"("${name}") VALUES ('rebuild')`).run()
       },
       () => db?.pragma('wal_checkpoint(TRUNCATE)'),

@@ -29,7 +29,9 @@ export interface Stores {
  */
 export async function openStores(config: Config): Promise<Stores> {
   if (config.databaseUrl !== undefined) {
-    const pg = await (await import('../adapters/postgres/pg-stores.js')).openPgStores(config.databaseUrl, { pageCacheDir: pageCacheDir(config.dataDir) })
+    const pg = await (
+      await import('../adapters/postgres/pg-stores.js')
+    ).openPgStores(config.databaseUrl, { pageCacheDir: pageCacheDir(config.dataDir) })
     return { jobs: pg.jobs, keys: pg.keys, registry: pg.models, fineTuneJobs: pg.fineTuneJobs, originals: pg.originals }
   }
   fs.mkdirSync(config.dataDir, { recursive: true })
@@ -43,5 +45,11 @@ export async function openStores(config: Config): Promise<Stores> {
 }
 
 export async function closeStores(stores: Stores): Promise<void> {
-  await Promise.all([stores.jobs.close(), stores.keys.close(), stores.registry.close(), stores.fineTuneJobs.close(), stores.originals.close()])
+  await Promise.all([
+    stores.jobs.close(),
+    stores.keys.close(),
+    stores.registry.close(),
+    stores.fineTuneJobs.close(),
+    stores.originals.close(),
+  ])
 }

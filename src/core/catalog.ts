@@ -83,8 +83,7 @@ export interface CorpusCatalog {
 }
 
 export type StageResult =
-  | { readonly status: 'unchanged'; readonly version: number }
-  | { readonly status: 'staged'; readonly version: number }
+  { readonly status: 'unchanged'; readonly version: number } | { readonly status: 'staged'; readonly version: number }
 
 export interface VersionRef {
   readonly documentId: string

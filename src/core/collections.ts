@@ -17,7 +17,11 @@ export function isValidCollectionName(name: string): boolean {
 
 export function checkCollectionName(name: string): string {
   if (!isValidCollectionName(name)) {
-    throw new AppError('invalid_collection', `collection "${name}" is not a valid name: use 1–63 lowercase letters, digits, "-" or "_", starting with a letter or digit`, { status: 400 })
+    throw new AppError(
+      'invalid_collection',
+      `collection "${name}" is not a valid name: use 1–63 lowercase letters, digits, "-" or "_", starting with a letter or digit`,
+      { status: 400 },
+    )
   }
   return name
 }
@@ -80,7 +84,11 @@ export function targetCollection(scope: CollectionScope, named: string | undefin
   }
   if (scopeAllowsCollection(scope, DEFAULT_COLLECTION)) return DEFAULT_COLLECTION
   if (scope !== 'all' && scope.length === 1 && scope[0] !== undefined) return scope[0]
-  throw new AppError('collection_required', `this key covers several collections (${scope === 'all' ? '' : scope.join(', ')}): name one with "collection"`, { status: 400 })
+  throw new AppError(
+    'collection_required',
+    `this key covers several collections (${scope === 'all' ? '' : scope.join(', ')}): name one with "collection"`,
+    { status: 400 },
+  )
 }
 
 /** 404, never 403: a caller must not learn that a collection it may not see exists. */
@@ -89,5 +97,9 @@ export function collectionNotFound(name: string): AppError {
 }
 
 export function collectionNotEmpty(name: string, documents: number): AppError {
-  return new AppError('collection_not_empty', `collection "${name}" holds ${documents} document(s): delete them first, or delete the collection with --force (HTTP: ?force=true)`, { status: 409 })
+  return new AppError(
+    'collection_not_empty',
+    `collection "${name}" holds ${documents} document(s): delete them first, or delete the collection with --force (HTTP: ?force=true)`,
+    { status: 409 },
+  )
 }

@@ -81,7 +81,10 @@ export interface StoredFineTuneJob extends FineTuneJob {
 }
 
 export interface FineTuneJobStore {
-  save(job: FineTuneJob, extra: { datasetHash?: string | null; voiceName?: string | null; lastEventId?: string | null }): Promise<StoredFineTuneJob>
+  save(
+    job: FineTuneJob,
+    extra: { datasetHash?: string | null; voiceName?: string | null; lastEventId?: string | null },
+  ): Promise<StoredFineTuneJob>
   get(jobId: string): Promise<StoredFineTuneJob | undefined>
   list(options?: { unfinishedOnly?: boolean }): Promise<StoredFineTuneJob[]>
   close(): Promise<void>

@@ -94,7 +94,11 @@ export async function deleteDocument(parts: DocumentParts, id: string): Promise<
  * of its documents, in the same order as deleteDocument. Resolves the deleted document keys, or undefined
  * when there was no such collection.
  */
-export async function deleteCollection(parts: DocumentParts, name: string, options: { readonly force?: boolean } = {}): Promise<readonly string[] | undefined> {
+export async function deleteCollection(
+  parts: DocumentParts,
+  name: string,
+  options: { readonly force?: boolean } = {},
+): Promise<readonly string[] | undefined> {
   const deleted = await parts.corpus.deleteCollection(name, options)
   for (const id of deleted ?? []) await forgetOriginals(parts, id)
   return deleted

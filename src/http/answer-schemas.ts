@@ -18,7 +18,11 @@ export const errorResponses = { '4xx': ErrorBody, '5xx': ErrorBody } as const
 export const Filters = Type.Object(
   {
     collection: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 63, description: "search only this collection (one of the key's); default: every collection the key sees" }),
+      Type.String({
+        minLength: 1,
+        maxLength: 63,
+        description: "search only this collection (one of the key's); default: every collection the key sees",
+      }),
     ),
     documentIds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 200 })),
     company: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 50 })),
@@ -37,7 +41,9 @@ export const CitationSchema = Type.Object({
   title: Type.String(),
   pageStart: Type.Integer(),
   pageEnd: Type.Integer(),
-  locator: Type.String({ description: 'where in the document: "p. 3", "slide 3", "sheet Revenue", "section 2 (…)"; "(OCR)" for scanned pages' }),
+  locator: Type.String({
+    description: 'where in the document: "p. 3", "slide 3", "sheet Revenue", "section 2 (…)"; "(OCR)" for scanned pages',
+  }),
   snippet: Type.String(),
 })
 
@@ -45,7 +51,9 @@ export const NumberCheckSchema = Type.Object({
   text: Type.String({ description: 'the number as the answer writes it' }),
   verdict: Type.Union([Type.Literal('quoted'), Type.Literal('derived'), Type.Literal('context'), Type.Literal('unsupported')]),
   source: Type.Optional(Type.Integer({ description: 'marker of the source holding the figure (quoted) or the first input (derived)' })),
-  expression: Type.Optional(Type.String({ description: 'how a derived number is computed, e.g. "30.8% = (177,866 − 135,987) / 135,987 [1]"' })),
+  expression: Type.Optional(
+    Type.String({ description: 'how a derived number is computed, e.g. "30.8% = (177,866 − 135,987) / 135,987 [1]"' }),
+  ),
   reason: Type.Optional(Type.String()),
 })
 
@@ -93,7 +101,13 @@ export function toSearchFilter(f: Filters | undefined) {
 
 /** The response body for an answer (the schema's mutable arrays from the domain's readonly ones). */
 export function answerBody(r: AnswerResult): Static<typeof AnswerSchema> {
-  return { ...r, citations: r.citations.map(publicCitation), unsupportedNumbers: [...r.unsupportedNumbers], checks: [...r.checks], removedCitations: [...r.removedCitations] }
+  return {
+    ...r,
+    citations: r.citations.map(publicCitation),
+    unsupportedNumbers: [...r.unsupportedNumbers],
+    checks: [...r.checks],
+    removedCitations: [...r.removedCitations],
+  }
 }
 
 /** A citation as the API shows it: the document's id within its collection, and the collection. */

@@ -51,7 +51,10 @@ export function isLoopbackHost(host: string): boolean {
  * Installs auth on the root instance; call before any route is registered. Throws `auth_required`
  * when the host is not loopback and no key exists.
  */
-export async function installAuth(app: FastifyInstance, options: { keys: KeyStore | undefined; host: string; logger: Logger }): Promise<void> {
+export async function installAuth(
+  app: FastifyInstance,
+  options: { keys: KeyStore | undefined; host: string; logger: Logger },
+): Promise<void> {
   const { keys, host } = options
   const loopback = isLoopbackHost(host)
   if (!(await keys?.hasActiveKeys())) {
@@ -68,11 +71,15 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
   app.decorateRequest('principal', null)
   const failures = createAuthFailures({ max: AUTH_FAILURES_PER_MINUTE, windowMs: 60_000 })
   const tooManyFailures = (seconds: number): AppError =>
-    new AppError('too_many_auth_failures', `too many requests with a missing or wrong API key from this address; retry in ${seconds} s with a valid key`, {
-      status: 429,
-      retryable: true,
-      retryAfter: seconds,
-    })
+    new AppError(
+      'too_many_auth_failures',
+      `too many requests with a missing or wrong API key from this address; retry in ${seconds} s with a valid key`,
+      {
+        status: 429,
+        retryable: true,
+        retryAfter: seconds,
+      },
+    )
 
   const authenticate = async (req: FastifyRequest, header: string): Promise<void> => {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
@@ -81,9 +88,13 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
       // Open mode: OpenAI clients insist on sending some key ("sk-unused"); with no keys there is nothing to check it against.
       if (loopback && !(await keys?.hasActiveKeys())) return
       failures.record(req.ip)
-      throw new AppError('invalid_api_key', 'the API key is malformed, unknown or revoked; send "Authorization: Bearer <key>" with a key from "ragtune keys create"', {
-        status: 401,
-      })
+      throw new AppError(
+        'invalid_api_key',
+        'the API key is malformed, unknown or revoked; send "Authorization: Bearer <key>" with a key from "ragtune keys create"',
+        {
+          status: 401,
+        },
+      )
     }
     req.principal = { keyId: info.id, scope: info.scope, collections: info.collections ?? 'all' }
   }
@@ -103,9 +114,13 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
   })
 
   const unauthorized = (): AppError =>
-    new AppError('unauthorized', 'this endpoint needs an API key: send "Authorization: Bearer <key>" (create one with "ragtune keys create")', {
-      status: 401,
-    })
+    new AppError(
+      'unauthorized',
+      'this endpoint needs an API key: send "Authorization: Bearer <key>" (create one with "ragtune keys create")',
+      {
+        status: 401,
+      },
+    )
   const checks = new Map<Scope, onRequestHookHandler>()
   const requireScope = (scope: Scope): onRequestHookHandler => {
     let check = checks.get(scope)
@@ -136,7 +151,11 @@ export async function installAuth(app: FastifyInstance, options: { keys: KeyStor
           return
         }
         if (!scopeAllows(principal.scope, scope)) {
-          done(new AppError('forbidden', `this endpoint needs a key with the "${scope}" scope; this key has "${principal.scope}"`, { status: 403 }))
+          done(
+            new AppError('forbidden', `this endpoint needs a key with the "${scope}" scope; this key has "${principal.scope}"`, {
+              status: 403,
+            }),
+          )
           return
         }
         done()

@@ -48,11 +48,15 @@ function textOf(m: ChatMessageBody, index: number): string {
   const content = m.content
   if (content === null || content === undefined) return ''
   if (typeof content === 'string') {
-    if (content.length > MAX_MESSAGE_CHARS) throw new AppError('message_too_long', `messages[${index}] is longer than ${MAX_MESSAGE_CHARS} characters; shorten it`)
+    if (content.length > MAX_MESSAGE_CHARS)
+      throw new AppError('message_too_long', `messages[${index}] is longer than ${MAX_MESSAGE_CHARS} characters; shorten it`)
     return content
   }
   if (!Array.isArray(content) || content.length > MAX_PARTS) {
-    throw new AppError('invalid_request', `messages[${index}].content must be a string, null, or an array of at most ${MAX_PARTS} parts like {"type":"text","text":"…"}`)
+    throw new AppError(
+      'invalid_request',
+      `messages[${index}].content must be a string, null, or an array of at most ${MAX_PARTS} parts like {"type":"text","text":"…"}`,
+    )
   }
   const texts: string[] = []
   for (const part of content as unknown[]) {
@@ -68,7 +72,8 @@ function textOf(m: ChatMessageBody, index: number): string {
     texts.push(text)
   }
   const joined = texts.join('\n')
-  if (joined.length > MAX_MESSAGE_CHARS) throw new AppError('message_too_long', `messages[${index}] is longer than ${MAX_MESSAGE_CHARS} characters; shorten it`)
+  if (joined.length > MAX_MESSAGE_CHARS)
+    throw new AppError('message_too_long', `messages[${index}] is longer than ${MAX_MESSAGE_CHARS} characters; shorten it`)
   return joined
 }
 
@@ -103,5 +108,8 @@ export function readChatRequest(messages: readonly ChatMessageBody[], task: bool
 }
 
 function tooLong(index: number, role: string): AppError {
-  return new AppError('message_too_long', `messages[${index}] (${role}) is longer than ${MAX_QUESTION_CHARS} characters, the limit for a question (as on /v1/ask); shorten it`)
+  return new AppError(
+    'message_too_long',
+    `messages[${index}] (${role}) is longer than ${MAX_QUESTION_CHARS} characters, the limit for a question (as on /v1/ask); shorten it`,
+  )
 }

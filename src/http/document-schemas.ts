@@ -12,7 +12,13 @@ export const DocumentMetaSchema = Type.Object({
   docType: Type.Optional(Type.String()),
   date: Type.Optional(Type.String()),
   units: Type.Optional(
-    Type.Object({ kind: Type.Union(['page', 'slide', 'sheet', 'section'].map((k) => Type.Literal(k))), names: Type.Optional(Type.Array(Type.String())) }, { description: 'what the pages are when not real pages' }),
+    Type.Object(
+      {
+        kind: Type.Union(['page', 'slide', 'sheet', 'section'].map((k) => Type.Literal(k))),
+        names: Type.Optional(Type.Array(Type.String())),
+      },
+      { description: 'what the pages are when not real pages' },
+    ),
   ),
   ocrPages: Type.Optional(Type.Array(Type.Integer(), { description: 'pages read by OCR from a scan' })),
 })

@@ -12,12 +12,20 @@ export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, re
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400
   const code = err.code === 'FST_ERR_BAD_URL' ? 'bad_url' : status === 414 ? 'uri_too_long' : 'bad_request'
   const message =
-    code === 'bad_url' ? 'the URL does not decode; percent-encode "%" as %25 and other reserved characters' : status === 414 ? 'the URL or an id in it is too long; ids have at most 128 characters' : err.message
+    code === 'bad_url'
+      ? 'the URL does not decode; percent-encode "%" as %25 and other reserved characters'
+      : status === 414
+        ? 'the URL or an id in it is too long; ids have at most 128 characters'
+        : err.message
   void reply.header('x-request-id', req.id).status(status).send({ error: { code, message }, requestId: req.id })
 }
 
 const CLIENT_ERRORS: Readonly<Record<string, { status: number; code: string; message: string }>> = {
-  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', message: 'the request headers are too large (16 KB at most); send fewer or shorter headers' },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'headers_too_large',
+    message: 'the request headers are too large (16 KB at most); send fewer or shorter headers',
+  },
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'the request was not received in time; retry' },
 }
 

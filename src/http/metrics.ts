@@ -43,7 +43,12 @@ export function createMetrics(
     buckets: SECONDS,
     registers: [registry],
   })
-  const retrieval = new Histogram({ name: 'ragtune_retrieval_duration_seconds', help: 'Retrieval latency per question', buckets: SECONDS, registers: [registry] })
+  const retrieval = new Histogram({
+    name: 'ragtune_retrieval_duration_seconds',
+    help: 'Retrieval latency per question',
+    buckets: SECONDS,
+    registers: [registry],
+  })
   const model = new Histogram({
     name: 'ragtune_model_duration_seconds',
     help: 'Chat model latency per answer (condensing included)',
@@ -54,7 +59,12 @@ export function createMetrics(
   const answers = new Counter({ name: 'ragtune_answers_total', help: 'Answers by mode', labelNames: ['mode'], registers: [registry] })
   // prom-client hashes a label object on every call; the two modes' series are bound once
   const answersBy = { extractive: answers.labels('extractive'), generated: answers.labels('generated') }
-  const tokens = new Counter({ name: 'ragtune_model_tokens_total', help: 'Model tokens by model and kind', labelNames: ['model', 'kind'], registers: [registry] })
+  const tokens = new Counter({
+    name: 'ragtune_model_tokens_total',
+    help: 'Model tokens by model and kind',
+    labelNames: ['model', 'kind'],
+    registers: [registry],
+  })
   const flagged = new Counter({
     name: 'ragtune_fact_lock_flags_total',
     help: 'Fact-lock findings: removed citations and unsupported numbers',
@@ -107,9 +117,7 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
     child.observe(reply.elapsedTime / 1000)
     done()
   })
-  app.get(
-    '/metrics',
-    { schema: { hide: true, response: { 200: Type.String() } } },
-    async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  app.get('/metrics', { schema: { hide: true, response: { 200: Type.String() } } }, async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   )
 }

@@ -29,7 +29,22 @@ export async function installPlatform(
     await app.register(cors, {
       origin: origins.includes('*') ? '*' : [...origins],
       methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-      allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-ragtune-task', 'openai-organization', 'openai-project', 'x-stainless-lang', 'x-stainless-package-version', 'x-stainless-os', 'x-stainless-arch', 'x-stainless-runtime', 'x-stainless-runtime-version', 'x-stainless-retry-count', 'x-stainless-timeout'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'x-request-id',
+        'x-ragtune-task',
+        'openai-organization',
+        'openai-project',
+        'x-stainless-lang',
+        'x-stainless-package-version',
+        'x-stainless-os',
+        'x-stainless-arch',
+        'x-stainless-runtime',
+        'x-stainless-runtime-version',
+        'x-stainless-retry-count',
+        'x-stainless-timeout',
+      ],
       exposedHeaders: ['x-request-id', 'retry-after'],
       maxAge: 600,
     })
@@ -96,7 +111,11 @@ export async function registerAnswerRoutes(
   app: FastifyInstance,
   deps: { answerer: Answerer; voices: VoiceResolver; metrics: Metrics; deadlineMs?: number; chatFactNotes?: boolean },
 ): Promise<void> {
-  const answer = { answerer: deps.answerer, metrics: deps.metrics, ...(deps.deadlineMs === undefined ? {} : { deadlineMs: deps.deadlineMs }) }
+  const answer = {
+    answerer: deps.answerer,
+    metrics: deps.metrics,
+    ...(deps.deadlineMs === undefined ? {} : { deadlineMs: deps.deadlineMs }),
+  }
   await app.register(askRoutes, answer)
   await app.register(chatCompletionRoutes, { ...answer, factNotes: deps.chatFactNotes ?? true })
   await app.register(modelRoutes, { voices: deps.voices, startedAt: Date.now() })

@@ -60,10 +60,14 @@ export function clientGone(reply: FastifyReply, deadlineMs?: number): AbortSigna
       ? undefined
       : setTimeout(() => {
           controller.abort(
-            new AppError('answer_timeout', `no complete answer within ${Math.round(deadlineMs / 1000)} s (the model is slow or rate limited); retry later`, {
-              status: 504,
-              retryable: true,
-            }),
+            new AppError(
+              'answer_timeout',
+              `no complete answer within ${Math.round(deadlineMs / 1000)} s (the model is slow or rate limited); retry later`,
+              {
+                status: 504,
+                retryable: true,
+              },
+            ),
           )
         }, deadlineMs)
   reply.raw.once('close', () => {

@@ -28,7 +28,10 @@ describe('translateOpenAIError', () => {
   it('reads retry-after as seconds, milliseconds or an HTTP date', async () => {
     const inSeconds = translateOpenAIError(await failure({ status: 429, headers: { 'retry-after': '7' } }), 'answering')
     expect(inSeconds).toMatchObject({ code: 'upstream_rate_limited', status: 503, retryable: true, retryAfter: 7 })
-    const inMs = translateOpenAIError(await failure({ status: 429, headers: { 'retry-after-ms': '1500', 'retry-after': '9' } }), 'answering')
+    const inMs = translateOpenAIError(
+      await failure({ status: 429, headers: { 'retry-after-ms': '1500', 'retry-after': '9' } }),
+      'answering',
+    )
     expect(inMs).toMatchObject({ retryAfter: 2 })
     const date = new Date(Date.now() + 30_000).toUTCString()
     const atDate = translateOpenAIError(await failure({ status: 429, headers: { 'retry-after': date } }), 'answering') as AppError
@@ -36,7 +39,7 @@ describe('translateOpenAIError', () => {
     expect(atDate.retryAfter).toBeLessThanOrEqual(31)
   })
 
-  it('a bad key is upstream_unauthorized and says which variable to set, never echoing the API\'s text', async () => {
+  it("a bad key is upstream_unauthorized and says which variable to set, never echoing the API's text", async () => {
     const err = translateOpenAIError(await failure({ status: 401, message: 'Incorrect API key provided' }), 'answering') as AppError
     expect(err).toMatchObject({ code: 'upstream_unauthorized', status: 502 })
     expect(err.message).toContain('OPENAI_API_KEY')
@@ -44,13 +47,21 @@ describe('translateOpenAIError', () => {
   })
 
   it('a dropped connection and a 5xx are retryable upstream_error', async () => {
-    expect(translateOpenAIError(await failure({ status: 0, disconnect: true }), 'answering')).toMatchObject({ code: 'upstream_error', status: 502, retryable: true })
+    expect(translateOpenAIError(await failure({ status: 0, disconnect: true }), 'answering')).toMatchObject({
+      code: 'upstream_error',
+      status: 502,
+      retryable: true,
+    })
     expect(translateOpenAIError(await failure({ status: 503 }), 'answering')).toMatchObject({ code: 'upstream_error', retryable: true })
   })
 
   it('other refusals are upstream_rejected unless the caller refines them (fine-tuning)', async () => {
     const denied = await failure({ status: 403, message: 'no access' })
-    expect(translateOpenAIError(denied, 'answering')).toMatchObject({ code: 'upstream_rejected', status: 502, details: { upstreamStatus: 403 } })
+    expect(translateOpenAIError(denied, 'answering')).toMatchObject({
+      code: 'upstream_rejected',
+      status: 502,
+      details: { upstreamStatus: 403 },
+    })
     const ft = translateFineTuneError(denied, 'creating a job')
     expect(ft).toMatchObject({ code: 'finetune_not_available', status: 403 })
     expect(ft.message).toMatch(/^creating a job: fine-tuning is not available/)

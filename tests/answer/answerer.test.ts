@@ -69,7 +69,9 @@ describe('answerer with a chat model', () => {
 
   it('condenses a follow-up with the conversation before retrieval', async () => {
     h.emulator!.setResponder((body) =>
-      String(body.messages[0]?.content).startsWith('You rewrite') ? 'What was Acme total revenue in fiscal 2022?' : 'It was $12,345 million [1].',
+      String(body.messages[0]?.content).startsWith('You rewrite')
+        ? 'What was Acme total revenue in fiscal 2022?'
+        : 'It was $12,345 million [1].',
     )
     const r = await h.answerer.ask('and its revenue?', {
       history: [
@@ -93,7 +95,12 @@ describe('answerer with a chat model', () => {
         chatFor,
         voices: {
           list: async () => [],
-          resolve: async () => ({ voiceId: 'buffett', model: 'buffett-lora', endpoint: { baseURL: lora.url, apiKey: 'sk-lora' }, exemplars: [] }),
+          resolve: async () => ({
+            voiceId: 'buffett',
+            model: 'buffett-lora',
+            endpoint: { baseURL: lora.url, apiKey: 'sk-lora' },
+            exemplars: [],
+          }),
         },
         logger: createLogger({ level: 'silent' }),
       })

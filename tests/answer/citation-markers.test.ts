@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { citationNumbers, createCitationRenumbering, createCitationStream, findCitationMarkers } from '../../src/core/answer/citation-markers.js'
+import {
+  citationNumbers,
+  createCitationRenumbering,
+  createCitationStream,
+  findCitationMarkers,
+} from '../../src/core/answer/citation-markers.js'
 import { checkFacts } from '../../src/core/answer/fact-lock.js'
 import { startHarness } from '../http/answer-harness.js'
 
@@ -43,7 +48,11 @@ describe('fact-lock sees every marker form', () => {
     expect(r.answer).toBe('Revenue was 100 million.')
   })
   it('keeps the valid part of [1; 7] and of a wide range', () => {
-    expect(checkFacts('Revenue was 100 million [1; 7].', sources)).toMatchObject({ answer: 'Revenue was 100 million [1].', cited: [1], removedCitations: [7] })
+    expect(checkFacts('Revenue was 100 million [1; 7].', sources)).toMatchObject({
+      answer: 'Revenue was 100 million [1].',
+      cited: [1],
+      removedCitations: [7],
+    })
     const wide = checkFacts('Revenue was 100 million [1-30].', sources)
     expect(wide.cited).toEqual([1, 2, 3])
     expect(wide.removedCitations).toHaveLength(27)
@@ -82,7 +91,9 @@ describe('answers cite 1..n', () => {
     try {
       // the model cites only the second and third sources it was given
       h.emulator!.setResponder(() => 'Total revenue was $12,345 million [3]. Beta sells bicycles [2]. Again [3].')
-      const ask = (await h.app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'Acme total revenue and Beta bicycles' } })).json<{
+      const ask = (
+        await h.app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'Acme total revenue and Beta bicycles' } })
+      ).json<{
         answer: string
         citations: { n: number }[]
       }>()
@@ -92,14 +103,24 @@ describe('answers cite 1..n', () => {
       expect(used[0]).toBe(1)
 
       const chat = (
-        await h.app.inject({ method: 'POST', url: '/v1/chat/completions', payload: { model: 'ragtune', messages: [{ role: 'user', content: 'Acme total revenue and Beta bicycles' }] } })
+        await h.app.inject({
+          method: 'POST',
+          url: '/v1/chat/completions',
+          payload: { model: 'ragtune', messages: [{ role: 'user', content: 'Acme total revenue and Beta bicycles' }] },
+        })
       ).json<{ choices: { message: { content: string } }[]; citations: { n: number }[] }>()
       const content = chat.choices[0]!.message.content
       expect(citationNumbers(content.split('\n\nSources:')[0]!)[0]).toBe(1)
       expect(chat.citations.map((c) => c.n)).toEqual(Array.from({ length: chat.citations.length }, (_, i) => i + 1))
 
-      const streamed = await h.app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'Acme total revenue and Beta bicycles', stream: true } })
-      const tokens = [...streamed.body.matchAll(/event: token\ndata: (.*)\n/g)].map((m) => (JSON.parse(m[1]!) as { text: string }).text).join('')
+      const streamed = await h.app.inject({
+        method: 'POST',
+        url: '/v1/ask',
+        payload: { question: 'Acme total revenue and Beta bicycles', stream: true },
+      })
+      const tokens = [...streamed.body.matchAll(/event: token\ndata: (.*)\n/g)]
+        .map((m) => (JSON.parse(m[1]!) as { text: string }).text)
+        .join('')
       const final = JSON.parse(/event: final\ndata: (.*)\n/.exec(streamed.body)![1]!) as { answer: string }
       expect(tokens.trim()).toBe(final.answer)
       expect(citationNumbers(final.answer)[0]).toBe(1)

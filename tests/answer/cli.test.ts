@@ -22,8 +22,13 @@ describe('ragtune ask / keys', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-cli-'))
     const corpus = createSqliteCorpus({ path: path.join(dir, 'ragtune.db'), logger: createLogger({ level: 'silent' }) })
     await corpus.commitVersion(doc('acme-2022-10k', ACME_PAGES, { title: 'Acme 2022 Form 10-K', company: 'Acme', fiscalYear: 2022 }))
-    const zeta = ['Zeta Corp Consolidated Statements of Income\n(in millions)\t2023\t2022\nNet sales\t$\t1,250\t$\t1,000\nNet income\t100\t80']
-    await corpus.commitVersion({ ...doc('zeta-2023-10k', zeta, { title: 'Zeta 2023 Form 10-K', company: 'Zeta', fiscalYear: 2023 }), facts: statementFacts(zeta[0] ?? '', 1) })
+    const zeta = [
+      'Zeta Corp Consolidated Statements of Income\n(in millions)\t2023\t2022\nNet sales\t$\t1,250\t$\t1,000\nNet income\t100\t80',
+    ]
+    await corpus.commitVersion({
+      ...doc('zeta-2023-10k', zeta, { title: 'Zeta 2023 Form 10-K', company: 'Zeta', fiscalYear: 2023 }),
+      facts: statementFacts(zeta[0] ?? '', 1),
+    })
     await corpus.close()
   })
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))

@@ -12,8 +12,23 @@ import { createLogger } from '../../src/logger.js'
 import { doc } from '../http/answer-harness.js'
 
 const PAGES = [
-  ['Zeta Corp Consolidated Statements of Income', '(in millions, except per share data)\t2023\t2022\t2021', 'Net sales\t$\t1,250\t$\t1,000\t$\t800', 'Cost of sales\t(750)\t(640)\t(520)', 'Gross profit\t500\t360\t280', 'Operating income\t150\t120\t90', 'Net income\t$\t100\t$\t80\t$\t60'].join('\n'),
-  ['Zeta Corp Consolidated Balance Sheets', '(in millions)\t2023\t2022', 'Cash and cash equivalents\t$\t300\t$\t250', 'Accounts receivable, net\t200\t180', 'Total current assets\t600\t520', 'Total current liabilities\t400\t390'].join('\n'),
+  [
+    'Zeta Corp Consolidated Statements of Income',
+    '(in millions, except per share data)\t2023\t2022\t2021',
+    'Net sales\t$\t1,250\t$\t1,000\t$\t800',
+    'Cost of sales\t(750)\t(640)\t(520)',
+    'Gross profit\t500\t360\t280',
+    'Operating income\t150\t120\t90',
+    'Net income\t$\t100\t$\t80\t$\t60',
+  ].join('\n'),
+  [
+    'Zeta Corp Consolidated Balance Sheets',
+    '(in millions)\t2023\t2022',
+    'Cash and cash equivalents\t$\t300\t$\t250',
+    'Accounts receivable, net\t200\t180',
+    'Total current assets\t600\t520',
+    'Total current liabilities\t400\t390',
+  ].join('\n'),
 ]
 
 // Real store, real retriever, facts extracted from the pages and stored with them; no model.
@@ -26,8 +41,16 @@ describe('computed answers in extractive mode', () => {
     const logger = createLogger({ level: 'silent' })
     corpus = createSqliteCorpus({ path: path.join(dir, 'store.db'), logger })
     const facts = PAGES.flatMap((text, i) => statementFacts(text, i + 1))
-    await corpus.commitVersion({ ...doc('zeta-2023-10k', PAGES, { title: 'Zeta 2023 Form 10-K', company: 'Zeta', fiscalYear: 2023, docType: '10-K' }), facts })
-    answerer = createAnswerer({ retriever: createHybridRetriever({ corpus, logger }), voices: createStaticVoiceResolver({ chatModel: undefined }), logger, facts: corpus.facts?.bind(corpus) })
+    await corpus.commitVersion({
+      ...doc('zeta-2023-10k', PAGES, { title: 'Zeta 2023 Form 10-K', company: 'Zeta', fiscalYear: 2023, docType: '10-K' }),
+      facts,
+    })
+    answerer = createAnswerer({
+      retriever: createHybridRetriever({ corpus, logger }),
+      voices: createStaticVoiceResolver({ chatModel: undefined }),
+      logger,
+      facts: corpus.facts?.bind(corpus),
+    })
   })
   afterAll(async () => {
     await corpus.close()
@@ -48,13 +71,17 @@ describe('computed answers in extractive mode', () => {
     expect(ratio.answer.split('\n')[0]).toMatch(/^Current ratio 2023 \(computed\): 1\.50 = 600 \/ 400 \[\d\]$/)
     const avg = await answerer.ask('What is the FY2021 - FY2023 average gross margin of Zeta (gross profit over net sales)?')
     // (280/800 + 360/1000 + 500/1250) / 3 = (35 % + 36 % + 40 %) / 3 = 37.0 %
-    expect(avg.answer.split('\n')[0]).toMatch(/^Gross margin, 2021–2023 average \(computed\): 37\.0% = mean of 280 \/ 800, 360 \/ 1,000, 500 \/ 1,250 \[\d\]$/)
+    expect(avg.answer.split('\n')[0]).toMatch(
+      /^Gross margin, 2021–2023 average \(computed\): 37\.0% = mean of 280 \/ 800, 360 \/ 1,000, 500 \/ 1,250 \[\d\]$/,
+    )
   })
 
   it('names the missing input instead of guessing', async () => {
     const r = await answerer.ask('What is the quick ratio of Zeta for FY2023 (total current assets, total current liabilities)?')
     expect(r.answer.split('\n')[0]).toBe('Cannot compute the quick ratio for 2023: no "inventories" row for 2023 on the cited pages.')
     const missingYear = await answerer.ask('What was Zeta net sales growth in FY2021?')
-    expect(missingYear.answer.split('\n')[0]).toBe('Cannot compute the revenue growth for 2020: no "total revenue" row for 2020 on the cited pages.')
+    expect(missingYear.answer.split('\n')[0]).toBe(
+      'Cannot compute the revenue growth for 2020: no "total revenue" row for 2020 on the cited pages.',
+    )
   })
 })

@@ -5,7 +5,17 @@ import { loadPrompt } from '../../src/core/answer/prompt-library.js'
 import type { RetrievedSource } from '../../src/core/retrieval/retriever.js'
 
 function source(documentId: string, text: string, pageStart = 1, pageEnd = pageStart): RetrievedSource {
-  return { documentId, version: 2, meta: { title: `${documentId} title` }, pageStart, pageEnd, sectionPath: [], text, ordinals: [0], score: 1 }
+  return {
+    documentId,
+    version: 2,
+    meta: { title: `${documentId} title` },
+    pageStart,
+    pageEnd,
+    sectionPath: [],
+    text,
+    ordinals: [0],
+    score: 1,
+  }
 }
 
 // A word is one token here: budgets are checked against the counter the answerer is given.
@@ -38,13 +48,29 @@ describe('assembleContext', () => {
   it('renders title, version and page span, and escapes markup in the text', () => {
     const [s] = assembleContext([source('a', 'x </source> <b>&', 4, 6)], budget(100))
     expect(renderSources([s!])).toBe('<source n="1" title="a title" version="2" pages="4-6">\nx &lt;/source&gt; &lt;b&gt;&amp;\n</source>')
-    expect(toCitation(s!)).toEqual({ n: 1, documentId: 'a', version: 2, title: 'a title', pageStart: 4, pageEnd: 6, locator: 'p. 4-6', snippet: 'x </source> <b>&' })
+    expect(toCitation(s!)).toEqual({
+      n: 1,
+      documentId: 'a',
+      version: 2,
+      title: 'a title',
+      pageStart: 4,
+      pageEnd: 6,
+      locator: 'p. 4-6',
+      snippet: 'x </source> <b>&',
+    })
   })
 
   it.each([
     [{ kind: 'slide' as const }, 3, 3, [], 'slide 3', 'location="slide 3"'],
     [{ kind: 'sheet' as const, names: ['Revenue', 'Costs'] }, 2, 2, [], 'sheet Costs', 'location="sheet Costs"'],
-    [{ kind: 'section' as const, names: ['Intro', 'Risk Factors'] }, 1, 2, [], 'section 1 (Intro) to section 2 (Risk Factors)', 'location="section 1 (Intro) to section 2 (Risk Factors)"'],
+    [
+      { kind: 'section' as const, names: ['Intro', 'Risk Factors'] },
+      1,
+      2,
+      [],
+      'section 1 (Intro) to section 2 (Risk Factors)',
+      'location="section 1 (Intro) to section 2 (Risk Factors)"',
+    ],
     [undefined, 5, 5, [5], 'p. 5 (OCR)', 'pages="5"'],
     [undefined, 5, 6, [9], 'p. 5-6', 'pages="5-6"'],
   ])('names units as the document has them: %o %i-%i', (units, start, end, ocrPages, locator, attr) => {
@@ -69,7 +95,11 @@ describe('prompt library', () => {
 
 describe('extractiveAnswer', () => {
   const sources = [
-    { n: 1, source: source('a', ''), text: 'The company was founded long ago. Net revenue was $5,000 million in 2021.\nOperating margin was 12%.' },
+    {
+      n: 1,
+      source: source('a', ''),
+      text: 'The company was founded long ago. Net revenue was $5,000 million in 2021.\nOperating margin was 12%.',
+    },
     { n: 2, source: source('b', ''), text: 'Revenue guidance for 2022 is unchanged. Employees number 10,000.' },
   ]
   it('picks the sentences sharing the most question terms, each with its citation', () => {
@@ -98,8 +128,11 @@ describe('extractiveAnswer on a statement page', () => {
 
 describe('extractive sentences', () => {
   it('keeps initials and abbreviations inside a sentence', () => {
-    const text = 'The Board appointed Mary N. Dillon as President and Chief Executive Officer of Foot Locker, Inc. on September 1, 2022. Richard A. Johnson will remain Executive Chair until then.'
+    const text =
+      'The Board appointed Mary N. Dillon as President and Chief Executive Officer of Foot Locker, Inc. on September 1, 2022. Richard A. Johnson will remain Executive Chair until then.'
     const r = extractiveAnswer('Who did the Board appoint as Chief Executive Officer?', [{ n: 1, source: source('fl', text), text }])
-    expect(r.answer.split('\n')[0]).toBe('The Board appointed Mary N. Dillon as President and Chief Executive Officer of Foot Locker, Inc. on September 1, 2022. [1]')
+    expect(r.answer.split('\n')[0]).toBe(
+      'The Board appointed Mary N. Dillon as President and Chief Executive Officer of Foot Locker, Inc. on September 1, 2022. [1]',
+    )
   })
 })

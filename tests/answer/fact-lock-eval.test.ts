@@ -50,9 +50,27 @@ describe('sourceFigures', () => {
     const f = sourceFigures('(Dollars in thousands)\n2019 2018\nPurchases of property (1,577) (1,373)\nNet income $ 5,363 $ 4,869')
     expect(f.bareScales).toEqual([1, 1e3])
     expect(f.rows.map((r) => [r.label, r.figures.map((x) => [x.value, x.column])])).toEqual([
-      ['(Dollars in thousands)', [[2019, 0], [2018, 1]]],
-      ['Purchases of property', [[-1577, 0], [-1373, 1]]],
-      ['Net income', [[5363, 0], [4869, 1]]],
+      [
+        '(Dollars in thousands)',
+        [
+          [2019, 0],
+          [2018, 1],
+        ],
+      ],
+      [
+        'Purchases of property',
+        [
+          [-1577, 0],
+          [-1373, 1],
+        ],
+      ],
+      [
+        'Net income',
+        [
+          [5363, 0],
+          [4869, 1],
+        ],
+      ],
     ])
     expect(f.rows[0]?.figures.every((x) => x.isYear)).toBe(true)
   })

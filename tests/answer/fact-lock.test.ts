@@ -8,7 +8,13 @@ describe('extractNumbers', () => {
     ['about 1.577 billion', [{ value: 1.577, scale: 1e9, decimals: 3 }]],
     ['a loss of (370)', [{ value: 370, scale: undefined, decimals: 0 }]],
     ['margin of 12.5%', [{ value: 12.5, scale: undefined, decimals: 1 }]],
-    ['$3.2bn and 45k', [{ value: 3.2, scale: 1e9, decimals: 1 }, { value: 45, scale: 1e3, decimals: 0 }]],
+    [
+      '$3.2bn and 45k',
+      [
+        { value: 3.2, scale: 1e9, decimals: 1 },
+        { value: 45, scale: 1e3, decimals: 0 },
+      ],
+    ],
   ])('reads %s', (text, expected) => {
     expect(extractNumbers(text).map(({ value, scale, decimals }) => ({ value, scale, decimals }))).toEqual(expected)
   })

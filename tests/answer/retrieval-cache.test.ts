@@ -38,7 +38,14 @@ describe('retrieval cache over a real SQLite store', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-rcache-'))
     store = createSqliteCorpus({ path: path.join(dir, 'ragtune.db'), logger })
     await store.commitVersion(doc('acme-2022-10k', ACME_PAGES, ACME))
-    await store.commitVersion(doc('beta-2023-ar', BETA_PAGES, { title: 'Beta Bicycles 2023 Annual Report', company: 'Beta', fiscalYear: 2023, docType: 'annual-report' }))
+    await store.commitVersion(
+      doc('beta-2023-ar', BETA_PAGES, {
+        title: 'Beta Bicycles 2023 Annual Report',
+        company: 'Beta',
+        fiscalYear: 2023,
+        docType: 'annual-report',
+      }),
+    )
     inner = counting(createHybridRetriever({ corpus: store, logger }))
     cached = createCachedRetriever(inner, store, { maxEntries: 100 })
   })
@@ -88,7 +95,13 @@ describe('retrieval cache over a real SQLite store', () => {
     // another connection (as `ragtune ingest` in another process would be) commits version 2
     const other = createSqliteCorpus({ path: path.join(dir, 'ragtune.db'), logger })
     try {
-      await other.commitVersion(doc('acme-2022-10k', ACME_PAGES.map((p) => p.replace('(1,577)', '(2,222)')), ACME))
+      await other.commitVersion(
+        doc(
+          'acme-2022-10k',
+          ACME_PAGES.map((p) => p.replace('(1,577)', '(2,222)')),
+          ACME,
+        ),
+      )
     } finally {
       await other.close()
     }
@@ -105,7 +118,13 @@ describe('retrieval cache over a real SQLite store', () => {
     const c = createCachedRetriever(inner, listOnly, { maxEntries: 100 })
     const before = await c.retrieve(CAPEX)
     expect(await c.retrieve(CAPEX)).toBe(before)
-    await store.commitVersion(doc('acme-2022-10k', ACME_PAGES.map((p) => p.replace('(1,577)', '(3,333)')), ACME))
+    await store.commitVersion(
+      doc(
+        'acme-2022-10k',
+        ACME_PAGES.map((p) => p.replace('(1,577)', '(3,333)')),
+        ACME,
+      ),
+    )
     const after = await c.retrieve(CAPEX)
     expect(after.sources[0]?.text).toContain('(3,333)')
   })
@@ -148,7 +167,17 @@ describe('retrieval cache bounds', () => {
       calls: 0,
       async retrieve(q: string): Promise<Retrieval> {
         r.calls++
-        const source = { documentId: q, version: 1, meta: { title: q }, pageStart: 1, pageEnd: 1, sectionPath: [], text: 'x'.repeat(chars), ordinals: [0], score: 1 }
+        const source = {
+          documentId: q,
+          version: 1,
+          meta: { title: q },
+          pageStart: 1,
+          pageEnd: 1,
+          sectionPath: [],
+          text: 'x'.repeat(chars),
+          ordinals: [0],
+          score: 1,
+        }
         return { sources: [source], route: {}, timings: { totalMs: 0, keywordMs: 0, vectorMs: 0 } }
       },
     }

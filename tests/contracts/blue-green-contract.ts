@@ -26,15 +26,29 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
     let f: RegistryFactory
     const open: ScaleCorpus[] = []
 
-    async function corpus(options: { lagMs?: number; dimension?: number; graceMs?: number; staleStagedMs?: number } = {}): Promise<ScaleCorpus> {
-      emu ??= await startPineconeEmulator({ lagMs: options.lagMs ?? 0, ...(options.dimension === undefined ? {} : { dimension: options.dimension }) })
+    async function corpus(
+      options: { lagMs?: number; dimension?: number; graceMs?: number; staleStagedMs?: number } = {},
+    ): Promise<ScaleCorpus> {
+      emu ??= await startPineconeEmulator({
+        lagMs: options.lagMs ?? 0,
+        ...(options.dimension === undefined ? {} : { dimension: options.dimension }),
+      })
       const index = await createPineconeIndex({
-        apiKey: emu.apiKey, index: emu.indexName, controllerHostUrl: emu.controllerUrl, indexHost: emu.indexHost,
-        logger: silentLogger, retry: FAST_RETRY,
+        apiKey: emu.apiKey,
+        index: emu.indexName,
+        controllerHostUrl: emu.controllerUrl,
+        indexHost: emu.indexHost,
+        logger: silentLogger,
+        retry: FAST_RETRY,
       })
       const c = createBlueGreenCorpus({
-        catalog: await f.create(), index, namespace: 'tenant-a', logger: silentLogger, pollMs: 10,
-        retireGraceMs: options.graceMs ?? 0, visibilityTimeoutMs: 5_000,
+        catalog: await f.create(),
+        index,
+        namespace: 'tenant-a',
+        logger: silentLogger,
+        pollMs: 10,
+        retireGraceMs: options.graceMs ?? 0,
+        visibilityTimeoutMs: 5_000,
         ...(options.staleStagedMs === undefined ? {} : { staleStagedMs: options.staleStagedMs }),
       })
       open.push(c)
@@ -59,8 +73,14 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
 
     it('ingests, searches BM25 through sparse vectors, filters, and skips an unchanged version', async () => {
       const c = await corpus()
-      const a = await c.commitVersion(docInput('acme-2022', revenue(2022, 500), { meta: { company: 'Acme', fiscalYear: 2022, docType: '10-K' } }))
-      await c.commitVersion(docInput('beta-2023', ['Beta sells bicycles and revenue grew.', 'Dividend policy unchanged.'], { meta: { company: 'Beta', fiscalYear: 2023 } }))
+      const a = await c.commitVersion(
+        docInput('acme-2022', revenue(2022, 500), { meta: { company: 'Acme', fiscalYear: 2022, docType: '10-K' } }),
+      )
+      await c.commitVersion(
+        docInput('beta-2023', ['Beta sells bicycles and revenue grew.', 'Dividend policy unchanged.'], {
+          meta: { company: 'Beta', fiscalYear: 2023 },
+        }),
+      )
       expect(a).toEqual({ documentId: 'acme-2022', version: 1, status: 'ingested' })
       const hits = await c.keywordSearch({ terms: ['capital', 'expenditures'], limit: 5 })
       expect(hits[0]?.documentId).toBe('acme-2022')
@@ -72,8 +92,13 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       expect(new Set(byYear.map((h) => h.documentId))).toEqual(new Set(['acme-2022']))
       expect(await c.keywordSearch({ terms: ['zeppelin'], limit: 5 })).toEqual([])
       expect((await c.getChunks('acme-2022', [2, 0, 9])).map((h) => h.chunk.ordinal)).toEqual([0, 2])
-      expect((await c.listDocuments()).map((d) => [d.id, d.activeVersion, d.chunks])).toEqual([['acme-2022', 1, 3], ['beta-2023', 1, 2]])
-      const again = await c.commitVersion(docInput('acme-2022', revenue(2022, 500), { meta: { company: 'Acme', fiscalYear: 2022, docType: '10-K' } }))
+      expect((await c.listDocuments()).map((d) => [d.id, d.activeVersion, d.chunks])).toEqual([
+        ['acme-2022', 1, 3],
+        ['beta-2023', 1, 2],
+      ])
+      const again = await c.commitVersion(
+        docInput('acme-2022', revenue(2022, 500), { meta: { company: 'Acme', fiscalYear: 2022, docType: '10-K' } }),
+      )
       expect(again.status).toBe('unchanged')
       expect(emu.requestCounts.get('/vectors/upsert')).toBe(2)
     })
@@ -103,7 +128,12 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       expect(seen[0]).toEqual([1])
       expect(seen[seen.length - 1]).toEqual([2])
       // the old version is gone from the index once cleanup has run
-      expect(emu.visibleRecords('tenant-a').map((r) => r.id).sort()).toEqual(['acme#2#0', 'acme#2#1', 'acme#2#2'])
+      expect(
+        emu
+          .visibleRecords('tenant-a')
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual(['acme#2#0', 'acme#2#1', 'acme#2#2'])
     })
 
     it('deletes a document from search and from the index', async () => {
@@ -121,7 +151,10 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       emu.failNext(429, 2)
       await c.commitVersion(docInput('acme', revenue(2022, 500)))
       emu.failNext(503, 50)
-      await expect(c.commitVersion(docInput('acme', revenue(2023, 650)))).rejects.toMatchObject({ code: 'vector_store_unavailable', retryable: true })
+      await expect(c.commitVersion(docInput('acme', revenue(2023, 650)))).rejects.toMatchObject({
+        code: 'vector_store_unavailable',
+        retryable: true,
+      })
       emu.clearFaults()
       while (emu.pendingWrites() > 0) await new Promise((r) => setTimeout(r, 5))
       const hits = await c.keywordSearch({ terms: ['revenue'], limit: 3 })
@@ -136,14 +169,27 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       const catalog = await f.create()
       await catalog.stageVersion(docInput('acme', revenue(2023, 650)), statsDelta(docInput('acme', revenue(2023, 650)).chunks, 1))
       await catalog.close()
-      await (await createPineconeIndex({
-        apiKey: emu.apiKey, index: emu.indexName, controllerHostUrl: emu.controllerUrl, indexHost: emu.indexHost, logger: silentLogger,
-      })).upsert('tenant-a', [{ id: 'acme#2#0', sparse: { indices: [1], values: [1] }, metadata: { documentId: 'acme', version: 2, ordinal: 0 } }])
+      await (
+        await createPineconeIndex({
+          apiKey: emu.apiKey,
+          index: emu.indexName,
+          controllerHostUrl: emu.controllerUrl,
+          indexHost: emu.indexHost,
+          logger: silentLogger,
+        })
+      ).upsert('tenant-a', [
+        { id: 'acme#2#0', sparse: { indices: [1], values: [1] }, metadata: { documentId: 'acme', version: 2, ordinal: 0 } },
+      ])
       const hits = await first.keywordSearch({ terms: ['revenue'], limit: 5 })
       expect(new Set(hits.map((h) => h.version))).toEqual(new Set([1]))
       const restarted = await corpus({ staleStagedMs: 0 })
       await restarted.settle()
-      expect(emu.visibleRecords('tenant-a').map((r) => r.id).sort()).toEqual(['acme#1#0', 'acme#1#1', 'acme#1#2'])
+      expect(
+        emu
+          .visibleRecords('tenant-a')
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual(['acme#1#0', 'acme#1#1', 'acme#1#2'])
       const again = await restarted.commitVersion(docInput('acme', revenue(2024, 700)))
       expect(again).toMatchObject({ status: 'ingested', replaced: 1 })
     })
@@ -155,14 +201,24 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       await c.commitVersion(docInput('plain', ['no vectors here about dividends']))
       await c.commitVersion(docInput('acme', revenue(2022, 500), { embed }))
       expect((await c.keywordSearch({ terms: ['vectors'], limit: 3 })).map((h) => h.documentId)).toEqual(['plain'])
-      expect((await c.vectorSearch({ vector: embed('no vectors here about dividends'), model: 'test-embed', limit: 10 })).map((h) => h.documentId)).not.toContain('plain')
+      expect(
+        (await c.vectorSearch({ vector: embed('no vectors here about dividends'), model: 'test-embed', limit: 10 })).map(
+          (h) => h.documentId,
+        ),
+      ).not.toContain('plain')
       const q = embed('board declared a quarterly dividend')
       const dense = await c.vectorSearch({ vector: q, model: 'test-embed', limit: 2 })
       expect(dense[0]?.chunk.ordinal).toBe(2)
       expect(await c.vectorSearch({ vector: q, model: 'other-model', limit: 2 })).toEqual([])
       const hybrid = await c.hybridSearch!({ vector: embed('warehouses'), model: 'test-embed', terms: ['dividend'], limit: 3, alpha: 0 })
       expect(hybrid[0]?.chunk.ordinal).toBe(2)
-      const denseOnly = await c.hybridSearch!({ vector: embed('warehouses software'), model: 'test-embed', terms: ['dividend'], limit: 3, alpha: 1 })
+      const denseOnly = await c.hybridSearch!({
+        vector: embed('warehouses software'),
+        model: 'test-embed',
+        terms: ['dividend'],
+        limit: 3,
+        alpha: 1,
+      })
       expect(denseOnly[0]?.chunk.ordinal).toBe(1)
       const bm25 = await c.keywordSearch({ terms: ['warehouses'], limit: 1 })
       expect(bm25[0]?.chunk.ordinal).toBe(1)

@@ -30,9 +30,14 @@ export function describeCollectionContract(name: string, factory: CorpusFactory)
       expect((await corpus.getDocument('acme-10k'))?.sourceName).toBe('acme-10k.pdf')
       expect(ids(await corpus.keywordSearch({ terms: ['dividends'], limit: 10 }))).toEqual(['acme-10k', 'ir/acme-10k', 'legal/beta-10k'])
       expect(ids(await corpus.keywordSearch({ terms: ['dividends'], limit: 10, filter: { collections: ['ir'] } }))).toEqual(['ir/acme-10k'])
-      expect(ids(await corpus.keywordSearch({ terms: ['dividends'], limit: 10, filter: { collections: ['default', 'legal'] } }))).toEqual(['acme-10k', 'legal/beta-10k'])
+      expect(ids(await corpus.keywordSearch({ terms: ['dividends'], limit: 10, filter: { collections: ['default', 'legal'] } }))).toEqual([
+        'acme-10k',
+        'legal/beta-10k',
+      ])
       // a company filter inside a collection that does not hold it finds nothing
-      expect(await corpus.keywordSearch({ terms: ['dividends'], limit: 10, filter: { collections: ['ir'], company: ['Beta'] } })).toEqual([])
+      expect(await corpus.keywordSearch({ terms: ['dividends'], limit: 10, filter: { collections: ['ir'], company: ['Beta'] } })).toEqual(
+        [],
+      )
       expect(await corpus.keywordSearch({ terms: ['dividends'], limit: 10, filter: { collections: [] } })).toEqual([])
       expect((await corpus.listDocuments(['ir'])).map((d) => d.id)).toEqual(['ir/acme-10k'])
       expect((await corpus.listDocuments()).map((d) => d.id)).toEqual(['acme-10k', 'ir/acme-10k', 'legal/beta-10k'])
@@ -53,7 +58,9 @@ export function describeCollectionContract(name: string, factory: CorpusFactory)
       await corpus.commitVersion({ ...commitInput('ir/a', 'b1', ['north again']), embeddings: { model: 'm', vectors } })
       await settle()
       const near = (collections?: readonly string[]) =>
-        corpus.vectorSearch({ vector: vectors[0]!, model: 'm', limit: 5, ...(collections === undefined ? {} : { filter: { collections } }) }).then(ids)
+        corpus
+          .vectorSearch({ vector: vectors[0]!, model: 'm', limit: 5, ...(collections === undefined ? {} : { filter: { collections } }) })
+          .then(ids)
       expect(await near()).toEqual(['a', 'ir/a'])
       expect(await near(['ir'])).toEqual(['ir/a'])
     })
@@ -112,7 +119,10 @@ export function describeCollectionContract(name: string, factory: CorpusFactory)
       expect((await ir.listCollections()).map((c) => c.name)).toEqual(['ir'])
       expect(await ir.deleteDocument('secret')).toBe(false)
       expect(await ir.deleteCollection('default', { force: true })).toBeUndefined()
-      await expect(ir.commitVersion(commitInput('planted', 'x', ['planted text']))).rejects.toMatchObject({ code: 'collection_not_found', status: 404 })
+      await expect(ir.commitVersion(commitInput('planted', 'x', ['planted text']))).rejects.toMatchObject({
+        code: 'collection_not_found',
+        status: 404,
+      })
       await settle()
       expect((await corpus.listDocuments()).map((d) => d.id)).toEqual(['ir/public', 'secret'])
     })

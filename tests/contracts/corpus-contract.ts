@@ -78,7 +78,9 @@ export function describeCorpusContract(name: string, factory: CorpusFactory): vo
     })
 
     it('commits a first version and finds it by keyword, with page and section', async () => {
-      const res = await corpus.commitVersion(commitInput('acme-10k', 'fp1', ['Net sales rose to 1,801 million', 'Dividends were raised twice']))
+      const res = await corpus.commitVersion(
+        commitInput('acme-10k', 'fp1', ['Net sales rose to 1,801 million', 'Dividends were raised twice']),
+      )
       expect(res).toMatchObject({ documentId: 'acme-10k', version: 1, status: 'ingested' })
       await settle()
       const hits = await corpus.keywordSearch({ terms: ['dividends'], limit: 5 })
@@ -112,7 +114,14 @@ export function describeCorpusContract(name: string, factory: CorpusFactory): vo
 
     it('filters by document, company, year and type', async () => {
       await corpus.commitVersion(commitInput('a', 'a1', ['capital expenditure grew']))
-      await corpus.commitVersion(commitInput('b', 'b1', ['capital expenditure fell'], { title: 'Beta 2022 Form 10-Q', company: 'Beta', fiscalYear: 2022, docType: '10-Q' }))
+      await corpus.commitVersion(
+        commitInput('b', 'b1', ['capital expenditure fell'], {
+          title: 'Beta 2022 Form 10-Q',
+          company: 'Beta',
+          fiscalYear: 2022,
+          docType: '10-Q',
+        }),
+      )
       await settle()
       const all = await corpus.keywordSearch({ terms: ['capital'], limit: 10 })
       expect(all).toHaveLength(2)
@@ -135,7 +144,9 @@ export function describeCorpusContract(name: string, factory: CorpusFactory): vo
     })
 
     it('ranks by BM25 and indexes the contextual header', async () => {
-      await corpus.commitVersion(commitInput('doc', 'x', ['dividend dividend dividend policy', 'one dividend mention among many other words here']))
+      await corpus.commitVersion(
+        commitInput('doc', 'x', ['dividend dividend dividend policy', 'one dividend mention among many other words here']),
+      )
       await settle()
       const hits = await corpus.keywordSearch({ terms: ['dividend'], limit: 5 })
       expect(hits.map((h) => h.chunk.ordinal)).toEqual([0, 1])
@@ -191,7 +202,10 @@ export function describeCorpusContract(name: string, factory: CorpusFactory): vo
       const hits = await corpus.vectorSearch({ vector: unit([0.9, 0.1, 0, 0]), model: 'test:emb', limit: 2 })
       expect(hits.map((h) => h.chunk.text)).toEqual(['north', 'east'])
       expect(await corpus.vectorSearch({ vector: unit([1, 0, 0, 0]), model: 'other:model', limit: 2 })).toEqual([])
-      const cached = await corpus.cachedEmbeddings('test:emb', input.chunks.map((c) => c.hash))
+      const cached = await corpus.cachedEmbeddings(
+        'test:emb',
+        input.chunks.map((c) => c.hash),
+      )
       expect(cached.size).toBe(3)
       expect(Array.from(cached.get(input.chunks[1]!.hash)!)).toEqual(Array.from(vectors[1]!))
       expect((await corpus.cachedEmbeddings('other:model', [input.chunks[0]!.hash])).size).toBe(0)

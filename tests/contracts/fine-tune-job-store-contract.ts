@@ -43,19 +43,36 @@ export function describeFineTuneJobStoreContract(name: string, factory: FineTune
 
     it('saves a job with what only ragtune knows, and a provider refresh through another handle keeps it', async () => {
       const saved = await a.save(providerJob('ftjob-1'), { datasetHash: 'sha-1', voiceName: 'buffett' })
-      expect(saved).toMatchObject({ id: 'ftjob-1', status: 'validating_files', datasetHash: 'sha-1', voiceName: 'buffett', lastEventId: null })
+      expect(saved).toMatchObject({
+        id: 'ftjob-1',
+        status: 'validating_files',
+        datasetHash: 'sha-1',
+        voiceName: 'buffett',
+        lastEventId: null,
+      })
       const running = await b.save(providerJob('ftjob-1', { status: 'running' }), { lastEventId: 'ev-3' })
       expect(running).toMatchObject({ status: 'running', datasetHash: 'sha-1', voiceName: 'buffett', lastEventId: 'ev-3' })
       const done = await a.save(
-        providerJob('ftjob-1', { status: 'succeeded', fineTunedModel: 'ft:gpt-4o-mini:org:buffett:1', trainedTokens: 1200, finishedAt: '2026-12-01T11:00:00.000Z' }),
+        providerJob('ftjob-1', {
+          status: 'succeeded',
+          fineTunedModel: 'ft:gpt-4o-mini:org:buffett:1',
+          trainedTokens: 1200,
+          finishedAt: '2026-12-01T11:00:00.000Z',
+        }),
         {},
       )
-      expect(done).toMatchObject({ status: 'succeeded', fineTunedModel: 'ft:gpt-4o-mini:org:buffett:1', trainedTokens: 1200, lastEventId: 'ev-3', voiceName: 'buffett' })
+      expect(done).toMatchObject({
+        status: 'succeeded',
+        fineTunedModel: 'ft:gpt-4o-mini:org:buffett:1',
+        trainedTokens: 1200,
+        lastEventId: 'ev-3',
+        voiceName: 'buffett',
+      })
       expect(await b.get('ftjob-1')).toEqual(done)
       expect(await b.get('ftjob-none')).toBeUndefined()
     })
 
-    it('keeps a failed job\'s error and lists unfinished jobs apart, newest first', async () => {
+    it("keeps a failed job's error and lists unfinished jobs apart, newest first", async () => {
       await a.save(providerJob('ftjob-old', { createdAt: '2026-12-01T09:00:00.000Z', status: 'queued' }), {})
       await a.save(providerJob('ftjob-new', { createdAt: '2026-12-01T12:00:00.000Z', status: 'running' }), {})
       const error = { code: 'invalid_training_file', message: 'line 3: no assistant message' }

@@ -44,7 +44,10 @@ export function describeJobStoreContract(name: string, factory: JobStoreFactory)
       const survivor = await open({ leaseMs: 300, heartbeatMs: 50 })
       const job = await dying.create({ origin: 'queue', filesTotal: 2, payload: { files: [] } })
       expect((await dying.claimNext!())?.id).toBe(job.id)
-      await dying.progress(job.id, { filesDone: 1, result: { file: 'a.pdf', documentId: 'a', version: 1, status: 'ingested', pages: 3, chunks: 4, seconds: 1 } })
+      await dying.progress(job.id, {
+        filesDone: 1,
+        result: { file: 'a.pdf', documentId: 'a', version: 1, status: 'ingested', pages: 3, chunks: 4, seconds: 1 },
+      })
       handles.splice(handles.indexOf(dying), 1)
       await dying.close() // the worker dies: no more heartbeats
       expect(await survivor.claimNext!()).toBeUndefined()

@@ -23,7 +23,12 @@ export const tuned = (id: string, model: string | null, extra: Partial<NewModel>
   ...extra,
 })
 
-const EVALUATION = { evaluatedAt: '2026-11-28T00:00:00.000Z', prompts: 3, voiceScore: { base: 0.4, tuned: 0.7 }, flags: { base: 1, tuned: 1 } }
+const EVALUATION = {
+  evaluatedAt: '2026-11-28T00:00:00.000Z',
+  prompts: 3,
+  voiceScore: { base: 0.4, tuned: 0.7 },
+  flags: { base: 1, tuned: 1 },
+}
 
 export function describeModelRegistryContract(name: string, factory: ModelRegistryFactory): void {
   describe(`ModelRegistry contract: ${name}`, () => {
@@ -71,7 +76,11 @@ export function describeModelRegistryContract(name: string, factory: ModelRegist
       await registry.upsert(tuned('b', 'ft:b:1'))
       await registry.activate('b')
       await registry.setEvaluation('b', EVALUATION)
-      expect(await registry.upsert(tuned('b', 'ft:b:1', { datasetHash: 'h' }))).toMatchObject({ active: true, datasetHash: 'h', evaluation: EVALUATION })
+      expect(await registry.upsert(tuned('b', 'ft:b:1', { datasetHash: 'h' }))).toMatchObject({
+        active: true,
+        datasetHash: 'h',
+        evaluation: EVALUATION,
+      })
       expect(await registry.upsert(tuned('b', 'ft:b:2'))).toMatchObject({ active: true, model: 'ft:b:2', evaluation: null })
       await expect(registry.setEvaluation('nope', EVALUATION)).rejects.toMatchObject({ code: 'model_not_found' })
     })

@@ -35,7 +35,15 @@ export function describeOriginalStoreContract(name: string, factory: OriginalSto
       return p
     }
     const keep = (documentId: string, version: number, bytes: Buffer, pages: string[]) =>
-      store.keep({ documentId, version, sha256: sha256Hex(bytes), sourceName: `${documentId}.pdf`, contentType: 'application/pdf', path: file(bytes, `${documentId}-${version}`), pages })
+      store.keep({
+        documentId,
+        version,
+        sha256: sha256Hex(bytes),
+        sourceName: `${documentId}.pdf`,
+        contentType: 'application/pdf',
+        path: file(bytes, `${documentId}-${version}`),
+        pages,
+      })
 
     beforeEach(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-originals-contract-'))

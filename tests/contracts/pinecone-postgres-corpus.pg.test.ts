@@ -16,8 +16,21 @@ describeCorpusContract('pinecone (emulator) + postgres catalog', {
   async create() {
     db = await freshSchema()
     emu = await startPineconeEmulator({ dimension: 4, lagMs: 30 })
-    const index = await createPineconeIndex({ apiKey: emu.apiKey, index: emu.indexName, controllerHostUrl: emu.controllerUrl, indexHost: emu.indexHost, logger })
-    const corpus = createBlueGreenCorpus({ catalog: await createPgCatalog({ pool: await db.pool() }), index, namespace: 'contract', logger, pollMs: 10, retireGraceMs: 0 })
+    const index = await createPineconeIndex({
+      apiKey: emu.apiKey,
+      index: emu.indexName,
+      controllerHostUrl: emu.controllerUrl,
+      indexHost: emu.indexHost,
+      logger,
+    })
+    const corpus = createBlueGreenCorpus({
+      catalog: await createPgCatalog({ pool: await db.pool() }),
+      index,
+      namespace: 'contract',
+      logger,
+      pollMs: 10,
+      retireGraceMs: 0,
+    })
     settle = () => corpus.settle()
     return corpus
   },

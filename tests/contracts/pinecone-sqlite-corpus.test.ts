@@ -18,8 +18,21 @@ describeCorpusContract('pinecone (emulator) + sqlite catalog', {
   async create() {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-pc-sqlite-'))
     emu = await startPineconeEmulator({ dimension: 4, lagMs: 30 })
-    const index = await createPineconeIndex({ apiKey: emu.apiKey, index: emu.indexName, controllerHostUrl: emu.controllerUrl, indexHost: emu.indexHost, logger })
-    const corpus = createBlueGreenCorpus({ catalog: createSqliteCatalog({ path: path.join(dir, 'catalog.db') }), index, namespace: 'contract', logger, pollMs: 10, retireGraceMs: 0 })
+    const index = await createPineconeIndex({
+      apiKey: emu.apiKey,
+      index: emu.indexName,
+      controllerHostUrl: emu.controllerUrl,
+      indexHost: emu.indexHost,
+      logger,
+    })
+    const corpus = createBlueGreenCorpus({
+      catalog: createSqliteCatalog({ path: path.join(dir, 'catalog.db') }),
+      index,
+      namespace: 'contract',
+      logger,
+      pollMs: 10,
+      retireGraceMs: 0,
+    })
     settle = () => corpus.settle()
     return corpus
   },

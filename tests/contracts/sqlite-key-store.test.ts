@@ -15,7 +15,10 @@ describeKeyStoreContract('sqlite', {
   async storedHashes() {
     const db = new Database(file(), { readonly: true })
     try {
-      return db.prepare<[], { hash: string }>('SELECT hash FROM api_keys').all().map((r) => r.hash)
+      return db
+        .prepare<[], { hash: string }>('SELECT hash FROM api_keys')
+        .all()
+        .map((r) => r.hash)
     } finally {
       db.close()
     }

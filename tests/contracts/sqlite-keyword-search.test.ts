@@ -71,13 +71,17 @@ describe('SQLite keywordSearch ranked by id range', () => {
 
   it('stays exact when rows of another document sit inside a range', async () => {
     // Put an invisible chunk (document b, a version that is not active) in the middle of A's id range.
-    const { lo, hi } = corpus.db.prepare<[], { lo: number; hi: number }>("SELECT MIN(id) AS lo, MAX(id) AS hi FROM chunks WHERE document_id = 'a'").get() ?? { lo: 0, hi: 0 }
+    const { lo, hi } = corpus.db
+      .prepare<[], { lo: number; hi: number }>("SELECT MIN(id) AS lo, MAX(id) AS hi FROM chunks WHERE document_id = 'a'")
+      .get() ?? { lo: 0, hi: 0 }
     const middle = Math.floor((lo + hi) / 2)
     corpus.db.prepare('DELETE FROM chunks WHERE id = ?').run(middle)
     const c = chunk(99, 'intruder revenue revenue revenue cash cash debt debt')
     corpus.db
-      .prepare(`INSERT INTO chunks (id, document_id, version, ordinal, header, text, page_start, page_end, section_path, char_start, char_end, tokens, hash)
-        VALUES (?, 'b', 99, 99, ?, ?, 1, 1, '[]', 0, 10, 8, ?)`)
+      .prepare(
+        `INSERT INTO chunks (id, document_id, version, ordinal, header, text, page_start, page_end, section_path, char_start, char_end, tokens, hash)
+        VALUES (?, 'b', 99, 99, ?, ?, 1, 1, '[]', 0, 10, 8, ?)`,
+      )
       .run(middle, c.header, c.text, c.hash)
 
     const terms = ['revenue', 'cash', 'debt']

@@ -25,7 +25,14 @@ function texts(seed: number, n: number): string[] {
 
 const QUERIES: KeywordQuery[] = [
   { terms: ['revenue', 'cash', 'debt', 'margin'], limit: 10 },
-  { terms: ['net', 'income', 'cafe'], phrases: [['net', 'income', 'per', 'share'], ['cash', 'capital']], limit: 25 },
+  {
+    terms: ['net', 'income', 'cafe'],
+    phrases: [
+      ['net', 'income', 'per', 'share'],
+      ['cash', 'capital'],
+    ],
+    limit: 25,
+  },
   { terms: ['10-K', 'dividends', 'revenues'], phrases: [['filler', 'filler', 'net']], limit: 7 },
   { terms: ['nowhere'], limit: 5 },
   // more room than matches: every matching row, ranked
@@ -39,9 +46,16 @@ describe('SQLite in-memory keyword index', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-memidx-'))
     file = path.join(dir, 'store.db')
     const writer = createSqliteCorpus({ path: file, logger })
-    for (const [id, seed] of [['a', 1], ['b', 2], ['ir/c', 3]] as const) {
+    for (const [id, seed] of [
+      ['a', 1],
+      ['b', 2],
+      ['ir/c', 3],
+    ] as const) {
       const input = commitInput(id, `${id}1`, texts(seed, 25))
-      await writer.commitVersion({ ...input, chunks: input.chunks.map((c, i) => ({ ...c, header: i % 4 === 0 ? `${c.header} revenue cash` : c.header })) })
+      await writer.commitVersion({
+        ...input,
+        chunks: input.chunks.map((c, i) => ({ ...c, header: i % 4 === 0 ? `${c.header} revenue cash` : c.header })),
+      })
     }
     await writer.commitVersion(commitInput('a', 'a2', texts(4, 25)))
     await writer.close()
@@ -58,12 +72,25 @@ describe('SQLite in-memory keyword index', () => {
       expect(await sql.keywordIndexReady()).toBe(false)
       let compared = 0
       for (const q of QUERIES) {
-        const byCollection = [{ collections: ['ir'] }, { collections: ['default'] }, { collections: ['ir', 'default'], documentIds: ['a', 'ir/c'] }, { collections: [] }]
-        for (const filter of [undefined, { documentIds: ['a'] }, { documentIds: ['b', 'ir/c'] }, { company: ['acme'], fiscalYear: [2023] }, ...byCollection]) {
+        const byCollection = [
+          { collections: ['ir'] },
+          { collections: ['default'] },
+          { collections: ['ir', 'default'], documentIds: ['a', 'ir/c'] },
+          { collections: [] },
+        ]
+        for (const filter of [
+          undefined,
+          { documentIds: ['a'] },
+          { documentIds: ['b', 'ir/c'] },
+          { company: ['acme'], fiscalYear: [2023] },
+          ...byCollection,
+        ]) {
           const query = filter === undefined ? q : { ...q, filter }
           const got = await memory.keywordSearch(query)
           const want = await sql.keywordSearch(query)
-          expect(got.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`)).toEqual(want.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`))
+          expect(got.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`)).toEqual(
+            want.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`),
+          )
           got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]?.score ?? Number.NaN, 12))
           compared += got.length
         }

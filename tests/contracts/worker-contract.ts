@@ -29,7 +29,11 @@ async function multipart(files: { name: string; data: Uint8Array | string }[]) {
 }
 
 function report(word: string): string {
-  return [`Acme ${word} quarterly report`, `The ${word} division grew revenue by twelve percent over the year.`, `Operating costs of the ${word} unit fell.`].join('\n\n')
+  return [
+    `Acme ${word} quarterly report`,
+    `The ${word} division grew revenue by twelve percent over the year.`,
+    `Operating costs of the ${word} unit fell.`,
+  ].join('\n\n')
 }
 
 export function workerBehaviour(name: string, backend: () => WorkerBackend): void {
@@ -46,7 +50,11 @@ export function workerBehaviour(name: string, backend: () => WorkerBackend): voi
       return p
     }
     const queueText = async (store: JobStore, word: string): Promise<IngestJob> =>
-      store.create({ origin: 'queue', filesTotal: 1, payload: { files: [{ path: stage(`${word}.txt`, report(word)), name: `${word}.txt` }] } })
+      store.create({
+        origin: 'queue',
+        filesTotal: 1,
+        payload: { files: [{ path: stage(`${word}.txt`, report(word)), name: `${word}.txt` }] },
+      })
 
     beforeEach(async () => {
       b = backend()
@@ -66,7 +74,11 @@ export function workerBehaviour(name: string, backend: () => WorkerBackend): voi
     it('queues an upload in queue mode; a worker ingests it, shows progress, and the document is searchable', async () => {
       const app = await buildApp(deps)
       const pdf = await makeReportPdf({ pages: 2 })
-      const res = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'ACME_2023_10K.pdf', data: pdf }])) })
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/documents',
+        ...(await multipart([{ name: 'ACME_2023_10K.pdf', data: pdf }])),
+      })
       expect(res.statusCode).toBe(202)
       const { jobId, status } = res.json<{ jobId: string; status: string }>()
       expect(status).toBe('queued')
@@ -126,10 +138,18 @@ export function workerBehaviour(name: string, backend: () => WorkerBackend): voi
       expect(await survivor.claimNext!()).toBeUndefined()
       const stop = new AbortController()
       const reports: WorkerJobReport[] = []
-      await runWorker({ jobs: survivor, ingest: deps.ingest!, logger: silent, signal: stop.signal, idleMinMs: 25, idleMaxMs: 100, onJob: (r) => {
-        reports.push(r)
-        stop.abort()
-      } })
+      await runWorker({
+        jobs: survivor,
+        ingest: deps.ingest!,
+        logger: silent,
+        signal: stop.signal,
+        idleMinMs: 25,
+        idleMaxMs: 100,
+        onJob: (r) => {
+          reports.push(r)
+          stop.abort()
+        },
+      })
       expect(reports).toEqual([{ jobId: job.id, outcome: 'succeeded', files: 1, failed: 0, attempts: 2 }])
       expect(await jobs.get(job.id)).toMatchObject({ status: 'succeeded', attempts: 2, filesDone: 1 })
       // Fenced: the worker that lost its lease waking up cannot overwrite the job.
@@ -144,7 +164,12 @@ export function workerBehaviour(name: string, backend: () => WorkerBackend): voi
       const job = await jobs.create({
         origin: 'queue',
         filesTotal: 2,
-        payload: { files: [{ path: stage('good.txt', report('sound')), name: 'good.txt' }, { path: stage('bad.pdf', randomBytes(3000)), name: 'bad.pdf' }] },
+        payload: {
+          files: [
+            { path: stage('good.txt', report('sound')), name: 'good.txt' },
+            { path: stage('bad.pdf', randomBytes(3000)), name: 'bad.pdf' },
+          ],
+        },
       })
       const counts = await runWorker({ jobs, ingest: deps.ingest!, logger: silent, once: true })
       expect(counts.succeeded).toBe(1)
@@ -165,7 +190,11 @@ export function workerBehaviour(name: string, backend: () => WorkerBackend): voi
           return claimed
         },
       }
-      expect(await runWorker({ jobs: stopsAfterClaim, ingest: deps.ingest!, logger: silent, signal: stop.signal })).toEqual({ succeeded: 0, failed: 0, released: 1 })
+      expect(await runWorker({ jobs: stopsAfterClaim, ingest: deps.ingest!, logger: silent, signal: stop.signal })).toEqual({
+        succeeded: 0,
+        failed: 0,
+        released: 1,
+      })
       expect(await jobs.get(job.id)).toMatchObject({ status: 'queued', owner: null })
       expect(await runWorker({ jobs, ingest: deps.ingest!, logger: silent, once: true })).toEqual({ succeeded: 1, failed: 0, released: 0 })
       expect(await jobs.get(job.id)).toMatchObject({ status: 'succeeded', attempts: 2 })

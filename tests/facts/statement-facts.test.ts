@@ -8,7 +8,8 @@ import { statementFacts, type StatementFact } from '../../src/core/facts/stateme
 import { makeReportPdf } from '../support/pdf-fixtures.js'
 import { capture } from '../support/capture-stream.js'
 
-const row = (facts: readonly StatementFact[], label: string): [string, number][] => facts.filter((f) => f.label === label).map((f) => [f.period, f.value])
+const row = (facts: readonly StatementFact[], label: string): [string, number][] =>
+  facts.filter((f) => f.label === label).map((f) => [f.period, f.value])
 
 describe('statementFacts', () => {
   const page = [
@@ -26,12 +27,32 @@ describe('statementFacts', () => {
   const facts = statementFacts(page, 7)
 
   it('reads a label, one value per period, accounting negatives, dashes, continued labels and the unit', () => {
-    expect(row(facts, 'Net income')).toEqual([['2019', 1503], ['2018', 1848], ['2017', 273]])
-    expect(row(facts, 'Deferred income taxes')).toEqual([['2019', -352], ['2018', -35], ['2017', -181]])
-    expect(row(facts, 'Non-cash operating lease cost')).toEqual([['2019', 64], ['2018', 0], ['2017', 0]])
-    expect(row(facts, 'Amortization of capitalized software development costs and intellectual property licenses')).toEqual([['2019', 225], ['2018', 489], ['2017', 311]])
+    expect(row(facts, 'Net income')).toEqual([
+      ['2019', 1503],
+      ['2018', 1848],
+      ['2017', 273],
+    ])
+    expect(row(facts, 'Deferred income taxes')).toEqual([
+      ['2019', -352],
+      ['2018', -35],
+      ['2017', -181],
+    ])
+    expect(row(facts, 'Non-cash operating lease cost')).toEqual([
+      ['2019', 64],
+      ['2018', 0],
+      ['2017', 0],
+    ])
+    expect(row(facts, 'Amortization of capitalized software development costs and intellectual property licenses')).toEqual([
+      ['2019', 225],
+      ['2018', 489],
+      ['2017', 311],
+    ])
     // a heading on its own line is not glued onto the next row's label
-    expect(row(facts, 'Capital expenditures')).toEqual([['2019', -116], ['2018', -131], ['2017', -155]])
+    expect(row(facts, 'Capital expenditures')).toEqual([
+      ['2019', -116],
+      ['2018', -131],
+      ['2017', -155],
+    ])
     expect(facts.find((f) => f.label === 'Capital expenditures')).toMatchObject({ page: 7, scale: 1e6 })
     expect(facts.find((f) => f.label === 'Diluted earnings per share')).toMatchObject({ value: 1.95, scale: 1 })
   })
@@ -58,7 +79,7 @@ describe('statementFacts', () => {
 
   it('never throws on arbitrary text', () => {
     let seed = 7
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const pieces = ['2023', '2022', '(370)', '—', '$', '\t', '\n', 'Net sales', '%', '1,234', '(1)', 'in millions', ')', '(', 'Total']
     for (let i = 0; i < 300; i++) {
       const text = Array.from({ length: 40 }, () => pieces[Math.floor(rand() * pieces.length)]).join(' ')
@@ -90,12 +111,23 @@ describe('statement facts at ingest (generated PDF) and `ragtune documents facts
     const json = await cli(['documents', 'facts', 'acme_2023_10k', '--json'])
     expect(json.code).toBe(0)
     const { facts } = JSON.parse(json.stdout.text()) as { facts: StatementFact[] }
-    expect(row(facts, 'Industrial widgets')).toEqual([['2023', 1234], ['2022', 1100], ['2021', 998]])
-    expect(row(facts, 'Total net sales')).toEqual([['2023', 1801], ['2022', 1612], ['2021', 1468]])
+    expect(row(facts, 'Industrial widgets')).toEqual([
+      ['2023', 1234],
+      ['2022', 1100],
+      ['2021', 998],
+    ])
+    expect(row(facts, 'Total net sales')).toEqual([
+      ['2023', 1801],
+      ['2022', 1612],
+      ['2021', 1468],
+    ])
     expect(facts.every((f) => f.page === 3 && f.scale === 1e6)).toBe(true)
     const text = await cli(['documents', 'facts', 'acme_2023_10k', '--page', '3'])
     expect(text.stdout.text()).toContain('p3\t2023\t1,801\tmillions\tTotal net sales')
-    expect(JSON.parse((await cli(['documents', 'facts', 'acme_2023_10k', '--page', '1', '--json'])).stdout.text())).toEqual({ id: 'acme_2023_10k', facts: [] })
+    expect(JSON.parse((await cli(['documents', 'facts', 'acme_2023_10k', '--page', '1', '--json'])).stdout.text())).toEqual({
+      id: 'acme_2023_10k',
+      facts: [],
+    })
     const missing = await cli(['documents', 'facts', 'nope'])
     expect(missing.code).toBe(1)
     expect(missing.stderr.text()).toContain('[document_not_found]')
@@ -111,10 +143,24 @@ describe('statement facts on FinanceBench pages (rows checked by hand against th
     try {
       const { pages } = await parser.getText({ first: 56, last: 60 })
       const byPage = new Map(pages.map((p) => [p.num, statementFacts(p.text, p.num)]))
-      expect(row(byPage.get(56) ?? [], 'Net sales')).toEqual([['2018', 32765], ['2017', 31657], ['2016', 30109]])
-      expect(row(byPage.get(58) ?? [], 'Total current assets')).toEqual([['2018', 13709], ['2017', 14277]])
-      expect(row(byPage.get(58) ?? [], 'Total assets')).toEqual([['2018', 36500], ['2017', 37987]])
-      expect(row(byPage.get(60) ?? [], 'Purchases of property, plant and equipment (PP&E)')).toEqual([['2018', -1577], ['2017', -1373], ['2016', -1420]])
+      expect(row(byPage.get(56) ?? [], 'Net sales')).toEqual([
+        ['2018', 32765],
+        ['2017', 31657],
+        ['2016', 30109],
+      ])
+      expect(row(byPage.get(58) ?? [], 'Total current assets')).toEqual([
+        ['2018', 13709],
+        ['2017', 14277],
+      ])
+      expect(row(byPage.get(58) ?? [], 'Total assets')).toEqual([
+        ['2018', 36500],
+        ['2017', 37987],
+      ])
+      expect(row(byPage.get(60) ?? [], 'Purchases of property, plant and equipment (PP&E)')).toEqual([
+        ['2018', -1577],
+        ['2017', -1373],
+        ['2016', -1420],
+      ])
       expect(byPage.get(60)?.[0]?.scale).toBe(1e6)
       // columns of the statement of changes in equity are components, not periods
       expect(byPage.get(59)).toEqual([])

@@ -19,7 +19,11 @@ export interface CommandRun {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Runs one command in-process like bin/cli.ts would and captures its output. */
-export async function runCommand(command: Command, argv: readonly string[], env: Record<string, string | undefined> = {}): Promise<CommandRun> {
+export async function runCommand(
+  command: Command,
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CommandRun> {
   const stdout = new Capture()
   const stderr = new Capture()
   const ctx: CliContext = { argv, env, stdout, stderr }

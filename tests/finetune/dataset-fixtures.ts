@@ -13,7 +13,16 @@ export function makeRng(seed: number): () => number {
   }
 }
 
-const SUBJECTS = ['Our float', 'The railroad', 'Our insurance business', 'The candy company', 'Every manager', 'Charlie', 'The textile mill', 'Our furniture store']
+const SUBJECTS = [
+  'Our float',
+  'The railroad',
+  'Our insurance business',
+  'The candy company',
+  'Every manager',
+  'Charlie',
+  'The textile mill',
+  'Our furniture store',
+]
 const VERBS = ['grew', 'earned', 'disappointed', 'surprised us', 'taught me', 'compounded', 'stumbled', 'prospered']
 const TAILS = [
   'because customers trusted the brand',
@@ -28,7 +37,10 @@ const TAILS = [
 
 export function prose(rng: () => number, sentences: number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!
-  return Array.from({ length: sentences }, () => `${pick(SUBJECTS)} ${pick(VERBS)} in ${1960 + Math.floor(rng() * 60)}, ${pick(TAILS)} and ${pick(TAILS)}.`).join(' ')
+  return Array.from(
+    { length: sentences },
+    () => `${pick(SUBJECTS)} ${pick(VERBS)} in ${1960 + Math.floor(rng() * 60)}, ${pick(TAILS)} and ${pick(TAILS)}.`,
+  ).join(' ')
 }
 
 /** A letter as PDF extraction leaves it: hard-wrapped, indented paragraphs, a page number, a table. */

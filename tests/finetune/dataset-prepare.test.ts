@@ -22,7 +22,10 @@ beforeAll(async () => {
   for (let y = 1990; y < 1996; y++) fs.writeFileSync(path.join(samples, `${y}.txt`), letter(rng))
   // planted duplicates: an exact copy of a letter, and a lightly edited copy of another
   fs.copyFileSync(path.join(samples, '1990.txt'), path.join(samples, '1990-copy.txt'))
-  fs.writeFileSync(path.join(samples, '1991-edited.txt'), fs.readFileSync(path.join(samples, '1991.txt'), 'utf8').replace(/grew/g, 'expanded'))
+  fs.writeFileSync(
+    path.join(samples, '1991-edited.txt'),
+    fs.readFileSync(path.join(samples, '1991.txt'), 'utf8').replace(/grew/g, 'expanded'),
+  )
   fs.writeFileSync(path.join(samples, 'notes.md'), `# Notes\n\n${prose(rng, 8)}\n\n${prose(rng, 8)}\n`)
   fs.writeFileSync(path.join(samples, 'empty.txt'), '   \n')
   fs.writeFileSync(path.join(samples, 'manifest.csv'), 'year,file\n')
@@ -41,12 +44,28 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 type Example = { messages: { role: string; content: string }[] }
 const readJsonl = (file: string): Example[] =>
-  fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Example)
+  fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Example)
 
 describe('finetune prepare (offline)', () => {
   it('writes a valid, deduplicated dataset split by source, with a report', async () => {
     const out = path.join(dir, 'out-offline')
-    const r = await runCommand(prepare, [samples, '--out', out, '--pairs', pairsFile, '--seed', '3', '--validation-fraction', '0.25', '--json'])
+    const r = await runCommand(prepare, [
+      samples,
+      '--out',
+      out,
+      '--pairs',
+      pairsFile,
+      '--seed',
+      '3',
+      '--validation-fraction',
+      '0.25',
+      '--json',
+    ])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const s = r.lastJson()
@@ -86,7 +105,18 @@ describe('finetune prepare (offline)', () => {
     expect(s.estimate.epochs).toBeGreaterThan(0)
 
     // same input, same seed: same bytes
-    const again = await runCommand(prepare, [samples, '--out', path.join(dir, 'out-again'), '--pairs', pairsFile, '--seed', '3', '--validation-fraction', '0.25', '--json'])
+    const again = await runCommand(prepare, [
+      samples,
+      '--out',
+      path.join(dir, 'out-again'),
+      '--pairs',
+      pairsFile,
+      '--seed',
+      '3',
+      '--validation-fraction',
+      '0.25',
+      '--json',
+    ])
     expect(again.lastJson().datasetSha256).toBe(s.datasetSha256)
   })
 
@@ -97,14 +127,16 @@ describe('finetune prepare (offline)', () => {
     expect(r.stdout).toMatch(/cost: ~\$\d/)
   })
 
-  it('a broken PDF is skipped with the extractor\'s code; the other files are read', async () => {
+  it("a broken PDF is skipped with the extractor's code; the other files are read", async () => {
     const mixed = path.join(dir, 'mixed')
     fs.mkdirSync(mixed)
     fs.writeFileSync(path.join(mixed, 'a.txt'), prose(makeRng(2), 10))
     fs.writeFileSync(path.join(mixed, 'broken.pdf'), Buffer.from('%PDF-1.4 not really a pdf at all'))
     fs.writeFileSync(path.join(mixed, 'notes.docx'), 'x')
     fs.writeFileSync(path.join(mixed, 'slides.key'), 'x')
-    const { samples, skips } = await readSamples([mixed, path.join(mixed, 'slides.key')], { readPdf: createPdfSampleReader({ maxPages: 10 }) })
+    const { samples, skips } = await readSamples([mixed, path.join(mixed, 'slides.key')], {
+      readPdf: createPdfSampleReader({ maxPages: 10 }),
+    })
     expect(samples.map((s) => path.basename(s.source))).toEqual(['a.txt'])
     expect(skips.map((s) => [path.basename(s.source), s.reason])).toEqual([
       ['broken.pdf', 'invalid_pdf'],
@@ -115,8 +147,12 @@ describe('finetune prepare (offline)', () => {
 
   it('bad arguments and empty inputs get stable codes', async () => {
     await expect(runCommand(prepare, [samples])).rejects.toMatchObject({ code: 'invalid_arguments' })
-    await expect(runCommand(prepare, [samples, '--out', dir, '--validation-fraction', '0.9'])).rejects.toMatchObject({ code: 'invalid_arguments' })
-    await expect(runCommand(prepare, [path.join(dir, 'nothing-here'), '--out', path.join(dir, 'x')])).rejects.toMatchObject({ code: 'no_samples' })
+    await expect(runCommand(prepare, [samples, '--out', dir, '--validation-fraction', '0.9'])).rejects.toMatchObject({
+      code: 'invalid_arguments',
+    })
+    await expect(runCommand(prepare, [path.join(dir, 'nothing-here'), '--out', path.join(dir, 'x')])).rejects.toMatchObject({
+      code: 'no_samples',
+    })
   })
 })
 

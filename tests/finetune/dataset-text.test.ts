@@ -39,7 +39,8 @@ describe('paragraphs from extracted letter text', () => {
   })
 
   it('double-spaced text (a blank line after every line) keeps sentences whole', () => {
-    const text = 'To our shareowners:\n\nRandom forests and gossip protocols walk into certain meetings,\n\nand you may think you are in a lecture.\n\nLook inside a textbook.'
+    const text =
+      'To our shareowners:\n\nRandom forests and gossip protocols walk into certain meetings,\n\nand you may think you are in a lecture.\n\nLook inside a textbook.'
     expect(toParagraphs(text)).toEqual([
       'Random forests and gossip protocols walk into certain meetings, and you may think you are in a lecture.',
       'Look inside a textbook.',
@@ -47,9 +48,9 @@ describe('paragraphs from extracted letter text', () => {
   })
 
   it('drops salutations but keeps sentences that start alike', () => {
-    expect(toParagraphs('To the Shareholders of Berkshire Hathaway Inc.:\n\nDear Fellow Shareholders,\n\nTo the surprise of many, float grew.')).toEqual([
-      'To the surprise of many, float grew.',
-    ])
+    expect(
+      toParagraphs('To the Shareholders of Berkshire Hathaway Inc.:\n\nDear Fellow Shareholders,\n\nTo the surprise of many, float grew.'),
+    ).toEqual(['To the surprise of many, float grew.'])
   })
 
   it('classifies junk lines', () => {
@@ -108,7 +109,10 @@ describe('segmentation', () => {
 
   it('drops what it cannot use, with reasons', () => {
     const table = Array.from({ length: 120 }, (_, i) => `${1000 + i} ${i}.5%`).join(' ')
-    expect(segmentPassages(['Too short to stand alone.'])).toEqual({ passages: [], drops: [expect.objectContaining({ reason: 'too_short', words: 5 })] })
+    expect(segmentPassages(['Too short to stand alone.'])).toEqual({
+      passages: [],
+      drops: [expect.objectContaining({ reason: 'too_short', words: 5 })],
+    })
     expect(segmentPassages([table]).drops.map((d) => d.reason)).toEqual(['not_prose'])
     const runOn = Array.from({ length: 450 }, (_, i) => `word${i}`).join(' ')
     expect(segmentPassages([runOn]).drops.map((d) => d.reason)).toEqual(['sentence_too_long'])
@@ -189,7 +193,13 @@ describe('explicit pairs', () => {
     const text = [
       JSON.stringify({ prompt: 'What is float?', response: 'Money we hold.' }),
       'not json',
-      JSON.stringify({ messages: [{ role: 'user', content: 'Why Omaha?' }, { role: 'assistant', content: 'It is home.' }], source: 'qa' }),
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'Why Omaha?' },
+          { role: 'assistant', content: 'It is home.' },
+        ],
+        source: 'qa',
+      }),
       JSON.stringify({ prompt: 'missing answer' }),
     ].join('\n')
     const { pairs, drops } = parsePairs(text, 'p.jsonl')

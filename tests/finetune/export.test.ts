@@ -14,7 +14,7 @@ const update = process.env.UPDATE_GOLDEN === '1'
 
 const example = (i: number) => ({
   messages: [
-    { role: 'system', content: 'You are Buffett. Answer in Buffett\'s own voice.' },
+    { role: 'system', content: "You are Buffett. Answer in Buffett's own voice." },
     { role: 'user', content: `What happened to float in year ${i}?` },
     { role: 'assistant', content: `Float grew again in year ${i}; it cost us "nothing".\n\nThat is the whole trick.` },
   ],
@@ -61,7 +61,10 @@ describe('finetune export: golden files', () => {
     const train = fs.readFileSync(path.join(dataset, 'train.jsonl'), 'utf8')
     expect(fs.readFileSync(path.join(dir, 'axolotl', 'data/train.jsonl'), 'utf8')).toBe(train)
     expect(fs.readFileSync(path.join(dir, 'unsloth', 'data/train.jsonl'), 'utf8')).toBe(train)
-    const lf = fs.readFileSync(path.join(dir, 'llama-factory', 'data/train.jsonl'), 'utf8').trim().split('\n')
+    const lf = fs
+      .readFileSync(path.join(dir, 'llama-factory', 'data/train.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
     expect(lf).toHaveLength(12)
     expect(JSON.parse(lf[0]!)).toEqual({
       conversations: [
@@ -75,8 +78,20 @@ describe('finetune export: golden files', () => {
   it('flags change the config: base model, LoRA rank, epochs, template', async () => {
     const out = path.join(dir, 'custom')
     const r = await runCommand(exportCommand, [
-      '--format', 'llama-factory', '--train', path.join(dataset, 'train.jsonl'), '--out', out,
-      '--base-model', 'meta-llama/Llama-3.1-8B-Instruct', '--lora-r', '8', '--epochs', '2', '--learning-rate', '0.0001',
+      '--format',
+      'llama-factory',
+      '--train',
+      path.join(dataset, 'train.jsonl'),
+      '--out',
+      out,
+      '--base-model',
+      'meta-llama/Llama-3.1-8B-Instruct',
+      '--lora-r',
+      '8',
+      '--epochs',
+      '2',
+      '--learning-rate',
+      '0.0001',
     ])
     expect(r.code).toBe(0)
     const yaml = fs.readFileSync(path.join(out, 'llama-factory.yaml'), 'utf8')
@@ -96,10 +111,18 @@ describe('finetune export: golden files', () => {
       code: 'invalid_dataset',
       message: expect.stringMatching(/invalid_json \(lines 4\)/),
     })
-    await expect(runCommand(exportCommand, ['--format', 'torchtune', '--dataset', dataset, '--out', dir])).rejects.toMatchObject({ code: 'invalid_arguments' })
-    await expect(runCommand(exportCommand, ['--format', 'axolotl', '--dataset', dataset])).rejects.toMatchObject({ code: 'invalid_arguments' })
-    await expect(runCommand(exportCommand, ['--format', 'axolotl', '--dataset', dataset, '--out', dir, '--lora-r', '1.5'])).rejects.toMatchObject({ code: 'invalid_arguments' })
-    await expect(runCommand(exportCommand, ['--format', 'axolotl', '--train', path.join(dir, 'none.jsonl'), '--out', dir])).rejects.toMatchObject({ code: 'file_not_found' })
+    await expect(runCommand(exportCommand, ['--format', 'torchtune', '--dataset', dataset, '--out', dir])).rejects.toMatchObject({
+      code: 'invalid_arguments',
+    })
+    await expect(runCommand(exportCommand, ['--format', 'axolotl', '--dataset', dataset])).rejects.toMatchObject({
+      code: 'invalid_arguments',
+    })
+    await expect(
+      runCommand(exportCommand, ['--format', 'axolotl', '--dataset', dataset, '--out', dir, '--lora-r', '1.5']),
+    ).rejects.toMatchObject({ code: 'invalid_arguments' })
+    await expect(
+      runCommand(exportCommand, ['--format', 'axolotl', '--train', path.join(dir, 'none.jsonl'), '--out', dir]),
+    ).rejects.toMatchObject({ code: 'file_not_found' })
   })
 })
 
@@ -122,8 +145,18 @@ describe('export helpers', () => {
   })
 
   it('ShareGPT without a system message has no system column', () => {
-    expect(toShareGpt({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })).toEqual({
-      conversations: [{ from: 'human', value: 'q' }, { from: 'gpt', value: 'a' }],
+    expect(
+      toShareGpt({
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      }),
+    ).toEqual({
+      conversations: [
+        { from: 'human', value: 'q' },
+        { from: 'gpt', value: 'a' },
+      ],
     })
   })
 })

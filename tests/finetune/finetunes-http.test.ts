@@ -31,11 +31,21 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
       return 'The letters speak for themselves [1].'
     })
     dir = tempDir('ft-http')
-    const config = loadConfig({ RAGTUNE_DATA_DIR: dir, OPENAI_BASE_URL: emu.url, OPENAI_API_KEY: 'sk-test', RAGTUNE_CHAT_MODEL: 'gpt-4o-mini' })
+    const config = loadConfig({
+      RAGTUNE_DATA_DIR: dir,
+      OPENAI_BASE_URL: emu.url,
+      OPENAI_API_KEY: 'sk-test',
+      RAGTUNE_CHAT_MODEL: 'gpt-4o-mini',
+    })
     const logger = createLogger({ level: 'silent' })
     deps = await buildDeps(config, logger)
     await deps.corpus.commitVersion(
-      doc('brk-2020', ['Berkshire Hathaway 2020 letter. Our owners are partners; we run the business for them over decades.'], { title: 'Berkshire 2020 letter', company: 'Berkshire Hathaway', fiscalYear: 2020, docType: 'letter' }),
+      doc('brk-2020', ['Berkshire Hathaway 2020 letter. Our owners are partners; we run the business for them over decades.'], {
+        title: 'Berkshire 2020 letter',
+        company: 'Berkshire Hathaway',
+        fiscalYear: 2020,
+        docType: 'letter',
+      }),
     )
     admin = (await deps.keys.create({ scope: 'admin', name: 'ops' })).key
     query = (await deps.keys.create({ scope: 'query', name: 'chat' })).key
@@ -58,7 +68,14 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
       method: 'POST',
       url: '/v1/finetunes',
       headers: as(admin),
-      payload: { baseModel: 'gpt-4o-mini-2024-07-18', training: trainingJsonl(), validation: trainingJsonl(10), suffix: 'buffett', name: 'buffett', epochs: 2 },
+      payload: {
+        baseModel: 'gpt-4o-mini-2024-07-18',
+        training: trainingJsonl(),
+        validation: trainingJsonl(10),
+        suffix: 'buffett',
+        name: 'buffett',
+        epochs: 2,
+      },
     })
     expect(started.statusCode).toBe(202)
     const job = started.json()
@@ -76,7 +93,12 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
     expect(list.finetunes.map((j: { id: string }) => j.id)).toEqual([job.id])
 
     const ask = async () => {
-      const res = await app.inject({ method: 'POST', url: '/v1/ask', headers: as(query), payload: { question: 'What do the letters say about owners?' } })
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/ask',
+        headers: as(query),
+        payload: { question: 'What do the letters say about owners?' },
+      })
       expect(res.statusCode).toBe(200)
       return res.json<{ voice: string | null; model: string | null }>()
     }
@@ -94,17 +116,32 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
   })
 
   it('follows a job started over HTTP in the background and registers its model without being asked', async () => {
-    const started = await app.inject({ method: 'POST', url: '/v1/finetunes', headers: as(admin), payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl(), name: 'unattended' } })
+    const started = await app.inject({
+      method: 'POST',
+      url: '/v1/finetunes',
+      headers: as(admin),
+      payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl(), name: 'unattended' },
+    })
     expect(started.statusCode).toBe(202)
     ft.drain()
-    await vi.waitFor(async () => {
-      const models = (await app.inject({ url: '/v1/models', headers: as(query) })).json<{ data: { id: string }[] }>()
-      expect(models.data.map((m) => m.id)).toContain('unattended')
-    }, { timeout: 20_000, interval: 50 })
+    await vi.waitFor(
+      async () => {
+        const models = (await app.inject({ url: '/v1/models', headers: as(query) })).json<{ data: { id: string }[] }>()
+        expect(models.data.map((m) => m.id)).toContain('unattended')
+      },
+      { timeout: 20_000, interval: 50 },
+    )
   })
 
   it('cancels a job over HTTP; a second cancel is a 409', async () => {
-    const started = (await app.inject({ method: 'POST', url: '/v1/finetunes', headers: as(admin), payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() } })).json<{ id: string }>()
+    const started = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/finetunes',
+        headers: as(admin),
+        payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() },
+      })
+    ).json<{ id: string }>()
     const cancelled = await app.inject({ method: 'POST', url: `/v1/finetunes/${started.id}/cancel`, headers: as(admin) })
     expect(cancelled.statusCode).toBe(200)
     expect(cancelled.json()).toMatchObject({ id: started.id, status: 'cancelled' })
@@ -114,9 +151,18 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
   })
 
   it('answers bad requests with stable codes', async () => {
-    const noKey = await app.inject({ method: 'POST', url: '/v1/finetunes', payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() } })
+    const noKey = await app.inject({
+      method: 'POST',
+      url: '/v1/finetunes',
+      payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() },
+    })
     expect(noKey.statusCode).toBe(401)
-    const wrongScope = await app.inject({ method: 'POST', url: '/v1/finetunes', headers: as(query), payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() } })
+    const wrongScope = await app.inject({
+      method: 'POST',
+      url: '/v1/finetunes',
+      headers: as(query),
+      payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() },
+    })
     expect(wrongScope.statusCode).toBe(403)
     const activateAsQuery = await app.inject({ method: 'POST', url: '/v1/models/buffett/activate', headers: as(query), payload: {} })
     expect(activateAsQuery.statusCode).toBe(403)
@@ -125,16 +171,31 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
     expect(missing.statusCode).toBe(400)
     expect(missing.json().error.code).toBe('invalid_request')
 
-    const invalid = await app.inject({ method: 'POST', url: '/v1/finetunes', headers: as(admin), payload: { baseModel: 'gpt-4o-mini', training: '{"messages": []}\n' } })
+    const invalid = await app.inject({
+      method: 'POST',
+      url: '/v1/finetunes',
+      headers: as(admin),
+      payload: { baseModel: 'gpt-4o-mini', training: '{"messages": []}\n' },
+    })
     expect(invalid.statusCode).toBe(400)
     expect(invalid.json().error.code).toBe('invalid_dataset')
 
-    const unknownModel = await app.inject({ method: 'POST', url: '/v1/finetunes', headers: as(admin), payload: { baseModel: 'gpt-9', training: trainingJsonl() } })
+    const unknownModel = await app.inject({
+      method: 'POST',
+      url: '/v1/finetunes',
+      headers: as(admin),
+      payload: { baseModel: 'gpt-9', training: trainingJsonl() },
+    })
     expect(unknownModel.statusCode).toBe(400)
     expect(unknownModel.json().error.code).toBe('finetune_model_unavailable')
 
     ft.available = false
-    const denied = await app.inject({ method: 'POST', url: '/v1/finetunes', headers: as(admin), payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() } })
+    const denied = await app.inject({
+      method: 'POST',
+      url: '/v1/finetunes',
+      headers: as(admin),
+      payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() },
+    })
     ft.available = true
     expect(denied.statusCode).toBe(403)
     expect(denied.json().error.message).toContain('not available to this organisation')

@@ -25,10 +25,16 @@ const CONTRAST = [
   'Our platform lets sellers, developers and creators reach customers around the world.',
 ]
 const essay = (pool: readonly string[], seed: number): string =>
-  Array.from({ length: 8 }, (_, p) => Array.from({ length: 7 }, (_, i) => pool[(seed * 7 + p * 3 + i * 5) % pool.length]).join(' ')).join('\n\n')
+  Array.from({ length: 8 }, (_, p) => Array.from({ length: 7 }, (_, i) => pool[(seed * 7 + p * 3 + i * 5) % pool.length]).join(' ')).join(
+    '\n\n',
+  )
 
 const letter = (topic: string) =>
-  Array.from({ length: 6 }, (_, i) => `Our ${topic} business had a satisfactory year, and Charlie and I expect it to keep compounding for decades ${i}. We never forget that the owners, not the managers, bear the cost of every mistake we make, so we act as careful stewards of their capital.`).join('\n\n')
+  Array.from(
+    { length: 6 },
+    (_, i) =>
+      `Our ${topic} business had a satisfactory year, and Charlie and I expect it to keep compounding for decades ${i}. We never forget that the owners, not the managers, bear the cost of every mistake we make, so we act as careful stewards of their capital.`,
+  ).join('\n\n')
 
 describe('ragtune models and finetune register', () => {
   let emu: OpenAIEmulator
@@ -40,7 +46,12 @@ describe('ragtune models and finetune register', () => {
   afterAll(() => emu.close())
   beforeEach(() => {
     dir = tempDir('models')
-    env = { OPENAI_BASE_URL: emu.url, OPENAI_API_KEY: 'sk-test', RAGTUNE_DATA_DIR: path.join(dir, 'data'), RAGTUNE_CHAT_MODEL: 'gpt-4o-mini' }
+    env = {
+      OPENAI_BASE_URL: emu.url,
+      OPENAI_API_KEY: 'sk-test',
+      RAGTUNE_DATA_DIR: path.join(dir, 'data'),
+      RAGTUNE_CHAT_MODEL: 'gpt-4o-mini',
+    }
   })
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
@@ -53,9 +64,24 @@ describe('ragtune models and finetune register', () => {
   const registry = () => createSqliteModelRegistry({ path: path.join(dir, 'data', 'ragtune.db') })
 
   it('registers a self-served adapter only after a smoke completion succeeds', async () => {
-    const ok = await cli('finetune', 'register', '--name', 'lora', '--base-url', emu.url, '--model', 'buffett-lora', '--base-model', 'llama-3.1-8b', '--json')
+    const ok = await cli(
+      'finetune',
+      'register',
+      '--name',
+      'lora',
+      '--base-url',
+      emu.url,
+      '--model',
+      'buffett-lora',
+      '--base-model',
+      'llama-3.1-8b',
+      '--json',
+    )
     expect(ok.code).toBe(0)
-    expect(JSON.parse(ok.out)).toMatchObject({ registered: { id: 'lora', provider: 'openai-compatible', model: 'buffett-lora', baseURL: emu.url, status: 'ready' }, smokeTest: { finishReason: 'stop' } })
+    expect(JSON.parse(ok.out)).toMatchObject({
+      registered: { id: 'lora', provider: 'openai-compatible', model: 'buffett-lora', baseURL: emu.url, status: 'ready' },
+      smokeTest: { finishReason: 'stop' },
+    })
     const last = emu.requests.at(-1)
     expect(last?.path).toBe('/v1/chat/completions')
     expect(last?.headers.authorization).toBe('Bearer unused')
@@ -86,7 +112,17 @@ describe('ragtune models and finetune register', () => {
     const summary = JSON.parse(r1.out)
     expect(summary).toMatchObject({ id: 'buffett', kind: 'prompted', model: null, files: 2 })
     expect(summary.passages).toBeGreaterThan(1)
-    const r2 = await cli('models', 'add-voice', '--name', 'buffett-both', '--samples', samples, '--model', 'ft:gpt-4o-mini:org:buffett:1', '--json')
+    const r2 = await cli(
+      'models',
+      'add-voice',
+      '--name',
+      'buffett-both',
+      '--samples',
+      samples,
+      '--model',
+      'ft:gpt-4o-mini:org:buffett:1',
+      '--json',
+    )
     expect(JSON.parse(r2.out)).toMatchObject({ kind: 'prompted+fine-tuned', model: 'ft:gpt-4o-mini:org:buffett:1' })
     const list = await cli('models', 'list')
     expect(list.out).toMatch(/ buffett {2}prompted {2}ready/)
@@ -101,8 +137,18 @@ describe('ragtune models and finetune register', () => {
       const base = { provider: 'openai', baseModel: 'gpt-4o-mini', baseURL: null, datasetHash: null, jobId: null, status: 'ready' as const }
       await r.upsert({ ...base, id: 'worse', model: 'ft:gpt-4o-mini:org:worse:1' })
       await r.upsert({ ...base, id: 'better', model: 'ft:gpt-4o-mini:org:better:1' })
-      await r.setEvaluation('worse', { evaluatedAt: 'now', prompts: 5, voiceScore: { base: 0.6, tuned: 0.4 }, flags: { base: 0, tuned: 2 } })
-      await r.setEvaluation('better', { evaluatedAt: 'now', prompts: 5, voiceScore: { base: 0.4, tuned: 0.9 }, flags: { base: 1, tuned: 1 } })
+      await r.setEvaluation('worse', {
+        evaluatedAt: 'now',
+        prompts: 5,
+        voiceScore: { base: 0.6, tuned: 0.4 },
+        flags: { base: 0, tuned: 2 },
+      })
+      await r.setEvaluation('better', {
+        evaluatedAt: 'now',
+        prompts: 5,
+        voiceScore: { base: 0.4, tuned: 0.9 },
+        flags: { base: 1, tuned: 1 },
+      })
     } finally {
       await r.close()
     }
@@ -127,10 +173,32 @@ describe('ragtune models and finetune register', () => {
       writeFile(voiceDir, `letter-${i}.txt`, essay(VOICE, i))
       writeFile(contrastDir, `letter-${i}.txt`, essay(CONTRAST, i))
     }
-    const prompts = writeFile(dir, 'validation.jsonl', ['What matters in a manager?', 'How do you think about risk?', 'Why keep cash?'].map((q) => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: 'x' }] })).join('\n'))
+    const prompts = writeFile(
+      dir,
+      'validation.jsonl',
+      ['What matters in a manager?', 'How do you think about risk?', 'Why keep cash?']
+        .map((q) =>
+          JSON.stringify({
+            messages: [
+              { role: 'user', content: q },
+              { role: 'assistant', content: 'x' },
+            ],
+          }),
+        )
+        .join('\n'),
+    )
     const r = registry()
     try {
-      await r.upsert({ id: 'buffett', provider: 'openai', model: 'ft:gpt-4o-mini:org:buffett:1', baseModel: 'gpt-4o-mini', baseURL: null, datasetHash: null, jobId: null, status: 'ready' })
+      await r.upsert({
+        id: 'buffett',
+        provider: 'openai',
+        model: 'ft:gpt-4o-mini:org:buffett:1',
+        baseModel: 'gpt-4o-mini',
+        baseURL: null,
+        datasetHash: null,
+        jobId: null,
+        status: 'ready',
+      })
     } finally {
       await r.close()
     }
@@ -140,7 +208,10 @@ describe('ragtune models and finetune register', () => {
     const good = await cli('models', 'eval', 'buffett', '--prompts', prompts, '--voice', voiceDir, '--contrast', contrastDir, '--json')
     expect(good.err).toBe('')
     expect(good.code).toBe(0)
-    const lines = good.out.trim().split('\n').map((l) => JSON.parse(l) as { prompts: number; voiceScore: { base: number; tuned: number }; flags: unknown; activatable: boolean })
+    const lines = good.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { prompts: number; voiceScore: { base: number; tuned: number }; flags: unknown; activatable: boolean })
     const summary = lines.at(-1)!
     expect(summary.prompts).toBe(3)
     expect(summary.voiceScore.tuned).toBeGreaterThan(summary.voiceScore.base)
@@ -159,11 +230,19 @@ describe('ragtune models and finetune register', () => {
 
   it('evaluation compares base and tuned on held-out prompts with the voice scorer and fact-lock flags', async () => {
     emu.setResponder((body) =>
-      body.model.startsWith('ft:') ? 'Charlie and I believe the owners deserve candour, and candour compounds.' : 'Revenue rose 12% to $4.2 billion [3].',
+      body.model.startsWith('ft:')
+        ? 'Charlie and I believe the owners deserve candour, and candour compounds.'
+        : 'Revenue rose 12% to $4.2 billion [3].',
     )
     const prompts = parseHeldOutPrompts(
       [
-        JSON.stringify({ messages: [{ role: 'system', content: 'You are Warren.' }, { role: 'user', content: 'What matters in a manager?' }, { role: 'assistant', content: 'x' }] }),
+        JSON.stringify({
+          messages: [
+            { role: 'system', content: 'You are Warren.' },
+            { role: 'user', content: 'What matters in a manager?' },
+            { role: 'assistant', content: 'x' },
+          ],
+        }),
         JSON.stringify({ prompt: 'How do you think about float?' }),
         'not json',
       ].join('\n'),
@@ -172,7 +251,8 @@ describe('ragtune models and finetune register', () => {
     const chat = createOpenAIChat({ model: 'gpt-4o-mini', baseURL: emu.url, apiKey: 'sk-test', timeoutMs: 10_000, maxRetries: 0 })
     // A stand-in scorer: the share of the voice's signature words. The real one is the authorship model.
     const scorer: VoiceScorer = async (texts) => texts.map((t) => (/Charlie|owners|compound/.test(t) ? 0.9 : 0.2))
-    const gen = (model: string) => async (p: { user: string }) => (await chat.complete({ model, messages: [{ role: 'user', content: p.user }] })).text
+    const gen = (model: string) => async (p: { user: string }) =>
+      (await chat.complete({ model, messages: [{ role: 'user', content: p.user }] })).text
     const { reports, evaluation } = await evaluateVoiceModel({
       prompts,
       scorer,

@@ -36,30 +36,80 @@ describe('ragtune finetune run|status|cancel against the emulator', () => {
     const stdout = capture()
     const stderr = capture()
     const code = await main(argv, { env, stdout, stderr })
-    return { code, out: stdout.text(), err: stderr.text(), json: () => stdout.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) }
+    return {
+      code,
+      out: stdout.text(),
+      err: stderr.text(),
+      json: () =>
+        stdout
+          .text()
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+    }
   }
 
   it('runs with --watch to succeeded and registers the tuned model under --name', async () => {
     ft.advanceOnPoll = true
     const t = path.join(dir, 'train.jsonl')
     const v = path.join(dir, 'validation.jsonl')
-    const r = await cli('finetune', 'run', '--train', t, '--validation', v, '--base-model', 'gpt-4o-mini-2024-07-18', '--suffix', 'buffett', '--name', 'buffett', '--epochs', '3', '--seed', '42', '--watch', '--poll-seconds', '0')
+    const r = await cli(
+      'finetune',
+      'run',
+      '--train',
+      t,
+      '--validation',
+      v,
+      '--base-model',
+      'gpt-4o-mini-2024-07-18',
+      '--suffix',
+      'buffett',
+      '--name',
+      'buffett',
+      '--epochs',
+      '3',
+      '--seed',
+      '42',
+      '--watch',
+      '--poll-seconds',
+      '0',
+    )
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/: queued\n[\s\S]*: running\n[\s\S]*Step 3\/3: training loss=\S+ \[100%\][\s\S]*: succeeded\n/)
     expect(r.out).toContain('registered as "buffett"')
     const list = await cli('models', 'list', '--json')
     const [model] = list.json()
-    expect(model).toMatchObject({ id: 'buffett', provider: 'openai', status: 'ready', kind: 'fine-tuned', baseModel: 'gpt-4o-mini-2024-07-18' })
+    expect(model).toMatchObject({
+      id: 'buffett',
+      provider: 'openai',
+      status: 'ready',
+      kind: 'fine-tuned',
+      baseModel: 'gpt-4o-mini-2024-07-18',
+    })
     expect(model?.model).toMatch(/^ft:gpt-4o-mini-2024-07-18:emulator-org:buffett:/)
   })
 
   it('lists stored jobs, and a retrained active voice does not go live unevaluated', async () => {
     ft.advanceOnPoll = true
     const t = path.join(dir, 'train.jsonl')
-    expect((await cli('finetune', 'run', '--train', t, '--base-model', 'gpt-4o-mini', '--name', 'voice', '--watch', '--poll-seconds', '0')).code).toBe(0)
+    expect(
+      (await cli('finetune', 'run', '--train', t, '--base-model', 'gpt-4o-mini', '--name', 'voice', '--watch', '--poll-seconds', '0')).code,
+    ).toBe(0)
     expect((await cli('models', 'activate', 'voice')).code).toBe(0)
-    const again = await cli('finetune', 'run', '--train', t, '--base-model', 'gpt-4o-mini', '--name', 'voice', '--watch', '--poll-seconds', '0')
+    const again = await cli(
+      'finetune',
+      'run',
+      '--train',
+      t,
+      '--base-model',
+      'gpt-4o-mini',
+      '--name',
+      'voice',
+      '--watch',
+      '--poll-seconds',
+      '0',
+    )
     expect(again.code).toBe(0)
     const second = /registered as "(ft:[^"]+)"/.exec(again.out)?.[1]
     expect(second).toBeDefined()
@@ -72,7 +122,10 @@ describe('ragtune finetune run|status|cancel against the emulator', () => {
   })
 
   it('reports a failed job with its error and exit code 1', async () => {
-    ft.scriptNext({ outcome: 'failed', error: { code: 'quota_exceeded', message: 'Your organization has exceeded its fine-tuning quota.' } })
+    ft.scriptNext({
+      outcome: 'failed',
+      error: { code: 'quota_exceeded', message: 'Your organization has exceeded its fine-tuning quota.' },
+    })
     const started = await cli('finetune', 'run', '--train', path.join(dir, 'train.jsonl'), '--base-model', 'gpt-4o-mini', '--json')
     expect(started.code).toBe(0)
     const jobId = started.json()[0]!.id as string
@@ -120,7 +173,17 @@ describe('ragtune finetune run|status|cancel against the emulator', () => {
   })
 
   it('resumes watching after the CLI process is killed, showing only events it had not shown', async () => {
-    const started = await cli('finetune', 'run', '--train', path.join(dir, 'train.jsonl'), '--base-model', 'gpt-4o-mini', '--name', 'resumed', '--json')
+    const started = await cli(
+      'finetune',
+      'run',
+      '--train',
+      path.join(dir, 'train.jsonl'),
+      '--base-model',
+      'gpt-4o-mini',
+      '--name',
+      'resumed',
+      '--json',
+    )
     const jobId = started.json()[0]!.id as string
 
     // First process: a real `ragtune finetune status` child, killed once it has shown the first training step.
@@ -165,9 +228,27 @@ describe('ragtune finetune run|status|cancel against the emulator', () => {
   it('on a TTY, training steps redraw one progress bar; other events and statuses are whole lines', () => {
     const out = Object.assign(capture(), { isTTY: true })
     const printer = createJobPrinter({ argv: [], env: {}, stdout: out, stderr: capture() }, false)
-    const job: FineTuneJob = { id: 'ftjob-1', provider: 'openai', baseModel: 'gpt-4o-mini', status: 'running', fineTunedModel: null, trainingFileId: 'f', validationFileId: null, suffix: null, error: null, trainedTokens: null, createdAt: 'now', finishedAt: null }
+    const job: FineTuneJob = {
+      id: 'ftjob-1',
+      provider: 'openai',
+      baseModel: 'gpt-4o-mini',
+      status: 'running',
+      fineTunedModel: null,
+      trainingFileId: 'f',
+      validationFileId: null,
+      suffix: null,
+      error: null,
+      trainedTokens: null,
+      createdAt: 'now',
+      finishedAt: null,
+    }
     printer.update({ type: 'status', job })
-    for (const step of [1, 2]) printer.update({ type: 'event', job, event: { id: `e${step}`, createdAt: 't', level: 'info', message: `Step ${step}/4`, step, totalSteps: 4, trainLoss: 1 / step } })
+    for (const step of [1, 2])
+      printer.update({
+        type: 'event',
+        job,
+        event: { id: `e${step}`, createdAt: 't', level: 'info', message: `Step ${step}/4`, step, totalSteps: 4, trainLoss: 1 / step },
+      })
     printer.update({ type: 'event', job, event: { id: 'e3', createdAt: 't', level: 'info', message: 'Checkpoint saved' } })
     const text = out.text()
     expect(text).toContain('ftjob-1: running\n')

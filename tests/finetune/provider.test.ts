@@ -85,7 +85,15 @@ describe('openai fine-tune provider against the emulator', () => {
     expect(stored.status).toBe('succeeded')
     expect(stored.fineTunedModel).toMatch(/^ft:gpt-4o-mini-2024-07-18:emulator-org:buffett:[0-9a-f]{8}$/)
     const model = await registry.get('buffett-ft')
-    expect(model).toMatchObject({ provider: 'openai', model: stored.fineTunedModel, baseModel: 'gpt-4o-mini-2024-07-18', status: 'ready', jobId: job.id, kind: 'fine-tuned', active: false })
+    expect(model).toMatchObject({
+      provider: 'openai',
+      model: stored.fineTunedModel,
+      baseModel: 'gpt-4o-mini-2024-07-18',
+      status: 'ready',
+      jobId: job.id,
+      kind: 'fine-tuned',
+      active: false,
+    })
     expect(emu.state.models.has(stored.fineTunedModel!)).toBe(true)
   })
 
@@ -128,17 +136,23 @@ describe('openai fine-tune provider against the emulator', () => {
 
   it('translates API refusals into clear errors', async () => {
     ft.available = false
-    const denied = (await runner.start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', trainingJsonl()) }).catch((e: unknown) => e)) as AppError
+    const denied = (await runner
+      .start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', trainingJsonl()) })
+      .catch((e: unknown) => e)) as AppError
     expect(denied.code).toBe('finetune_not_available')
     expect(denied.message).toContain('not available to this organisation')
     expect(denied.message).toContain('ragtune finetune export')
     ft.available = true
 
-    const unknown = (await runner.start({ baseModel: 'gpt-9-ultra', training: file('train.jsonl', trainingJsonl()) }).catch((e: unknown) => e)) as AppError
+    const unknown = (await runner
+      .start({ baseModel: 'gpt-9-ultra', training: file('train.jsonl', trainingJsonl()) })
+      .catch((e: unknown) => e)) as AppError
     expect(unknown.code).toBe('finetune_model_unavailable')
     expect(unknown.message).toContain('gpt-9-ultra is not available for fine-tuning')
 
-    const notJson = (await runner.start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', '{"messages": [\nnot json\n') }).catch((e: unknown) => e)) as AppError
+    const notJson = (await runner
+      .start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', '{"messages": [\nnot json\n') })
+      .catch((e: unknown) => e)) as AppError
     expect(notJson.code).toBe('finetune_invalid_file')
     expect(notJson.message).toContain('Line 1 is not valid JSON')
 

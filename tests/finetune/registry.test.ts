@@ -13,7 +13,6 @@ import { createLogger } from '../../src/logger.js'
 import { startOpenAIEmulator, type ChatCompletionBody, type OpenAIEmulator } from '../support/openai-emulator.js'
 import { tempDir } from './finetune-fixtures.js'
 
-
 // Store behaviour is the contract suite (tests/contracts/model-registry-contract.ts); here, the resolver on top.
 describe('registry-backed voice resolver', () => {
   let dir: string
@@ -35,7 +34,12 @@ describe('registry-backed voice resolver', () => {
     await registry.upsert(tuned('adapter', 'buffett-lora', { provider: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1' }))
     await registry.upsert(tuned('prompted', null, { provider: 'prompted', kind: 'prompted' }))
     await registry.setVoiceSamples('prompted', ['Float is money we hold.', 'Railroads need track.', 'Buy wonderful businesses.'])
-    expect(await resolver.resolve('adapter', 'q')).toEqual({ voiceId: 'adapter', model: 'buffett-lora', endpoint: { baseURL: 'http://127.0.0.1:9/v1' }, exemplars: [] })
+    expect(await resolver.resolve('adapter', 'q')).toEqual({
+      voiceId: 'adapter',
+      model: 'buffett-lora',
+      endpoint: { baseURL: 'http://127.0.0.1:9/v1' },
+      exemplars: [],
+    })
     const p = await resolver.resolve('prompted', 'what is float?')
     expect(p).toMatchObject({ voiceId: 'prompted', model: 'gpt-4o-mini' })
     expect(p.exemplars[0]).toBe('Float is money we hold.')
@@ -72,7 +76,19 @@ describe('activation reaches the answer pipeline on the next request, with no re
     const retriever: Retriever = {
       async retrieve() {
         return {
-          sources: [{ documentId: 'brk-2020', version: 1, meta: { title: 'Berkshire 2020 letter' }, pageStart: 3, pageEnd: 3, sectionPath: [], text: 'Insurance float grew to 1 billion dollars.', ordinals: [0], score: 1 }],
+          sources: [
+            {
+              documentId: 'brk-2020',
+              version: 1,
+              meta: { title: 'Berkshire 2020 letter' },
+              pageStart: 3,
+              pageEnd: 3,
+              sectionPath: [],
+              text: 'Insurance float grew to 1 billion dollars.',
+              ordinals: [0],
+              score: 1,
+            },
+          ],
           route: {},
           timings: { totalMs: 0, keywordMs: 0, vectorMs: 0 },
         }

@@ -42,11 +42,51 @@ const cases: [string, string][] = [
   ['data_type', '["not", "an", "object"]'],
   ['missing_messages_list', msg({ prompt: 'hi', completion: 'there' })],
   ['message_missing_key', msg({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant' }] })],
-  ['message_unrecognized_key', msg({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', mood: 'wry' }] })],
-  ['unrecognized_role', msg({ messages: [{ role: 'narrator', content: 'q' }, { role: 'assistant', content: 'a' }] })],
-  ['missing_content', msg({ messages: [{ role: 'user', content: 42 }, { role: 'assistant', content: 'a' }] })],
-  ['invalid_weight', msg({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', weight: 0.5 }] })],
-  ['example_missing_assistant_message', msg({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'q' }] })],
+  [
+    'message_unrecognized_key',
+    msg({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a', mood: 'wry' },
+      ],
+    }),
+  ],
+  [
+    'unrecognized_role',
+    msg({
+      messages: [
+        { role: 'narrator', content: 'q' },
+        { role: 'assistant', content: 'a' },
+      ],
+    }),
+  ],
+  [
+    'missing_content',
+    msg({
+      messages: [
+        { role: 'user', content: 42 },
+        { role: 'assistant', content: 'a' },
+      ],
+    }),
+  ],
+  [
+    'invalid_weight',
+    msg({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a', weight: 0.5 },
+      ],
+    }),
+  ],
+  [
+    'example_missing_assistant_message',
+    msg({
+      messages: [
+        { role: 'system', content: 's' },
+        { role: 'user', content: 'q' },
+      ],
+    }),
+  ],
 ]
 
 describe('finetune validate: one bad file per error class', () => {
@@ -62,7 +102,12 @@ describe('finetune validate: one bad file per error class', () => {
   })
 
   it('over_token_limit uses the --max-tokens limit', async () => {
-    const long = msg({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'word '.repeat(500) }] })
+    const long = msg({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'word '.repeat(500) },
+      ],
+    })
     const r = await check('over_token_limit', fileWith(long), ['--max-tokens', '200'])
     expect(r.code).toBe(1)
     expect(r.lastJson().errors).toEqual({ over_token_limit: [5] })
@@ -92,8 +137,18 @@ describe('finetune validate: one bad file per error class', () => {
   it('several bad lines of different kinds are all reported; warnings do not fail', async () => {
     const lines = Array.from({ length: 12 }, (_, i) => good(i))
     lines[0] = 'nope'
-    lines[6] = msg({ messages: [{ role: 'user', content: 'q' }, { role: 'bot', content: 'a' }] })
-    lines[9] = msg({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })
+    lines[6] = msg({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'bot', content: 'a' },
+      ],
+    })
+    lines[9] = msg({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a' },
+      ],
+    })
     const r = await check('mixed', `${lines.join('\n')}\n`)
     const out = r.lastJson()
     expect(out.errors).toEqual({ invalid_json: [1], unrecognized_role: [7], example_missing_assistant_message: [7] })

@@ -16,13 +16,26 @@ import { makeRng } from './dataset-fixtures.js'
 const TOPICS = ['the railroad', 'our insurance float', 'the candy shop', 'capital allocation', 'the annual meeting', 'share repurchases']
 function formalAuthor(rng: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!
-  const openers = ['Indeed, we believe that', 'Moreover, it is our view that', 'We shall continue to hold that', 'It is, in our judgement, plain that']
-  const ends = ['shall reward patient owners over many decades', 'is worth far more than its reported figures suggest', 'requires discipline of a most unusual kind', 'must be judged by its long-term economics']
-  return Array.from({ length: 8 }, () => `${pick(openers)} ${pick(TOPICS)} ${pick(ends)}; nevertheless, we remain cautious, whereas others are not.`).join(' ')
+  const openers = [
+    'Indeed, we believe that',
+    'Moreover, it is our view that',
+    'We shall continue to hold that',
+    'It is, in our judgement, plain that',
+  ]
+  const ends = [
+    'shall reward patient owners over many decades',
+    'is worth far more than its reported figures suggest',
+    'requires discipline of a most unusual kind',
+    'must be judged by its long-term economics',
+  ]
+  return Array.from(
+    { length: 8 },
+    () => `${pick(openers)} ${pick(TOPICS)} ${pick(ends)}; nevertheless, we remain cautious, whereas others are not.`,
+  ).join(' ')
 }
 function casualAuthor(rng: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!
-  const openers = ["Honestly, I think", 'You know what? I love how', "Look, I'm super excited that", 'Basically I feel like']
+  const openers = ['Honestly, I think', 'You know what? I love how', "Look, I'm super excited that", 'Basically I feel like']
   const ends = ['is awesome!', 'totally rocks.', 'keeps getting better and better!', 'is crazy fun, you guys.']
   return Array.from({ length: 14 }, () => `${pick(openers)} ${pick(TOPICS)} ${pick(ends)} So cool.`).join(' ')
 }
@@ -109,7 +122,11 @@ describe('voice scorer and evaluation', () => {
     const items = Array.from({ length: 10 }, (_, i) => ({ source: `/x/${i}.txt` }))
     const a = holdOutFiles(items, 0.2, 7)
     expect(a.test).toHaveLength(2)
-    expect(holdOutFiles([...items].reverse(), 0.2, 7).test.map((x) => x.source).sort()).toEqual(a.test.map((x) => x.source).sort())
+    expect(
+      holdOutFiles([...items].reverse(), 0.2, 7)
+        .test.map((x) => x.source)
+        .sort(),
+    ).toEqual(a.test.map((x) => x.source).sort())
     expect(() => holdOutFiles(items.slice(0, 1), 0.2, 7)).toThrow(/at least 2 files/)
   })
 
@@ -123,8 +140,15 @@ describe('voice scorer and evaluation', () => {
 
   it('CLI: test folders, --json last line exactly {auc, passages}', async () => {
     const r = await runCommand(evalVoice, [
-      '--voice', folders.voice, '--contrast', folders.contrast,
-      '--test-voice', folders.testVoice, '--test-contrast', folders.testContrast, '--json',
+      '--voice',
+      folders.voice,
+      '--contrast',
+      folders.contrast,
+      '--test-voice',
+      folders.testVoice,
+      '--test-contrast',
+      folders.testContrast,
+      '--json',
     ])
     expect(r.code).toBe(0)
     const out = r.lastJson()
@@ -135,7 +159,11 @@ describe('voice scorer and evaluation', () => {
 
   it('CLI: argument errors have stable codes', async () => {
     await expect(runCommand(evalVoice, ['--voice', folders.voice])).rejects.toMatchObject({ code: 'invalid_arguments' })
-    await expect(runCommand(evalVoice, ['--voice', folders.voice, '--contrast', folders.contrast, '--test-voice', folders.testVoice])).rejects.toMatchObject({ code: 'invalid_arguments' })
-    await expect(runCommand(evalVoice, ['--voice', path.join(dir, 'missing'), '--contrast', folders.contrast])).rejects.toMatchObject({ code: 'no_samples' })
+    await expect(
+      runCommand(evalVoice, ['--voice', folders.voice, '--contrast', folders.contrast, '--test-voice', folders.testVoice]),
+    ).rejects.toMatchObject({ code: 'invalid_arguments' })
+    await expect(runCommand(evalVoice, ['--voice', path.join(dir, 'missing'), '--contrast', folders.contrast])).rejects.toMatchObject({
+      code: 'no_samples',
+    })
   })
 })

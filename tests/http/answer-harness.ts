@@ -63,8 +63,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   })
   const logger = createLogger({ level: 'silent' })
   const corpus = createSqliteCorpus({ path: config.dbPath, logger })
-  await corpus.commitVersion(doc('acme-2022-10k', ACME_PAGES, { title: 'Acme 2022 Form 10-K', company: 'Acme', fiscalYear: 2022, docType: '10-K' }))
-  await corpus.commitVersion(doc('beta-2023-ar', BETA_PAGES, { title: 'Beta Bicycles 2023 Annual Report', company: 'Beta', fiscalYear: 2023, docType: 'annual-report' }))
+  await corpus.commitVersion(
+    doc('acme-2022-10k', ACME_PAGES, { title: 'Acme 2022 Form 10-K', company: 'Acme', fiscalYear: 2022, docType: '10-K' }),
+  )
+  await corpus.commitVersion(
+    doc('beta-2023-ar', BETA_PAGES, {
+      title: 'Beta Bicycles 2023 Annual Report',
+      company: 'Beta',
+      fiscalYear: 2023,
+      docType: 'annual-report',
+    }),
+  )
   const keys = createSqliteKeyStore({ path: config.dbPath })
   const voices = options.voices ?? createStaticVoiceResolver({ chatModel: config.models.chatModel })
   const chat =
@@ -112,7 +121,9 @@ export function doc(documentId: string, pages: readonly string[], meta: Document
       charStart: offset,
       charEnd: offset + text.length,
       tokens: text.split(/\s+/).length,
-      hash: createHash('sha256').update(header + text).digest('hex'),
+      hash: createHash('sha256')
+        .update(header + text)
+        .digest('hex'),
     }
     offset += text.length + 1
     return chunk
@@ -124,8 +135,7 @@ export function doc(documentId: string, pages: readonly string[], meta: Document
 /** The user message of the last chat request the emulator received. */
 export function lastPrompt(emulator: OpenAIEmulator): { system: string; user: string } {
   const body = emulator.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)?.body as
-    | { messages: { role: string; content: string }[] }
-    | undefined
+    { messages: { role: string; content: string }[] } | undefined
   return {
     system: body?.messages.find((m) => m.role === 'system')?.content ?? '',
     user: body?.messages.find((m) => m.role === 'user')?.content ?? '',

@@ -19,12 +19,22 @@ describe('POST /v1/ask (extractive, no model configured)', () => {
     // every number of the quoted statement row has a verdict, and none is unsupported
     expect(body.checks.length).toBeGreaterThan(0)
     expect(body.checks.every((c: { verdict: string }) => c.verdict === 'quoted' || c.verdict === 'context')).toBe(true)
-    expect(body.citations[0]).toMatchObject({ documentId: 'acme-2022-10k', version: 1, title: 'Acme 2022 Form 10-K', pageStart: 2, pageEnd: 2 })
+    expect(body.citations[0]).toMatchObject({
+      documentId: 'acme-2022-10k',
+      version: 1,
+      title: 'Acme 2022 Form 10-K',
+      pageStart: 2,
+      pageEnd: 2,
+    })
     expect(Object.keys(body.timings).sort()).toEqual(['modelMs', 'retrievalMs', 'totalMs'])
   })
 
   it('honours filters', async () => {
-    const res = await h.app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'revenue', filters: { documentIds: ['beta-2023-ar'] } } })
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/ask',
+      payload: { question: 'revenue', filters: { documentIds: ['beta-2023-ar'] } },
+    })
     expect(res.json().citations.every((c: { documentId: string }) => c.documentId === 'beta-2023-ar')).toBe(true)
   })
 

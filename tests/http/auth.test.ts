@@ -51,7 +51,10 @@ describe('auth', () => {
     try {
       const none = await app.inject(ask)
       expect(none.statusCode).toBe(401)
-      expect(none.json()).toEqual({ error: { code: 'unauthorized', message: expect.stringContaining('Bearer') }, requestId: none.headers['x-request-id'] })
+      expect(none.json()).toEqual({
+        error: { code: 'unauthorized', message: expect.stringContaining('Bearer') },
+        requestId: none.headers['x-request-id'],
+      })
       const bad = await app.inject({ ...ask, headers: bearer('rt_000000000000_abcdefghijklmnopqrstuvwxyz012345') })
       expect(bad.json().error.code).toBe('invalid_api_key')
       expect((await app.inject({ ...ask, headers: bearer(query.key) })).statusCode).toBe(200)
@@ -125,7 +128,10 @@ describe('auth', () => {
       for (let i = 0; i < 2; i++) expect((await app.inject({ ...ask, headers: bearer(a.key) })).statusCode).toBe(200)
       const limited = await app.inject({ ...ask, headers: bearer(a.key) })
       expect(limited.statusCode).toBe(429)
-      expect(limited.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('retry') }, requestId: limited.headers['x-request-id'] })
+      expect(limited.json()).toEqual({
+        error: { code: 'rate_limited', message: expect.stringContaining('retry') },
+        requestId: limited.headers['x-request-id'],
+      })
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
       // Another key has its own budget.
       expect((await app.inject({ ...ask, headers: bearer(b.key) })).statusCode).toBe(200)

@@ -10,7 +10,12 @@ import { buildDeps, closeDeps } from '../../src/deps.js'
 import { sha256Hex } from '../../src/core/ingest/identity.js'
 import { makeReportPdf, TABLE_ROWS } from '../support/pdf-fixtures.js'
 
-async function upload(app: FastifyInstance, name: string, data: Uint8Array | string, fields: Record<string, string> = {}): Promise<Record<string, unknown>> {
+async function upload(
+  app: FastifyInstance,
+  name: string,
+  data: Uint8Array | string,
+  fields: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
   const form = new FormData()
   for (const [k, v] of Object.entries(fields)) form.append(k, v)
   form.append('file', new Blob([data]), name)
@@ -82,14 +87,22 @@ describe('originals: files, pages and page images', () => {
   })
 
   it('answers byte ranges with 206 and an unsatisfiable range with 416', async () => {
-    const part = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k/versions/1/file', headers: { range: 'bytes=100-199' } })
+    const part = await app.inject({
+      method: 'GET',
+      url: '/v1/documents/acme_2023_10k/versions/1/file',
+      headers: { range: 'bytes=100-199' },
+    })
     expect(part.statusCode).toBe(206)
     expect(part.headers['content-range']).toBe(`bytes 100-199/${pdf.length}`)
     expect(part.rawPayload.equals(pdf.subarray(100, 200))).toBe(true)
     const tail = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k/versions/1/file', headers: { range: 'bytes=-50' } })
     expect(tail.statusCode).toBe(206)
     expect(tail.rawPayload.equals(pdf.subarray(pdf.length - 50))).toBe(true)
-    const beyond = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k/versions/1/file', headers: { range: `bytes=${pdf.length}-` } })
+    const beyond = await app.inject({
+      method: 'GET',
+      url: '/v1/documents/acme_2023_10k/versions/1/file',
+      headers: { range: `bytes=${pdf.length}-` },
+    })
     expect(beyond.statusCode).toBe(416)
     expect(beyond.headers['content-range']).toBe(`bytes */${pdf.length}`)
     expect(beyond.json()).toMatchObject({ error: { code: 'range_not_satisfiable' } })
@@ -105,8 +118,12 @@ describe('originals: files, pages and page images', () => {
     const md = await app.inject({ method: 'GET', url: '/v1/documents/notes/versions/1/pages/1?format=text' })
     expect(md.body).toContain('Widget revenue grew 9% in 2023.')
     expect(md.headers['content-type']).toBe('text/plain; charset=utf-8')
-    expect((await app.inject({ method: 'GET', url: '/v1/documents/notes/versions/1/pages/1?format=png' })).json()).toMatchObject({ error: { code: 'not_a_pdf' } })
-    expect((await app.inject({ method: 'GET', url: '/v1/documents/notes/versions/1/pages/2' })).json()).toMatchObject({ error: { code: 'page_not_found' } })
+    expect((await app.inject({ method: 'GET', url: '/v1/documents/notes/versions/1/pages/1?format=png' })).json()).toMatchObject({
+      error: { code: 'not_a_pdf' },
+    })
+    expect((await app.inject({ method: 'GET', url: '/v1/documents/notes/versions/1/pages/2' })).json()).toMatchObject({
+      error: { code: 'page_not_found' },
+    })
   })
 
   it('renders a PDF page as a PNG of the asked width once, then serves it from the cache', async () => {
@@ -120,7 +137,9 @@ describe('originals: files, pages and page images', () => {
     expect(again.headers['x-cache']).toBe('hit')
     expect(again.rawPayload.equals(first.rawPayload)).toBe(true)
     for (const bad of ['width=50', 'width=2401', 'width=wide']) {
-      expect((await app.inject({ method: 'GET', url: `/v1/documents/acme_2023_10k/versions/1/pages/2?format=png&${bad}` })).statusCode).toBe(400)
+      expect(
+        (await app.inject({ method: 'GET', url: `/v1/documents/acme_2023_10k/versions/1/pages/2?format=png&${bad}` })).statusCode,
+      ).toBe(400)
     }
     const words = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k/versions/1/pages/3?format=words' })
     const boxes = words.json<{ width: number; words: [number, number, number, number, string][] }>()
@@ -142,7 +161,11 @@ describe('originals: files, pages and page images', () => {
   it('corrects metadata by re-ingesting the kept original as a new version', async () => {
     const bad = await app.inject({ method: 'PATCH', url: '/v1/documents/notes', payload: { fiscalQuarter: 7 } })
     expect(bad.statusCode).toBe(400)
-    const res = await app.inject({ method: 'PATCH', url: '/v1/documents/notes', payload: { company: 'Globex', fiscalYear: 2022, title: 'Globex notes' } })
+    const res = await app.inject({
+      method: 'PATCH',
+      url: '/v1/documents/notes',
+      payload: { company: 'Globex', fiscalYear: 2022, title: 'Globex notes' },
+    })
     expect(res.statusCode).toBe(202)
     const { jobId } = res.json<{ jobId: string }>()
     for (;;) {
@@ -153,7 +176,8 @@ describe('originals: files, pages and page images', () => {
     const doc = (await app.inject({ method: 'GET', url: '/v1/documents/notes' })).json()
     expect(doc).toMatchObject({ activeVersion: 2, meta: { title: 'Globex notes', company: 'Globex', fiscalYear: 2022 } })
     // The new version has the same bytes, so the same original.
-    const versions = (await app.inject({ method: 'GET', url: '/v1/documents/notes/versions' })).json<{ versions: { sha256: string }[] }>().versions
+    const versions = (await app.inject({ method: 'GET', url: '/v1/documents/notes/versions' })).json<{ versions: { sha256: string }[] }>()
+      .versions
     expect(versions).toHaveLength(2)
     expect(versions[0]?.sha256).toBe(versions[1]?.sha256)
     expect((await app.inject({ method: 'PATCH', url: '/v1/documents/nope', payload: { company: 'X' } })).statusCode).toBe(404)

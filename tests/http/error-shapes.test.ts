@@ -53,8 +53,16 @@ describe('every error in {error:{code,message},requestId}', () => {
   })
 
   it.each([
-    ['truncated', 'multipart/form-data; boundary=XYZ', '--XYZ\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello'],
-    ['a boundary that does not match', 'multipart/form-data; boundary=XYZ', '--ABC\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--ABC--\r\n'],
+    [
+      'truncated',
+      'multipart/form-data; boundary=XYZ',
+      '--XYZ\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello',
+    ],
+    [
+      'a boundary that does not match',
+      'multipart/form-data; boundary=XYZ',
+      '--ABC\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--ABC--\r\n',
+    ],
     ['empty', 'multipart/form-data; boundary=XYZ', ''],
   ])('malformed multipart (%s) → 400 invalid_multipart or no_files', async (_what, type, body) => {
     const res = await app.inject({ method: 'POST', url: '/v1/documents', headers: { 'content-type': type }, payload: body })
@@ -67,7 +75,12 @@ describe('every error in {error:{code,message},requestId}', () => {
     const form = new FormData()
     form.append('file', new Blob(['Gamma Corp revenue was 5 million.\n']), `${'n'.repeat(5000)}.txt`)
     const r = new Response(form)
-    const res = await app.inject({ method: 'POST', url: '/v1/documents', payload: Buffer.from(await r.arrayBuffer()), headers: { 'content-type': r.headers.get('content-type') ?? '' } })
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      payload: Buffer.from(await r.arrayBuffer()),
+      headers: { 'content-type': r.headers.get('content-type') ?? '' },
+    })
     expect(res.statusCode).toBe(202)
     const { jobId } = res.json<{ jobId: string }>()
     let job: { status: string; results: { status: string; documentId: string | null }[] } = { status: 'queued', results: [] }
@@ -86,11 +99,21 @@ describe('upstream faults → 502 with a generic message', () => {
     h = await startHarness({ chat: true })
   })
   afterAll(() => h.close())
-  const ask = (stream = false) => h.app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'What was Acme total revenue in fiscal 2022?', ...(stream ? { stream } : {}) } })
-  const sseError = (body: string) => JSON.parse(/(?:event: error\n)?data: (\{"error".*)\n/.exec(body)?.[1] ?? 'null') as { error: { code: string; message: string } } | null
+  const ask = (stream = false) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/v1/ask',
+      payload: { question: 'What was Acme total revenue in fiscal 2022?', ...(stream ? { stream } : {}) },
+    })
+  const sseError = (body: string) =>
+    JSON.parse(/(?:event: error\n)?data: (\{"error".*)\n/.exec(body)?.[1] ?? 'null') as { error: { code: string; message: string } } | null
 
   it('an HTML page with status 200', async () => {
-    h.emulator!.failNext({ path: '/chat/completions', status: 200, raw: { contentType: 'text/html', body: '<html><body>Bad gateway sk-up***</body></html>' } })
+    h.emulator!.failNext({
+      path: '/chat/completions',
+      status: 200,
+      raw: { contentType: 'text/html', body: '<html><body>Bad gateway sk-up***</body></html>' },
+    })
     const res = await ask()
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ ...SHAPE, error: { code: 'upstream_invalid' } })
@@ -117,12 +140,20 @@ describe('upstream faults → 502 with a generic message', () => {
   })
 
   it('never echoes upstream error text', async () => {
-    h.emulator!.failNext({ path: '/chat/completions', status: 401, message: 'Incorrect API key provided: sk-up***abcd. Prompt was: secret question' })
+    h.emulator!.failNext({
+      path: '/chat/completions',
+      status: 401,
+      message: 'Incorrect API key provided: sk-up***abcd. Prompt was: secret question',
+    })
     const res = await ask()
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ error: { code: 'upstream_unauthorized' } })
     expect(res.body).not.toMatch(/sk-|secret question|Incorrect/)
-    h.emulator!.failNext({ path: '/chat/completions', status: 400, message: 'This model maximum context length is 8192 tokens: the prompt said secret question' })
+    h.emulator!.failNext({
+      path: '/chat/completions',
+      status: 400,
+      message: 'This model maximum context length is 8192 tokens: the prompt said secret question',
+    })
     const bad = await ask()
     expect(bad.statusCode).toBe(502)
     expect(bad.body).not.toMatch(/secret question/)

@@ -16,7 +16,13 @@ describe('failed authentication is rate limited per address', () => {
 
   it('answers 429 after 30 wrong or missing keys, even to a right key from that address; other addresses go on', async () => {
     const ask = (auth: string | undefined, ip = '203.0.113.7') =>
-      h.app.inject({ method: 'POST', url: '/v1/ask', remoteAddress: ip, headers: auth === undefined ? {} : { authorization: auth }, payload: { question: 'revenue' } })
+      h.app.inject({
+        method: 'POST',
+        url: '/v1/ask',
+        remoteAddress: ip,
+        headers: auth === undefined ? {} : { authorization: auth },
+        payload: { question: 'revenue' },
+      })
     for (let i = 0; i < 30; i++) expect((await ask(i % 2 === 0 ? `Bearer rt_guess${i}` : undefined)).statusCode).toBe(401)
     const refused = await ask('Bearer rt_guess-again')
     expect(refused.statusCode).toBe(429)
@@ -53,7 +59,13 @@ describe('logs and uploads', () => {
     const announced = 50 * 1024 * 1024
     const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(
-        { port, host: '127.0.0.1', method: 'POST', path: '/v1/documents', headers: { 'content-type': 'multipart/form-data; boundary=XYZ', 'content-length': announced } },
+        {
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/v1/documents',
+          headers: { 'content-type': 'multipart/form-data; boundary=XYZ', 'content-length': announced },
+        },
         (r) => {
           let body = ''
           r.on('data', (c: Buffer) => (body += c.toString()))

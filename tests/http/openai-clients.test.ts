@@ -105,7 +105,13 @@ describe('OpenAI-compatible clients against ragtune', () => {
     expect(tokens.join('')).toBe(ANSWER)
     const final = events.at(-1)!
     expect(final.event).toBe('final')
-    expect(final.data).toMatchObject({ mode: 'generated', answer: ANSWER, unsupportedNumbers: [], removedCitations: [], prompt: 'answer@2' })
+    expect(final.data).toMatchObject({
+      mode: 'generated',
+      answer: ANSWER,
+      unsupportedNumbers: [],
+      removedCitations: [],
+      prompt: 'answer@2',
+    })
     expect(final.data.checks.map((c: { verdict: string }) => c.verdict)).toEqual(['quoted', 'context'])
     expect(final.data.citations[0]).toMatchObject({ documentId: 'acme-2022-10k', pageStart: 2 })
   })

@@ -11,7 +11,12 @@ import { buildDeps, closeDeps } from '../../src/deps.js'
 interface Operation {
   summary?: string
   tags?: string[]
-  requestBody?: { content: Record<string, { schema: { type?: string; properties?: Record<string, { type?: string; items?: { format?: string } }>; required?: string[] } }> }
+  requestBody?: {
+    content: Record<
+      string,
+      { schema: { type?: string; properties?: Record<string, { type?: string; items?: { format?: string } }>; required?: string[] } }
+    >
+  }
 }
 
 describe('the OpenAPI document', () => {
@@ -44,7 +49,9 @@ describe('the OpenAPI document', () => {
 
   it('gives every route a summary and a declared tag (none under "default")', () => {
     const declared = new Set(doc.tags.map((t) => t.name))
-    const operations = Object.entries(doc.paths).flatMap(([url, methods]) => Object.entries(methods).map(([method, op]) => ({ route: `${method} ${url}`, op })))
+    const operations = Object.entries(doc.paths).flatMap(([url, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ route: `${method} ${url}`, op })),
+    )
     expect(operations.length).toBeGreaterThanOrEqual(8)
     for (const { route, op } of operations) {
       expect(op.summary, route).toMatch(/\w{3,}/)
@@ -60,7 +67,12 @@ describe('the OpenAPI document', () => {
     form.append('title', 'Memo')
     form.append('file', new Blob(['# Memo\n\nWidget prices rise in May.']), 'memo.md')
     const res = new Response(form)
-    const up = await app.inject({ method: 'POST', url: '/v1/documents', payload: Buffer.from(await res.arrayBuffer()), headers: { 'content-type': res.headers.get('content-type') ?? '' } })
+    const up = await app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      payload: Buffer.from(await res.arrayBuffer()),
+      headers: { 'content-type': res.headers.get('content-type') ?? '' },
+    })
     expect(up.statusCode).toBe(202)
     expect(up.json()).toHaveProperty('jobId')
     const json = await app.inject({ method: 'POST', url: '/v1/documents', payload: { file: 'x' } })

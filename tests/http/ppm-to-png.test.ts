@@ -22,7 +22,8 @@ function decode(png: Buffer): { width: number; height: number; pixels: Buffer } 
   const pixels = Buffer.alloc(stride * height)
   for (let y = 0; y < height; y++) {
     expect(raw[y * (stride + 1)]).toBe(2)
-    for (let x = 0; x < stride; x++) pixels[y * stride + x] = (raw[y * (stride + 1) + 1 + x]! + (y === 0 ? 0 : pixels[(y - 1) * stride + x]!)) & 0xff
+    for (let x = 0; x < stride; x++)
+      pixels[y * stride + x] = (raw[y * (stride + 1) + 1 + x]! + (y === 0 ? 0 : pixels[(y - 1) * stride + x]!)) & 0xff
   }
   return { width, height, pixels }
 }

@@ -13,7 +13,12 @@ describe('ragtune --collection / collections (CLI)', () => {
     const stdout = capture()
     const stderr = capture()
     const code = await main(['--data-dir', path.join(dir, 'data'), ...args], { env: { RAGTUNE_INGEST_WORKERS: '0' }, stdout, stderr })
-    return { code, out: stdout.text(), err: stderr.text(), json: () => JSON.parse(stdout.text().trim().split('\n').at(-1) ?? '{}') as Record<string, unknown> }
+    return {
+      code,
+      out: stdout.text(),
+      err: stderr.text(),
+      json: () => JSON.parse(stdout.text().trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>,
+    }
   }
 
   beforeAll(() => {
@@ -31,7 +36,12 @@ describe('ragtune --collection / collections (CLI)', () => {
     expect((await cli('ingest', '--collection', 'Not/Valid', path.join(dir, 'ir'), '--json')).code).not.toBe(0)
 
     const list = await cli('collections', 'list', '--json')
-    expect(list.json()).toEqual({ collections: [{ name: 'ir', documents: 1 }, { name: 'legal', documents: 1 }] })
+    expect(list.json()).toEqual({
+      collections: [
+        { name: 'ir', documents: 1 },
+        { name: 'legal', documents: 1 },
+      ],
+    })
     const docs = await cli('documents', 'list', '--collection', 'legal', '--json')
     expect((docs.json().documents as { id: string; collection: string }[]).map((d) => `${d.collection}:${d.id}`)).toEqual(['legal:memo'])
 

@@ -33,7 +33,10 @@ const { parentPort, workerData } = require('node:worker_threads')
 `
 
 function reportText(edition: number, paragraphs: number): string {
-  return Array.from({ length: paragraphs }, (_, i) => `Paragraph ${i + 1} of edition ${edition}: widgets were shipped to ${i * edition} customers in the period, and margins held.`).join('\n\n')
+  return Array.from(
+    { length: paragraphs },
+    (_, i) => `Paragraph ${i + 1} of edition ${edition}: widgets were shipped to ${i * edition} customers in the period, and margins held.`,
+  ).join('\n\n')
 }
 
 describe('searches during re-ingestion', () => {

@@ -15,7 +15,10 @@ import { makeLongPdf } from '../support/pdf-fixtures.js'
 const BIN = fileURLToPath(new URL('../../bin/ragtune.js', import.meta.url))
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   child.stdout.on('data', (b: Buffer) => (out += b.toString()))
   child.stderr.on('data', (b: Buffer) => (out += b.toString()))

@@ -78,7 +78,9 @@ describe('content sniffing', () => {
     const ole = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0])
     expect(() => sniffFileType(png, 'chart.txt')).toThrow(expect.objectContaining({ code: 'unsupported_type', status: 415 }))
     expect(() => sniffFileType(ole, 'old.doc')).toThrow(/save it as \.docx/)
-    expect(() => sniffFileType(Buffer.from('PK\x03\x04 some.jar entries'), 'lib.zip')).toThrow(expect.objectContaining({ code: 'unsupported_type' }))
+    expect(() => sniffFileType(Buffer.from('PK\x03\x04 some.jar entries'), 'lib.zip')).toThrow(
+      expect.objectContaining({ code: 'unsupported_type' }),
+    )
     expect(isSupportedFile('a/Deck.PPTX')).toBe(true)
     expect(isSupportedFile('legacy.xls')).toBe(false)
   })
@@ -106,16 +108,39 @@ describe('ingesting every format, cited by page, slide, sheet or section', () =>
     const files = [
       env.write('zeta_2023_10k.htm', edgarHtml()),
       env.write('quasar-q1.html', plainHtml),
-      env.write('letter.docx', await makeDocx(['# Letter to shareholders', 'Dear owners, our barge fleet grew to 61 vessels.', '# Results', '|Segment|2023|2022|', '|Barges|$610|$540|', 'Thank you for your trust.'])),
-      env.write('kpis.xlsx', await makeXlsx({
-        Revenue: [['Region', 'FY2023', 'FY2022'], ['Patagonia', 'USD 731', 'USD 650'], ['Lapland', 'USD 204', 'USD 190']],
-        Headcount: [['Team', 'People'], ['Glaciology', 88]],
-      })),
+      env.write(
+        'letter.docx',
+        await makeDocx([
+          '# Letter to shareholders',
+          'Dear owners, our barge fleet grew to 61 vessels.',
+          '# Results',
+          '|Segment|2023|2022|',
+          '|Barges|$610|$540|',
+          'Thank you for your trust.',
+        ]),
+      ),
+      env.write(
+        'kpis.xlsx',
+        await makeXlsx({
+          Revenue: [
+            ['Region', 'FY2023', 'FY2022'],
+            ['Patagonia', 'USD 731', 'USD 650'],
+            ['Lapland', 'USD 204', 'USD 190'],
+          ],
+          Headcount: [
+            ['Team', 'People'],
+            ['Glaciology', 88],
+          ],
+        }),
+      ),
       env.write('stores.csv', 'City,Stores\nReykjavik,14\nTromso,9\n'),
-      env.write('deck.pptx', await makePptx([
-        { title: 'Third quarter highlights', text: ['Subscribers reached 5.2 million'], notes: 'Mention the kayak rental partnership.' },
-        { title: 'Outlook', text: ['Zeppelin tours launch in Bavaria next spring'] },
-      ])),
+      env.write(
+        'deck.pptx',
+        await makePptx([
+          { title: 'Third quarter highlights', text: ['Subscribers reached 5.2 million'], notes: 'Mention the kayak rental partnership.' },
+          { title: 'Outlook', text: ['Zeppelin tours launch in Bavaria next spring'] },
+        ]),
+      ),
       env.write('renamed.txt', await makeReportPdf({ pages: 2, edition: 'renamed' })),
       env.write('bad-word.docx', Buffer.from('PK\x03\x04 word/document.xml but not a zip at all')),
       env.write('bad-sheet.xlsx', 'plain words, not a workbook'),
@@ -164,8 +189,14 @@ describe('ingesting every format, cited by page, slide, sheet or section', () =>
 
   it('keeps a sheet row with its header row and a slide with its title and notes', () => {
     const text = (id: string): string[] =>
-      env.deps.corpus.db.prepare<[string], { text: string }>('SELECT text FROM chunks WHERE document_id = ? ORDER BY ordinal').all(id).map((r) => r.text)
-    expect(text('kpis')).toEqual(['Revenue\n\nRegion\tFY2023\tFY2022\nPatagonia\tUSD 731\tUSD 650\nLapland\tUSD 204\tUSD 190', 'Headcount\n\nTeam\tPeople\nGlaciology\t88'])
+      env.deps.corpus.db
+        .prepare<[string], { text: string }>('SELECT text FROM chunks WHERE document_id = ? ORDER BY ordinal')
+        .all(id)
+        .map((r) => r.text)
+    expect(text('kpis')).toEqual([
+      'Revenue\n\nRegion\tFY2023\tFY2022\nPatagonia\tUSD 731\tUSD 650\nLapland\tUSD 204\tUSD 190',
+      'Headcount\n\nTeam\tPeople\nGlaciology\t88',
+    ])
     expect(text('deck')[0]).toBe('Third quarter highlights\n\nSubscribers reached 5.2 million Notes: Mention the kayak rental partnership.')
   })
 

@@ -38,7 +38,11 @@ describe('ragtune ingest never lets one file replace another by accident', () =>
     const code = await main(['--data-dir', path.join(dir, 'data'), ...args], { env: { RAGTUNE_INGEST_WORKERS: '0' }, stdout, stderr })
     return { code, out: stdout.text(), err: stderr.text() }
   }
-  const lines = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+  const lines = (out: string) =>
+    out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-ids-'))
@@ -91,8 +95,15 @@ describe('ragtune ingest never lets one file replace another by accident', () =>
     const { code, out } = await cli(['ingest', batch, '--json'])
     expect(code).toBe(1)
     const files = lines(out).filter((l) => 'file' in l)
-    expect(files.find((f) => String(f.file).endsWith(path.join('a', 'notes.txt')))).toMatchObject({ status: 'ingested', documentId: 'notes', version: 1 })
-    expect(files.find((f) => String(f.file).endsWith(path.join('b', 'notes.txt')))).toMatchObject({ status: 'failed', error: { code: 'document_id_conflict' } })
+    expect(files.find((f) => String(f.file).endsWith(path.join('a', 'notes.txt')))).toMatchObject({
+      status: 'ingested',
+      documentId: 'notes',
+      version: 1,
+    })
+    expect(files.find((f) => String(f.file).endsWith(path.join('b', 'notes.txt')))).toMatchObject({
+      status: 'failed',
+      error: { code: 'document_id_conflict' },
+    })
   })
 })
 
@@ -135,13 +146,20 @@ describe('uploads keep non-Latin documents apart', () => {
   it('stores two uploads under two ids and refuses a third that would replace one', async () => {
     expect(await upload('年度报告.txt', ALPHA)).toMatchObject({ status: 'ingested', documentId: 'niandubaogao' })
     expect(await upload('отчет.txt', BETA)).toMatchObject({ status: 'ingested', documentId: 'otchet' })
-    expect(await upload('Отчет.txt', 'Gamma Corp revenue was 333 million.\n')).toMatchObject({ status: 'failed', error: { code: 'document_id_conflict' } })
+    expect(await upload('Отчет.txt', 'Gamma Corp revenue was 333 million.\n')).toMatchObject({
+      status: 'failed',
+      error: { code: 'document_id_conflict' },
+    })
     const docs = (await app.inject({ url: '/v1/documents' })).json<{ documents: { id: string; activeVersion: number }[] }>().documents
     expect(docs.map((d) => [d.id, d.activeVersion]).sort()).toEqual([
       ['niandubaogao', 1],
       ['otchet', 1],
     ])
     // the same file name again is a new version of its own document, as before
-    expect(await upload('отчет.txt', 'Beta Corp revenue was 224 million in 2021.\n')).toMatchObject({ status: 'ingested', documentId: 'otchet', version: 2 })
+    expect(await upload('отчет.txt', 'Beta Corp revenue was 224 million in 2021.\n')).toMatchObject({
+      status: 'ingested',
+      documentId: 'otchet',
+      version: 2,
+    })
   })
 })

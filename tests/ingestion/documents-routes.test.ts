@@ -28,7 +28,10 @@ describe('document and ingestion routes', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-routes-'))
-    deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '0', RAGTUNE_MAX_FILE_MB: '1' }), pino({ level: 'silent' }))
+    deps = await buildDeps(
+      loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '0', RAGTUNE_MAX_FILE_MB: '1' }),
+      pino({ level: 'silent' }),
+    )
     app = await buildApp(deps)
     pdf = await makeReportPdf({ pages: 3 })
   })
@@ -39,7 +42,13 @@ describe('document and ingestion routes', () => {
   })
 
   it('accepts an upload with 202 and a job id, then ingests it in the background', async () => {
-    const body = await multipart([{ name: 'ACME_2023_10K.pdf', data: pdf }, { name: 'junk.pdf', data: randomBytes(3000) }], { company: 'Acme Widgets' })
+    const body = await multipart(
+      [
+        { name: 'ACME_2023_10K.pdf', data: pdf },
+        { name: 'junk.pdf', data: randomBytes(3000) },
+      ],
+      { company: 'Acme Widgets' },
+    )
     const res = await app.inject({ method: 'POST', url: '/v1/documents', ...body })
     expect(res.statusCode).toBe(202)
     const accepted = res.json<{ jobId: string; files: string[]; statusUrl: string }>()
@@ -60,7 +69,12 @@ describe('document and ingestion routes', () => {
     expect(list.statusCode).toBe(200)
     expect(list.json<{ documents: { id: string }[] }>().documents.map((d) => d.id)).toEqual(['acme_2023_10k'])
     const one = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k' })
-    expect(one.json()).toMatchObject({ id: 'acme_2023_10k', activeVersion: 1, pages: 3, meta: { company: 'Acme Widgets', fiscalYear: 2023, docType: '10-K' } })
+    expect(one.json()).toMatchObject({
+      id: 'acme_2023_10k',
+      activeVersion: 1,
+      pages: 3,
+      meta: { company: 'Acme Widgets', fiscalYear: 2023, docType: '10-K' },
+    })
     expect(Object.keys(one.json())).not.toContain('fingerprint')
     const del = await app.inject({ method: 'DELETE', url: '/v1/documents/acme_2023_10k' })
     expect(del.json()).toEqual({ id: 'acme_2023_10k', collection: 'default', deleted: true })
@@ -82,7 +96,14 @@ describe('document and ingestion routes', () => {
   it('reads the type from the bytes: an HTML file named .pdf is ingested as HTML, an image is refused with 415 and nothing is stored', async () => {
     const before = (await deps.corpus.listDocuments()).map((d) => d.id)
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1])
-    const refused = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'fine.txt', data: 'a fine memo' }, { name: 'chart.pdf.png', data: png }])) })
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      ...(await multipart([
+        { name: 'fine.txt', data: 'a fine memo' },
+        { name: 'chart.pdf.png', data: png },
+      ])),
+    })
     expect(refused.statusCode).toBe(415)
     expect(refused.json()).toMatchObject({ error: { code: 'unsupported_type', message: expect.stringMatching(/chart\.pdf\.png.*\.docx/) } })
     expect((await deps.corpus.listDocuments()).map((d) => d.id)).toEqual(before)
@@ -102,9 +123,23 @@ describe('document and ingestion routes', () => {
     const noFile = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([], { title: 'x' })) })
     expect(noFile.statusCode).toBe(400)
     expect(noFile.json()).toMatchObject({ error: { code: 'no_files' } })
-    const twoWithId = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'a.txt', data: 'aaa aaa' }, { name: 'b.txt', data: 'bbb bbb' }], { documentId: 'one' })) })
+    const twoWithId = await app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      ...(await multipart(
+        [
+          { name: 'a.txt', data: 'aaa aaa' },
+          { name: 'b.txt', data: 'bbb bbb' },
+        ],
+        { documentId: 'one' },
+      )),
+    })
     expect(twoWithId.json()).toMatchObject({ error: { code: 'invalid_arguments' } })
-    const badYear = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'a.txt', data: 'aaa' }], { fiscalYear: 'soon' })) })
+    const badYear = await app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      ...(await multipart([{ name: 'a.txt', data: 'aaa' }], { fiscalYear: 'soon' })),
+    })
     expect(badYear.json()).toMatchObject({ error: { code: 'invalid_arguments' } })
     const missingJob = await app.inject({ method: 'GET', url: '/v1/ingestions/nope' })
     expect(missingJob.statusCode).toBe(404)
@@ -113,11 +148,21 @@ describe('document and ingestion routes', () => {
 
   it('records an oversized upload as file_too_large and ingests the other file', async () => {
     const big = 'x'.repeat(1024 * 1024 + 10)
-    const res = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'big.txt', data: big }, { name: 'small.txt', data: 'small but fine text' }])) })
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      ...(await multipart([
+        { name: 'big.txt', data: big },
+        { name: 'small.txt', data: 'small but fine text' },
+      ])),
+    })
     expect(res.statusCode).toBe(202)
     const job = await waitForJob(res.json<{ jobId: string }>().jobId)
     const results = job.results as { file: string; status: string; error?: { code: string } }[]
     expect(results.find((r) => r.file === 'big.txt')).toMatchObject({ status: 'failed', error: { code: 'file_too_large' } })
-    expect(results.find((r) => r.file === 'small.txt'), JSON.stringify(results)).toMatchObject({ status: 'ingested' })
+    expect(
+      results.find((r) => r.file === 'small.txt'),
+      JSON.stringify(results),
+    ).toMatchObject({ status: 'ingested' })
   })
 })

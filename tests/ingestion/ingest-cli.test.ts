@@ -19,7 +19,11 @@ class Capture extends Writable {
     cb()
   }
   lines(): Record<string, unknown>[] {
-    return this.text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+    return this.text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
   }
 }
 
@@ -51,20 +55,54 @@ describe('ragtune ingest / documents (CLI)', () => {
     const files = lines.filter((l) => 'file' in l)
     expect(files).toHaveLength(3)
     for (const l of files) expect(Object.keys(l).sort()).toEqual(['chunks', 'documentId', 'error', 'file', 'pages', 'status', 'version'])
-    expect(files.find((l) => String(l.file).endsWith('broken.pdf'))).toMatchObject({ status: 'failed', version: null, error: { code: 'invalid_pdf' } })
-    expect(files.find((l) => String(l.file).endsWith('ACME_2023_10K.pdf'))).toMatchObject({ status: 'ingested', documentId: 'acme_2023_10k', version: 1, pages: 3, error: null })
+    expect(files.find((l) => String(l.file).endsWith('broken.pdf'))).toMatchObject({
+      status: 'failed',
+      version: null,
+      error: { code: 'invalid_pdf' },
+    })
+    expect(files.find((l) => String(l.file).endsWith('ACME_2023_10K.pdf'))).toMatchObject({
+      status: 'ingested',
+      documentId: 'acme_2023_10k',
+      version: 1,
+      pages: 3,
+      error: null,
+    })
     expect(lines.at(-1)).toMatchObject({ summary: { files: 3, ingested: 2, unchanged: 0, failed: 1, pages: 4 } })
-    expect(Object.keys((lines.at(-1) as { summary: object }).summary).sort()).toEqual(['chunks', 'failed', 'files', 'ingested', 'pages', 'seconds', 'skipped', 'unchanged'])
+    expect(Object.keys((lines.at(-1) as { summary: object }).summary).sort()).toEqual([
+      'chunks',
+      'failed',
+      'files',
+      'ingested',
+      'pages',
+      'seconds',
+      'skipped',
+      'unchanged',
+    ])
   })
 
   it('exit 0 when nothing failed; unchanged files are reported as such', async () => {
     const { code, stdout } = await cli(['ingest', path.join(inputs, 'ACME_2023_10K.pdf'), path.join(inputs, 'memo.md')])
     expect(code).toBe(0)
-    expect(stdout.lines().filter((l) => 'file' in l).map((l) => l.status)).toEqual(['unchanged', 'unchanged'])
+    expect(
+      stdout
+        .lines()
+        .filter((l) => 'file' in l)
+        .map((l) => l.status),
+    ).toEqual(['unchanged', 'unchanged'])
   })
 
   it('takes --doc-id and metadata overrides for one file; refuses --doc-id with several', async () => {
-    const one = await cli(['ingest', path.join(inputs, 'memo.md'), '--doc-id', 'pricing-memo', '--company', 'Acme', '--year', '2024', '--json'])
+    const one = await cli([
+      'ingest',
+      path.join(inputs, 'memo.md'),
+      '--doc-id',
+      'pricing-memo',
+      '--company',
+      'Acme',
+      '--year',
+      '2024',
+      '--json',
+    ])
     expect(one.code).toBe(0)
     expect(one.stdout.lines()[0]).toMatchObject({ documentId: 'pricing-memo', status: 'ingested' })
     const show = await cli(['documents', 'show', 'pricing-memo', '--json'])

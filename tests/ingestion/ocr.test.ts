@@ -40,7 +40,12 @@ describe(`scanned PDFs (${ocrAvailable() ? 'tesseract installed: OCR' : 'no tess
     expect(results[0]).toMatchObject({ status: 'ingested', pages: 2 })
     expect((await env.deps.corpus.getDocument('harbor-letter'))?.meta.ocrPages).toEqual([1, 2])
     const logger = pino({ level: 'silent' })
-    const answerer = createAnswerer({ retriever: createHybridRetriever({ corpus: env.deps.corpus, logger }), chat: undefined, voices: createStaticVoiceResolver({ chatModel: undefined }), logger })
+    const answerer = createAnswerer({
+      retriever: createHybridRetriever({ corpus: env.deps.corpus, logger }),
+      chat: undefined,
+      voices: createStaticVoiceResolver({ chatModel: undefined }),
+      logger,
+    })
     const result = await answerer.ask('How many containers of frozen salmon did the fleet carry?')
     expect(result.answer).toMatch(/9,300 containers/)
     // the two short pages make one chunk: its span covers the page the sentence is on

@@ -8,7 +8,15 @@ import { createIngestEnv } from '../support/ingest-env.js'
 describe('OpenAI-compatible embeddings adapter', () => {
   let emu: OpenAIEmulator
   const model = (over: Partial<Parameters<typeof createOpenAIEmbeddings>[0]> = {}) =>
-    createOpenAIEmbeddings({ model: 'text-embedding-3-small', baseURL: emu.url, apiKey: 'sk-test', dimensions: undefined, timeoutMs: 10_000, maxRetries: 2, ...over })
+    createOpenAIEmbeddings({
+      model: 'text-embedding-3-small',
+      baseURL: emu.url,
+      apiKey: 'sk-test',
+      dimensions: undefined,
+      timeoutMs: 10_000,
+      maxRetries: 2,
+      ...over,
+    })
   const embeddingCalls = (): { input: string[] }[] =>
     emu.requests.filter((r) => r.path.endsWith('/embeddings')).map((r) => r.body as { input: string[] })
 
@@ -42,7 +50,9 @@ describe('OpenAI-compatible embeddings adapter', () => {
 
   it('maps exhausted retries, rejections and aborts to stable AppErrors', async () => {
     emu.failNext({ path: '/embeddings', status: 429, headers: { 'retry-after-ms': '10', 'retry-after': '7' } }, 3)
-    const limited = await model().embedDocuments(['x']).catch((e: unknown) => e)
+    const limited = await model()
+      .embedDocuments(['x'])
+      .catch((e: unknown) => e)
     expect(limited).toBeInstanceOf(AppError)
     expect(limited).toMatchObject({ code: 'upstream_rate_limited', status: 503, retryable: true })
     emu.failNext({ path: '/embeddings', status: 400, message: 'bad input' })
@@ -67,7 +77,11 @@ describe('OpenAI-compatible embeddings adapter', () => {
       expect(embeddingCalls().flatMap((c) => c.input).length - before).toBe(chunks)
       expect((await env.deps.corpus.getDocument('memo'))?.embeddingModel).toBe(embedder.id)
 
-      const hits = await env.deps.corpus.vectorSearch({ vector: await embedder.embedQuery('widgets shipped to region 3'), model: embedder.id, limit: 3 })
+      const hits = await env.deps.corpus.vectorSearch({
+        vector: await embedder.embedQuery('widgets shipped to region 3'),
+        model: embedder.id,
+        limit: 3,
+      })
       expect(hits.length).toBeGreaterThan(0)
       expect(hits[0]?.chunk.text).toContain('region 3')
 
@@ -77,7 +91,9 @@ describe('OpenAI-compatible embeddings adapter', () => {
       const mid = embeddingCalls().flatMap((c) => c.input).length
       const second = await ingestPaths(env.deps, [file])
       expect(second.results[0]).toMatchObject({ status: 'ingested', version: 2 })
-      const sent = embeddingCalls().flatMap((c) => c.input).slice(mid)
+      const sent = embeddingCalls()
+        .flatMap((c) => c.input)
+        .slice(mid)
       expect(sent).toHaveLength(1)
       expect(sent[0]).toContain('pension costs')
     } finally {

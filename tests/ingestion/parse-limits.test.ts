@@ -13,7 +13,10 @@ describe('parse limits', () => {
   it('stops a PDF whose stream inflates far beyond its size, and parses the next file', { timeout: 60_000 }, async () => {
     const bomb = await makeInflateBombPdf(400)
     expect(bomb.length).toBeLessThan(2 * 1024 * 1024)
-    await expect(pool.parse({ name: 'bomb.pdf', kind: 'pdf', bytes: bomb, maxPages: 100 })).rejects.toMatchObject({ code: 'file_too_complex', status: 413 })
+    await expect(pool.parse({ name: 'bomb.pdf', kind: 'pdf', bytes: bomb, maxPages: 100 })).rejects.toMatchObject({
+      code: 'file_too_complex',
+      status: 413,
+    })
     const next = await pool.parse({ name: 'report.pdf', kind: 'pdf', bytes: await makeReportPdf({ pages: 2 }), maxPages: 100 })
     expect(next.pages).toBe(2)
   })
@@ -24,13 +27,23 @@ describe('parse limits', () => {
     const parsed = await pool.parse({ name: 'long.txt', kind: 'txt', bytes: Buffer.from(text), maxPages: 10 })
     expect(parsed.pages).toBe(4)
     const huge = Buffer.from(paragraph.repeat(Math.ceil((TEXT_PAGE_BYTES * 12) / paragraph.length)))
-    await expect(pool.parse({ name: 'huge.txt', kind: 'txt', bytes: huge, maxPages: 10 })).rejects.toMatchObject({ code: 'too_many_pages', status: 413 })
+    await expect(pool.parse({ name: 'huge.txt', kind: 'txt', bytes: huge, maxPages: 10 })).rejects.toMatchObject({
+      code: 'too_many_pages',
+      status: 413,
+    })
     // form feeds are page breaks
-    expect((await pool.parse({ name: 'ff.txt', kind: 'txt', bytes: Buffer.from('Page one text.\fPage two text.\fPage three.'), maxPages: 10 })).pages).toBe(3)
+    expect(
+      (await pool.parse({ name: 'ff.txt', kind: 'txt', bytes: Buffer.from('Page one text.\fPage two text.\fPage three.'), maxPages: 10 }))
+        .pages,
+    ).toBe(3)
   })
 
   it('lets the event loop run while it chunks a large text on the main thread', async () => {
-    const blocks = Array.from({ length: 20_000 }, (_, i) => ({ kind: 'paragraph' as const, text: `Paragraph ${i}: revenue grew ${i % 97} percent in region ${i % 13}.`, page: 1 + Math.floor(i / 40) }))
+    const blocks = Array.from({ length: 20_000 }, (_, i) => ({
+      kind: 'paragraph' as const,
+      text: `Paragraph ${i}: revenue grew ${i % 97} percent in region ${i % 13}.`,
+      page: 1 + Math.floor(i / 40),
+    }))
     let turns = 0
     let stop = false
     const spin = (): void => {

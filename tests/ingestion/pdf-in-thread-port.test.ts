@@ -22,7 +22,9 @@ describe('extractPages over the in-thread pdf.js port', () => {
     expect(inThreadPortInUse()).toBeDefined()
     expect(new Set(listeners).size).toBe(1)
 
-    await expect(extractPages('pdf', new Uint8Array(await makeTruncatedPdf()), { maxPages: 100 })).rejects.toMatchObject({ code: 'invalid_pdf' })
+    await expect(extractPages('pdf', new Uint8Array(await makeTruncatedPdf()), { maxPages: 100 })).rejects.toMatchObject({
+      code: 'invalid_pdf',
+    })
     await extractPages('pdf', new Uint8Array(pdfs[0] ?? Buffer.alloc(0)), { maxPages: 100 })
     expect(inThreadPortInUse()?.listenerCount).toBe(listeners[0])
   })

@@ -19,8 +19,12 @@ describe('ingesting generated PDFs', () => {
   let env: IngestEnv
   let report: string
   const rows = (id: string): Row[] =>
-    env.deps.corpus.db.prepare<[string], Row>('SELECT version, ordinal, text, header, page_start, page_end, section_path FROM chunks WHERE document_id = ? ORDER BY ordinal').all(id)
-  const count = (sql: string): number => (env.deps.corpus.db.prepare<[], { n: number }>(sql).get()?.n ?? -1)
+    env.deps.corpus.db
+      .prepare<[string], Row>(
+        'SELECT version, ordinal, text, header, page_start, page_end, section_path FROM chunks WHERE document_id = ? ORDER BY ordinal',
+      )
+      .all(id)
+  const count = (sql: string): number => env.deps.corpus.db.prepare<[], { n: number }>(sql).get()?.n ?? -1
 
   beforeAll(async () => {
     env = createIngestEnv({ chunking: { maxTokens: 160, overlapTokens: 24 } })
@@ -47,7 +51,11 @@ describe('ingesting generated PDFs', () => {
     expect(pageOf('page 5, paragraph 2')!.page_start).toBeLessThanOrEqual(5)
     expect(pageOf('page 5, paragraph 2')!.page_end).toBeGreaterThanOrEqual(5)
     expect(JSON.parse(pageOf('page 2, paragraph 1')!.section_path)).toEqual(['PART I', 'Item 1. Business', '1.1 Market Overview'])
-    expect(JSON.parse(pageOf('page 5, paragraph 1')!.section_path)).toEqual(['PART I', 'Item 7. Results of Operations', '7.1 Liquidity and Capital Resources'])
+    expect(JSON.parse(pageOf('page 5, paragraph 1')!.section_path)).toEqual([
+      'PART I',
+      'Item 7. Results of Operations',
+      '7.1 Liquidity and Capital Resources',
+    ])
     expect(pageOf('page 2, paragraph 1')!.header).toContain('1.1 Market Overview')
   })
 
@@ -75,7 +83,7 @@ describe('ingesting generated PDFs', () => {
     const chunks = rows('acme_2023_10k')
     expect(new Set(chunks.map((c) => c.version))).toEqual(new Set([2]))
     expect(chunks.some((c) => c.text.includes('first edition'))).toBe(false)
-    expect(count("SELECT COUNT(*) AS n FROM chunks_fts WHERE chunks_fts MATCH '\"first edition\"'")).toBe(0)
+    expect(count('SELECT COUNT(*) AS n FROM chunks_fts WHERE chunks_fts MATCH \'"first edition"\'')).toBe(0)
     expect((await env.deps.corpus.getDocument('acme_2023_10k'))?.activeVersion).toBe(2)
   })
 
@@ -95,7 +103,11 @@ describe('ingesting generated PDFs', () => {
       text: env.write('memo.txt', 'A memo about widget prices.\n\nPrices rise in May.'),
     }
     const before = await env.deps.corpus.listDocuments()
-    const { results, summary } = await ingestPaths(env.deps, [...Object.values(files), path.join(bad, 'empty-dir'), path.join(env.dir, 'missing.pdf')])
+    const { results, summary } = await ingestPaths(env.deps, [
+      ...Object.values(files),
+      path.join(bad, 'empty-dir'),
+      path.join(env.dir, 'missing.pdf'),
+    ])
     const code = (file: string): string | undefined => results.find((r) => r.file === file)?.error?.code
     expect(code(files.zero)).toBe('empty_file')
     expect(code(files.truncated)).toBe('invalid_pdf')
@@ -111,7 +123,10 @@ describe('ingesting generated PDFs', () => {
     expect(results.find((r) => r.file === files.good)).toMatchObject({ status: 'ingested', pages: 3 })
     expect(results.find((r) => r.file === files.text)).toMatchObject({ status: 'ingested', pages: 1 })
     // the file of another type found by walking the directory is reported as skipped, not failed
-    expect(results.find((r) => r.file === path.join(bad, 'empty-dir', 'readme.doc'))).toMatchObject({ status: 'skipped', error: { code: 'unsupported_type' } })
+    expect(results.find((r) => r.file === path.join(bad, 'empty-dir', 'readme.doc'))).toMatchObject({
+      status: 'skipped',
+      error: { code: 'unsupported_type' },
+    })
     expect(summary).toMatchObject({ files: 12, ingested: 2, failed: 9, skipped: 1 })
     const after = await env.deps.corpus.listDocuments()
     expect(after.map((d) => d.id).sort()).toEqual([...before.map((d) => d.id), 'good', 'memo'].sort())

@@ -24,13 +24,21 @@ describe('the store is private whatever the umask', () => {
 
   it('creates the data dir 0700 and the database, its -wal/-shm and staged uploads 0600', async () => {
     const dataDir = path.join(root, 'fresh', 'data')
-    const deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dataDir, RAGTUNE_INGEST_WORKERS: '0', RAGTUNE_INGEST_MODE: 'queue' }), createLogger({ level: 'silent' }))
+    const deps = await buildDeps(
+      loadConfig({ RAGTUNE_DATA_DIR: dataDir, RAGTUNE_INGEST_WORKERS: '0', RAGTUNE_INGEST_MODE: 'queue' }),
+      createLogger({ level: 'silent' }),
+    )
     const app = await buildApp(deps)
     try {
       const form = new FormData()
       form.append('file', new Blob(['Delta Corp revenue was 4 million.\n']), 'delta.txt')
       const r = new Response(form)
-      const res = await app.inject({ method: 'POST', url: '/v1/documents', payload: Buffer.from(await r.arrayBuffer()), headers: { 'content-type': r.headers.get('content-type') ?? '' } })
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/documents',
+        payload: Buffer.from(await r.arrayBuffer()),
+        headers: { 'content-type': r.headers.get('content-type') ?? '' },
+      })
       expect(res.statusCode).toBe(202)
       const db = path.join(dataDir, 'ragtune.db')
       expect(mode(dataDir)).toBe('700')
@@ -60,7 +68,10 @@ describe('the store is private whatever the umask', () => {
         done()
       },
     })
-    const deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dataDir, RAGTUNE_INGEST_WORKERS: '0' }), createLogger({ level: 'warn', to: sink }))
+    const deps = await buildDeps(
+      loadConfig({ RAGTUNE_DATA_DIR: dataDir, RAGTUNE_INGEST_WORKERS: '0' }),
+      createLogger({ level: 'warn', to: sink }),
+    )
     await closeDeps(deps)
     const warnings = lines.map((l) => JSON.parse(l) as { path?: string; mode?: string; msg: string }).filter((l) => l.path !== undefined)
     expect(warnings.map((w) => [path.basename(w.path!), w.mode])).toEqual([

@@ -15,7 +15,11 @@ const cli = async (dataDir: string, args: string[]) => {
   const code = await main(['--data-dir', dataDir, ...args], { env: { RAGTUNE_INGEST_WORKERS: '0' }, stdout, stderr })
   return { code, out: stdout.text(), err: stderr.text() }
 }
-const results = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as { status?: string; error?: { code: string; message: string } | null; summary?: unknown })
+const results = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { status?: string; error?: { code: string; message: string } | null; summary?: unknown })
 
 /** A small tmpfs when this process may mount one (root), else undefined. */
 function tmpfs(dir: string, size: string): boolean {

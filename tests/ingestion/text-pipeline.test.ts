@@ -36,7 +36,7 @@ describe('cleanPages', () => {
     ['joins a hyphenated word across lines', 'the manu-\nfacturing plant', ['the manufacturing plant']],
     ['keeps a real dash before a capital', 'cost of well-\nKnown items', ['cost of well-', 'Known items']],
     ['normalises spaces and keeps tab cells', 'Net  sales \t 1,234\t 1,100', ['Net sales\t1,234\t1,100']],
-    ['drops empty cells at a row\'s ends', '\t \tTotal\t\t 9 \t ', ['Total\t\t9']],
+    ["drops empty cells at a row's ends", '\t \tTotal\t\t 9 \t ', ['Total\t\t9']],
     ['treats CR, CRLF and odd spaces like LF and space', 'Net\u00a0\u00a0sales\r\n  up  \rdown\u2009 ', ['Net sales', 'up', 'down']],
   ])('%s', (_name, text, lines) => {
     expect(cleanPages([{ page: 5, text }])[0]?.lines).toEqual(lines)
@@ -105,7 +105,11 @@ describe('block detection', () => {
 
   it('reads markdown headings in .md files', () => {
     const blocks = detectBlocks([{ page: 1, lines: ['# Guide', '## Setup', 'Run it.'] }], { markdown: true })
-    expect(blocks.map((b) => [b.kind, b.level])).toEqual([['heading', 1], ['heading', 2], ['paragraph', undefined]])
+    expect(blocks.map((b) => [b.kind, b.level])).toEqual([
+      ['heading', 1],
+      ['heading', 2],
+      ['paragraph', undefined],
+    ])
   })
 })
 
@@ -150,7 +154,10 @@ describe('chunkBlocks', () => {
 describe('metadata and identity', () => {
   it.each([
     ['3M_2018_10K.pdf', { title: '3M 2018 Form 10-K', company: '3M', fiscalYear: 2018, docType: '10-K' }],
-    ['PEPSICO_2023Q1_EARNINGS.pdf', { title: 'PEPSICO 2023 Q1 earnings release', company: 'PEPSICO', fiscalYear: 2023, fiscalQuarter: 1, docType: 'earnings' }],
+    [
+      'PEPSICO_2023Q1_EARNINGS.pdf',
+      { title: 'PEPSICO 2023 Q1 earnings release', company: 'PEPSICO', fiscalYear: 2023, fiscalQuarter: 1, docType: 'earnings' },
+    ],
     ['AMCOR_2022_8K_dated-2022-07-01.pdf', { company: 'AMCOR', fiscalYear: 2022, docType: '8-K', date: '2022-07-01' }],
     ['FOOTLOCKER_2022_8K_dated_2022-08-19.pdf', { company: 'FOOTLOCKER', docType: '8-K', date: '2022-08-19' }],
     ['notes.md', { title: 'notes' }],
@@ -159,14 +166,21 @@ describe('metadata and identity', () => {
   })
 
   it('takes the registrant name from a 10-K cover and lets overrides win', () => {
-    const cover = 'FORM 10-K\nFor the fiscal year ended December 31, 2018\n3M COMPANY\n(Exact name of registrant as specified in its charter)'
+    const cover =
+      'FORM 10-K\nFor the fiscal year ended December 31, 2018\n3M COMPANY\n(Exact name of registrant as specified in its charter)'
     expect(detectMetadata('report.pdf', cover)).toMatchObject({ company: '3M Company', fiscalYear: 2018, docType: '10-K' })
-    expect(detectMetadata('3M_2018_10K.pdf', cover, { title: 'Custom', fiscalYear: 2019 })).toMatchObject({ title: 'Custom', company: '3M Company', fiscalYear: 2019 })
+    expect(detectMetadata('3M_2018_10K.pdf', cover, { title: 'Custom', fiscalYear: 2019 })).toMatchObject({
+      title: 'Custom',
+      company: '3M Company',
+      fiscalYear: 2019,
+    })
   })
 
   it('builds a contextual header with title, period, type and section', () => {
     const meta = detectMetadata('3M_2018_10K.pdf', '')
-    expect(contextualHeader(meta, ['PART II', 'Item 7. MD&A', 'Results'])).toBe('3M 2018 Form 10-K | FY2018 | 10-K | PART II > Item 7. MD&A > Results')
+    expect(contextualHeader(meta, ['PART II', 'Item 7. MD&A', 'Results'])).toBe(
+      '3M 2018 Form 10-K | FY2018 | 10-K | PART II > Item 7. MD&A > Results',
+    )
   })
 
   it('derives ids from file names and fingerprints what shapes a version', () => {

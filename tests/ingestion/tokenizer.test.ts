@@ -22,8 +22,28 @@ describe('countTokens', () => {
   // letters, marks, digits, spaces and punctuation right next to them must still count exactly.
   it('splits and counts like the o200k regex and js-tiktoken on random mixes of ASCII and non-ASCII', () => {
     const pattern = new RegExp(o200kBase.pat_str, 'gu')
-    const alphabet = [...'aszAQSTZ079', ' ', ' ', '\t', '\n', '\r', '\v', '\f', "'", "'", ...'rREvVlLmMdD.,$/()-%', '\u0000', '\u001c',
-      ...'éÉ’—•日²٣ǅʰ🙂', '\u00a0', '\u3000', '\u2028', '\u0301', '\ufeff', '\u0085']
+    const alphabet = [
+      ...'aszAQSTZ079',
+      ' ',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\v',
+      '\f',
+      "'",
+      "'",
+      ...'rREvVlLmMdD.,$/()-%',
+      '\u0000',
+      '\u001c',
+      ...'éÉ’—•日²٣ǅʰ🙂',
+      '\u00a0',
+      '\u3000',
+      '\u2028',
+      '\u0301',
+      '\ufeff',
+      '\u0085',
+    ]
     const ASCII_CHARS = 41 // the ASCII-only prefix of the alphabet: even cases never reach the regex
     let seed = 20261128
     const next = (n: number): number => {
@@ -42,4 +62,3 @@ describe('countTokens', () => {
     expect(counts).toEqual([])
   })
 })
-

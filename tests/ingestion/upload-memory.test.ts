@@ -42,7 +42,9 @@ describe('uploads do not stay in memory', () => {
       for (let i = 0; i < 3; i++) {
         await pool.parse({ name: `f${i}.txt`, kind: 'txt', bytes: bigText(0, i), maxPages: 10 }, { signal: lifetime.signal })
       }
-      await expect(pool.parse({ name: 'empty.txt', kind: 'txt', bytes: new Uint8Array(0), maxPages: 10 }, { signal: lifetime.signal })).rejects.toMatchObject({ code: 'empty_file' })
+      await expect(
+        pool.parse({ name: 'empty.txt', kind: 'txt', bytes: new Uint8Array(0), maxPages: 10 }, { signal: lifetime.signal }),
+      ).rejects.toMatchObject({ code: 'empty_file' })
       expect(getEventListeners(lifetime.signal, 'abort')).toHaveLength(0)
     } finally {
       await pool.close()
@@ -52,13 +54,21 @@ describe('uploads do not stay in memory', () => {
   it('returns memory to its baseline after 12 uploads of 6 MB through parse workers', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-leak-'))
     dirs.push(dir)
-    const deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '1', RAGTUNE_MAX_FILE_MB: '8' }), pino({ level: 'silent' }))
+    const deps = await buildDeps(
+      loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '1', RAGTUNE_MAX_FILE_MB: '8' }),
+      pino({ level: 'silent' }),
+    )
     const app = await buildApp(deps)
     const upload = async (n: number): Promise<void> => {
       const form = new FormData()
       form.append('file', new Blob([bigText(6, n)]), `company-${n}.txt`)
       const res = new Response(form)
-      const reply = await app.inject({ method: 'POST', url: '/v1/documents', payload: Buffer.from(await res.arrayBuffer()), headers: { 'content-type': res.headers.get('content-type') ?? '' } })
+      const reply = await app.inject({
+        method: 'POST',
+        url: '/v1/documents',
+        payload: Buffer.from(await res.arrayBuffer()),
+        headers: { 'content-type': res.headers.get('content-type') ?? '' },
+      })
       expect(reply.statusCode).toBe(202)
       const { jobId } = reply.json<{ jobId: string }>()
       for (;;) {

@@ -32,7 +32,16 @@ it('the payload migration keeps jobs written before it valid, and never hands th
   expect(await jobs.claimNext!()).toBeUndefined()
   // Without inputs it cannot be re-run: recovery fails it as before.
   expect((await jobs.recoverAbandoned()).map((j) => [j.id, j.error?.code])).toEqual([['old-open', 'job_abandoned']])
-  const queued = await jobs.create({ origin: 'queue', filesTotal: 1, payload: { files: [{ path: '/shared/a.pdf', name: 'a.pdf', sha256: 'ab' }], documentId: 'a', overrides: { company: 'Acme' } } })
-  expect(await jobs.claimNext!()).toMatchObject({ id: queued.id, status: 'running', attempts: 1, payload: { documentId: 'a', overrides: { company: 'Acme' }, files: [{ name: 'a.pdf' }] } })
+  const queued = await jobs.create({
+    origin: 'queue',
+    filesTotal: 1,
+    payload: { files: [{ path: '/shared/a.pdf', name: 'a.pdf', sha256: 'ab' }], documentId: 'a', overrides: { company: 'Acme' } },
+  })
+  expect(await jobs.claimNext!()).toMatchObject({
+    id: queued.id,
+    status: 'running',
+    attempts: 1,
+    payload: { documentId: 'a', overrides: { company: 'Acme' }, files: [{ name: 'a.pdf' }] },
+  })
   await jobs.close()
 })

@@ -63,7 +63,13 @@ describe('ragtune worker processes', () => {
     await until(async () => (await Promise.all(ids.map((id) => jobs.get(id)))).every((j) => j?.status === 'succeeded'), 'jobs to succeed')
     for (const w of workers) w.child.kill('SIGTERM')
     expect(await Promise.all(workers.map((w) => w.exit))).toEqual([0, 0])
-    const lines = workers.flatMap((w) => w.stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>))
+    const lines = workers.flatMap((w) =>
+      w.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    )
     const ran = lines.filter((l) => 'jobId' in l)
     expect(ran.map((l) => l.jobId).sort()).toEqual([...ids].sort())
     expect(ran.every((l) => l.outcome === 'succeeded' && l.attempts === 1)).toBe(true)
@@ -73,7 +79,12 @@ describe('ragtune worker processes', () => {
 
   it('rejects a bad --concurrency with exit code 2', async () => {
     let err = ''
-    const stderr = new Writable({ write(chunk: Buffer, _enc, cb) { err += chunk.toString(); cb() } })
+    const stderr = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        err += chunk.toString()
+        cb()
+      },
+    })
     expect(await main(['--data-dir', path.join(dir, 'data'), 'worker', '--concurrency', 'many'], { env: {}, stderr })).toBe(2)
     expect(err).toContain('[invalid_arguments]')
   })

@@ -15,12 +15,39 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 // Every command and subcommand the bin knows; each must answer --help and -h with its usage, exit 0.
 const COMMANDS = [
-  [], ['serve'], ['ask'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['ingest'], ['worker'],
-  ['documents'], ['documents', 'list'], ['documents', 'show'], ['documents', 'delete'],
-  ['finetune'], ['finetune', 'prepare'], ['finetune', 'validate'], ['finetune', 'run'], ['finetune', 'status'],
-  ['finetune', 'cancel'], ['finetune', 'export'], ['finetune', 'register'],
-  ['models'], ['models', 'list'], ['models', 'activate'], ['models', 'deactivate'], ['models', 'eval'], ['models', 'add-voice'],
-  ['eval'], ['eval', 'retrieval'], ['eval', 'voice'], ['store'], ['store', 'init'], ['reembed'],
+  [],
+  ['serve'],
+  ['ask'],
+  ['keys'],
+  ['keys', 'create'],
+  ['keys', 'list'],
+  ['keys', 'revoke'],
+  ['ingest'],
+  ['worker'],
+  ['documents'],
+  ['documents', 'list'],
+  ['documents', 'show'],
+  ['documents', 'delete'],
+  ['finetune'],
+  ['finetune', 'prepare'],
+  ['finetune', 'validate'],
+  ['finetune', 'run'],
+  ['finetune', 'status'],
+  ['finetune', 'cancel'],
+  ['finetune', 'export'],
+  ['finetune', 'register'],
+  ['models'],
+  ['models', 'list'],
+  ['models', 'activate'],
+  ['models', 'deactivate'],
+  ['models', 'eval'],
+  ['models', 'add-voice'],
+  ['eval'],
+  ['eval', 'retrieval'],
+  ['eval', 'voice'],
+  ['store'],
+  ['store', 'init'],
+  ['reembed'],
 ]
 
 describe('--help and -h on every command', () => {
@@ -35,7 +62,8 @@ describe('--help and -h on every command', () => {
         expect(stdout.text()).toMatch(/^usage:/)
         // the usage names the command (a subcommand may share its parent's usage line)
         const [name, sub] = command
-        if (name !== undefined) expect(stdout.text()).toMatch(new RegExp(sub === undefined ? `ragtune ${name}\\b` : `ragtune ${name}\\b[^\\n]*\\b${sub}\\b`))
+        if (name !== undefined)
+          expect(stdout.text()).toMatch(new RegExp(sub === undefined ? `ragtune ${name}\\b` : `ragtune ${name}\\b[^\\n]*\\b${sub}\\b`))
         expect(stdout.text().endsWith('\n')).toBe(true)
         // help never touches the store
         expect(fs.existsSync(path.join(dir, 'help-data'))).toBe(false)
@@ -76,10 +104,14 @@ describe('ingest DIR with files of other types', () => {
     fs.writeFileSync(path.join(inbox, '.cache', 'x.bin'), 'x')
     const r = await runBin(['--data-dir', path.join(dir, 'data'), 'ingest', inbox, '--json'], { env: { RAGTUNE_INGEST_WORKERS: '0' } })
     expect(r.code).toBe(0)
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     const skipped = lines.filter((l) => l.status === 'skipped')
     expect(skipped.map((l) => path.relative(inbox, String(l.file))).sort()).toEqual(['letter.rtf', path.join('sub', 'photo.jpeg')])
-    for (const l of skipped) expect(l).toMatchObject({ documentId: null, version: null, pages: 0, chunks: 0, error: { code: 'unsupported_type' } })
+    for (const l of skipped)
+      expect(l).toMatchObject({ documentId: null, version: null, pages: 0, chunks: 0, error: { code: 'unsupported_type' } })
     expect(String((skipped[0]?.error as { message: string }).message)).toMatch(/skipped: ragtune ingests .*\.pdf/)
     expect(lines.find((l) => String(l.file).endsWith('memo.md'))).toMatchObject({ status: 'ingested' })
     expect(lines.at(-1)).toMatchObject({ summary: { files: 3, ingested: 1, skipped: 2, failed: 0 } })

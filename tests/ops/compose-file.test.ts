@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest'
 // copy dclint ships) and for the wiring the scaled profile needs to come up unaided.
 const root = path.resolve(import.meta.dirname, '../..')
 // (dclint's package exports do not include its schemas, so the file is read from the installed package)
-const { $schema: draft, ...schema } = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/dclint/schemas/compose.schema.json'), 'utf8')) as { $schema: string }
+const { $schema: draft, ...schema } = JSON.parse(
+  fs.readFileSync(path.join(root, 'node_modules/dclint/schemas/compose.schema.json'), 'utf8'),
+) as { $schema: string }
 // Ajv's default dialect is draft-07, the one the file names (by an https URL Ajv does not register).
 if (!String(draft).includes('draft-07')) throw new Error(`compose schema is ${draft}, not draft-07`)
 const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema)
@@ -48,7 +50,12 @@ describe('docker-compose.yml', () => {
   })
 
   it('never crash-loops for want of a key: a one-shot init creates one before the API starts', () => {
-    for (const [init, api] of [['init', 'ragtune'], ['scaled-init', 'api-1'], ['scaled-init', 'api-2'], ['scaled-init', 'ingest']] as const) {
+    for (const [init, api] of [
+      ['init', 'ragtune'],
+      ['scaled-init', 'api-1'],
+      ['scaled-init', 'api-2'],
+      ['scaled-init', 'ingest'],
+    ] as const) {
       expect(services[api]?.depends_on?.[init]).toEqual({ condition: 'service_completed_successfully' })
     }
     for (const init of ['init', 'scaled-init']) {
@@ -59,7 +66,10 @@ describe('docker-compose.yml', () => {
   })
 
   it('scaled profile: Pinecone Local, PostgreSQL, two API replicas and a worker behind a load balancer', () => {
-    const scaled = Object.entries(services).filter(([, s]) => s.profiles?.includes('scaled')).map(([n]) => n).sort()
+    const scaled = Object.entries(services)
+      .filter(([, s]) => s.profiles?.includes('scaled'))
+      .map(([n]) => n)
+      .sort()
     expect(scaled).toEqual(['api-1', 'api-2', 'ingest', 'lb', 'pinecone-local', 'postgres', 'scaled-init'])
     expect(services['pinecone-local']?.image).toMatch(/^ghcr\.io\/pinecone-io\/pinecone-local:/)
     expect(services['pinecone-local']?.environment).toMatchObject({ PORT: '5080', PINECONE_HOST: 'pinecone-local' })

@@ -29,7 +29,10 @@ describe('.env at start', () => {
     const cwd = project('RAGTUNE_DATA_DIR=./from-dotenv\n')
     await runBin(['documents', 'list'], { cwd, env: { RAGTUNE_DATA_DIR: path.join(cwd, 'from-env') } })
     expect(fs.existsSync(path.join(cwd, 'from-env/ragtune.db'))).toBe(true)
-    await runBin(['--data-dir', path.join(cwd, 'from-flag'), 'documents', 'list'], { cwd, env: { RAGTUNE_DATA_DIR: path.join(cwd, 'from-env-2') } })
+    await runBin(['--data-dir', path.join(cwd, 'from-flag'), 'documents', 'list'], {
+      cwd,
+      env: { RAGTUNE_DATA_DIR: path.join(cwd, 'from-env-2') },
+    })
     expect(fs.existsSync(path.join(cwd, 'from-flag/ragtune.db'))).toBe(true)
     expect(fs.existsSync(path.join(cwd, 'from-dotenv'))).toBe(false)
     expect(fs.existsSync(path.join(cwd, 'from-env-2'))).toBe(false)

@@ -48,11 +48,11 @@ describe('the ragtune launcher on an older node', () => {
     const r = await runBin(['--version'], {
       nodeArgs: OLD_NODE,
       env: {
-      RAGTUNE_TOOLS_DIR: toolsDir(false),
-      // nothing listens on port 9: the registry is unreachable at once
-      npm_config_registry: 'http://127.0.0.1:9/',
-      npm_config_fetch_retries: '0',
-      npm_config_offline: 'false',
+        RAGTUNE_TOOLS_DIR: toolsDir(false),
+        // nothing listens on port 9: the registry is unreachable at once
+        npm_config_registry: 'http://127.0.0.1:9/',
+        npm_config_fetch_retries: '0',
+        npm_config_offline: 'false',
       },
     })
     expect(r.code).toBe(1)
@@ -60,7 +60,9 @@ describe('the ragtune launcher on an older node', () => {
     const lines = r.stderr.trim().split('\n')
     expect(lines).toHaveLength(2)
     expect(lines[0]).toMatch(/older than 22: fetching Node 22/)
-    expect(lines[1]).toMatch(/^ragtune: needs Node\.js 22 or newer \(this is 20\.11\.0\) and could not fetch it from the npm registry .*install Node\.js 22/)
+    expect(lines[1]).toMatch(
+      /^ragtune: needs Node\.js 22 or newer \(this is 20\.11\.0\) and could not fetch it from the npm registry .*install Node\.js 22/,
+    )
   })
 
   it('runs directly on Node 22 without a tools directory', async () => {

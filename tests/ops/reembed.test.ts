@@ -23,7 +23,12 @@ async function cli(args: string[], env: Record<string, string>) {
   const stdout = capture()
   const stderr = capture()
   const code = await main(args, { env, stdout, stderr })
-  const lines = stdout.text().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+  const lines = stdout
+    .text()
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
   return { code, lines, stderr: stderr.text() }
 }
 
@@ -63,7 +68,11 @@ describe('a new RAGTUNE_EMBEDDING_MODEL on an existing store', () => {
       const app = await buildApp(deps)
       const ready = (await app.inject({ method: 'GET', url: '/readyz' })).json()
       await app.close()
-      expect(ready).toMatchObject({ status: 'ready', documents: 2, embeddings: { model: expect.stringMatching(new RegExp(`:${MODEL}$`)), current: 0, stale: 2 } })
+      expect(ready).toMatchObject({
+        status: 'ready',
+        documents: 2,
+        embeddings: { model: expect.stringMatching(new RegExp(`:${MODEL}$`)), current: 0, stale: 2 },
+      })
       expect(ready.embeddings.staleDocuments.sort()).toEqual(['orion_2021_10k', 'zephyr_2021_10k'])
       expect(ready.embeddings.hint).toMatch(/ragtune reembed/)
     })
@@ -73,11 +82,18 @@ describe('a new RAGTUNE_EMBEDDING_MODEL on an existing store', () => {
     const before = embeddingCalls()
     const r = await cli(['reembed', '--json'], withModel)
     expect(r.code).toBe(0)
-    expect(r.lines.filter((l) => 'documentId' in l).map((l) => [l.documentId, l.status, l.version]).sort()).toEqual([
+    expect(
+      r.lines
+        .filter((l) => 'documentId' in l)
+        .map((l) => [l.documentId, l.status, l.version])
+        .sort(),
+    ).toEqual([
       ['orion_2021_10k', 'replaced', 1],
       ['zephyr_2021_10k', 'replaced', 1],
     ])
-    expect(r.lines.at(-1)).toMatchObject({ summary: { model: expect.stringMatching(new RegExp(`:${MODEL}$`)), documents: 2, replaced: 2, current: 0 } })
+    expect(r.lines.at(-1)).toMatchObject({
+      summary: { model: expect.stringMatching(new RegExp(`:${MODEL}$`)), documents: 2, replaced: 2, current: 0 },
+    })
     expect(embeddingCalls()).toBeGreaterThan(before)
 
     await withDeps(withModel, async (deps) => {
@@ -89,7 +105,12 @@ describe('a new RAGTUNE_EMBEDDING_MODEL on an existing store', () => {
       const hits = await deps.corpus.vectorSearch({ vector: await embeddings.embedQuery(query), model: embeddings.id, limit: 5 })
       expect(new Set(hits.map((h) => h.documentId))).toEqual(new Set(['orion_2021_10k', 'zephyr_2021_10k']))
       // Dense alone (keyword lists weigh nothing) still finds the page: the dense list is what ranks.
-      const denseOnly = createHybridRetriever({ corpus: deps.corpus, embeddings, logger: deps.logger, options: { weights: { question: 0, lexicon: 0, statement: 0 }, statementBoost: 1 } })
+      const denseOnly = createHybridRetriever({
+        corpus: deps.corpus,
+        embeddings,
+        logger: deps.logger,
+        options: { weights: { question: 0, lexicon: 0, statement: 0 }, statementBoost: 1 },
+      })
       const got = await denseOnly.retrieve(query, { topK: 3, filter: { documentIds: ['orion_2021_10k'] } })
       expect(got.sources[0]?.pageStart).toBe(hits.find((h) => h.documentId === 'orion_2021_10k')?.chunk.pageStart)
       const ready = (await (await buildApp(deps)).inject({ method: 'GET', url: '/readyz' })).json()
@@ -116,7 +137,9 @@ describe('a new RAGTUNE_EMBEDDING_MODEL on an existing store', () => {
     const other = { ...withModel, RAGTUNE_EMBEDDING_MODEL: 'text-embedding-3-large' }
     const r = await cli(['reembed', '--doc-id', 'zephyr_2021_10k', '--json'], other)
     expect(r.lines.at(-1)).toMatchObject({ summary: { replaced: 1 } })
-    expect(r.lines.filter((l) => 'documentId' in l)).toEqual([expect.objectContaining({ documentId: 'zephyr_2021_10k', status: 'replaced', version: 1 })])
+    expect(r.lines.filter((l) => 'documentId' in l)).toEqual([
+      expect.objectContaining({ documentId: 'zephyr_2021_10k', status: 'replaced', version: 1 }),
+    ])
     await withDeps(other, async (deps) => {
       expect((await deps.corpus.getDocument('zephyr_2021_10k'))?.embeddingModel).toBe(deps.embedder?.id)
       expect((await deps.corpus.getDocument('orion_2021_10k'))?.embeddingModel).toMatch(new RegExp(`:${MODEL}$`))

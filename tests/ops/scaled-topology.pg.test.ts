@@ -102,7 +102,13 @@ describe('the scaled topology, without Docker', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready', store: expect.stringContaining('pinecone') })
 
     const form = new FormData()
-    form.append('file', new Blob(['# Zephyr Tools 2023 annual report\n\nZephyr Tools revenue was 4,210 million dollars in fiscal 2023, up from 3,980 million.\n']), 'zephyr-2023-annual-report.md')
+    form.append(
+      'file',
+      new Blob([
+        '# Zephyr Tools 2023 annual report\n\nZephyr Tools revenue was 4,210 million dollars in fiscal 2023, up from 3,980 million.\n',
+      ]),
+      'zephyr-2023-annual-report.md',
+    )
     const up = await fetch(`${lb.url}/v1/documents`, { method: 'POST', body: form, headers: auth() })
     expect(up.status).toBe(202)
     const { jobId } = (await up.json()) as { jobId: string }
@@ -115,7 +121,11 @@ describe('the scaled topology, without Docker', () => {
 
     const before = new Map(lb.served)
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${lb.url}/v1/ask`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ question: 'What was Zephyr Tools revenue in fiscal 2023?' }) })
+      const res = await fetch(`${lb.url}/v1/ask`, {
+        method: 'POST',
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'What was Zephyr Tools revenue in fiscal 2023?' }),
+      })
       expect(res.status).toBe(200)
       const body = (await res.json()) as { answer: string; citations: { documentId: string }[] }
       expect(body.citations[0]?.documentId).toBe('zephyr-2023-annual-report')

@@ -11,7 +11,10 @@ export interface Ran {
 }
 
 /** Runs the `ragtune` bin in a child process (from the sources: vitest sets RAGTUNE_FROM_SOURCE=1). */
-export function runBin(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; nodeArgs?: readonly string[] } = {}): Promise<Ran> {
+export function runBin(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; nodeArgs?: readonly string[] } = {},
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
       env: { ...process.env, ...options.env },

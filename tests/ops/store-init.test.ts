@@ -31,7 +31,12 @@ describe('ragtune store init', () => {
   it('creates the Pinecone index ragtune needs, then finds it there (idempotent)', async () => {
     const pc = await startPineconeEmulator({ exists: false, apiKey: 'pc' })
     emulators.push(pc)
-    const env = { RAGTUNE_VECTOR_STORE: 'pinecone', PINECONE_API_KEY: 'pc', PINECONE_INDEX: pc.indexName, PINECONE_CONTROLLER_HOST: pc.controllerUrl }
+    const env = {
+      RAGTUNE_VECTOR_STORE: 'pinecone',
+      PINECONE_API_KEY: 'pc',
+      PINECONE_INDEX: pc.indexName,
+      PINECONE_CONTROLLER_HOST: pc.controllerUrl,
+    }
     const first = await init(env)
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
@@ -45,8 +50,13 @@ describe('ragtune store init', () => {
     const pc = await startPineconeEmulator({ exists: false, apiKey: 'pc', indexName: 'dense' })
     emulators.push(pc)
     const env = {
-      RAGTUNE_VECTOR_STORE: 'pinecone', PINECONE_API_KEY: 'pc', PINECONE_INDEX: 'dense', PINECONE_CONTROLLER_HOST: pc.controllerUrl,
-      RAGTUNE_EMBEDDING_MODEL: 'text-embedding-3-small', OPENAI_BASE_URL: openai.url, OPENAI_API_KEY: 'k',
+      RAGTUNE_VECTOR_STORE: 'pinecone',
+      PINECONE_API_KEY: 'pc',
+      PINECONE_INDEX: 'dense',
+      PINECONE_CONTROLLER_HOST: pc.controllerUrl,
+      RAGTUNE_EMBEDDING_MODEL: 'text-embedding-3-small',
+      OPENAI_BASE_URL: openai.url,
+      OPENAI_API_KEY: 'k',
     }
     const first = await init(env)
     expect(first.code).toBe(0)

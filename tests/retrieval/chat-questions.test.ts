@@ -28,7 +28,14 @@ beforeAll(async () => {
   const files = [
     await writeFiling(dir, { file: 'ZEPHYR_2017_10K.pdf', registrant: 'Zephyr Tools Corporation', year: 2017, capex: '1,111', business }),
     await writeFiling(dir, { file: 'ZEPHYR_2021_10K.pdf', registrant: 'Zephyr Tools Corporation', year: 2021, capex: '1,577', business }),
-    await writeFiling(dir, { file: 'ORION_2021_10K.pdf', registrant: 'Orion Foods, Inc.', year: 2021, capex: '2,468', ticker: 'ORFD', business: 'makes packaged snacks and beverages.' }),
+    await writeFiling(dir, {
+      file: 'ORION_2021_10K.pdf',
+      registrant: 'Orion Foods, Inc.',
+      year: 2021,
+      capex: '2,468',
+      ticker: 'ORFD',
+      business: 'makes packaged snacks and beverages.',
+    }),
     await writeFiling(dir, { file: 'VEGA_2021_10K.pdf', registrant: 'Vega Mining Corp', year: 2021, capex: '3,210' }),
   ]
   const { summary } = await ingestPaths({ corpus, parser, logger, limits: { maxFileBytes: 10_000_000, maxPages: 100 } }, files)
@@ -47,13 +54,16 @@ afterAll(async () => {
 })
 
 describe('overview questions', () => {
-  it.each(['Tell me about Zephyr Tools', 'Zephyr Tools', 'What does Zephyr Tools do?', 'zephyr tools overview'])('%s → the business overview page', async (q) => {
-    const r = await retriever().retrieve(q, { topK: 4 })
-    expect(r.intent?.kind).toBe('overview')
-    // no period named: the newest 10-K
-    expect(r.sources.every((s) => s.documentId === 'zephyr_2021_10k')).toBe(true)
-    expect(r.sources.map((s) => s.pageStart)).toContain(BUSINESS_PAGE)
-  })
+  it.each(['Tell me about Zephyr Tools', 'Zephyr Tools', 'What does Zephyr Tools do?', 'zephyr tools overview'])(
+    '%s → the business overview page',
+    async (q) => {
+      const r = await retriever().retrieve(q, { topK: 4 })
+      expect(r.intent?.kind).toBe('overview')
+      // no period named: the newest 10-K
+      expect(r.sources.every((s) => s.documentId === 'zephyr_2021_10k')).toBe(true)
+      expect(r.sources.map((s) => s.pageStart)).toContain(BUSINESS_PAGE)
+    },
+  )
 
   it('answers an overview extractively from the overview page, not "no passage"', async () => {
     const a = await answerer.ask('Tell me about Orion Foods')
@@ -82,9 +92,16 @@ describe('multi-entity questions', () => {
   })
 
   it('keeps the entity through a follow-up', async () => {
-    const other = await answerer.ask('what about Orion Foods?', { history: [{ role: 'user', content: 'What was Zephyr Tools capital expenditure in 2021?' }, { role: 'assistant', content: '1,577 [1]' }] })
+    const other = await answerer.ask('what about Orion Foods?', {
+      history: [
+        { role: 'user', content: 'What was Zephyr Tools capital expenditure in 2021?' },
+        { role: 'assistant', content: '1,577 [1]' },
+      ],
+    })
     expect(other.citations.some((c) => c.documentId === 'orion_2021_10k')).toBe(true)
-    const year = await answerer.ask('and in 2017?', { history: [{ role: 'user', content: 'What was Zephyr Tools capital expenditure in 2021?' }] })
+    const year = await answerer.ask('and in 2017?', {
+      history: [{ role: 'user', content: 'What was Zephyr Tools capital expenditure in 2021?' }],
+    })
     expect(year.citations.some((c) => c.documentId === 'zephyr_2017_10k')).toBe(true)
   })
 })

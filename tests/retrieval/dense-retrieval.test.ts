@@ -22,14 +22,24 @@ let embeddings: EmbeddingModel
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-dense-'))
   emulator = await startOpenAIEmulator()
-  embeddings = createOpenAIEmbeddings({ model: 'text-embedding-3-small', baseURL: emulator.url, apiKey: 'test', dimensions: undefined, timeoutMs: 5000, maxRetries: 0 })
+  embeddings = createOpenAIEmbeddings({
+    model: 'text-embedding-3-small',
+    baseURL: emulator.url,
+    apiKey: 'test',
+    dimensions: undefined,
+    timeoutMs: 5000,
+    maxRetries: 0,
+  })
   corpus = createSqliteCorpus({ path: path.join(dir, 'store.db'), logger })
   const parser = createParserPool({ size: 0, logger })
   const files = [
     await writeFiling(dir, { file: 'ZEPHYR_2021_10K.pdf', registrant: 'Zephyr Tools Corporation', year: 2021, capex: '1,577' }),
     await writeFiling(dir, { file: 'ORION_2021_10K.pdf', registrant: 'Orion Foods, Inc.', year: 2021, capex: '2,468' }),
   ]
-  const { summary } = await ingestPaths({ corpus, parser, logger, embedder: embeddings, limits: { maxFileBytes: 10_000_000, maxPages: 100 } }, files)
+  const { summary } = await ingestPaths(
+    { corpus, parser, logger, embedder: embeddings, limits: { maxFileBytes: 10_000_000, maxPages: 100 } },
+    files,
+  )
   await parser.close()
   expect(summary.failed).toBe(0)
 })
@@ -53,8 +63,18 @@ describe('hybrid retriever with an embedding model', () => {
   })
 
   it('ranks by the dense list alone when the keyword lists weigh nothing', async () => {
-    const denseOnly = createHybridRetriever({ corpus, embeddings, logger, options: { weights: { question: 0, lexicon: 0, statement: 0 }, statementBoost: 1 } })
-    const hits = await corpus.vectorSearch({ vector: await embeddings.embedQuery('dividends paid to shareholders'), model: embeddings.id, limit: 5, filter: { documentIds: ['zephyr_2021_10k'] } })
+    const denseOnly = createHybridRetriever({
+      corpus,
+      embeddings,
+      logger,
+      options: { weights: { question: 0, lexicon: 0, statement: 0 }, statementBoost: 1 },
+    })
+    const hits = await corpus.vectorSearch({
+      vector: await embeddings.embedQuery('dividends paid to shareholders'),
+      model: embeddings.id,
+      limit: 5,
+      filter: { documentIds: ['zephyr_2021_10k'] },
+    })
     const r = await denseOnly.retrieve('dividends paid to shareholders', { topK: 3, filter: { documentIds: ['zephyr_2021_10k'] } })
     expect(hits.length).toBeGreaterThan(0)
     expect(r.sources[0]?.pageStart).toBe(hits[0]?.chunk.pageStart)
@@ -63,7 +83,10 @@ describe('hybrid retriever with an embedding model', () => {
   it('falls back to BM25 when the query embedding fails, and logs it', async () => {
     const warnings: string[] = []
     // the real logger type, writing its lines here
-    const quiet = createLogger({ level: 'warn', to: { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) } })
+    const quiet = createLogger({
+      level: 'warn',
+      to: { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) },
+    })
     const retriever = createHybridRetriever({ corpus, embeddings, logger: quiet })
     emulator.failNext({ path: '/embeddings', status: 400, message: 'bad input' })
     const r = await retriever.retrieve('What is the FY2021 capital expenditure amount for Zephyr Tools?', { topK: 3 })

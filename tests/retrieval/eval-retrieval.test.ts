@@ -24,7 +24,8 @@ beforeAll(async () => {
   fs.mkdirSync(pdfs)
   await writeFiling(pdfs, { file: 'ZEPHYR_2021_10K.pdf', registrant: 'Zephyr Tools Corporation', year: 2021, capex: '1,577' })
   await writeFiling(pdfs, { file: 'ORION_2021_10K.pdf', registrant: 'Orion Foods, Inc.', year: 2021, capex: '2,468' })
-  const q = (question: string, doc: string, page: number) => JSON.stringify({ question, doc_name: doc, evidence: [{ evidence_page_num: page }] })
+  const q = (question: string, doc: string, page: number) =>
+    JSON.stringify({ question, doc_name: doc, evidence: [{ evidence_page_num: page }] })
   questions = path.join(dir, 'questions.jsonl')
   fs.writeFileSync(
     questions,
@@ -45,8 +46,14 @@ afterAll(() => {
 describe('ragtune eval retrieval', () => {
   it('prints recall@k and MRR as its last JSON line, reporting bad lines and going on', async () => {
     const { code, stdout } = await run(['eval', 'retrieval', '--questions', questions, '--pdfs', pdfs, '--json', '--details'])
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
-    expect(lines.filter((l) => l.type === 'question-skipped').map((l) => (l.error as { code: string }).code)).toEqual(['invalid_question', 'invalid_json'])
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines.filter((l) => l.type === 'question-skipped').map((l) => (l.error as { code: string }).code)).toEqual([
+      'invalid_question',
+      'invalid_json',
+    ])
     expect(lines.find((l) => l.type === 'ingest')).toMatchObject({ files: 2, ingested: 2, failed: 0 })
     const details = lines.filter((l) => l.type === 'question')
     expect(details.map((d) => d.rank)).toEqual([1, 1, null])
@@ -61,7 +68,12 @@ describe('ragtune eval retrieval', () => {
     const store = path.join(dir, 'store')
     const first = await run(['eval', 'retrieval', '--questions', questions, '--pdfs', pdfs, '--json', '--store', store])
     const second = await run(['eval', 'retrieval', '--questions', questions, '--pdfs', pdfs, '--json', '--store', store])
-    const ingestOf = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.type === 'ingest')
+    const ingestOf = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.type === 'ingest')
     expect(ingestOf(first.stdout)).toMatchObject({ ingested: 2, unchanged: 0 })
     expect(ingestOf(second.stdout)).toMatchObject({ ingested: 0, unchanged: 2 })
     expect(second.stdout.trim().split('\n').at(-1)).toBe(first.stdout.trim().split('\n').at(-1))

@@ -31,7 +31,12 @@ function pages(spec: FilingSpec): string[][] {
       `For the fiscal year ended December 31, ${y}`,
       spec.registrant,
       '(Exact name of registrant as specified in its charter)',
-      ...(spec.ticker === undefined ? [] : ['Title of each class Trading Symbol Name of each exchange on which registered', `Common Stock, $0.01 par value ${spec.ticker} New York Stock Exchange`]),
+      ...(spec.ticker === undefined
+        ? []
+        : [
+            'Title of each class Trading Symbol Name of each exchange on which registered',
+            `Common Stock, $0.01 par value ${spec.ticker} New York Stock Exchange`,
+          ]),
     ],
     [
       "Item 7. Management's Discussion and Analysis",
@@ -69,12 +74,14 @@ function pages(spec: FilingSpec): string[][] {
     ],
     ...(spec.business === undefined
       ? []
-      : [[
-          'Item 1. Business',
-          'Overview',
-          `${spec.registrant} ${spec.business}`,
-          'We report two segments, Industrial and Consumer, and sell our products to customers in 60 countries.',
-        ]]),
+      : [
+          [
+            'Item 1. Business',
+            'Overview',
+            `${spec.registrant} ${spec.business}`,
+            'We report two segments, Industrial and Consumer, and sell our products to customers in 60 countries.',
+          ],
+        ]),
   ]
 }
 

@@ -40,7 +40,10 @@ afterAll(async () => {
 describe('hybrid retriever on a store of two issuers', () => {
   it('routes to the named issuer and finds capex printed as purchases of PP&E', async () => {
     const retriever = createHybridRetriever({ corpus, logger })
-    for (const [company, id, capex] of [['Zephyr Tools', 'zephyr_2021_10k', '1,577'], ['Orion Foods', 'orion_2021_10k', '2,468']] as const) {
+    for (const [company, id, capex] of [
+      ['Zephyr Tools', 'zephyr_2021_10k', '1,577'],
+      ['Orion Foods', 'orion_2021_10k', '2,468'],
+    ] as const) {
       const r = await retriever.retrieve(`What is the FY2021 capital expenditure amount for ${company}?`, { topK: 3 })
       expect(r.route.documentIds).toEqual([id])
       expect(r.sources.every((s) => s.documentId === id)).toBe(true)
@@ -70,7 +73,10 @@ describe('hybrid retriever on a store of two issuers', () => {
 
   it('lets an explicit filter win over routing', async () => {
     const retriever = createHybridRetriever({ corpus, logger })
-    const r = await retriever.retrieve('What is the capital expenditure of Zephyr Tools?', { topK: 3, filter: { documentIds: ['orion_2021_10k'] } })
+    const r = await retriever.retrieve('What is the capital expenditure of Zephyr Tools?', {
+      topK: 3,
+      filter: { documentIds: ['orion_2021_10k'] },
+    })
     expect(r.route.reason).toMatch(/caller/)
     expect(r.sources.length).toBeGreaterThan(0)
     expect(r.sources.every((s) => s.documentId === 'orion_2021_10k')).toBe(true)

@@ -40,7 +40,10 @@ describe('analyzeQuery: terms and phrases', () => {
       'What is the FY2018 capital expenditure amount (in USD millions) for 3M? Give a response by relying on the details shown in the cash flow statement.',
       ['capital', 'expenditure', 'amount', '3m', 'cash', 'flow', 'statement'],
     ],
-    ['Has Microsoft increased its debt on balance sheet between FY2023 and the FY2022 period?', ['microsoft', 'increased', 'debt', 'balance', 'sheet', 'period']],
+    [
+      'Has Microsoft increased its debt on balance sheet between FY2023 and the FY2022 period?',
+      ['microsoft', 'increased', 'debt', 'balance', 'sheet', 'period'],
+    ],
     ['Round your answer to two decimal places, please.', []],
   ])('%s', (question, terms) => {
     expect(analyzeQuery(question).terms).toEqual(terms)

@@ -5,8 +5,16 @@ import { analyzeQuery } from '../../src/core/retrieval/query-analysis.js'
 
 function doc(id: string, meta: Omit<DocumentMeta, 'title'> & { title?: string }, version = 1): DocumentSummary {
   return {
-    id, activeVersion: version, meta: { title: meta.title ?? id, ...meta }, sha256: 'x', sourceName: `${id}.pdf`, pages: 10, chunks: 10,
-    embeddingModel: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+    id,
+    activeVersion: version,
+    meta: { title: meta.title ?? id, ...meta },
+    sha256: 'x',
+    sourceName: `${id}.pdf`,
+    pages: 10,
+    chunks: 10,
+    embeddingModel: null,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
   }
 }
 
@@ -22,7 +30,13 @@ const store = [
   doc('3m_2018_10k', { company: '3M Company', fiscalYear: 2018, docType: '10-K' }),
   doc('bluesky_2019_10k', { company: 'Blue Sky Airlines, Inc.', fiscalYear: 2019, docType: '10-K' }),
   doc('iw_2022_10k', { company: 'International Widgets Holdings', fiscalYear: 2022, docType: '10-K', title: 'INTLWIDGETS 2022 Form 10-K' }),
-  doc('iw_2022q4_earnings', { company: 'INTLWIDGETS', fiscalYear: 2022, fiscalQuarter: 4, docType: 'earnings', title: 'INTLWIDGETS 2022 Q4 earnings release' }),
+  doc('iw_2022q4_earnings', {
+    company: 'INTLWIDGETS',
+    fiscalYear: 2022,
+    fiscalQuarter: 4,
+    docType: 'earnings',
+    title: 'INTLWIDGETS 2022 Q4 earnings release',
+  }),
   doc('pg_2020_10k', { company: 'Procter and Gamble Company', fiscalYear: 2020, docType: '10-K' }),
   doc('costco_2021_10k', { company: 'Costco Wholesale Corporation', fiscalYear: 2021, docType: '10-K', title: 'COSTCO 2021 Form 10-K' }),
 ]
@@ -31,7 +45,7 @@ const route = (q: string) => table.route(analyzeQuery(q))
 
 describe('RoutingTable.route', () => {
   it.each([
-    ["What is the FY2018 capex for Acme Widgets?", ['acme_2018_10k']],
+    ['What is the FY2018 capex for Acme Widgets?', ['acme_2018_10k']],
     ["Acme Widgets' FY2022 10-K: net PP&E", ['acme_2022_10k']],
     // two years no one filing covers (a 10-K carries its year and the two before): one side per year
     ["ACME WIDGETS COMPANY's quick ratio between FY2022 and FY2018", ['acme_2018_10k', 'acme_2022_10k']],

@@ -47,10 +47,16 @@ function file(name: string, text: string): string {
 
 describe('collections and scoped keys across two replicas', () => {
   it('a key limited to one collection, made on A, sees only that collection on B', async () => {
-    const acme = file('acme-2023.txt', 'Acme Corporation Annual Report 2023\n\nAcme total net revenue for fiscal 2023 was 812 million dollars.')
+    const acme = file(
+      'acme-2023.txt',
+      'Acme Corporation Annual Report 2023\n\nAcme total net revenue for fiscal 2023 was 812 million dollars.',
+    )
     const gamma = file('gamma-2023.txt', 'Gamma Foods Annual Report 2023\n\nGamma Foods shipped 40 million boxes of cereal in 2023.')
     expect((await ingestPaths(a.deps.ingest, [acme])).results[0]?.status).toBe('ingested')
-    expect((await ingestPaths(a.deps.ingest, [gamma], { collection: 'ir' })).results[0]).toMatchObject({ status: 'ingested', documentId: 'ir/gamma-2023' })
+    expect((await ingestPaths(a.deps.ingest, [gamma], { collection: 'ir' })).results[0]).toMatchObject({
+      status: 'ingested',
+      documentId: 'ir/gamma-2023',
+    })
     expect(pinecone.namespaceNames()).toEqual(['acme-corp', 'acme-corp__ir'])
 
     const irKey = (await a.deps.keys.create({ scope: 'admin', collections: ['ir'] })).key
@@ -61,7 +67,9 @@ describe('collections and scoped keys across two replicas', () => {
     const bAll = on(b, allKey)
 
     const question = 'What was Acme total net revenue for fiscal 2023?'
-    expect((await bAll('POST', '/v1/ask', { question })).json().citations.map((c: { documentId: string }) => c.documentId)).toContain('acme-2023')
+    expect((await bAll('POST', '/v1/ask', { question })).json().citations.map((c: { documentId: string }) => c.documentId)).toContain(
+      'acme-2023',
+    )
     const scoped = await bIr('POST', '/v1/ask', { question })
     expect(scoped.json().citations).toEqual([])
     expect(scoped.json().answer).not.toContain('812')

@@ -46,7 +46,10 @@ describe('composition root with RAGTUNE_VECTOR_STORE=pinecone and no DATABASE_UR
   it('ingests into Pinecone + the SQLite registry and answers from it over HTTP', async () => {
     expect(deps.corpus.kind).toBe('pinecone+sqlite')
     const file = path.join(dir, 'widget-2024-annual-report.txt')
-    fs.writeFileSync(file, 'Widget Inc Annual Report 2024\n\nThe company repurchased 12 million shares of common stock during fiscal 2024.\n\nRevenue was flat.')
+    fs.writeFileSync(
+      file,
+      'Widget Inc Annual Report 2024\n\nThe company repurchased 12 million shares of common stock during fiscal 2024.\n\nRevenue was flat.',
+    )
     const { results } = await ingestPaths(deps.ingest!, [file], { documentId: 'widget-2024' })
     expect(results[0]).toMatchObject({ status: 'ingested', version: 1 })
     expect(emu.visibleRecords('default').map((r) => r.id)[0]).toMatch(/^widget-2024#1#/)

@@ -18,7 +18,9 @@ describe('PostgreSQL migrations', () => {
     const pools = await Promise.all([1, 2, 3, 4, 5].map(() => db.pool()))
     const catalogs = await Promise.all(pools.map((pool) => createPgCatalog({ pool, ownsPool: false })))
     expect(catalogs).toHaveLength(5)
-    const { rows } = await pools[0]!.query<{ module: string; version: number }>('SELECT module, version FROM schema_migrations ORDER BY module, version')
+    const { rows } = await pools[0]!.query<{ module: string; version: number }>(
+      'SELECT module, version FROM schema_migrations ORDER BY module, version',
+    )
     // every step of the catalog's migrations exactly once
     expect(rows).toEqual(catalogMigrations.map((_, i) => ({ module: 'registry', version: i + 1 })))
   })
@@ -26,7 +28,10 @@ describe('PostgreSQL migrations', () => {
 
 describe('PostgreSQL catalog', () => {
   it('flips the active version in one transaction; a slower, older concurrent version is superseded', async () => {
-    const [a, b] = await Promise.all([db.pool().then((pool) => createPgCatalog({ pool })), db.pool().then((pool) => createPgCatalog({ pool }))])
+    const [a, b] = await Promise.all([
+      db.pool().then((pool) => createPgCatalog({ pool })),
+      db.pool().then((pool) => createPgCatalog({ pool })),
+    ])
     const v = (tag: string) => docInput('doc', [`revenue ${tag}`, 'dividend'], { tag })
     const d = (tag: string) => statsDelta(v(tag).chunks, 1)
     await a.stageVersion(v('1'), d('1'))

@@ -36,7 +36,11 @@ describe('pinecone emulator, through the real SDK', () => {
       ],
     })
     const q = await index.query({ topK: 3, vector: [1, 0], sparseVector: { indices: [9], values: [1] }, includeMetadata: true })
-    expect(q.matches.map((m) => [m.id, m.score])).toEqual([['b', 5], ['a', 1], ['c', 0.5]])
+    expect(q.matches.map((m) => [m.id, m.score])).toEqual([
+      ['b', 5],
+      ['a', 1],
+      ['c', 0.5],
+    ])
     const cases: [Record<string, unknown>, string[]][] = [
       [{ year: { $gte: 2022 } }, ['b', 'c']],
       [{ year: { $ne: 2022 } }, ['a', 'c']],
@@ -105,6 +109,8 @@ describe('pinecone emulator, through the real SDK', () => {
     emu!.failNext(429)
     await expect(index.query({ topK: 1, vector: [1, 0] })).rejects.toThrow(/429/)
     const bad = new Pinecone({ apiKey: 'wrong', controllerHostUrl: emu!.controllerUrl, maxRetries: 0 })
-    await expect(bad.index({ host: emu!.indexHost }).query({ topK: 1, vector: [1, 0] })).rejects.toThrow(/API key you provided was rejected/)
+    await expect(bad.index({ host: emu!.indexHost }).query({ topK: 1, vector: [1, 0] })).rejects.toThrow(
+      /API key you provided was rejected/,
+    )
   })
 })

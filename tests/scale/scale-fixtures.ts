@@ -36,15 +36,28 @@ export async function freshSchema(): Promise<{ url: string; schema: string; pool
 }
 
 /** A document version built from paragraphs: one chunk per paragraph, page = index + 1. */
-export function docInput(documentId: string, paragraphs: readonly string[], options: { meta?: Partial<DocumentMeta>; tag?: string; embed?: (text: string) => Float32Array } = {}): CommitInput {
+export function docInput(
+  documentId: string,
+  paragraphs: readonly string[],
+  options: { meta?: Partial<DocumentMeta>; tag?: string; embed?: (text: string) => Float32Array } = {},
+): CommitInput {
   const meta: DocumentMeta = { title: `${documentId} report`, ...options.meta }
   let offset = 0
   const chunks: ChunkRecord[] = paragraphs.map((text, i) => {
     const header = `${meta.title} | p${i + 1}`
     const c: ChunkRecord = {
-      ordinal: i, text, header, pageStart: i + 1, pageEnd: i + 1, sectionPath: ['Section', `Part ${i + 1}`],
-      charStart: offset, charEnd: offset + text.length, tokens: text.split(/\s+/).length,
-      hash: createHash('sha256').update(header + text).digest('hex'),
+      ordinal: i,
+      text,
+      header,
+      pageStart: i + 1,
+      pageEnd: i + 1,
+      sectionPath: ['Section', `Part ${i + 1}`],
+      charStart: offset,
+      charEnd: offset + text.length,
+      tokens: text.split(/\s+/).length,
+      hash: createHash('sha256')
+        .update(header + text)
+        .digest('hex'),
     }
     offset += text.length + 1
     return c
@@ -66,7 +79,10 @@ export function docInput(documentId: string, paragraphs: readonly string[], opti
 export function toyEmbedding(dims: number): (text: string) => Float32Array {
   return (text) => {
     const v = new Float32Array(dims)
-    for (const w of text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)) {
+    for (const w of text
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean)) {
       const h = createHash('md5').update(w).digest()
       v[h.readUInt32LE(0) % dims]! += 1
     }

@@ -30,12 +30,15 @@ let b: Instance
 
 function report(dir: string, revenue: number): string {
   const file = path.join(dir, 'acme-2023-annual-report.txt')
-  fs.writeFileSync(file, [
-    'Acme Corporation Annual Report 2023',
-    `Total net revenue for fiscal 2023 was ${revenue} million dollars, driven by rocket skates and anvils.`,
-    'Capital expenditures were spent on new warehouses in the desert.',
-    'The board declared a quarterly dividend payable to shareholders of record.',
-  ].join('\n\n'))
+  fs.writeFileSync(
+    file,
+    [
+      'Acme Corporation Annual Report 2023',
+      `Total net revenue for fiscal 2023 was ${revenue} million dollars, driven by rocket skates and anvils.`,
+      'Capital expenditures were spent on new warehouses in the desert.',
+      'The board declared a quarterly dividend payable to shareholders of record.',
+    ].join('\n\n'),
+  )
   return file
 }
 
@@ -96,8 +99,14 @@ describe('two API instances sharing PostgreSQL and Pinecone', () => {
     const plain = await ask(b, 'What was total net revenue?')
     expect(plain.model).toBe('gpt-4o-mini')
     await a.deps.registry.upsert({
-      id: 'buffett', provider: 'openai', model: 'ft:gpt-4o-mini:acme:buffett:1', baseModel: 'gpt-4o-mini', baseURL: null,
-      datasetHash: null, jobId: null, status: 'ready',
+      id: 'buffett',
+      provider: 'openai',
+      model: 'ft:gpt-4o-mini:acme:buffett:1',
+      baseModel: 'gpt-4o-mini',
+      baseURL: null,
+      datasetHash: null,
+      jobId: null,
+      status: 'ready',
     })
     await a.deps.registry.activate('buffett')
     const voiced = await ask(b, 'What was total net revenue?')

@@ -41,7 +41,10 @@ beforeAll(async () => {
   a = await startReplica('a', scaledEnv(db, pinecone, openai), { fineTunePollMs: 60_000 })
   b = await startReplica('b', scaledEnv(db, pinecone, openai), { fineTunePollMs: 60_000 })
   const file = path.join(src, 'acme-2023-annual-report.txt')
-  fs.writeFileSync(file, 'Acme Corporation Annual Report 2023\n\nTotal net revenue for fiscal 2023 was 500 million dollars.\n\nThe board declared a dividend.')
+  fs.writeFileSync(
+    file,
+    'Acme Corporation Annual Report 2023\n\nTotal net revenue for fiscal 2023 was 500 million dollars.\n\nThe board declared a dividend.',
+  )
   expect((await ingestPaths(a.deps.ingest, [file], { documentId: 'acme-2023' })).results[0]).toMatchObject({ status: 'ingested' })
   admin = (await a.deps.keys.create({ scope: 'admin', name: 'ops' })).key
 })
@@ -57,25 +60,42 @@ afterAll(async () => {
 describe('two replicas sharing PostgreSQL: fine-tuning, the active voice and keys', () => {
   it('a fine-tune finished through A is listed by B, activated through B, and A answers with it next', async () => {
     const started = await a.app.inject({
-      method: 'POST', url: '/v1/finetunes', headers: bearer(admin),
+      method: 'POST',
+      url: '/v1/finetunes',
+      headers: bearer(admin),
       payload: { baseModel: 'gpt-4o-mini-2024-07-18', training: trainingJsonl(), suffix: 'buffett', name: 'buffett' },
     })
     expect(started.statusCode, started.body).toBe(202)
     const jobId = started.json<{ id: string }>().id
     ft.drain()
-    const done = (await a.app.inject({ url: `/v1/finetunes/${jobId}`, headers: bearer(admin) })).json<{ status: string; fineTunedModel: string }>()
+    const done = (await a.app.inject({ url: `/v1/finetunes/${jobId}`, headers: bearer(admin) })).json<{
+      status: string
+      fineTunedModel: string
+    }>()
     expect(done.status).toBe('succeeded')
 
-    const listed = (await b.app.inject({ url: '/v1/finetunes', headers: bearer(admin) })).json<{ finetunes: { id: string; status: string }[] }>()
+    const listed = (await b.app.inject({ url: '/v1/finetunes', headers: bearer(admin) })).json<{
+      finetunes: { id: string; status: string }[]
+    }>()
     expect(listed.finetunes).toEqual([expect.objectContaining({ id: jobId, status: 'succeeded' })])
 
-    const before = await a.app.inject({ method: 'POST', url: '/v1/ask', headers: bearer(admin), payload: { question: 'What was total net revenue?' } })
+    const before = await a.app.inject({
+      method: 'POST',
+      url: '/v1/ask',
+      headers: bearer(admin),
+      payload: { question: 'What was total net revenue?' },
+    })
     expect(before.json<{ model: string }>().model).toBe('gpt-4o-mini')
     const activated = await b.app.inject({ method: 'POST', url: '/v1/models/buffett/activate', headers: bearer(admin), payload: {} })
     expect(activated.statusCode, activated.body).toBe(200)
     expect(activated.json()).toEqual({ id: 'buffett', active: true })
 
-    const after = await a.app.inject({ method: 'POST', url: '/v1/ask', headers: bearer(admin), payload: { question: 'What was total net revenue?' } })
+    const after = await a.app.inject({
+      method: 'POST',
+      url: '/v1/ask',
+      headers: bearer(admin),
+      payload: { question: 'What was total net revenue?' },
+    })
     expect(after.statusCode, after.body).toBe(200)
     expect(after.json()).toMatchObject({ voice: 'buffett', model: done.fineTunedModel })
     expect(chats.at(-1)?.model).toBe(done.fineTunedModel)
@@ -83,7 +103,8 @@ describe('two replicas sharing PostgreSQL: fine-tuning, the active voice and key
 
   it('a key revoked on A fails on B on the very next request', async () => {
     const { key, info } = await a.deps.keys.create({ scope: 'query', name: 'temp' })
-    const ask = () => b.app.inject({ method: 'POST', url: '/v1/ask', headers: bearer(key), payload: { question: 'What was total net revenue?' } })
+    const ask = () =>
+      b.app.inject({ method: 'POST', url: '/v1/ask', headers: bearer(key), payload: { question: 'What was total net revenue?' } })
     expect((await ask()).statusCode).toBe(200)
     // what `ragtune keys revoke` does on A's machine (there is no HTTP route for keys)
     expect(await a.deps.keys.revoke(info.id)).toBe(true)

@@ -19,7 +19,15 @@ export interface IngestEnv {
   close(): Promise<void>
 }
 
-export function createIngestEnv(options: { embedder?: EmbeddingModel; maxFileBytes?: number; maxPages?: number; workers?: number; chunking?: IngestDeps['chunking'] } = {}): IngestEnv {
+export function createIngestEnv(
+  options: {
+    embedder?: EmbeddingModel
+    maxFileBytes?: number
+    maxPages?: number
+    workers?: number
+    chunking?: IngestDeps['chunking']
+  } = {},
+): IngestEnv {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-ingest-'))
   const dbPath = path.join(dir, 'data', 'ragtune.db')
   const logger = pino({ level: 'silent' })

@@ -17,7 +17,10 @@ export interface ListeningApp {
   close(): Promise<void>
 }
 
-export async function startListeningApp(env: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })): Promise<ListeningApp> {
+export async function startListeningApp(
+  env: Record<string, string> = {},
+  logger: Logger = pino({ level: 'silent' }),
+): Promise<ListeningApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-app-'))
   const deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '0', ...env }), logger)
   const app = await buildApp(deps)

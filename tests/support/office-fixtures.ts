@@ -17,7 +17,10 @@ export async function makeDocx(lines: readonly string[]): Promise<Buffer> {
   }
   for (const line of lines) {
     if (line.startsWith('|')) {
-      const cells = line.split('|').slice(1, -1).map((c) => new TableCell({ children: [new Paragraph(c.trim())] }))
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => new TableCell({ children: [new Paragraph(c.trim())] }))
       rows.push(new TableRow({ children: cells }))
       continue
     }
@@ -61,7 +64,10 @@ export async function makePptx(slides: readonly SlideSpec[]): Promise<Buffer> {
   for (const spec of slides) {
     const slide = pptx.addSlide({ masterName: 'TITLED' })
     slide.addText(spec.title, { placeholder: 'title' })
-    slide.addText(spec.text.map((t) => ({ text: t, options: { breakLine: true } })), { x: 0.5, y: 1.5, w: 9, h: 3 })
+    slide.addText(
+      spec.text.map((t) => ({ text: t, options: { breakLine: true } })),
+      { x: 0.5, y: 1.5, w: 9, h: 3 },
+    )
     if (spec.notes !== undefined) slide.addNotes(spec.notes)
   }
   const out = await pptx.write({ outputType: 'nodebuffer' })

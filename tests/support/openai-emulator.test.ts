@@ -33,7 +33,10 @@ describe('OpenAI emulator speaks the protocol the openai SDK expects', () => {
   })
 
   it('returns base64 embeddings the SDK decodes, deterministic per text', async () => {
-    const res = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['capital expenditure', 'capital expenditure', 'dividends'] })
+    const res = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['capital expenditure', 'capital expenditure', 'dividends'],
+    })
     expect(res.data).toHaveLength(3)
     expect(res.data[0]?.embedding).toHaveLength(64)
     expect(res.data[0]?.embedding).toEqual(res.data[1]?.embedding)
@@ -42,10 +45,14 @@ describe('OpenAI emulator speaks the protocol the openai SDK expects', () => {
 
   it('fails with OpenAI error bodies the SDK maps to its error classes', async () => {
     emu.failNext({ path: '/chat/completions', status: 429, headers: { 'retry-after': '7' } })
-    const err = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
+    const err = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(OpenAI.RateLimitError)
     expect((err as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe('7')
-    const missing = await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
+    const missing = await client.chat.completions
+      .create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e)
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError)
     const bad = new OpenAI({ apiKey: 'wrong', baseURL: emu.url, maxRetries: 0 })
     await expect(bad.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError)

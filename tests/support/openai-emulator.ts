@@ -140,7 +140,12 @@ export async function startOpenAIEmulator(
   app.post('/v1/chat/completions', async (req: FastifyRequest<{ Body: ChatCompletionBody }>, reply) => {
     const body = req.body
     if (typeof body?.model !== 'string' || !Array.isArray(body.messages) || body.messages.length === 0) {
-      return sendError(reply, 400, { message: "Missing required parameter: 'model' or 'messages'.", type: 'invalid_request_error', param: 'messages', code: null })
+      return sendError(reply, 400, {
+        message: "Missing required parameter: 'model' or 'messages'.",
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: null,
+      })
     }
     if (!state.models.has(body.model)) {
       return sendError(reply, 404, {
@@ -162,7 +167,10 @@ export async function startOpenAIEmulator(
         object: 'chat.completion',
         created,
         model: body.model,
-        choices: fault?.emptyChoices === true ? [] : [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        choices:
+          fault?.emptyChoices === true
+            ? []
+            : [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
         usage,
         system_fingerprint: 'fp_emulator',
       }
@@ -205,13 +213,27 @@ export async function startOpenAIEmulator(
       const { input, model, encoding_format: format, dimensions } = req.body
       const inputs = typeof input === 'string' ? [input] : Array.isArray(input) ? input : undefined
       if (inputs === undefined || inputs.length === 0 || inputs.some((s) => typeof s !== 'string' || s.length === 0)) {
-        return sendError(reply, 400, { message: "'$.input' is invalid. Please check the API reference.", type: 'invalid_request_error', param: 'input', code: null })
+        return sendError(reply, 400, {
+          message: "'$.input' is invalid. Please check the API reference.",
+          type: 'invalid_request_error',
+          param: 'input',
+          code: null,
+        })
       }
       if (inputs.length > 2048) {
-        return sendError(reply, 400, { message: 'Too many inputs: at most 2048 per request.', type: 'invalid_request_error', param: 'input', code: null })
+        return sendError(reply, 400, {
+          message: 'Too many inputs: at most 2048 per request.',
+          type: 'invalid_request_error',
+          param: 'input',
+          code: null,
+        })
       }
       if (!state.models.has(model)) {
-        return sendError(reply, 404, { message: `The model \`${model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', code: 'model_not_found' })
+        return sendError(reply, 404, {
+          message: `The model \`${model}\` does not exist or you do not have access to it.`,
+          type: 'invalid_request_error',
+          code: 'model_not_found',
+        })
       }
       const dims = dimensions ?? state.embeddingDimensions
       const data = (inputs as string[]).map((text, index) => {

@@ -4,7 +4,14 @@ import { startOpenAIEmulator, type OpenAIEmulator } from './openai-emulator.js'
 import { createFineTuneEmulator, type FineTuneEmulator } from './openai-finetune-emulator.js'
 
 const jsonl = (n: number) =>
-  Array.from({ length: n }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] })).join('\n')
+  Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `q${i}` },
+        { role: 'assistant', content: `a${i}` },
+      ],
+    }),
+  ).join('\n')
 
 // Checked with the real SDK: what it sends, the emulator accepts; what the emulator answers, it parses.
 describe('fine-tuning emulator speaks the files and fine_tuning.jobs protocol', () => {
@@ -20,10 +27,20 @@ describe('fine-tuning emulator speaks the files and fine_tuning.jobs protocol', 
 
   it('uploads, accepts legacy hyperparameters, paginates jobs, and serves the tuned model by chat', async () => {
     const file = await client.files.create({ file: await toFile(Buffer.from(jsonl(10)), 'train.jsonl'), purpose: 'fine-tune' })
-    expect(await client.files.retrieve(file.id)).toMatchObject({ id: file.id, purpose: 'fine-tune', filename: 'train.jsonl', status: 'processed' })
+    expect(await client.files.retrieve(file.id)).toMatchObject({
+      id: file.id,
+      purpose: 'fine-tune',
+      filename: 'train.jsonl',
+      status: 'processed',
+    })
     const ids: string[] = []
     for (let i = 0; i < 5; i++) {
-      const job = await client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: file.id, hyperparameters: { n_epochs: 2 }, suffix: `s${i}` })
+      const job = await client.fineTuning.jobs.create({
+        model: 'gpt-4o-mini',
+        training_file: file.id,
+        hyperparameters: { n_epochs: 2 },
+        suffix: `s${i}`,
+      })
       expect(job.hyperparameters.n_epochs).toBe(2)
       ids.push(job.id)
     }
@@ -46,7 +63,9 @@ describe('fine-tuning emulator speaks the files and fine_tuning.jobs protocol', 
   })
 
   it('answers refusals with OpenAI error bodies the SDK maps to its classes', async () => {
-    const notJsonl = await client.files.create({ file: await toFile(Buffer.from('x'), 'train.csv'), purpose: 'fine-tune' }).catch((e: unknown) => e)
+    const notJsonl = await client.files
+      .create({ file: await toFile(Buffer.from('x'), 'train.csv'), purpose: 'fine-tune' })
+      .catch((e: unknown) => e)
     expect(notJsonl).toBeInstanceOf(OpenAI.BadRequestError)
     expect((notJsonl as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('Must be .jsonl')
     const noFile = await client.fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: 'file-missing' }).catch((e: unknown) => e)

@@ -54,7 +54,15 @@ interface EmulatedJob {
     method: { type: 'supervised'; supervised: { hyperparameters: Hyper } }
     user_provided_suffix: string | null
   }
-  readonly events: { id: string; object: 'fine_tuning.job.event'; created_at: number; level: 'info' | 'warn' | 'error'; message: string; type: 'message' | 'metrics'; data: unknown }[]
+  readonly events: {
+    id: string
+    object: 'fine_tuning.job.event'
+    created_at: number
+    level: 'info' | 'warn' | 'error'
+    message: string
+    type: 'message' | 'metrics'
+    data: unknown
+  }[]
   readonly script: JobScript
   step: number
 }
@@ -76,7 +84,14 @@ export interface FineTuneEmulator {
 }
 
 const ORG = 'emulator-org'
-const FINE_TUNABLE = ['gpt-4o-mini-2024-07-18', 'gpt-4o-mini', 'gpt-4.1-mini-2025-04-14', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o-2024-08-06']
+const FINE_TUNABLE = [
+  'gpt-4o-mini-2024-07-18',
+  'gpt-4o-mini',
+  'gpt-4.1-mini-2025-04-14',
+  'gpt-4.1-mini',
+  'gpt-4.1-nano',
+  'gpt-4o-2024-08-06',
+]
 const TERMINAL: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled']
 
 export function createFineTuneEmulator(options: { fineTunableModels?: string[] } = {}): FineTuneEmulator {
@@ -88,8 +103,22 @@ export function createFineTuneEmulator(options: { fineTunableModels?: string[] }
   let eventSeq = 0
   let state: EmulatorState | undefined
 
-  const emit = (j: EmulatedJob, message: string, level: 'info' | 'warn' | 'error' = 'info', data: unknown = {}, type: 'message' | 'metrics' = 'message'): void => {
-    j.events.push({ id: `ftevent-${String(++eventSeq).padStart(8, '0')}${randomBytes(4).toString('hex')}`, object: 'fine_tuning.job.event', created_at: now, level, message, type, data })
+  const emit = (
+    j: EmulatedJob,
+    message: string,
+    level: 'info' | 'warn' | 'error' = 'info',
+    data: unknown = {},
+    type: 'message' | 'metrics' = 'message',
+  ): void => {
+    j.events.push({
+      id: `ftevent-${String(++eventSeq).padStart(8, '0')}${randomBytes(4).toString('hex')}`,
+      object: 'fine_tuning.job.event',
+      created_at: now,
+      level,
+      message,
+      type,
+      data,
+    })
   }
 
   const fail = (j: EmulatedJob, error: { code: string; message: string; param?: string | null }): void => {
@@ -107,7 +136,12 @@ export function createFineTuneEmulator(options: { fineTunableModels?: string[] }
     switch (j.job.status) {
       case 'validating_files': {
         const problem = checkTrainingFile(files.get(j.job.training_file))
-        if (problem !== undefined) return fail(j, { code: 'invalid_training_file', message: `The job failed due to an invalid training file. ${problem}`, param: 'training_file' })
+        if (problem !== undefined)
+          return fail(j, {
+            code: 'invalid_training_file',
+            message: `The job failed due to an invalid training file. ${problem}`,
+            param: 'training_file',
+          })
         if (failing && j.script.failDuring === 'validating_files') return fail(j, j.script.error ?? defaultFailure())
         j.job.status = 'queued'
         emit(j, 'Files validated, moving job to queued state')
@@ -130,7 +164,13 @@ export function createFineTuneEmulator(options: { fineTunableModels?: string[] }
         if (j.step < total) {
           j.step++
           const loss = Math.round((2 / (1 + j.step)) * 1000) / 1000
-          emit(j, `Step ${j.step}/${total}: training loss=${loss}`, 'info', { step: j.step, total_steps: total, train_loss: loss }, 'metrics')
+          emit(
+            j,
+            `Step ${j.step}/${total}: training loss=${loss}`,
+            'info',
+            { step: j.step, total_steps: total, train_loss: loss },
+            'metrics',
+          )
           return
         }
         if (failing) return fail(j, j.script.error ?? defaultFailure())
@@ -157,7 +197,9 @@ export function createFineTuneEmulator(options: { fineTunableModels?: string[] }
     app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
 
     app.post('/v1/files', async (req, reply) => {
-      const form = await new Response(req.body as Buffer, { headers: { 'content-type': String(req.headers['content-type']) } }).formData().catch(() => undefined)
+      const form = await new Response(req.body as Buffer, { headers: { 'content-type': String(req.headers['content-type']) } })
+        .formData()
+        .catch(() => undefined)
       const file = form?.get('file')
       const purpose = form?.get('purpose')
       if (form === undefined || !(file instanceof Blob)) return invalid(reply, "Missing required parameter: 'file'.", 'file')
@@ -177,43 +219,75 @@ export function createFineTuneEmulator(options: { fineTunableModels?: string[] }
         }
       }
       const id = `file-${randomBytes(12).toString('hex')}`
-      const object = { id, object: 'file' as const, bytes: Buffer.byteLength(text), created_at: now, filename, purpose, status: 'processed' as const }
+      const object = {
+        id,
+        object: 'file' as const,
+        bytes: Buffer.byteLength(text),
+        created_at: now,
+        filename,
+        purpose,
+        status: 'processed' as const,
+      }
       files.set(id, { object, lines })
       return object
     })
 
     app.get('/v1/files/:id', async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const f = files.get(req.params.id)
-      if (f === undefined) return sendError(reply, 404, { message: `No such File object: ${req.params.id}`, type: 'invalid_request_error', param: 'id', code: null })
+      if (f === undefined)
+        return sendError(reply, 404, {
+          message: `No such File object: ${req.params.id}`,
+          type: 'invalid_request_error',
+          param: 'id',
+          code: null,
+        })
       return f.object
     })
 
     app.post('/v1/fine_tuning/jobs', async (req: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
       const body = req.body ?? {}
       if (!emu.available) {
-        return sendError(reply, 403, { message: 'Fine-tuning is not available for your organization.', type: 'invalid_request_error', code: 'fine_tuning_not_available' })
+        return sendError(reply, 403, {
+          message: 'Fine-tuning is not available for your organization.',
+          type: 'invalid_request_error',
+          code: 'fine_tuning_not_available',
+        })
       }
       const model = body.model
       if (typeof model !== 'string') return invalid(reply, "Missing required parameter: 'model'.", 'model')
-      if (!fineTunable.has(model)) return sendError(reply, 400, { message: `Model ${model} is not available for fine-tuning or does not exist.`, type: 'invalid_request_error', param: 'model', code: 'model_not_available' })
+      if (!fineTunable.has(model))
+        return sendError(reply, 400, {
+          message: `Model ${model} is not available for fine-tuning or does not exist.`,
+          type: 'invalid_request_error',
+          param: 'model',
+          code: 'model_not_available',
+        })
       const checkFile = (param: 'training_file' | 'validation_file'): string | undefined => {
         const id = body[param]
         if (id === undefined || id === null) return param === 'training_file' ? "Missing required parameter: 'training_file'." : undefined
         const f = typeof id === 'string' ? files.get(id) : undefined
         if (f === undefined) return `invalid ${param}: ${JSON.stringify(id)}`
-        if (f.object.purpose !== 'fine-tune') return `File ${f.object.id} has purpose '${f.object.purpose}'; fine-tuning needs purpose 'fine-tune'.`
+        if (f.object.purpose !== 'fine-tune')
+          return `File ${f.object.id} has purpose '${f.object.purpose}'; fine-tuning needs purpose 'fine-tune'.`
         return undefined
       }
       for (const param of ['training_file', 'validation_file'] as const) {
         const problem = checkFile(param)
-        if (problem !== undefined) return sendError(reply, 400, { message: problem, type: 'invalid_request_error', param, code: `invalid_${param}` })
+        if (problem !== undefined)
+          return sendError(reply, 400, { message: problem, type: 'invalid_request_error', param, code: `invalid_${param}` })
       }
       const suffix = body.suffix
-      if (suffix !== undefined && suffix !== null && (typeof suffix !== 'string' || suffix.length > 64)) return invalid(reply, 'suffix must be a string of at most 64 characters.', 'suffix')
+      if (suffix !== undefined && suffix !== null && (typeof suffix !== 'string' || suffix.length > 64))
+        return invalid(reply, 'suffix must be a string of at most 64 characters.', 'suffix')
       const method = body.method as { type?: string; supervised?: { hyperparameters?: Partial<Hyper> } } | undefined
-      if (method !== undefined && method.type !== 'supervised') return invalid(reply, `Unsupported method type: ${String(method.type)}. The emulator trains 'supervised' only.`, 'method.type')
+      if (method !== undefined && method.type !== 'supervised')
+        return invalid(reply, `Unsupported method type: ${String(method.type)}. The emulator trains 'supervised' only.`, 'method.type')
       const given = method?.supervised?.hyperparameters ?? (body.hyperparameters as Partial<Hyper> | undefined) ?? {}
-      const hyper: Hyper = { n_epochs: given.n_epochs ?? 'auto', batch_size: given.batch_size ?? 'auto', learning_rate_multiplier: given.learning_rate_multiplier ?? 'auto' }
+      const hyper: Hyper = {
+        n_epochs: given.n_epochs ?? 'auto',
+        batch_size: given.batch_size ?? 'auto',
+        learning_rate_multiplier: given.learning_rate_multiplier ?? 'auto',
+      }
       if (typeof hyper.n_epochs === 'number' && (!Number.isInteger(hyper.n_epochs) || hyper.n_epochs < 1 || hyper.n_epochs > 50)) {
         return invalid(reply, 'n_epochs must be an integer between 1 and 50, or "auto".', 'hyperparameters.n_epochs')
       }
@@ -248,7 +322,10 @@ export function createFineTuneEmulator(options: { fineTunableModels?: string[] }
       }
       jobs.set(id, j)
       emit(j, `Created fine-tuning job: ${id}`)
-      emit(j, `Validating training file: ${j.job.training_file}${j.job.validation_file === null ? '' : ` and validation file: ${j.job.validation_file}`}`)
+      emit(
+        j,
+        `Validating training file: ${j.job.training_file}${j.job.validation_file === null ? '' : ` and validation file: ${j.job.validation_file}`}`,
+      )
       return j.job
     })
 
@@ -264,16 +341,20 @@ export function createFineTuneEmulator(options: { fineTunableModels?: string[] }
       return j.job
     })
 
-    app.get('/v1/fine_tuning/jobs/:id/events', async (req: FastifyRequest<{ Params: { id: string }; Querystring: { after?: string; limit?: string } }>, reply) => {
-      const j = jobs.get(req.params.id)
-      if (j === undefined) return notFound(reply, req.params.id)
-      return page([...j.events].reverse(), req.query)
-    })
+    app.get(
+      '/v1/fine_tuning/jobs/:id/events',
+      async (req: FastifyRequest<{ Params: { id: string }; Querystring: { after?: string; limit?: string } }>, reply) => {
+        const j = jobs.get(req.params.id)
+        if (j === undefined) return notFound(reply, req.params.id)
+        return page([...j.events].reverse(), req.query)
+      },
+    )
 
     app.post('/v1/fine_tuning/jobs/:id/cancel', async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const j = jobs.get(req.params.id)
       if (j === undefined) return notFound(reply, req.params.id)
-      if (TERMINAL.includes(j.job.status)) return invalid(reply, `Job has already ${j.job.status === 'succeeded' ? 'completed' : j.job.status}: ${j.job.id}`, null)
+      if (TERMINAL.includes(j.job.status))
+        return invalid(reply, `Job has already ${j.job.status === 'succeeded' ? 'completed' : j.job.status}: ${j.job.id}`, null)
       now += 1
       j.job.status = 'cancelled'
       j.job.finished_at = now
@@ -313,7 +394,10 @@ function checkTrainingFile(file: StoredFile | undefined): string | undefined {
   return undefined
 }
 
-function page<T extends { id: string }>(items: T[], query: { after?: string; limit?: string }): { object: 'list'; data: T[]; has_more: boolean } {
+function page<T extends { id: string }>(
+  items: T[],
+  query: { after?: string; limit?: string },
+): { object: 'list'; data: T[]; has_more: boolean } {
   const limit = Math.min(100, Math.max(1, Number(query.limit ?? 20) || 20))
   const start = query.after === undefined ? 0 : items.findIndex((x) => x.id === query.after) + 1
   const data = items.slice(start, start + limit)
@@ -329,5 +413,10 @@ function invalid(reply: FastifyReply, message: string, param: string | null): Fa
 }
 
 function notFound(reply: FastifyReply, id: string): FastifyReply {
-  return sendError(reply, 404, { message: `Could not find fine tune: ${id}`, type: 'invalid_request_error', param: 'fine_tune_id', code: 'fine_tune_not_found' })
+  return sendError(reply, 404, {
+    message: `Could not find fine tune: ${id}`,
+    type: 'invalid_request_error',
+    param: 'fine_tune_id',
+    code: 'fine_tune_not_found',
+  })
 }

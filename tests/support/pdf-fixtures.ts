@@ -79,7 +79,11 @@ export async function makeReportPdf(options: ReportOptions = {}): Promise<Buffer
     doc.font('Helvetica').fontSize(11)
     for (let i = 0; i < perPage; i++) {
       const s = SENTENCES[(p + i) % SENTENCES.length] ?? ''
-      doc.text(`${s} This is the ${edition} edition, page ${p}, paragraph ${i + 1}. ${SENTENCES[(p + i + 2) % SENTENCES.length] ?? ''}`, { width: 468 }).moveDown(0.6)
+      doc
+        .text(`${s} This is the ${edition} edition, page ${p}, paragraph ${i + 1}. ${SENTENCES[(p + i + 2) % SENTENCES.length] ?? ''}`, {
+          width: 468,
+        })
+        .moveDown(0.6)
     }
     doc.fontSize(9).text(`Page ${p} of ${pages}`, 72, 720, { lineBreak: false })
   }
@@ -198,6 +202,10 @@ export async function makeInflateBombPdf(inflatedMb: number): Promise<Buffer> {
   add(stream)
   add(Buffer.from('\nendstream\nendobj\n'))
   const xref = length
-  add(Buffer.from(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`))
+  add(
+    Buffer.from(
+      `xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`,
+    ),
+  )
   return Buffer.concat(parts)
 }

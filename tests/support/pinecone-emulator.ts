@@ -81,8 +81,7 @@ class HttpFailure extends Error {
 }
 
 /** data-plane errors carry gRPC status codes inside the JSON body */
-const rpc = (status: number, code: number, message: string): HttpFailure =>
-  new HttpFailure(status, { code, message, details: [] })
+const rpc = (status: number, code: number, message: string): HttpFailure => new HttpFailure(status, { code, message, details: [] })
 const invalid = (message: string): HttpFailure => rpc(400, 3, message)
 
 export async function startPineconeEmulator(options: PineconeEmulatorOptions = {}): Promise<PineconeEmulator> {
@@ -161,10 +160,14 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
   function createIndex(body: Record<string, unknown>): unknown {
     const name = typeof body.name === 'string' ? body.name : ''
     if (name !== indexName) {
-      throw new HttpFailure(400, { error: { code: 'INVALID_ARGUMENT', message: `this emulator serves only the index "${indexName}"` }, status: 400 })
+      throw new HttpFailure(400, {
+        error: { code: 'INVALID_ARGUMENT', message: `this emulator serves only the index "${indexName}"` },
+        status: 400,
+      })
     }
     if (exists) throw new HttpFailure(409, { error: { code: 'ALREADY_EXISTS', message: `Resource ${name} already exists` }, status: 409 })
-    const fields = ((body.schema as { fields?: Record<string, { type?: string; dimension?: number; metric?: string }> } | undefined)?.fields) ?? {}
+    const fields =
+      (body.schema as { fields?: Record<string, { type?: string; dimension?: number; metric?: string }> } | undefined)?.fields ?? {}
     const dense = Object.values(fields).find((f) => f.type === 'dense_vector')
     if (dense !== undefined && dense.metric !== undefined && dense.metric !== 'dotproduct') {
       throw new HttpFailure(400, { error: { code: 'INVALID_ARGUMENT', message: 'this emulator scores by dotproduct only' }, status: 400 })
@@ -316,9 +319,7 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions = {
       }
       const token = url.searchParams.get('paginationToken')
       const after = token ? Buffer.from(token, 'base64url').toString('utf8') : undefined
-      const ids = [...ns(namespace).keys()]
-        .filter((id) => id.startsWith(prefix) && (after === undefined || id > after))
-        .sort()
+      const ids = [...ns(namespace).keys()].filter((id) => id.startsWith(prefix) && (after === undefined || id > after)).sort()
       const page = ids.slice(0, limit)
       const more = ids.length > limit
       return {

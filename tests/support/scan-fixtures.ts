@@ -21,7 +21,10 @@ export async function makeScannedPdf(pages: readonly (readonly string[])[]): Pro
     const source = path.join(dir, 'typeset.pdf')
     fs.writeFileSync(source, await collect(typeset))
     execFileSync('pdftoppm', ['-r', '150', '-gray', '-png', source, path.join(dir, 'page')])
-    const images = fs.readdirSync(dir).filter((f) => f.endsWith('.png')).sort()
+    const images = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.png'))
+      .sort()
     const scan = new PDFDocument({ size: 'LETTER', margin: 0, autoFirstPage: false })
     for (const image of images) {
       scan.addPage()

@@ -18,7 +18,16 @@ import { makeReportPdf, randomBytes } from '../support/pdf-fixtures.js'
  * each page at 1280 px and 390 px go to test-output/screenshots/ (a CI artifact).
  */
 const CHROMIUM = process.env.RAGTUNE_CHROMIUM ?? '/usr/bin/chromium'
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 const SHOTS = path.resolve('test-output/screenshots')
 const WIDTHS = { wide: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const
 
@@ -128,7 +137,13 @@ describe('web console in Chromium', () => {
       const image = page.locator('.source .page-image img')
       await image.waitFor()
       // tsconfig has no DOM lib: the element is typed by the two fields read.
-      await expect.poll(() => image.evaluate((img) => ((img as unknown as { complete: boolean }).complete ? (img as unknown as { naturalWidth: number }).naturalWidth : 0))).toBeGreaterThan(0)
+      await expect
+        .poll(() =>
+          image.evaluate((img) =>
+            (img as unknown as { complete: boolean }).complete ? (img as unknown as { naturalWidth: number }).naturalWidth : 0,
+          ),
+        )
+        .toBeGreaterThan(0)
       await page.locator('.source .hl').first().waitFor()
       expect(await page.locator('.source figcaption').textContent()).toMatch(/p\. \d+ — cited passage highlighted/)
       await shot(page, 'ask', width)
@@ -165,8 +180,22 @@ describe('web console in Chromium', () => {
 
   it('shows voices, refuses to activate one its evaluation fails with the reason, and activates it when told to', async () => {
     // A fine-tuned voice evaluated worse than its base (as `ragtune models eval` records it).
-    await deps.registry.upsert({ id: 'buffett-ft', provider: 'openai', model: 'ft:gpt-4o-mini:buffett', baseModel: 'gpt-4o-mini', baseURL: null, datasetHash: null, jobId: null, status: 'ready' })
-    await deps.registry.setEvaluation('buffett-ft', { evaluatedAt: new Date().toISOString(), prompts: 12, voiceScore: { base: 0.7, tuned: 0.4 }, flags: { base: 1, tuned: 1 } })
+    await deps.registry.upsert({
+      id: 'buffett-ft',
+      provider: 'openai',
+      model: 'ft:gpt-4o-mini:buffett',
+      baseModel: 'gpt-4o-mini',
+      baseURL: null,
+      datasetHash: null,
+      jobId: null,
+      status: 'ready',
+    })
+    await deps.registry.setEvaluation('buffett-ft', {
+      evaluatedAt: new Date().toISOString(),
+      prompts: 12,
+      voiceScore: { base: 0.7, tuned: 0.4 },
+      flags: { base: 1, tuned: 1 },
+    })
     const page = await open('wide', 'voices')
     const row = page.locator('.voice-table tr', { hasText: 'buffett-ft' })
     await row.getByRole('button', { name: 'Activate' }).click()

@@ -22,7 +22,14 @@ function KeyForm({ onDone }) {
   }
   return html`<form class="key-form" onSubmit=${save}>
     <label for="api-key">API key</label>
-    <input id="api-key" type="password" autocomplete="off" placeholder="rt_… (none needed on loopback without keys)" value=${value} onInput=${(e) => setValue(e.target.value)} />
+    <input
+      id="api-key"
+      type="password"
+      autocomplete="off"
+      placeholder="rt_… (none needed on loopback without keys)"
+      value=${value}
+      onInput=${(e) => setValue(e.target.value)}
+    />
     <button type="submit">Save for this tab</button>
   </form>`
 }
@@ -40,9 +47,14 @@ function App() {
   // Any 401 from a page brings up the key form.
   const onAuthError = () => setAskingKey(true)
   const tab = (page, label) =>
-    html`<a href=${`#/${page}`} class=${route.page === page ? 'active' : ''} aria-current=${route.page === page ? 'page' : undefined}>${label}</a>`
+    html`<a href=${`#/${page}`} class=${route.page === page ? 'active' : ''} aria-current=${route.page === page ? 'page' : undefined}
+      >${label}</a
+    >`
   const pages = {
-    documents: () => (route.id ? html`<${DocumentPage} id=${route.id} onAuthError=${onAuthError} />` : html`<${DocumentsPage} onAuthError=${onAuthError} />`),
+    documents: () =>
+      route.id
+        ? html`<${DocumentPage} id=${route.id} onAuthError=${onAuthError} />`
+        : html`<${DocumentsPage} onAuthError=${onAuthError} />`,
     ask: () => html`<${AskPage} onAuthError=${onAuthError} />`,
     voices: () => html`<${VoicesPage} onAuthError=${onAuthError} />`,
   }
@@ -52,7 +64,15 @@ function App() {
       <nav aria-label="main">${tab('documents', 'Documents')}${tab('ask', 'Ask')}${tab('voices', 'Voices')}</nav>
       <button class="link" onClick=${() => setAskingKey(!askingKey)} aria-expanded=${askingKey}>${getKey() ? 'Key set' : 'API key'}</button>
     </header>
-    ${askingKey && html`<${KeyForm} onDone=${() => { setAskingKey(false); bump((n) => n + 1) }} />`}
+    ${
+      askingKey &&
+      html`<${KeyForm}
+        onDone=${() => {
+          setAskingKey(false)
+          bump((n) => n + 1)
+        }}
+      />`
+    }
     <main key=${keyVersion}>${(pages[route.page] ?? pages.documents)()}</main>
   `
 }

@@ -9,7 +9,8 @@ export function ErrorNote({ error }) {
 }
 
 /** The period a document covers: "FY2023", "FY2023 Q1". */
-export const period = (meta) => [meta.fiscalYear && `FY${meta.fiscalYear}`, meta.fiscalQuarter && `Q${meta.fiscalQuarter}`].filter(Boolean).join(' ')
+export const period = (meta) =>
+  [meta.fiscalYear && `FY${meta.fiscalYear}`, meta.fiscalQuarter && `Q${meta.fiscalQuarter}`].filter(Boolean).join(' ')
 
 export const shortDate = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '')
 

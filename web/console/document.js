@@ -56,14 +56,20 @@ export function DocumentPage({ id, onAuthError }) {
     api(`/v1/documents/${enc}/versions`).then((b) => setVersions(b.versions), report)
   }
   useEffect(load, [id])
-  useEffect(() => void api(`/v1/documents/${enc}/chunks?page=${page}`).then((b) => setChunks(b.chunks), report), [id, page, doc?.activeVersion])
+  useEffect(
+    () => void api(`/v1/documents/${enc}/chunks?page=${page}`).then((b) => setChunks(b.chunks), report),
+    [id, page, doc?.activeVersion],
+  )
   const open = (v) => blobUrl(v.fileUrl).then((url) => window.open(url, '_blank', 'noopener'), report)
   if (!doc) return html`<section><${ErrorNote} error=${error} />${!error && html`<p>Loading…</p>`}</section>`
   const active = versions.find((v) => v.version === doc.activeVersion)
   return html`<section class="document">
     <p><a href="#/documents">← Documents</a></p>
     <h1>${doc.meta.title}</h1>
-    <p class="sub">${doc.id} · v${doc.activeVersion} · ${[doc.meta.company, period(doc.meta), doc.meta.docType].filter(Boolean).join(' · ')} · ${doc.pages} pages, ${doc.chunks} chunks</p>
+    <p class="sub">
+      ${doc.id} · v${doc.activeVersion} · ${[doc.meta.company, period(doc.meta), doc.meta.docType].filter(Boolean).join(' · ')} ·
+      ${doc.pages} pages, ${doc.chunks} chunks
+    </p>
     <${ErrorNote} error=${error} />
     <div class="columns">
       <div>
@@ -71,13 +77,25 @@ export function DocumentPage({ id, onAuthError }) {
         <${MetaForm} doc=${doc} onSaved=${load} report=${report} />
         <h2>Versions</h2>
         <table class="versions">
-          <thead><tr><th>Version</th><th>File</th><th>Size</th><th>Kept</th></tr></thead>
-          <tbody>${versions.map((v) => html`<tr key=${v.version}>
-            <td>v${v.version}${v.version === doc.activeVersion ? ' (active)' : ''}</td>
-            <td><button class="link" onClick=${() => open(v)}>${v.sourceName}</button></td>
-            <td class="num">${(v.size / 1024).toFixed(0)} KB</td>
-            <td>${shortDate(v.createdAt)}</td>
-          </tr>`)}</tbody>
+          <thead>
+            <tr>
+              <th>Version</th>
+              <th>File</th>
+              <th>Size</th>
+              <th>Kept</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${versions.map(
+              (v) =>
+                html`<tr key=${v.version}>
+                  <td>v${v.version}${v.version === doc.activeVersion ? ' (active)' : ''}</td>
+                  <td><button class="link" onClick=${() => open(v)}>${v.sourceName}</button></td>
+                  <td class="num">${(v.size / 1024).toFixed(0)} KB</td>
+                  <td>${shortDate(v.createdAt)}</td>
+                </tr>`,
+            )}
+          </tbody>
         </table>
         ${versions.length === 0 && html`<p class="empty">No original kept (ingested before originals were kept).</p>`}
       </div>
@@ -85,15 +103,33 @@ export function DocumentPage({ id, onAuthError }) {
         <h2>Pages</h2>
         <div class="pager">
           <button type="button" disabled=${page <= 1} onClick=${() => setPage(page - 1)} aria-label="previous page">‹</button>
-          <label>Page <input type="number" min="1" max=${doc.pages} value=${page} onChange=${(e) => setPage(Math.min(doc.pages, Math.max(1, Number(e.target.value) || 1)))} /> of ${doc.pages}</label>
+          <label
+            >Page
+            <input
+              type="number"
+              min="1"
+              max=${doc.pages}
+              value=${page}
+              onChange=${(e) => setPage(Math.min(doc.pages, Math.max(1, Number(e.target.value) || 1)))}
+            />
+            of ${doc.pages}</label
+          >
           <button type="button" disabled=${page >= doc.pages} onClick=${() => setPage(page + 1)} aria-label="next page">›</button>
         </div>
         ${active && html`<${PageView} documentId=${doc.id} version=${active.version} page=${page} width=${700} />`}
         <h3>Chunks on page ${page}</h3>
-        <ol class="chunks">${chunks.map((c) => html`<li key=${c.ordinal}>
-          <div class="sub">#${c.ordinal} · p. ${c.pageStart}${c.pageEnd > c.pageStart ? `–${c.pageEnd}` : ''} · ${c.tokens} tokens${c.sectionPath.length ? ` · ${c.sectionPath.join(' › ')}` : ''}</div>
-          <p>${c.text}</p>
-        </li>`)}</ol>
+        <ol class="chunks">
+          ${chunks.map(
+            (c) =>
+              html`<li key=${c.ordinal}>
+                <div class="sub">
+                  #${c.ordinal} · p. ${c.pageStart}${c.pageEnd > c.pageStart ? `–${c.pageEnd}` : ''} · ${c.tokens}
+                  tokens${c.sectionPath.length ? ` · ${c.sectionPath.join(' › ')}` : ''}
+                </div>
+                <p>${c.text}</p>
+              </li>`,
+          )}
+        </ol>
       </div>
     </div>
   </section>`

@@ -57,12 +57,14 @@ export function PageView({ documentId, version, page, passage = '', width = 900 
   }, [base, passage, width])
   return html`<figure class="page-view" data-page=${page}>
     <${ErrorNote} error=${error} />
-    ${image
-      ? html`<div class="page-image">
-          <img src=${image} alt=${`page ${page} of ${documentId} v${version}`} />
-          ${boxes.marks.map((b) => html`<span class="hl" style=${`left:${(b[0] / boxes.width) * 100}%;top:${(b[1] / boxes.height) * 100}%;width:${((b[2] - b[0]) / boxes.width) * 100}%;height:${((b[3] - b[1]) / boxes.height) * 100}%`}></span>`)}
-        </div>`
-      : text !== undefined && !error && html`<pre class="page-text">${text}</pre>`}
+    ${
+      image
+        ? html`<div class="page-image">
+            <img src=${image} alt=${`page ${page} of ${documentId} v${version}`} />
+            ${boxes.marks.map((b) => html`<span class="hl" style=${`left:${(b[0] / boxes.width) * 100}%;top:${(b[1] / boxes.height) * 100}%;width:${((b[2] - b[0]) / boxes.width) * 100}%;height:${((b[3] - b[1]) / boxes.height) * 100}%`}></span>`)}
+          </div>`
+        : text !== undefined && !error && html`<pre class="page-text">${text}</pre>`
+    }
     <figcaption>${documentId} v${version}, p. ${page}${boxes.marks.length > 0 ? ' — cited passage highlighted' : ''}</figcaption>
   </figure>`
 }

@@ -16,7 +16,10 @@ export function VoicesPage({ onAuthError }) {
   const load = async () => {
     await Promise.all([
       api('/v1/models').then((b) => setVoices(b.data), report),
-      api('/v1/finetunes').then((b) => setJobs(b.finetunes), (err) => (err.status === 404 ? setJobs([]) : report(err))),
+      api('/v1/finetunes').then(
+        (b) => setJobs(b.finetunes),
+        (err) => (err.status === 404 ? setJobs([]) : report(err)),
+      ),
     ])
   }
   // Live while a job is still training; one load otherwise.
@@ -36,31 +39,67 @@ export function VoicesPage({ onAuthError }) {
   return html`<section class="voices">
     <h1>Voices</h1>
     <${ErrorNote} error=${error} />
-    ${note && html`<div class=${`note ${note.ok ? 'ok' : 'warn'}`} role="status">
-      ${note.code && html`<code>${note.code}</code> `}${note.text}
-      ${!note.ok && note.code === 'activation_refused' && html` <button type="button" onClick=${() => activate(note.id, true)}>Activate anyway</button>`}
-    </div>`}
+    ${
+      note &&
+      html`<div class=${`note ${note.ok ? 'ok' : 'warn'}`} role="status">
+        ${note.code && html`<code>${note.code}</code> `}${note.text}
+        ${!note.ok && note.code === 'activation_refused' && html` <button type="button" onClick=${() => activate(note.id, true)}>Activate anyway</button>`}
+      </div>`
+    }
     <table class="voice-table">
-      <thead><tr><th>Voice</th><th>Kind</th><th>Registered</th><th><span class="sr-only">Actions</span></th></tr></thead>
-      <tbody>${(voices ?? []).map((v) => html`<tr key=${v.id}>
-        <td data-label="Voice">${v.id}</td>
-        <td data-label="Kind">${v.owned_by.replace(/^ragtune:?/, '') || 'default'}</td>
-        <td data-label="Registered">${shortDate(new Date(v.created * 1000).toISOString())}</td>
-        <td class="actions">${v.id !== 'ragtune' && html`<button type="button" onClick=${() => activate(v.id)}>Activate</button>`}</td>
-      </tr>`)}</tbody>
+      <thead>
+        <tr>
+          <th>Voice</th>
+          <th>Kind</th>
+          <th>Registered</th>
+          <th><span class="sr-only">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${(voices ?? []).map(
+          (v) =>
+            html`<tr key=${v.id}>
+              <td data-label="Voice">${v.id}</td>
+              <td data-label="Kind">${v.owned_by.replace(/^ragtune:?/, '') || 'default'}</td>
+              <td data-label="Registered">${shortDate(new Date(v.created * 1000).toISOString())}</td>
+              <td class="actions">
+                ${v.id !== 'ragtune' && html`<button type="button" onClick=${() => activate(v.id)}>Activate</button>`}
+              </td>
+            </tr>`,
+        )}
+      </tbody>
     </table>
     <h2>Fine-tuning jobs ${live && jobs?.length ? html`<span class="live">live</span>` : ''}</h2>
     ${jobs?.length === 0 && html`<p class="empty">No fine-tuning jobs. Start one with <code>ragtune finetune run</code> or POST /v1/finetunes.</p>`}
-    ${jobs?.length > 0 && html`<table class="job-table">
-      <thead><tr><th>Job</th><th>Voice</th><th>Base model</th><th>Status</th><th>Model</th><th>Updated</th></tr></thead>
-      <tbody>${jobs.map((j) => html`<tr key=${j.id}>
-        <td data-label="Job">${j.id}</td>
-        <td data-label="Voice">${j.voiceName ?? ''}</td>
-        <td data-label="Base model">${j.baseModel}</td>
-        <td data-label="Status"><span class=${`status ${j.status}`}>${j.status}</span>${j.error && html` <code>${j.error.code}</code>`}</td>
-        <td data-label="Model">${j.fineTunedModel ?? ''}</td>
-        <td data-label="Updated">${shortDate(j.updatedAt)}</td>
-      </tr>`)}</tbody>
-    </table>`}
+    ${
+      jobs?.length > 0 &&
+      html`<table class="job-table">
+        <thead>
+          <tr>
+            <th>Job</th>
+            <th>Voice</th>
+            <th>Base model</th>
+            <th>Status</th>
+            <th>Model</th>
+            <th>Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${jobs.map(
+            (j) =>
+              html`<tr key=${j.id}>
+                <td data-label="Job">${j.id}</td>
+                <td data-label="Voice">${j.voiceName ?? ''}</td>
+                <td data-label="Base model">${j.baseModel}</td>
+                <td data-label="Status">
+                  <span class=${`status ${j.status}`}>${j.status}</span>${j.error && html` <code>${j.error.code}</code>`}
+                </td>
+                <td data-label="Model">${j.fineTunedModel ?? ''}</td>
+                <td data-label="Updated">${shortDate(j.updatedAt)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`
+    }
   </section>`
 }

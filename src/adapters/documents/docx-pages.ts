@@ -18,7 +18,10 @@ export async function docxToPages(bytes: Uint8Array): Promise<{ pages: PageText[
     const input = { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
     html = (await mammoth.convertToHtml(input, { convertImage: NO_IMAGES, externalFileAccess: false })).value
   } catch (err) {
-    throw new AppError('invalid_docx', `not a readable Word document (${errorText(err)}); open and save it again as .docx`, { status: 422, cause: err })
+    throw new AppError('invalid_docx', `not a readable Word document (${errorText(err)}); open and save it again as .docx`, {
+      status: 422,
+      cause: err,
+    })
   }
   return htmlToPages(html)
 }

@@ -35,7 +35,11 @@ export async function extractDocument(request: ParseRequest, onProgress?: (p: Pa
           ? (await import('./pptx-pages.js')).pptxToPages(bytes, maxPages)
           : await (await import('./sheet-pages.js')).sheetsToPages(kind, bytes, maxPages, request.name.replace(/\.[^.]*$/, ''))
   if (read.pages.length > maxPages) {
-    throw new AppError('too_many_pages', `the document has ${read.pages.length} ${read.units.kind}s, over the limit of ${maxPages}; split it or raise RAGTUNE_MAX_PAGES`, { status: 413 })
+    throw new AppError(
+      'too_many_pages',
+      `the document has ${read.pages.length} ${read.units.kind}s, over the limit of ${maxPages}; split it or raise RAGTUNE_MAX_PAGES`,
+      { status: 413 },
+    )
   }
   onProgress?.({ pagesDone: read.pages.length, pagesTotal: read.pages.length })
   return { pages: read.pages, units: read.units, markdown: true, dropEdges: kind === 'html' && read.units.kind === 'page' }

@@ -24,7 +24,11 @@ export function pptxToPages(bytes: Uint8Array, maxSlides: number): { pages: Page
   if (presentation === undefined) throw invalid('it has no ppt/presentation.xml')
   const slidePaths = slideOrder(presentation, xml('ppt/_rels/presentation.xml.rels') ?? [])
   if (slidePaths.length > maxSlides) {
-    throw new AppError('too_many_pages', `the deck has ${slidePaths.length} slides, over the limit of ${maxSlides}; split it or raise RAGTUNE_MAX_PAGES`, { status: 413 })
+    throw new AppError(
+      'too_many_pages',
+      `the deck has ${slidePaths.length} slides, over the limit of ${maxSlides}; split it or raise RAGTUNE_MAX_PAGES`,
+      { status: 413 },
+    )
   }
   const pages = slidePaths.map((slidePath, i): PageText => {
     const slide = xml(slidePath) ?? []
@@ -33,7 +37,12 @@ export function pptxToPages(bytes: Uint8Array, maxSlides: number): { pages: Page
       const isTitle = findAll([shape], (e) => e.name === 'p:ph' && /^(?:title|ctrTitle)$/.test(e.attribs.type ?? '')).length > 0
       const rows = findAll([shape], (e) => e.name === 'a:tr')
       if (rows.length > 0) {
-        for (const row of rows) lines.push(findAll([row], (e) => e.name === 'a:tc').map(textOf).join('\t'))
+        for (const row of rows)
+          lines.push(
+            findAll([row], (e) => e.name === 'a:tc')
+              .map(textOf)
+              .join('\t'),
+          )
         continue
       }
       for (const para of findAll([shape], (e) => e.name === 'a:p')) {
@@ -107,7 +116,9 @@ function resolve(p: string): string {
 
 /** The notes placeholder's text (notes pages also hold the slide image and a slide number). */
 function notesText(notes: ChildNode[]): string[] {
-  const body = findAll(notes, (e) => e.name === 'p:sp').filter((sp) => findAll([sp], (e) => e.name === 'p:ph' && e.attribs.type === 'body').length > 0)
+  const body = findAll(notes, (e) => e.name === 'p:sp').filter(
+    (sp) => findAll([sp], (e) => e.name === 'p:ph' && e.attribs.type === 'body').length > 0,
+  )
   return body.flatMap((sp) => findAll([sp], (e) => e.name === 'a:p').map(textOf)).filter((t) => t !== '')
 }
 

@@ -14,7 +14,12 @@ const MAX_CELLS = 2_000_000
  * under their header row (the first non-empty row), repeated every {@link HEADER_EVERY} rows. Cells are
  * taken as the workbook shows them (formula results, formatted values). A CSV is one sheet named `csvName`.
  */
-export async function sheetsToPages(kind: 'xlsx' | 'csv', bytes: Uint8Array, maxSheets: number, csvName = 'Sheet1'): Promise<{ pages: PageText[]; units: PageUnits }> {
+export async function sheetsToPages(
+  kind: 'xlsx' | 'csv',
+  bytes: Uint8Array,
+  maxSheets: number,
+  csvName = 'Sheet1',
+): Promise<{ pages: PageText[]; units: PageUnits }> {
   const workbook = new ExcelJS.Workbook()
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   try {
@@ -22,11 +27,19 @@ export async function sheetsToPages(kind: 'xlsx' | 'csv', bytes: Uint8Array, max
     // Values stay the strings the file has: no guessing of dates or numbers.
     else await workbook.csv.read(Readable.from([buffer]), { map: (value: unknown) => value, sheetName: csvName })
   } catch (err) {
-    throw new AppError(`invalid_${kind}`, `not a readable ${kind === 'xlsx' ? 'Excel workbook' : 'CSV file'} (${errorText(err)}); re-export it from the spreadsheet program`, { status: 422, cause: err })
+    throw new AppError(
+      `invalid_${kind}`,
+      `not a readable ${kind === 'xlsx' ? 'Excel workbook' : 'CSV file'} (${errorText(err)}); re-export it from the spreadsheet program`,
+      { status: 422, cause: err },
+    )
   }
   const sheets = workbook.worksheets.filter((s) => s.state !== 'hidden' && s.state !== 'veryHidden')
   if (sheets.length > maxSheets) {
-    throw new AppError('too_many_pages', `the workbook has ${sheets.length} sheets, over the limit of ${maxSheets}; split it or raise RAGTUNE_MAX_PAGES`, { status: 413 })
+    throw new AppError(
+      'too_many_pages',
+      `the workbook has ${sheets.length} sheets, over the limit of ${maxSheets}; split it or raise RAGTUNE_MAX_PAGES`,
+      { status: 413 },
+    )
   }
   let cells = 0
   const pages: PageText[] = []
@@ -43,7 +56,11 @@ export async function sheetsToPages(kind: 'xlsx' | 'csv', bytes: Uint8Array, max
       if (values.some((v) => v !== '')) rows.push(values.join('\t'))
     })
     if (cells > MAX_CELLS) {
-      throw new AppError('too_many_cells', `the workbook has over ${MAX_CELLS.toLocaleString('en-US')} cells; split it or export only the sheets that matter`, { status: 413 })
+      throw new AppError(
+        'too_many_cells',
+        `the workbook has over ${MAX_CELLS.toLocaleString('en-US')} cells; split it or export only the sheets that matter`,
+        { status: 413 },
+      )
     }
     const [header, ...data] = rows
     const lines = [`# ${sheet.name}`]

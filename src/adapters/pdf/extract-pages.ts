@@ -31,7 +31,11 @@ export async function extractPages(
   try {
     recognised = await ocrPdfPages(bytes, scanned)
   } catch (err) {
-    throw new AppError('ocr_failed', `OCR of the scanned pages failed (${err instanceof Error ? err.message.slice(0, 200) : String(err)}); check the tesseract install or OCR the file yourself`, { status: 422, cause: err })
+    throw new AppError(
+      'ocr_failed',
+      `OCR of the scanned pages failed (${err instanceof Error ? err.message.slice(0, 200) : String(err)}); check the tesseract install or OCR the file yourself`,
+      { status: 422, cause: err },
+    )
   }
   const ocrPages = scanned.filter((n) => hasLetters(recognised.get(n) ?? '', MIN_PAGE_LETTERS))
   return { pages: pages.map((p) => ({ page: p.page, text: recognised.get(p.page) ?? p.text })), ocrPages }
@@ -43,7 +47,10 @@ function hasLetters(text: string, min: number): boolean {
   return false
 }
 
-async function pdfTextLayer(bytes: Uint8Array, options: { maxPages: number; onProgress?: (p: ParseProgress) => void }): Promise<PageText[]> {
+async function pdfTextLayer(
+  bytes: Uint8Array,
+  options: { maxPages: number; onProgress?: (p: ParseProgress) => void },
+): Promise<PageText[]> {
   // pdfjs takes ownership of (detaches) the buffer it is given: hand it a copy.
   const worker = inThreadPdfWorker() as LoadParameters['worker']
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0, ...(worker === undefined ? {} : { worker }) })
@@ -54,7 +61,11 @@ async function pdfTextLayer(bytes: Uint8Array, options: { maxPages: number; onPr
       const result = await parser.getText({ first, last: first + PAGE_BATCH - 1 })
       total = result.total
       if (total > options.maxPages) {
-        throw new AppError('too_many_pages', `the PDF has ${total} pages, over the limit of ${options.maxPages}; split it or raise RAGTUNE_MAX_PAGES`, { status: 413 })
+        throw new AppError(
+          'too_many_pages',
+          `the PDF has ${total} pages, over the limit of ${options.maxPages}; split it or raise RAGTUNE_MAX_PAGES`,
+          { status: 413 },
+        )
       }
       for (const p of result.pages) pages.push({ page: p.num, text: p.text })
       options.onProgress?.({ pagesDone: pages.length, pagesTotal: total })
@@ -98,7 +109,11 @@ function textPages(bytes: Uint8Array, options: { maxPages: number; onProgress?: 
     pages.push({ page: pages.length + 1, text: rest })
   }
   if (pages.length > options.maxPages) {
-    throw new AppError('too_many_pages', `the text has ${pages.length} pages, over the limit of ${options.maxPages}; split it or raise RAGTUNE_MAX_PAGES`, { status: 413 })
+    throw new AppError(
+      'too_many_pages',
+      `the text has ${pages.length} pages, over the limit of ${options.maxPages}; split it or raise RAGTUNE_MAX_PAGES`,
+      { status: 413 },
+    )
   }
   options.onProgress?.({ pagesDone: pages.length, pagesTotal: pages.length })
   return pages
@@ -109,13 +124,27 @@ function toAppError(err: unknown): AppError {
   const name = err instanceof Error ? err.name : ''
   const message = err instanceof Error ? err.message : String(err)
   if (name === 'PasswordException' || /password/i.test(message)) {
-    return new AppError('encrypted_pdf', 'the PDF is password-protected; remove the password (e.g. qpdf --decrypt) and ingest it again', { status: 422, cause: err })
+    return new AppError('encrypted_pdf', 'the PDF is password-protected; remove the password (e.g. qpdf --decrypt) and ingest it again', {
+      status: 422,
+      cause: err,
+    })
   }
   if (/zero bytes|is empty/i.test(message)) {
     return new AppError('empty_file', 'the file is empty (0 bytes); check the upload or copy', { status: 422, cause: err })
   }
-  if (name === 'InvalidPDFException' || name === 'FormatError' || /invalid pdf|pdf structure|xref|unexpected end|bad (?:x)?ref|startxref/i.test(message)) {
-    return new AppError('invalid_pdf', 'not a readable PDF (damaged, truncated or another format named .pdf); re-export or re-download it', { status: 422, cause: err })
+  if (
+    name === 'InvalidPDFException' ||
+    name === 'FormatError' ||
+    /invalid pdf|pdf structure|xref|unexpected end|bad (?:x)?ref|startxref/i.test(message)
+  ) {
+    return new AppError(
+      'invalid_pdf',
+      'not a readable PDF (damaged, truncated or another format named .pdf); re-export or re-download it',
+      { status: 422, cause: err },
+    )
   }
-  return new AppError('invalid_pdf', `the PDF could not be read (${message.slice(0, 200)}); re-export or re-download it`, { status: 422, cause: err })
+  return new AppError('invalid_pdf', `the PDF could not be read (${message.slice(0, 200)}); re-export or re-download it`, {
+    status: 422,
+    cause: err,
+  })
 }

@@ -40,7 +40,12 @@ export async function ocrPdfPages(bytes: Uint8Array, pages: readonly number[], s
     await writeFile(file, bytes)
     const out = new Map<number, string>()
     for (const page of pages) {
-      const image = await run('pdftoppm', ['-f', String(page), '-l', String(page), '-r', String(DPI), '-gray', '-png', file], undefined, signal)
+      const image = await run(
+        'pdftoppm',
+        ['-f', String(page), '-l', String(page), '-r', String(DPI), '-gray', '-png', file],
+        undefined,
+        signal,
+      )
       const text = await run('tesseract', ['stdin', 'stdout', '-l', 'eng', '--psm', '3'], image, signal)
       out.set(page, text.toString('utf8'))
     }

@@ -16,7 +16,12 @@ const run = promisify(execFile)
  * process, so a slow render never blocks the event loop, and renders of the same page at once share one
  * process.
  */
-export function createPageImages(options: { originals: OriginalStore; cacheDir: string; pdftoppm?: string; pdftotext?: string }): PageImages {
+export function createPageImages(options: {
+  originals: OriginalStore
+  cacheDir: string
+  pdftoppm?: string
+  pdftotext?: string
+}): PageImages {
   const inFlight = new Map<string, Promise<string>>()
   const dirOf = (sha256: string): string => path.join(options.cacheDir, sha256.slice(0, 2), sha256)
 
@@ -48,7 +53,19 @@ export function createPageImages(options: { originals: OriginalStore; cacheDir: 
         // -singlefile writes `<prefix>.ppm` (raw pixels; the PNG is encoded here, see ppm-to-png.ts).
         const prefix = `${tmp}-out`
         try {
-          await tool(options.pdftoppm ?? 'pdftoppm', ['-f', `${page}`, '-l', `${page}`, '-singlefile', '-scale-to-x', `${width}`, '-scale-to-y', '-1', pdf, prefix])
+          await tool(options.pdftoppm ?? 'pdftoppm', [
+            '-f',
+            `${page}`,
+            '-l',
+            `${page}`,
+            '-singlefile',
+            '-scale-to-x',
+            `${width}`,
+            '-scale-to-y',
+            '-1',
+            pdf,
+            prefix,
+          ])
           await writeFile(tmp, await ppmToPng(await readFile(`${prefix}.ppm`)))
         } finally {
           await rm(`${prefix}.ppm`, { force: true })
@@ -78,9 +95,19 @@ async function tool(command: string, args: string[]): Promise<string> {
     return stdout
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new AppError('renderer_unavailable', `${command} is not installed: install poppler-utils (apt-get install poppler-utils) to render page images`, { status: 501, cause: err })
+      throw new AppError(
+        'renderer_unavailable',
+        `${command} is not installed: install poppler-utils (apt-get install poppler-utils) to render page images`,
+        { status: 501, cause: err },
+      )
     }
-    throw new AppError('render_failed', `${command} could not render the page: ${String((err as { stderr?: string }).stderr ?? '').trim().slice(0, 200)}`, { status: 500, cause: err })
+    throw new AppError(
+      'render_failed',
+      `${command} could not render the page: ${String((err as { stderr?: string }).stderr ?? '')
+        .trim()
+        .slice(0, 200)}`,
+      { status: 500, cause: err },
+    )
   }
 }
 

@@ -25,7 +25,9 @@ export async function runParseTask(task: WorkerTask, post: (reply: WorkerReply) 
       dropEdges: doc.dropEdges,
       ...(doc.units === undefined ? {} : { units: doc.units }),
       ...(doc.ocrPages === undefined ? {} : { ocrPages: doc.ocrPages }),
-      ...(request.kind === 'pdf' && !ocrAvailable() ? { noTextHint: `ragtune OCRs scans when tesseract is installed: apt-get install ${OCR_PACKAGES}, then ingest it again` } : {}),
+      ...(request.kind === 'pdf' && !ocrAvailable()
+        ? { noTextHint: `ragtune OCRs scans when tesseract is installed: apt-get install ${OCR_PACKAGES}, then ingest it again` }
+        : {}),
     })
     post({ id, type: 'done', result })
   } catch (err) {

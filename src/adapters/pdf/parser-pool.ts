@@ -91,7 +91,10 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
           .then((stats) => {
             const job = slot.busy
             if (job === undefined || slot.worker !== worker || stats.external_memory <= budgetBytes) return
-            logger.warn({ file: job.task.request.name, externalMb: Math.round(stats.external_memory / 1048576) }, 'parse over its memory budget; worker dropped')
+            logger.warn(
+              { file: job.task.request.name, externalMb: Math.round(stats.external_memory / 1048576) },
+              'parse over its memory budget; worker dropped',
+            )
             slot.busy = undefined
             void worker.terminate()
             spawn(slot)
@@ -133,7 +136,12 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
       logger.error({ err }, 'parse worker crashed')
       const job = s.busy
       s.busy = undefined
-      job?.reject(new AppError('parse_failed', `the parser crashed on this file (${err.message}); try again or report the file`, { status: 500, cause: err }))
+      job?.reject(
+        new AppError('parse_failed', `the parser crashed on this file (${err.message}); try again or report the file`, {
+          status: 500,
+          cause: err,
+        }),
+      )
       if (!closed) spawn(s)
       pump()
     })
@@ -204,7 +212,8 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
     async close() {
       closed = true
       clearInterval(watching)
-      for (const job of queue.splice(0)) job.reject(new AppError('parser_closed', 'the parser pool closed before this file was parsed', { status: 503 }))
+      for (const job of queue.splice(0))
+        job.reject(new AppError('parser_closed', 'the parser pool closed before this file was parsed', { status: 503 }))
       await Promise.all(slots.map((s) => s.worker.terminate()))
       slots.length = 0
     },

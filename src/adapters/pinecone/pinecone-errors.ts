@@ -29,11 +29,17 @@ export function translatePineconeError(err: unknown, op: string): AppError {
   const detail = (err instanceof Error ? err.message : String(err)).slice(0, 300)
   if (isRetryablePineconeError(err)) {
     return new AppError('vector_store_unavailable', `Pinecone ${op} kept failing (${name}); retry later`, {
-      status: 503, retryable: true, retryAfter: 5, cause: err,
+      status: 503,
+      retryable: true,
+      retryAfter: 5,
+      cause: err,
     })
   }
   if (name === 'PineconeAuthorizationError') {
-    return new AppError('vector_store_auth', `Pinecone rejected the API key during ${op}; check PINECONE_API_KEY`, { status: 502, cause: err })
+    return new AppError('vector_store_auth', `Pinecone rejected the API key during ${op}; check PINECONE_API_KEY`, {
+      status: 502,
+      cause: err,
+    })
   }
   if (name === 'PineconeNotFoundError') {
     return new AppError('vector_store_not_found', `Pinecone ${op}: index not found; check PINECONE_INDEX`, { status: 502, cause: err })

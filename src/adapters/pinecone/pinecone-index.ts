@@ -64,7 +64,11 @@ export async function createPineconeIndex(options: PineconeIndexOptions): Promis
   })
   const described = await withRetry('describe index', () => pc.indexes.describe(options.index), retry, logger)
   if (described.metric !== 'dotproduct') {
-    throw new AppError('vector_store_misconfigured', `Pinecone index ${options.index} uses metric ${described.metric}; hybrid BM25 needs dotproduct`, { status: 500 })
+    throw new AppError(
+      'vector_store_misconfigured',
+      `Pinecone index ${options.index} uses metric ${described.metric}; hybrid BM25 needs dotproduct`,
+      { status: 500 },
+    )
   }
   const dimension = described.vectorType === 'sparse' ? undefined : described.dimension
   const host = options.indexHost ?? described.host
@@ -110,9 +114,7 @@ export async function createPineconeIndex(options: PineconeIndexOptions): Promis
         ...(request.filter === undefined ? {} : { filter: request.filter }),
       } as unknown as QueryOptions
       const res = await call('query', () => ns(request.namespace).query(q), signal)
-      return res.matches.map(
-        (m): IndexMatch => ({ id: m.id, score: m.score ?? 0, metadata: (m.metadata ?? {}) }),
-      )
+      return res.matches.map((m): IndexMatch => ({ id: m.id, score: m.score ?? 0, metadata: m.metadata ?? {} }))
     },
 
     async fetchExisting(namespace, ids) {

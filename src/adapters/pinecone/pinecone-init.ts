@@ -29,7 +29,9 @@ export async function ensurePineconeIndex(options: EnsureIndexOptions): Promise<
   try {
     const created = await pc.indexes.create({
       name: options.index,
-      ...(options.dimension === undefined ? { vectorType: 'sparse' as const } : { dimension: options.dimension, vectorType: 'dense' as const }),
+      ...(options.dimension === undefined
+        ? { vectorType: 'sparse' as const }
+        : { dimension: options.dimension, vectorType: 'dense' as const }),
       metric: 'dotproduct',
       spec: { serverless: { cloud: 'aws', region: 'us-east-1' } },
       waitUntilReady: true,

@@ -16,7 +16,11 @@ export function planBatches<T>(
   for (const record of records) {
     const size = sizeOf(record) + 1
     if (size + overhead > limits.maxBytes) {
-      throw new AppError('vector_record_too_large', `one record needs ${size} bytes, over the ${limits.maxBytes}-byte request limit; shorten its metadata`, { status: 500 })
+      throw new AppError(
+        'vector_record_too_large',
+        `one record needs ${size} bytes, over the ${limits.maxBytes}-byte request limit; shorten its metadata`,
+        { status: 500 },
+      )
     }
     if (current.length > 0 && (current.length >= limits.maxRecords || bytes + size > limits.maxBytes)) {
       batches.push(current)

@@ -79,7 +79,10 @@ async function retireIn(client: PgClient, documentId: string): Promise<boolean> 
   const cur = await client.query<{ active_version: number }>('DELETE FROM documents WHERE id = $1 RETURNING active_version', [documentId])
   const active = cur.rows[0]?.active_version
   if (active === undefined) return false
-  await client.query(`UPDATE document_versions SET state = 'retired', retired_at = now() WHERE document_id = $1 AND version = $2`, [documentId, active])
+  await client.query(`UPDATE document_versions SET state = 'retired', retired_at = now() WHERE document_id = $1 AND version = $2`, [
+    documentId,
+    active,
+  ])
   await applyBm25(client, documentId, active, -1)
   return true
 }
@@ -135,7 +138,9 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
     },
 
     async revision() {
-      const { rows } = await pool.query<{ r: string | null }>(`SELECT string_agg(id || ':' || active_version, ',' ORDER BY id) AS r FROM documents`)
+      const { rows } = await pool.query<{ r: string | null }>(
+        `SELECT string_agg(id || ':' || active_version, ',' ORDER BY id) AS r FROM documents`,
+      )
       return rows[0]?.r ?? ''
     },
 
@@ -158,8 +163,18 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
         await client.query(
           `INSERT INTO document_versions (document_id, version, state, source_name, sha256, fingerprint, meta, pages, chunks,
              embedding_model, bm25) VALUES ($1, $2, 'staged', $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [input.documentId, version, input.sourceName, input.sha256, input.fingerprint, JSON.stringify(input.meta), input.pages,
-            input.chunks.length, input.embeddings?.model ?? null, JSON.stringify(serializeStats(bm25))],
+          [
+            input.documentId,
+            version,
+            input.sourceName,
+            input.sha256,
+            input.fingerprint,
+            JSON.stringify(input.meta),
+            input.pages,
+            input.chunks.length,
+            input.embeddings?.model ?? null,
+            JSON.stringify(serializeStats(bm25)),
+          ],
         )
         // jsonb_to_recordset keeps one statement whatever the batch; slices bound the parameter size.
         for (let i = 0; i < input.chunks.length; i += 1000) {
@@ -200,10 +215,10 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
         const cur = await client.query<{ active_version: number }>('SELECT active_version FROM documents WHERE id = $1', [documentId])
         const previous = cur.rows[0]?.active_version
         if (previous !== undefined && previous > version) {
-          await client.query(
-            `UPDATE document_versions SET state = 'retired', retired_at = now() WHERE document_id = $1 AND version = $2`,
-            [documentId, version],
-          )
+          await client.query(`UPDATE document_versions SET state = 'retired', retired_at = now() WHERE document_id = $1 AND version = $2`, [
+            documentId,
+            version,
+          ])
           return { superseded: true }
         }
         await client.query(
@@ -220,10 +235,10 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
         await client.query('INSERT INTO collections (name) VALUES ($1) ON CONFLICT DO NOTHING', [collectionOf(documentId)])
         await applyBm25(client, documentId, version, 1)
         if (previous !== undefined) {
-          await client.query(
-            `UPDATE document_versions SET state = 'retired', retired_at = now() WHERE document_id = $1 AND version = $2`,
-            [documentId, previous],
-          )
+          await client.query(`UPDATE document_versions SET state = 'retired', retired_at = now() WHERE document_id = $1 AND version = $2`, [
+            documentId,
+            previous,
+          ])
           await applyBm25(client, documentId, previous, -1)
         }
         return previous === undefined ? { superseded: false } : { replaced: previous, superseded: false }

@@ -64,10 +64,7 @@ export async function migratePg(pool: PgPool, module: string, steps: readonly st
       applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),
       PRIMARY KEY (module, version)
     )`)
-    const { rows } = await client.query<{ v: number | null }>(
-      'SELECT MAX(version) AS v FROM schema_migrations WHERE module = $1',
-      [module],
-    )
+    const { rows } = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations WHERE module = $1', [module])
     const done = rows[0]?.v ?? 0
     for (let i = done; i < steps.length; i++) {
       await client.query(steps[i] ?? '')

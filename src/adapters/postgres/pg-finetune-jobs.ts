@@ -23,8 +23,22 @@ export async function createPgFineTuneJobStore(options: { pool: PgPool; onClose?
     async save(job: FineTuneJob, extra) {
       const p = fineTuneJobParams(job, extra)
       const { rows } = await pool.query<FineTuneJobRow>(UPSERT, [
-        p.id, p.provider, p.baseModel, p.status, p.fineTunedModel, p.trainingFileId, p.validationFileId, p.suffix,
-        p.error, p.trainedTokens, p.createdAt, p.finishedAt, p.datasetHash, p.voiceName, p.lastEventId, p.updatedAt,
+        p.id,
+        p.provider,
+        p.baseModel,
+        p.status,
+        p.fineTunedModel,
+        p.trainingFileId,
+        p.validationFileId,
+        p.suffix,
+        p.error,
+        p.trainedTokens,
+        p.createdAt,
+        p.finishedAt,
+        p.datasetHash,
+        p.voiceName,
+        p.lastEventId,
+        p.updatedAt,
       ])
       return fineTuneJobFromRow(rows[0]!)
     },
@@ -34,7 +48,9 @@ export async function createPgFineTuneJobStore(options: { pool: PgPool; onClose?
     },
     async list(options = {}) {
       const where = options.unfinishedOnly === true ? "WHERE status NOT IN ('succeeded', 'failed', 'cancelled')" : ''
-      return (await pool.query<FineTuneJobRow>(`SELECT * FROM finetune_jobs ${where} ORDER BY created_at DESC`)).rows.map(fineTuneJobFromRow)
+      return (await pool.query<FineTuneJobRow>(`SELECT * FROM finetune_jobs ${where} ORDER BY created_at DESC`)).rows.map(
+        fineTuneJobFromRow,
+      )
     },
     async close() {
       await options.onClose?.()

@@ -138,15 +138,19 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
     },
 
     async enqueue(id, payload) {
-      await pool.query(
-        "UPDATE ingest_jobs SET payload = $2, files_total = $3, status = 'queued', heartbeat_at = now() WHERE id = $1",
-        [id, JSON.stringify(payload), payload.files.length + (payload.failures?.length ?? 0)],
-      )
+      await pool.query("UPDATE ingest_jobs SET payload = $2, files_total = $3, status = 'queued', heartbeat_at = now() WHERE id = $1", [
+        id,
+        JSON.stringify(payload),
+        payload.files.length + (payload.failures?.length ?? 0),
+      ])
     },
 
     async release(id) {
       stopBeat(id)
-      await pool.query("UPDATE ingest_jobs SET status = 'queued', owner = NULL, heartbeat_at = now() WHERE id = $1 AND owner = $2", [id, owner])
+      await pool.query("UPDATE ingest_jobs SET status = 'queued', owner = NULL, heartbeat_at = now() WHERE id = $1 AND owner = $2", [
+        id,
+        owner,
+      ])
     },
 
     async progress(id, p: JobProgress) {
@@ -155,8 +159,15 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
            pages_done = COALESCE($4, pages_done), chunks_done = COALESCE($5, chunks_done),
            results = CASE WHEN $6::jsonb IS NULL THEN results ELSE results || $6::jsonb END, heartbeat_at = now()
          WHERE id = $1 AND owner = $7`,
-        [id, p.filesTotal ?? null, p.filesDone ?? null, p.pagesDone ?? null, p.chunksDone ?? null,
-          p.result === undefined ? null : JSON.stringify([p.result]), owner],
+        [
+          id,
+          p.filesTotal ?? null,
+          p.filesDone ?? null,
+          p.pagesDone ?? null,
+          p.chunksDone ?? null,
+          p.result === undefined ? null : JSON.stringify([p.result]),
+          owner,
+        ],
       )
     },
 
@@ -180,7 +191,11 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
     },
 
     async recoverAbandoned() {
-      const error = { code: 'job_abandoned', message: 'the worker running this job stopped renewing its lease before it finished; run the ingest again (finished files are kept)' }
+      const error = {
+        code: 'job_abandoned',
+        message:
+          'the worker running this job stopped renewing its lease before it finished; run the ingest again (finished files are kept)',
+      }
       const { rows } = await pool.query<JobRow>(
         `UPDATE ingest_jobs SET status = 'failed', error = $1, finished_at = now()
          WHERE status IN ('queued', 'running') AND payload IS NULL AND owner <> $2 AND heartbeat_at < now() - make_interval(secs => $3)

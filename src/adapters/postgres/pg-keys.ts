@@ -1,4 +1,13 @@
-import { collectionsColumn, generateKey, hashMatches, keyId, parseCollectionsColumn, type ApiKeyInfo, type KeyStore, type Scope } from '../../core/keys.js'
+import {
+  collectionsColumn,
+  generateKey,
+  hashMatches,
+  keyId,
+  parseCollectionsColumn,
+  type ApiKeyInfo,
+  type KeyStore,
+  type Scope,
+} from '../../core/keys.js'
 import { migratePg, type PgPool } from './pg-database.js'
 
 const migrations: readonly string[] = [
@@ -31,9 +40,10 @@ export async function createPgKeyStore(options: { pool: PgPool; onClose?: () => 
   return {
     async create({ scope, name, collections }) {
       const { id, key, hash } = generateKey()
-      const { rows } = await pool.query<Row>('INSERT INTO api_keys (id, name, scope, hash, collections) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
-        id, name ?? null, scope, hash, collectionsColumn(collections),
-      ])
+      const { rows } = await pool.query<Row>(
+        'INSERT INTO api_keys (id, name, scope, hash, collections) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+        [id, name ?? null, scope, hash, collectionsColumn(collections)],
+      )
       return { key, info: info(rows[0]!) }
     },
     async verify(key) {
@@ -60,5 +70,12 @@ export async function createPgKeyStore(options: { pool: PgPool; onClose?: () => 
 }
 
 function info(row: Row): ApiKeyInfo {
-  return { id: row.id, name: row.name, scope: row.scope, collections: parseCollectionsColumn(row.collections), createdAt: row.created_at.toISOString(), revokedAt: row.revoked_at?.toISOString() ?? null }
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    collections: parseCollectionsColumn(row.collections),
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  }
 }

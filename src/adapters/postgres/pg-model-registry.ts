@@ -63,7 +63,8 @@ export async function createPgModelRegistry(options: { pool: PgPool; onClose?: (
     (await c.query<Row>('SELECT * FROM models WHERE id = $1', [id])).rows[0]
   const mustGet = async (c: PgClient | PgPool, id: string): Promise<RegisteredModel> => {
     const row = await getRow(c, id)
-    if (row === undefined) throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``, { status: 404 })
+    if (row === undefined)
+      throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``, { status: 404 })
     return toModel(row)
   }
   const write = <T>(fn: (c: PgClient) => Promise<T>): Promise<T> =>
@@ -139,9 +140,13 @@ export async function createPgModelRegistry(options: { pool: PgPool; onClose?: (
         const m = await mustGet(c, id)
         await c.query('DELETE FROM voice_samples WHERE voice_id = $1', [id])
         if (passages.length > 0) {
-          await c.query('INSERT INTO voice_samples (voice_id, position, text) SELECT $1, p - 1, t FROM unnest($2::text[]) WITH ORDINALITY AS x(t, p)', [id, [...passages]])
+          await c.query(
+            'INSERT INTO voice_samples (voice_id, position, text) SELECT $1, p - 1, t FROM unnest($2::text[]) WITH ORDINALITY AS x(t, p)',
+            [id, [...passages]],
+          )
         }
-        const kind: VoiceKind = passages.length === 0 ? (m.model === null ? 'prompted' : 'fine-tuned') : m.model === null ? 'prompted' : 'prompted+fine-tuned'
+        const kind: VoiceKind =
+          passages.length === 0 ? (m.model === null ? 'prompted' : 'fine-tuned') : m.model === null ? 'prompted' : 'prompted+fine-tuned'
         await c.query('UPDATE models SET kind = $2, updated_at = now() WHERE id = $1', [id, kind])
         return mustGet(c, id)
       })
@@ -162,7 +167,10 @@ export async function createPgModelRegistry(options: { pool: PgPool; onClose?: (
             ).rows.map((r) => r.text)
       if (hits.length >= limit) return hits
       // A question sharing no words with the samples still gets exemplars: the style is the point.
-      const { rows } = await pool.query<{ text: string }>('SELECT text FROM voice_samples WHERE voice_id = $1 ORDER BY position LIMIT $2', [id, limit + hits.length])
+      const { rows } = await pool.query<{ text: string }>('SELECT text FROM voice_samples WHERE voice_id = $1 ORDER BY position LIMIT $2', [
+        id,
+        limit + hits.length,
+      ])
       return [...hits, ...rows.map((r) => r.text).filter((t) => !hits.includes(t))].slice(0, limit)
     },
     async version() {

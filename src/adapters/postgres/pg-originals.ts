@@ -43,7 +43,11 @@ const SLICE = 1024 * 1024
  * The scaled profile's originals, in PostgreSQL where every replica reaches them. Page renderers need
  * a file, so `localPath` copies an original once into this replica's `cacheDir`.
  */
-export async function createPgOriginalStore(options: { pool: PgPool; cacheDir: string; onClose?: () => Promise<void> }): Promise<OriginalStore> {
+export async function createPgOriginalStore(options: {
+  pool: PgPool
+  cacheDir: string
+  onClose?: () => Promise<void>
+}): Promise<OriginalStore> {
   const { pool } = options
   await migratePg(pool, 'originals', migrations)
   const store: OriginalStore = {
@@ -60,7 +64,10 @@ export async function createPgOriginalStore(options: { pool: PgPool; cacheDir: s
             [input.sha256, bytes.length, input.contentType, input.pages.length, bytes],
           )
           if (added.rowCount === 1 && input.pages.length > 0) {
-            await client.query('INSERT INTO original_pages (sha256, page, text) SELECT $1, p.n, p.text FROM unnest($2::text[]) WITH ORDINALITY AS p(text, n)', [input.sha256, input.pages])
+            await client.query(
+              'INSERT INTO original_pages (sha256, page, text) SELECT $1, p.n, p.text FROM unnest($2::text[]) WITH ORDINALITY AS p(text, n)',
+              [input.sha256, input.pages],
+            )
           }
         }
         await client.query(
@@ -82,13 +89,19 @@ export async function createPgOriginalStore(options: { pool: PgPool; cacheDir: s
     },
 
     async *read(sha256, range) {
-      const size = range === undefined ? Number((await pool.query<{ size: string }>('SELECT size FROM originals WHERE sha256 = $1', [sha256])).rows[0]?.size ?? 0) : 0
+      const size =
+        range === undefined
+          ? Number((await pool.query<{ size: string }>('SELECT size FROM originals WHERE sha256 = $1', [sha256])).rows[0]?.size ?? 0)
+          : 0
       const start = range?.start ?? 0
       const end = range?.end ?? size - 1
       for (let at = start; at <= end; at += SLICE) {
         const len = Math.min(SLICE, end - at + 1)
         // substring() counts from 1.
-        const { rows } = await pool.query<{ part: Buffer }>('SELECT substring(bytes FROM $2 FOR $3) AS part FROM originals WHERE sha256 = $1', [sha256, at + 1, len])
+        const { rows } = await pool.query<{ part: Buffer }>(
+          'SELECT substring(bytes FROM $2 FOR $3) AS part FROM originals WHERE sha256 = $1',
+          [sha256, at + 1, len],
+        )
         const part = rows[0]?.part
         if (part === undefined) return
         yield part
@@ -118,7 +131,9 @@ export async function createPgOriginalStore(options: { pool: PgPool; cacheDir: s
 
     async forget(documentId) {
       return inTransaction(pool, async (client) => {
-        const { rows: refs } = await client.query<{ sha256: string }>('DELETE FROM original_refs WHERE document_id = $1 RETURNING sha256', [documentId])
+        const { rows: refs } = await client.query<{ sha256: string }>('DELETE FROM original_refs WHERE document_id = $1 RETURNING sha256', [
+          documentId,
+        ])
         const shas = [...new Set(refs.map((r) => r.sha256))]
         if (shas.length === 0) return []
         const { rows } = await client.query<{ sha256: string }>(

@@ -10,7 +10,9 @@ import { toDocumentSummary, type DocumentRow } from './rows.js'
 export function sqliteCollectionQueries(db: Db, tables: { readonly documents: string; readonly collections: string }) {
   const { documents, collections } = tables
   const all = db.prepare<[], DocumentRow>(`SELECT * FROM ${documents} ORDER BY id`)
-  const within = db.prepare<[string], DocumentRow>(`SELECT * FROM ${documents} WHERE collection IN (SELECT value FROM json_each(?)) ORDER BY id`)
+  const within = db.prepare<[string], DocumentRow>(
+    `SELECT * FROM ${documents} WHERE collection IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  )
   const summaries = db.prepare<[], CollectionSummary>(`SELECT name, SUM(n) AS documents FROM (
       SELECT name, 0 AS n FROM ${collections} UNION ALL SELECT collection, 1 FROM ${documents}
     ) GROUP BY name ORDER BY name`)

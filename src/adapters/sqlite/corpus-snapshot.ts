@@ -133,7 +133,14 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     memory.ordinals.clear()
     memory.ordinalCount = 0
     memory.documentIds.clear()
-    Object.assign(memory, { active: undefined, index: undefined, load: undefined, building: undefined, built: false, changedAt: performance.now() })
+    Object.assign(memory, {
+      active: undefined,
+      index: undefined,
+      load: undefined,
+      building: undefined,
+      built: false,
+      changedAt: performance.now(),
+    })
   }
 
   /** Reads the index (on a worker unless the store is in memory); kept only if the store did not change meanwhile. */
@@ -152,7 +159,10 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
         return
       }
       memory.index = index
-      logger.debug({ instances: index?.instances, ms: Math.round(performance.now() - started) }, index === undefined ? 'keyword index stays in SQLite' : 'keyword index loaded into memory')
+      logger.debug(
+        { instances: index?.instances, ms: Math.round(performance.now() - started) },
+        index === undefined ? 'keyword index stays in SQLite' : 'keyword index loaded into memory',
+      )
     }
     if (options.path === ':memory:') return settle(FtsMemoryIndex.build(db, weights, maxInstances))
     const load = loadIndexInWorker({ path: options.path, weights, maxInstances })
@@ -183,7 +193,11 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
   const keptBy = (filter: NamedFilter): ReadonlySet<string> => {
     let kept = memory.kept.get(filter.key)
     if (kept === undefined) {
-      kept = new Set(statement<{ id: string }>(`SELECT d.id FROM documents d WHERE 1 ${filter.sql}`).all(filter.params).map((r) => r.id))
+      kept = new Set(
+        statement<{ id: string }>(`SELECT d.id FROM documents d WHERE 1 ${filter.sql}`)
+          .all(filter.params)
+          .map((r) => r.id),
+      )
       if (memory.kept.size >= 10_000) memory.kept.clear()
       memory.kept.set(filter.key, kept)
     }
@@ -202,7 +216,9 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
       // ranges change only with the store, which retires them with the index
       let ranges = memory.ranges.get(filter.key)
       if (ranges === undefined) {
-        ranges = statement<{ lo: number; hi: number }>(rangesSql(filter.sql)).all(filter.params).map((r) => [r.lo, r.hi] as const)
+        ranges = statement<{ lo: number; hi: number }>(rangesSql(filter.sql))
+          .all(filter.params)
+          .map((r) => [r.lo, r.hi] as const)
         if (memory.ranges.size >= 10_000) memory.ranges.clear()
         memory.ranges.set(filter.key, ranges)
       }
@@ -218,12 +234,17 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
           WHERE c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(missing))
         for (const r of rows) memory.chunks.set(r.id, toChunkHit(intern(r)))
       }
-      const active = (memory.active ??= new Map(statement<{ id: string; v: number }>('SELECT id, active_version AS v FROM documents').all().map((r) => [r.id, r.v])))
+      const active = (memory.active ??= new Map(
+        statement<{ id: string; v: number }>('SELECT id, active_version AS v FROM documents')
+          .all()
+          .map((r) => [r.id, r.v]),
+      ))
       const kept = filter.sql === '' ? undefined : keptBy(filter)
       const hits: ChunkHit[] = []
       for (let k = 0; k < top.ids.length; k++) {
         const hit = memory.chunks.get(top.ids[k] as number)
-        if (hit === undefined || active.get(hit.documentId) !== hit.version || (kept !== undefined && !kept.has(hit.documentId))) return undefined
+        if (hit === undefined || active.get(hit.documentId) !== hit.version || (kept !== undefined && !kept.has(hit.documentId)))
+          return undefined
         hits.push({ documentId: hit.documentId, version: hit.version, chunk: hit.chunk, meta: hit.meta, score: top.scores[k] as number })
       }
       return hits
@@ -294,10 +315,17 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
 }
 
 /** Active-version chunks of one document at these ordinals, in ordinal order. */
-export function readChunks(statement: CorpusSnapshotOptions['statement'], documentId: string, ordinals: readonly number[]): ScoredChunkRow[] {
+export function readChunks(
+  statement: CorpusSnapshotOptions['statement'],
+  documentId: string,
+  ordinals: readonly number[],
+): ScoredChunkRow[] {
   return statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c
       JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
-      WHERE c.document_id = ? AND c.ordinal IN (SELECT value FROM json_each(?)) ORDER BY c.ordinal`).all(documentId, JSON.stringify(ordinals))
+      WHERE c.document_id = ? AND c.ordinal IN (SELECT value FROM json_each(?)) ORDER BY c.ordinal`).all(
+    documentId,
+    JSON.stringify(ordinals),
+  )
 }
 
 /** Chunk-id ranges of the active versions of the documents the (named) filter keeps. */

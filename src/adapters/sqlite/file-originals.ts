@@ -40,9 +40,13 @@ export function createFileOriginalStore(options: { dbPath: string; dir: string }
   applyMigrations(db, 'originals', originalsMigrations)
   const fileOf = (sha256: string): string => path.join(options.dir, sha256.slice(0, 2), sha256)
 
-  const insertOriginal = db.prepare('INSERT OR IGNORE INTO originals (sha256, size, content_type, pages, created_at) VALUES (?, ?, ?, ?, ?)')
+  const insertOriginal = db.prepare(
+    'INSERT OR IGNORE INTO originals (sha256, size, content_type, pages, created_at) VALUES (?, ?, ?, ?, ?)',
+  )
   const insertPage = db.prepare('INSERT OR IGNORE INTO original_pages (sha256, page, text) VALUES (?, ?, ?)')
-  const insertRef = db.prepare('INSERT OR REPLACE INTO original_refs (document_id, version, sha256, source_name, created_at) VALUES (?, ?, ?, ?, ?)')
+  const insertRef = db.prepare(
+    'INSERT OR REPLACE INTO original_refs (document_id, version, sha256, source_name, created_at) VALUES (?, ?, ?, ?, ?)',
+  )
   const record = db.transaction((input: KeepInput, size: number) => {
     const now = new Date().toISOString()
     if (insertOriginal.run(input.sha256, size, input.contentType, input.pages.length, now).changes > 0) {
@@ -53,7 +57,9 @@ export function createFileOriginalStore(options: { dbPath: string; dir: string }
   const unreferenced = db.transaction((documentId: string): string[] => {
     const shas = db.prepare<[string], { sha256: string }>('SELECT DISTINCT sha256 FROM original_refs WHERE document_id = ?').all(documentId)
     db.prepare('DELETE FROM original_refs WHERE document_id = ?').run(documentId)
-    const gone = shas.map((r) => r.sha256).filter((sha) => db.prepare('SELECT 1 FROM original_refs WHERE sha256 = ?').get(sha) === undefined)
+    const gone = shas
+      .map((r) => r.sha256)
+      .filter((sha) => db.prepare('SELECT 1 FROM original_refs WHERE sha256 = ?').get(sha) === undefined)
     for (const sha of gone) db.prepare('DELETE FROM originals WHERE sha256 = ?').run(sha)
     return gone
   })

@@ -27,7 +27,9 @@ export function readIndexParts(db: Db, weights: { header: number; text: number }
   if (tokenize === undefined) return undefined
   db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_instances USING fts5vocab(main, chunks_fts, instance)')
   const read = db.transaction((): IndexParts | undefined => {
-    const { rows, maxId } = db.prepare<[], { rows: number; maxId: number | null }>('SELECT COUNT(*) AS rows, MAX(id) AS maxId FROM chunks').get() ?? { rows: 0, maxId: 0 }
+    const { rows, maxId } = db
+      .prepare<[], { rows: number; maxId: number | null }>('SELECT COUNT(*) AS rows, MAX(id) AS maxId FROM chunks')
+      .get() ?? { rows: 0, maxId: 0 }
     const rowLength = new Float64Array((maxId ?? 0) + 1)
     const colWeight = [weights.header, weights.text]
     const terms: string[] = []
@@ -37,7 +39,9 @@ export function readIndexParts(db: Db, weights: { header: number; text: number }
     const posStart: number[] = []
     const pos: number[] = []
     // fts5vocab lists instances by term, then row, column and offset: postings come out sorted.
-    const it = db.prepare('SELECT term, doc, col, offset FROM temp.chunks_fts_instances').raw().iterate() as IterableIterator<[string, number, string, number]>
+    const it = db.prepare('SELECT term, doc, col, offset FROM temp.chunks_fts_instances').raw().iterate() as IterableIterator<
+      [string, number, string, number]
+    >
     let lastRow = -1
     for (const [term, doc, col, offset] of it) {
       if (pos.length >= maxInstances) {

@@ -83,7 +83,8 @@ export function continuesAt(lists: readonly Postings[], at: Int32Array, start: n
 export function disjoint(ranges: readonly (readonly [number, number])[]): boolean {
   if (ranges.length < 2) return true
   const sorted = [...ranges].sort((a, b) => a[0] - b[0])
-  for (let k = 1; k < sorted.length; k++) if ((sorted[k] as readonly [number, number])[0] <= (sorted[k - 1] as readonly [number, number])[1]) return false
+  for (let k = 1; k < sorted.length; k++)
+    if ((sorted[k] as readonly [number, number])[0] <= (sorted[k - 1] as readonly [number, number])[1]) return false
   return true
 }
 

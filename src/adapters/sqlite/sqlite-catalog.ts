@@ -59,42 +59,92 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
     FROM (SELECT id, active_version FROM registry_documents ORDER BY id)`)
 
   const applyBm25 = (documentId: string, version: number, sign: 1 | -1): void => {
-    const row = db.prepare<[string, number], { bm25_json: string }>('SELECT bm25_json FROM registry_versions WHERE document_id = ? AND version = ?').get(documentId, version)
+    const row = db
+      .prepare<[string, number], { bm25_json: string }>('SELECT bm25_json FROM registry_versions WHERE document_id = ? AND version = ?')
+      .get(documentId, version)
     if (row === undefined) return
     const delta = JSON.parse(row.bm25_json) as { documents: number; totalLength: number; df: Record<string, number> }
-    db.prepare('UPDATE registry_bm25_totals SET documents = documents + ?, total_length = total_length + ? WHERE id = 1').run(sign * delta.documents, sign * delta.totalLength)
-    const upsert = db.prepare('INSERT INTO registry_bm25_terms (hash, df) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET df = df + excluded.df')
+    db.prepare('UPDATE registry_bm25_totals SET documents = documents + ?, total_length = total_length + ? WHERE id = 1').run(
+      sign * delta.documents,
+      sign * delta.totalLength,
+    )
+    const upsert = db.prepare(
+      'INSERT INTO registry_bm25_terms (hash, df) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET df = df + excluded.df',
+    )
     for (const [h, n] of Object.entries(delta.df)) upsert.run(Number(h), sign * n)
     if (sign < 0) db.prepare('DELETE FROM registry_bm25_terms WHERE df <= 0').run()
   }
 
   const retire = (documentId: string, version: number): void => {
-    db.prepare(`UPDATE registry_versions SET state = 'retired', retired_at = ? WHERE document_id = ? AND version = ?`).run(now(), documentId, version)
+    db.prepare(`UPDATE registry_versions SET state = 'retired', retired_at = ? WHERE document_id = ? AND version = ?`).run(
+      now(),
+      documentId,
+      version,
+    )
   }
   const activeOf = (id: string): number | undefined =>
     db.prepare<[string], { v: number }>('SELECT active_version AS v FROM registry_documents WHERE id = ?').get(id)?.v
 
-  const stage = db.transaction((input: Parameters<CorpusCatalog['stageVersion']>[0], bm25: Parameters<CorpusCatalog['stageVersion']>[1]) => {
-    const cur = db.prepare<[string], { active_version: number; fingerprint: string }>('SELECT active_version, fingerprint FROM registry_documents WHERE id = ?').get(input.documentId)
-    if (cur !== undefined && cur.fingerprint === input.fingerprint) return { status: 'unchanged' as const, version: cur.active_version }
-    const max = db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM registry_versions WHERE document_id = ?').get(input.documentId)?.v ?? 0
-    const version = Math.max(max, cur?.active_version ?? 0) + 1
-    db.prepare(`INSERT INTO registry_versions (document_id, version, state, source_name, sha256, fingerprint, meta_json, pages, chunks,
-      embedding_model, bm25_json, created_at) VALUES (?, ?, 'staged', ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.documentId, version, input.sourceName,
-      input.sha256, input.fingerprint, JSON.stringify(input.meta), input.pages, input.chunks.length, input.embeddings?.model ?? null,
-      JSON.stringify(serializeStats(bm25)), now())
-    const insert = db.prepare(`INSERT INTO registry_chunks (document_id, version, ordinal, header, text, page_start, page_end, section_path,
+  const stage = db.transaction(
+    (input: Parameters<CorpusCatalog['stageVersion']>[0], bm25: Parameters<CorpusCatalog['stageVersion']>[1]) => {
+      const cur = db
+        .prepare<[string], { active_version: number; fingerprint: string }>(
+          'SELECT active_version, fingerprint FROM registry_documents WHERE id = ?',
+        )
+        .get(input.documentId)
+      if (cur !== undefined && cur.fingerprint === input.fingerprint) return { status: 'unchanged' as const, version: cur.active_version }
+      const max =
+        db
+          .prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM registry_versions WHERE document_id = ?')
+          .get(input.documentId)?.v ?? 0
+      const version = Math.max(max, cur?.active_version ?? 0) + 1
+      db.prepare(
+        `INSERT INTO registry_versions (document_id, version, state, source_name, sha256, fingerprint, meta_json, pages, chunks,
+      embedding_model, bm25_json, created_at) VALUES (?, ?, 'staged', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        input.documentId,
+        version,
+        input.sourceName,
+        input.sha256,
+        input.fingerprint,
+        JSON.stringify(input.meta),
+        input.pages,
+        input.chunks.length,
+        input.embeddings?.model ?? null,
+        JSON.stringify(serializeStats(bm25)),
+        now(),
+      )
+      const insert =
+        db.prepare(`INSERT INTO registry_chunks (document_id, version, ordinal, header, text, page_start, page_end, section_path,
       char_start, char_end, tokens, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    for (const c of input.chunks) {
-      insert.run(input.documentId, version, c.ordinal, c.header, c.text, c.pageStart, c.pageEnd, JSON.stringify(c.sectionPath), c.charStart, c.charEnd, c.tokens, c.hash)
-    }
-    const insertFact = db.prepare('INSERT INTO registry_facts (document_id, version, ordinal, page, label, period, value, scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    input.facts?.forEach((f, i) => insertFact.run(input.documentId, version, i, f.page, f.label, f.period, f.value, f.scale))
-    return { status: 'staged' as const, version }
-  })
+      for (const c of input.chunks) {
+        insert.run(
+          input.documentId,
+          version,
+          c.ordinal,
+          c.header,
+          c.text,
+          c.pageStart,
+          c.pageEnd,
+          JSON.stringify(c.sectionPath),
+          c.charStart,
+          c.charEnd,
+          c.tokens,
+          c.hash,
+        )
+      }
+      const insertFact = db.prepare(
+        'INSERT INTO registry_facts (document_id, version, ordinal, page, label, period, value, scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      input.facts?.forEach((f, i) => insertFact.run(input.documentId, version, i, f.page, f.label, f.period, f.value, f.scale))
+      return { status: 'staged' as const, version }
+    },
+  )
 
   const activate = db.transaction((documentId: string, version: number) => {
-    const state = db.prepare<[string, number], { state: string }>('SELECT state FROM registry_versions WHERE document_id = ? AND version = ?').get(documentId, version)?.state
+    const state = db
+      .prepare<[string, number], { state: string }>('SELECT state FROM registry_versions WHERE document_id = ? AND version = ?')
+      .get(documentId, version)?.state
     if (state !== 'staged') throw new Error(`version ${version} of ${documentId} is not staged (state: ${state ?? 'missing'})`)
     const previous = activeOf(documentId)
     if (previous !== undefined && previous > version) {
@@ -102,11 +152,13 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
       return { superseded: true }
     }
     const t = now()
-    db.prepare(`INSERT INTO registry_documents (id, active_version, source_name, sha256, fingerprint, meta_json, pages, chunks, embedding_model, created_at, updated_at)
+    db.prepare(
+      `INSERT INTO registry_documents (id, active_version, source_name, sha256, fingerprint, meta_json, pages, chunks, embedding_model, created_at, updated_at)
       SELECT document_id, version, source_name, sha256, fingerprint, meta_json, pages, chunks, embedding_model, ?, ? FROM registry_versions WHERE document_id = ? AND version = ?
       ON CONFLICT (id) DO UPDATE SET active_version = excluded.active_version, source_name = excluded.source_name, sha256 = excluded.sha256,
         fingerprint = excluded.fingerprint, meta_json = excluded.meta_json, pages = excluded.pages, chunks = excluded.chunks,
-        embedding_model = excluded.embedding_model, updated_at = excluded.updated_at`).run(t, t, documentId, version)
+        embedding_model = excluded.embedding_model, updated_at = excluded.updated_at`,
+    ).run(t, t, documentId, version)
     db.prepare(`UPDATE registry_versions SET state = 'active' WHERE document_id = ? AND version = ?`).run(documentId, version)
     collections.noteCollection(collectionOf(documentId))
     applyBm25(documentId, version, 1)
@@ -224,18 +276,26 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
         .all(documentId, page ?? null, page ?? null)
     },
     async bm25Stats(termHashes) {
-      const totals = db.prepare<[], { documents: number; total_length: number }>('SELECT documents, total_length FROM registry_bm25_totals').get()
+      const totals = db
+        .prepare<[], { documents: number; total_length: number }>('SELECT documents, total_length FROM registry_bm25_totals')
+        .get()
       const rows =
         termHashes.length === 0
           ? []
-          : db.prepare<[string], { hash: number; df: number }>('SELECT hash, df FROM registry_bm25_terms WHERE hash IN (SELECT value FROM json_each(?))').all(JSON.stringify(termHashes))
+          : db
+              .prepare<[string], { hash: number; df: number }>(
+                'SELECT hash, df FROM registry_bm25_terms WHERE hash IN (SELECT value FROM json_each(?))',
+              )
+              .all(JSON.stringify(termHashes))
       return { documents: totals?.documents ?? 0, totalLength: totals?.total_length ?? 0, df: new Map(rows.map((r) => [r.hash, r.df])) }
     },
     async cachedEmbeddings(model, hashes) {
       const out = new Map<string, Float32Array>()
       if (hashes.length === 0) return out
       const rows = db
-        .prepare<[string, string], { hash: string; vector: Buffer }>('SELECT hash, vector FROM registry_embedding_cache WHERE model = ? AND hash IN (SELECT value FROM json_each(?))')
+        .prepare<[string, string], { hash: string; vector: Buffer }>(
+          'SELECT hash, vector FROM registry_embedding_cache WHERE model = ? AND hash IN (SELECT value FROM json_each(?))',
+        )
         .all(model, JSON.stringify(hashes))
       for (const r of rows) {
         const copy = new Uint8Array(r.vector)

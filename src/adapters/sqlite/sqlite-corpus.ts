@@ -60,9 +60,16 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     return vecLoaded
   }
 
-  const vecTables = (): number[] => db.prepare<[], { dims: number }>('SELECT dims FROM vector_tables').all().map((r) => r.dims)
+  const vecTables = (): number[] =>
+    db
+      .prepare<[], { dims: number }>('SELECT dims FROM vector_tables')
+      .all()
+      .map((r) => r.dims)
   const ensureVecTable = (dims: number): void => {
-    if (!loadVec()) throw new AppError('vector_store_unavailable', 'sqlite-vec failed to load; unset RAGTUNE_EMBEDDING_MODEL or reinstall sqlite-vec', { status: 500 })
+    if (!loadVec())
+      throw new AppError('vector_store_unavailable', 'sqlite-vec failed to load; unset RAGTUNE_EMBEDDING_MODEL or reinstall sqlite-vec', {
+        status: 500,
+      })
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS vec_chunks_${dims} USING vec0(embedding float[${dims}] distance_metric=cosine)`)
     db.prepare('INSERT OR IGNORE INTO vector_tables (dims) VALUES (?)').run(dims)
   }
@@ -113,7 +120,9 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
   const insertChunk = db.prepare(`INSERT INTO chunks (document_id, version, ordinal, header, text, page_start, page_end,
     section_path, char_start, char_end, tokens, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insertCache = db.prepare('INSERT OR IGNORE INTO embedding_cache (model, hash, dims, vector) VALUES (?, ?, ?, ?)')
-  const insertFact = db.prepare('INSERT INTO statement_facts (document_id, version, ordinal, page, label, period, value, scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+  const insertFact = db.prepare(
+    'INSERT INTO statement_facts (document_id, version, ordinal, page, label, period, value, scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  )
 
   const commit = db.transaction((input: CommitInput): CommitResult => {
     const existing = getDoc.get(input.documentId)
@@ -121,23 +130,57 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       return { documentId: input.documentId, version: existing.active_version, status: 'unchanged' }
     }
     const now = new Date().toISOString()
-    const lastVersion = existing === undefined ? 0 : (db.prepare<[string], { v: number }>('SELECT last_version AS v FROM documents WHERE id = ?').get(input.documentId)?.v ?? 0)
+    const lastVersion =
+      existing === undefined
+        ? 0
+        : (db.prepare<[string], { v: number }>('SELECT last_version AS v FROM documents WHERE id = ?').get(input.documentId)?.v ?? 0)
     const version = lastVersion + 1
     const model = input.embeddings?.model ?? null
     const m = input.meta
     if (existing === undefined) {
       collections.noteCollection(collectionOf(input.documentId))
-      db.prepare(`INSERT INTO documents (id, active_version, last_version, source_name, sha256, fingerprint, meta_json, company,
+      db.prepare(
+        `INSERT INTO documents (id, active_version, last_version, source_name, sha256, fingerprint, meta_json, company,
         fiscal_year, doc_type, pages, chunks, embedding_model, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.documentId, version, version, input.sourceName, input.sha256,
-        input.fingerprint, JSON.stringify(m), m.company ?? null, m.fiscalYear ?? null, m.docType ?? null, input.pages, input.chunks.length, model, now, now)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        input.documentId,
+        version,
+        version,
+        input.sourceName,
+        input.sha256,
+        input.fingerprint,
+        JSON.stringify(m),
+        m.company ?? null,
+        m.fiscalYear ?? null,
+        m.docType ?? null,
+        input.pages,
+        input.chunks.length,
+        model,
+        now,
+        now,
+      )
     }
-    db.prepare(`INSERT INTO document_versions (document_id, version, sha256, fingerprint, source_name, pages, chunks, embedding_model, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(input.documentId, version, input.sha256, input.fingerprint, input.sourceName, input.pages, input.chunks.length, model, now)
+    db.prepare(
+      `INSERT INTO document_versions (document_id, version, sha256, fingerprint, source_name, pages, chunks, embedding_model, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(input.documentId, version, input.sha256, input.fingerprint, input.sourceName, input.pages, input.chunks.length, model, now)
     const ids: number[] = []
     for (const c of input.chunks) {
-      const r = insertChunk.run(input.documentId, version, c.ordinal, c.header, c.text, c.pageStart, c.pageEnd,
-        JSON.stringify(c.sectionPath), c.charStart, c.charEnd, c.tokens, c.hash)
+      const r = insertChunk.run(
+        input.documentId,
+        version,
+        c.ordinal,
+        c.header,
+        c.text,
+        c.pageStart,
+        c.pageEnd,
+        JSON.stringify(c.sectionPath),
+        c.charStart,
+        c.charEnd,
+        c.tokens,
+        c.hash,
+      )
       ids.push(Number(r.lastInsertRowid))
     }
     input.facts?.forEach((f, i) => insertFact.run(input.documentId, version, i, f.page, f.label, f.period, f.value, f.scale))
@@ -161,10 +204,25 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     if (existing !== undefined) {
       // a new version's fingerprint names its own model again
       db.prepare('UPDATE documents SET fingerprint_model = NULL WHERE id = ?').run(input.documentId)
-      db.prepare(`UPDATE documents SET active_version = ?, last_version = ?, source_name = ?, sha256 = ?, fingerprint = ?, meta_json = ?,
-        company = ?, fiscal_year = ?, doc_type = ?, pages = ?, chunks = ?, embedding_model = ?, updated_at = ? WHERE id = ?`).run(
-        version, version, input.sourceName, input.sha256, input.fingerprint, JSON.stringify(m), m.company ?? null, m.fiscalYear ?? null,
-        m.docType ?? null, input.pages, input.chunks.length, model, now, input.documentId)
+      db.prepare(
+        `UPDATE documents SET active_version = ?, last_version = ?, source_name = ?, sha256 = ?, fingerprint = ?, meta_json = ?,
+        company = ?, fiscal_year = ?, doc_type = ?, pages = ?, chunks = ?, embedding_model = ?, updated_at = ? WHERE id = ?`,
+      ).run(
+        version,
+        version,
+        input.sourceName,
+        input.sha256,
+        input.fingerprint,
+        JSON.stringify(m),
+        m.company ?? null,
+        m.fiscalYear ?? null,
+        m.docType ?? null,
+        input.pages,
+        input.chunks.length,
+        model,
+        now,
+        input.documentId,
+      )
       deleteVectorsOf('document_id = ? AND version <> ?', input.documentId, version)
       db.prepare('DELETE FROM chunks WHERE document_id = ? AND version <> ?').run(input.documentId, version)
       db.prepare('DELETE FROM statement_facts WHERE document_id = ? AND version <> ?').run(input.documentId, version)
@@ -201,8 +259,16 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     // Remember the model the fingerprint was made with (unless it is this one again).
     const fingerprintModel = doc.fingerprint_model ?? doc.embedding_model ?? ''
     db.prepare('UPDATE documents SET embedding_model = ?, fingerprint_model = ?, updated_at = ? WHERE id = ?').run(
-      input.model, fingerprintModel === input.model ? null : fingerprintModel, new Date().toISOString(), input.documentId)
-    db.prepare('UPDATE document_versions SET embedding_model = ? WHERE document_id = ? AND version = ?').run(input.model, input.documentId, input.version)
+      input.model,
+      fingerprintModel === input.model ? null : fingerprintModel,
+      new Date().toISOString(),
+      input.documentId,
+    )
+    db.prepare('UPDATE document_versions SET embedding_model = ? WHERE document_id = ? AND version = ?').run(
+      input.model,
+      input.documentId,
+      input.version,
+    )
     return true
   })
 
@@ -241,8 +307,10 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       const page = options.page === undefined ? '' : ' AND f.page = ?'
       const params: (string | number)[] = options.page === undefined ? [documentId] : [documentId, options.page]
       return db
-        .prepare<(string | number)[], StatementFact>(`SELECT f.page, f.label, f.period, f.value, f.scale FROM statement_facts f
-          JOIN documents d ON d.id = f.document_id AND d.active_version = f.version WHERE f.document_id = ?${page} ORDER BY f.ordinal`)
+        .prepare<(string | number)[], StatementFact>(
+          `SELECT f.page, f.label, f.period, f.value, f.scale FROM statement_facts f
+          JOIN documents d ON d.id = f.document_id AND d.active_version = f.version WHERE f.document_id = ?${page} ORDER BY f.ordinal`,
+        )
         .all(...params)
     },
 
@@ -292,7 +360,13 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       // version's chunks are inserted in one transaction, so their ids are consecutive) and rows are joined
       // after the LIMIT. The ranges cover every visible chunk, so when the exact join keeps every ranked row
       // they are the true top N; otherwise the exact query answers.
-      const fast = statement<ScoredChunkRow>(rangedKeywordSql(f.named.sql)).all({ hw: weights.header, tw: weights.text, match, limit: query.limit, ...f.named.params })
+      const fast = statement<ScoredChunkRow>(rangedKeywordSql(f.named.sql)).all({
+        hw: weights.header,
+        tw: weights.text,
+        match,
+        limit: query.limit,
+        ...f.named.params,
+      })
       // (no row at all may also mean the join dropped every ranked row: only the exact query can tell)
       if (fast.length > 0 && fast[0]?.ranked === fast.length) return fast.map(toChunkHit)
       const bm25 = [weights.header, weights.text]
@@ -312,14 +386,16 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       const k = Math.min(4096, filtered ? query.limit * 8 : query.limit * 2)
       const f = filterSql(query.filter)
       const rows = db
-        .prepare<unknown[], ScoredChunkRow>(`WITH knn AS (
+        .prepare<unknown[], ScoredChunkRow>(
+          `WITH knn AS (
             SELECT rowid, distance FROM vec_chunks_${dims} WHERE embedding MATCH ? AND k = ?
           )
           SELECT ${CHUNK_COLUMNS}, 1 - knn.distance AS score FROM knn
           JOIN chunks c ON c.id = knn.rowid
           JOIN documents d ON d.id = c.document_id AND d.active_version = c.version
           WHERE d.embedding_model = ? ${f.sql}
-          ORDER BY knn.distance LIMIT ?`)
+          ORDER BY knn.distance LIMIT ?`,
+        )
         .all(Buffer.from(query.vector.buffer, query.vector.byteOffset, query.vector.byteLength), k, query.model, ...f.params, query.limit)
       return rows.map(toChunkHit)
     },
@@ -376,11 +452,15 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
  * Parameters: bm25 header weight, text weight, MATCH, filter params…, limit.
  */
 function rangedKeywordSql(filter: string): string {
-  const ranked = filter === ''
-    ? 'SELECT rowid AS id, bm25(chunks_fts, @hw, @tw) AS rank_score FROM chunks_fts WHERE chunks_fts MATCH @match ORDER BY rank_score LIMIT @limit'
-    : `SELECT chunks_fts.rowid AS id, bm25(chunks_fts, @hw, @tw) AS rank_score FROM ranges CROSS JOIN chunks_fts
+  const ranked =
+    filter === ''
+      ? 'SELECT rowid AS id, bm25(chunks_fts, @hw, @tw) AS rank_score FROM chunks_fts WHERE chunks_fts MATCH @match ORDER BY rank_score LIMIT @limit'
+      : `SELECT chunks_fts.rowid AS id, bm25(chunks_fts, @hw, @tw) AS rank_score FROM ranges CROSS JOIN chunks_fts
         WHERE chunks_fts MATCH @match AND chunks_fts.rowid BETWEEN ranges.lo AND ranges.hi ORDER BY rank_score LIMIT @limit`
-  const ranges = filter === '' ? '' : `ranges AS MATERIALIZED (SELECT MIN(c.id) AS lo, MAX(c.id) AS hi FROM documents d
+  const ranges =
+    filter === ''
+      ? ''
+      : `ranges AS MATERIALIZED (SELECT MIN(c.id) AS lo, MAX(c.id) AS hi FROM documents d
       JOIN chunks c ON c.document_id = d.id AND c.version = d.active_version WHERE 1 ${filter} GROUP BY d.id),`
   return `WITH ${ranges} top AS MATERIALIZED (${ranked})
     SELECT ${CHUNK_COLUMNS}, -top.rank_score AS score, (SELECT COUNT(*) FROM top) AS ranked
@@ -416,7 +496,11 @@ function filterSql(filter: SearchFilter | undefined): FilterSql {
   const sql = parts.map((p) => `AND ${p}`).join(' ')
   let i = 0
   const named = sql.replaceAll('?', () => `@f${i++}`)
-  return { sql, params, named: { sql: named, params: Object.fromEntries(params.map((p, j) => [`f${j}`, p])), key: `${named}\u0000${JSON.stringify(params)}` } }
+  return {
+    sql,
+    params,
+    named: { sql: named, params: Object.fromEntries(params.map((p, j) => [`f${j}`, p])), key: `${named}\u0000${JSON.stringify(params)}` },
+  }
 }
 
 function wrapBusy<T>(fn: () => T): T {
@@ -425,7 +509,12 @@ function wrapBusy<T>(fn: () => T): T {
   } catch (err) {
     const code = (err as { code?: unknown }).code
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new AppError('store_busy', 'the store is busy with another writer; retry shortly', { status: 503, retryable: true, retryAfter: 1, cause: err })
+      throw new AppError('store_busy', 'the store is busy with another writer; retry shortly', {
+        status: 503,
+        retryable: true,
+        retryAfter: 1,
+        cause: err,
+      })
     }
     throw err
   }

@@ -35,9 +35,10 @@ export function createSqliteFineTuneJobStore(options: { db: Db } | { path: strin
       return row === undefined ? undefined : fineTuneJobFromRow(row)
     },
     async list(options = {}) {
-      const sql = options.unfinishedOnly === true
-        ? "SELECT * FROM finetune_jobs WHERE status NOT IN ('succeeded', 'failed', 'cancelled') ORDER BY created_at DESC"
-        : 'SELECT * FROM finetune_jobs ORDER BY created_at DESC'
+      const sql =
+        options.unfinishedOnly === true
+          ? "SELECT * FROM finetune_jobs WHERE status NOT IN ('succeeded', 'failed', 'cancelled') ORDER BY created_at DESC"
+          : 'SELECT * FROM finetune_jobs ORDER BY created_at DESC'
       return db.prepare<[], FineTuneJobRow>(sql).all().map(fineTuneJobFromRow)
     },
     async close() {

@@ -94,7 +94,8 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
      WHERE id = (SELECT id FROM ingest_jobs WHERE payload IS NOT NULL
                    AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ?))
                  ORDER BY created_at LIMIT 1)
-     RETURNING *`)
+     RETURNING *`,
+  )
   const claimOne = db.transaction((cutoff: string) => claim.get(now(), now(), owner, token, cutoff))
 
   const stopBeat = (id: string): void => {
@@ -105,19 +106,36 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
   return {
     async create(input) {
       const id = randomUUID()
-      db.prepare('INSERT INTO ingest_jobs (id, status, origin, files_total, owner, owner_token, created_at, heartbeat_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-        id, 'queued', input.origin, input.filesTotal, owner, token, now(), now(), input.payload === undefined ? null : JSON.stringify(input.payload))
+      db.prepare(
+        'INSERT INTO ingest_jobs (id, status, origin, files_total, owner, owner_token, created_at, heartbeat_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        id,
+        'queued',
+        input.origin,
+        input.filesTotal,
+        owner,
+        token,
+        now(),
+        now(),
+        input.payload === undefined ? null : JSON.stringify(input.payload),
+      )
       const row = get.get(id)
       if (row === undefined) throw new Error('job vanished after insert')
       return toJob(row)
     },
     async start(id) {
-      db.prepare("UPDATE ingest_jobs SET status = 'running', started_at = ?, heartbeat_at = ?, owner = ?, owner_token = ? WHERE id = ?").run(now(), now(), owner, token, id)
+      db.prepare(
+        "UPDATE ingest_jobs SET status = 'running', started_at = ?, heartbeat_at = ?, owner = ?, owner_token = ? WHERE id = ?",
+      ).run(now(), now(), owner, token, id)
       beat(id)
     },
     async enqueue(id, payload) {
       db.prepare("UPDATE ingest_jobs SET payload = ?, files_total = ?, status = 'queued', heartbeat_at = ? WHERE id = ?").run(
-        JSON.stringify(payload), payload.files.length + (payload.failures?.length ?? 0), now(), id)
+        JSON.stringify(payload),
+        payload.files.length + (payload.failures?.length ?? 0),
+        now(),
+        id,
+      )
     },
     async claimNext() {
       const cutoff = new Date(Date.now() - leaseMs).toISOString()
@@ -129,7 +147,9 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
     },
     async release(id) {
       stopBeat(id)
-      db.prepare("UPDATE ingest_jobs SET status = 'queued', owner = NULL, owner_token = NULL, heartbeat_at = ? WHERE id = ? AND owner_token = ?").run(now(), id, token)
+      db.prepare(
+        "UPDATE ingest_jobs SET status = 'queued', owner = NULL, owner_token = NULL, heartbeat_at = ? WHERE id = ? AND owner_token = ?",
+      ).run(now(), id, token)
     },
     async progress(id, p) {
       const append = db.transaction(() => {
@@ -137,15 +157,30 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
         // Fencing: a worker whose lease ran out (its job now another's) must not write into it.
         if (row === undefined || row.owner_token !== token) return
         const results = p.result === undefined ? row.results : JSON.stringify([...(JSON.parse(row.results) as FileResult[]), p.result])
-        db.prepare('UPDATE ingest_jobs SET files_total = ?, files_done = ?, pages_done = ?, chunks_done = ?, results = ?, heartbeat_at = ? WHERE id = ?').run(
-          p.filesTotal ?? row.files_total, p.filesDone ?? row.files_done, p.pagesDone ?? row.pages_done, p.chunksDone ?? row.chunks_done, results, now(), id)
+        db.prepare(
+          'UPDATE ingest_jobs SET files_total = ?, files_done = ?, pages_done = ?, chunks_done = ?, results = ?, heartbeat_at = ? WHERE id = ?',
+        ).run(
+          p.filesTotal ?? row.files_total,
+          p.filesDone ?? row.files_done,
+          p.pagesDone ?? row.pages_done,
+          p.chunksDone ?? row.chunks_done,
+          results,
+          now(),
+          id,
+        )
       })
       append.immediate()
     },
     async finish(id, outcome) {
       stopBeat(id)
       db.prepare('UPDATE ingest_jobs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ? WHERE id = ? AND owner_token = ?').run(
-        outcome.status, outcome.error === undefined ? null : JSON.stringify(outcome.error), now(), now(), id, token)
+        outcome.status,
+        outcome.error === undefined ? null : JSON.stringify(outcome.error),
+        now(),
+        now(),
+        id,
+        token,
+      )
     },
     async get(id) {
       const row = get.get(id)
@@ -159,7 +194,10 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
         // Queue jobs (with a payload) are never abandoned: a worker reclaims them once their lease runs out.
         const open = db.prepare<[], JobRow>("SELECT * FROM ingest_jobs WHERE status IN ('queued', 'running') AND payload IS NULL").all()
         const dead = open.filter((row) => !ownerAlive(row))
-        const error = JSON.stringify({ code: 'job_abandoned', message: 'the process running this job stopped before it finished; run the ingest again (finished files are kept)' })
+        const error = JSON.stringify({
+          code: 'job_abandoned',
+          message: 'the process running this job stopped before it finished; run the ingest again (finished files are kept)',
+        })
         for (const row of dead) {
           db.prepare("UPDATE ingest_jobs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, now(), row.id)
         }

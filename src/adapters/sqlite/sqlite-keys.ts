@@ -1,6 +1,15 @@
 import { applyMigrations, openDatabase } from './database.js'
 import { createChangeWatch } from './change-watch.js'
-import { collectionsColumn, generateKey, hashMatches, keyId, parseCollectionsColumn, type ApiKeyInfo, type KeyStore, type Scope } from '../../core/keys.js'
+import {
+  collectionsColumn,
+  generateKey,
+  hashMatches,
+  keyId,
+  parseCollectionsColumn,
+  type ApiKeyInfo,
+  type KeyStore,
+  type Scope,
+} from '../../core/keys.js'
 
 /** API keys in the store file, hashed (see src/core/keys.ts). */
 const keyMigrations: readonly string[] = [
@@ -84,5 +93,12 @@ export function createSqliteKeyStore(options: { path: string; checkMs?: number }
 }
 
 function info(row: Row): ApiKeyInfo {
-  return { id: row.id, name: row.name, scope: row.scope, collections: parseCollectionsColumn(row.collections), createdAt: row.created_at, revokedAt: row.revoked_at }
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    collections: parseCollectionsColumn(row.collections),
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  }
 }

@@ -87,20 +87,25 @@ export function createSqliteModelRegistry(options: ({ db: Db } | { path: string 
   const closest = db.prepare<[string, string, number], { text: string }>(
     'SELECT text FROM voice_samples WHERE voice_samples MATCH ? AND voice_id = ? ORDER BY bm25(voice_samples) LIMIT ?',
   )
-  const firstSamples = db.prepare<[string, number], { text: string }>('SELECT text FROM voice_samples WHERE voice_id = ? ORDER BY rowid LIMIT ?')
+  const firstSamples = db.prepare<[string, number], { text: string }>(
+    'SELECT text FROM voice_samples WHERE voice_id = ? ORDER BY rowid LIMIT ?',
+  )
   const now = (): string => new Date().toISOString()
   const mustGet = (id: string): RegisteredModel => {
     const row = getRow.get(id)
-    if (row === undefined) throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``, { status: 404 })
+    if (row === undefined)
+      throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``, { status: 404 })
     return toModel(row)
   }
   const write = <T>(fn: () => T): T => {
     try {
-      return db.transaction(() => {
-        const out = fn()
-        bump.run()
-        return out
-      }).immediate()
+      return db
+        .transaction(() => {
+          const out = fn()
+          bump.run()
+          return out
+        })
+        .immediate()
     } finally {
       watch.wrote()
     }
@@ -119,7 +124,18 @@ export function createSqliteModelRegistry(options: ({ db: Db } | { path: string 
              status = excluded.status, kind = excluded.kind, updated_at = excluded.updated_at,
              evaluation_json = CASE WHEN models.model IS excluded.model AND models.base_url IS excluded.base_url
                THEN models.evaluation_json ELSE NULL END`,
-        ).run({ id: m.id, provider: m.provider, model: m.model, baseModel: m.baseModel, baseURL: m.baseURL, datasetHash: m.datasetHash, jobId: m.jobId, status: m.status, kind, now: now() })
+        ).run({
+          id: m.id,
+          provider: m.provider,
+          model: m.model,
+          baseModel: m.baseModel,
+          baseURL: m.baseURL,
+          datasetHash: m.datasetHash,
+          jobId: m.jobId,
+          status: m.status,
+          kind,
+          now: now(),
+        })
         return mustGet(m.id)
       })
     },
@@ -172,7 +188,8 @@ export function createSqliteModelRegistry(options: ({ db: Db } | { path: string 
         db.prepare('DELETE FROM voice_samples WHERE voice_id = ?').run(id)
         const insert = db.prepare('INSERT INTO voice_samples (voice_id, text) VALUES (?, ?)')
         for (const p of passages) insert.run(id, p)
-        const kind: VoiceKind = passages.length === 0 ? (m.model === null ? 'prompted' : 'fine-tuned') : m.model === null ? 'prompted' : 'prompted+fine-tuned'
+        const kind: VoiceKind =
+          passages.length === 0 ? (m.model === null ? 'prompted' : 'fine-tuned') : m.model === null ? 'prompted' : 'prompted+fine-tuned'
         db.prepare('UPDATE models SET kind = ?, updated_at = ? WHERE id = ?').run(kind, now(), id)
         return mustGet(id)
       })

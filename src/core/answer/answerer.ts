@@ -51,7 +51,10 @@ export interface Answerer {
    * the messages go to the model as they are, with no retrieval and no sources. With no model the
    * answer is empty.
    */
-  relayStream(messages: readonly ChatMessage[], options?: Pick<AskOptions, 'voice' | 'signal'>): AsyncGenerator<AnswerEvent, void, undefined>
+  relayStream(
+    messages: readonly ChatMessage[],
+    options?: Pick<AskOptions, 'voice' | 'signal'>,
+  ): AsyncGenerator<AnswerEvent, void, undefined>
 }
 
 const EXTRACTIVE_PROMPT = 'extractive@1'
@@ -93,7 +96,8 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       condenseMs = performance.now() - t
     }
     const voice = await deps.voices.resolve(o.voice, standalone)
-    const chat = voice.model === undefined ? undefined : voice.endpoint !== undefined && deps.chatFor ? deps.chatFor(voice.endpoint) : deps.chat
+    const chat =
+      voice.model === undefined ? undefined : voice.endpoint !== undefined && deps.chatFor ? deps.chatFor(voice.endpoint) : deps.chat
     if (voice.model !== undefined && chat === undefined) {
       deps.logger.warn({ model: voice.model }, 'voice selects a model but no chat endpoint is configured; answering extractively')
     }
@@ -105,12 +109,25 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       ...(collections === undefined ? {} : { collections }),
       ...(o.signal === undefined ? {} : { signal: o.signal }),
     })
-    return { started, question: standalone, voice, chat, sources: retrieval.sources, retrieval, retrievalMs: performance.now() - t, condenseMs, instructions: o.instructions }
+    return {
+      started,
+      question: standalone,
+      voice,
+      chat,
+      sources: retrieval.sources,
+      retrieval,
+      retrievalMs: performance.now() - t,
+      condenseMs,
+      instructions: o.instructions,
+    }
   }
 
   // An extractive answer is a function of the question and its sources alone; a retrieval served from
   // the retrieval cache is the same object for the same question, so its answer is worked out once.
-  const extracted = new WeakMap<Retrieval, Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'checks' | 'removedCitations'>>()
+  const extracted = new WeakMap<
+    Retrieval,
+    Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'checks' | 'removedCitations'>
+  >()
 
   /** A metric the question asks for, computed from the statement facts of the cited pages (see computedAnswer). */
   async function computed(question: string, numbered: readonly NumberedSource[]): Promise<string | undefined> {
@@ -126,9 +143,16 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const numbered = numberSources(p.sources)
       const ex = extractiveBySide(p.question, numbered, p.retrieval.intent?.sides)
       const metric = await computed(p.question, numbered)
-      const text = metric === undefined ? ex.answer : `${metric}
+      const text =
+        metric === undefined
+          ? ex.answer
+          : `${metric}
 ${ex.answer}`
-      const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
+      const checked = checkFacts(
+        text,
+        numbered.map((s) => ({ n: s.n, text: factText(s) })),
+        { question: p.question },
+      )
       const unheld = p.retrieval.intent?.kind === 'comparison' ? (p.retrieval.intent.missing ?? []) : []
       const cited = renumbered(checked.answer, checked.cited, numbered)
       core = {
@@ -163,13 +187,30 @@ ${ex.answer}`
         : `\n<style_exemplars>\n${p.voice.exemplars.map((e) => `<exemplar>\n${escapeData(e)}\n</exemplar>`).join('\n')}\n</style_exemplars>\n`
     const unheld = p.retrieval.intent?.kind === 'comparison' ? (p.retrieval.intent.missing ?? []) : []
     // a side the store does not hold is stated to the model, which must say so rather than guess
-    const question = unheld.length === 0 ? p.question : `${p.question}\n(The documents do not cover ${unheld.join(', ')}: say so for that side.)`
-    const messages = answerPrompt.render({ sources: renderSources(numbered), exemplars, question, client_instructions: clientInstructions(p.instructions) })
+    const question =
+      unheld.length === 0 ? p.question : `${p.question}\n(The documents do not cover ${unheld.join(', ')}: say so for that side.)`
+    const messages = answerPrompt.render({
+      sources: renderSources(numbered),
+      exemplars,
+      question,
+      client_instructions: clientInstructions(p.instructions),
+    })
     return { numbered, messages }
   }
 
-  function finish(p: Prepared, numbered: readonly NumberedSource[], text: string, model: string, usage: ChatUsage | undefined, modelMs: number): AnswerResult {
-    const checked = checkFacts(text, numbered.map((s) => ({ n: s.n, text: factText(s) })), { question: p.question })
+  function finish(
+    p: Prepared,
+    numbered: readonly NumberedSource[],
+    text: string,
+    model: string,
+    usage: ChatUsage | undefined,
+    modelMs: number,
+  ): AnswerResult {
+    const checked = checkFacts(
+      text,
+      numbered.map((s) => ({ n: s.n, text: factText(s) })),
+      { question: p.question },
+    )
     if (checked.removedCitations.length > 0 || checked.unsupportedNumbers.length > 0) {
       deps.logger.info(
         { model, removedCitations: checked.removedCitations, unsupportedNumbers: checked.unsupportedNumbers.length },
@@ -224,7 +265,9 @@ ${ex.answer}`
       question: p.question,
       client_instructions: clientInstructions(p.instructions),
     })
-    yield* streamed(p, p.chat, messages, signal, (text, model, usage, ms) => plain(p, text, 'generated', model, noticePrompt.ref, usage, ms))
+    yield* streamed(p, p.chat, messages, signal, (text, model, usage, ms) =>
+      plain(p, text, 'generated', model, noticePrompt.ref, usage, ms),
+    )
   }
 
   /** Model text streamed as tokens, then a final result built by `done`. */
@@ -274,13 +317,16 @@ ${ex.answer}`
     async *relayStream(messages, o = {}) {
       const started = performance.now()
       const voice = await deps.voices.resolve(o.voice, messages.at(-1)?.content ?? '')
-      const chat = voice.model === undefined ? undefined : voice.endpoint !== undefined && deps.chatFor ? deps.chatFor(voice.endpoint) : deps.chat
+      const chat =
+        voice.model === undefined ? undefined : voice.endpoint !== undefined && deps.chatFor ? deps.chatFor(voice.endpoint) : deps.chat
       const base = { voice, started, retrievalMs: 0, condenseMs: 0 }
       if (chat === undefined) {
         yield { type: 'final', result: plain(base, '', 'extractive', null, 'relay@1', undefined, 0) }
         return
       }
-      yield* streamed(base, chat, [...messages], o.signal, (text, model, usage, ms) => plain(base, text, 'generated', model, 'relay@1', usage, ms))
+      yield* streamed(base, chat, [...messages], o.signal, (text, model, usage, ms) =>
+        plain(base, text, 'generated', model, 'relay@1', usage, ms),
+      )
     },
 
     async ask(question, o = {}) {
@@ -361,13 +407,21 @@ export function noticeText(missing: readonly string[] | undefined, held: readonl
  */
 function extractiveBySide(question: string, numbered: readonly NumberedSource[], sides: readonly string[] | undefined) {
   if (sides === undefined || sides.length < 2) return extractiveAnswer(question, numbered)
-  const parts = sides.map((side) => ({ side, ex: extractiveAnswer(question, numbered.filter((s) => s.source.side === side), { maxSentences: 2 }) }))
+  const parts = sides.map((side) => ({
+    side,
+    ex: extractiveAnswer(
+      question,
+      numbered.filter((s) => s.source.side === side),
+      { maxSentences: 2 },
+    ),
+  }))
   return {
-    answer: parts.map(({ side, ex }) => `${side}:\n${ex.cited.length === 0 ? 'no matching passage in its documents' : ex.answer}`).join('\n\n'),
+    answer: parts
+      .map(({ side, ex }) => `${side}:\n${ex.cited.length === 0 ? 'no matching passage in its documents' : ex.answer}`)
+      .join('\n\n'),
     cited: parts.flatMap(({ ex }) => ex.cited),
   }
 }
-
 
 function timings(p: Pick<Prepared, 'started' | 'retrievalMs'>, modelMs: number) {
   return { retrievalMs: round(p.retrievalMs), modelMs: round(modelMs), totalMs: round(performance.now() - p.started) }
@@ -376,7 +430,6 @@ function timings(p: Pick<Prepared, 'started' | 'retrievalMs'>, modelMs: number) 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100
 }
-
 
 /**
  * A voice bound to a collection answers from it, when the caller may see it; to a caller who may not, the

@@ -98,7 +98,11 @@ export function createCitationRenumbering(valid: ReadonlySet<number>): CitationR
  * an opening bracket that is not closed yet (and one whitespace before it) is held back until the
  * marker closes or can no longer be one.
  */
-export function createCitationStream(valid: ReadonlySet<number>): { readonly renumbering: CitationRenumbering; push(delta: string): string; flush(): string } {
+export function createCitationStream(valid: ReadonlySet<number>): {
+  readonly renumbering: CitationRenumbering
+  push(delta: string): string
+  flush(): string
+} {
   const renumbering = createCitationRenumbering(valid)
   let pending = ''
   return {

@@ -19,7 +19,10 @@ export async function condenseQuestion(
   const turns = history.filter((m) => m.role !== 'system').slice(-MAX_HISTORY_MESSAGES)
   if (turns.length === 0) return question
   if (chat === undefined) {
-    const earlier = turns.filter((m) => m.role === 'user').slice(-2).map((m) => m.content.slice(0, MAX_MESSAGE_CHARS))
+    const earlier = turns
+      .filter((m) => m.role === 'user')
+      .slice(-2)
+      .map((m) => m.content.slice(0, MAX_MESSAGE_CHARS))
     return [...earlier, question].join(' ')
   }
   const conversation = turns.map((m) => `${m.role}: ${m.content.slice(0, MAX_MESSAGE_CHARS).replace(/\s+/g, ' ')}`).join('\n')

@@ -61,7 +61,9 @@ export function renderSource(s: NumberedSource): string {
     `n="${s.n}"`,
     `title="${escapeAttr(meta.title)}"`,
     `version="${version}"`,
-    meta.units === undefined ? `pages="${pageSpan(pageStart, pageEnd)}"` : `location="${escapeAttr(locateUnits(meta.units, pageStart, pageEnd))}"`,
+    meta.units === undefined
+      ? `pages="${pageSpan(pageStart, pageEnd)}"`
+      : `location="${escapeAttr(locateUnits(meta.units, pageStart, pageEnd))}"`,
     ...(meta.company === undefined ? [] : [`company="${escapeAttr(meta.company)}"`]),
     ...(meta.fiscalYear === undefined ? [] : [`fiscal_year="${meta.fiscalYear}"`]),
     ...(s.source.side === undefined ? [] : [`side="${escapeAttr(s.source.side)}"`]),
@@ -124,7 +126,10 @@ function snippet(text: string, max: number): string {
 
 function flatSnippet(text: string, max: number): string {
   // Flatten only what can end up in the snippet, not the whole page.
-  const flat = text.slice(0, max * 2).replace(/\s+/g, ' ').trim()
+  const flat = text
+    .slice(0, max * 2)
+    .replace(/\s+/g, ' ')
+    .trim()
   if (flat.length <= max) return flat
   const cut = flat.lastIndexOf(' ', max)
   return `${flat.slice(0, cut > max / 2 ? cut : max)}…`

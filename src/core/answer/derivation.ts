@@ -51,7 +51,47 @@ const MAX_ROWS = 8
 const MAX_ROWS_FOUR_INPUTS = 6
 // a row needs a statement line of a named concept (2) or two of the claim's words (1 each)
 const MIN_ANCHOR = 2
-const GENERIC = new Set(['total', 'net', 'other', 'year', 'years', 'fiscal', 'fy', 'ended', 'end', 'million', 'millions', 'billion', 'billions', 'thousands', 'amount', 'amounts', 'dollars', 'usd', 'per', 'share', 'data', 'except', 'ratio', 'rate', 'change', 'increase', 'decrease', 'decline', 'growth', 'grew', 'rose', 'fell', 'drop', 'jump', 'improved', 'approximately', 'about', 'yes', 'no'])
+const GENERIC = new Set([
+  'total',
+  'net',
+  'other',
+  'year',
+  'years',
+  'fiscal',
+  'fy',
+  'ended',
+  'end',
+  'million',
+  'millions',
+  'billion',
+  'billions',
+  'thousands',
+  'amount',
+  'amounts',
+  'dollars',
+  'usd',
+  'per',
+  'share',
+  'data',
+  'except',
+  'ratio',
+  'rate',
+  'change',
+  'increase',
+  'decrease',
+  'decline',
+  'growth',
+  'grew',
+  'rose',
+  'fell',
+  'drop',
+  'jump',
+  'improved',
+  'approximately',
+  'about',
+  'yes',
+  'no',
+])
 
 // Words naming a ratio whose denominator the claim does not name: a margin is over revenue.
 const IMPLIED: Readonly<Record<string, readonly string[]>> = {
@@ -144,7 +184,8 @@ function matchesAmount(t: Target, r: number, scales: readonly number[], percentP
   if (t.scale === undefined && Math.abs(a - t.value) <= t.tolerance) return true
   for (const s of scales) {
     const full = a * s
-    if (t.scale !== undefined ? Math.abs(full / t.scale - t.value) <= t.tolerance : s > 1 && Math.abs(full - t.value) <= t.tolerance) return true
+    if (t.scale !== undefined ? Math.abs(full / t.scale - t.value) <= t.tolerance : s > 1 && Math.abs(full - t.value) <= t.tolerance)
+      return true
   }
   return false
 }
@@ -178,8 +219,10 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
         if (a === b) continue
         const pp = a.percent && b.percent
         if (matchesAmount(t, a.value - b.value, scalesOf(row, a, b), pp)) return result(`${a.raw} − ${b.raw}`, row.n)
-        if (!pp && b.value !== 0 && matchesRatio(t, (a.value - b.value) / Math.abs(b.value)) && t.percent) return result(`(${fmt(a)} − ${fmt(b)}) / ${fmt(b)}`, row.n)
-        if (a.column < b.column && matchesAmount(t, (a.value + b.value) / 2, scalesOf(row, a, b), pp)) return result(`(${fmt(a)} + ${fmt(b)}) / 2`, row.n)
+        if (!pp && b.value !== 0 && matchesRatio(t, (a.value - b.value) / Math.abs(b.value)) && t.percent)
+          return result(`(${fmt(a)} − ${fmt(b)}) / ${fmt(b)}`, row.n)
+        if (a.column < b.column && matchesAmount(t, (a.value + b.value) / 2, scalesOf(row, a, b), pp))
+          return result(`(${fmt(a)} + ${fmt(b)}) / 2`, row.n)
       }
     }
   }
@@ -195,7 +238,8 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
           if (matchesRatio(t, ratio)) return result(`${fmt(a)} / ${fmt(b)}`, ra.n, rb.n)
           if (!t.percent && matchesRatio(t, ratio * 365)) return result(`${fmt(a)} / ${fmt(b)} × 365`, ra.n, rb.n)
           if (matchesAmount(t, a.value - b.value, scalesOf(ra, a, b), false)) return result(`${fmt(a)} − ${fmt(b)}`, ra.n, rb.n)
-          if (ra.label < rb.label && matchesAmount(t, a.value + b.value, scalesOf(ra, a, b), false)) return result(`${fmt(a)} + ${fmt(b)}`, ra.n, rb.n)
+          if (ra.label < rb.label && matchesAmount(t, a.value + b.value, scalesOf(ra, a, b), false))
+            return result(`${fmt(a)} + ${fmt(b)}`, ra.n, rb.n)
         }
       }
     }
@@ -220,7 +264,8 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
           if (t.percent && matchesAmount(t, (x.value - y.value) * 100, [], true)) {
             return result(`${fmt(x.a)} / ${fmt(x.b)} − ${fmt(y.a)} / ${fmt(y.b)}`, ra.n, rb.n)
           }
-          if (t.percent && y.value !== 0 && matchesRatio(t, x.value / y.value - 1)) return result(`(${fmt(x.a)} / ${fmt(x.b)}) / (${fmt(y.a)} / ${fmt(y.b)}) − 1`, ra.n, rb.n)
+          if (t.percent && y.value !== 0 && matchesRatio(t, x.value / y.value - 1))
+            return result(`(${fmt(x.a)} / ${fmt(x.b)}) / (${fmt(y.a)} / ${fmt(y.b)}) − 1`, ra.n, rb.n)
         }
       }
       // statement rows only (a label and one figure per period), over two or three periods
@@ -236,7 +281,8 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
             const avg = (b1.value + b2.value) / 2
             if (avg === 0) continue
             if (matchesSignedRatio(t, a.value / avg)) return result(`${fmt(a)} / ((${fmt(b1)} + ${fmt(b2)}) / 2)`, ra.n, rb.n)
-            if (!t.percent && matchesSignedRatio(t, (avg / a.value) * 365)) return result(`(${fmt(b1)} + ${fmt(b2)}) / 2 / ${fmt(a)} × 365`, ra.n, rb.n)
+            if (!t.percent && matchesSignedRatio(t, (avg / a.value) * 365))
+              return result(`(${fmt(b1)} + ${fmt(b2)}) / 2 / ${fmt(a)} × 365`, ra.n, rb.n)
           }
         }
       }
@@ -254,7 +300,8 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
           const d = rd.figures.find((f) => f.column === a.column && !f.percent)
           if (a.percent || b === undefined || d === undefined || d.value === 0) continue
           if (matchesSignedRatio(t, (a.value - b.value) / d.value)) return result(`(${fmt(a)} − ${fmt(b)}) / ${fmt(d)}`, ra.n, rb.n, rd.n)
-          if (ra.label < rb.label && matchesSignedRatio(t, (a.value + b.value) / d.value)) return result(`(${fmt(a)} + ${fmt(b)}) / ${fmt(d)}`, ra.n, rb.n, rd.n)
+          if (ra.label < rb.label && matchesSignedRatio(t, (a.value + b.value) / d.value))
+            return result(`(${fmt(a)} + ${fmt(b)}) / ${fmt(d)}`, ra.n, rb.n, rd.n)
           for (const rc of few) {
             if (rc === ra || rc === rb || rc === rd || rc.label < rb.label) continue
             const c = rc.figures.find((f) => f.column === a.column && !f.percent)
@@ -276,8 +323,10 @@ function fromAnswer(t: Target, answerFigures: readonly AnswerFigure[]): Derivati
   for (const a of answerFigures) {
     for (const b of answerFigures) {
       if (a === b || a.percent !== b.percent) continue
-      if (a.percent === t.percent && Math.abs(Math.abs(a.value - b.value) - full) <= t.tolerance * (t.scale ?? 1)) return { expression: `${a.raw} − ${b.raw}`, source: 0 }
-      if (t.percent && b.value !== 0 && matchesRatio(t, (a.value - b.value) / b.value)) return { expression: `(${a.raw} − ${b.raw}) / ${b.raw}`, source: 0 }
+      if (a.percent === t.percent && Math.abs(Math.abs(a.value - b.value) - full) <= t.tolerance * (t.scale ?? 1))
+        return { expression: `${a.raw} − ${b.raw}`, source: 0 }
+      if (t.percent && b.value !== 0 && matchesRatio(t, (a.value - b.value) / b.value))
+        return { expression: `(${a.raw} − ${b.raw}) / ${b.raw}`, source: 0 }
     }
   }
   return undefined

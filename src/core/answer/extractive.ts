@@ -121,7 +121,10 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
     if (top === undefined || first === undefined) return { answer: NO_SOURCES_ANSWER, cited: [] }
     return { answer: `${clip(first, maxChars)} [${top.n}]`, cited: [top.n] }
   }
-  return { answer: picked.map((p) => `${clip(p.sentence.text, maxChars)} [${p.n}]`).join('\n'), cited: [...new Set(picked.map((p) => p.n))] }
+  return {
+    answer: picked.map((p) => `${clip(p.sentence.text, maxChars)} [${p.n}]`).join('\n'),
+    cited: [...new Set(picked.map((p) => p.n))],
+  }
 }
 
 /** Per-sentence scratch for one page at a time, kept zeroed between uses (answers are built synchronously). */
@@ -141,7 +144,9 @@ function lineHits(page: Page, line: { readonly spaced: string; readonly stems: r
   let hits = page.lineHits.get(line.spaced)
   if (hits === undefined) {
     // a line can only occur where all its words do: the word lists spare most substring searches
-    hits = sentencesWithAll(page, line.stems, page.sentences.length).filter((at) => (page.sentences[at] as Sentence).spaced.includes(line.spaced))
+    hits = sentencesWithAll(page, line.stems, page.sentences.length).filter((at) =>
+      (page.sentences[at] as Sentence).spaced.includes(line.spaced),
+    )
     page.lineHits.set(line.spaced, hits)
   }
   return hits
@@ -175,7 +180,10 @@ function preparePage(text: string): Page {
   const byWord = new Map<string, number[]>()
   const list = sentences(text).map((sentence, order) => {
     // Like the index tokenizer (letters and digits), without its Unicode normalisation: quoting needs no more.
-    const raw = sentence.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0)
+    const raw = sentence
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w.length > 0)
     for (const w of new Set(raw.map(stem))) {
       const at = byWord.get(w)
       if (at === undefined) byWord.set(w, [order])
@@ -194,7 +202,8 @@ function stem(w: string): string {
  * A line break, or a sentence end before a capital — but not after an initial ("Mary N. Dillon") or a
  * common abbreviation ("Inc.", "Mr.", "U.S."), which end no sentence.
  */
-const SENTENCE_BREAK = /\n+|(?<=[.!?])(?<!\b\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|Jr|Sr|St|No|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)\s+(?=[A-Z($"“])/u
+const SENTENCE_BREAK =
+  /\n+|(?<=[.!?])(?<!\b\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|Jr|Sr|St|No|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)\s+(?=[A-Z($"“])/u
 
 /** Sentences, or rows of a table (statement pages are rows, not prose). */
 function sentences(text: string): string[] {

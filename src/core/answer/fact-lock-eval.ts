@@ -25,7 +25,13 @@ export interface FactLockEvalReport {
   readonly byKind: Record<PerturbationKind, { readonly perturbed: number; readonly caught: number }>
   /** perturbations the check called derived: a wrong number reproduced by some expression */
   readonly derivedByChance: number
-  readonly missed: readonly { readonly id: string; readonly kind: PerturbationKind; readonly from: string; readonly to: string; readonly verdict: string }[]
+  readonly missed: readonly {
+    readonly id: string
+    readonly kind: PerturbationKind
+    readonly from: string
+    readonly to: string
+    readonly verdict: string
+  }[]
 }
 
 export function evaluateFactLock(cases: readonly FactLockCase[]): FactLockEvalReport {

@@ -1,4 +1,13 @@
-import { anchoredRows, claimTerms, findDerivation, LOOSENESS, targetOf, type AnchoredRow, type AnswerFigure, type Target } from './derivation.js'
+import {
+  anchoredRows,
+  claimTerms,
+  findDerivation,
+  LOOSENESS,
+  targetOf,
+  type AnchoredRow,
+  type AnswerFigure,
+  type Target,
+} from './derivation.js'
 import { numberContext } from './number-context.js'
 import { extractNumbers, isSupported, MagnitudeIndex, type ExtractedNumber } from './numbers.js'
 import { figureScales, sourceFigures, type SourceFigures } from './source-figures.js'
@@ -66,7 +75,9 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
   }
   const targets = numbers.map(targetOf)
 
-  const checks: (NumberCheck | undefined)[] = numbers.map((n, i) => contextCheck(n, text, sources) ?? quotedCheck(n, targets[i] as Target, sources, rowsFor))
+  const checks: (NumberCheck | undefined)[] = numbers.map(
+    (n, i) => contextCheck(n, text, sources) ?? quotedCheck(n, targets[i] as Target, sources, rowsFor),
+  )
   const accepted: AnswerFigure[] = []
   checks.forEach((c, i) => {
     const n = numbers[i] as ExtractedNumber
@@ -77,10 +88,19 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
     const n = numbers[i] as ExtractedNumber
     const found = findDerivation(targets[i] as Target, rowsFor(n), accepted)
     if (found === undefined) {
-      checks[i] = { text: n.raw, verdict: 'unsupported', reason: 'in no cited source, and no expression over the figures the answer names gives it' }
+      checks[i] = {
+        text: n.raw,
+        verdict: 'unsupported',
+        reason: 'in no cited source, and no expression over the figures the answer names gives it',
+      }
       return
     }
-    checks[i] = { text: n.raw, verdict: 'derived', expression: `${n.raw} = ${found.expression}`, ...(found.source > 0 ? { source: found.source } : {}) }
+    checks[i] = {
+      text: n.raw,
+      verdict: 'derived',
+      expression: `${n.raw} = ${found.expression}`,
+      ...(found.source > 0 ? { source: found.source } : {}),
+    }
     accepted.push({ raw: n.raw, value: n.value * (n.scale ?? 1), percent: n.percent })
   })
   return checks as NumberCheck[]
@@ -102,7 +122,12 @@ function contextCheck(n: ExtractedNumber, text: string, sources: readonly ({ n: 
  * ("20%", "$1.8 bn") matches some figure of almost any page, so it must sit in a row the claim names,
  * unless the claim names no row at all (then the page is all there is to go by).
  */
-function quotedCheck(n: ExtractedNumber, t: Target, sources: readonly ({ n: number } & PreparedSource)[], rowsFor: (n: ExtractedNumber) => AnchoredRow[]): NumberCheck | undefined {
+function quotedCheck(
+  n: ExtractedNumber,
+  t: Target,
+  sources: readonly ({ n: number } & PreparedSource)[],
+  rowsFor: (n: ExtractedNumber) => AnchoredRow[],
+): NumberCheck | undefined {
   const s = sources.find((x) => x.index.supports(n))
   if (s === undefined) return undefined
   if (t.looseness <= LOOSENESS.quoteAnywhere) return { text: n.raw, verdict: 'quoted', source: s.n }

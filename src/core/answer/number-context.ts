@@ -8,7 +8,8 @@ import type { ExtractedNumber } from './numbers.js'
  */
 export type NumberContext = 'year' | 'date' | 'duration' | 'list' | 'unit' | 'name'
 
-const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)'
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)'
 const MONTH_BEFORE = new RegExp(`\\b${MONTH}\\.?\\s+$`, 'i')
 const MONTH_AFTER = new RegExp(`^(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}\\b`, 'i')
 // "12 months", "three-year" is not a figure; "52 weeks", "2 quarters". Days are left out on purpose:
@@ -35,6 +36,7 @@ export function numberContext(n: ExtractedNumber, text: string): NumberContext |
   // "(1) Current Health", "1) …", or "2." opening a line
   if (/^\(\d{1,2}\)$/.test(n.raw) && LIST_ITEM_AFTER.test(after)) return 'list'
   if (isPlainInteger(n) && n.value < 20 && /(?:^|\n)\s*$/.test(before) && /^[.)]\s/.test(after)) return 'list'
-  if (n.value === 1 && n.decimals === 0 && !n.percent && n.scale === undefined && (PER_UNIT.test(after) || PER_UNIT_BEFORE.test(before))) return 'unit'
+  if (n.value === 1 && n.decimals === 0 && !n.percent && n.scale === undefined && (PER_UNIT.test(after) || PER_UNIT_BEFORE.test(before)))
+    return 'unit'
   return undefined
 }

@@ -30,7 +30,18 @@ export function seededRandom(seed: string): () => number {
   }
 }
 
-const SHIFT_UP: Record<string, string> = { thousand: 'million', k: 'm', million: 'billion', millions: 'billions', mn: 'bn', m: 'b', mm: 'bn', billion: 'trillion', bn: 'tn', b: 'tn' }
+const SHIFT_UP: Record<string, string> = {
+  thousand: 'million',
+  k: 'm',
+  million: 'billion',
+  millions: 'billions',
+  mn: 'bn',
+  m: 'b',
+  mm: 'bn',
+  billion: 'trillion',
+  bn: 'tn',
+  b: 'tn',
+}
 
 /** The three perturbations of each number in `targets` (numbers of `text`), as far as each applies. */
 export function perturbations(text: string, targets: readonly ExtractedNumber[], seed: string): Perturbation[] {
@@ -47,14 +58,16 @@ export function perturbations(text: string, targets: readonly ExtractedNumber[],
 
     const factor = 1 + (random() < 0.5 ? -1 : 1) * (0.03 + 0.12 * random())
     let scaled = format(n.value * factor, n.decimals, grouped)
-    if (scaled === format(n.value, n.decimals, grouped)) scaled = format(n.value + 10 ** -n.decimals * (factor > 1 ? 1 : -1), n.decimals, grouped)
+    if (scaled === format(n.value, n.decimals, grouped))
+      scaled = format(n.value + 10 ** -n.decimals * (factor > 1 ? 1 : -1), n.decimals, grouped)
     add('scaled', parts.prefix + scaled + parts.suffix)
 
     add('digits', parts.prefix + swapDigits(parts.body, random) + parts.suffix)
 
     const word = /([A-Za-z]+)\s*$/.exec(parts.suffix)?.[1]
     const up = word === undefined ? undefined : SHIFT_UP[word.toLowerCase()]
-    if (up !== undefined && word !== undefined) add('unit', parts.prefix + parts.body + parts.suffix.slice(0, parts.suffix.length - word.length) + up)
+    if (up !== undefined && word !== undefined)
+      add('unit', parts.prefix + parts.body + parts.suffix.slice(0, parts.suffix.length - word.length) + up)
     else if (!n.percent) add('unit', parts.prefix + format(n.value * 1000, n.decimals, true) + parts.suffix)
   }
   return out
@@ -87,4 +100,3 @@ function swapDigits(body: string, random: () => number): string {
   chars[last] = String((Number(chars[last]) + 1 + Math.floor(random() * 8)) % 10)
   return chars.join('')
 }
-

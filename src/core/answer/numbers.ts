@@ -36,7 +36,8 @@ const SCALES: Record<string, number> = {
 
 // A figure not glued to letters ("Q1", "FY2018" and "10-K" are labels, not quantities), with an optional
 // currency sign, accounting parentheses, percent sign and scale word.
-const NUMBER = /(?<![\p{L}\d.,])(\(?)([$€£]?)\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\)?)(?:\s?(%|percent\b))?(?:\s?(thousand|millions?|billions?|trillion|mn|mm|bn|tn|[kmb])\b)?(?![\p{L}\d]|-[\p{L}])/giu
+const NUMBER =
+  /(?<![\p{L}\d.,])(\(?)([$€£]?)\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\)?)(?:\s?(%|percent\b))?(?:\s?(thousand|millions?|billions?|trillion|mn|mm|bn|tn|[kmb])\b)?(?![\p{L}\d]|-[\p{L}])/giu
 
 // The same pattern, tried at one position at a time.
 const NUMBER_AT = new RegExp(NUMBER.source, 'iuy')

@@ -40,7 +40,13 @@ export function createRegistryVoiceResolver(options: RegistryVoiceResolverOption
 
   return {
     async list(): Promise<VoiceProfile[]> {
-      return (await models()).map((m) => ({ id: m.id, kind: m.kind, active: m.active, createdAt: m.createdAt, ...(m.collection === null ? {} : { collection: m.collection }) }))
+      return (await models()).map((m) => ({
+        id: m.id,
+        kind: m.kind,
+        active: m.active,
+        createdAt: m.createdAt,
+        ...(m.collection === null ? {} : { collection: m.collection }),
+      }))
     },
     async resolve(requested, question) {
       const all = await models()
@@ -51,9 +57,13 @@ export function createRegistryVoiceResolver(options: RegistryVoiceResolverOption
       const m = all.find((x) => x.id === requested)
       if (m !== undefined) return select(m, question)
       if (requested === chatModel) return base
-      throw new AppError('unknown_model', `no voice or model named "${requested}"; GET /v1/models lists them (or use "${DEFAULT_VOICE_ID}")`, {
-        status: 404,
-      })
+      throw new AppError(
+        'unknown_model',
+        `no voice or model named "${requested}"; GET /v1/models lists them (or use "${DEFAULT_VOICE_ID}")`,
+        {
+          status: 404,
+        },
+      )
     },
   }
 }

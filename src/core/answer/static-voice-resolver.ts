@@ -13,9 +13,13 @@ export function createStaticVoiceResolver(config: { readonly chatModel: string |
     },
     async resolve(requested) {
       if (requested === undefined || requested === DEFAULT_VOICE_ID || requested === config.chatModel) return selection
-      throw new AppError('unknown_model', `no voice or model named "${requested}"; GET /v1/models lists them (or use "${DEFAULT_VOICE_ID}")`, {
-        status: 404,
-      })
+      throw new AppError(
+        'unknown_model',
+        `no voice or model named "${requested}"; GET /v1/models lists them (or use "${DEFAULT_VOICE_ID}")`,
+        {
+          status: 404,
+        },
+      )
     },
   }
 }

@@ -73,7 +73,10 @@ export function statementFacts(pageText: string, page: number): StatementFact[] 
     // a words-only line continues into this label when the label goes on in lower case or the line
     // ends mid-phrase ("… and intellectual property" / "licenses"); otherwise it was a section heading
     const continues = /^[a-z(]/.test(words) || /(?:\b(?:and|of|for|the|to|in|on|from|by|net|less)|[,–-])$/i.test(pending)
-    const label = `${continues ? pending : ''} ${words}`.replace(/\s+/g, ' ').replace(/[\s,:]+$/, '').trim()
+    const label = `${continues ? pending : ''} ${words}`
+      .replace(/\s+/g, ' ')
+      .replace(/[\s,:]+$/, '')
+      .trim()
     pending = rest.length > MAX_LABEL || /[.:]$/.test(rest) ? '' : rest
     if (cells.length > periods.length) {
       // more columns than the header has periods: another grid began (an equity statement's components)
@@ -103,7 +106,10 @@ function headerYears(tokens: readonly string[]): { years: string[] } | undefined
     inParens = parenthesised && !t.endsWith(')')
     if (YEAR.test(bare)) years.push(bare)
     else if (parenthesised && years.length === 0) continue
-    else if (/^(?:\d{1,2},?|\(\d\)|[A-Z][a-z]+,?|ended|as|of|at|for|the|years?|months?|in|except|per|share|data)$/.test(t) || UNIT_TOKEN.test(t)) {
+    else if (
+      /^(?:\d{1,2},?|\(\d\)|[A-Z][a-z]+,?|ended|as|of|at|for|the|years?|months?|in|except|per|share|data)$/.test(t) ||
+      UNIT_TOKEN.test(t)
+    ) {
       if (years.length >= 2) break
     } else {
       if (years.length >= 2) break

@@ -70,7 +70,16 @@ export async function chunkBlocks(blocks: readonly Block[], options: ChunkingOpt
   let overlapTokens = 0
 
   const emit = (start: number, end: number, path: readonly string[], pageStart: number, pageEnd: number, tokens: number): void => {
-    chunks.push({ ordinal: chunks.length, text: text.slice(start, end), pageStart, pageEnd, sectionPath: path, charStart: start, charEnd: end, tokens })
+    chunks.push({
+      ordinal: chunks.length,
+      text: text.slice(start, end),
+      pageStart,
+      pageEnd,
+      sectionPath: path,
+      charStart: start,
+      charEnd: end,
+      tokens,
+    })
   }
   const flush = (continues: boolean): void => {
     const first = current[0]

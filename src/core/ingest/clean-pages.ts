@@ -36,9 +36,18 @@ export function cleanPages(pages: readonly PageText[], options: { dropEdges?: bo
 
 function splitLines(text: string): string[] {
   const lines: string[] = []
-  for (const raw of text.replace(/\r\n?/g, '\n').replace(/[\u00a0\u2000-\u200b\u202f]/g, ' ').split('\n')) {
+  for (const raw of text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00a0\u2000-\u200b\u202f]/g, ' ')
+    .split('\n')) {
     // Most lines have no tab: one cell, no split and join (same result, a fraction of the allocations).
-    const line = raw.includes('\t') ? raw.split('\t').map(squeeze).join('\t').replace(/^\t+|\t+$/g, '') : squeeze(raw)
+    const line = raw.includes('\t')
+      ? raw
+          .split('\t')
+          .map(squeeze)
+          .join('\t')
+          .replace(/^\t+|\t+$/g, '')
+      : squeeze(raw)
     if (line.length > 0) lines.push(line)
   }
   return lines

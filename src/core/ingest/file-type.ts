@@ -55,7 +55,10 @@ export function sniffFileType(bytes: Uint8Array, name: string): SourceKind {
     if (claimed !== undefined) return claimed
     throw unsupported(name, 'binary data of a kind ragtune does not read')
   }
-  const text = decodeText(head).replace(/^\uFEFF/, '').trimStart().toLowerCase()
+  const text = decodeText(head)
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase()
   if (looksLikeHtml(text)) return 'html'
   if (claimed !== undefined) return claimed
   return byName === 'md' || byName === 'csv' ? byName : 'txt'
@@ -106,5 +109,7 @@ export function decodeText(bytes: Uint8Array): string {
 }
 
 export function unsupported(name: string, what: string): AppError {
-  return new AppError('unsupported_type', `cannot read "${name}": ${what}; ragtune reads ${SUPPORTED_EXTENSION_LIST} files`, { status: 415 })
+  return new AppError('unsupported_type', `cannot read "${name}": ${what}; ragtune reads ${SUPPORTED_EXTENSION_LIST} files`, {
+    status: 415,
+  })
 }

@@ -16,7 +16,9 @@ export const CHUNKER_VERSION = 'chunker-1'
  */
 export function deriveDocumentId(fileName: string): string {
   const base = (fileName.split(/[\\/]/).at(-1) ?? fileName).replace(/\.[^.]+$/, '')
-  const slug = anyAscii(base.normalize('NFC')).toLowerCase().replace(/[^a-z0-9._-]+/g, '-')
+  const slug = anyAscii(base.normalize('NFC'))
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
   const id = slug.slice(0, 128).replace(/^[._-]+|[._-]+$/g, '')
   return /[a-z0-9]/.test(id) ? id : `doc-${sha256Hex(base.normalize('NFC')).slice(0, 12)}`
 }
@@ -36,8 +38,17 @@ export function versionFingerprint(input: {
   overrides: MetaOverrides
   chunking: { maxTokens: number; overlapTokens: number }
 }): string {
-  const overrides = Object.entries(input.overrides).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))
+  const overrides = Object.entries(input.overrides)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b))
   return sha256Hex(
-    JSON.stringify([input.sha256, CHUNKER_VERSION, input.embeddingModel ?? null, overrides, input.chunking.maxTokens, input.chunking.overlapTokens]),
+    JSON.stringify([
+      input.sha256,
+      CHUNKER_VERSION,
+      input.embeddingModel ?? null,
+      overrides,
+      input.chunking.maxTokens,
+      input.chunking.overlapTokens,
+    ]),
   )
 }

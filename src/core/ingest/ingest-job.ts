@@ -23,7 +23,10 @@ export async function runIngestJob(
     const outcome = 'paths' in work ? await ingestPaths(deps, work.paths, opts) : await ingestSources(deps, work.sources, opts)
     const allFailed = outcome.summary.files > 0 && outcome.summary.failed === outcome.summary.files
     const first = outcome.results.find((r) => r.error !== undefined)?.error
-    await jobs.finish(jobId, allFailed ? { status: 'failed', error: first ?? { code: 'ingest_failed', message: 'every file failed' } } : { status: 'succeeded' })
+    await jobs.finish(
+      jobId,
+      allFailed ? { status: 'failed', error: first ?? { code: 'ingest_failed', message: 'every file failed' } } : { status: 'succeeded' },
+    )
     return outcome
   } catch (err) {
     await jobs.finish(jobId, { status: 'failed', error: errorBody(err) })

@@ -48,8 +48,18 @@ export async function resolveSources(paths: readonly string[]): Promise<{ source
       fail(p, new AppError('not_found', `no such file or directory: ${p}`, { status: 404 }))
     } else if (info.isDirectory()) {
       const { found, others } = await walk(p)
-      for (const f of others) fail(f, new AppError('unsupported_type', `skipped: ragtune ingests ${SUPPORTED_EXTENSION_LIST} files, not "${path.extname(f) || path.basename(f)}"`, { status: 415 }), 'skipped')
-      if (found.length === 0) fail(p, new AppError('no_supported_files', `no supported files (${SUPPORTED_EXTENSION_LIST}) in directory ${p}`, { status: 422 }))
+      for (const f of others)
+        fail(
+          f,
+          new AppError(
+            'unsupported_type',
+            `skipped: ragtune ingests ${SUPPORTED_EXTENSION_LIST} files, not "${path.extname(f) || path.basename(f)}"`,
+            { status: 415 },
+          ),
+          'skipped',
+        )
+      if (found.length === 0)
+        fail(p, new AppError('no_supported_files', `no supported files (${SUPPORTED_EXTENSION_LIST}) in directory ${p}`, { status: 422 }))
       for (const f of found) sources.push({ path: f })
     } else {
       sources.push({ path: p })
@@ -61,7 +71,15 @@ export async function resolveSources(paths: readonly string[]): Promise<{ source
 async function walk(dir: string): Promise<{ found: string[]; others: string[] }> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true })
   const files = entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && !path.relative(dir, e.parentPath).split(path.sep).some((d) => d.startsWith('.')))
+    .filter(
+      (e) =>
+        e.isFile() &&
+        !e.name.startsWith('.') &&
+        !path
+          .relative(dir, e.parentPath)
+          .split(path.sep)
+          .some((d) => d.startsWith('.')),
+    )
     .map((e) => path.join(e.parentPath, e.name))
     .sort()
   return { found: files.filter(isSupportedFile), others: files.filter((f) => !isSupportedFile(f)) }
@@ -82,7 +100,11 @@ export async function ingestPaths(
   if (options.documentId !== undefined && sources.length + failures.length > 1) {
     throw new AppError('invalid_arguments', '--doc-id names one document: give exactly one file with it')
   }
-  return ingestSources(deps, sources.map((s) => ({ ...s, ...withOptions(options) })), { ...options, started, failures })
+  return ingestSources(
+    deps,
+    sources.map((s) => ({ ...s, ...withOptions(options) })),
+    { ...options, started, failures },
+  )
 }
 
 function withOptions(options: IngestPathsOptions): Partial<SourceFile> {
@@ -109,7 +131,9 @@ export async function ingestSources(
   let writes: Promise<void> = Promise.resolve()
   const record = (progress: Parameters<JobStore['progress']>[1]): void => {
     if (job === undefined) return
-    writes = writes.then(() => job.store.progress(job.id, progress)).catch((err: unknown) => deps.logger.warn({ err }, 'job progress not recorded'))
+    writes = writes
+      .then(() => job.store.progress(job.id, progress))
+      .catch((err: unknown) => deps.logger.warn({ err }, 'job progress not recorded'))
   }
   const pagesNow = (): number => pagesDone + [...pagesInFlight.values()].reduce((a, b) => a + b, 0)
   let lastProgressWrite = 0
@@ -183,7 +207,16 @@ function oneFilePerId(sources: readonly SourceFile[]): { unique: SourceFile[]; c
       continue
     }
     const err = idConflict(id, first.label ?? first.name ?? path.basename(first.path))
-    clashes.push({ file: s.label ?? s.path, documentId: null, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err), seconds: 0 })
+    clashes.push({
+      file: s.label ?? s.path,
+      documentId: null,
+      version: null,
+      status: 'failed',
+      pages: 0,
+      chunks: 0,
+      error: errorBody(err),
+      seconds: 0,
+    })
   }
   return { unique, clashes }
 }

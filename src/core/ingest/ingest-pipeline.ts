@@ -78,7 +78,11 @@ export async function ingestFile(
     if (!info.isFile()) throw new AppError('not_found', `not a file: ${source.path}`, { status: 404 })
     if (info.size === 0) throw new AppError('empty_file', 'the file is empty (0 bytes); check the upload or copy', { status: 422 })
     if (info.size > deps.limits.maxFileBytes) {
-      throw new AppError('file_too_large', `the file is ${mb(info.size)} MB, over the limit of ${mb(deps.limits.maxFileBytes)} MB; raise RAGTUNE_MAX_FILE_MB or split it`, { status: 413 })
+      throw new AppError(
+        'file_too_large',
+        `the file is ${mb(info.size)} MB, over the limit of ${mb(deps.limits.maxFileBytes)} MB; raise RAGTUNE_MAX_FILE_MB or split it`,
+        { status: 413 },
+      )
     }
     let bytes = source.sha256 === undefined ? await readFile(source.path) : undefined
     const sha256 = source.sha256 ?? sha256Hex(bytes ?? new Uint8Array())
@@ -89,8 +93,12 @@ export async function ingestFile(
     const existing = await deps.corpus.getDocument(documentId)
     // A derived id names the file it came from: another file that spells to the same id (another script,
     // case or punctuation) must not replace it by accident. An explicit id is the caller saying "replace".
-    if (source.documentId === undefined && existing !== undefined && existing.sourceName !== name) throw idConflict(documentId, existing.sourceName)
-    if (existing?.fingerprint === fingerprint || (existing !== undefined && reembeddedOnly(existing, { sha256, embedder: deps.embedder, overrides, chunking }))) {
+    if (source.documentId === undefined && existing !== undefined && existing.sourceName !== name)
+      throw idConflict(documentId, existing.sourceName)
+    if (
+      existing?.fingerprint === fingerprint ||
+      (existing !== undefined && reembeddedOnly(existing, { sha256, embedder: deps.embedder, overrides, chunking }))
+    ) {
       return done({ documentId, version: existing.activeVersion, status: 'unchanged', pages: existing.pages, chunks: existing.chunks })
     }
     bytes ??= await readFile(source.path)
@@ -128,8 +136,21 @@ export async function ingestFile(
     if (committed.status === 'ingested' && deps.originals !== undefined) {
       // The version is already served: a failure here costs its page view, not the ingest.
       await deps.originals
-        .keep({ documentId, version: committed.version, sha256, sourceName: name, contentType: contentTypeOf(name), path: source.path, pages: pageTexts(parsed.blocks, parsed.pages) })
-        .catch((err: unknown) => deps.logger.error({ err, documentId, version: committed.version }, 'could not keep the original; its file and pages will not be served'))
+        .keep({
+          documentId,
+          version: committed.version,
+          sha256,
+          sourceName: name,
+          contentType: contentTypeOf(name),
+          path: source.path,
+          pages: pageTexts(parsed.blocks, parsed.pages),
+        })
+        .catch((err: unknown) =>
+          deps.logger.error(
+            { err, documentId, version: committed.version },
+            'could not keep the original; its file and pages will not be served',
+          ),
+        )
     }
     return done({ documentId, version: committed.version, status: committed.status, pages: parsed.pages, chunks: chunks.length })
   } catch (err) {
@@ -158,12 +179,20 @@ export function sourceDocumentId(source: SourceFile): string {
  */
 function reembeddedOnly(
   existing: DocumentSummary,
-  input: { sha256: string; embedder: EmbeddingModel | undefined; overrides: MetaOverrides; chunking: { maxTokens: number; overlapTokens: number } },
+  input: {
+    sha256: string
+    embedder: EmbeddingModel | undefined
+    overrides: MetaOverrides
+    chunking: { maxTokens: number; overlapTokens: number }
+  },
 ): boolean {
   if (existing.fingerprintModel === undefined || existing.fingerprintModel === null) return false
   if (existing.embeddingModel !== (input.embedder?.id ?? null)) return false
   const embeddingModel = existing.fingerprintModel === '' ? undefined : existing.fingerprintModel
-  return existing.fingerprint === versionFingerprint({ sha256: input.sha256, embeddingModel, overrides: input.overrides, chunking: input.chunking })
+  return (
+    existing.fingerprint ===
+    versionFingerprint({ sha256: input.sha256, embeddingModel, overrides: input.overrides, chunking: input.chunking })
+  )
 }
 
 /** Only chunks whose hash is not cached under this model are sent to the model (ingest and reembed). */
@@ -173,12 +202,18 @@ export async function embedChunks(
   chunks: readonly ChunkRecord[],
   signal: AbortSignal | undefined,
 ): Promise<{ model: string; vectors: Float32Array[] }> {
-  const cached = await deps.corpus.cachedEmbeddings(model.id, chunks.map((c) => c.hash))
+  const cached = await deps.corpus.cachedEmbeddings(
+    model.id,
+    chunks.map((c) => c.hash),
+  )
   const missing = chunks.filter((c) => !cached.has(c.hash))
   const unique = [...new Map(missing.map((c) => [c.hash, `${c.header}\n${c.text}`])).entries()]
   for (let i = 0; i < unique.length; i += model.maxBatchSize) {
     const batch = unique.slice(i, i + model.maxBatchSize)
-    const vectors = await model.embedDocuments(batch.map(([, text]) => text), signal)
+    const vectors = await model.embedDocuments(
+      batch.map(([, text]) => text),
+      signal,
+    )
     batch.forEach(([hash], j) => {
       const v = vectors[j]
       if (v !== undefined) cached.set(hash, v)

@@ -5,12 +5,25 @@
  * the legal form that follows it most often.
  */
 const WORD = /[\p{L}\p{N}&]+/gu
-const LEGAL_FORM_AFTER = /^[ \t]*(,?)[ \t]+(Inc\.?|Incorporated|Corporation|Corp\.|Company|Co\.,[ \t]+Inc\.|plc|Ltd\.|Limited|N\.V\.|S\.A\.|AG|SE|LLC)(?![\p{L}])/iu
+const LEGAL_FORM_AFTER =
+  /^[ \t]*(,?)[ \t]+(Inc\.?|Incorporated|Corporation|Corp\.|Company|Co\.,[ \t]+Inc\.|plc|Ltd\.|Limited|N\.V\.|S\.A\.|AG|SE|LLC)(?![\p{L}])/iu
 const LEGAL_FORM_END = /,?\s+(?:inc|incorporated|corp|corporation|co|company|plc|ltd|limited|llc|n\.?v|s\.?a|ag|se)\.?$/i
 /** how each legal form is written, whatever case the document prints it in */
 const FORMS: Readonly<Record<string, string>> = {
-  inc: 'Inc.', 'inc.': 'Inc.', incorporated: 'Incorporated', corporation: 'Corporation', 'corp.': 'Corp.', company: 'Company',
-  plc: 'plc', 'ltd.': 'Ltd.', limited: 'Limited', 'n.v.': 'N.V.', 's.a.': 'S.A.', ag: 'AG', se: 'SE', llc: 'LLC',
+  inc: 'Inc.',
+  'inc.': 'Inc.',
+  incorporated: 'Incorporated',
+  corporation: 'Corporation',
+  'corp.': 'Corp.',
+  company: 'Company',
+  plc: 'plc',
+  'ltd.': 'Ltd.',
+  limited: 'Limited',
+  'n.v.': 'N.V.',
+  's.a.': 'S.A.',
+  ag: 'AG',
+  se: 'SE',
+  llc: 'LLC',
 }
 /** windows longer than this are not an issuer's name */
 const MAX_WORDS = 4
@@ -25,14 +38,21 @@ export interface IssuerSpelling {
 }
 
 function compact(text: string): string {
-  return (text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().match(WORD) ?? []).join('')
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .match(WORD) ?? []
+  ).join('')
 }
 
 /** The name without its legal form: "AMCOR PLC" → "AMCOR". */
 export function withoutLegalForm(name: string): string {
   let bare = name.trim()
   // "Best Buy Co., Inc." carries two
-  for (let next = bare.replace(LEGAL_FORM_END, '').trim(); next !== bare && next !== ''; next = bare.replace(LEGAL_FORM_END, '').trim()) bare = next
+  for (let next = bare.replace(LEGAL_FORM_END, '').trim(); next !== bare && next !== ''; next = bare.replace(LEGAL_FORM_END, '').trim())
+    bare = next
   return bare || name
 }
 
@@ -60,7 +80,12 @@ export function findIssuerSpelling(name: string, text: string): IssuerSpelling |
   const target = compact(withoutLegalForm(name))
   if (target.length < 2 || text === '') return undefined
   const sample = text.slice(0, MAX_TEXT)
-  const words = [...sample.matchAll(WORD)].map((m) => ({ text: m[0], lower: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }))
+  const words = [...sample.matchAll(WORD)].map((m) => ({
+    text: m[0],
+    lower: m[0].toLowerCase(),
+    start: m.index,
+    end: m.index + m[0].length,
+  }))
   const found = new Map<string, { count: number; forms: Map<string, number> }>()
   for (let i = 0; i < words.length; i++) {
     let joined = ''

@@ -42,8 +42,12 @@ export function detectMetadata(fileName: string, firstPagesText: string, overrid
   const docType = overrides.docType ?? fromName.docType ?? fromText.docType
   const date = overrides.date ?? fromName.date
   // titles name the issuer as a person would: the file name's short form, spelled as the text writes it
-  const titleName = fromName.company === undefined ? company : (findIssuerSpelling(fromName.company, firstPagesText)?.name ?? fromName.company)
-  const title = overrides.title ?? composeTitle(titleName === undefined ? undefined : withoutLegalForm(titleName), fiscalYear, fiscalQuarter, docType, date) ?? stem(fileName)
+  const titleName =
+    fromName.company === undefined ? company : (findIssuerSpelling(fromName.company, firstPagesText)?.name ?? fromName.company)
+  const title =
+    overrides.title ??
+    composeTitle(titleName === undefined ? undefined : withoutLegalForm(titleName), fiscalYear, fiscalQuarter, docType, date) ??
+    stem(fileName)
   return {
     title,
     ...(company === undefined ? {} : { company }),
@@ -92,7 +96,10 @@ function fromFirstPages(text: string): MetaOverrides {
   const lines = text.split('\n').map((l) => l.trim())
   const registrant = lines.findIndex((l) => /exact name of registrant/i.test(l))
   if (registrant > 0) {
-    const before = lines.slice(Math.max(0, registrant - 3), registrant).reverse().find((l) => /\p{L}{2}/u.test(l) && !/commission file/i.test(l))
+    const before = lines
+      .slice(Math.max(0, registrant - 3), registrant)
+      .reverse()
+      .find((l) => /\p{L}{2}/u.test(l) && !/commission file/i.test(l))
     const name = before?.replace(/\s*\(.*$/, '').trim()
     if (name !== undefined && name.length >= 2 && name.length <= 80) out.company = name
   }

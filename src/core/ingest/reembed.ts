@@ -29,14 +29,20 @@ export async function reembed(
 ): Promise<ReembedEvent[]> {
   const { corpus, embedder } = deps
   if (corpus.replaceEmbeddings === undefined) {
-    throw new AppError('not_supported', `the ${corpus.kind} store cannot replace vectors in place; re-ingest the documents instead`, { status: 501 })
+    throw new AppError('not_supported', `the ${corpus.kind} store cannot replace vectors in place; re-ingest the documents instead`, {
+      status: 501,
+    })
   }
   const all = await corpus.listDocuments()
-  const wanted = options.documentIds === undefined ? all : options.documentIds.map((id) => {
-    const doc = all.find((d) => d.id === id)
-    if (doc === undefined) throw new AppError('document_not_found', `no document "${id}"; "ragtune documents list" shows them`, { status: 404 })
-    return doc
-  })
+  const wanted =
+    options.documentIds === undefined
+      ? all
+      : options.documentIds.map((id) => {
+          const doc = all.find((d) => d.id === id)
+          if (doc === undefined)
+            throw new AppError('document_not_found', `no document "${id}"; "ragtune documents list" shows them`, { status: 404 })
+          return doc
+        })
   const events: ReembedEvent[] = []
   const emit = (e: ReembedEvent): void => {
     events.push(e)
@@ -48,14 +54,23 @@ export async function reembed(
       emit({ documentId: doc.id, status: 'current', version: doc.activeVersion, chunks: doc.chunks })
       continue
     }
-    const hits = await corpus.getChunks(doc.id, Array.from({ length: doc.chunks }, (_, i) => i))
+    const hits = await corpus.getChunks(
+      doc.id,
+      Array.from({ length: doc.chunks }, (_, i) => i),
+    )
     const chunks = hits.filter((h) => h.version === doc.activeVersion).map((h) => h.chunk)
     if (chunks.length !== doc.chunks) {
       emit({ documentId: doc.id, status: 'moved', version: doc.activeVersion, chunks: doc.chunks })
       continue
     }
     const { vectors } = await embedChunks(deps, embedder, chunks, options.signal)
-    const done = await corpus.replaceEmbeddings({ documentId: doc.id, version: doc.activeVersion, model: embedder.id, vectors, hashes: chunks.map((c) => c.hash) })
+    const done = await corpus.replaceEmbeddings({
+      documentId: doc.id,
+      version: doc.activeVersion,
+      model: embedder.id,
+      vectors,
+      hashes: chunks.map((c) => c.hash),
+    })
     emit({ documentId: doc.id, status: done ? 'replaced' : 'moved', version: doc.activeVersion, chunks: chunks.length })
   }
   return events

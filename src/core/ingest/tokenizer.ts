@@ -24,7 +24,7 @@ export function countTokens(text: string): number {
   if (text.length === 0) return 0
   ranks ??= loadRanks()
   let total = 0
-  for (let pos = 0; pos < text.length; ) {
+  for (let pos = 0; pos < text.length;) {
     const end = asciiPieceEnd(text, pos)
     if (end > pos) {
       total += asciiCount(text, pos, end, ranks)

@@ -82,7 +82,10 @@ export class DocumentRouter {
     const pending = documents.filter((d) => !this.#tickers.has(`${d.id}@${d.activeVersion}`)).slice(0, SCAN_PER_REFRESH)
     for (const d of pending) {
       const cover = await this.#corpus.getChunks(d.id, COVER_CHUNKS)
-      const text = cover.filter((h) => h.chunk.pageStart <= 2).map((h) => h.chunk.text).join('\n')
+      const text = cover
+        .filter((h) => h.chunk.pageStart <= 2)
+        .map((h) => h.chunk.text)
+        .join('\n')
       this.#tickers.set(`${d.id}@${d.activeVersion}`, detectTickers(text))
     }
     return pending.length

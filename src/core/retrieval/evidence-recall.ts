@@ -18,9 +18,7 @@ export interface SourceSpan {
 
 /** 1-based rank of the first source that holds evidence, or undefined. */
 export function firstEvidenceRank(target: EvidenceTarget, sources: readonly SourceSpan[]): number | undefined {
-  const index = sources.findIndex(
-    (s) => s.documentId === target.documentId && target.pages.some((p) => p >= s.pageStart && p <= s.pageEnd),
-  )
+  const index = sources.findIndex((s) => s.documentId === target.documentId && target.pages.some((p) => p >= s.pageStart && p <= s.pageEnd))
   return index < 0 ? undefined : index + 1
 }
 

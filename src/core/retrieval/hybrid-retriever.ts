@@ -15,7 +15,6 @@ import { reciprocalRankFusion, type RankedList } from './rank-fusion.js'
 import { STOP_WORDS } from './stop-words.js'
 import { expandNeighbours, groupByPage, toSource } from './source-assembly.js'
 
-
 export interface HybridRetrieverOptions {
   /** sources returned when the caller does not say (default 8) */
   readonly topK?: number
@@ -134,7 +133,14 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     filter: SearchFilter | undefined,
     signal: AbortSignal | undefined,
     extra: { overview: boolean; lead: readonly ChunkHit[] },
-  ): Promise<{ fused: { item: ChunkHit; score: number }[]; keywordMs: number; vectorMs: number; lists: string[]; concepts: string[]; statements: Statement[] }> {
+  ): Promise<{
+    fused: { item: ChunkHit; score: number }[]
+    keywordMs: number
+    vectorMs: number
+    lists: string[]
+    concepts: string[]
+    statements: Statement[]
+  }> {
     const concepts = matchConcepts(analysis.tokens)
     const statements = extra.overview ? (['income'] as Statement[]) : neededStatements(analysis.tokens, concepts)
     const lines = concepts.flatMap((c) => c.lines)
@@ -151,7 +157,11 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     const keywordStarted = performance.now()
     keyword('question', extra.overview ? [...new Set([...terms, ...OVERVIEW_QUERY])] : terms, analysis.phrases)
     if (lines.length > 0) {
-      keyword('lexicon', contentWords(lines), lines.map(words).filter((p) => p.length > 1))
+      keyword(
+        'lexicon',
+        contentWords(lines),
+        lines.map(words).filter((p) => p.length > 1),
+      )
     }
     if (statements.length > 0) {
       keyword('statement', [...new Set([...statements.flatMap((st) => STATEMENT_QUERY[st]), ...contentWords(lines)])], [])
@@ -160,11 +170,17 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
       Promise.all(searches).then((r) => ({ r, ms: performance.now() - keywordStarted })),
       dense,
     ])
-    const results = denseResult?.hits === undefined ? keywordResults.r : [...keywordResults.r, { name: 'dense' as const, hits: denseResult.hits }]
+    const results =
+      denseResult?.hits === undefined ? keywordResults.r : [...keywordResults.r, { name: 'dense' as const, hits: denseResult.hits }]
     const lists: RankedList<ChunkHit>[] = results.map((r) => ({ items: r.hits, weight: weights[r.name] }))
     // an overview's lead pages (a release's headline and table) rank with the best list
     if (extra.lead.length > 0) lists.push({ items: [...extra.lead], weight: 1 })
-    const fused = reciprocalRankFusion(lists, (h) => h.documentId, (h) => h.chunk.ordinal, options.rrfK ?? 20)
+    const fused = reciprocalRankFusion(
+      lists,
+      (h) => h.documentId,
+      (h) => h.chunk.ordinal,
+      options.rrfK ?? 20,
+    )
     if (statements.length > 0) {
       for (const f of fused) {
         if (statementCache.get(f.item).some((st) => statements.includes(st))) f.score *= boost
@@ -181,7 +197,13 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     }
   }
 
-  function answerless(kind: 'off-corpus' | 'small-talk', table: RoutingTable, started: number, reason: string, missing: readonly string[] = []): Retrieval {
+  function answerless(
+    kind: 'off-corpus' | 'small-talk',
+    table: RoutingTable,
+    started: number,
+    reason: string,
+    missing: readonly string[] = [],
+  ): Retrieval {
     return {
       sources: [],
       route: { reason },
@@ -224,7 +246,8 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
       decision = table.route(analysis)
       if ((decision.companies ?? []).length === 0) {
         const names = await resolveNames(visible, table, analysis, decision)
-        if (names.kind === 'off-corpus') return answerless('off-corpus', table, started, `no stored issuer for ${names.missing.join(', ')}`, names.missing)
+        if (names.kind === 'off-corpus')
+          return answerless('off-corpus', table, started, `no stored issuer for ${names.missing.join(', ')}`, names.missing)
         if (names.kind === 'rewrite') {
           analysis = analyzeQuery(names.question)
           decision = table.route(analysis)
@@ -232,7 +255,10 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
       }
     }
     const route: Retrieval['route'] = { ...(decision.filter ?? {}), reason: decision.reason }
-    const unheld = request.filter === undefined && (decision.companies ?? []).length > 0 ? await unheldSides(corpus, await router.table(), analysis, decision) : []
+    const unheld =
+      request.filter === undefined && (decision.companies ?? []).length > 0
+        ? await unheldSides(corpus, await router.table(), analysis, decision)
+        : []
     const consumed = decision.consumed
 
     // words that only named the company or the document type would match every page of the filing
@@ -265,7 +291,14 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     const totalMs = performance.now() - started
     if (logger !== undefined && logger.isLevelEnabled('debug')) {
       logger.debug(
-        { route: route.reason, concepts: ranked[0]?.concepts, statements: ranked[0]?.statements, lists: ranked.flatMap((r) => r.lists), sources: sources.length, totalMs },
+        {
+          route: route.reason,
+          concepts: ranked[0]?.concepts,
+          statements: ranked[0]?.statements,
+          lists: ranked.flatMap((r) => r.lists),
+          sources: sources.length,
+          totalMs,
+        },
         'retrieval',
       )
     }

@@ -26,9 +26,15 @@ const GENERAL_SPREAD = 0.6
 
 const PERIOD = /^(?:fy\d*|q[1-4]\w*|(?:19|20)\d\d|\d+)$/
 
-export async function resolveNames(corpus: Corpus, table: RoutingTable, query: AnalyzedQuery, decision: RouteDecision): Promise<NameResolution> {
+export async function resolveNames(
+  corpus: Corpus,
+  table: RoutingTable,
+  query: AnalyzedQuery,
+  decision: RouteDecision,
+): Promise<NameResolution> {
   const absent = async (words: readonly string[]): Promise<boolean> =>
-    (await corpus.keywordSearch({ terms: words.length === 1 ? words : [], phrases: words.length > 1 ? [words] : [], limit: 1 })).length === 0
+    (await corpus.keywordSearch({ terms: words.length === 1 ? words : [], phrases: words.length > 1 ? [words] : [], limit: 1 })).length ===
+    0
 
   // misspelt issuer: a word no document contains, one edit from an issuer's name
   const near = table.nearIssuers(query, decision.consumed)
@@ -52,7 +58,12 @@ const COMPARISON = /\b(?:compare[sd]?|comparison|comparing|vs\.?|versus|against|
  * For a comparison routed to at least one issuer: the other names it uses that no stored issuer
  * matches, so the answer can say that side is not covered. Other questions are not checked (no cost).
  */
-export async function unheldSides(corpus: Corpus, table: RoutingTable, query: AnalyzedQuery, decision: RouteDecision): Promise<readonly string[]> {
+export async function unheldSides(
+  corpus: Corpus,
+  table: RoutingTable,
+  query: AnalyzedQuery,
+  decision: RouteDecision,
+): Promise<readonly string[]> {
   if (!COMPARISON.test(query.question)) return []
   return (await judgeNames(corpus, table, query, decision.consumed)).missing
 }
@@ -61,12 +72,21 @@ export async function unheldSides(corpus: Corpus, table: RoutingTable, query: An
  * Each name-like run of words, judged by how it spreads over the store: in no document, or only in
  * passing where a name stands → missing; concentrated in one issuer's filings → that issuer's (owner).
  */
-async function judgeNames(corpus: Corpus, table: RoutingTable, query: AnalyzedQuery, consumed: ReadonlySet<number>): Promise<{ missing: string[]; owner?: string }> {
+async function judgeNames(
+  corpus: Corpus,
+  table: RoutingTable,
+  query: AnalyzedQuery,
+  consumed: ReadonlySet<number>,
+): Promise<{ missing: string[]; owner?: string }> {
   const missing: string[] = []
   for (const name of nameCandidates(query, consumed)) {
     // a capitalised first word ("Compare", "Summarise") is how sentences start, not a name
     if (!name.entityPosition) continue
-    const hits = await corpus.keywordSearch({ terms: name.words.length === 1 ? name.words : [], phrases: name.words.length > 1 ? [name.words] : [], limit: SPREAD_HITS })
+    const hits = await corpus.keywordSearch({
+      terms: name.words.length === 1 ? name.words : [],
+      phrases: name.words.length > 1 ? [name.words] : [],
+      limit: SPREAD_HITS,
+    })
     if (hits.length === 0) {
       missing.push(name.text)
       continue
@@ -117,7 +137,12 @@ function nameCandidates(query: AnalyzedQuery, consumed: ReadonlySet<number>): Na
   }
   query.tokens.forEach((t, i) => {
     const nameLike =
-      !consumed.has(i) && t.length >= 2 && !STOP_WORDS.has(t) && !isOverviewWord(t) && !PERIOD.test(t) && !COMPARISON.test(t) &&
+      !consumed.has(i) &&
+      t.length >= 2 &&
+      !STOP_WORDS.has(t) &&
+      !isOverviewWord(t) &&
+      !PERIOD.test(t) &&
+      !COMPARISON.test(t) &&
       (query.capitalized.has(i) || query.tokens[i + 1] === 's' || overview)
     if (nameLike) run.push(i)
     else flush()

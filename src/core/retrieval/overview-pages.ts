@@ -8,7 +8,20 @@ import { tokenize } from './query-analysis.js'
  * sections print) and its income statement (the statement list); a current report (8-K) or an earnings
  * release leads with its news: its first pages, headline and headline table.
  */
-export const OVERVIEW_QUERY = ['overview', 'business', 'segments', 'segment', 'products', 'services', 'customers', 'highlights', 'results', 'operations', 'strategy', 'outlook']
+export const OVERVIEW_QUERY = [
+  'overview',
+  'business',
+  'segments',
+  'segment',
+  'products',
+  'services',
+  'customers',
+  'highlights',
+  'results',
+  'operations',
+  'strategy',
+  'outlook',
+]
 
 /** document types whose first pages are the news rather than a form cover */
 const LEAD_TYPES = new Set(['8-K', 'earnings'])
@@ -34,5 +47,8 @@ export function closestFirst(held: readonly string[], missing: readonly string[]
     const name = tokenize(line.split(':')[0] ?? line).join('')
     return Math.min(...targets.map((t) => editDistance(t, name, Math.max(t.length, name.length))))
   }
-  return [...held].map((line) => ({ line, d: distance(line) })).sort((a, b) => a.d - b.d).map((x) => x.line)
+  return [...held]
+    .map((line) => ({ line, d: distance(line) }))
+    .sort((a, b) => a.d - b.d)
+    .map((x) => x.line)
 }

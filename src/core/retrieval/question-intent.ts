@@ -40,7 +40,9 @@ export function isSmallTalk(query: AnalyzedQuery): boolean {
  * nothing narrower is asked — only summary words, stop words and periods remain.
  */
 export function isOverview(query: AnalyzedQuery, consumed: ReadonlySet<number>): boolean {
-  return query.tokens.every((t, i) => consumed.has(i) || OVERVIEW_WORDS.has(t) || STOP_WORDS.has(t) || /^\d+$/.test(t) || /^(?:fy|q[1-4])/.test(t) || t.length < 2)
+  return query.tokens.every(
+    (t, i) => consumed.has(i) || OVERVIEW_WORDS.has(t) || STOP_WORDS.has(t) || /^\d+$/.test(t) || /^(?:fy|q[1-4])/.test(t) || t.length < 2,
+  )
 }
 
 /** Summary words are not search terms in an overview question. */

@@ -18,7 +18,12 @@ export interface Fused<T> {
  * ordinal — without building a string key per item. A list that repeats an item counts it once, at its
  * best rank; equal scores keep the order in which items were first seen.
  */
-export function reciprocalRankFusion<T>(lists: readonly RankedList<T>[], groupOf: (item: T) => string, positionOf: (item: T) => number, k = 60): Fused<T>[] {
+export function reciprocalRankFusion<T>(
+  lists: readonly RankedList<T>[],
+  groupOf: (item: T) => string,
+  positionOf: (item: T) => number,
+  k = 60,
+): Fused<T>[] {
   const groups = new Map<string, Map<number, Entry<T>>>()
   const order: Entry<T>[] = []
   lists.forEach((list, index) => {

@@ -70,19 +70,23 @@ function compact(text: string): string {
 
 /** The name's words without legal-form suffixes: "Best Buy Co., Inc." → best, buy. */
 function nameWords(company: string): string[] {
-  return tokenize(company.replace(/\b(?:inc|incorporated|corp|corporation|co|company|plc|ltd|llc|n\.?v|s\.?a|ag|group|holdings)\b\.?/gi, ' '))
+  return tokenize(
+    company.replace(/\b(?:inc|incorporated|corp|corporation|co|company|plc|ltd|llc|n\.?v|s\.?a|ag|group|holdings)\b\.?/gi, ' '),
+  )
 }
 
 function strippedName(company: string): string {
   return nameWords(company).join('')
 }
 
-
 /** The name as a person writes it: legal form dropped, an all-capitals spelling given title case ("MICROSOFT" → "Microsoft"). */
 export function displayCompany(company: string): string {
   const bare = withoutLegalForm(company.trim())
   if (bare !== bare.toUpperCase() || /\d/.test(bare)) return bare
-  return bare.split(/\s+/).map((w) => (w.length <= 2 ? w : w.charAt(0) + w.slice(1).toLowerCase())).join(' ')
+  return bare
+    .split(/\s+/)
+    .map((w) => (w.length <= 2 ? w : w.charAt(0) + w.slice(1).toLowerCase()))
+    .join(' ')
 }
 
 function describeDocument(e: Entry, company: string): string {
@@ -91,7 +95,10 @@ function describeDocument(e: Entry, company: string): string {
   const titleWords = e.title.split(/\s+/)
   for (let n = titleWords.length - 1; n >= 1; n--) {
     if (!/^\d/.test(titleWords[n] ?? '')) continue
-    if (tokenize(titleWords.slice(0, n).join(' ')).join('') === words || tokenize(titleWords.slice(0, n).join(' ')).join('') === titleIssuer(e.title)) {
+    if (
+      tokenize(titleWords.slice(0, n).join(' ')).join('') === words ||
+      tokenize(titleWords.slice(0, n).join(' ')).join('') === titleIssuer(e.title)
+    ) {
       return titleWords.slice(n).join(' ')
     }
   }
@@ -135,7 +142,12 @@ export function companyAliases(company: string): string[] {
   for (let n = Math.min(words.length, 2); n <= words.length; n++) aliases.add(words.slice(0, n).join(''))
   if (words.length >= 2) {
     // "American Express" → "amex"; "International Business Machines" → "ibm"
-    aliases.add(words.slice(0, 2).map((w) => w.slice(0, 2)).join(''))
+    aliases.add(
+      words
+        .slice(0, 2)
+        .map((w) => w.slice(0, 2))
+        .join(''),
+    )
     const significant = words.filter((w) => !['and', 'of', 'the', 'for'].includes(w))
     // "Procter & Gamble" → "pg" (the question's "P&G"); two plain words ("Best Buy") get no initials
     if (significant.length >= 3 || (significant.length === 2 && /&|\band\b/i.test(company))) {
@@ -314,7 +326,10 @@ export class RoutingTable {
   }
 
   static signatureOf(documents: readonly DocumentSummary[]): string {
-    return documents.map((d) => `${d.id}@${d.activeVersion}`).sort().join('|')
+    return documents
+      .map((d) => `${d.id}@${d.activeVersion}`)
+      .sort()
+      .join('|')
   }
 
   route(query: AnalyzedQuery): RouteDecision {
@@ -357,7 +372,8 @@ export class RoutingTable {
         consumed.add(i)
       })
     }
-    for (const e of [...matched]) for (const key of this.#issuerKeys.get(e) ?? []) for (const o of this.#byIssuer.get(key) ?? []) matched.add(o)
+    for (const e of [...matched])
+      for (const key of this.#issuerKeys.get(e) ?? []) for (const o of this.#byIssuer.get(key) ?? []) matched.add(o)
     const types = new Set<string>()
     for (const m of this.#types.find(tokens)) {
       types.add(m.value)
@@ -376,14 +392,21 @@ export class RoutingTable {
     for (const e of candidates) addTo(byIssuer, this.#issuerKeys.get(e)?.[0] ?? e.company ?? e.id, e)
     // (only by the same issuer's newer report)
     if (!periodNamed) {
-      for (const [key, es] of byIssuer) byIssuer.set(key, es.filter((e) => !es.some((o) => supersedes(o, e))))
+      for (const [key, es] of byIssuer)
+        byIssuer.set(
+          key,
+          es.filter((e) => !es.some((o) => supersedes(o, e))),
+        )
       candidates = [...byIssuer.values()].flat()
     }
     const companies = [...byIssuer.values()].map((es) => displayCompany(es[0]?.company ?? es[0]?.title ?? ''))
     let sides: RouteSide[] | undefined
     let chosen: Entry[]
     if (byIssuer.size >= 2) {
-      sides = [...byIssuer.values()].map((es, i) => ({ label: companies[i] ?? '', documentIds: this.#best(es, query, types).map((e) => e.id) }))
+      sides = [...byIssuer.values()].map((es, i) => ({
+        label: companies[i] ?? '',
+        documentIds: this.#best(es, query, types).map((e) => e.id),
+      }))
       chosen = candidates.filter((e) => sides?.some((side) => side.documentIds.includes(e.id)))
     } else {
       chosen = this.#best(candidates, query, types)
@@ -397,7 +420,9 @@ export class RoutingTable {
       types.size > 0 ? `type ${[...types].join(', ')}` : undefined,
       query.dates.length > 0 ? `date ${query.dates.join(', ')}` : undefined,
       sides === undefined ? undefined : `sides ${sides.map((side) => side.label).join(' | ')}`,
-    ].filter((s) => s !== undefined).join('; ')
+    ]
+      .filter((s) => s !== undefined)
+      .join('; ')
     // ids only: the years and types named are evidence for choosing, not constraints on the store
     // (a 2021 10-K answers a question about 2019)
     const filter: SearchFilter = { documentIds: chosen.map((e) => e.id) }
@@ -421,7 +446,13 @@ export class RoutingTable {
    * One issuer in two or more years that no chosen filing covers together (a 10-K carries its year and
    * the two before it): one side per year, each with the filings for that year alone.
    */
-  #periodSides(candidates: readonly Entry[], chosen: readonly Entry[], query: AnalyzedQuery, types: ReadonlySet<string>, company: string): RouteSide[] | undefined {
+  #periodSides(
+    candidates: readonly Entry[],
+    chosen: readonly Entry[],
+    query: AnalyzedQuery,
+    types: ReadonlySet<string>,
+    company: string,
+  ): RouteSide[] | undefined {
     const years = [...new Set(query.years)].sort((a, b) => a - b)
     if (years.length < 2) return undefined
     if (chosen.some((e) => years.every((y) => covers(e, y)))) return undefined
@@ -466,7 +497,11 @@ export class RoutingTable {
     }
     if (query.quarters.length > 0) {
       if (e.quarter !== undefined && query.quarters.includes(e.quarter)) score += 2
-    } else if (query.years.length > 0 && query.dates.length === 0 && (e.docType === '10-K' || e.docType === 'annual-report' || e.quarter === 4)) {
+    } else if (
+      query.years.length > 0 &&
+      query.dates.length === 0 &&
+      (e.docType === '10-K' || e.docType === 'annual-report' || e.quarter === 4)
+    ) {
       // a year but no quarter named: a full-year question, answered by documents covering the full year
       score += 1
     }
@@ -474,12 +509,14 @@ export class RoutingTable {
     if (e.date !== undefined && query.dates.length > 0) {
       const docTime = Date.parse(e.date)
       // a current report is filed within days after the event it reports
-      const best = Math.max(...query.dates.map((d) => {
-        const days = (docTime - Date.parse(d)) / DAY_MS
-        if (days >= 0 && days <= 10) return 3
-        if (days >= 0 && days <= 45) return 2
-        return Math.abs(days) <= 45 ? 1 : 0
-      }))
+      const best = Math.max(
+        ...query.dates.map((d) => {
+          const days = (docTime - Date.parse(d)) / DAY_MS
+          if (days >= 0 && days <= 10) return 3
+          if (days >= 0 && days <= 45) return 2
+          return Math.abs(days) <= 45 ? 1 : 0
+        }),
+      )
       score += best
     }
     return score

@@ -114,7 +114,10 @@ export async function expandNeighbours(corpus: Corpus, groups: readonly SourceGr
     const pageEnd = Math.max(...g.hits.map((h) => h.chunk.pageEnd))
     const extra = [b.lo - 1, b.hi + 1]
       .map((o) => fetched.get(b.documentId)?.get(o))
-      .filter((h): h is ChunkHit => h !== undefined && h.version === first.version && h.chunk.pageStart >= pageStart && h.chunk.pageEnd <= pageEnd)
+      .filter(
+        (h): h is ChunkHit =>
+          h !== undefined && h.version === first.version && h.chunk.pageStart >= pageStart && h.chunk.pageEnd <= pageEnd,
+      )
     return extra.length === 0 ? g : { hits: [...g.hits, ...extra], score: g.score }
   })
 }

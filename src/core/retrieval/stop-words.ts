@@ -21,6 +21,4 @@ financial kind like company company's companies's firm business's report reporte
 mentioned according define defined definition two three
 `
 
-export const STOP_WORDS: ReadonlySet<string> = new Set(
-  `${english} ${questionBoilerplate}`.split(/\s+/).filter((w) => w.length > 0),
-)
+export const STOP_WORDS: ReadonlySet<string> = new Set(`${english} ${questionBoilerplate}`.split(/\s+/).filter((w) => w.length > 0))

@@ -57,7 +57,8 @@ const MAX_SPARSE = 2048
 export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus & { settle(): Promise<void> } {
   const { catalog, index, logger } = options
   /** one namespace per collection: a search reads only the namespaces of the collections it may see */
-  const namespaceOf = (collection: string): string => (collection === DEFAULT_COLLECTION ? options.namespace : `${options.namespace}__${collection}`)
+  const namespaceOf = (collection: string): string =>
+    collection === DEFAULT_COLLECTION ? options.namespace : `${options.namespace}__${collection}`
   const nsOfDocument = (documentId: string): string => namespaceOf(collectionOf(documentId))
   const pollMs = options.pollMs ?? 250
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 120_000
@@ -72,9 +73,15 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     const deadline = Date.now() + visibilityTimeoutMs
     while (!(await done())) {
       if (Date.now() > deadline) {
-        throw new AppError('vector_store_lagging', `the vector index did not show ${what} within ${visibilityTimeoutMs} ms; retry the ingest`, {
-          status: 503, retryable: true, retryAfter: 30,
-        })
+        throw new AppError(
+          'vector_store_lagging',
+          `the vector index did not show ${what} within ${visibilityTimeoutMs} ms; retry the ingest`,
+          {
+            status: 503,
+            retryable: true,
+            retryAfter: 30,
+          },
+        )
       }
       await sleep(pollMs)
     }
@@ -138,7 +145,11 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
     if (input.embeddings === undefined) return true
     const bad = input.embeddings.vectors.find((v) => v.length !== index.dimension)
     if (bad !== undefined) {
-      throw new AppError('embedding_dimension_mismatch', `embeddings have ${bad.length} dimensions but the vector index has ${index.dimension}; use a matching model or index`, { status: 500 })
+      throw new AppError(
+        'embedding_dimension_mismatch',
+        `embeddings have ${bad.length} dimensions but the vector index has ${index.dimension}; use a matching model or index`,
+        { status: 500 },
+      )
     }
     return true
   }
@@ -148,7 +159,8 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
    * documents it names (routing), or every collection's when the filter names neither.
    */
   async function namespacesFor(filter: SearchFilter | undefined): Promise<string[]> {
-    let collections = filter?.collections ?? (filter?.documentIds?.length ? undefined : (await catalog.listCollections()).map((c) => c.name))
+    let collections =
+      filter?.collections ?? (filter?.documentIds?.length ? undefined : (await catalog.listCollections()).map((c) => c.name))
     if (filter?.documentIds !== undefined && filter.documentIds.length > 0) {
       const named = new Set(filter.documentIds.map(collectionOf))
       collections = collections === undefined ? [...named] : collections.filter((c) => named.has(c))
@@ -265,20 +277,34 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
       try {
         const totals = await catalog.bm25Stats([])
         const avgdl = averageLength({ documents: totals.documents + delta.documents, totalLength: totals.totalLength + delta.totalLength })
-        const records = buildRecords(input, version, sparseFor(input.chunks, avgdl), { denseDims: dense ? index.dimension : undefined, textBytes })
+        const records = buildRecords(input, version, sparseFor(input.chunks, avgdl), {
+          denseDims: dense ? index.dimension : undefined,
+          textBytes,
+        })
           // a sparse-only index cannot hold a record without terms; such a chunk could never match anyway
           .filter((r) => r.dense !== undefined || (r.sparse?.indices.length ?? 0) > 0)
         if (input.embeddings !== undefined) {
           const { model, vectors } = input.embeddings
-          await catalog.cacheEmbeddings(model, input.chunks.map((c, i) => [c.hash, vectors[i]!] as const))
+          await catalog.cacheEmbeddings(
+            model,
+            input.chunks.map((c, i) => [c.hash, vectors[i]!] as const),
+          )
         }
         const namespace = nsOfDocument(input.documentId)
         await index.upsert(namespace, records)
-        await waitVisible(namespace, records.map((r) => r.id))
+        await waitVisible(
+          namespace,
+          records.map((r) => r.id),
+        )
       } catch (err) {
         await deleteVersionVectors({ documentId: input.documentId, version })
           .then(() => catalog.abandonVersion(input.documentId, version))
-          .catch((cleanupErr: unknown) => logger.warn({ err: cleanupErr, documentId: input.documentId, version }, 'could not abandon a failed version; the next sweep retries'))
+          .catch((cleanupErr: unknown) =>
+            logger.warn(
+              { err: cleanupErr, documentId: input.documentId, version },
+              'could not abandon a failed version; the next sweep retries',
+            ),
+          )
         throw err
       }
       const flip = await catalog.activateVersion(input.documentId, version)

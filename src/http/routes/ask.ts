@@ -20,7 +20,10 @@ const AskBody = Type.Object(
  * POST /v1/ask: a page-cited answer as JSON, or as server-sent events when `stream` is true
  * (`token` events with text, then one `final` event with the checked answer and its citations).
  */
-export const askRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics; deadlineMs?: number }> = async (app, { answerer, metrics, deadlineMs }) => {
+export const askRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics; deadlineMs?: number }> = async (
+  app,
+  { answerer, metrics, deadlineMs },
+) => {
   app.post(
     '/v1/ask',
     {

@@ -23,7 +23,8 @@ const ChatBody = Type.Object({
   stream_options: Type.Optional(Type.Object({ include_usage: Type.Optional(Type.Boolean()) })),
   metadata: Type.Optional(
     Type.Record(Type.String(), Type.Unknown(), {
-      description: '`{"ragtune_task": "title"}` (or `task`) marks a frontend housekeeping task: relayed to the model without retrieval or sources',
+      description:
+        '`{"ragtune_task": "title"}` (or `task`) marks a frontend housekeeping task: relayed to the model without retrieval or sources',
     }),
   ),
 })
@@ -58,10 +59,12 @@ const Completion = Type.Object({
   ragtune: Checks,
 })
 
-export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answerer; metrics: Metrics; deadlineMs?: number; factNotes?: boolean }> = async (
-  app,
-  { answerer, metrics, deadlineMs, factNotes = true },
-) => {
+export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{
+  answerer: Answerer
+  metrics: Metrics
+  deadlineMs?: number
+  factNotes?: boolean
+}> = async (app, { answerer, metrics, deadlineMs, factNotes = true }) => {
   app.post(
     '/v1/chat/completions',
     {
@@ -74,27 +77,44 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
       },
     },
     async (req, reply) => {
-      const marked = typeof req.headers[TASK_HEADER] === 'string' || req.body.metadata?.ragtune_task !== undefined || req.body.metadata?.task !== undefined
+      const marked =
+        typeof req.headers[TASK_HEADER] === 'string' ||
+        req.body.metadata?.ragtune_task !== undefined ||
+        req.body.metadata?.task !== undefined
       const chat = readChatRequest(req.body.messages, marked)
       const requested = req.body.model
       const collections = askCollections(req, undefined)
       const signal = clientGone(reply, deadlineMs)
       // the key's collections bound retrieval as on /v1/ask
-      const voice = { ...(requested === DEFAULT_VOICE_ID ? {} : { voice: requested }), ...(collections === undefined ? {} : { collections }) }
+      const voice = {
+        ...(requested === DEFAULT_VOICE_ID ? {} : { voice: requested }),
+        ...(collections === undefined ? {} : { collections }),
+      }
       const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`
       const created = Math.floor(Date.now() / 1000)
       // the text after the answer: sources and fact-lock findings; none for a housekeeping task
-      const after = (r: AnswerResult): string => (chat.kind === 'task' ? '' : footnotes(r.citations) + (factNotes ? factNote(r.unsupportedNumbers) : ''))
+      const after = (r: AnswerResult): string =>
+        chat.kind === 'task' ? '' : footnotes(r.citations) + (factNotes ? factNote(r.unsupportedNumbers) : '')
       const events = (): AsyncGenerator<AnswerEvent, void, undefined> =>
         chat.kind === 'task'
           ? answerer.relayStream(chat.messages, { signal, ...voice })
-          : answerer.askStream(chat.question, { signal, history: chat.history, ...voice, ...(chat.instructions === undefined ? {} : { instructions: chat.instructions }) })
+          : answerer.askStream(chat.question, {
+              signal,
+              history: chat.history,
+              ...voice,
+              ...(chat.instructions === undefined ? {} : { instructions: chat.instructions }),
+            })
 
       if (req.body.stream !== true) {
         const result = await (
           chat.kind === 'task'
             ? finalOf(events())
-            : answerer.ask(chat.question, { signal, history: chat.history, ...voice, ...(chat.instructions === undefined ? {} : { instructions: chat.instructions }) })
+            : answerer.ask(chat.question, {
+                signal,
+                history: chat.history,
+                ...voice,
+                ...(chat.instructions === undefined ? {} : { instructions: chat.instructions }),
+              })
         ).catch((err: unknown) => {
           throw stoppedBy(err, signal)
         })
@@ -104,7 +124,14 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
           object: 'chat.completion' as const,
           created,
           model: requested,
-          choices: [{ index: 0, message: { role: 'assistant' as const, content: result.answer + after(result), refusal: null }, finish_reason: 'stop', logprobs: null }],
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant' as const, content: result.answer + after(result), refusal: null },
+              finish_reason: 'stop',
+              logprobs: null,
+            },
+          ],
           usage: usage(result),
           citations: result.citations.map(publicCitation),
           ragtune: checks(result),
@@ -117,7 +144,14 @@ export const chatCompletionRoutes: FastifyPluginAsyncTypebox<{ answerer: Answere
       })
       const sse = openSse(req, reply, 'openai')
       const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}): string =>
-        JSON.stringify({ id, object: 'chat.completion.chunk', created, model: requested, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })
+        JSON.stringify({
+          id,
+          object: 'chat.completion.chunk',
+          created,
+          model: requested,
+          choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+          ...extra,
+        })
       try {
         sse.send(chunk({ role: 'assistant', content: '' }, null))
         for (let e = first; !e.done; e = await stream.next()) {
@@ -167,5 +201,12 @@ function usage(r: AnswerResult): Static<typeof Usage> {
 }
 
 function checks(r: AnswerResult): Static<typeof Checks> {
-  return { mode: r.mode, model: r.model, prompt: r.prompt, unsupportedNumbers: [...r.unsupportedNumbers], checks: [...r.checks], removedCitations: [...r.removedCitations] }
+  return {
+    mode: r.mode,
+    model: r.model,
+    prompt: r.prompt,
+    unsupportedNumbers: [...r.unsupportedNumbers],
+    checks: [...r.checks],
+    removedCitations: [...r.removedCitations],
+  }
 }

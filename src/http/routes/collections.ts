@@ -26,7 +26,12 @@ export interface CollectionRoutesOptions {
 export const collectionRoutes: FastifyPluginAsyncTypebox<CollectionRoutesOptions> = async (app, { corpus, originals, pageImages }) => {
   app.get(
     '/v1/collections',
-    { schema: { summary: 'List the collections this key sees', response: { 200: Type.Object({ collections: Type.Array(Collection) }), ...documentErrors } } },
+    {
+      schema: {
+        summary: 'List the collections this key sees',
+        response: { 200: Type.Object({ collections: Type.Array(Collection) }), ...documentErrors },
+      },
+    },
     async (req) => ({ collections: await scopedCorpus(corpus, requestCollections(req)).listCollections() }),
   )
 
@@ -55,10 +60,14 @@ export const collectionRoutes: FastifyPluginAsyncTypebox<CollectionRoutesOptions
     {
       config: { scope: 'admin' },
       schema: {
-        summary: 'Delete a collection; one that holds documents only with ?force=true, and then its documents (all or none) and their originals with it',
+        summary:
+          'Delete a collection; one that holds documents only with ?force=true, and then its documents (all or none) and their originals with it',
         params: NameParams,
         querystring: Type.Object({ force: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) }),
-        response: { 200: Type.Object({ name: Type.String(), deleted: Type.Boolean(), documents: Type.Array(Type.String()) }), ...documentErrors },
+        response: {
+          200: Type.Object({ name: Type.String(), deleted: Type.Boolean(), documents: Type.Array(Type.String()) }),
+          ...documentErrors,
+        },
       },
     },
     async (req) => {

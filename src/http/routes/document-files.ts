@@ -44,7 +44,10 @@ const VersionSchema = Type.Object({
  * The originals behind versions and their pages: what a reader opens from a citation. Same scope as
  * the answer routes (`query`), since whoever may read an answer may read the page it cites.
  */
-export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; originals: OriginalStore; pageImages: PageImages }> = async (app, { corpus, originals, pageImages }) => {
+export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; originals: OriginalStore; pageImages: PageImages }> = async (
+  app,
+  { corpus, originals, pageImages },
+) => {
   const config = { scope: 'query' as const }
   // The document as the request's key may see it: in the collection named (or its default one), else 404.
   const target = (req: FastifyRequest, id: string, named: string | undefined) => {
@@ -54,17 +57,34 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
   const refOf = async (id: string, v: number): Promise<OriginalRef> => {
     const ref = await originals.find(id, v)
     if (ref === undefined) {
-      throw new AppError('original_not_found', `no original kept for document "${id}" version ${v}; GET /v1/documents/${id}/versions lists the kept ones (files ingested before originals were kept: re-ingest them)`, { status: 404 })
+      throw new AppError(
+        'original_not_found',
+        `no original kept for document "${id}" version ${v}; GET /v1/documents/${id}/versions lists the kept ones (files ingested before originals were kept: re-ingest them)`,
+        { status: 404 },
+      )
     }
     return ref
   }
 
   app.get(
     '/v1/documents/:id/versions',
-    { config, schema: { summary: 'Kept versions of a document, newest first', params: DocumentIdParams, querystring: CollectionQuery, response: { 200: Type.Object({ versions: Type.Array(VersionSchema) }), ...documentErrors } } },
+    {
+      config,
+      schema: {
+        summary: 'Kept versions of a document, newest first',
+        params: DocumentIdParams,
+        querystring: CollectionQuery,
+        response: { 200: Type.Object({ versions: Type.Array(VersionSchema) }), ...documentErrors },
+      },
+    },
     async (req) => {
       const { key, query } = target(req, req.params.id, req.query.collection)
-      return { versions: (await originals.versions(key)).map((r) => ({ ...r, fileUrl: `/v1/documents/${encodeURIComponent(req.params.id)}/versions/${r.version}/file${query}` })) }
+      return {
+        versions: (await originals.versions(key)).map((r) => ({
+          ...r,
+          fileUrl: `/v1/documents/${encodeURIComponent(req.params.id)}/versions/${r.version}/file${query}`,
+        })),
+      }
     },
   )
 
@@ -76,19 +96,33 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
         summary: 'Chunks of the active version, optionally only those on one page',
         params: DocumentIdParams,
         querystring: Type.Object({ ...CollectionQuery.properties, page: Type.Optional(Count('only chunks on this page')) }),
-        response: { 200: Type.Object({ documentId: Type.String(), version: Type.Integer(), chunks: Type.Array(ChunkSchema) }), ...documentErrors },
+        response: {
+          200: Type.Object({ documentId: Type.String(), version: Type.Integer(), chunks: Type.Array(ChunkSchema) }),
+          ...documentErrors,
+        },
       },
     },
     async (req) => {
       const visible = scopedCorpus(corpus, requestCollections(req))
       const doc = await visible.getDocument(target(req, req.params.id, req.query.collection).key)
-      if (doc === undefined) throw new AppError('document_not_found', `no document "${req.params.id}"; GET /v1/documents lists them`, { status: 404 })
-      const hits = await visible.getChunks(doc.id, Array.from({ length: doc.chunks }, (_, i) => i))
+      if (doc === undefined)
+        throw new AppError('document_not_found', `no document "${req.params.id}"; GET /v1/documents lists them`, { status: 404 })
+      const hits = await visible.getChunks(
+        doc.id,
+        Array.from({ length: doc.chunks }, (_, i) => i),
+      )
       const page = req.query.page === undefined ? undefined : Number(req.query.page)
       const chunks = hits
         .map((h) => h.chunk)
         .filter((c) => page === undefined || (c.pageStart <= page && page <= c.pageEnd))
-        .map((c) => ({ ordinal: c.ordinal, pageStart: c.pageStart, pageEnd: c.pageEnd, sectionPath: [...c.sectionPath], tokens: c.tokens, text: c.text }))
+        .map((c) => ({
+          ordinal: c.ordinal,
+          pageStart: c.pageStart,
+          pageEnd: c.pageEnd,
+          sectionPath: [...c.sectionPath],
+          tokens: c.tokens,
+          text: c.text,
+        }))
       return { documentId: req.params.id, version: doc.activeVersion, chunks }
     },
   )
@@ -96,7 +130,10 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
   app.get(
     '/v1/documents/:id/versions/:v/file',
     // No response schema: the body is the file's bytes (errors keep the usual JSON body).
-    { config, schema: { summary: 'The original file of a version (supports Range: 206, 416)', params: VersionParams, querystring: CollectionQuery } },
+    {
+      config,
+      schema: { summary: 'The original file of a version (supports Range: 206, 416)', params: VersionParams, querystring: CollectionQuery },
+    },
     async (req, reply) => {
       const ref = await refOf(target(req, req.params.id, req.query.collection).key, Number(req.params.v))
       void reply
@@ -112,7 +149,9 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       const parsed = header === undefined ? undefined : parseRange(ref.size, header)
       if (parsed !== undefined && parsed.ranges.length === 0 && (parsed.code & 2) !== 0) {
         void reply.header('content-range', `bytes */${ref.size}`)
-        throw new AppError('range_not_satisfiable', `the range "${header ?? ''}" lies outside the file's ${ref.size} bytes`, { status: 416 })
+        throw new AppError('range_not_satisfiable', `the range "${header ?? ''}" lies outside the file's ${ref.size} bytes`, {
+          status: 416,
+        })
       }
       // A malformed header, or several ranges (multipart/byteranges, which readers do not need), get the whole file.
       const range = parsed?.type === 'bytes' && parsed.ranges.length === 1 ? parsed.ranges[0] : undefined
@@ -134,7 +173,8 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       config,
       schema: {
         summary: 'A page of a version: its text (JSON or plain), or for PDFs its image (PNG) or word boxes',
-        description: 'format=json (default): {documentId, version, page, pages, text, imageUrl}; text: the text alone; png (PDFs): the page rendered `width` pixels wide, cached; words (PDFs): {width, height, words: [[xMin, yMin, xMax, yMax, text]]} in PDF points',
+        description:
+          'format=json (default): {documentId, version, page, pages, text, imageUrl}; text: the text alone; png (PDFs): the page rendered `width` pixels wide, cached; words (PDFs): {width, height, words: [[xMin, yMin, xMax, yMax, text]]} in PDF points',
         params: PageParams,
         querystring: PageQuery,
       },
@@ -145,11 +185,18 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
       const n = Number(req.params.n)
       const { key, query } = target(req, req.params.id, req.query.collection)
       const ref = await refOf(key, v)
-      if (n > ref.pages) throw new AppError('page_not_found', `document "${id}" version ${v} has ${ref.pages} page(s); ask for 1 to ${ref.pages}`, { status: 404 })
+      if (n > ref.pages)
+        throw new AppError('page_not_found', `document "${id}" version ${v} has ${ref.pages} page(s); ask for 1 to ${ref.pages}`, {
+          status: 404,
+        })
       const format = req.query.format ?? 'json'
       const pdf = ref.contentType === 'application/pdf'
       if ((format === 'png' || format === 'words') && !pdf) {
-        throw new AppError('not_a_pdf', `page images exist for PDFs only; this version is ${ref.contentType}: ask for format=json or text`, { status: 415 })
+        throw new AppError(
+          'not_a_pdf',
+          `page images exist for PDFs only; this version is ${ref.contentType}: ask for format=json or text`,
+          { status: 415 },
+        )
       }
       void reply.header('cache-control', 'private, max-age=31536000, immutable')
       if (format === 'png') {
@@ -157,13 +204,23 @@ export const documentFileRoutes: FastifyPluginAsyncTypebox<{ corpus: Corpus; ori
         if (asked < 100 || asked > 2400) throw new AppError('invalid_request', `width must be 100 to 2400 pixels, got ${asked}`)
         const width = Math.ceil(asked / 50) * 50
         const image = await pageImages.png(ref.sha256, n, width)
-        return reply.header('content-type', 'image/png').header('x-cache', image.cached ? 'hit' : 'miss').send(createReadStream(image.path))
+        return reply
+          .header('content-type', 'image/png')
+          .header('x-cache', image.cached ? 'hit' : 'miss')
+          .send(createReadStream(image.path))
       }
       if (format === 'words') return pageImages.words(ref.sha256, n)
       const text = (await originals.pageText(ref.sha256, n)) ?? ''
       if (format === 'text') return reply.header('content-type', 'text/plain; charset=utf-8').send(text)
       const base = `/v1/documents/${encodeURIComponent(id)}/versions/${v}/pages/${n}${query}`
-      return { documentId: id, version: v, page: n, pages: ref.pages, text, imageUrl: pdf ? `${base}${query === '' ? '?' : '&'}format=png` : null }
+      return {
+        documentId: id,
+        version: v,
+        page: n,
+        pages: ref.pages,
+        text,
+        imageUrl: pdf ? `${base}${query === '' ? '?' : '&'}format=png` : null,
+      }
     },
   )
 }

@@ -14,7 +14,15 @@ import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
 import { sniffFileType, SUPPORTED_EXTENSION_LIST } from '../../core/ingest/file-type.js'
 import { AppError, errorBody, storageFault } from '../../errors.js'
-import { CollectionQuery, DocumentIdParams, DocumentSchema, documentErrors, JobSchema, MetaPatch, UploadAccepted } from '../document-schemas.js'
+import {
+  CollectionQuery,
+  DocumentIdParams,
+  DocumentSchema,
+  documentErrors,
+  JobSchema,
+  MetaPatch,
+  UploadAccepted,
+} from '../document-schemas.js'
 import { deleteDocument, type OriginalStore, type PageImages } from '../../core/originals.js'
 import { documentKey, parseDocumentKey, searchCollections, targetCollection } from '../../core/collections.js'
 import type { DocumentSummary } from '../../core/documents.js'
@@ -61,7 +69,14 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
   const running = new Set<Promise<unknown>>()
   const stop = new AbortController()
   await app.register(multipart, {
-    limits: { fileSize: ingest.limits.maxFileBytes, files: options.maxFiles ?? 20, fields: 20, fieldSize: 1024, parts: 60, headerPairs: 200 },
+    limits: {
+      fileSize: ingest.limits.maxFileBytes,
+      files: options.maxFiles ?? 20,
+      fields: 20,
+      fieldSize: 1024,
+      parts: 60,
+      headerPairs: 200,
+    },
     throwFileSizeLimit: false,
   })
   // On shutdown, stop parsing and wait, so the store closes after the last commit attempt.
@@ -72,7 +87,13 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
 
   app.get(
     '/v1/documents',
-    { schema: { summary: 'List the documents (of one collection with ?collection=), each with its active version', querystring: CollectionQuery, response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors } } },
+    {
+      schema: {
+        summary: 'List the documents (of one collection with ?collection=), each with its active version',
+        querystring: CollectionQuery,
+        response: { 200: Type.Object({ documents: Type.Array(DocumentSchema) }), ...documentErrors },
+      },
+    },
     async (req) => {
       const named = req.query.collection
       const collections = searchCollections(requestCollections(req), named)
@@ -82,7 +103,14 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
 
   app.get(
     '/v1/documents/:id',
-    { schema: { summary: 'One document: metadata, active version, pages and chunks', params: DocumentIdParams, querystring: CollectionQuery, response: { 200: DocumentSchema, ...documentErrors } } },
+    {
+      schema: {
+        summary: 'One document: metadata, active version, pages and chunks',
+        params: DocumentIdParams,
+        querystring: CollectionQuery,
+        response: { 200: DocumentSchema, ...documentErrors },
+      },
+    },
     async (req) => {
       const key = documentKey(targetCollection(requestCollections(req), req.query.collection), req.params.id)
       const doc = await corpusFor(req).getDocument(key)
@@ -115,7 +143,8 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
     {
       schema: {
         summary: 'Correct detected metadata: re-ingests the kept original with these values as a new version',
-        description: 'The title, company, period and type go into every chunk\'s indexed header, so an edit is a new version (atomic, like any re-ingest) made from the original kept for the active version. 202 with the job to follow.',
+        description:
+          "The title, company, period and type go into every chunk's indexed header, so an edit is a new version (atomic, like any re-ingest) made from the original kept for the active version. 202 with the job to follow.",
         params: DocumentIdParams,
         querystring: CollectionQuery,
         body: MetaPatch,
@@ -130,14 +159,28 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       if (doc === undefined) throw notFound(id)
       const ref = await options.originals?.find(key, doc.activeVersion)
       if (ref === undefined || options.originals === undefined) {
-        throw new AppError('original_not_found', `the original of "${id}" version ${doc.activeVersion} was not kept (ingested before originals were); upload the file again with the corrected fields`, { status: 409 })
+        throw new AppError(
+          'original_not_found',
+          `the original of "${id}" version ${doc.activeVersion} was not kept (ingested before originals were); upload the file again with the corrected fields`,
+          { status: 409 },
+        )
       }
       const overrides: MetaOverrides = { ...doc.meta, ...req.body }
-      const source: SourceFile = { path: await options.originals.localPath(ref.sha256), name: ref.sourceName, label: ref.sourceName, documentId: id, collection, sha256: ref.sha256, overrides }
+      const source: SourceFile = {
+        path: await options.originals.localPath(ref.sha256),
+        name: ref.sourceName,
+        label: ref.sourceName,
+        documentId: id,
+        collection,
+        sha256: ref.sha256,
+        overrides,
+      }
       audit(req, 'document.patch', { collection, documentId: id })
       const job = await jobs.create({ origin: 'http', filesTotal: 1 })
       // The source is the kept original itself: nothing is staged, so nothing is removed afterwards.
-      const work = runIngestJob(ingest, jobs, job.id, { sources: [source] }, { signal: stop.signal }).catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'metadata re-ingest failed'))
+      const work = runIngestJob(ingest, jobs, job.id, { sources: [source] }, { signal: stop.signal }).catch((err: unknown) =>
+        req.log.error({ err, jobId: job.id }, 'metadata re-ingest failed'),
+      )
       running.add(work)
       void work.finally(() => running.delete(work))
       return reply.status(202).send({ jobId: job.id, status: 'queued', files: [ref.sourceName], statusUrl: `/v1/ingestions/${job.id}` })
@@ -146,10 +189,19 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
 
   app.get(
     '/v1/ingestions/:id',
-    { schema: { summary: 'An ingestion job: status, progress, per-file results', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: JobSchema, ...documentErrors } } },
+    {
+      schema: {
+        summary: 'An ingestion job: status, progress, per-file results',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: JobSchema, ...documentErrors },
+      },
+    },
     async (req) => {
       const job = await jobs.get(req.params.id)
-      if (job === undefined) throw new AppError('job_not_found', `no ingestion job ${req.params.id}; the id is in the 202 answer of POST /v1/documents`, { status: 404 })
+      if (job === undefined)
+        throw new AppError('job_not_found', `no ingestion job ${req.params.id}; the id is in the 202 answer of POST /v1/documents`, {
+          status: 404,
+        })
       // The store's readonly arrays, copied into the mutable shapes the response schema types.
       return { ...job, results: job.results.map((r) => ({ ...r })) }
     },
@@ -212,7 +264,16 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
           await pipeline(part.file, tap, createWriteStream(target, { mode: PRIVATE_FILE_MODE }))
           if (part.file.truncated) {
             await rm(target, { force: true })
-            failures.push(failed(name, new AppError('file_too_large', `the file is over the limit of ${(ingest.limits.maxFileBytes / 1048576).toFixed(1)} MB; raise RAGTUNE_MAX_FILE_MB or split it`, { status: 413 })))
+            failures.push(
+              failed(
+                name,
+                new AppError(
+                  'file_too_large',
+                  `the file is over the limit of ${(ingest.limits.maxFileBytes / 1048576).toFixed(1)} MB; raise RAGTUNE_MAX_FILE_MB or split it`,
+                  { status: 413 },
+                ),
+              ),
+            )
             continue
           }
           staged.push({ path: target, name, label: name, sha256: hash.digest('hex') })
@@ -224,13 +285,21 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
         const reported = storageFault(err) ?? uploadError(err)
         await rm(dir, { recursive: true, force: true })
         // the job record is read by clients: a raw error (a path, a system message) never goes there
-        await jobs.finish(job.id, { status: 'failed', error: reported instanceof AppError ? errorBody(reported) : { code: 'internal', message: 'internal error; the request id is in the logs' } })
+        await jobs.finish(job.id, {
+          status: 'failed',
+          error:
+            reported instanceof AppError
+              ? errorBody(reported)
+              : { code: 'internal', message: 'internal error; the request id is in the logs' },
+        })
         throw reported
       }
       const total = staged.length + failures.length
       const problem =
         total === 0
-          ? new AppError('no_files', `the request had no "file" part; attach at least one file (${SUPPORTED_EXTENSION_LIST})`, { status: 400 })
+          ? new AppError('no_files', `the request had no "file" part; attach at least one file (${SUPPORTED_EXTENSION_LIST})`, {
+              status: 400,
+            })
           : fields.documentId !== undefined && total > 1
             ? new AppError('invalid_arguments', 'documentId names one document: upload exactly one file with it')
             : undefined
@@ -249,13 +318,31 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
         await jobs.finish(job.id, { status: 'failed', error: errorBody(err) })
         throw err
       }
-      const sources = staged.map((s) => ({ ...s, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }), collection, overrides }))
+      const sources = staged.map((s) => ({
+        ...s,
+        ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }),
+        collection,
+        overrides,
+      }))
       audit(req, 'document.upload', { collection, jobId: job.id, files: staged.map((s) => s.name) })
       if (options.mode === 'queue') {
-        if (jobs.enqueue === undefined) throw new AppError('internal', 'this job store cannot queue jobs; set RAGTUNE_INGEST_MODE=inline', { status: 500 })
+        if (jobs.enqueue === undefined)
+          throw new AppError('internal', 'this job store cannot queue jobs; set RAGTUNE_INGEST_MODE=inline', { status: 500 })
         const files = staged.map((s) => ({ path: s.path, name: s.name, ...(s.sha256 === undefined ? {} : { sha256: s.sha256 }) }))
-        await jobs.enqueue(job.id, { files, failures, overrides, collection, stagingDir: dir, ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }) })
-        return reply.status(202).send({ jobId: job.id, status: 'queued', files: [...staged.map((s) => s.name), ...failures.map((f) => f.file)], statusUrl: `/v1/ingestions/${job.id}` })
+        await jobs.enqueue(job.id, {
+          files,
+          failures,
+          overrides,
+          collection,
+          stagingDir: dir,
+          ...(fields.documentId === undefined ? {} : { documentId: fields.documentId }),
+        })
+        return reply.status(202).send({
+          jobId: job.id,
+          status: 'queued',
+          files: [...staged.map((s) => s.name), ...failures.map((f) => f.file)],
+          statusUrl: `/v1/ingestions/${job.id}`,
+        })
       }
       await jobs.progress(job.id, { filesTotal: total })
       const work = runIngestJob({ ...ingest, corpus: corpusFor(req) }, jobs, job.id, { sources }, { failures, signal: stop.signal })
@@ -298,10 +385,14 @@ function uploadError(err: unknown): unknown {
   if (err instanceof AppError) return err
   const e = err as { statusCode?: unknown; syscall?: unknown }
   if (typeof e.statusCode === 'number' || typeof e.syscall === 'string') return err
-  return new AppError('invalid_multipart', 'the body is not valid multipart/form-data (truncated, a boundary that does not match, or empty); send the form again', {
-    status: 400,
-    cause: err,
-  })
+  return new AppError(
+    'invalid_multipart',
+    'the body is not valid multipart/form-data (truncated, a boundary that does not match, or empty); send the form again',
+    {
+      status: 400,
+      cause: err,
+    },
+  )
 }
 
 /** The first staged file whose bytes are of no type ragtune reads, as the error the CLI gives for it. */
@@ -336,7 +427,8 @@ function parseOverrides(fields: Record<string, string>): MetaOverrides | AppErro
     if (key === 'fiscalYear' || key === 'fiscalQuarter') {
       const n = Number(raw)
       const ok = Number.isInteger(n) && (key === 'fiscalYear' ? n >= 1900 && n <= 2200 : n >= 1 && n <= 4)
-      if (!ok) return new AppError('invalid_arguments', `${key} must be ${key === 'fiscalYear' ? 'a year like 2023' : '1 to 4'}, got "${raw}"`)
+      if (!ok)
+        return new AppError('invalid_arguments', `${key} must be ${key === 'fiscalYear' ? 'a year like 2023' : '1 to 4'}, got "${raw}"`)
       out[key] = n
     } else out[key] = raw
   }

@@ -30,7 +30,9 @@ const StartBody = Type.Object(
     baseModel: Type.String({ minLength: 1, maxLength: 200, description: 'a fine-tunable base model, e.g. gpt-4o-mini-2024-07-18' }),
     training: Type.String({ minLength: 1, description: 'chat fine-tuning JSONL (the train.jsonl `finetune prepare` writes)' }),
     validation: Type.Optional(Type.String({ minLength: 1, description: 'validation JSONL' })),
-    name: Type.Optional(Type.String({ pattern: '^[\\w.:-]{1,128}$', description: 'registry id of the tuned voice (default: the tuned model name)' })),
+    name: Type.Optional(
+      Type.String({ pattern: '^[\\w.:-]{1,128}$', description: 'registry id of the tuned voice (default: the tuned model name)' }),
+    ),
     suffix: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     epochs: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
     batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
@@ -58,7 +60,11 @@ export const finetuneRoutes: FastifyPluginAsyncTypebox<FineTuneRoutesOptions> = 
     '/v1/finetunes',
     {
       bodyLimit: maxBodyBytes ?? 64 * 1024 * 1024,
-      schema: { summary: 'Start a fine-tuning job on a chat JSONL dataset', body: StartBody, response: { 202: FineTuneJobSchema, ...errors } },
+      schema: {
+        summary: 'Start a fine-tuning job on a chat JSONL dataset',
+        body: StartBody,
+        response: { 202: FineTuneJobSchema, ...errors },
+      },
     },
     async (req, reply) => {
       const b = req.body
@@ -80,7 +86,12 @@ export const finetuneRoutes: FastifyPluginAsyncTypebox<FineTuneRoutesOptions> = 
 
   app.get(
     '/v1/finetunes',
-    { schema: { summary: 'List fine-tuning jobs, newest first', response: { 200: Type.Object({ finetunes: Type.Array(FineTuneJobSchema) }), ...errors } } },
+    {
+      schema: {
+        summary: 'List fine-tuning jobs, newest first',
+        response: { 200: Type.Object({ finetunes: Type.Array(FineTuneJobSchema) }), ...errors },
+      },
+    },
     async () => ({ finetunes: await finetunes.list() }),
   )
 

@@ -29,11 +29,19 @@ describe('truncateUtf8', () => {
 describe('buildFilter', () => {
   it.each([
     [undefined, new Map(), undefined, undefined],
-    [{ company: ['ACME'], fiscalYear: [2023] }, new Map(), undefined, { $and: [{ company: { $in: ['acme'] } }, { fiscalYear: { $in: [2023] } }] }],
+    [
+      { company: ['ACME'], fiscalYear: [2023] },
+      new Map(),
+      undefined,
+      { $and: [{ company: { $in: ['acme'] } }, { fiscalYear: { $in: [2023] } }] },
+    ],
     [{ documentIds: [] }, new Map(), 'm', { model: { $eq: 'm' } }],
     [
       undefined,
-      new Map<string, number | null>([['a', 2], ['b', null]]),
+      new Map<string, number | null>([
+        ['a', 2],
+        ['b', null],
+      ]),
       undefined,
       { $or: [{ documentId: { $nin: ['a', 'b'] } }, { $and: [{ documentId: { $eq: 'a' } }, { version: { $eq: 2 } }] }] },
     ],
@@ -49,12 +57,17 @@ describe('planBatches', () => {
     [5, 2, 10_000, [2, 2, 1]],
     [10, 1000, 650, [5, 5]],
   ])('%i records, ≤%i per batch, ≤%i bytes → sizes %j', (n, maxRecords, maxBytes, sizes) => {
-    const batches = planBatches(Array.from({ length: n }, (_, i) => rec(i)), { maxRecords, maxBytes, overheadBytes: 0 })
+    const batches = planBatches(
+      Array.from({ length: n }, (_, i) => rec(i)),
+      { maxRecords, maxBytes, overheadBytes: 0 },
+    )
     expect(batches.map((b) => b.length)).toEqual(sizes)
     expect(batches.flat().map((r) => r.id)).toEqual(Array.from({ length: n }, (_, i) => String(i)))
   })
 
   it('refuses a record larger than a whole request, with a stable code', () => {
-    expect(() => planBatches([rec(1)], { maxRecords: 10, maxBytes: 50, overheadBytes: 0 })).toThrow(expect.objectContaining({ code: 'vector_record_too_large' }))
+    expect(() => planBatches([rec(1)], { maxRecords: 10, maxBytes: 50, overheadBytes: 0 })).toThrow(
+      expect.objectContaining({ code: 'vector_record_too_large' }),
+    )
   })
 })

@@ -20,10 +20,25 @@ const dot = (a: { indices: number[]; values: number[] }, b: { indices: number[];
 
 describe('porterStem', () => {
   it.each([
-    ['caresses', 'caress'], ['ponies', 'poni'], ['cats', 'cat'], ['agreed', 'agre'], ['plastered', 'plaster'],
-    ['motoring', 'motor'], ['hopping', 'hop'], ['filing', 'file'], ['happy', 'happi'], ['relational', 'relat'],
-    ['revenues', 'revenu'], ['revenue', 'revenu'], ['operating', 'oper'], ['adjustment', 'adjust'],
-    ['generalizations', 'gener'], ['electrical', 'electr'], ['controll', 'control'], ['as', 'as'], ['2018', '2018'],
+    ['caresses', 'caress'],
+    ['ponies', 'poni'],
+    ['cats', 'cat'],
+    ['agreed', 'agre'],
+    ['plastered', 'plaster'],
+    ['motoring', 'motor'],
+    ['hopping', 'hop'],
+    ['filing', 'file'],
+    ['happy', 'happi'],
+    ['relational', 'relat'],
+    ['revenues', 'revenu'],
+    ['revenue', 'revenu'],
+    ['operating', 'oper'],
+    ['adjustment', 'adjust'],
+    ['generalizations', 'gener'],
+    ['electrical', 'electr'],
+    ['controll', 'control'],
+    ['as', 'as'],
+    ['2018', '2018'],
   ])('%s → %s', (word, stem) => {
     expect(porterStem(word)).toBe(stem)
   })
