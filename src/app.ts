@@ -79,7 +79,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   )
 
   // Auth, rate limits, OpenAPI and metrics first: their onRoute hooks must see every route.
-  const metrics = createMetrics(deps.retrievalCache === undefined ? {} : { retrievalCache: deps.retrievalCache })
+  const metrics = createMetrics({
+    ...(deps.retrievalCache === undefined ? {} : { retrievalCache: deps.retrievalCache }),
+    ...(deps.jobs === undefined ? {} : { jobs: deps.jobs }),
+  })
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
   await app.register(healthRoutes, { corpus: deps.corpus, embeddingModel: deps.embedder?.id })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
@@ -100,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxUploadBytes: deps.config.ingest.maxUploadBytes,
       originals: deps.originals,
       pageImages: deps.pageImages,
+      metrics,
     })
   }
   await app.register(collectionRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })

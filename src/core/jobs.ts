@@ -30,6 +30,10 @@ export interface IngestJob {
   readonly filesTotal: number
   readonly filesDone: number
   readonly pagesDone: number
+  /** the sum of the page counts known so far (a file's is known once its parse starts) */
+  readonly pagesTotal: number
+  /** 0–100, one decimal: finished files plus the parsed share of those in progress, over all files; 100 once succeeded */
+  readonly percent: number
   readonly chunksDone: number
   readonly results: readonly FileResult[]
   readonly error: { readonly code: string; readonly message: string } | null
@@ -76,6 +80,10 @@ export interface JobProgress {
   readonly filesDone?: number
   /** pages parsed so far across the job, including the file in progress */
   readonly pagesDone?: number
+  /** page counts known so far across the job */
+  readonly pagesTotal?: number
+  /** 0–100, see `IngestJob.percent` */
+  readonly percent?: number
   readonly chunksDone?: number
   /** appended to `results` */
   readonly result?: FileResult
@@ -100,6 +108,8 @@ export interface JobStore {
   finish(id: string, outcome: { status: 'succeeded' | 'failed'; error?: { code: string; message: string } }): Promise<void>
   get(id: string): Promise<IngestJob | undefined>
   list(limit: number): Promise<IngestJob[]>
+  /** how many jobs wait in the queue (status `queued`), for the queue-depth gauge */
+  countQueued(): Promise<number>
   /**
    * Marks queued/running jobs whose owning process is gone as failed (`job_abandoned`) and returns them,
    * so the caller can clear their staged files.

@@ -74,6 +74,8 @@ export const JobSchema = Type.Object({
   filesTotal: Type.Integer(),
   filesDone: Type.Integer(),
   pagesDone: Type.Integer(),
+  pagesTotal: Type.Integer({ description: 'page counts known so far (a file is counted once its parse starts)' }),
+  percent: Type.Number({ minimum: 0, maximum: 100, description: 'progress 0–100, one decimal; 100 once succeeded' }),
   chunksDone: Type.Integer(),
   results: Type.Array(FileResultSchema),
   error: Type.Union([ErrorSummary, Type.Null()]),

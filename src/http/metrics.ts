@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { Type } from '@sinclair/typebox'
 import type { AnswerResult } from '../core/answer/answer-result.js'
+import type { FileResult, JobStore } from '../core/jobs.js'
 
 /**
  * Prometheus metrics, one registry per app (tests build many apps in one process, and a global registry
@@ -11,14 +12,35 @@ export interface Metrics {
   readonly registry: Registry
   /** records an answer's timings, tokens and fact-lock findings (and logs them: ids and counts, no text) */
   observeAnswer(result: AnswerResult, log?: { info: (obj: object, msg: string) => void; isLevelEnabled?: (level: string) => boolean }): void
+  /**
+   * Counts one file an ingest job of this server ended (upload, re-ingest). A `ragtune worker` process
+   * serves no /metrics, so files it ingests are not counted here; the queue depth still shows its backlog.
+   */
+  observeIngestFile(result: FileResult): void
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
 export function createMetrics(
-  options: { defaultMetrics?: boolean; retrievalCache?: { readonly stats: { readonly hits: number; readonly misses: number } } } = {},
+  options: {
+    defaultMetrics?: boolean
+    retrievalCache?: { readonly stats: { readonly hits: number; readonly misses: number } }
+    /** read at scrape time for the queue-depth gauge (one COUNT query) */
+    jobs?: Pick<JobStore, 'countQueued'>
+  } = {},
 ): Metrics {
   const registry = new Registry()
+  const jobs = options.jobs
+  if (jobs !== undefined) {
+    new Gauge({
+      name: 'ragtune_ingest_queue_depth',
+      help: 'Ingestion jobs waiting in the queue (status queued)',
+      registers: [registry],
+      async collect() {
+        this.set(await jobs.countQueued())
+      },
+    })
+  }
   const cache = options.retrievalCache
   if (cache !== undefined) {
     // read from the cache's own counts when scraped
@@ -72,8 +94,31 @@ export function createMetrics(
     registers: [registry],
   })
 
+  const ingestFiles = new Counter({
+    name: 'ragtune_ingest_files_total',
+    help: 'Files ended by ingest jobs of this server, by status',
+    labelNames: ['status'],
+    registers: [registry],
+  })
+  const ingestPages = new Counter({ name: 'ragtune_ingest_pages_total', help: 'Pages of ingested files', registers: [registry] })
+  const ingestChunks = new Counter({ name: 'ragtune_ingest_chunks_total', help: 'Chunks of ingested files', registers: [registry] })
+  const ingestSeconds = new Histogram({
+    name: 'ragtune_ingest_file_duration_seconds',
+    help: 'Time to ingest one file (hash, parse, chunk, embed, commit)',
+    buckets: SECONDS,
+    registers: [registry],
+  })
+
   return {
     registry,
+    observeIngestFile(result) {
+      ingestFiles.inc({ status: result.status })
+      // unchanged files were not re-read; skipped and rejected ones never started
+      if (result.status !== 'ingested') return
+      ingestPages.inc(result.pages)
+      ingestChunks.inc(result.chunks)
+      ingestSeconds.observe(result.seconds)
+    },
     observeAnswer(result, log) {
       if (log !== undefined && (log.isLevelEnabled?.('info') ?? true)) {
         log.info(

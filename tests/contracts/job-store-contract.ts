@@ -62,5 +62,34 @@ export function describeJobStoreContract(name: string, factory: JobStoreFactory)
       expect((await survivor.get(job.id))?.status).toBe('succeeded')
       expect((await survivor.list(10)).map((j) => j.id)).toEqual([job.id])
     })
+
+    it('keeps pagesTotal and percent as progress writes them and reports percent 100 once succeeded', async () => {
+      const store = await open({ leaseMs: 300, heartbeatMs: 60_000 })
+      const job = await store.create({ origin: 'queue', filesTotal: 2, payload: { files: [] } })
+      expect(job).toMatchObject({ pagesTotal: 0, percent: 0 })
+      await store.claimNext!()
+      await store.progress(job.id, { pagesDone: 3, pagesTotal: 12, percent: 12.5 })
+      await store.progress(job.id, { filesDone: 1 }) // fields left out keep their values
+      expect(await store.get(job.id)).toMatchObject({ pagesDone: 3, pagesTotal: 12, percent: 12.5, filesDone: 1 })
+      await store.finish(job.id, { status: 'failed', error: { code: 'x', message: 'x' } })
+      expect((await store.get(job.id))?.percent).toBe(12.5)
+
+      const other = await store.create({ origin: 'queue', filesTotal: 1, payload: { files: [] } })
+      await store.claimNext!()
+      await store.progress(other.id, { pagesTotal: 4, percent: 50 })
+      await store.finish(other.id, { status: 'succeeded' })
+      expect(await store.get(other.id)).toMatchObject({ pagesTotal: 4, percent: 100 })
+    })
+
+    it('counts the queued jobs only', async () => {
+      const store = await open()
+      expect(await store.countQueued()).toBe(0)
+      for (let i = 0; i < 3; i++) await store.create({ origin: 'queue', filesTotal: 1, payload: { files: [] } })
+      expect(await store.countQueued()).toBe(3)
+      const claimed = await store.claimNext!()
+      expect(await store.countQueued()).toBe(2)
+      await store.release!(claimed!.id)
+      expect(await store.countQueued()).toBe(3)
+    })
   })
 }

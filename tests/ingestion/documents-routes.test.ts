@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
-import { makeReportPdf, randomBytes } from '../support/pdf-fixtures.js'
+import { makeLongPdf, makeReportPdf, randomBytes } from '../support/pdf-fixtures.js'
 import { multipart } from '../support/multipart.js'
 
 describe('document and ingestion routes', () => {
@@ -55,7 +55,15 @@ describe('document and ingestion routes', () => {
     expect(accepted.files).toEqual(['ACME_2023_10K.pdf', 'junk.pdf'])
     expect(accepted.statusUrl).toBe(`/v1/ingestions/${accepted.jobId}`)
     const job = await waitForJob(accepted.jobId)
-    expect(job).toMatchObject({ status: 'succeeded', origin: 'http', filesTotal: 2, filesDone: 2, pagesDone: 3 })
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      origin: 'http',
+      filesTotal: 2,
+      filesDone: 2,
+      pagesDone: 3,
+      pagesTotal: 3,
+      percent: 100,
+    })
     const results = job.results as { file: string; status: string; error?: { code: string } }[]
     expect(results.find((r) => r.file === 'ACME_2023_10K.pdf')).toMatchObject({ status: 'ingested' })
     expect(results.find((r) => r.file === 'junk.pdf')).toMatchObject({ status: 'failed', error: { code: 'invalid_pdf' } })
@@ -164,5 +172,44 @@ describe('document and ingestion routes', () => {
       results.find((r) => r.file === 'small.txt'),
       JSON.stringify(results),
     ).toMatchObject({ status: 'ingested' })
+  })
+
+  it('counts the files, pages and chunks of upload jobs in /metrics', async () => {
+    const scrape = async (): Promise<string> => (await app.inject({ method: 'GET', url: '/metrics' })).body
+    const value = (text: string, series: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `))
+      return line === undefined ? 0 : Number(line.slice(series.length + 1))
+    }
+    const before = await scrape()
+    expect(before).toContain('ragtune_ingest_queue_depth 0')
+
+    const good = await app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      ...(await multipart([{ name: 'metrics-report.pdf', data: await makeLongPdf(4, 'metrics') }])),
+    })
+    const done = await waitForJob(good.json<{ jobId: string }>().jobId)
+    expect(done).toMatchObject({ status: 'succeeded', pagesTotal: 4, percent: 100 })
+    // a job whose only file fails ends `failed`: its percent is the computed one, not the success value
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      ...(await multipart([{ name: 'metrics-junk.pdf', data: randomBytes(2000, 11) }])),
+    })
+    expect(await waitForJob(bad.json<{ jobId: string }>().jobId)).toMatchObject({
+      status: 'failed',
+      filesDone: 1,
+      filesTotal: 1,
+      percent: 100,
+    })
+
+    const after = await scrape()
+    const moved = (series: string): number => value(after, series) - value(before, series)
+    expect(moved('ragtune_ingest_files_total{status="ingested"}')).toBe(1)
+    expect(moved('ragtune_ingest_files_total{status="failed"}')).toBe(1)
+    expect(moved('ragtune_ingest_pages_total')).toBe(4)
+    expect(moved('ragtune_ingest_chunks_total')).toBe((done.results as { chunks: number }[])[0]!.chunks)
+    expect(moved('ragtune_ingest_chunks_total')).toBeGreaterThan(0)
+    expect(moved('ragtune_ingest_file_duration_seconds_count')).toBe(1)
   })
 })

@@ -24,6 +24,8 @@ const migrations: readonly string[] = [
   CREATE INDEX ingest_jobs_open ON ingest_jobs (created_at) WHERE status IN ('queued', 'running');`,
   // Queue jobs carry their inputs so any worker can run them; older rows (payload NULL) stay in-process jobs.
   `ALTER TABLE ingest_jobs ADD COLUMN payload JSONB;`,
+  `ALTER TABLE ingest_jobs ADD COLUMN pages_total INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE ingest_jobs ADD COLUMN percent REAL NOT NULL DEFAULT 0;`,
 ]
 
 interface JobRow {
@@ -33,6 +35,8 @@ interface JobRow {
   files_total: number
   files_done: number
   pages_done: number
+  pages_total: number
+  percent: number
   chunks_done: number
   results: FileResult[]
   error: { code: string; message: string } | null
@@ -126,7 +130,7 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
         if (id === undefined) return undefined
         const claimed = await client.query<JobRow>(
           `UPDATE ingest_jobs SET status = 'running', started_at = COALESCE(started_at, now()), heartbeat_at = now(), owner = $2,
-             attempts = attempts + 1, files_done = 0, pages_done = 0, chunks_done = 0, results = '[]', error = NULL
+             attempts = attempts + 1, files_done = 0, pages_done = 0, pages_total = 0, percent = 0, chunks_done = 0, results = '[]', error = NULL
            WHERE id = $1 RETURNING *`,
           [id, owner],
         )
@@ -157,7 +161,8 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
       await pool.query(
         `UPDATE ingest_jobs SET files_total = COALESCE($2, files_total), files_done = COALESCE($3, files_done),
            pages_done = COALESCE($4, pages_done), chunks_done = COALESCE($5, chunks_done),
-           results = CASE WHEN $6::jsonb IS NULL THEN results ELSE results || $6::jsonb END, heartbeat_at = now()
+           results = CASE WHEN $6::jsonb IS NULL THEN results ELSE results || $6::jsonb END, heartbeat_at = now(),
+           pages_total = COALESCE($8, pages_total), percent = COALESCE($9, percent)
          WHERE id = $1 AND owner = $7`,
         [
           id,
@@ -167,6 +172,8 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
           p.chunksDone ?? null,
           p.result === undefined ? null : JSON.stringify([p.result]),
           owner,
+          p.pagesTotal ?? null,
+          p.percent ?? null,
         ],
       )
     },
@@ -188,6 +195,11 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
     async list(limit) {
       const { rows } = await pool.query<JobRow>('SELECT * FROM ingest_jobs ORDER BY created_at DESC LIMIT $1', [limit])
       return rows.map(toJob)
+    },
+
+    async countQueued() {
+      const { rows } = await pool.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM ingest_jobs WHERE status = 'queued'")
+      return rows[0]?.n ?? 0
     },
 
     async recoverAbandoned() {
@@ -219,6 +231,8 @@ function toJob(row: JobRow): IngestJob {
     filesTotal: row.files_total,
     filesDone: row.files_done,
     pagesDone: row.pages_done,
+    pagesTotal: row.pages_total,
+    percent: row.status === 'succeeded' ? 100 : row.percent,
     chunksDone: row.chunks_done,
     results: row.results,
     error: row.error,

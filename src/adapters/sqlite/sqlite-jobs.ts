@@ -25,6 +25,8 @@ const migrations = [
   // Queue jobs carry their inputs so any worker can run them; older rows (payload NULL) stay in-process jobs.
   `ALTER TABLE ingest_jobs ADD COLUMN payload TEXT;
   ALTER TABLE ingest_jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;`,
+  `ALTER TABLE ingest_jobs ADD COLUMN pages_total INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE ingest_jobs ADD COLUMN percent REAL NOT NULL DEFAULT 0;`,
 ]
 
 interface JobRow {
@@ -34,6 +36,8 @@ interface JobRow {
   files_total: number
   files_done: number
   pages_done: number
+  pages_total: number
+  percent: number
   chunks_done: number
   results: string
   error: string | null
@@ -90,7 +94,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
   }
   const claim = db.prepare<[string, string, string, string, string], JobRow>(
     `UPDATE ingest_jobs SET status = 'running', started_at = COALESCE(started_at, ?), heartbeat_at = ?, owner = ?, owner_token = ?,
-       attempts = attempts + 1, files_done = 0, pages_done = 0, chunks_done = 0, results = '[]', error = NULL
+       attempts = attempts + 1, files_done = 0, pages_done = 0, pages_total = 0, percent = 0, chunks_done = 0, results = '[]', error = NULL
      WHERE id = (SELECT id FROM ingest_jobs WHERE payload IS NOT NULL
                    AND (status = 'queued' OR (status = 'running' AND heartbeat_at < ?))
                  ORDER BY created_at LIMIT 1)
@@ -158,11 +162,13 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
         if (row === undefined || row.owner_token !== token) return
         const results = p.result === undefined ? row.results : JSON.stringify([...(JSON.parse(row.results) as FileResult[]), p.result])
         db.prepare(
-          'UPDATE ingest_jobs SET files_total = ?, files_done = ?, pages_done = ?, chunks_done = ?, results = ?, heartbeat_at = ? WHERE id = ?',
+          'UPDATE ingest_jobs SET files_total = ?, files_done = ?, pages_done = ?, pages_total = ?, percent = ?, chunks_done = ?, results = ?, heartbeat_at = ? WHERE id = ?',
         ).run(
           p.filesTotal ?? row.files_total,
           p.filesDone ?? row.files_done,
           p.pagesDone ?? row.pages_done,
+          p.pagesTotal ?? row.pages_total,
+          p.percent ?? row.percent,
           p.chunksDone ?? row.chunks_done,
           results,
           now(),
@@ -188,6 +194,9 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
     },
     async list(limit) {
       return db.prepare<[number], JobRow>('SELECT * FROM ingest_jobs ORDER BY created_at DESC LIMIT ?').all(limit).map(toJob)
+    },
+    async countQueued() {
+      return db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM ingest_jobs WHERE status = 'queued'").get()?.n ?? 0
     },
     async recoverAbandoned() {
       const recover = db.transaction(() => {
@@ -243,6 +252,8 @@ function toJob(row: JobRow): IngestJob {
     filesTotal: row.files_total,
     filesDone: row.files_done,
     pagesDone: row.pages_done,
+    pagesTotal: row.pages_total,
+    percent: row.status === 'succeeded' ? 100 : row.percent,
     chunksDone: row.chunks_done,
     results: JSON.parse(row.results) as FileResult[],
     error: row.error === null ? null : (JSON.parse(row.error) as { code: string; message: string }),

@@ -136,28 +136,49 @@ export async function ingestSources(
       .catch((err: unknown) => deps.logger.warn({ err }, 'job progress not recorded'))
   }
   const pagesNow = (): number => pagesDone + [...pagesInFlight.values()].reduce((a, b) => a + b, 0)
+  // each started file's page count, kept once it ends: their sum is the job's pagesTotal
+  const fileTotals = new Map<string, number>()
+  const filesTotal = sources.length + (options.failures?.length ?? 0)
+  const pagesTotal = (): number => [...fileTotals.values()].reduce((a, b) => a + b, 0)
+  // finished files plus the parsed share of each file in progress (several parse at once), over all files
+  const percent = (): number => {
+    if (filesTotal === 0) return 0
+    let share = 0
+    for (const [file, done] of pagesInFlight) share += done / Math.max(1, fileTotals.get(file) ?? 1)
+    return Math.round(((results.length + share) / filesTotal) * 1000) / 10
+  }
   let lastProgressWrite = 0
   const onEvent = (e: IngestEvent): void => {
     if (e.type === 'file-progress') {
       pagesInFlight.set(e.file, e.pagesDone)
+      fileTotals.set(e.file, e.pagesTotal)
       const now = performance.now()
       if (now - lastProgressWrite > 250) {
         lastProgressWrite = now
-        record({ pagesDone: pagesNow() })
+        record({ pagesDone: pagesNow(), pagesTotal: pagesTotal(), percent: percent() })
       }
     } else if (e.type === 'file-done') {
       pagesInFlight.delete(e.result.file)
+      // an unchanged file is never parsed: its stored page count is the one known
+      if (!fileTotals.has(e.result.file)) fileTotals.set(e.result.file, e.result.pages)
       if (e.result.status !== 'unchanged') {
         pagesDone += e.result.pages
         chunksDone += e.result.chunks
       }
       results.push(e.result)
-      record({ filesDone: results.length, pagesDone: pagesNow(), chunksDone, result: e.result })
+      record({
+        filesDone: results.length,
+        pagesDone: pagesNow(),
+        pagesTotal: pagesTotal(),
+        percent: percent(),
+        chunksDone,
+        result: e.result,
+      })
     }
     options.onEvent?.(e)
   }
 
-  record({ filesTotal: sources.length + (options.failures?.length ?? 0) })
+  record({ filesTotal })
   for (const f of options.failures ?? []) onEvent({ type: 'file-done', result: f })
   const { unique, clashes } = oneFilePerId(sources)
   for (const f of clashes) onEvent({ type: 'file-done', result: f })

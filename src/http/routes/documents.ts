@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { JobStore, FileResult } from '../../core/jobs.js'
-import type { IngestDeps, SourceFile } from '../../core/ingest/ingest-pipeline.js'
+import type { IngestDeps, IngestEvent, SourceFile } from '../../core/ingest/ingest-pipeline.js'
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
 import { sniffFileType, SUPPORTED_EXTENSION_LIST } from '../../core/ingest/file-type.js'
@@ -29,6 +29,7 @@ import type { DocumentSummary } from '../../core/documents.js'
 import { scopedCorpus } from '../../core/scoped-corpus.js'
 import { requestCollections } from '../auth.js'
 import { audit } from '../audit.js'
+import type { Metrics } from '../metrics.js'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../adapters/private-files.js'
 
 export interface DocumentRoutesOptions {
@@ -45,6 +46,8 @@ export interface DocumentRoutesOptions {
   readonly pageImages?: PageImages | undefined
   /** a whole upload request; one announcing more (content-length) is refused before its body is read */
   readonly maxUploadBytes?: number
+  /** counts the files of jobs run here (inline); queued jobs run in `ragtune worker`, which has no /metrics */
+  readonly metrics?: Pick<Metrics, 'observeIngestFile'>
 }
 
 const META_FIELDS = ['title', 'company', 'fiscalYear', 'fiscalQuarter', 'docType', 'date'] as const
@@ -68,6 +71,10 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
   const maxUploadBytes = options.maxUploadBytes ?? 2 * ingest.limits.maxFileBytes
   const running = new Set<Promise<unknown>>()
   const stop = new AbortController()
+  const metrics = options.metrics
+  const onEvent = (e: IngestEvent): void => {
+    if (e.type === 'file-done') metrics?.observeIngestFile(e.result)
+  }
   await app.register(multipart, {
     limits: {
       fileSize: ingest.limits.maxFileBytes,
@@ -178,7 +185,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
       audit(req, 'document.patch', { collection, documentId: id })
       const job = await jobs.create({ origin: 'http', filesTotal: 1 })
       // The source is the kept original itself: nothing is staged, so nothing is removed afterwards.
-      const work = runIngestJob(ingest, jobs, job.id, { sources: [source] }, { signal: stop.signal }).catch((err: unknown) =>
+      const work = runIngestJob(ingest, jobs, job.id, { sources: [source] }, { signal: stop.signal, onEvent }).catch((err: unknown) =>
         req.log.error({ err, jobId: job.id }, 'metadata re-ingest failed'),
       )
       running.add(work)
@@ -345,7 +352,13 @@ export const documentRoutes: FastifyPluginAsyncTypebox<DocumentRoutesOptions> = 
         })
       }
       await jobs.progress(job.id, { filesTotal: total })
-      const work = runIngestJob({ ...ingest, corpus: corpusFor(req) }, jobs, job.id, { sources }, { failures, signal: stop.signal })
+      const work = runIngestJob(
+        { ...ingest, corpus: corpusFor(req) },
+        jobs,
+        job.id,
+        { sources },
+        { failures, signal: stop.signal, onEvent },
+      )
         .catch((err: unknown) => req.log.error({ err, jobId: job.id }, 'ingestion job failed'))
         .finally(() => rm(dir, { recursive: true, force: true }))
       running.add(work)
