@@ -25,7 +25,7 @@ const migrations: readonly string[] = [
   // Queue jobs carry their inputs so any worker can run them; older rows (payload NULL) stay in-process jobs.
   `ALTER TABLE ingest_jobs ADD COLUMN payload JSONB;`,
   `ALTER TABLE ingest_jobs ADD COLUMN pages_total INTEGER NOT NULL DEFAULT 0;
-  ALTER TABLE ingest_jobs ADD COLUMN percent REAL NOT NULL DEFAULT 0;`,
+  ALTER TABLE ingest_jobs ADD COLUMN percent DOUBLE PRECISION NOT NULL DEFAULT 0;`,
 ]
 
 interface JobRow {
