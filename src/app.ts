@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import AjvCompiler from '@fastify/ajv-compiler'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AppError, storageFault } from './errors.js'
@@ -16,6 +17,17 @@ import { uploadsDir } from './composition/paths.js'
 
 // buildApp's callers (tests, benches) take the type from here; the composition root owns it.
 export type { AppDeps }
+
+const coercingCompiler = AjvCompiler()
+const strictCompiler = AjvCompiler()
+const AJV_OPTIONS = { removeAdditional: false, useDefaults: true } as const
+
+/** One validator per route part: strict for bodies, coercing for path and query strings. */
+function buildValidator(externalSchemas: Record<string, unknown>): ReturnType<ReturnType<typeof AjvCompiler>> {
+  const coercing = coercingCompiler(externalSchemas as never, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } })
+  const strict = strictCompiler(externalSchemas as never, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } })
+  return (route) => (route.httpPart === 'body' ? strict(route) : coercing(route))
+}
 
 /** Builds the app; reads no environment and never listens (server.ts does). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -39,7 +51,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 128 },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // JSON bodies are typed by the client, so they are taken as sent (`{"question":123}` and `"topK":"5"`
+    // are 400s, not coerced); path and query values are text on the wire, so only they are coerced.
+    schemaController: { compilersFactory: { buildValidator: buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // callback style: an async hook costs a promise per request for one header

@@ -45,6 +45,22 @@ describe('POST /v1/ask (extractive, no model configured)', () => {
       expect(res.json().error.code).toBe('invalid_request')
     }
   })
+
+  it('takes JSON bodies as typed: a number where text belongs, or text where a number belongs, is a 400', async () => {
+    for (const payload of [
+      { question: 123 },
+      { question: 'revenue', topK: '5' },
+      { question: 'revenue', stream: 'true' },
+      { question: ['revenue'] },
+    ]) {
+      const res = await h.app.inject({ method: 'POST', url: '/v1/ask', payload })
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400)
+      expect(res.json()).toMatchObject({ error: { code: 'invalid_request' }, requestId: expect.any(String) })
+    }
+    // the same values typed right are answered
+    const ok = await h.app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'revenue', topK: 5 } })
+    expect(ok.statusCode).toBe(200)
+  })
 })
 
 describe('POST /v1/ask with a chat model: upstream failures', () => {
