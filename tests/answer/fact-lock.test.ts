@@ -118,6 +118,20 @@ describe('fact-lock v2 verdicts', () => {
     expect(verdicts('Net income was $3,033 million [1].')).toEqual([['$3,033 million', 'quoted']])
   })
 
+  it('takes a loose figure inside a word-for-word quotation of a cited source as quoted, and a changed one as unsupported', () => {
+    const sources = [
+      { n: 1, text: 'Purchases of property, plant and equipment (PP&E) (1,577) (1,373) (1,420)' },
+      { n: 2, text: 'In 2018, 63% of the company’s capital spending was within the United States, followed by Europe.' },
+    ]
+    const quote =
+      'Purchases of property, plant and equipment (PP&E) (1,577) [1]\nIn 2018, 63% of the company’s capital spending was within the United States, followed by Europe. [2]'
+    const ok = checkFacts(quote, sources, { question: 'What was the capital expenditure in 2018?' })
+    expect(ok.unsupportedNumbers).toEqual([])
+    expect(ok.checks.find((c) => c.text === '63%')).toMatchObject({ verdict: 'quoted', source: 2 })
+    const changed = checkFacts(quote.replace('63%', '68%'), sources, { question: 'What was the capital expenditure in 2018?' })
+    expect(changed.unsupportedNumbers).toEqual(['68%'])
+  })
+
   it('never derives from rows the claim does not name', () => {
     // 4,106 / 177,866 = 2.3 %, but nothing in the claim names operating income
     expect(verdicts('Cash on hand rose 2.3% [1].')).toEqual([['2.3%', 'unsupported']])

@@ -75,8 +75,13 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
   }
   const targets = numbers.map(targetOf)
 
+  let squashed: { n: number; text: string }[] | undefined
+  const verbatim = (n: ExtractedNumber): NumberCheck | undefined => {
+    squashed ??= cited.map((s) => ({ n: s.n, text: squash(s.text) }))
+    return verbatimCheck(n, text, squashed)
+  }
   const checks: (NumberCheck | undefined)[] = numbers.map(
-    (n, i) => contextCheck(n, text, sources) ?? quotedCheck(n, targets[i] as Target, sources, rowsFor),
+    (n, i) => contextCheck(n, text, sources) ?? verbatim(n) ?? quotedCheck(n, targets[i] as Target, sources, rowsFor),
   )
   const accepted: AnswerFigure[] = []
   checks.forEach((c, i) => {
@@ -115,6 +120,34 @@ function contextCheck(n: ExtractedNumber, text: string, sources: readonly ({ n: 
       : { text: n.raw, verdict: 'context', source: s.n, reason: 'year' }
   }
   return context === undefined ? undefined : { text: n.raw, verdict: 'context', reason: context }
+}
+
+/** Words around a figure that make its quotation unmistakable (a changed figure never matches). */
+const VERBATIM_CONTEXT = 32
+
+/**
+ * A figure inside a run of the answer copied word for word from a cited source — the figure with whole
+ * words on both sides, at least VERBATIM_CONTEXT characters of them — is quoted, however loose its
+ * precision: the source says exactly this. A perturbed figure breaks the run, so this never excuses one.
+ */
+function verbatimCheck(n: ExtractedNumber, text: string, sources: readonly { n: number; text: string }[]): NumberCheck | undefined {
+  const end = n.index + n.raw.length
+  const before = text.slice(Math.max(0, n.index - VERBATIM_CONTEXT - 16), n.index)
+  const after = text.slice(end, end + VERBATIM_CONTEXT + 16)
+  // whole words only: drop the partial word at each cut end
+  // ...and never past the answer's line, which may join passages of different sources
+  const lineStart = before.lastIndexOf('\n')
+  const lineEnd = after.indexOf('\n')
+  const head = lineStart >= 0 ? before.slice(lineStart + 1) : n.index - VERBATIM_CONTEXT - 16 > 0 ? before.replace(/^\S*\s/, '') : before
+  const tail = lineEnd >= 0 ? after.slice(0, lineEnd) : end + VERBATIM_CONTEXT + 16 < text.length ? after.replace(/\s\S*$/, '') : after
+  const needle = squash(head + n.raw + tail)
+  if (needle.length < n.raw.length + VERBATIM_CONTEXT) return undefined
+  const s = sources.find((x) => x.text.includes(needle))
+  return s === undefined ? undefined : { text: n.raw, verdict: 'quoted', source: s.n }
+}
+
+function squash(text: string): string {
+  return text.replace(/\s+/g, ' ').trim()
 }
 
 /**
