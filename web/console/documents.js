@@ -64,7 +64,7 @@ function DropZone({ onFiles }) {
     onDragLeave=${() => setOver(false)}
     onDrop=${drop}
   >
-    <p>Drop PDFs, text or Markdown files here, or</p>
+    <p>Drop PDF, HTML, Word, Excel/CSV, PowerPoint, text or Markdown files here, or</p>
     <button type="button" onClick=${() => input.current.click()}>Choose files…</button>
     <input
       ref=${input}
