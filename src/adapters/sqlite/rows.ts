@@ -54,6 +54,28 @@ export interface ChunkRow {
   meta_json: string
 }
 
+/** A chunk's column values in insert order (document_id, version, ordinal, header, text, page_start, page_end, section_path, char_start, char_end, tokens, hash). */
+export function chunkRowValues(
+  documentId: string,
+  version: number,
+  c: ChunkRecord,
+): [string, number, number, string, string, number, number, string, number, number, number, string] {
+  return [
+    documentId,
+    version,
+    c.ordinal,
+    c.header,
+    c.text,
+    c.pageStart,
+    c.pageEnd,
+    JSON.stringify(c.sectionPath),
+    c.charStart,
+    c.charEnd,
+    c.tokens,
+    c.hash,
+  ]
+}
+
 export function toChunkRecord(row: ChunkRow): ChunkRecord {
   return {
     ordinal: row.ordinal,

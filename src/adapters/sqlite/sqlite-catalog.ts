@@ -4,7 +4,7 @@ import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catal
 import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { serializeStats } from '../../core/sparse/bm25-encoder.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
-import { rowMeta, toChunkRecord, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
+import { chunkRowValues, rowMeta, toChunkRecord, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
 
 /**
  * The corpus catalog in SQLite, for a single machine whose vectors live in Pinecone. Same states and
@@ -118,20 +118,7 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
         db.prepare(`INSERT INTO registry_chunks (document_id, version, ordinal, header, text, page_start, page_end, section_path,
       char_start, char_end, tokens, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       for (const c of input.chunks) {
-        insert.run(
-          input.documentId,
-          version,
-          c.ordinal,
-          c.header,
-          c.text,
-          c.pageStart,
-          c.pageEnd,
-          JSON.stringify(c.sectionPath),
-          c.charStart,
-          c.charEnd,
-          c.tokens,
-          c.hash,
-        )
+        insert.run(...chunkRowValues(input.documentId, version, c))
       }
       const insertFact = db.prepare(
         'INSERT INTO registry_facts (document_id, version, ordinal, page, label, period, value, scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

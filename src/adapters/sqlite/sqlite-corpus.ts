@@ -12,7 +12,7 @@ import type {
 import { AppError } from '../../errors.js'
 import type { Statement } from 'better-sqlite3'
 import { applyMigrations, openDatabase, quickCheck, type Db } from './database.js'
-import { CHUNK_COLUMNS, toChunkHit, toDocumentSummary, type DocumentRow, type ScoredChunkRow } from './rows.js'
+import { CHUNK_COLUMNS, chunkRowValues, toChunkHit, toDocumentSummary, type DocumentRow, type ScoredChunkRow } from './rows.js'
 import { corpusMigrations } from './corpus-schema.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { sqliteCollectionQueries } from './collection-queries.js'
@@ -167,20 +167,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     ).run(input.documentId, version, input.sha256, input.fingerprint, input.sourceName, input.pages, input.chunks.length, model, now)
     const ids: number[] = []
     for (const c of input.chunks) {
-      const r = insertChunk.run(
-        input.documentId,
-        version,
-        c.ordinal,
-        c.header,
-        c.text,
-        c.pageStart,
-        c.pageEnd,
-        JSON.stringify(c.sectionPath),
-        c.charStart,
-        c.charEnd,
-        c.tokens,
-        c.hash,
-      )
+      const r = insertChunk.run(...chunkRowValues(input.documentId, version, c))
       ids.push(Number(r.lastInsertRowid))
     }
     input.facts?.forEach((f, i) => insertFact.run(input.documentId, version, i, f.page, f.label, f.period, f.value, f.scale))
@@ -202,10 +189,9 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       }
     }
     if (existing !== undefined) {
-      // a new version's fingerprint names its own model again
-      db.prepare('UPDATE documents SET fingerprint_model = NULL WHERE id = ?').run(input.documentId)
+      // fingerprint_model: a new version's fingerprint names its own model again
       db.prepare(
-        `UPDATE documents SET active_version = ?, last_version = ?, source_name = ?, sha256 = ?, fingerprint = ?, meta_json = ?,
+        `UPDATE documents SET fingerprint_model = NULL, active_version = ?, last_version = ?, source_name = ?, sha256 = ?, fingerprint = ?, meta_json = ?,
         company = ?, fiscal_year = ?, doc_type = ?, pages = ?, chunks = ?, embedding_model = ?, updated_at = ? WHERE id = ?`,
       ).run(
         version,
