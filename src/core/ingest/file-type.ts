@@ -1,3 +1,4 @@
+import { open, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError } from '../../errors.js'
 
@@ -62,6 +63,24 @@ export function sniffFileType(bytes: Uint8Array, name: string): SourceKind {
   if (looksLikeHtml(text)) return 'html'
   if (claimed !== undefined) return claimed
   return byName === 'md' || byName === 'csv' ? byName : 'txt'
+}
+
+/**
+ * `sniffFileType` on a file without reading all of it: the first HEAD_BYTES decide every type but a ZIP
+ * container, whose entry names can sit anywhere (its directory is at the end). Undefined for an empty file.
+ */
+export async function sniffFile(filePath: string, name: string): Promise<SourceKind | undefined> {
+  const handle = await open(filePath, 'r')
+  let head: Uint8Array
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES)
+    const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0)
+    head = buf.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+  if (head.byteLength === 0) return undefined
+  return sniffFileType(startsWith(head, ZIP_MAGIC) ? await readFile(filePath) : head, name)
 }
 
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d] // %PDF-

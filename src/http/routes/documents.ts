@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -12,7 +12,7 @@ import type { JobStore, FileResult } from '../../core/jobs.js'
 import type { IngestDeps, IngestEvent, SourceFile } from '../../core/ingest/ingest-pipeline.js'
 import { runIngestJob } from '../../core/ingest/ingest-job.js'
 import type { MetaOverrides } from '../../core/ingest/metadata.js'
-import { sniffFileType, SUPPORTED_EXTENSION_LIST } from '../../core/ingest/file-type.js'
+import { sniffFile, SUPPORTED_EXTENSION_LIST } from '../../core/ingest/file-type.js'
 import { AppError, errorBody, storageFault } from '../../errors.js'
 import {
   CollectionQuery,
@@ -411,11 +411,9 @@ function uploadError(err: unknown): unknown {
 /** The first staged file whose bytes are of no type ragtune reads, as the error the CLI gives for it. */
 async function firstUnreadable(staged: readonly { path: string; name: string }[]): Promise<AppError | undefined> {
   for (const file of staged) {
-    const bytes = await readFile(file.path)
-    // An empty file gets its own code from the pipeline (empty_file), like on the CLI.
-    if (bytes.byteLength === 0) continue
     try {
-      sniffFileType(bytes, file.name)
+      // An empty file gets its own code from the pipeline (empty_file), like on the CLI.
+      await sniffFile(file.path, file.name)
     } catch (err) {
       if (err instanceof AppError) return err
       throw err
