@@ -170,13 +170,13 @@ export function targetOf(n: ExtractedNumber): Target {
 }
 
 /** A unitless result (ratio, share): "0.69", "24.26", or "30.8%" for 0.308. */
-function matchesRatio(t: Target, r: number): boolean {
+export function matchesRatio(t: Target, r: number): boolean {
   if (!Number.isFinite(r) || t.scale !== undefined) return false
   return Math.abs(Math.abs(r) * (t.percent ? 100 : 1) - t.value) <= t.tolerance
 }
 
 /** An amount in the rows' printed units: the answer may write it bare or with a scale word. */
-function matchesAmount(t: Target, r: number, scales: readonly number[], percentPoints: boolean): boolean {
+export function matchesAmount(t: Target, r: number, scales: readonly number[], percentPoints: boolean): boolean {
   if (!Number.isFinite(r)) return false
   const a = Math.abs(r)
   if (percentPoints) return t.percent && Math.abs(a - t.value) <= t.tolerance
@@ -318,7 +318,7 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
 }
 
 /** From the answer's own accepted figures: "from 36.8% to 34.6%, a drop of 2.2%". */
-function fromAnswer(t: Target, answerFigures: readonly AnswerFigure[]): Derivation | undefined {
+export function fromAnswer(t: Target, answerFigures: readonly AnswerFigure[]): Derivation | undefined {
   const full = t.value * (t.scale ?? 1)
   for (const a of answerFigures) {
     for (const b of answerFigures) {

@@ -2,12 +2,17 @@ import {
   anchoredRows,
   claimTerms,
   findDerivation,
+  fromAnswer,
   LOOSENESS,
+  matchesAmount,
+  matchesRatio,
   targetOf,
   type AnchoredRow,
   type AnswerFigure,
+  type Derivation,
   type Target,
 } from './derivation.js'
+import { findMetricDerivation, metricRows, type MetricRow } from './metric-derivation.js'
 import { numberContext } from './number-context.js'
 import { extractNumbers, isSupported, MagnitudeIndex, type ExtractedNumber } from './numbers.js'
 import { figureScales, sourceFigures, type SourceFigures } from './source-figures.js'
@@ -88,27 +93,58 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
     const n = numbers[i] as ExtractedNumber
     if (c?.verdict === 'quoted') accepted.push({ raw: n.raw, value: n.value * (n.scale ?? 1), percent: n.percent })
   })
-  checks.forEach((c, i) => {
-    if (c !== undefined) return
-    const n = numbers[i] as ExtractedNumber
-    const found = findDerivation(targets[i] as Target, rowsFor(n), accepted)
-    if (found === undefined) {
+  // Derivations may build on each other ("improved by 13% from 143% to 156%": the 13% needs the two
+  // figures after it), so the pass repeats while it accepts something, at most once per number.
+  let metricRowsOf: MetricRow[] | undefined
+  for (let pass = 0, progress = true; progress && pass < numbers.length; pass++) {
+    progress = false
+    checks.forEach((c, i) => {
+      if (c !== undefined && c.verdict !== 'unsupported') return
+      if (c?.reason === YEAR_UNSUPPORTED) return
+      const n = numbers[i] as ExtractedNumber
+      const t = targets[i] as Target
+      metricRowsOf ??= metricRows(sources)
+      const found = derive(t, sentenceAt(text, n.index), question, metricRowsOf, () => rowsFor(n), accepted)
+      if (found === undefined) {
+        checks[i] = {
+          text: n.raw,
+          verdict: 'unsupported',
+          reason: 'in no cited source, and no expression over the figures the answer names gives it',
+        }
+        return
+      }
       checks[i] = {
         text: n.raw,
-        verdict: 'unsupported',
-        reason: 'in no cited source, and no expression over the figures the answer names gives it',
+        verdict: 'derived',
+        expression: `${n.raw} = ${found.expression}`,
+        ...(found.source > 0 ? { source: found.source } : {}),
       }
-      return
-    }
-    checks[i] = {
-      text: n.raw,
-      verdict: 'derived',
-      expression: `${n.raw} = ${found.expression}`,
-      ...(found.source > 0 ? { source: found.source } : {}),
-    }
-    accepted.push({ raw: n.raw, value: n.value * (n.scale ?? 1), percent: n.percent })
-  })
+      accepted.push({ raw: n.raw, value: n.value * (n.scale ?? 1), percent: n.percent })
+      progress = true
+    })
+  }
   return checks as NumberCheck[]
+}
+
+const YEAR_UNSUPPORTED = 'a year no cited source mentions'
+
+/**
+ * A metric the claim names (its sentence or the question) is checked by that metric's formula alone
+ * (`findMetricDerivation`); only a claim naming no computable metric falls back to the generic search
+ * over the rows it names.
+ */
+function derive(
+  t: Target,
+  sentence: string,
+  question: string,
+  rows: readonly MetricRow[],
+  anchored: () => AnchoredRow[],
+  accepted: readonly AnswerFigure[],
+): Derivation | undefined {
+  const metric = findMetricDerivation(t, `${sentence} \n ${question}`, rows, matchesRatio, matchesAmount)
+  if (metric.found !== undefined) return metric.found
+  if (metric.computable) return fromAnswer(t, accepted)
+  return findDerivation(t, anchored(), accepted)
 }
 
 function contextCheck(n: ExtractedNumber, text: string, sources: readonly ({ n: number } & PreparedSource)[]): NumberCheck | undefined {
@@ -116,7 +152,7 @@ function contextCheck(n: ExtractedNumber, text: string, sources: readonly ({ n: 
   if (context === 'year') {
     const s = sources.find((x) => x.years.has(n.raw))
     return s === undefined
-      ? { text: n.raw, verdict: 'unsupported', reason: 'a year no cited source mentions' }
+      ? { text: n.raw, verdict: 'unsupported', reason: YEAR_UNSUPPORTED }
       : { text: n.raw, verdict: 'context', source: s.n, reason: 'year' }
   }
   return context === undefined ? undefined : { text: n.raw, verdict: 'context', reason: context }
