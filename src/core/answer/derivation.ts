@@ -105,8 +105,14 @@ const IMPLIED: Readonly<Record<string, readonly string[]>> = {
   free: ['capex', 'operating-cash-flow'],
 }
 
+/** A crude stem, enough to meet "repurchased" and "repurchases", "stores" and "store". */
 function stem(w: string): string {
-  return w.length > 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w
+  const singular = w.length > 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w
+  return singular.length > 4 ? singular.replace(/(?:ed|ing|e)$/, '') : singular
+}
+
+function contentWords(text: string): string[] {
+  return tokenize(text).filter((t) => t.length >= 3 && !/^\d/.test(t) && !STOP_WORDS.has(t) && !GENERIC.has(t))
 }
 
 /** The words and statement lines a claim names, for `anchoredRows`. */
@@ -119,9 +125,11 @@ export interface ClaimTerms {
  * `sentence` is the answer's sentence holding the number: its words name rows. `question` names rows only
  * through the finance concepts it mentions, since a question's long wording would anchor half a page.
  */
-export function claimTerms(sentence: string, question: string): ClaimTerms {
+export function claimTerms(sentence: string, question: string, bareFromQuestion = false): ClaimTerms {
   const tokens = tokenize(sentence)
-  const words = new Set(tokens.filter((t) => t.length >= 3 && !/^\d/.test(t) && !STOP_WORDS.has(t) && !GENERIC.has(t)).map(stem))
+  // a bare figure ("36%") names nothing itself: for a derivation the question's words say what it is
+  const own = contentWords(sentence)
+  const words = new Set((own.length > 0 || !bareFromQuestion ? own : contentWords(question)).map(stem))
   const all = [...tokens, '.', ...tokenize(question)]
   const concepts = matchConcepts(all)
   for (const t of all) for (const id of IMPLIED[t] ?? []) concepts.push(...FINANCE_CONCEPTS.filter((c) => c.id === id))
@@ -136,11 +144,15 @@ export function anchoredRows(terms: ClaimTerms, sources: readonly { n: number; f
     for (const row of s.figures.rows) {
       const amounts = row.figures.filter((f) => !f.isYear)
       if (amounts.length === 0 || row.label === '') continue
-      const tokens = tokenize(row.label)
+      // prose: the figure's whole sentence describes it; a statement row: its label
+      const tokens = tokenize(row.sentence === '' ? row.label : row.sentence)
       const spaced = ` ${tokens.map(stem).join(' ')} `
       let score = 0
       for (const l of terms.lines) if (spaced.includes(l)) score += 2
       for (const t of new Set(tokens.map(stem))) if (terms.words.has(t)) score += 1
+      // a label the claim names in full ("Consumer" for "the consumer segment") anchors on its own
+      const labelWords = contentWords(row.label).map(stem)
+      if (labelWords.length > 0 && labelWords.every((w) => terms.words.has(w))) score = Math.max(score, MIN_ANCHOR)
       if (score >= MIN_ANCHOR) scored.push({ row: { n: s.n, label: row.label, figures: amounts, bareScales: s.figures.bareScales }, score })
     }
   }
@@ -238,7 +250,7 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
           if (matchesRatio(t, ratio)) return result(`${fmt(a)} / ${fmt(b)}`, ra.n, rb.n)
           if (!t.percent && matchesRatio(t, ratio * 365)) return result(`${fmt(a)} / ${fmt(b)} × 365`, ra.n, rb.n)
           if (matchesAmount(t, a.value - b.value, scalesOf(ra, a, b), false)) return result(`${fmt(a)} − ${fmt(b)}`, ra.n, rb.n)
-          if (ra.label < rb.label && matchesAmount(t, a.value + b.value, scalesOf(ra, a, b), false))
+          if (rows.indexOf(ra) < rows.indexOf(rb) && matchesAmount(t, a.value + b.value, scalesOf(ra, a, b), false))
             return result(`${fmt(a)} + ${fmt(b)}`, ra.n, rb.n)
         }
       }
@@ -300,10 +312,10 @@ export function findDerivation(t: Target, rows: readonly AnchoredRow[], answerFi
           const d = rd.figures.find((f) => f.column === a.column && !f.percent)
           if (a.percent || b === undefined || d === undefined || d.value === 0) continue
           if (matchesSignedRatio(t, (a.value - b.value) / d.value)) return result(`(${fmt(a)} − ${fmt(b)}) / ${fmt(d)}`, ra.n, rb.n, rd.n)
-          if (ra.label < rb.label && matchesSignedRatio(t, (a.value + b.value) / d.value))
+          if (few.indexOf(ra) < few.indexOf(rb) && matchesSignedRatio(t, (a.value + b.value) / d.value))
             return result(`(${fmt(a)} + ${fmt(b)}) / ${fmt(d)}`, ra.n, rb.n, rd.n)
           for (const rc of few) {
-            if (rc === ra || rc === rb || rc === rd || rc.label < rb.label) continue
+            if (rc === ra || rc === rb || rc === rd || few.indexOf(rc) < few.indexOf(rb)) continue
             const c = rc.figures.find((f) => f.column === a.column && !f.percent)
             if (c !== undefined && matchesSignedRatio(t, (a.value - b.value - c.value) / d.value)) {
               return result(`(${fmt(a)} − ${fmt(b)} − ${fmt(c)}) / ${fmt(d)}`, ra.n, rb.n, rc.n, rd.n)

@@ -204,7 +204,10 @@ const MAX_PARTS = 3
 
 const CHANGE =
   /\b(?:increas|decreas|declin|grow|grew|growth|rose|rise|fell|fall|drop|jump|improv|deteriorat|chang|shr[iu]nk|expan|contract|compar|from\b.*\bto\b|vs\.?|versus|up|down|higher|lower)/i
-const AVERAGE = /\b(?:average|avg|mean)\b/i
+// "the 3 year average net margin", "average of capex as a % of revenue": the mean of the metric over periods
+// (not "revenue / average PP&E", where the average is the formula's own denominator)
+const AVERAGE_BEFORE = /\b(?:average|avg|mean)\b(?:\s+of)?[^.?;]{0,30}$/i
+const SPAN_AVERAGE = /\b(?:\d|two|three|four|five)[- ]year average\b/i
 
 /** Whether period p comes before q: years compare; columns of an unknown header may run either way. */
 function earlier(p: string, q: string): boolean {
@@ -397,10 +400,11 @@ export function findMetricDerivation(
   if (metrics.length === 0) return { computable: false }
   const years = namedYears(claim)
   const change = CHANGE.test(claim)
-  const average = AVERAGE.test(claim)
   const cache = new Map<Line, Series[]>()
   let computable = false
   for (const m of metrics) {
+    const at = m.trigger.exec(claim)?.index ?? 0
+    const average = SPAN_AVERAGE.test(claim) || AVERAGE_BEFORE.test(claim.slice(0, at))
     for (const f of m.formulas) {
       const isRatio = f.bottom !== undefined
       for (const byPeriod of evaluate(f, rows, cache)) {

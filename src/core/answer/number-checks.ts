@@ -72,10 +72,13 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
   const sources = cited.map((s) => ({ n: s.n, ...preparedSources(s.text, prepare) }))
   const short = text.length <= 400
   const claims = new Map<string, AnchoredRow[]>()
-  const rowsFor = (n: ExtractedNumber): AnchoredRow[] => {
+  const rowsFor = (n: ExtractedNumber, derivation = false): AnchoredRow[] => {
     const sentence = short ? text : sentenceAt(text, n.index)
-    let rows = claims.get(sentence)
-    if (rows === undefined) claims.set(sentence, (rows = anchoredRows(claimTerms(sentence, question), sources)))
+    // a derivation of a bare figure may take the question's words for its rows; a quote may not
+    const own = derivation ? sentenceAt(text, n.index) : sentence
+    const key = `${derivation ? 'd' : 'q'}\u0000${own}`
+    let rows = claims.get(key)
+    if (rows === undefined) claims.set(key, (rows = anchoredRows(claimTerms(own, question, derivation), sources)))
     return rows
   }
   const targets = numbers.map(targetOf)
@@ -104,7 +107,7 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
       const n = numbers[i] as ExtractedNumber
       const t = targets[i] as Target
       metricRowsOf ??= metricRows(sources)
-      const found = derive(t, sentenceAt(text, n.index), question, metricRowsOf, () => rowsFor(n), accepted)
+      const found = derive(t, sentenceAt(text, n.index), question, metricRowsOf, () => rowsFor(n, true), accepted)
       if (found === undefined) {
         checks[i] = {
           text: n.raw,

@@ -24,6 +24,11 @@ export interface SourceFigure {
 
 export interface SourceRow {
   readonly label: string
+  /**
+   * For a figure written in prose, the sentence around it: "the opening of 47 new stores since …" says
+   * what 47 counts, mostly in words after it. Empty for statement rows.
+   */
+  readonly sentence: string
   readonly figures: readonly SourceFigure[]
 }
 
@@ -42,15 +47,20 @@ const UNIT_WORD: Record<string, number> = { thousands: 1e3, millions: 1e6, billi
 // Words between two figures that start a new row: two letters or more (not "$", "|", "(a)" marks).
 const WORDS = /\p{L}{2,}/u
 
-export function sourceFigures(text: string): SourceFigures {
+// "(Note 11)", "(Notes 10 and 14)": a reference in a caption, not a figure of the row
+const NOTE_REFERENCE = /\(\s*Notes?\s+\d[\d\s,&]*(?:and\s+\d+\s*)?\)/gi
+
+export function sourceFigures(source: string): SourceFigures {
+  // blanked to the same length, so every figure keeps its position in the text
+  const text = source.replace(NOTE_REFERENCE, (m) => ' '.repeat(m.length))
   const numbers = extractNumbers(text)
-  const rows: { label: string; figures: SourceFigure[] }[] = []
+  const rows: { label: string; sentence: string; figures: SourceFigure[] }[] = []
   let end = 0
   for (const n of numbers) {
     const gap = text.slice(end, n.index)
     let row = rows[rows.length - 1]
     if (row === undefined || WORDS.test(gap)) {
-      row = { label: labelOf(gap), figures: [] }
+      row = { label: labelOf(gap), sentence: proseSentence(text, n.index), figures: [] }
       rows.push(row)
     }
     row.figures.push(toFigure(n, rows.length - 1, row.figures.length))
@@ -80,6 +90,23 @@ function toFigure(n: ExtractedNumber, row: number, column: number): SourceFigure
     column,
     isYear: n.decimals === 0 && n.scale === undefined && !n.percent && /^\d{4}$/.test(n.raw) && n.value >= 1900 && n.value <= 2100,
   }
+}
+
+const MAX_SENTENCE = 320
+const MIN_PROSE_WORDS = 6
+
+/**
+ * The sentence holding position `at`, when it reads as prose: it ends with a full stop within
+ * MAX_SENTENCE characters and has at least MIN_PROSE_WORDS lower-case words. A statement flattened to
+ * one line has no full stops for hundreds of characters, so its rows get none.
+ */
+function proseSentence(text: string, at: number): string {
+  const start = Math.max(text.lastIndexOf('. ', at), text.lastIndexOf('.\n', at))
+  const stop = text.slice(at).search(/\.(?:\s|$)/)
+  if (stop < 0) return ''
+  const sentence = text.slice(start < 0 ? 0 : start + 2, at + stop).replace(/\s+/g, ' ')
+  if (sentence.length > MAX_SENTENCE) return ''
+  return (sentence.match(/(?:^|\s)[a-z]{2,}/g) ?? []).length >= MIN_PROSE_WORDS ? sentence : ''
 }
 
 /** The words of a gap, without table rules, currency signs and the end of a previous sentence. */
