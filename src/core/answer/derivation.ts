@@ -142,7 +142,7 @@ export function anchoredRows(terms: ClaimTerms, sources: readonly { n: number; f
   const scored: { row: AnchoredRow; score: number }[] = []
   for (const s of sources) {
     for (const row of s.figures.rows) {
-      const amounts = row.figures.filter((f) => !f.isYear)
+      const amounts = row.figures.filter((f) => !f.isYear && !f.isDay)
       if (amounts.length === 0 || row.label === '') continue
       // prose: the figure's whole sentence describes it; a statement row: its label
       const tokens = tokenize(row.sentence === '' ? row.label : row.sentence)

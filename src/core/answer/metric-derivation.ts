@@ -235,7 +235,7 @@ export function metricRows(sources: readonly { n: number; figures: SourceFigures
   for (const s of sources) {
     const header = headerYears(s.figures)
     for (const row of s.figures.rows) {
-      const figures = row.figures.filter((f) => !f.isYear)
+      const figures = row.figures.filter((f) => !f.isYear && !f.isDay)
       if (figures.length === 0 || row.label === '') continue
       const years = header !== undefined && figures.length === header.length ? header : undefined
       out.push({ n: s.n, label: row.label, figures, bareScales: s.figures.bareScales, years })
@@ -248,9 +248,9 @@ export function metricRows(sources: readonly { n: number; figures: SourceFigures
 function headerYears(figures: SourceFigures): string[] | undefined {
   const years: string[] = []
   for (const row of figures.rows) {
-    const amounts = row.figures.filter((f) => !f.isYear)
+    const amounts = row.figures.filter((f) => !f.isYear && !f.isDay)
     for (const f of row.figures) if (f.isYear && !years.includes(f.raw)) years.push(f.raw)
-    if (amounts.length >= 2 && row.figures.every((f) => !f.isYear)) break
+    if (amounts.length >= 2 && amounts.length === row.figures.length) break
   }
   return years.length >= 2 ? years : undefined
 }

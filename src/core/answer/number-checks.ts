@@ -67,7 +67,8 @@ function prepare(text: string): PreparedSource {
  * claim's other half: "1.9%" alone says nothing, "capex as a % of revenue" names the rows it comes from.
  */
 export function checkNumbers(text: string, cited: readonly CheckedSource[], question = ''): NumberCheck[] {
-  const numbers = extractNumbers(text)
+  const unit = QUESTION_UNIT.exec(question)?.[1]?.toLowerCase()
+  const numbers = extractNumbers(text).map((n) => asWritten(n, text, unit === undefined ? undefined : UNIT_SCALE[unit]))
   if (numbers.length === 0) return []
   const sources = cited.map((s) => ({ n: s.n, ...preparedSources(s.text, prepare) }))
   const short = text.length <= 400
@@ -130,6 +131,24 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
 }
 
 const YEAR_UNSUPPORTED = 'a year no cited source mentions'
+const EARLY_MONTH_DAY = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?)\.?\s+\d{1,2},?\s*$/i
+
+// "Answer in USD millions", "(in USD billions)": the unit of a bare amount in the answer
+const QUESTION_UNIT = /\bin\s+(?:units\s+of\s+)?(?:USD|US\$|\$|dollars)?\s*(thousands|millions|billions)\b/i
+const UNIT_SCALE: Record<string, number> = { thousands: 1e3, millions: 1e6, billions: 1e9 }
+
+/**
+ * What an answer's figure claims. Trailing zeros after the point are formatting, not precision ("$8.70",
+ * "$1577.00" as answer templates print every amount). A currency amount with no scale word, in an answer
+ * to a question that names its unit ("Answer in USD billions"), is in that unit.
+ */
+function asWritten(n: ExtractedNumber, text: string, questionScale: number | undefined): ExtractedNumber {
+  const fraction = /\.(\d+)/.exec(n.raw)?.[1] ?? ''
+  const decimals = Math.min(n.decimals, fraction.replace(/0+$/, '').length)
+  const currency = /^\(?[$€£]/.test(n.raw)
+  const scale = n.scale ?? (questionScale !== undefined && currency && !n.percent ? questionScale : undefined)
+  return decimals === n.decimals && scale === n.scale ? n : { ...n, decimals, scale }
+}
 
 /**
  * A metric the claim names (its sentence or the question) is checked by that metric's formula alone
@@ -153,7 +172,13 @@ function derive(
 function contextCheck(n: ExtractedNumber, text: string, sources: readonly ({ n: number } & PreparedSource)[]): NumberCheck | undefined {
   const context = numberContext(n, text)
   if (context === 'year') {
-    const s = sources.find((x) => x.years.has(n.raw))
+    let s = sources.find((x) => x.years.has(n.raw))
+    // "the 12 months ended January 28, 2023" over sources that call it fiscal 2022: a fiscal year ending in
+    // the first months of a calendar year is named by either year
+    if (s === undefined && EARLY_MONTH_DAY.test(text.slice(Math.max(0, n.index - 16), n.index))) {
+      s = sources.find((x) => x.years.has(String(Number(n.raw) - 1)))
+      if (s !== undefined) return { text: n.raw, verdict: 'context', source: s.n, reason: 'date' }
+    }
     return s === undefined
       ? { text: n.raw, verdict: 'unsupported', reason: YEAR_UNSUPPORTED }
       : { text: n.raw, verdict: 'context', source: s.n, reason: 'year' }

@@ -20,6 +20,8 @@ export interface SourceFigure {
   readonly column: number
   /** a plain year (1900–2100, no comma or sign): a column header, not an amount */
   readonly isYear: boolean
+  /** the day of a date ("May 26", "December 31"): not an amount either */
+  readonly isDay: boolean
 }
 
 export interface SourceRow {
@@ -63,7 +65,7 @@ export function sourceFigures(source: string): SourceFigures {
       row = { label: labelOf(gap), sentence: proseSentence(text, n.index), figures: [] }
       rows.push(row)
     }
-    row.figures.push(toFigure(n, rows.length - 1, row.figures.length))
+    row.figures.push(toFigure(n, rows.length - 1, row.figures.length, MONTH_BEFORE.test(text.slice(Math.max(0, n.index - 12), n.index))))
     end = n.index + n.raw.length
   }
   const declared = new Set<number>()
@@ -77,7 +79,9 @@ export function sourceFigures(source: string): SourceFigures {
   return { rows, figures: rows.flatMap((r) => r.figures), bareScales }
 }
 
-function toFigure(n: ExtractedNumber, row: number, column: number): SourceFigure {
+const MONTH_BEFORE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+$/i
+
+function toFigure(n: ExtractedNumber, row: number, column: number, afterMonth: boolean): SourceFigure {
   const negative = n.raw.startsWith('(') && n.raw.endsWith(')')
   return {
     raw: n.raw.replace(/[$€£]\s*/g, '').replace(/\s+/g, ' '),
@@ -89,6 +93,8 @@ function toFigure(n: ExtractedNumber, row: number, column: number): SourceFigure
     row,
     column,
     isYear: n.decimals === 0 && n.scale === undefined && !n.percent && /^\d{4}$/.test(n.raw) && n.value >= 1900 && n.value <= 2100,
+    isDay:
+      afterMonth && n.decimals === 0 && n.scale === undefined && !n.percent && /^\d{1,2}$/.test(n.raw) && n.value >= 1 && n.value <= 31,
   }
 }
 
