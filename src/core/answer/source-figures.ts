@@ -75,7 +75,7 @@ export function sourceFigures(source: string): SourceFigures {
     // parenthesis or follow "in"
     if (scale !== undefined && /\(|\bin\b/i.test(m[0])) declared.add(scale)
   }
-  const bareScales = declared.size === 0 ? [1, 1e3, 1e6, 1e9] : [1, ...declared]
+  const bareScales = declared.size === 0 ? UNDECLARED : [1, ...declared]
   return { rows, figures: rows.flatMap((r) => r.figures), bareScales }
 }
 
@@ -129,5 +129,11 @@ function labelOf(gap: string): string {
  * page's `bareScales`.
  */
 export function figureScales(f: SourceFigure, bareScales: readonly number[]): readonly number[] {
-  return f.scale !== undefined || Math.abs(f.value) >= 1e7 ? [1] : bareScales
+  if (f.scale !== undefined || Math.abs(f.value) >= 1e7) return [1]
+  // a page that declares no unit: a whole number is not taken for billions (tables in billions print
+  // decimals, "$ 2.5"), or "$411 million" would pass as "$411 billion"
+  return bareScales === UNDECLARED && f.decimals === 0 ? UNDECLARED_WHOLE : bareScales
 }
+
+const UNDECLARED: readonly number[] = [1, 1e3, 1e6, 1e9]
+const UNDECLARED_WHOLE: readonly number[] = [1, 1e3, 1e6]
