@@ -343,3 +343,35 @@ export function fromAnswer(t: Target, answerFigures: readonly AnswerFigure[]): D
   }
   return undefined
 }
+
+const SHARE_OF_TOTAL = /\bof (?:the )?total\b/i
+
+/**
+ * "87% of the total liability is employee costs": one part of a row that prints its own total — a row
+ * whose last figure is the sum of the others (checked, so no row is taken for a total by position alone)
+ * and whose label the claim names at least once. Parts of a verified total are few (one row's cells), so
+ * the search stays as small as the one-row families above.
+ */
+export function shareOfTotal(
+  t: Target,
+  sentence: string,
+  sources: readonly { n: number; figures: SourceFigures }[],
+): Derivation | undefined {
+  if (!t.percent || !SHARE_OF_TOTAL.test(sentence)) return undefined
+  const words = new Set(contentWords(sentence).map(stem))
+  for (const s of sources) {
+    for (const row of s.figures.rows) {
+      const cells = row.figures.filter((f) => !f.isYear && !f.isDay && !f.percent)
+      const total = cells.at(-1)
+      if (total === undefined || cells.length < 3 || total.value === 0) continue
+      const parts = cells.slice(0, -1)
+      const sum = parts.reduce((x, f) => x + f.value, 0)
+      if (Math.abs(sum - total.value) > 0.5 * parts.length * 10 ** -total.decimals) continue
+      if (!contentWords(row.label).some((w) => words.has(stem(w)))) continue
+      for (const p of parts) {
+        if (matchesRatio(t, p.value / total.value)) return { expression: `${fmt(p)} / ${fmt(total)} [${s.n}]`, source: s.n }
+      }
+    }
+  }
+  return undefined
+}

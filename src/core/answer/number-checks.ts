@@ -6,6 +6,7 @@ import {
   LOOSENESS,
   matchesAmount,
   matchesRatio,
+  shareOfTotal,
   targetOf,
   type AnchoredRow,
   type AnswerFigure,
@@ -108,7 +109,7 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
       const n = numbers[i] as ExtractedNumber
       const t = targets[i] as Target
       metricRowsOf ??= metricRows(sources)
-      const found = derive(t, sentenceAt(text, n.index), question, metricRowsOf, () => rowsFor(n, true), accepted)
+      const found = derive(t, sentenceAt(text, n.index), question, metricRowsOf, () => rowsFor(n, true), accepted, sources)
       if (found === undefined) {
         checks[i] = {
           text: n.raw,
@@ -162,11 +163,12 @@ function derive(
   rows: readonly MetricRow[],
   anchored: () => AnchoredRow[],
   accepted: readonly AnswerFigure[],
+  sources: readonly { n: number; figures: SourceFigures }[],
 ): Derivation | undefined {
   const metric = findMetricDerivation(t, `${sentence} \n ${question}`, rows, matchesRatio, matchesAmount)
   if (metric.found !== undefined) return metric.found
   if (metric.computable) return fromAnswer(t, accepted)
-  return findDerivation(t, anchored(), accepted)
+  return findDerivation(t, anchored(), accepted) ?? shareOfTotal(t, sentence, sources)
 }
 
 function contextCheck(n: ExtractedNumber, text: string, sources: readonly ({ n: number } & PreparedSource)[]): NumberCheck | undefined {
