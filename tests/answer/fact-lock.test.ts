@@ -140,7 +140,7 @@ describe('fact-lock v2 verdicts', () => {
   it('reads a bare answer through the question: "capex as a % of revenue"', () => {
     const capex = { n: 1, text: '(in millions)\nTotal net sales 1,000 800\nPurchases of property and equipment (19) (12)' }
     const r = checkFacts('1.9% [1]', [capex], { question: 'What is capital expenditure as a % of revenue?' })
-    expect(r.checks[0]).toMatchObject({ verdict: 'derived', expression: '1.9% = (19) / 1,000 [1]' })
+    expect(r.checks[0]).toMatchObject({ verdict: 'derived', expression: '1.9% = capex to revenue: (19) / 1,000 [1]' })
   })
 
   it('treats years, dates, durations and list numbers as context; a year no source mentions is unsupported', () => {
