@@ -136,3 +136,35 @@ describe('extractive sentences', () => {
     )
   })
 })
+
+describe('extractive choice for what a question asks', () => {
+  it('answers "what drove …" with the sentence giving the cause, which speaks of the line the sentence before names', () => {
+    const text = [
+      'Balance Sheet',
+      '(in thousands) 2023 2022',
+      'Merchandise inventories, net 1,210,400 1,105,900',
+      'Merchandise inventories, net at year end totaled $1.2 billion compared to $1.1 billion a year earlier. The $104.5 million increase was primarily due to 31 new stores and higher product costs.',
+    ].join('\n')
+    const r = extractiveAnswer('What drove the increase in merchandise inventories?', [{ n: 1, source: source('r', text), text }], {
+      maxSentences: 1,
+    })
+    expect(r.answer).toBe('The $104.5 million increase was primarily due to 31 new stores and higher product costs. [1]')
+    // asked for the figure, the row still comes first
+    const figure = extractiveAnswer('What were merchandise inventories in 2023?', [{ n: 1, source: source('r', text), text }], {
+      maxSentences: 1,
+    })
+    expect(figure.answer).toBe('Merchandise inventories, net 1,210,400 1,105,900 [1]')
+  })
+
+  it('finds "Total cash provided by operating activities" for a question about operating, investing and financing cash flows', () => {
+    const text = [
+      'Statements of Cash Flows ($ in millions) 2023 2022',
+      'Total cash provided by operating activities 1,900 3,100',
+      'Total cash used in investing activities (850) (1,200)',
+    ].join('\n')
+    const r = extractiveAnswer('Which of operating, investing and financing activities brought in the most cash flow?', [
+      { n: 1, source: source('c', text), text },
+    ])
+    expect(r.answer.split('\n')).toContain('Total cash provided by operating activities 1,900 3,100 [1]')
+  })
+})

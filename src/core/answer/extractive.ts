@@ -29,6 +29,10 @@ const LINE_BONUS = 3
 const FIGURE_BONUS = 0.5
 const RANK_PENALTY = 0.25
 const ROW_BONUS = 1
+// A question asking what drove a change is answered by the sentence that gives the cause
+const ASKS_CAUSE = /\b(?:drove|drives?|driven|drivers?|why|reasons?|caused?|causes|explain(?:s|ed)?|factors?)\b/i
+const GIVES_CAUSE = /\b(?:due to|driven by|primarily by|because|as a result of|attributable to|resulted from|result of)\b/i
+const CAUSE_BONUS = 1.5
 const ROW = /^[A-Za-z][^\d]{2,}?(?:\s+\$?\s?\(?[\d,.]+\)?%?){2,}\s*$/
 
 interface Sentence {
@@ -68,6 +72,7 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   const terms = [...new Set(analyzed.terms.map(stem))]
   // " purchases of property plant and equipment " matched against " … " joined tokens: whole words only.
   const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map(spacedLine)
+  const asksCause = ASKS_CAUSE.test(question)
 
   const searched = sources.slice(0, options.maxSources ?? 4)
   const pages = searched.map((s) => prepared(s.text, preparePage))
@@ -93,13 +98,18 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
     })
     for (const l of lines) for (const at of lineHits(page, l)) line[at] = 1
     for (let at = 0; at < count; at++) {
-      const hasLine = line[at] === 1
+      const sentence = page.sentences[at] as Sentence
+      const givesCause = asksCause && GIVES_CAUSE.test(sentence.text)
+      // "… totaled $1.6 billion. The $104.2 million increase was primarily due to …": a cause sentence
+      // speaks of the line the sentence before it names
+      const hasLine = line[at] === 1 || (givesCause && at > 0 && line[at - 1] === 1)
       const share = shared[at] as number
       if (share === 0 && !hasLine) continue
-      const sentence = page.sentences[at] as Sentence
-      // A question naming a finance concept asks for a figure: the statement row that prints it is the answer.
-      const row = hasLine && sentence.isRow ? ROW_BONUS : 0
-      const score = share + (hasLine ? LINE_BONUS : 0) + row + (sentence.hasFigure ? FIGURE_BONUS : 0) - rank * RANK_PENALTY
+      // A question naming a finance concept asks for a figure: the statement row that prints it is the
+      // answer — unless it asks what drove the figure, which no row says.
+      const row = hasLine && sentence.isRow && !asksCause ? ROW_BONUS : 0
+      const cause = givesCause ? CAUSE_BONUS : 0
+      const score = share + (hasLine ? LINE_BONUS : 0) + row + cause + (sentence.hasFigure ? FIGURE_BONUS : 0) - rank * RANK_PENALTY
       if (score > 0) ranked.push({ n, rank, sentence, score })
     }
     shared.fill(0, 0, count)

@@ -9,7 +9,12 @@ import { extractNumbers, isSupported, sourceMagnitudes, type ExtractedNumber } f
  * "1,819" in a table in millions.
  */
 export function goldFigure(goldAnswer: string): ExtractedNumber | undefined {
-  return extractNumbers(goldAnswer).find((n) => numberContext(n, goldAnswer) === undefined)
+  const n = extractNumbers(goldAnswer).find((x) => numberContext(x, goldAnswer) === undefined)
+  if (n === undefined) return undefined
+  // trailing zeros are the answer template's formatting ("$8.70", "$1577.00"), not precision: the same
+  // reading the fact-lock gives an answer's figures
+  const fraction = /\.(\d+)/.exec(n.raw)?.[1] ?? ''
+  return { ...n, decimals: Math.min(n.decimals, fraction.replace(/0+$/, '').length) }
 }
 
 const BARE = [1, 1e3, 1e6, 1e9]

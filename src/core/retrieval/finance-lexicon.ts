@@ -108,7 +108,8 @@ export const FINANCE_CONCEPTS: readonly FinanceConcept[] = [
   {
     id: 'cash-flow-activities',
     triggers: ['investing activities', 'financing activities', 'cash flow', 'cash flows'],
-    lines: ['net cash used in investing activities', 'net cash used in financing activities', 'net cash provided by operating activities'],
+    // "Net cash used in …" and "Total cash used in …" alike: the lines are matched as phrases inside captions
+    lines: ['cash used in investing activities', 'cash used in financing activities', 'cash provided by operating activities'],
     statements: ['cashflow'],
   },
   {
