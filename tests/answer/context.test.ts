@@ -167,4 +167,20 @@ describe('extractive choice for what a question asks', () => {
     ])
     expect(r.answer.split('\n')).toContain('Total cash provided by operating activities 1,900 3,100 [1]')
   })
+
+  it('takes a sentence ending in a date for prose, not a statement row, and joins prose lines the page wrapped', () => {
+    const text = [
+      'Note 4 - Acquisitions',
+      'On May 2, 2023, the Company completed the acquisition of 100% of a labels maker in Poland that',
+      'serves food brands.',
+      'The fair values of the net assets acquired are based on the best estimate as of June 30, 2023.',
+    ].join('\n')
+    const r = extractiveAnswer('Which acquisitions did the company complete?', [{ n: 1, source: source('a', text), text }], {
+      maxSentences: 2,
+    })
+    expect(r.answer.split('\n')).toContain(
+      'On May 2, 2023, the Company completed the acquisition of 100% of a labels maker in Poland that serves food brands. [1]',
+    )
+    expect(r.answer).not.toContain('fair values')
+  })
 })

@@ -34,6 +34,8 @@ const ASKS_CAUSE = /\b(?:drove|drives?|driven|drivers?|why|reasons?|caused?|caus
 const GIVES_CAUSE = /\b(?:due to|driven by|primarily by|because|as a result of|attributable to|resulted from|result of)\b/i
 const CAUSE_BONUS = 1.5
 const ROW = /^[A-Za-z][^\d]{2,}?(?:\s+\$?\s?\(?[\d,.]+\)?%?){2,}\s*$/
+// "… as of June 30, 2023." ends in two numbers too, but they are a date
+const ENDS_IN_DATE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\.?\s*$/i
 
 interface Sentence {
   readonly order: number
@@ -199,7 +201,13 @@ function preparePage(text: string): Page {
       if (at === undefined) byWord.set(w, [order])
       else at.push(order)
     }
-    return { order, text: sentence, spaced: ` ${raw.join(' ')} `, hasFigure: /\d/.test(sentence), isRow: ROW.test(sentence) }
+    return {
+      order,
+      text: sentence,
+      spaced: ` ${raw.join(' ')} `,
+      hasFigure: /\d/.test(sentence),
+      isRow: ROW.test(sentence) && !ENDS_IN_DATE.test(sentence),
+    }
   })
   return { sentences: list, byWord, lineHits: new Map() }
 }
@@ -215,9 +223,17 @@ function stem(w: string): string {
 const SENTENCE_BREAK =
   /\n+|(?<=[.!?])(?<!\b\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|Jr|Sr|St|No|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)\s+(?=[A-Z($"“])/u
 
+/**
+ * A prose line the page wrapped: it ends in a word or a comma and the next line goes on in lower case
+ * ("… a Czech Republic company that\noperates a plant"). Rows end in figures, headings are followed by a
+ * capital, so neither is joined.
+ */
+const WRAPPED_LINE = /(?<=[\p{L},;])[ \t]*\n[ \t]*(?=\p{Ll})/gu
+
 /** Sentences, or rows of a table (statement pages are rows, not prose). */
 function sentences(text: string): string[] {
   return text
+    .replace(WRAPPED_LINE, ' ')
     .split(SENTENCE_BREAK)
     .map((s) => s.replace(/\s+/g, ' ').trim())
     .filter((s) => s.length >= 12)
