@@ -28,6 +28,8 @@ const PAGES = [
     'Accounts receivable, net\t200\t180',
     'Total current assets\t600\t520',
     'Total current liabilities\t400\t390',
+    'Current portion of long-term debt\t50\t20',
+    'Long-term debt\t900\t1,000',
   ].join('\n'),
 ]
 
@@ -83,5 +85,13 @@ describe('computed answers in extractive mode', () => {
     expect(missingYear.answer.split('\n')[0]).toBe(
       'Cannot compute the revenue growth for 2020: no "total revenue" row for 2020 on the cited pages.',
     )
+  })
+
+  it('computes the change of debt as the debt lines summed for both years, and the fact-lock derives it', async () => {
+    const r = await answerer.ask('Has Zeta increased its debt between FY2022 and FY2023?')
+    // (50 + 900) − (20 + 1,000) = −70
+    expect(r.answer.split('\n')[0]).toMatch(/^Change in debt 2023 \(computed\): -\$70 million = \(50 \+ 900\) − \(20 \+ 1,000\) \[\d\]$/)
+    expect(r.checks.find((c) => c.text === '$70 million')).toMatchObject({ verdict: 'derived' })
+    expect(r.unsupportedNumbers).toEqual([])
   })
 })

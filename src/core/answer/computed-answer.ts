@@ -25,6 +25,9 @@ type Line =
   | 'cogs'
   | 'ppe'
   | 'depreciation'
+  | 'shortTermDebt'
+  | 'currentDebt'
+  | 'longTermDebt'
 
 // How statements print each line (the end of a label: "Cash flows from investing activities Purchases of …"
 // keeps its section words in front). General accounting captions only.
@@ -62,6 +65,9 @@ const LINES: Record<Line, { readonly name: string; readonly label: RegExp }> = {
   payables: { name: 'accounts payable', label: /^(?:trade |accounts )payables?$/i },
   cogs: { name: 'cost of sales', label: /^(?:total )?cost of (?:sales|revenues?|goods sold|products sold)$/i },
   ppe: { name: 'net PP&E', label: /^property(?:, plant)?(?: and| &) equipment(?:,)? ?(?:[—–-] ?)?net$/i },
+  shortTermDebt: { name: 'short-term debt', label: /^(?:short-term (?:debt|borrowings)|notes payable|commercial paper)$/i },
+  currentDebt: { name: 'current portion of long-term debt', label: /^current portion of long-term debt$/i },
+  longTermDebt: { name: 'long-term debt', label: /^long-term debt(?:, (?:net|less current portion|excluding current portion))?$/i },
 }
 
 type Formula =
@@ -77,6 +83,8 @@ type Formula =
   | { readonly kind: 'growth'; readonly line: Line }
   | { readonly kind: 'difference'; readonly a: Line; readonly b: Line }
   | { readonly kind: 'turnover'; readonly num: Line; readonly avg: Line }
+  /** the change of a sum of lines between the year before and the year asked; lines the pages lack are left out */
+  | { readonly kind: 'change'; readonly lines: readonly Line[] }
 
 const METRICS: readonly { readonly name: string; readonly trigger: RegExp; readonly formula: Formula }[] = [
   {
@@ -139,6 +147,12 @@ const METRICS: readonly { readonly name: string; readonly trigger: RegExp; reado
     formula: { kind: 'ratio', num: 'capex', den: 'revenue', percent: true },
   },
   {
+    name: 'change in debt',
+    trigger:
+      /\b(?:increas|decreas|chang|reduc|rais|paid down|pay down)\w*\b.{0,40}\bdebt\b|\bdebt\b.{0,40}\b(?:increas|decreas|chang|reduc)\w*/i,
+    formula: { kind: 'change', lines: ['shortTermDebt', 'currentDebt', 'longTermDebt'] },
+  },
+  {
     name: 'revenue growth',
     trigger: /\b(?:revenue|sales)\b.{0,40}\b(?:growth|grow|grew|change)\b|\b(?:growth|change)\b.{0,20}\b(?:revenue|sales)\b/i,
     formula: { kind: 'growth', line: 'revenue' },
@@ -179,7 +193,9 @@ export function computedAnswer(
     for (const f of doc?.facts ?? []) if (f.page >= s.source.pageStart && f.page <= s.source.pageEnd) pool.push({ fact: f, n: s.n })
   }
   const periods = [...new Set(pool.map((i) => i.fact.period))].sort().reverse()
-  const asked = /(?:FY\s?|fiscal (?:year )?)?((?:19|20)\d\d)\b/i.exec(question)?.[1]
+  // "between FY2022 and FY2023": the later year, compared with the one before it
+  const named = [...question.matchAll(/(?:FY\s?|fiscal (?:year )?)?((?:19|20)\d\d)\b/gi)].map((m) => m[1] as string)
+  const asked = named.length === 0 ? undefined : named.reduce((a, b) => (b > a ? b : a))
   const period = asked ?? periods[0]
   if (period === undefined) return { text: `Cannot compute the ${metric.name}: no statement table on the cited pages.`, cited: [] }
   const previous = String(Number(period) - 1)
@@ -202,6 +218,23 @@ export function computedAnswer(
     if (b === undefined) return missing(f.line, previous)
     const r = (a.fact.value - b.fact.value) / Math.abs(b.fact.value)
     return done(percent(r), `(${cell(a)} − ${cell(b)}) / ${cell(b)}`, [a, b])
+  }
+  if (f.kind === 'change') {
+    // a line counts when both years print it; at least one must
+    const pairs = f.lines.flatMap((l) => {
+      const a = find(l, period)
+      const b = find(l, previous)
+      return a !== undefined && b !== undefined ? [{ a, b }] : []
+    })
+    const first = f.lines[f.lines.length - 1] as Line
+    if (pairs.length === 0) return missing(first, period)
+    const sum = (xs: readonly Input[]): number => xs.reduce((t, x) => t + Math.abs(x.fact.value), 0)
+    const now = pairs.map((p) => p.a)
+    const before = pairs.map((p) => p.b)
+    const side = (xs: readonly Input[]): string =>
+      xs.length === 1 ? cell(xs[0] as Input, true) : `(${xs.map((x) => cell(x, true)).join(' + ')})`
+    const scale = now[0]?.fact.scale ?? 1
+    return done(amount(sum(now) - sum(before), scale), `${side(now)} − ${side(before)}`, [...now, ...before])
   }
   if (f.kind === 'difference') {
     const a = find(f.a, period)

@@ -41,6 +41,7 @@ type Line =
   | 'receivables'
   | 'payables'
   | 'currentDebt'
+  | 'longTermDebt'
   | 'taxProvision'
   | 'pretaxIncome'
   | 'totalAssets'
@@ -71,6 +72,7 @@ const LINES: Record<Line, (label: string) => boolean> = {
   receivables: (l) => /^(?:accounts|trade|notesand|accountsandnotes)?(?:accounts)?receivables?(?:net.*)?$/.test(l),
   payables: (l) => /^(?:accounts|trade)payables?$/.test(l),
   currentDebt: (l) => /^(?:shorttermdebt|shorttermborrowings|currentportionof(?:long)?termdebt)/.test(l),
+  longTermDebt: (l) => /^longtermdebt(?:net|lesscurrentportion|excludingcurrentportion)?$/.test(l),
   taxProvision: (l) =>
     /^(?:provisionfor|benefitfrom)?incometax(?:es)?(?:expense|provision)?(?:benefit)?$|^provisionforincometaxes$/.test(l),
   pretaxIncome: (l) => /^(?:income|earnings).*before.*incometax/.test(l),
@@ -161,6 +163,12 @@ const METRICS: readonly Metric[] = [
       // operating (non-cash) working capital: without cash and without debt due within the year
       { top: [plus('currentAssets'), minus('cash'), minus('currentLiabilities'), plus('currentDebt')] },
     ],
+  },
+  {
+    // "decreased its debt by $2.5bn": the change of the debt lines the balance sheet prints, summed
+    name: 'debt',
+    trigger: /\b(?:increas|decreas|chang|reduc|rais)\w*\b.{0,40}\bdebt\b|\bdebt\b.{0,40}\b(?:increas|decreas|chang|reduc)\w*/i,
+    formulas: [{ top: [plus('currentDebt'), plus('longTermDebt')] }, { top: [plus('longTermDebt')] }],
   },
   { name: 'effective tax rate', trigger: /\beffective (?:income )?tax rate\b/i, formulas: [ratio('taxProvision', 'pretaxIncome')] },
   {
