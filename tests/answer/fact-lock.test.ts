@@ -8,6 +8,7 @@ describe('extractNumbers', () => {
     ['about 1.577 billion', [{ value: 1.577, scale: 1e9, decimals: 3 }]],
     ['a loss of (370)', [{ value: 370, scale: undefined, decimals: 0 }]],
     ['margin of 12.5%', [{ value: 12.5, scale: undefined, decimals: 1 }]],
+    ['down 1.1 percentage points', [{ value: 1.1, scale: undefined, decimals: 1 }]],
     [
       '$3.2bn and 45k',
       [

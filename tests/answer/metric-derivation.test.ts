@@ -188,4 +188,24 @@ describe('what prose and rows say about a figure', () => {
     const far = checkFacts('The 12 months ended January 28, 2024 [1].', [prose], {})
     expect(far.unsupportedNumbers).toEqual(['2024'])
   })
+
+  it('reads "percentage points" as a change in points, of a named metric or of two percentages a sentence states', () => {
+    const q = 'Is the gross margin of the company improving as of FY2023?'
+    expect(verdict('Gross margin fell 1.7 percentage points in FY2023.', [income], q, '1.7 percentage points')?.verdict).toBe('derived')
+    const outlook = {
+      n: 1,
+      text: 'Given the strong quarter, we now expect full-year organic revenue to increase 7 percent (previously 4 percent) and core earnings per share to increase 10 percent (previously 8 percent), the company said.',
+    }
+    const g = 'By how many percentage points did the company raise its core earnings per share guidance?'
+    expect(
+      verdict('The company raised core earnings per share guidance by 2 percentage points.', [outlook], g, '2 percentage points'),
+    ).toMatchObject({
+      verdict: 'derived',
+      expression: '2 percentage points = 10 percent − 8 percent [1]',
+    })
+    // 3 points is the revenue outlook's raise, not the one the claim names
+    expect(
+      verdict('The company raised core earnings per share guidance by 3 percentage points.', [outlook], g, '3 percentage points')?.verdict,
+    ).toBe('unsupported')
+  })
 })

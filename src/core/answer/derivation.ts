@@ -3,7 +3,7 @@ import { FINANCE_CONCEPTS } from '../retrieval/finance-lexicon.js'
 import { tokenize } from '../retrieval/query-analysis.js'
 import { STOP_WORDS } from '../retrieval/stop-words.js'
 import type { ExtractedNumber } from './numbers.js'
-import { figureScales, type SourceFigure, type SourceFigures } from './source-figures.js'
+import { figureScales, type SourceFigure, type SourceFigures, type SourceRow } from './source-figures.js'
 
 /**
  * "Derived": a number of the answer reproduced from figures of its cited sources by one small expression
@@ -371,6 +371,39 @@ export function shareOfTotal(
       for (const p of parts) {
         if (matchesRatio(t, p.value / total.value)) return { expression: `${fmt(p)} / ${fmt(total)} [${s.n}]`, source: s.n }
       }
+    }
+  }
+  return undefined
+}
+
+// "9 percent (previously 8 percent)": the words between a figure and the one it replaced
+const MAX_BETWEEN_WORDS = 3
+
+/**
+ * "raised guidance by 1 percentage point": the difference of two percentages a source sentence states for
+ * the same item, the new one and the one it replaced ("9 percent (previously 8 percent)", "to 9% from 8%").
+ * Only adjacent pairs with a few words between them, and only when the words before the pair name the
+ * claim's item (two of its words): another item's pair in the same sentence ("revenue 8 percent
+ * (previously 6 percent)") gives nothing. A handful of pairs per sentence, so loose targets may use it.
+ */
+export function statedChange(
+  t: Target,
+  terms: ClaimTerms,
+  sources: readonly { n: number; figures: SourceFigures }[],
+): Derivation | undefined {
+  if (!t.percent) return undefined
+  for (const s of sources) {
+    const rows = s.figures.rows
+    for (let i = 0; i + 1 < rows.length; i++) {
+      const row = rows[i] as SourceRow
+      const next = rows[i + 1] as SourceRow
+      const a = row.figures.at(-1)
+      const b = next.figures[0]
+      if (a === undefined || b === undefined || !a.percent || !b.percent || row.sentence === '' || row.sentence !== next.sentence) continue
+      if (tokenize(next.label).length > MAX_BETWEEN_WORDS) continue
+      const named = new Set(contentWords(row.label).map(stem))
+      if ([...terms.words].filter((w) => named.has(w)).length < MIN_ANCHOR) continue
+      if (matchesAmount(t, a.value - b.value, [], true)) return { expression: `${a.raw} − ${b.raw} [${s.n}]`, source: s.n }
     }
   }
   return undefined

@@ -7,6 +7,7 @@ import {
   matchesAmount,
   matchesRatio,
   shareOfTotal,
+  statedChange,
   targetOf,
   type AnchoredRow,
   type AnswerFigure,
@@ -168,7 +169,11 @@ function derive(
   const metric = findMetricDerivation(t, `${sentence} \n ${question}`, rows, matchesRatio, matchesAmount)
   if (metric.found !== undefined) return metric.found
   if (metric.computable) return fromAnswer(t, accepted)
-  return findDerivation(t, anchored(), accepted) ?? shareOfTotal(t, sentence, sources)
+  return (
+    findDerivation(t, anchored(), accepted) ??
+    shareOfTotal(t, sentence, sources) ??
+    statedChange(t, claimTerms(sentence, question), sources)
+  )
 }
 
 function contextCheck(n: ExtractedNumber, text: string, sources: readonly ({ n: number } & PreparedSource)[]): NumberCheck | undefined {

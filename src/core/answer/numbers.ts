@@ -12,7 +12,7 @@ export interface ExtractedNumber {
   readonly scale: number | undefined
   /** digits after the decimal point, the precision the figure claims */
   readonly decimals: number
-  /** written with a percent sign or "percent" */
+  /** written with a percent sign, "percent", or as percentage points ("1 percentage point", "2.2pp") */
   readonly percent: boolean
   /** where `raw` starts in the text */
   readonly index: number
@@ -37,7 +37,7 @@ const SCALES: Record<string, number> = {
 // A figure not glued to letters ("Q1", "FY2018" and "10-K" are labels, not quantities), with an optional
 // currency sign, accounting parentheses, percent sign and scale word.
 const NUMBER =
-  /(?<![\p{L}\d.,])(\(?)([$€£]?)\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\)?)(?:\s?(%|percent\b))?(?:\s?(thousand|millions?|billions?|trillion|mn|mm|bn|tn|[kmb])\b)?(?![\p{L}\d]|-[\p{L}])/giu
+  /(?<![\p{L}\d.,])(\(?)([$€£]?)\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\)?)(?:\s?(%|percent\b|percentage points?\b|pp\b|ppts?\b))?(?:\s?(thousand|millions?|billions?|trillion|mn|mm|bn|tn|[kmb])\b)?(?![\p{L}\d]|-[\p{L}])/giu
 
 // The same pattern, tried at one position at a time.
 const NUMBER_AT = new RegExp(NUMBER.source, 'iuy')
