@@ -1,7 +1,6 @@
 import { Tiktoken } from 'js-tiktoken/lite'
-import o200kBase from 'js-tiktoken/ranks/o200k_base'
 import cl100kBase from 'js-tiktoken/ranks/cl100k_base'
-import { countTokens } from '../../src/core/ingest/tokenizer.js'
+import { countTokens, o200kEncoding } from '../../src/core/ingest/tokenizer.js'
 
 export type EncodingName = 'o200k_base' | 'cl100k_base'
 
@@ -17,7 +16,7 @@ const encoders = new Map<EncodingName, Tiktoken>()
 export function getEncoder(name: EncodingName): Tiktoken {
   let enc = encoders.get(name)
   if (enc === undefined) {
-    enc = new Tiktoken(name === 'o200k_base' ? o200kBase : cl100kBase)
+    enc = new Tiktoken(name === 'o200k_base' ? o200kEncoding() : cl100kBase)
     encoders.set(name, enc)
   }
   return enc

@@ -1,6 +1,5 @@
 import { Tiktoken } from 'js-tiktoken/lite'
-import o200kBase from 'js-tiktoken/ranks/o200k_base'
-import { countTokens } from '../ingest/tokenizer.js'
+import { countTokens, o200kEncoding } from '../ingest/tokenizer.js'
 
 /**
  * Token budgets of the answer context. Counting is the one exact o200k counter (`countTokens`, shared
@@ -13,7 +12,7 @@ let encoder: Tiktoken | undefined
 const MAX_CACHED = 4096
 
 function enc(): Tiktoken {
-  encoder ??= new Tiktoken(o200kBase)
+  encoder ??= new Tiktoken(o200kEncoding())
   return encoder
 }
 

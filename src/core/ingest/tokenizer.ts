@@ -1,4 +1,19 @@
-import o200kBase from 'js-tiktoken/ranks/o200k_base'
+import { createRequire } from 'node:module'
+
+/** js-tiktoken's encoding table: the pre-token pattern and every token's rank. */
+export type Encoding = typeof import('js-tiktoken/ranks/o200k_base').default
+let o200k: Encoding | undefined
+
+/**
+ * js-tiktoken's o200k_base table, loaded on first use rather than with this module: 2.3 MB of JavaScript
+ * that every command importing the answer or ingest code would otherwise parse at start (`documents list`,
+ * `serve`) though it never counts a token. Loaded synchronously (the package's CommonJS build), as the
+ * counts that need it are.
+ */
+export function o200kEncoding(): Encoding {
+  o200k ??= createRequire(import.meta.url)('js-tiktoken/ranks/o200k_base') as Encoding
+  return o200k
+}
 
 let ranks: Map<string, number> | undefined
 let pieces: RegExp | undefined
@@ -83,7 +98,7 @@ function pieceAt(text: string, pos: number): string {
   const end = asciiPieceEnd(text, pos)
   if (end > pos) return text.slice(pos, end)
   // Every character starts some alternative of the pattern, so a sticky match never fails.
-  pieces ??= new RegExp(o200kBase.pat_str, 'uy')
+  pieces ??= new RegExp(o200kEncoding().pat_str, 'uy')
   pieces.lastIndex = pos
   return pieces.exec(text)?.[0] ?? text.slice(pos)
 }
@@ -91,7 +106,7 @@ function pieceAt(text: string, pos: number): string {
 function loadRanks(): Map<string, number> {
   const map = new Map<string, number>()
   // Each line: "<anything> <first rank> <base64 token> <base64 token> ..." with consecutive ranks.
-  for (const line of o200kBase.bpe_ranks.split('\n')) {
+  for (const line of o200kEncoding().bpe_ranks.split('\n')) {
     if (line.length === 0) continue
     const fields = line.split(' ')
     const offset = Number.parseInt(fields[1] ?? '', 10)
