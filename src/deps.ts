@@ -71,6 +71,20 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   }
 }
 
+/**
+ * The documents alone — the corpus, the originals and their page images — for the commands that list,
+ * show or delete documents and collections: no job recovery, models, parser or answer pipeline to build
+ * or load. Closed with closeDeps.
+ */
+export async function openDocumentStore(config: Config, logger: Logger): Promise<AppDeps> {
+  warnIfShared([config.dataDir, config.dbPath], logger)
+  ensurePrivateDir(config.dataDir)
+  const corpus = await openCorpus(config, logger)
+  const { originals, ...rest } = await openStores(config)
+  await closeStores({ ...rest, originals: { ...originals, close: async () => {} } })
+  return { config, logger, corpus, originals, pageImages: createPageImages({ originals, cacheDir: pageCacheDir(config.dataDir) }) }
+}
+
 /** The key store alone, for `ragtune keys` (no need to start the rest); the same store the server reads. */
 export async function openKeyStore(config: Config): Promise<KeyStore> {
   if (config.databaseUrl === undefined) ensurePrivateDir(config.dataDir)

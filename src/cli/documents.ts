@@ -1,6 +1,6 @@
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
-import { buildDeps, closeDeps } from '../deps.js'
+import { closeDeps, openDocumentStore } from '../deps.js'
 import { DEFAULT_COLLECTION, checkCollectionName, documentKey, parseDocumentKey } from '../core/collections.js'
 import { deleteDocument } from '../core/originals.js'
 
@@ -32,7 +32,7 @@ export async function documents(ctx: CliContext): Promise<number> {
     throw new AppError('invalid_arguments', `--page must be a page number from 1\nusage: ${USAGE}`)
   const config = cliConfig(ctx)
   const logger = cliLogger(ctx, config)
-  const deps = await buildDeps(config, logger)
+  const deps = await openDocumentStore(config, logger)
   try {
     const corpus = deps.corpus
     if (action === 'list') {

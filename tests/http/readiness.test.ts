@@ -87,6 +87,20 @@ describe('/readyz while the store integrity check runs', () => {
     }
   })
 
+  it('closing the app waits for a running check (its worker reads the store file)', async () => {
+    const gate = gatedCorpus(deps.corpus)
+    const app = await buildApp({ ...deps, corpus: gate.corpus })
+    let closed = false
+    const closing = app.close().then(() => {
+      closed = true
+    })
+    await settle()
+    expect(closed).toBe(false)
+    gate.answer([])
+    await closing
+    expect(closed).toBe(true)
+  })
+
   it('the real check (in a worker thread) passes a sound store: /readyz turns 200 on its own', async () => {
     const app = await buildApp(deps)
     try {

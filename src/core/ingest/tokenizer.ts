@@ -38,6 +38,7 @@ const ASCII = /^\p{ASCII}*$/u
 export function countTokens(text: string): number {
   if (text.length === 0) return 0
   ranks ??= loadRanks()
+  classesReady ||= fillAsciiClasses()
   let total = 0
   for (let pos = 0; pos < text.length;) {
     const end = asciiPieceEnd(text, pos)
@@ -88,6 +89,7 @@ function asciiCount(text: string, pos: number, end: number, table: Map<string, n
 
 /** The pre-token split of `text` (what the o200k regex matches), for checks. */
 export function splitPieces(text: string): string[] {
+  classesReady ||= fillAsciiClasses()
   const out: string[] = []
   for (let pos = 0; pos < text.length; pos += out.at(-1)?.length ?? 1) out.push(pieceAt(text, pos))
   return out
@@ -127,10 +129,13 @@ const SPACE = 5
 const OTHER_SPACE = 6
 const PUNCT = 7
 const UNKNOWN = 0
-const CLASS = asciiClasses()
+// Filled with the first count, not at import (its Unicode property regexes take ~10 ms to compile); while
+// all zero, every character reads as UNKNOWN, which only leaves the split to the regex.
+const CLASS = new Uint8Array(128)
+let classesReady = false
 
-function asciiClasses(): Uint8Array {
-  const table = new Uint8Array(128)
+function fillAsciiClasses(): true {
+  const table = CLASS
   for (let c = 0; c < 128; c++) {
     const ch = String.fromCharCode(c)
     if (/[\p{Lt}\p{Lm}\p{Lo}\p{M}]/u.test(ch)) table[c] = UNKNOWN
@@ -142,7 +147,7 @@ function asciiClasses(): Uint8Array {
     else if (/\s/u.test(ch)) table[c] = OTHER_SPACE
     else table[c] = PUNCT
   }
-  return table
+  return true
 }
 
 /** Class of the character at `i`: UNKNOWN past ASCII, where only the regex can decide. */

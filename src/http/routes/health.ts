@@ -34,6 +34,8 @@ export const healthRoutes: FastifyPluginAsync<{ corpus: Corpus; embeddingModel?:
   { corpus, embeddingModel },
 ) => {
   const integrity = integrityWatch(corpus)
+  // The check's worker reads the store file: closing waits for it, so the store (and its files) can go after.
+  app.addHook('onClose', async () => integrity.idle())
   // No response schemas: a probe's small answer needs no serializer compiled first (which would load ajv
   // on the way to the server's first 200 from /readyz).
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
@@ -76,19 +78,17 @@ export const healthRoutes: FastifyPluginAsync<{ corpus: Corpus; embeddingModel?:
  * INTEGRITY_MAX_AGE_MS, or one that found problems (so a repaired store comes back), starts a new check
  * in the background and is answered meanwhile.
  */
-function integrityWatch(corpus: Corpus): { problems(): readonly string[] | undefined } {
+function integrityWatch(corpus: Corpus): { problems(): readonly string[] | undefined; idle(): Promise<void> } {
   const check = corpus.checkIntegrity?.bind(corpus)
-  if (check === undefined) return { problems: () => [] }
+  if (check === undefined) return { problems: () => [], idle: async () => {} }
   let last: { at: number; problems: readonly string[] } | undefined
-  let running = false
+  let running: Promise<void> | undefined
   const run = (): void => {
-    if (running) return
-    running = true
-    void check()
+    running ??= check()
       .catch((err: unknown) => [err instanceof Error ? err.message : String(err)])
       .then((problems) => {
         last = { at: performance.now(), problems }
-        running = false
+        running = undefined
       })
   }
   run()
@@ -97,5 +97,6 @@ function integrityWatch(corpus: Corpus): { problems(): readonly string[] | undef
       if (last !== undefined && (last.problems.length > 0 || performance.now() - last.at > INTEGRITY_MAX_AGE_MS)) run()
       return last?.problems
     },
+    idle: async () => running,
   }
 }
