@@ -5,6 +5,7 @@ import { AppError, storageFault } from './errors.js'
 import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js'
 import { healthRoutes } from './http/routes/health.js'
 import { lazySchemaCompilers } from './http/schema-compilers.js'
+import { watchIntegrity } from './core/integrity-watch.js'
 import { installPlatform, registerAnswerRoutes } from './http/platform.js'
 import { createMetrics } from './http/metrics.js'
 import { documentRoutes } from './http/routes/documents.js'
@@ -86,7 +87,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.jobs === undefined ? {} : { jobs: deps.jobs }),
   })
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
-  await app.register(healthRoutes, { corpus: deps.corpus, embeddingModel: deps.embedder?.id })
+  await app.register(healthRoutes, {
+    corpus: deps.corpus,
+    integrity: deps.integrity ?? watchIntegrity(deps.corpus),
+    embeddingModel: deps.embedder?.id,
+  })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
     await registerAnswerRoutes(app, {
       answerer: deps.answerer,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Corpus } from '../../core/corpus.js'
+import type { IntegrityWatch } from '../../core/integrity-watch.js'
 import { staleEmbeddings } from '../../core/ingest/reembed.js'
 import { AppError } from '../../errors.js'
 
@@ -20,20 +21,15 @@ interface Ready {
   }
 }
 
-/** A store's integrity check result is reused this long; a failing one is checked again on every probe. */
-const INTEGRITY_MAX_AGE_MS = 600_000
-
 /**
  * Liveness never touches dependencies. Readiness: the store passed its integrity check and answers, with
- * embedding drift reported. The first check starts with the app (off the main thread, see the store's
- * checkIntegrity), so it runs while the server finishes starting; until it ends /readyz answers 503
+ * embedding drift reported. Until the first check ends (see IntegrityWatch) /readyz answers 503
  * `starting`. Ready means /readyz answers 200.
  */
-export const healthRoutes: FastifyPluginAsync<{ corpus: Corpus; embeddingModel?: string | undefined }> = async (
+export const healthRoutes: FastifyPluginAsync<{ corpus: Corpus; integrity: IntegrityWatch; embeddingModel?: string | undefined }> = async (
   app,
-  { corpus, embeddingModel },
+  { corpus, integrity, embeddingModel },
 ) => {
-  const integrity = integrityWatch(corpus)
   // The check's worker reads the store file: closing waits for it, so the store (and its files) can go after.
   app.addHook('onClose', async () => integrity.idle())
   // No response schemas: a probe's small answer needs no serializer compiled first (which would load ajv
@@ -71,32 +67,4 @@ export const healthRoutes: FastifyPluginAsync<{ corpus: Corpus; embeddingModel?:
       },
     }
   })
-}
-
-/**
- * The last integrity check's problems (undefined until the first ends). A result older than
- * INTEGRITY_MAX_AGE_MS, or one that found problems (so a repaired store comes back), starts a new check
- * in the background and is answered meanwhile.
- */
-function integrityWatch(corpus: Corpus): { problems(): readonly string[] | undefined; idle(): Promise<void> } {
-  const check = corpus.checkIntegrity?.bind(corpus)
-  if (check === undefined) return { problems: () => [], idle: async () => {} }
-  let last: { at: number; problems: readonly string[] } | undefined
-  let running: Promise<void> | undefined
-  const run = (): void => {
-    running ??= check()
-      .catch((err: unknown) => [err instanceof Error ? err.message : String(err)])
-      .then((problems) => {
-        last = { at: performance.now(), problems }
-        running = undefined
-      })
-  }
-  run()
-  return {
-    problems() {
-      if (last !== undefined && (last.problems.length > 0 || performance.now() - last.at > INTEGRITY_MAX_AGE_MS)) run()
-      return last?.problems
-    },
-    idle: async () => running,
-  }
 }
