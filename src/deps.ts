@@ -2,6 +2,9 @@ import { ensurePrivateDir, warnIfShared } from './adapters/private-files.js'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
 import type { AppDeps } from './composition/app-deps.js'
+
+export { closeDeps } from './composition/app-deps.js'
+export { openDocumentStore } from './composition/document-store.js'
 import { openCorpus } from './composition/corpus.js'
 import { closeStores, openStores } from './composition/stores.js'
 import { createParserPool } from './adapters/pdf/parser-pool.js'
@@ -71,34 +74,10 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   }
 }
 
-/**
- * The documents alone — the corpus, the originals and their page images — for the commands that list,
- * show or delete documents and collections: no job recovery, models, parser or answer pipeline to build
- * or load. Closed with closeDeps.
- */
-export async function openDocumentStore(config: Config, logger: Logger): Promise<AppDeps> {
-  warnIfShared([config.dataDir, config.dbPath], logger)
-  ensurePrivateDir(config.dataDir)
-  const corpus = await openCorpus(config, logger)
-  const { originals, ...rest } = await openStores(config)
-  await closeStores({ ...rest, originals: { ...originals, close: async () => {} } })
-  return { config, logger, corpus, originals, pageImages: createPageImages({ originals, cacheDir: pageCacheDir(config.dataDir) }) }
-}
-
 /** The key store alone, for `ragtune keys` (no need to start the rest); the same store the server reads. */
 export async function openKeyStore(config: Config): Promise<KeyStore> {
   if (config.databaseUrl === undefined) ensurePrivateDir(config.dataDir)
   const { keys, ...rest } = await openStores(config)
   await closeStores({ keys: { ...keys, close: async () => {} }, ...rest })
   return keys
-}
-
-export async function closeDeps(deps: AppDeps): Promise<void> {
-  await deps.ingest?.parser.close()
-  await deps.jobs?.close()
-  await deps.keys?.close()
-  await deps.registry?.close()
-  await deps.fineTuneJobs?.close()
-  await deps.originals?.close()
-  await deps.corpus.close()
 }

@@ -1,6 +1,7 @@
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
-import { closeDeps, openDocumentStore } from '../deps.js'
+import { closeDeps } from '../composition/app-deps.js'
+import { openDocumentStore } from '../composition/document-store.js'
 import { checkCollectionName, collectionNotFound, parseDocumentKey } from '../core/collections.js'
 import { deleteCollection } from '../core/originals.js'
 

@@ -44,3 +44,14 @@ export interface AppDeps {
   readonly originals?: OriginalStore
   readonly pageImages?: PageImages
 }
+
+/** Closes whatever `deps` holds (the parser pool first, the corpus last). */
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  await deps.ingest?.parser.close()
+  await deps.jobs?.close()
+  await deps.keys?.close()
+  await deps.registry?.close()
+  await deps.fineTuneJobs?.close()
+  await deps.originals?.close()
+  await deps.corpus.close()
+}
