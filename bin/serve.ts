@@ -3,7 +3,7 @@ import { createLogger } from '../src/logger.js'
 import { buildDeps, closeDeps } from '../src/deps.js'
 import { AppError } from '../src/errors.js'
 import { staleEmbeddings } from '../src/core/ingest/reembed.js'
-import { watchIntegrity } from '../src/core/integrity-watch.js'
+import { watchIntegrity } from '../src/core/readiness/integrity-watch.js'
 
 /** `ragtune serve [--port N] [--host H]` */
 export async function serve(ctx: CliContext): Promise<number> {

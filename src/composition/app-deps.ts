@@ -10,7 +10,7 @@ import type { EmbeddingModel } from '../core/models.js'
 import type { FineTuneJobStore, FineTuneService } from '../core/finetune.js'
 import type { ModelRegistry } from '../core/model-registry.js'
 import type { OriginalStore, PageImages } from '../core/originals.js'
-import type { IntegrityWatch } from '../core/integrity-watch.js'
+import type { IntegrityWatch } from '../core/readiness/integrity-watch.js'
 
 /**
  * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice

@@ -247,6 +247,15 @@ function binary(s: string): string {
  */
 function pieceTokens(bytes: string, table: Map<string, number>): number {
   if (bytes.length <= 1 || table.has(bytes)) return bytes.length === 0 ? 0 : 1
+  const starts = mergedParts(bytes, table)
+  let count = 0
+  for (let i = 0; i + 1 < starts.length; i++) if (table.has(bytes.slice(starts[i] ?? 0, starts[i + 1] ?? 0))) count++
+  return count
+}
+
+/** Where each token of the piece `bytes` begins after the merges; the last entry is the end. */
+function mergedParts(bytes: string, table: Map<string, number>): number[] {
+  if (bytes.length <= 1 || table.has(bytes)) return [0, bytes.length]
   // starts[i]: where part i begins; the last entry is the end. pairs[i]: rank of parts i and i+1 merged.
   const starts: number[] = []
   for (let i = 0; i <= bytes.length; i++) starts.push(i)
@@ -269,7 +278,43 @@ function pieceTokens(bytes: string, table: Map<string, number>): number {
     if (at > 0) pairs[at - 1] = rankOf(at - 1)
     if (at < pairs.length) pairs[at] = rankOf(at)
   }
-  let count = 0
-  for (let i = 0; i + 1 < starts.length; i++) if (table.has(bytes.slice(starts[i] ?? 0, starts[i + 1] ?? 0))) count++
-  return count
+  return starts
+}
+
+/**
+ * The longest prefix of `text` within `maxTokens` o200k tokens, what decoding the first `maxTokens`
+ * tokens of tiktoken's encoding gives: whole pieces while they fit, then the first tokens of the piece
+ * that does not (its own merges). A cut inside a multi-byte character keeps only the whole characters
+ * before it. Needs no encoder: the count's rank table and split are enough.
+ */
+export function prefixWithinTokens(text: string, maxTokens: number): string {
+  if (maxTokens <= 0) return ''
+  ranks ??= loadRanks()
+  classesReady ||= fillAsciiClasses()
+  let used = 0
+  for (let pos = 0; pos < text.length;) {
+    const piece = pieceAt(text, pos)
+    const ascii = ASCII.test(piece)
+    const bytes = ascii ? piece : binary(piece)
+    const n = pieceTokens(bytes, ranks)
+    if (used + n > maxTokens) {
+      const cut = mergedParts(bytes, ranks)[maxTokens - used] ?? 0
+      return text.slice(0, pos) + (ascii ? piece.slice(0, cut) : wholeCharacters(piece, cut))
+    }
+    used += n
+    pos += piece.length
+  }
+  return text
+}
+
+/** The characters of `s` whose UTF-8 bytes all lie within its first `bytes` bytes. */
+function wholeCharacters(s: string, bytes: number): string {
+  let size = 0
+  let end = 0
+  for (const ch of s) {
+    size += utf8.encode(ch).length
+    if (size > bytes) break
+    end += ch.length
+  }
+  return s.slice(0, end)
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Corpus } from '../../core/corpus.js'
-import type { IntegrityWatch } from '../../core/integrity-watch.js'
+import type { IntegrityWatch } from '../../core/readiness/integrity-watch.js'
 import { staleEmbeddings } from '../../core/ingest/reembed.js'
 import { AppError } from '../../errors.js'
 

@@ -1,4 +1,4 @@
-import type { Corpus } from './corpus.js'
+import type { Corpus } from '../corpus.js'
 
 /** A check's result is reused this long; one that found problems is checked again on every probe. */
 const MAX_AGE_MS = 600_000
