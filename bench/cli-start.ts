@@ -18,7 +18,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { spawnServe } from './spawn-serve.js'
+import { spawnServe } from '../tests/support/spawn-serve.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PDFS = path.resolve(ROOT, '../shared/data/financebench/pdfs')

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, runBin } from './spawn-bin.js'
+import { spawnServe } from '../support/spawn-serve.js'
 
 // Start-up is mostly module loading: a command loads what it runs, and the heavy libraries load with their
 // first use (docs/architecture.md). These spawn the bin with a hook that lists every module it loads.
@@ -66,20 +66,13 @@ describe('what a command loads at start', () => {
 
   it('ragtune serve is ready (/readyz 200) without loading any of them', async () => {
     const t = traced('serve')
-    const child = spawn(process.execPath, ['--import', TRACE, BIN, '--data-dir', path.join(dir, 'serve'), 'serve', '--port', '0'], {
-      env: { ...process.env, ...t.env, LOG_LEVEL: 'info', RAGTUNE_PRETTY_LOGS: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const { url, stop } = await spawnServe(['--import', TRACE, BIN, '--data-dir', path.join(dir, 'serve'), 'serve', '--port', '0'], {
+      ...process.env,
+      ...t.env,
+      LOG_LEVEL: 'info',
+      RAGTUNE_PRETTY_LOGS: '0',
     })
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = ''
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString()
-          const m = /"url":"(http[^"]+)"/.exec(out)
-          if (m?.[1] !== undefined) resolve(m[1])
-        })
-        child.once('exit', (code) => reject(new Error(`serve exited ${code}`)))
-      })
       for (let i = 0; ; i++) {
         const res = await fetch(`${url}/readyz`)
         if (res.status === 200) break
@@ -88,8 +81,7 @@ describe('what a command loads at start', () => {
         await new Promise((r) => setTimeout(r, 10))
       }
     } finally {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
+      await stop()
     }
     expect(heavyIn(t.modules())).toEqual([])
   })
