@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { CliContext, Command } from '../src/cli/context.js'
-import { isHelp, reportCliError, writeLine } from '../src/cli/context.js'
+import { isHelp, reportCliError, writeLine } from '../src/cli/output.js'
 
 /**
  * The outermost ring: the only module that knows every command. Commands load lazily so `ragtune ask`

@@ -1,9 +1,9 @@
 import { cliConfig, parseCliArgs, type CliContext } from '../src/cli/context.js'
 import { createLogger } from '../src/logger.js'
 import { buildDeps, closeDeps } from '../src/deps.js'
-import { describeListen, startServer } from '../src/server.js'
 import { AppError } from '../src/errors.js'
 import { staleEmbeddings } from '../src/core/ingest/reembed.js'
+import { watchIntegrity } from '../src/core/readiness/integrity-watch.js'
 
 /** `ragtune serve [--port N] [--host H]` */
 export async function serve(ctx: CliContext): Promise<number> {
@@ -17,6 +17,10 @@ export async function serve(ctx: CliContext): Promise<number> {
   const config = cliConfig({ ...ctx, env })
   const logger = createLogger({ level: config.log.level, to: 'stdout', pretty: config.log.pretty })
   const deps = await buildDeps(config, logger)
+  // The store's integrity check (a worker thread) starts now and runs while the HTTP stack loads: ready
+  // (/readyz 200) is then about when listening, not the check's time after it.
+  const integrity = watchIntegrity(deps.corpus)
+  const { describeListen, startServer } = await import('../src/server.js')
   const stale = staleEmbeddings(await deps.corpus.listDocuments(), deps.embedder?.id)
   if (stale.length > 0) {
     logger.warn(
@@ -28,7 +32,7 @@ export async function serve(ctx: CliContext): Promise<number> {
   const { openFineTuneService } = await import('../finetune/finetune-composition.js')
   const finetune = openFineTuneService(deps)
   const app = await startServer(
-    { ...deps, finetunes: finetune.service },
+    { ...deps, integrity, finetunes: finetune.service },
     {
       onClose: async () => {
         await finetune.close()

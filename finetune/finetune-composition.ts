@@ -1,8 +1,8 @@
 import type { Config } from '../src/config.js'
 import type { Logger } from '../src/logger.js'
 import type { FineTuneJobStore, FineTuneProvider } from '../src/core/finetune.js'
+import { once } from '../src/composition/lazy.js'
 import type { ModelRegistry } from '../src/core/model-registry.js'
-import { createOpenAIFineTuneProvider } from './providers/openai-finetune-provider.js'
 import { checkDataset } from './providers/check-dataset.js'
 import { createFineTuneRunner, type FineTuneRunner } from './finetune-service.js'
 
@@ -21,20 +21,21 @@ export interface FineTuneStores {
 }
 
 /**
- * The one way a runner is made (server and CLI alike): the OpenAI provider, built on first use so that a
- * process without OPENAI_API_KEY still starts and answers with `finetune_not_configured`, and the local
- * dataset checks before any upload.
+ * The one way a runner is made (server and CLI alike): the OpenAI provider, loaded and built on first use
+ * so that a process without OPENAI_API_KEY still starts and answers with `finetune_not_configured`, and
+ * one that never fine-tunes never loads the openai SDK; and the local dataset checks before any upload.
  */
 export function createComposedRunner(deps: FineTuneStores, options: { skipDatasetChecks?: boolean } = {}): FineTuneRunner {
   const { config, logger } = deps
-  let provider: FineTuneProvider | undefined
-  const get = (): FineTuneProvider => (provider ??= createOpenAIFineTuneProvider({ ...config.models, logger }))
+  const get = once(async () =>
+    (await import('./providers/openai-finetune-provider.js')).createOpenAIFineTuneProvider({ ...config.models, logger }),
+  )
   const lazy: FineTuneProvider = {
     name: 'openai',
-    start: (spec, signal) => get().start(spec, signal),
-    get: (id, signal) => get().get(id, signal),
-    events: (id, after, signal) => get().events(id, after, signal),
-    cancel: (id, signal) => get().cancel(id, signal),
+    start: async (spec, signal) => (await get()).start(spec, signal),
+    get: async (id, signal) => (await get()).get(id, signal),
+    events: async (id, after, signal) => (await get()).events(id, after, signal),
+    cancel: async (id, signal) => (await get()).cancel(id, signal),
   }
   return createFineTuneRunner({
     provider: lazy,

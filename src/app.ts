@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import AjvCompiler from '@fastify/ajv-compiler'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AppError, storageFault } from './errors.js'
 import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js'
 import { healthRoutes } from './http/routes/health.js'
+import { lazySchemaCompilers } from './http/schema-compilers.js'
+import { watchIntegrity } from './core/readiness/integrity-watch.js'
 import { installPlatform, registerAnswerRoutes } from './http/platform.js'
 import { createMetrics } from './http/metrics.js'
 import { documentRoutes } from './http/routes/documents.js'
@@ -17,17 +18,6 @@ import { uploadsDir } from './composition/paths.js'
 
 // buildApp's callers (tests, benches) take the type from here; the composition root owns it.
 export type { AppDeps }
-
-const coercingCompiler = AjvCompiler()
-const strictCompiler = AjvCompiler()
-const AJV_OPTIONS = { removeAdditional: false, useDefaults: true } as const
-
-/** One validator per route part: strict for bodies, coercing for path and query strings. */
-function buildValidator(externalSchemas: Record<string, unknown>): ReturnType<ReturnType<typeof AjvCompiler>> {
-  const coercing = coercingCompiler(externalSchemas as never, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } })
-  const strict = strictCompiler(externalSchemas as never, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } })
-  return (route) => (route.httpPart === 'body' ? strict(route) : coercing(route))
-}
 
 /** Builds the app; reads no environment and never listens (server.ts does). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -51,9 +41,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 128 },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
-    // JSON bodies are typed by the client, so they are taken as sent (`{"question":123}` and `"topK":"5"`
-    // are 400s, not coerced); path and query values are text on the wire, so only they are coerced.
-    schemaController: { compilersFactory: { buildValidator: buildValidator } },
+    // Compiled with a route's first request; JSON bodies strict, path and query strings coerced.
+    schemaController: { compilersFactory: lazySchemaCompilers },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // callback style: an async hook costs a promise per request for one header
@@ -98,7 +87,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.jobs === undefined ? {} : { jobs: deps.jobs }),
   })
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
-  await app.register(healthRoutes, { corpus: deps.corpus, embeddingModel: deps.embedder?.id })
+  await app.register(healthRoutes, {
+    corpus: deps.corpus,
+    integrity: deps.integrity ?? watchIntegrity(deps.corpus),
+    embeddingModel: deps.embedder?.id,
+  })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
     await registerAnswerRoutes(app, {
       answerer: deps.answerer,

@@ -2,14 +2,16 @@ import { ensurePrivateDir, warnIfShared } from './adapters/private-files.js'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
 import type { AppDeps } from './composition/app-deps.js'
+
+export { closeDeps } from './composition/app-deps.js'
+export { openDocumentStore } from './composition/document-store.js'
 import { openCorpus } from './composition/corpus.js'
 import { closeStores, openStores } from './composition/stores.js'
 import { createParserPool } from './adapters/pdf/parser-pool.js'
-import { createOpenAIEmbeddings } from './adapters/openai-embeddings.js'
 import { recoverIngestJobs } from './core/ingest/recover-jobs.js'
 import { pageCacheDir, uploadsDir } from './composition/paths.js'
 import type { KeyStore } from './core/keys.js'
-import { createChatModelFactory, createOpenAIChat } from './adapters/openai-chat.js'
+import { openModels } from './composition/models.js'
 import { createHybridRetriever } from './core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from './core/answer/answerer.js'
 import { createCachedRetriever } from './core/answer/retrieval-cache.js'
@@ -28,18 +30,8 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   ensurePrivateDir(config.dataDir)
   // Scale-out (Pinecone vectors + PostgreSQL or SQLite catalog) loads pg and the Pinecone SDK only when chosen.
   const corpus = await openCorpus(config, logger)
-  const m = config.models
-  const embedder =
-    m.embeddingModel === undefined
-      ? undefined
-      : createOpenAIEmbeddings({
-          model: m.embeddingModel,
-          baseURL: m.baseURL,
-          apiKey: m.apiKey,
-          dimensions: m.embeddingDimensions,
-          timeoutMs: m.timeoutMs,
-          maxRetries: m.maxRetries,
-        })
+  // Model adapters load with their first call (the openai SDK is the largest library a command could load).
+  const { embedder, chat, chatFor } = openModels(config)
   // DATABASE_URL: jobs, keys, voices, fine-tune jobs and originals shared by every replica in PostgreSQL.
   const { jobs, keys, registry, fineTuneJobs, originals } = await openStores(config)
   await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
@@ -62,11 +54,7 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   // A repeated question on an unchanged corpus reuses its sources (checked against the corpus' revision).
   const retriever = createCachedRetriever(hybrid, corpus, { maxEntries: config.retrievalCacheEntries })
   // "Which model answers" is this one lookup: the active voice in the registry, else RAGTUNE_CHAT_MODEL.
-  const voices = createRegistryVoiceResolver({ registry, chatModel: m.chatModel })
-  const chatOptions = { timeoutMs: m.timeoutMs, maxRetries: m.maxRetries }
-  const chat =
-    m.chatModel === undefined ? undefined : createOpenAIChat({ ...chatOptions, model: m.chatModel, baseURL: m.baseURL, apiKey: m.apiKey })
-  const chatFor = createChatModelFactory({ ...chatOptions, model: m.chatModel ?? 'default' })
+  const voices = createRegistryVoiceResolver({ registry, chatModel: config.models.chatModel })
   const answerer = createAnswerer({ retriever, chat, chatFor, voices, logger, facts: corpus.facts?.bind(corpus) })
   return {
     config,
@@ -92,14 +80,4 @@ export async function openKeyStore(config: Config): Promise<KeyStore> {
   const { keys, ...rest } = await openStores(config)
   await closeStores({ keys: { ...keys, close: async () => {} }, ...rest })
   return keys
-}
-
-export async function closeDeps(deps: AppDeps): Promise<void> {
-  await deps.ingest?.parser.close()
-  await deps.jobs?.close()
-  await deps.keys?.close()
-  await deps.registry?.close()
-  await deps.fineTuneJobs?.close()
-  await deps.originals?.close()
-  await deps.corpus.close()
 }

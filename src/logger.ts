@@ -49,8 +49,19 @@ function serializeError(err: unknown): Record<string, unknown> {
   return out
 }
 
-/** pino-pretty as a stream in this thread (no transport worker), loaded only when a terminal wants it. */
+/**
+ * pino-pretty as a stream in this thread (no transport worker), loaded with the first line it prints: a
+ * command on a terminal that logs nothing (most do not, at the CLI's `warn` level) never loads it.
+ */
 function prettyStream(fd: number): pino.DestinationStream {
-  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as (o: Record<string, unknown>) => pino.DestinationStream
-  return pinoPretty({ destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
+  let pretty: pino.DestinationStream | undefined
+  return {
+    write(line: string) {
+      if (pretty === undefined) {
+        const pinoPretty = createRequire(import.meta.url)('pino-pretty') as (o: Record<string, unknown>) => pino.DestinationStream
+        pretty = pinoPretty({ destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
+      }
+      pretty.write(line)
+    },
+  }
 }

@@ -34,7 +34,7 @@ import { firstEvidenceRank } from '../../src/core/retrieval/evidence-recall.js'
 import { readEvalQuestions } from '../../src/cli/eval-questions.js'
 import { reissuePage, syntheticIssuer } from './synthetic-filings.js'
 import { relativeChart } from './svg-plot.js'
-import { spawnServe } from '../spawn-serve.js'
+import { spawnServe } from '../../tests/support/spawn-serve.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const DATA = path.resolve(ROOT, '../shared/data/financebench')

@@ -1,5 +1,5 @@
 import { parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
-import { openChatModel } from '../../src/composition/chat-model.js'
+import { openChatModel } from '../../src/composition/models.js'
 import { AppError, errorBody } from '../../src/errors.js'
 import { stringFlag } from './flags.js'
 import { withFineTuneDeps } from './finetune-deps.js'

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises'
 import { parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
-import { openChatModel } from '../../src/composition/chat-model.js'
+import { openChatModel } from '../../src/composition/models.js'
 import type { ChatMessage } from '../../src/core/models.js'
 import { AppError } from '../../src/errors.js'
 import { evaluateVoiceModel, parseHeldOutPrompts, type EvalCandidate, type HeldOutPrompt } from '../registry/evaluate-voice-model.js'

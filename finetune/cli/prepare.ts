@@ -1,6 +1,6 @@
 import { AppError } from '../../src/errors.js'
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
-import { openChatModel } from '../../src/composition/chat-model.js'
+import { openChatModel } from '../../src/composition/models.js'
 import { prepareDataset, type PrepareReport } from '../dataset/prepare-dataset.js'
 import { createPdfSampleReader } from '../dataset/pdf-sample-reader.js'
 import { formatCost } from '../validate/billing-estimate.js'

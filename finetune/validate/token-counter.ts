@@ -1,7 +1,8 @@
+import { createRequire } from 'node:module'
 import { Tiktoken } from 'js-tiktoken/lite'
-import o200kBase from 'js-tiktoken/ranks/o200k_base'
-import cl100kBase from 'js-tiktoken/ranks/cl100k_base'
-import { countTokens } from '../../src/core/ingest/tokenizer.js'
+import { countTokens, o200kEncoding, type Encoding } from '../../src/core/ingest/tokenizer.js'
+
+const require = createRequire(import.meta.url)
 
 export type EncodingName = 'o200k_base' | 'cl100k_base'
 
@@ -11,13 +12,14 @@ export function encodingForModel(model: string): EncodingName {
   return /^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|chatgpt-4o)/.test(m) ? 'o200k_base' : 'cl100k_base'
 }
 
-// Building an encoder parses a few MB of ranks: do it once per encoding per process.
+// Building an encoder parses a few MB of ranks: do it once per encoding per process. The cl100k table (1 MB
+// of JavaScript) loads then too, not with this module, which the server loads through fine-tuning.
 const encoders = new Map<EncodingName, Tiktoken>()
 
 export function getEncoder(name: EncodingName): Tiktoken {
   let enc = encoders.get(name)
   if (enc === undefined) {
-    enc = new Tiktoken(name === 'o200k_base' ? o200kBase : cl100kBase)
+    enc = new Tiktoken(name === 'o200k_base' ? o200kEncoding() : (require('js-tiktoken/ranks/cl100k_base') as Encoding))
     encoders.set(name, enc)
   }
   return enc

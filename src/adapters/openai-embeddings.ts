@@ -2,19 +2,9 @@ import OpenAI from 'openai'
 import type { EmbeddingModel } from '../core/models.js'
 import { AppError } from '../errors.js'
 import { translateModelCallError } from './openai-errors.js'
+import { embeddingBatchSize, embeddingModelId, type OpenAIEmbeddingsOptions } from './openai-embeddings-options.js'
 
-export interface OpenAIEmbeddingsOptions {
-  readonly model: string
-  /** undefined: the SDK's default (api.openai.com) */
-  readonly baseURL: string | undefined
-  readonly apiKey: string | undefined
-  /** asked of models that can shorten their vectors (text-embedding-3-*); others must match it */
-  readonly dimensions: number | undefined
-  readonly timeoutMs: number
-  readonly maxRetries: number
-  /** inputs per request; OpenAI accepts 2048, local servers often far fewer */
-  readonly maxBatchSize?: number
-}
+export type { OpenAIEmbeddingsOptions }
 
 /**
  * EmbeddingModel on the `openai` SDK for any OpenAI-compatible endpoint (OpenAI, Azure, TEI, Ollama,
@@ -32,9 +22,8 @@ export function createOpenAIEmbeddings(options: OpenAIEmbeddingsOptions): Embedd
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
   })
-  const provider = options.baseURL === undefined ? 'openai' : hostOf(options.baseURL)
   let dimensions = options.dimensions ?? 0
-  const maxBatchSize = options.maxBatchSize ?? 256
+  const maxBatchSize = embeddingBatchSize(options)
   const askDimensions = options.dimensions !== undefined && options.model.startsWith('text-embedding-3')
 
   async function embed(texts: readonly string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
@@ -80,7 +69,7 @@ export function createOpenAIEmbeddings(options: OpenAIEmbeddingsOptions): Embedd
   }
 
   return {
-    id: `${provider}:${options.model}`,
+    id: embeddingModelId(options),
     get dimensions() {
       return dimensions
     },
@@ -101,12 +90,4 @@ function normalise(v: Float32Array): Float32Array {
   const norm = Math.sqrt(sum)
   if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = (v[i] ?? 0) / norm
   return v
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host
-  } catch {
-    return 'custom'
-  }
 }

@@ -1,6 +1,7 @@
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
-import { buildDeps, closeDeps } from '../deps.js'
+import { closeDeps } from '../composition/app-deps.js'
+import { openDocumentStore } from '../composition/document-store.js'
 import { checkCollectionName, collectionNotFound, parseDocumentKey } from '../core/collections.js'
 import { deleteCollection } from '../core/originals.js'
 
@@ -23,7 +24,7 @@ export async function collections(ctx: CliContext): Promise<number> {
     throw new AppError('invalid_arguments', `usage: ${USAGE}`)
   }
   const config = cliConfig(ctx)
-  const deps = await buildDeps(config, cliLogger(ctx, config))
+  const deps = await openDocumentStore(config, cliLogger(ctx, config))
   try {
     const { corpus } = deps
     if (action === 'list') {

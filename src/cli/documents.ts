@@ -1,6 +1,7 @@
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
-import { buildDeps, closeDeps } from '../deps.js'
+import { closeDeps } from '../composition/app-deps.js'
+import { openDocumentStore } from '../composition/document-store.js'
 import { DEFAULT_COLLECTION, checkCollectionName, documentKey, parseDocumentKey } from '../core/collections.js'
 import { deleteDocument } from '../core/originals.js'
 
@@ -32,7 +33,7 @@ export async function documents(ctx: CliContext): Promise<number> {
     throw new AppError('invalid_arguments', `--page must be a page number from 1\nusage: ${USAGE}`)
   const config = cliConfig(ctx)
   const logger = cliLogger(ctx, config)
-  const deps = await buildDeps(config, logger)
+  const deps = await openDocumentStore(config, logger)
   try {
     const corpus = deps.corpus
     if (action === 'list') {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import { cliConfig, cliLogger, parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
 import { buildDeps, closeDeps } from '../deps.js'
-import { createOpenAIEmbeddings } from '../adapters/openai-embeddings.js'
+import { openEmbeddings } from '../composition/models.js'
 import { quickCheck } from '../adapters/sqlite/database.js'
 import { PRIVATE_FILE_MODE, ensurePrivateDir } from '../adapters/private-files.js'
 
@@ -37,7 +37,7 @@ async function storeInit(ctx: CliContext, json: boolean): Promise<number> {
         ? undefined
         : (m.embeddingDimensions ??
           (
-            await createOpenAIEmbeddings({
+            await openEmbeddings({
               model: m.embeddingModel,
               baseURL: m.baseURL,
               apiKey: m.apiKey,

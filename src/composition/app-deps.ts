@@ -10,6 +10,7 @@ import type { EmbeddingModel } from '../core/models.js'
 import type { FineTuneJobStore, FineTuneService } from '../core/finetune.js'
 import type { ModelRegistry } from '../core/model-registry.js'
 import type { OriginalStore, PageImages } from '../core/originals.js'
+import type { IntegrityWatch } from '../core/readiness/integrity-watch.js'
 
 /**
  * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
@@ -19,6 +20,8 @@ export interface AppDeps {
   readonly config: Config
   readonly logger: Logger
   readonly corpus: Corpus
+  /** the store's integrity checks behind /readyz, when the caller started them early (bin/serve.ts); else buildApp starts them */
+  readonly integrity?: IntegrityWatch
   /** ingestion jobs and the ingest pipeline's dependencies; the document routes need both */
   readonly jobs?: JobStore
   readonly ingest?: IngestDeps
@@ -40,4 +43,15 @@ export interface AppDeps {
   /** originals kept beside their versions, and their page images (files and pages routes) */
   readonly originals?: OriginalStore
   readonly pageImages?: PageImages
+}
+
+/** Closes whatever `deps` holds (the parser pool first, the corpus last). */
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  await deps.ingest?.parser.close()
+  await deps.jobs?.close()
+  await deps.keys?.close()
+  await deps.registry?.close()
+  await deps.fineTuneJobs?.close()
+  await deps.originals?.close()
+  await deps.corpus.close()
 }

@@ -8,6 +8,7 @@ import { main } from '../../bin/cli.js'
 import { storageFault } from '../../src/errors.js'
 import { capture } from '../support/capture-stream.js'
 import { startListeningApp } from '../support/listening-app.js'
+import { probeReady } from '../support/readiness.js'
 
 const cli = async (dataDir: string, args: string[]) => {
   const stdout = capture()
@@ -107,7 +108,7 @@ describe('storage faults have their own codes', () => {
 
     const server = await startListeningApp({ RAGTUNE_DATA_DIR: dataDir })
     try {
-      const ready = await server.app.inject({ url: '/readyz' })
+      const ready = await probeReady(server.app)
       expect(ready.statusCode).toBe(503)
       expect(ready.json()).toMatchObject({ error: { code: 'store_corrupt' }, requestId: expect.any(String) })
       const ask = await server.app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'Alpha Corp revenue' } })

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
 import { createHybridRetriever } from '../../src/core/retrieval/hybrid-retriever.js'
 import { capture } from '../support/capture-stream.js'
+import { probeReady } from '../support/readiness.js'
 import { startOpenAIEmulator, type OpenAIEmulator } from '../support/openai-emulator.js'
 import { writeFiling } from '../retrieval/filing-fixtures.js'
 
@@ -66,7 +67,7 @@ describe('a new RAGTUNE_EMBEDDING_MODEL on an existing store', () => {
   it('is reported by /readyz while documents lack its vectors', async () => {
     await withDeps(withModel, async (deps) => {
       const app = await buildApp(deps)
-      const ready = (await app.inject({ method: 'GET', url: '/readyz' })).json()
+      const ready = (await probeReady(app)).json()
       await app.close()
       expect(ready).toMatchObject({
         status: 'ready',
@@ -113,7 +114,7 @@ describe('a new RAGTUNE_EMBEDDING_MODEL on an existing store', () => {
       })
       const got = await denseOnly.retrieve(query, { topK: 3, filter: { documentIds: ['orion_2021_10k'] } })
       expect(got.sources[0]?.pageStart).toBe(hits.find((h) => h.documentId === 'orion_2021_10k')?.chunk.pageStart)
-      const ready = (await (await buildApp(deps)).inject({ method: 'GET', url: '/readyz' })).json()
+      const ready = (await probeReady(await buildApp(deps))).json()
       expect(ready.embeddings).toMatchObject({ current: 2, stale: 0 })
     })
   })

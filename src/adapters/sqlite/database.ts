@@ -24,14 +24,21 @@ export function openDatabase(file: string, options: { readonly?: boolean; busyTi
   }
 }
 
+export interface QuickCheckRow {
+  readonly quick_check: string
+}
+
 /** `PRAGMA quick_check`: the problems found, none when the file is sound. */
 export function quickCheck(db: Db): string[] {
   try {
-    const rows = db.pragma('quick_check') as { quick_check: string }[]
-    return rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
+    return quickCheckProblems(db.pragma('quick_check') as QuickCheckRow[])
   } catch (err) {
     return [err instanceof Error ? err.message : String(err)]
   }
+}
+
+export function quickCheckProblems(rows: readonly QuickCheckRow[]): string[] {
+  return rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
 }
 
 /**

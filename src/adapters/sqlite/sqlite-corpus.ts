@@ -11,7 +11,8 @@ import type {
 } from '../../core/corpus.js'
 import { AppError } from '../../errors.js'
 import type { Statement } from 'better-sqlite3'
-import { applyMigrations, openDatabase, quickCheck, type Db } from './database.js'
+import { applyMigrations, openDatabase, type Db } from './database.js'
+import { checkStoreIntegrity } from './integrity-check.js'
 import { CHUNK_COLUMNS, chunkRowValues, toChunkHit, toDocumentSummary, type DocumentRow, type ScoredChunkRow } from './rows.js'
 import { corpusMigrations } from './corpus-schema.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
@@ -267,9 +268,6 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     return true
   })
 
-  // quick_check reads every page: run on the first readiness probe, then at most every 10 minutes
-  let integrity: { at: number; problems: readonly string[] } | undefined
-
   const collections = sqliteCollectionQueries(db, { documents: 'documents', collections: 'collections' })
   const removeCollection = db.transaction((name: string, force: boolean) => collections.drop(name, force, remove))
 
@@ -277,12 +275,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     kind: 'sqlite',
     db,
 
-    async checkIntegrity() {
-      if (integrity === undefined || performance.now() - integrity.at > 600_000 || integrity.problems.length > 0) {
-        integrity = { at: performance.now(), problems: quickCheck(db) }
-      }
-      return integrity.problems
-    },
+    checkIntegrity: async () => checkStoreIntegrity(options.path, db),
 
     async getDocument(id) {
       const row = getDoc.get(id)

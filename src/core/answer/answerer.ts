@@ -9,7 +9,7 @@ import { asksForMetric, computedAnswer } from './computed-answer.js'
 import { checkFacts } from './fact-lock.js'
 import { createCitationRenumbering, createCitationStream } from './citation-markers.js'
 import { loadPrompt } from './prompt-library.js'
-import { truncateToTokens, warmTokenizer } from './token-counter.js'
+import { truncateToTokens } from './token-counter.js'
 import { countTokens } from '../ingest/tokenizer.js'
 import { condenseQuestion } from './condense.js'
 import type { VoiceResolver, VoiceSelection } from './voice.js'
@@ -81,8 +81,6 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   const answerPrompt = loadPrompt('answer', 2, opts.promptsDir)
   const noticePrompt = loadPrompt('notice', 1, opts.promptsDir)
   const condensePrompt = loadPrompt('condense', 1, opts.promptsDir)
-  // Only generated answers need a token budget; pay for the encoder at start-up, not on a first question.
-  if (deps.chat !== undefined) warmTokenizer()
 
   async function prepare(question: string, o: AskOptions): Promise<Prepared> {
     const started = performance.now()

@@ -1,6 +1,12 @@
-import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters'
 import type { Block } from './blocks.js'
 import { countTokens } from './tokenizer.js'
+
+/**
+ * LangChain's splitter brings @langchain/core and its dependencies (some 400 modules, a few hundred ms to
+ * load): it is loaded with the first block too large for one chunk, not by every process that imports
+ * the ingest path (`ragtune serve` before its first upload, every CLI command that opens the store).
+ */
+let textSplitters: Promise<typeof import('@langchain/textsplitters')> | undefined
 
 export interface ChunkingOptions {
   /** token budget of a chunk's text (the contextual header comes on top) */
@@ -189,6 +195,7 @@ async function splitLarge(
     }
     return n
   }
+  const { RecursiveCharacterTextSplitter } = await (textSplitters ??= import('@langchain/textsplitters'))
   const splitter = new RecursiveCharacterTextSplitter({
     chunkSize: Math.max(32, options.maxTokens - prefixTokens),
     chunkOverlap: p.block.kind === 'table' ? 0 : options.overlapTokens,

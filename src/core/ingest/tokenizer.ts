@@ -1,4 +1,19 @@
-import o200kBase from 'js-tiktoken/ranks/o200k_base'
+import { createRequire } from 'node:module'
+
+/** js-tiktoken's encoding table: the pre-token pattern and every token's rank. */
+export type Encoding = typeof import('js-tiktoken/ranks/o200k_base').default
+let o200k: Encoding | undefined
+
+/**
+ * js-tiktoken's o200k_base table, loaded on first use rather than with this module: 2.3 MB of JavaScript
+ * that every command importing the answer or ingest code would otherwise parse at start (`documents list`,
+ * `serve`) though it never counts a token. Loaded synchronously (the package's CommonJS build), as the
+ * counts that need it are.
+ */
+export function o200kEncoding(): Encoding {
+  o200k ??= createRequire(import.meta.url)('js-tiktoken/ranks/o200k_base') as Encoding
+  return o200k
+}
 
 let ranks: Map<string, number> | undefined
 let pieces: RegExp | undefined
@@ -23,6 +38,7 @@ const ASCII = /^\p{ASCII}*$/u
 export function countTokens(text: string): number {
   if (text.length === 0) return 0
   ranks ??= loadRanks()
+  classesReady ||= fillAsciiClasses()
   let total = 0
   for (let pos = 0; pos < text.length;) {
     const end = asciiPieceEnd(text, pos)
@@ -73,6 +89,7 @@ function asciiCount(text: string, pos: number, end: number, table: Map<string, n
 
 /** The pre-token split of `text` (what the o200k regex matches), for checks. */
 export function splitPieces(text: string): string[] {
+  classesReady ||= fillAsciiClasses()
   const out: string[] = []
   for (let pos = 0; pos < text.length; pos += out.at(-1)?.length ?? 1) out.push(pieceAt(text, pos))
   return out
@@ -83,7 +100,7 @@ function pieceAt(text: string, pos: number): string {
   const end = asciiPieceEnd(text, pos)
   if (end > pos) return text.slice(pos, end)
   // Every character starts some alternative of the pattern, so a sticky match never fails.
-  pieces ??= new RegExp(o200kBase.pat_str, 'uy')
+  pieces ??= new RegExp(o200kEncoding().pat_str, 'uy')
   pieces.lastIndex = pos
   return pieces.exec(text)?.[0] ?? text.slice(pos)
 }
@@ -91,7 +108,7 @@ function pieceAt(text: string, pos: number): string {
 function loadRanks(): Map<string, number> {
   const map = new Map<string, number>()
   // Each line: "<anything> <first rank> <base64 token> <base64 token> ..." with consecutive ranks.
-  for (const line of o200kBase.bpe_ranks.split('\n')) {
+  for (const line of o200kEncoding().bpe_ranks.split('\n')) {
     if (line.length === 0) continue
     const fields = line.split(' ')
     const offset = Number.parseInt(fields[1] ?? '', 10)
@@ -112,10 +129,13 @@ const SPACE = 5
 const OTHER_SPACE = 6
 const PUNCT = 7
 const UNKNOWN = 0
-const CLASS = asciiClasses()
+// Filled with the first count, not at import (its Unicode property regexes take ~10 ms to compile); while
+// all zero, every character reads as UNKNOWN, which only leaves the split to the regex.
+const CLASS = new Uint8Array(128)
+let classesReady = false
 
-function asciiClasses(): Uint8Array {
-  const table = new Uint8Array(128)
+function fillAsciiClasses(): true {
+  const table = CLASS
   for (let c = 0; c < 128; c++) {
     const ch = String.fromCharCode(c)
     if (/[\p{Lt}\p{Lm}\p{Lo}\p{M}]/u.test(ch)) table[c] = UNKNOWN
@@ -127,7 +147,7 @@ function asciiClasses(): Uint8Array {
     else if (/\s/u.test(ch)) table[c] = OTHER_SPACE
     else table[c] = PUNCT
   }
-  return table
+  return true
 }
 
 /** Class of the character at `i`: UNKNOWN past ASCII, where only the regex can decide. */
@@ -227,6 +247,15 @@ function binary(s: string): string {
  */
 function pieceTokens(bytes: string, table: Map<string, number>): number {
   if (bytes.length <= 1 || table.has(bytes)) return bytes.length === 0 ? 0 : 1
+  const starts = mergedParts(bytes, table)
+  let count = 0
+  for (let i = 0; i + 1 < starts.length; i++) if (table.has(bytes.slice(starts[i] ?? 0, starts[i + 1] ?? 0))) count++
+  return count
+}
+
+/** Where each token of the piece `bytes` begins after the merges; the last entry is the end. */
+function mergedParts(bytes: string, table: Map<string, number>): number[] {
+  if (bytes.length <= 1 || table.has(bytes)) return [0, bytes.length]
   // starts[i]: where part i begins; the last entry is the end. pairs[i]: rank of parts i and i+1 merged.
   const starts: number[] = []
   for (let i = 0; i <= bytes.length; i++) starts.push(i)
@@ -249,7 +278,43 @@ function pieceTokens(bytes: string, table: Map<string, number>): number {
     if (at > 0) pairs[at - 1] = rankOf(at - 1)
     if (at < pairs.length) pairs[at] = rankOf(at)
   }
-  let count = 0
-  for (let i = 0; i + 1 < starts.length; i++) if (table.has(bytes.slice(starts[i] ?? 0, starts[i + 1] ?? 0))) count++
-  return count
+  return starts
+}
+
+/**
+ * The longest prefix of `text` within `maxTokens` o200k tokens, what decoding the first `maxTokens`
+ * tokens of tiktoken's encoding gives: whole pieces while they fit, then the first tokens of the piece
+ * that does not (its own merges). A cut inside a multi-byte character keeps only the whole characters
+ * before it. Needs no encoder: the count's rank table and split are enough.
+ */
+export function prefixWithinTokens(text: string, maxTokens: number): string {
+  if (maxTokens <= 0) return ''
+  ranks ??= loadRanks()
+  classesReady ||= fillAsciiClasses()
+  let used = 0
+  for (let pos = 0; pos < text.length;) {
+    const piece = pieceAt(text, pos)
+    const ascii = ASCII.test(piece)
+    const bytes = ascii ? piece : binary(piece)
+    const n = pieceTokens(bytes, ranks)
+    if (used + n > maxTokens) {
+      const cut = mergedParts(bytes, ranks)[maxTokens - used] ?? 0
+      return text.slice(0, pos) + (ascii ? piece.slice(0, cut) : wholeCharacters(piece, cut))
+    }
+    used += n
+    pos += piece.length
+  }
+  return text
+}
+
+/** The characters of `s` whose UTF-8 bytes all lie within its first `bytes` bytes. */
+function wholeCharacters(s: string, bytes: number): string {
+  let size = 0
+  let end = 0
+  for (const ch of s) {
+    size += utf8.encode(ch).length
+    if (size > bytes) break
+    end += ch.length
+  }
+  return s.slice(0, end)
 }

@@ -1,35 +1,48 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { Type } from '@sinclair/typebox'
 import type { Corpus } from '../../core/corpus.js'
+import type { IntegrityWatch } from '../../core/readiness/integrity-watch.js'
 import { staleEmbeddings } from '../../core/ingest/reembed.js'
 import { AppError } from '../../errors.js'
 
-const Health = Type.Object({ status: Type.String() })
-const Ready = Type.Object({
-  status: Type.String(),
-  store: Type.String(),
-  documents: Type.Integer(),
-  // With RAGTUNE_EMBEDDING_MODEL set: documents whose vectors are another model's (or none), which dense
-  // retrieval skips until `ragtune reembed` gives them this model's.
-  embeddings: Type.Optional(
-    Type.Object({
-      model: Type.String(),
-      current: Type.Integer(),
-      stale: Type.Integer(),
-      staleDocuments: Type.Array(Type.String()),
-      hint: Type.Optional(Type.String()),
-    }),
-  ),
-})
+interface Ready {
+  readonly status: 'ready'
+  readonly store: string
+  readonly documents: number
+  /**
+   * With RAGTUNE_EMBEDDING_MODEL set: documents whose vectors are another model's (or none), which dense
+   * retrieval skips until `ragtune reembed` gives them this model's.
+   */
+  readonly embeddings?: {
+    readonly model: string
+    readonly current: number
+    readonly stale: number
+    readonly staleDocuments: readonly string[]
+    readonly hint?: string
+  }
+}
 
-/** Liveness never touches dependencies; readiness proves the store answers and reports embedding drift. */
-export const healthRoutes: FastifyPluginAsync<{ corpus: Corpus; embeddingModel?: string | undefined }> = async (
+/**
+ * Liveness never touches dependencies. Readiness: the store passed its integrity check and answers, with
+ * embedding drift reported. Until the first check ends (see IntegrityWatch) /readyz answers 503
+ * `starting`. Ready means /readyz answers 200.
+ */
+export const healthRoutes: FastifyPluginAsync<{ corpus: Corpus; integrity: IntegrityWatch; embeddingModel?: string | undefined }> = async (
   app,
-  { corpus, embeddingModel },
+  { corpus, integrity, embeddingModel },
 ) => {
-  app.get('/healthz', { schema: { hide: true, response: { 200: Health } } }, async () => ({ status: 'ok' }))
-  app.get('/readyz', { schema: { hide: true, response: { 200: Ready } } }, async () => {
-    const problems = (await corpus.checkIntegrity?.()) ?? []
+  // The check's worker reads the store file: closing waits for it, so the store (and its files) can go after.
+  app.addHook('onClose', async () => integrity.idle())
+  // No response schemas: a probe's small answer needs no serializer compiled first (which would load ajv
+  // on the way to the server's first 200 from /readyz).
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+  app.get('/readyz', { schema: { hide: true } }, async (): Promise<Ready> => {
+    const problems = integrity.problems()
+    if (problems === undefined) {
+      throw new AppError('starting', 'the server is starting: the store integrity check is still running; ask again shortly', {
+        status: 503,
+        retryAfter: 1,
+      })
+    }
     if (problems.length > 0) {
       throw new AppError(
         'store_corrupt',
@@ -38,7 +51,7 @@ export const healthRoutes: FastifyPluginAsync<{ corpus: Corpus; embeddingModel?:
       )
     }
     const docs = await corpus.listDocuments()
-    const ready = { status: 'ready', store: corpus.kind, documents: docs.length }
+    const ready: Ready = { status: 'ready', store: corpus.kind, documents: docs.length }
     if (embeddingModel === undefined) return ready
     const stale = staleEmbeddings(docs, embeddingModel)
     return {

@@ -1,0 +1,88 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BIN, runBin } from './spawn-bin.js'
+import { spawnServe } from '../support/spawn-serve.js'
+
+// Start-up is mostly module loading: a command loads what it runs, and the heavy libraries load with their
+// first use (docs/architecture.md). These spawn the bin with a hook that lists every module it loads.
+const TRACE = path.resolve(import.meta.dirname, '../support/module-trace.ts')
+const HEAVY = {
+  'the openai SDK': /node_modules\/openai\//,
+  "js-tiktoken's rank tables": /node_modules\/js-tiktoken\/dist\/ranks\//,
+  "LangChain's splitter": /node_modules\/@langchain\//,
+  'ajv (route validators)': /node_modules\/ajv\//,
+  'pino-pretty': /node_modules\/pino-pretty\//,
+  'pdf.js': /node_modules\/pdfjs-dist\//,
+}
+
+let dir: string
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-start-up-'))
+})
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+function traced(name: string): { env: NodeJS.ProcessEnv; modules: () => string[] } {
+  const file = path.join(dir, `${name}.txt`)
+  return {
+    // a chat and an embedding model configured (never called), pretty logs as on a terminal
+    env: {
+      RAGTUNE_MODULE_TRACE: file,
+      RAGTUNE_CHAT_MODEL: 'gpt-4o-mini',
+      RAGTUNE_EMBEDDING_MODEL: 'text-embedding-3-small',
+      OPENAI_API_KEY: 'sk-test-unused',
+      RAGTUNE_PRETTY_LOGS: '1',
+      LOG_LEVEL: 'warn',
+    },
+    modules: () => fs.readFileSync(file, 'utf8').trim().split('\n'),
+  }
+}
+
+const heavyIn = (modules: string[]): string[] =>
+  Object.entries(HEAVY)
+    .filter(([, pattern]) => modules.some((m) => pattern.test(m)))
+    .map(([name]) => name)
+
+describe('what a command loads at start', () => {
+  it('ragtune --help loads neither configuration (zod) nor the logger (pino)', async () => {
+    const t = traced('help')
+    const r = await runBin(['--help'], { env: t.env, nodeArgs: ['--import', TRACE] })
+    expect(r.code).toBe(0)
+    const modules = t.modules()
+    expect(modules.filter((m) => /node_modules\/(zod|pino)\//.test(m))).toEqual([])
+    expect(heavyIn(modules)).toEqual([])
+  })
+
+  it('ragtune documents list loads the store, not the models, tokenizer, splitter, PDF parser or answer code', async () => {
+    const t = traced('list')
+    const r = await runBin(['--data-dir', path.join(dir, 'data'), 'documents', 'list'], { env: t.env, nodeArgs: ['--import', TRACE] })
+    expect(r.code).toBe(0)
+    const modules = t.modules()
+    expect(modules.some((m) => /node_modules\/better-sqlite3\//.test(m))).toBe(true)
+    expect(heavyIn(modules)).toEqual([])
+    expect(modules.filter((m) => /src\/core\/answer\/|hybrid-retriever/.test(m))).toEqual([])
+  })
+
+  it('ragtune serve is ready (/readyz 200) without loading any of them', async () => {
+    const t = traced('serve')
+    const { url, stop } = await spawnServe(['--import', TRACE, BIN, '--data-dir', path.join(dir, 'serve'), 'serve', '--port', '0'], {
+      ...process.env,
+      ...t.env,
+      LOG_LEVEL: 'info',
+      RAGTUNE_PRETTY_LOGS: '0',
+    })
+    try {
+      for (let i = 0; ; i++) {
+        const res = await fetch(`${url}/readyz`)
+        if (res.status === 200) break
+        expect(await res.json()).toMatchObject({ error: { code: 'starting' } })
+        if (i > 1000) throw new Error('never ready')
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    } finally {
+      await stop()
+    }
+    expect(heavyIn(t.modules())).toEqual([])
+  })
+})
