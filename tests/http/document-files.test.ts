@@ -8,30 +8,12 @@ import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
 import { sha256Hex } from '../../src/core/ingest/identity.js'
+import { postDocuments, waitForIngestion } from '../support/multipart.js'
 import { makeReportPdf, TABLE_ROWS } from '../support/pdf-fixtures.js'
 
-async function upload(
-  app: FastifyInstance,
-  name: string,
-  data: Uint8Array | string,
-  fields: Record<string, string> = {},
-): Promise<Record<string, unknown>> {
-  const form = new FormData()
-  for (const [k, v] of Object.entries(fields)) form.append(k, v)
-  form.append('file', new Blob([data]), name)
-  const res = new Response(form)
-  const accepted = await app.inject({
-    method: 'POST',
-    url: '/v1/documents',
-    payload: Buffer.from(await res.arrayBuffer()),
-    headers: { 'content-type': res.headers.get('content-type') ?? '' },
-  })
-  const { jobId } = accepted.json<{ jobId: string }>()
-  for (;;) {
-    const job = (await app.inject({ method: 'GET', url: `/v1/ingestions/${jobId}` })).json<Record<string, unknown>>()
-    if (job.status === 'succeeded' || job.status === 'failed') return job
-    await new Promise((r) => setTimeout(r, 50))
-  }
+async function upload(app: FastifyInstance, name: string, data: Uint8Array | string, fields: Record<string, string> = {}) {
+  const accepted = await postDocuments(app, [{ name, data }], fields)
+  return waitForIngestion(app, accepted.json<{ jobId: string }>().jobId)
 }
 
 describe('originals: files, pages and page images', () => {
@@ -167,12 +149,7 @@ describe('originals: files, pages and page images', () => {
       payload: { company: 'Globex', fiscalYear: 2022, title: 'Globex notes' },
     })
     expect(res.statusCode).toBe(202)
-    const { jobId } = res.json<{ jobId: string }>()
-    for (;;) {
-      const job = (await app.inject({ method: 'GET', url: `/v1/ingestions/${jobId}` })).json<{ status: string }>()
-      if (job.status === 'succeeded' || job.status === 'failed') break
-      await new Promise((r) => setTimeout(r, 50))
-    }
+    await waitForIngestion(app, res.json<{ jobId: string }>().jobId)
     const doc = (await app.inject({ method: 'GET', url: '/v1/documents/notes' })).json()
     expect(doc).toMatchObject({ activeVersion: 2, meta: { title: 'Globex notes', company: 'Globex', fiscalYear: 2022 } })
     // The new version has the same bytes, so the same original.

@@ -2,6 +2,7 @@ import http from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startListeningApp, type ListeningApp } from '../support/listening-app.js'
+import { postDocuments, waitForIngestion } from '../support/multipart.js'
 import { startHarness, type Harness } from './answer-harness.js'
 
 const SHAPE = { error: { code: expect.any(String), message: expect.any(String) }, requestId: expect.any(String) }
@@ -72,22 +73,9 @@ describe('every error in {error:{code,message},requestId}', () => {
   })
 
   it('a 5,000-character file name is ingested under a short name, and no path leaks', async () => {
-    const form = new FormData()
-    form.append('file', new Blob(['Gamma Corp revenue was 5 million.\n']), `${'n'.repeat(5000)}.txt`)
-    const r = new Response(form)
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      payload: Buffer.from(await r.arrayBuffer()),
-      headers: { 'content-type': r.headers.get('content-type') ?? '' },
-    })
+    const res = await postDocuments(app, [{ name: `${'n'.repeat(5000)}.txt`, data: 'Gamma Corp revenue was 5 million.\n' }])
     expect(res.statusCode).toBe(202)
-    const { jobId } = res.json<{ jobId: string }>()
-    let job: { status: string; results: { status: string; documentId: string | null }[] } = { status: 'queued', results: [] }
-    for (let i = 0; i < 200 && job.status !== 'succeeded' && job.status !== 'failed'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25))
-      job = (await app.inject({ url: `/v1/ingestions/${jobId}` })).json()
-    }
+    const job = await waitForIngestion(app, res.json<{ jobId: string }>().jobId, { everyMs: 25, tries: 200 })
     expect(job.results[0]).toMatchObject({ status: 'ingested' })
     expect(JSON.stringify(job)).not.toContain(dir)
   })

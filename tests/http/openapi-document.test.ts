@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
+import { postDocuments } from '../support/multipart.js'
 
 interface Operation {
   summary?: string
@@ -63,16 +64,7 @@ describe('the OpenAPI document', () => {
   })
 
   it('the upload still takes a real multipart body, and still refuses JSON with 415', async () => {
-    const form = new FormData()
-    form.append('title', 'Memo')
-    form.append('file', new Blob(['# Memo\n\nWidget prices rise in May.']), 'memo.md')
-    const res = new Response(form)
-    const up = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      payload: Buffer.from(await res.arrayBuffer()),
-      headers: { 'content-type': res.headers.get('content-type') ?? '' },
-    })
+    const up = await postDocuments(app, [{ name: 'memo.md', data: '# Memo\n\nWidget prices rise in May.' }], { title: 'Memo' })
     expect(up.statusCode).toBe(202)
     expect(up.json()).toHaveProperty('jobId')
     const json = await app.inject({ method: 'POST', url: '/v1/documents', payload: { file: 'x' } })

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
 import { deriveDocumentId, isValidDocumentId } from '../../src/core/ingest/identity.js'
 import { capture } from '../support/capture-stream.js'
+import { postDocuments, waitForIngestion } from '../support/multipart.js'
 
 const ALPHA = 'Alpha Corp revenue was 111 million in 2020.\n'
 const BETA = 'Beta Corp revenue was 222 million in 2021.\n'
@@ -113,23 +114,9 @@ describe('uploads keep non-Latin documents apart', () => {
   let app: FastifyInstance
 
   const upload = async (name: string, data: string) => {
-    const form = new FormData()
-    form.append('file', new Blob([data]), name)
-    const res = new Response(form)
-    const reply = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      payload: Buffer.from(await res.arrayBuffer()),
-      headers: { 'content-type': res.headers.get('content-type') ?? '' },
-    })
+    const reply = await postDocuments(app, [{ name, data }])
     expect(reply.statusCode).toBe(202)
-    const { jobId } = reply.json<{ jobId: string }>()
-    for (let i = 0; i < 300; i++) {
-      const job = (await app.inject({ url: `/v1/ingestions/${jobId}` })).json<{ status: string; results: Record<string, unknown>[] }>()
-      if (job.status === 'succeeded' || job.status === 'failed') return job.results[0]
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    throw new Error('job did not finish')
+    return (await waitForIngestion(app, reply.json<{ jobId: string }>().jobId, { tries: 300 })).results[0]
   }
 
   beforeAll(async () => {

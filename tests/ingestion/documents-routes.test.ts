@@ -8,7 +8,7 @@ import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
 import { makeLongPdf, makeReportPdf, randomBytes } from '../support/pdf-fixtures.js'
-import { multipart } from '../support/multipart.js'
+import { postDocuments, waitForIngestion } from '../support/multipart.js'
 
 describe('document and ingestion routes', () => {
   let dir: string
@@ -16,15 +16,7 @@ describe('document and ingestion routes', () => {
   let app: FastifyInstance
   let pdf: Buffer
 
-  const waitForJob = async (id: string): Promise<Record<string, unknown>> => {
-    for (let i = 0; i < 600; i++) {
-      const res = await app.inject({ method: 'GET', url: `/v1/ingestions/${id}` })
-      const job = res.json<Record<string, unknown>>()
-      if (job.status === 'succeeded' || job.status === 'failed') return job
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    throw new Error('job did not finish')
-  }
+  const waitForJob = (id: string) => waitForIngestion(app, id, { everyMs: 100 })
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-routes-'))
@@ -42,14 +34,14 @@ describe('document and ingestion routes', () => {
   })
 
   it('accepts an upload with 202 and a job id, then ingests it in the background', async () => {
-    const body = await multipart(
+    const res = await postDocuments(
+      app,
       [
         { name: 'ACME_2023_10K.pdf', data: pdf },
         { name: 'junk.pdf', data: randomBytes(3000) },
       ],
       { company: 'Acme Widgets' },
     )
-    const res = await app.inject({ method: 'POST', url: '/v1/documents', ...body })
     expect(res.statusCode).toBe(202)
     const accepted = res.json<{ jobId: string; files: string[]; statusUrl: string }>()
     expect(accepted.files).toEqual(['ACME_2023_10K.pdf', 'junk.pdf'])
@@ -94,8 +86,9 @@ describe('document and ingestion routes', () => {
 
   it('uses documentId and answers unchanged for the same upload', async () => {
     for (const expected of ['ingested', 'unchanged']) {
-      const body = await multipart([{ name: 'notes.txt', data: 'Widget prices rise in May, the memo says.' }], { documentId: 'may-memo' })
-      const res = await app.inject({ method: 'POST', url: '/v1/documents', ...body })
+      const res = await postDocuments(app, [{ name: 'notes.txt', data: 'Widget prices rise in May, the memo says.' }], {
+        documentId: 'may-memo',
+      })
       const job = await waitForJob(res.json<{ jobId: string }>().jobId)
       expect((job.results as { status: string; documentId: string }[])[0]).toMatchObject({ status: expected, documentId: 'may-memo' })
     }
@@ -104,20 +97,16 @@ describe('document and ingestion routes', () => {
   it('reads the type from the bytes: an HTML file named .pdf is ingested as HTML, an image is refused with 415 and nothing is stored', async () => {
     const before = (await deps.corpus.listDocuments()).map((d) => d.id)
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1])
-    const refused = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart([
-        { name: 'fine.txt', data: 'a fine memo' },
-        { name: 'chart.pdf.png', data: png },
-      ])),
-    })
+    const refused = await postDocuments(app, [
+      { name: 'fine.txt', data: 'a fine memo' },
+      { name: 'chart.pdf.png', data: png },
+    ])
     expect(refused.statusCode).toBe(415)
     expect(refused.json()).toMatchObject({ error: { code: 'unsupported_type', message: expect.stringMatching(/chart\.pdf\.png.*\.docx/) } })
     expect((await deps.corpus.listDocuments()).map((d) => d.id)).toEqual(before)
 
     const html = '<!doctype html><html><body><h1>Board memo</h1><p>The board approved a dividend of 42 cents.</p></body></html>'
-    const res = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'board-memo.pdf', data: html }])) })
+    const res = await postDocuments(app, [{ name: 'board-memo.pdf', data: html }])
     expect(res.statusCode).toBe(202)
     const job = await waitForJob(res.json<{ jobId: string }>().jobId)
     expect((job.results as unknown[])[0]).toMatchObject({ status: 'ingested', documentId: 'board-memo', pages: 1 })
@@ -128,26 +117,19 @@ describe('document and ingestion routes', () => {
     const notMultipart = await app.inject({ method: 'POST', url: '/v1/documents', payload: { a: 1 } })
     expect(notMultipart.statusCode).toBe(415)
     expect(notMultipart.json()).toMatchObject({ error: { code: 'unsupported_media_type' } })
-    const noFile = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([], { title: 'x' })) })
+    const noFile = await postDocuments(app, [], { title: 'x' })
     expect(noFile.statusCode).toBe(400)
     expect(noFile.json()).toMatchObject({ error: { code: 'no_files' } })
-    const twoWithId = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart(
-        [
-          { name: 'a.txt', data: 'aaa aaa' },
-          { name: 'b.txt', data: 'bbb bbb' },
-        ],
-        { documentId: 'one' },
-      )),
-    })
+    const twoWithId = await postDocuments(
+      app,
+      [
+        { name: 'a.txt', data: 'aaa aaa' },
+        { name: 'b.txt', data: 'bbb bbb' },
+      ],
+      { documentId: 'one' },
+    )
     expect(twoWithId.json()).toMatchObject({ error: { code: 'invalid_arguments' } })
-    const badYear = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart([{ name: 'a.txt', data: 'aaa' }], { fiscalYear: 'soon' })),
-    })
+    const badYear = await postDocuments(app, [{ name: 'a.txt', data: 'aaa' }], { fiscalYear: 'soon' })
     expect(badYear.json()).toMatchObject({ error: { code: 'invalid_arguments' } })
     const missingJob = await app.inject({ method: 'GET', url: '/v1/ingestions/nope' })
     expect(missingJob.statusCode).toBe(404)
@@ -156,14 +138,10 @@ describe('document and ingestion routes', () => {
 
   it('records an oversized upload as file_too_large and ingests the other file', async () => {
     const big = 'x'.repeat(1024 * 1024 + 10)
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart([
-        { name: 'big.txt', data: big },
-        { name: 'small.txt', data: 'small but fine text' },
-      ])),
-    })
+    const res = await postDocuments(app, [
+      { name: 'big.txt', data: big },
+      { name: 'small.txt', data: 'small but fine text' },
+    ])
     expect(res.statusCode).toBe(202)
     const job = await waitForJob(res.json<{ jobId: string }>().jobId)
     const results = job.results as { file: string; status: string; error?: { code: string } }[]
@@ -183,19 +161,11 @@ describe('document and ingestion routes', () => {
     const before = await scrape()
     expect(before).toContain('ragtune_ingest_queue_depth 0')
 
-    const good = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart([{ name: 'metrics-report.pdf', data: await makeLongPdf(4, 'metrics') }])),
-    })
+    const good = await postDocuments(app, [{ name: 'metrics-report.pdf', data: await makeLongPdf(4, 'metrics') }])
     const done = await waitForJob(good.json<{ jobId: string }>().jobId)
     expect(done).toMatchObject({ status: 'succeeded', pagesTotal: 4, percent: 100 })
     // a job whose only file fails ends `failed`: its percent is the computed one, not the success value
-    const bad = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart([{ name: 'metrics-junk.pdf', data: randomBytes(2000, 11) }])),
-    })
+    const bad = await postDocuments(app, [{ name: 'metrics-junk.pdf', data: randomBytes(2000, 11) }])
     expect(await waitForJob(bad.json<{ jobId: string }>().jobId)).toMatchObject({
       status: 'failed',
       filesDone: 1,
