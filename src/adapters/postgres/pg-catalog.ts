@@ -1,9 +1,10 @@
 import type { CommitInput } from '../../core/corpus.js'
-import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
+import type { DocumentMeta, DocumentSummary } from '../../core/documents.js'
 import { collectionNotEmpty, collectionOf } from '../../core/collections.js'
 import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
-import { serializeStats, type Bm25Delta } from '../../core/sparse/bm25-encoder.js'
+import { type Bm25Delta } from '../../core/sparse/bm25-encoder.js'
+import { chunkRecordFromRow, stagedVersionValues, type ChunkColumns } from '../catalog-rows.js'
 import { inTransaction, migratePg, type PgClient, type PgPool } from './pg-database.js'
 import { catalogMigrations } from './pg-catalog-schema.js'
 
@@ -21,19 +22,8 @@ interface DocumentRow {
   updated_at: Date
 }
 
-interface ChunkRow {
-  document_id: string
-  version: number
-  ordinal: number
-  header: string
-  text: string
-  page_start: number
-  page_end: number
+interface ChunkRow extends ChunkColumns {
   section_path: string[]
-  char_start: number
-  char_end: number
-  tokens: number
-  hash: string
   meta: DocumentMeta
 }
 
@@ -163,18 +153,7 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
         await client.query(
           `INSERT INTO document_versions (document_id, version, state, source_name, sha256, fingerprint, meta, pages, chunks,
              embedding_model, bm25) VALUES ($1, $2, 'staged', $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            input.documentId,
-            version,
-            input.sourceName,
-            input.sha256,
-            input.fingerprint,
-            JSON.stringify(input.meta),
-            input.pages,
-            input.chunks.length,
-            input.embeddings?.model ?? null,
-            JSON.stringify(serializeStats(bm25)),
-          ],
+          stagedVersionValues(input, version, bm25),
         )
         // jsonb_to_recordset keeps one statement whatever the batch; slices bound the parameter size.
         for (let i = 0; i < input.chunks.length; i += 1000) {
@@ -384,17 +363,5 @@ function toSummary(row: DocumentRow): DocumentSummary {
 }
 
 function toStored(r: ChunkRow): StoredChunk {
-  const chunk: ChunkRecord = {
-    ordinal: r.ordinal,
-    text: r.text,
-    header: r.header,
-    pageStart: r.page_start,
-    pageEnd: r.page_end,
-    sectionPath: r.section_path,
-    charStart: r.char_start,
-    charEnd: r.char_end,
-    tokens: r.tokens,
-    hash: r.hash,
-  }
-  return { documentId: r.document_id, version: r.version, ordinal: r.ordinal, chunk, meta: r.meta }
+  return { documentId: r.document_id, version: r.version, ordinal: r.ordinal, chunk: chunkRecordFromRow(r), meta: r.meta }
 }

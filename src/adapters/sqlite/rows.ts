@@ -1,5 +1,6 @@
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
 import type { ChunkHit } from '../../core/corpus.js'
+import { chunkRecordFromRow, type ChunkColumns } from '../catalog-rows.js'
 
 /** Row shapes both SQLite document stores share (the embedded corpus and the scale-out registry). */
 
@@ -38,19 +39,8 @@ export function toDocumentSummary(row: DocumentRow): DocumentSummary {
 }
 
 /** The chunk columns both chunk tables store, joined with their document's or version's `meta_json`. */
-export interface ChunkRow {
-  document_id: string
-  version: number
-  ordinal: number
-  header: string
-  text: string
-  page_start: number
-  page_end: number
+export interface ChunkRow extends ChunkColumns {
   section_path: string
-  char_start: number
-  char_end: number
-  tokens: number
-  hash: string
   meta_json: string
 }
 
@@ -76,21 +66,6 @@ export function chunkRowValues(
   ]
 }
 
-export function toChunkRecord(row: ChunkRow): ChunkRecord {
-  return {
-    ordinal: row.ordinal,
-    text: row.text,
-    header: row.header,
-    pageStart: row.page_start,
-    pageEnd: row.page_end,
-    sectionPath: JSON.parse(row.section_path) as string[],
-    charStart: row.char_start,
-    charEnd: row.char_end,
-    tokens: row.tokens,
-    hash: row.hash,
-  }
-}
-
 export function rowMeta(row: { meta_json: string }): DocumentMeta {
   return JSON.parse(row.meta_json) as DocumentMeta
 }
@@ -107,5 +82,5 @@ export const CHUNK_COLUMNS = `c.id, c.document_id, c.version, c.ordinal, c.heade
   c.char_start, c.char_end, c.tokens, c.hash, d.meta_json`
 
 export function toChunkHit(row: ScoredChunkRow): ChunkHit {
-  return { documentId: row.document_id, version: row.version, chunk: toChunkRecord(row), meta: rowMeta(row), score: row.score }
+  return { documentId: row.document_id, version: row.version, chunk: chunkRecordFromRow(row), meta: rowMeta(row), score: row.score }
 }
