@@ -1,8 +1,42 @@
+import { chunkKey, type StoredChunk } from '../core/catalog.js'
 import type { CommitInput } from '../core/corpus.js'
-import type { ChunkRecord } from '../core/documents.js'
+import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../core/documents.js'
 import { serializeStats, type Bm25Delta } from '../core/sparse/bm25-encoder.js'
+import { isoTime } from './sql-values.js'
 
 /** Row shapes and values the SQLite and PostgreSQL document stores share (the same columns in both). */
+
+/** A document's own columns (its meta is `meta_json` TEXT in SQLite, `meta` JSONB in PostgreSQL). */
+export interface DocumentColumns {
+  id: string
+  active_version: number
+  source_name: string
+  sha256: string
+  fingerprint: string
+  pages: number
+  chunks: number
+  embedding_model: string | null
+  created_at: string | Date
+  updated_at: string | Date
+}
+
+/** `fingerprintModel` where the store keeps that column (the SQLite corpus). */
+export function documentSummaryFromRow(row: DocumentColumns, meta: DocumentMeta, fingerprintModel?: string | null): DocumentSummary {
+  return {
+    id: row.id,
+    activeVersion: row.active_version,
+    meta,
+    sha256: row.sha256,
+    fingerprint: row.fingerprint,
+    sourceName: row.source_name,
+    pages: row.pages,
+    chunks: row.chunks,
+    embeddingModel: row.embedding_model,
+    ...(fingerprintModel === undefined ? {} : { fingerprintModel }),
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
+  }
+}
 
 /** A chunk's own columns; `section_path` is JSON text in SQLite, a TEXT[] array in PostgreSQL. */
 export interface ChunkColumns {
@@ -56,4 +90,9 @@ export function stagedVersionValues(
     input.embeddings?.model ?? null,
     JSON.stringify(serializeStats(bm25)),
   ]
+}
+
+/** Chunks keyed as `CorpusCatalog.chunksAt` returns them. */
+export function byChunkKey(chunks: readonly StoredChunk[]): Map<string, StoredChunk> {
+  return new Map(chunks.map((c) => [chunkKey(c), c]))
 }

@@ -1,20 +1,12 @@
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
 import type { ChunkHit } from '../../core/corpus.js'
-import { chunkRecordFromRow, type ChunkColumns } from '../catalog-rows.js'
+import { chunkRecordFromRow, documentSummaryFromRow, type ChunkColumns, type DocumentColumns } from '../catalog-rows.js'
 
 /** Row shapes both SQLite document stores share (the embedded corpus and the scale-out registry). */
 
 /** A document row as both SQLite document tables store it (`documents`, `registry_documents`). */
-export interface DocumentRow {
-  id: string
-  active_version: number
-  source_name: string
-  sha256: string
-  fingerprint: string
+export interface DocumentRow extends DocumentColumns {
   meta_json: string
-  pages: number
-  chunks: number
-  embedding_model: string | null
   /** added by a later migration (reembed) */
   fingerprint_model?: string | null
   created_at: string
@@ -22,20 +14,7 @@ export interface DocumentRow {
 }
 
 export function toDocumentSummary(row: DocumentRow): DocumentSummary {
-  return {
-    id: row.id,
-    activeVersion: row.active_version,
-    meta: rowMeta(row),
-    sha256: row.sha256,
-    fingerprint: row.fingerprint,
-    sourceName: row.source_name,
-    pages: row.pages,
-    chunks: row.chunks,
-    embeddingModel: row.embedding_model,
-    fingerprintModel: row.fingerprint_model ?? null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
+  return documentSummaryFromRow(row, rowMeta(row), row.fingerprint_model ?? null)
 }
 
 /** The chunk columns both chunk tables store, joined with their document's or version's `meta_json`. */

@@ -1,9 +1,9 @@
 import { collectionOf, collectionSql } from '../../core/collections.js'
 import { sqliteCollectionQueries } from './collection-queries.js'
-import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
+import type { CorpusCatalog, StoredChunk } from '../../core/catalog.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
-import { chunkRecordFromRow, stagedVersionValues } from '../catalog-rows.js'
+import { byChunkKey, chunkRecordFromRow, stagedVersionValues } from '../catalog-rows.js'
 import { chunkRowValues, rowMeta, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
 
 /**
@@ -214,8 +214,7 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
       return new Map(rows.map((r) => [r.document_id, r.active_version]))
     },
     async chunksAt(keys) {
-      const out = new Map<string, StoredChunk>()
-      if (keys.length === 0) return out
+      if (keys.length === 0) return new Map()
       const rows = db
         .prepare<[string], ChunkRow>(
           `SELECT ${CHUNK_COLUMNS} FROM json_each(?) k
@@ -223,11 +222,7 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
            JOIN registry_versions v ON v.document_id = c.document_id AND v.version = c.version`,
         )
         .all(JSON.stringify(keys))
-      for (const r of rows) {
-        const s = toStored(r)
-        out.set(chunkKey(s), s)
-      }
-      return out
+      return byChunkKey(rows.map(toStored))
     },
     async activeChunks(documentId, ordinals) {
       if (ordinals.length === 0) return []
