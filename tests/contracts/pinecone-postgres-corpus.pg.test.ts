@@ -1,7 +1,6 @@
 import pino from 'pino'
-import { createPineconeIndex } from '../../src/adapters/pinecone/pinecone-index.js'
 import { createPgCatalog } from '../../src/adapters/postgres/pg-catalog.js'
-import { createBlueGreenCorpus } from '../../src/core/scale-out/blue-green-corpus.js'
+import { emulatorCorpus } from '../support/pinecone-corpus.js'
 import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
 import { freshSchema } from '../scale/scale-fixtures.js'
 import { describeCorpusContract } from './corpus-contract.js'
@@ -16,20 +15,10 @@ describeCorpusContract('pinecone (emulator) + postgres catalog', {
   async create() {
     db = await freshSchema()
     emu = await startPineconeEmulator({ dimension: 4, lagMs: 30 })
-    const index = await createPineconeIndex({
-      apiKey: emu.apiKey,
-      index: emu.indexName,
-      controllerHostUrl: emu.controllerUrl,
-      indexHost: emu.indexHost,
-      logger,
-    })
-    const corpus = createBlueGreenCorpus({
-      catalog: await createPgCatalog({ pool: await db.pool() }),
-      index,
+    const corpus = await emulatorCorpus(emu, await createPgCatalog({ pool: await db.pool() }), {
       namespace: 'contract',
       logger,
       pollMs: 10,
-      retireGraceMs: 0,
     })
     settle = () => corpus.settle()
     return corpus

@@ -2,9 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pino from 'pino'
-import { createPineconeIndex } from '../../src/adapters/pinecone/pinecone-index.js'
 import { createSqliteCatalog } from '../../src/adapters/sqlite/sqlite-catalog.js'
-import { createBlueGreenCorpus } from '../../src/core/scale-out/blue-green-corpus.js'
+import { emulatorCorpus } from '../support/pinecone-corpus.js'
 import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
 import { describeCorpusContract } from './corpus-contract.js'
 
@@ -18,20 +17,10 @@ describeCorpusContract('pinecone (emulator) + sqlite catalog', {
   async create() {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-pc-sqlite-'))
     emu = await startPineconeEmulator({ dimension: 4, lagMs: 30 })
-    const index = await createPineconeIndex({
-      apiKey: emu.apiKey,
-      index: emu.indexName,
-      controllerHostUrl: emu.controllerUrl,
-      indexHost: emu.indexHost,
-      logger,
-    })
-    const corpus = createBlueGreenCorpus({
-      catalog: createSqliteCatalog({ path: path.join(dir, 'catalog.db') }),
-      index,
+    const corpus = await emulatorCorpus(emu, createSqliteCatalog({ path: path.join(dir, 'catalog.db') }), {
       namespace: 'contract',
       logger,
       pollMs: 10,
-      retireGraceMs: 0,
     })
     settle = () => corpus.settle()
     return corpus
