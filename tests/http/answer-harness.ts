@@ -14,9 +14,10 @@ import { createAnswerer, type Answerer } from '../../src/core/answer/answerer.js
 import { createStaticVoiceResolver } from '../../src/core/answer/static-voice-resolver.js'
 import type { VoiceResolver } from '../../src/core/answer/voice.js'
 import type { KeyStore } from '../../src/core/keys.js'
-import type { ChunkRecord, DocumentMeta } from '../../src/core/documents.js'
+import type { DocumentMeta } from '../../src/core/documents.js'
 import type { Corpus, CommitInput } from '../../src/core/corpus.js'
 import { startOpenAIEmulator, type OpenAIEmulator } from '../support/openai-emulator.js'
+import { pageChunks } from '../support/page-chunks.js'
 
 /**
  * A real ragtune app for the answer tests: a SQLite store file in a temp dir seeded with two small filings,
@@ -108,26 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 export function doc(documentId: string, pages: readonly string[], meta: DocumentMeta): CommitInput {
-  let offset = 0
-  const chunks: ChunkRecord[] = pages.map((text, i) => {
-    const header = `${meta.title} | page ${i + 1}`
-    const chunk: ChunkRecord = {
-      ordinal: i,
-      text,
-      header,
-      pageStart: i + 1,
-      pageEnd: i + 1,
-      sectionPath: [],
-      charStart: offset,
-      charEnd: offset + text.length,
-      tokens: text.split(/\s+/).length,
-      hash: createHash('sha256')
-        .update(header + text)
-        .digest('hex'),
-    }
-    offset += text.length + 1
-    return chunk
-  })
+  const chunks = pageChunks(pages, (page) => `${meta.title} | page ${page}`)
   const sha256 = createHash('sha256').update(pages.join('\n')).digest('hex')
   return { documentId, sha256, fingerprint: sha256, sourceName: `${documentId}.pdf`, meta, pages: pages.length, chunks }
 }
