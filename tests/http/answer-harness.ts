@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll } from 'vitest'
 import { loadConfig, type Config } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import { buildApp } from '../../src/app.js'
@@ -52,6 +53,19 @@ export interface HarnessOptions {
   readonly voices?: VoiceResolver
   readonly maxRetries?: number
   readonly timeoutMs?: number
+}
+
+/** A harness started before the suite's tests and closed after them: call the returned function for it. */
+export function harnessPerSuite(options: HarnessOptions = {}): () => Harness {
+  let h: Harness | undefined
+  beforeAll(async () => {
+    h = await startHarness(options)
+  })
+  afterAll(() => h?.close())
+  return () => {
+    if (h === undefined) throw new Error('the harness starts in beforeAll')
+    return h
+  }
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startListeningApp, type ListeningApp } from '../support/listening-app.js'
 import { postDocuments, waitForIngestion } from '../support/multipart.js'
-import { startHarness, type Harness } from './answer-harness.js'
+import { harnessPerSuite } from './answer-harness.js'
 
 const SHAPE = { error: { code: expect.any(String), message: expect.any(String) }, requestId: expect.any(String) }
 
@@ -82,13 +82,9 @@ describe('every error in {error:{code,message},requestId}', () => {
 })
 
 describe('upstream faults → 502 with a generic message', () => {
-  let h: Harness
-  beforeAll(async () => {
-    h = await startHarness({ chat: true })
-  })
-  afterAll(() => h.close())
+  const h = harnessPerSuite({ chat: true })
   const ask = (stream = false) =>
-    h.app.inject({
+    h().app.inject({
       method: 'POST',
       url: '/v1/ask',
       payload: { question: 'What was Acme total revenue in fiscal 2022?', ...(stream ? { stream } : {}) },
@@ -97,7 +93,7 @@ describe('upstream faults → 502 with a generic message', () => {
     JSON.parse(/(?:event: error\n)?data: (\{"error".*)\n/.exec(body)?.[1] ?? 'null') as { error: { code: string; message: string } } | null
 
   it('an HTML page with status 200', async () => {
-    h.emulator!.failNext({
+    h().emulator!.failNext({
       path: '/chat/completions',
       status: 200,
       raw: { contentType: 'text/html', body: '<html><body>Bad gateway sk-up***</body></html>' },
@@ -105,30 +101,30 @@ describe('upstream faults → 502 with a generic message', () => {
     const res = await ask()
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ ...SHAPE, error: { code: 'upstream_invalid' } })
-    h.emulator!.failNext({ path: '/chat/completions', status: 200, raw: { contentType: 'text/html', body: '<html>proxy</html>' } })
+    h().emulator!.failNext({ path: '/chat/completions', status: 200, raw: { contentType: 'text/html', body: '<html>proxy</html>' } })
     const streamed = await ask(true)
     expect(streamed.statusCode).toBe(502)
     expect(streamed.json()).toMatchObject({ error: { code: 'upstream_invalid' } })
   })
 
   it('choices: [] is not an empty answer', async () => {
-    h.emulator!.failNext({ path: '/chat/completions', status: 200, emptyChoices: true })
+    h().emulator!.failNext({ path: '/chat/completions', status: 200, emptyChoices: true })
     expect((await ask()).statusCode).toBe(502)
-    h.emulator!.failNext({ path: '/chat/completions', status: 200, emptyChoices: true })
+    h().emulator!.failNext({ path: '/chat/completions', status: 200, emptyChoices: true })
     const streamed = await ask(true)
     expect(streamed.statusCode).toBe(502)
     expect(streamed.json()).toMatchObject({ error: { code: 'upstream_invalid' } })
   })
 
   it.each(['reset', 'malformed'] as const)('a stream that breaks (%s) ends with an error event, not internal', async (kind) => {
-    h.emulator!.failNext({ path: '/chat/completions', status: 200, brokenStream: kind })
+    h().emulator!.failNext({ path: '/chat/completions', status: 200, brokenStream: kind })
     const res = await ask(true)
     const err = sseError(res.body)
     expect(err?.error.code).toMatch(/^upstream_(invalid|error)$/)
   })
 
   it('never echoes upstream error text', async () => {
-    h.emulator!.failNext({
+    h().emulator!.failNext({
       path: '/chat/completions',
       status: 401,
       message: 'Incorrect API key provided: sk-up***abcd. Prompt was: secret question',
@@ -137,7 +133,7 @@ describe('upstream faults → 502 with a generic message', () => {
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ error: { code: 'upstream_unauthorized' } })
     expect(res.body).not.toMatch(/sk-|secret question|Incorrect/)
-    h.emulator!.failNext({
+    h().emulator!.failNext({
       path: '/chat/completions',
       status: 400,
       message: 'This model maximum context length is 8192 tokens: the prompt said secret question',
