@@ -6,8 +6,8 @@ import { createLogger } from '../../src/logger.js'
 import { buildApp } from '../../src/app.js'
 import { buildDeps, closeDeps, type BuiltDeps } from '../../src/deps.js'
 import { openFineTuneService } from '../../finetune/finetune-composition.js'
-import { startOpenAIEmulator, type ChatCompletionBody, type OpenAIEmulator } from '../support/openai-emulator.js'
-import { createFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
+import { type ChatCompletionBody, type OpenAIEmulator } from '../support/openai-emulator.js'
+import { startFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
 import { doc } from '../http/answer-harness.js'
 import { tempDir, trainingJsonl } from './finetune-fixtures.js'
 
@@ -24,8 +24,7 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
   const chats: ChatCompletionBody[] = []
 
   beforeAll(async () => {
-    ft = createFineTuneEmulator()
-    emu = await startOpenAIEmulator({ apiKey: 'sk-test', plugins: [ft.plugin] })
+    ;({ emu, ft } = await startFineTuneEmulator())
     emu.setResponder((body) => {
       chats.push(body)
       return 'The letters speak for themselves [1].'

@@ -3,8 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ingestPaths } from '../../src/core/ingest/ingest-paths.js'
-import { startOpenAIEmulator, type ChatCompletionBody, type OpenAIEmulator } from '../support/openai-emulator.js'
-import { createFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
+import { type ChatCompletionBody, type OpenAIEmulator } from '../support/openai-emulator.js'
+import { startFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
 import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
 import { trainingJsonl } from '../finetune/finetune-fixtures.js'
 import { freshSchema } from './scale-fixtures.js'
@@ -31,8 +31,7 @@ beforeAll(async () => {
   db = await freshSchema()
   await db.pool()
   pinecone = await startPineconeEmulator({ lagMs: 20 })
-  ft = createFineTuneEmulator()
-  openai = await startOpenAIEmulator({ apiKey: 'sk-test', plugins: [ft.plugin] })
+  ;({ emu: openai, ft } = await startFineTuneEmulator())
   openai.setResponder((body) => {
     chats.push(body)
     return `Answered by ${body.model}: revenue is in the report [1].`
