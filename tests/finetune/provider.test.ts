@@ -146,24 +146,21 @@ describe('openai fine-tune provider against the emulator', () => {
   })
 
   it('translates API refusals into clear errors', async () => {
+    // what start() throws when the API refuses the job
+    const refused = async (baseModel: string, training = trainingJsonl()) =>
+      (await store.runner.start({ baseModel, training: file('train.jsonl', training) }).catch((e: unknown) => e)) as AppError
     ft.available = false
-    const denied = (await store.runner
-      .start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', trainingJsonl()) })
-      .catch((e: unknown) => e)) as AppError
+    const denied = await refused('gpt-4o-mini')
     expect(denied.code).toBe('finetune_not_available')
     expect(denied.message).toContain('not available to this organisation')
     expect(denied.message).toContain('ragtune finetune export')
     ft.available = true
 
-    const unknown = (await store.runner
-      .start({ baseModel: 'gpt-9-ultra', training: file('train.jsonl', trainingJsonl()) })
-      .catch((e: unknown) => e)) as AppError
+    const unknown = await refused('gpt-9-ultra')
     expect(unknown.code).toBe('finetune_model_unavailable')
     expect(unknown.message).toContain('gpt-9-ultra is not available for fine-tuning')
 
-    const notJson = (await store.runner
-      .start({ baseModel: 'gpt-4o-mini', training: file('train.jsonl', '{"messages": [\nnot json\n') })
-      .catch((e: unknown) => e)) as AppError
+    const notJson = await refused('gpt-4o-mini', '{"messages": [\nnot json\n')
     expect(notJson.code).toBe('finetune_invalid_file')
     expect(notJson.message).toContain('Line 1 is not valid JSON')
 

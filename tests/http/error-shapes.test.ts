@@ -124,21 +124,16 @@ describe('upstream faults → 502 with a generic message', () => {
   })
 
   it('never echoes upstream error text', async () => {
-    h().emulator!.failNext({
-      path: '/chat/completions',
-      status: 401,
-      message: 'Incorrect API key provided: sk-up***abcd. Prompt was: secret question',
-    })
-    const res = await ask()
+    // the next chat call upstream fails with this status and message
+    const askWhenUpstreamSays = (status: number, message: string) => {
+      h().emulator!.failNext({ path: '/chat/completions', status, message })
+      return ask()
+    }
+    const res = await askWhenUpstreamSays(401, 'Incorrect API key provided: sk-up***abcd. Prompt was: secret question')
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ error: { code: 'upstream_unauthorized' } })
     expect(res.body).not.toMatch(/sk-|secret question|Incorrect/)
-    h().emulator!.failNext({
-      path: '/chat/completions',
-      status: 400,
-      message: 'This model maximum context length is 8192 tokens: the prompt said secret question',
-    })
-    const bad = await ask()
+    const bad = await askWhenUpstreamSays(400, 'This model maximum context length is 8192 tokens: the prompt said secret question')
     expect(bad.statusCode).toBe(502)
     expect(bad.body).not.toMatch(/secret question/)
   })
