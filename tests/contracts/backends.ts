@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { afterEach } from 'vitest'
 import type { PgPool } from '../../src/adapters/postgres/pg-database.js'
 import { freshSchema } from '../scale/scale-fixtures.js'
 
@@ -37,4 +38,30 @@ export function sqliteFilePerTest(prefix: string, name = 'store.db'): { path: ()
       dir = undefined
     },
   }
+}
+
+/**
+ * Wraps a suite's `open`: every store opened through it in a test is closed after that test, then `cleanup`
+ * runs; `closeNow` closes one earlier (a worker that dies mid-test).
+ */
+export function closedAfterEach<A extends unknown[], S extends { close(): Promise<void> }>(
+  open: (...args: A) => Promise<S>,
+  cleanup: () => Promise<void> = async () => {},
+): ((...args: A) => Promise<S>) & { closeNow(store: S): Promise<void> } {
+  const opened: S[] = []
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close()
+    await cleanup()
+  })
+  const opener = async (...args: A): Promise<S> => {
+    const store = await open(...args)
+    opened.push(store)
+    return store
+  }
+  return Object.assign(opener, {
+    async closeNow(store: S) {
+      opened.splice(opened.indexOf(store), 1)
+      await store.close()
+    },
+  })
 }
