@@ -13,15 +13,14 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
 import { createParserPool } from '../src/adapters/pdf/parser-pool.js'
-import { createPineconeIndex } from '../src/adapters/pinecone/pinecone-index.js'
 import { createSqliteCorpus } from '../src/adapters/sqlite/sqlite-corpus.js'
 import { createSqliteCatalog } from '../src/adapters/sqlite/sqlite-catalog.js'
-import { createBlueGreenCorpus } from '../src/core/scale-out/blue-green-corpus.js'
 import type { Corpus } from '../src/core/corpus.js'
 import { ingestPaths } from '../src/core/ingest/ingest-paths.js'
 import { firstEvidenceRank, summariseRanks } from '../src/core/retrieval/evidence-recall.js'
 import { createHybridRetriever } from '../src/core/retrieval/hybrid-retriever.js'
 import { readEvalQuestions } from '../src/cli/eval-questions.js'
+import { emulatorCorpus } from '../tests/support/pinecone-corpus.js'
 import { startPineconeEmulator } from '../tests/support/pinecone-emulator.js'
 
 const { values } = parseArgs({
@@ -36,20 +35,10 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-bench-pinecone-'))
 const emu = await startPineconeEmulator({ lagMs: Number(values['lag-ms']) })
 const parser = createParserPool({ logger })
 const sqlite = createSqliteCorpus({ path: path.join(dir, 'eval.db'), logger })
-const index = await createPineconeIndex({
-  apiKey: emu.apiKey,
-  index: emu.indexName,
-  controllerHostUrl: emu.controllerUrl,
-  indexHost: emu.indexHost,
-  logger,
-})
-const pinecone = createBlueGreenCorpus({
-  catalog: createSqliteCatalog({ path: path.join(dir, 'catalog.db') }),
-  index,
+const pinecone = await emulatorCorpus(emu, createSqliteCatalog({ path: path.join(dir, 'catalog.db') }), {
   namespace: 'financebench',
   logger,
   pollMs: 5,
-  retireGraceMs: 0,
 })
 
 let pineconeCommitMs = 0

@@ -27,3 +27,5 @@ if (r.status !== 0) process.exit(r.status ?? 1)
 for (const dir of ['prompts', 'web']) {
   if (existsSync(path.join(root, dir))) cpSync(path.join(root, dir), path.join(root, 'dist', dir), { recursive: true })
 }
+// Files a module reads from beside itself (the unsloth export's training script) go beside its compiled form.
+for (const file of ['finetune/export/train_unsloth.py']) cpSync(path.join(root, file), path.join(root, 'dist', file))

@@ -1,5 +1,5 @@
 import { AppError } from '../../src/errors.js'
-import { cliConfig, parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
+import { cliConfig, parseCliArgs, requiredFlags, writeJson, writeLine, type Command } from '../../src/cli/context.js'
 import { evaluateVoice } from '../voice-eval/evaluate-voice.js'
 import { createPdfSampleReader } from '../dataset/pdf-sample-reader.js'
 import { parsePositiveNumber, parseSeed, stringFlag } from './flags.js'
@@ -27,18 +27,11 @@ export const evalVoice: Command = async (ctx) => {
       seed: { type: 'string' },
       'passage-words': { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean' },
     },
     USAGE,
+    HELP,
   )
-  if (values.help === true) {
-    writeLine(ctx.stdout, HELP)
-    return 0
-  }
-  const voiceDir = stringFlag(values.voice)
-  const contrastDir = stringFlag(values.contrast)
-  if (voiceDir === undefined || contrastDir === undefined)
-    throw new AppError('invalid_arguments', `--voice and --contrast are required\nusage: ${USAGE}`)
+  const { voice: voiceDir, contrast: contrastDir } = requiredFlags(values, ['voice', 'contrast'], USAGE)
   const fraction = parsePositiveNumber(values['holdout-fraction'], '--holdout-fraction', USAGE)
   if (fraction !== undefined && fraction >= 1)
     throw new AppError('invalid_arguments', `--holdout-fraction must be below 1\nusage: ${USAGE}`)

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { parseCliArgs, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
+import { parseCliArgs, requiredFlags, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import type { FineTuneFile } from '../../src/core/finetune.js'
 import { AppError, errorBody } from '../../src/errors.js'
 import { withFineTuneDeps, type FineTuneCliDeps } from './finetune-deps.js'
@@ -75,10 +75,7 @@ export const run: Command = async (ctx) => {
     },
     RUN_USAGE,
   )
-  const train = stringFlag(values.train)
-  const baseModel = stringFlag(values['base-model'])
-  if (train === undefined || baseModel === undefined)
-    throw new AppError('invalid_arguments', `--train and --base-model are required\nusage: ${RUN_USAGE}`)
+  const { train, 'base-model': baseModel } = requiredFlags(values, ['train', 'base-model'], RUN_USAGE)
   const epochs = parsePositiveInteger(values.epochs, '--epochs', RUN_USAGE)
   const batchSize = parsePositiveInteger(values['batch-size'], '--batch-size', RUN_USAGE)
   const lr = parsePositiveNumber(values['lr-multiplier'], '--lr-multiplier', RUN_USAGE)

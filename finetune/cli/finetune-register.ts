@@ -1,4 +1,4 @@
-import { parseCliArgs, writeJson, writeLine, type Command } from '../../src/cli/context.js'
+import { parseCliArgs, requiredFlags, writeJson, writeLine, type Command } from '../../src/cli/context.js'
 import { openChatModel } from '../../src/composition/models.js'
 import { AppError, errorBody } from '../../src/errors.js'
 import { stringFlag } from './flags.js'
@@ -23,11 +23,7 @@ export const register: Command = async (ctx) => {
     },
     USAGE,
   )
-  const name = stringFlag(values.name)
-  const baseURL = stringFlag(values['base-url'])
-  const model = stringFlag(values.model)
-  if (name === undefined || baseURL === undefined || model === undefined)
-    throw new AppError('invalid_arguments', `--name, --base-url and --model are required\nusage: ${USAGE}`)
+  const { name, 'base-url': baseURL, model } = requiredFlags(values, ['name', 'base-url', 'model'], USAGE)
   if (!/^[\w.:-]{1,128}$/.test(name))
     throw new AppError('invalid_arguments', `--name "${name}" must be 1-128 letters, digits, '.', ':', '_' or '-'`)
   if (!URL.canParse(baseURL) || !/^https?:$/.test(new URL(baseURL).protocol))

@@ -1,4 +1,4 @@
-import { isHelp, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
+import { runSubcommand, type CliContext, type Command } from '../../src/cli/context.js'
 import { siblingModule } from '../../src/adapters/worker-loader.js'
 
 /**
@@ -37,16 +37,4 @@ const subcommands: Record<string, { summary: string; load: Loader }> = {
 
 const usage = ['usage:', ...Object.values(subcommands).map((s) => `  ragtune finetune ${s.summary}`)].join('\n')
 
-export const finetune: Command = async (ctx: CliContext) => {
-  const [name, ...rest] = ctx.argv
-  if (name === undefined || isHelp(name)) {
-    writeLine(ctx.stdout, usage)
-    return name === undefined ? 2 : 0
-  }
-  const sub = subcommands[name]
-  if (sub === undefined) {
-    writeLine(ctx.stderr, `ragtune: unknown finetune command "${name}" [invalid_arguments]\n${usage}`)
-    return 2
-  }
-  return (await sub.load())({ ...ctx, argv: rest })
-}
+export const finetune: Command = (ctx: CliContext) => runSubcommand(ctx, 'finetune', usage, (name) => subcommands[name]?.load())

@@ -1,5 +1,5 @@
 import { activateVoice } from '../finetune-service.js'
-import { isHelp, parseCliArgs, writeJson, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
+import { parseCliArgs, runSubcommand, writeJson, writeLine, type CliContext, type Command } from '../../src/cli/context.js'
 import type { RegisteredModel } from '../../src/core/model-registry.js'
 import { AppError } from '../../src/errors.js'
 import { checkCollectionName } from '../../src/core/collections.js'
@@ -101,16 +101,4 @@ const subcommands: Record<string, () => Promise<Command>> = {
   'add-voice': async () => (await import('./models-add-voice.js')).addVoice,
 }
 
-export const models: Command = async (ctx: CliContext) => {
-  const [name, ...rest] = ctx.argv
-  if (name === undefined || isHelp(name)) {
-    writeLine(ctx.stdout, USAGE)
-    return name === undefined ? 2 : 0
-  }
-  const load = subcommands[name]
-  if (load === undefined) {
-    writeLine(ctx.stderr, `ragtune: unknown models command "${name}" [invalid_arguments]\n${USAGE}`)
-    return 2
-  }
-  return (await load())({ ...ctx, argv: rest })
-}
+export const models: Command = (ctx: CliContext) => runSubcommand(ctx, 'models', USAGE, (name) => subcommands[name]?.())

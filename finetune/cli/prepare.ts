@@ -57,14 +57,10 @@ export const prepare: Command = async (ctx) => {
       concurrency: { type: 'string' },
       offline: { type: 'boolean' },
       json: { type: 'boolean' },
-      help: { type: 'boolean' },
     },
     USAGE,
+    HELP,
   )
-  if (values.help === true) {
-    writeLine(ctx.stdout, HELP)
-    return 0
-  }
   const out = stringFlag(values.out)
   if (out === undefined || positionals.length === 0)
     throw new AppError('invalid_arguments', `give sample paths and --out DIR\nusage: ${USAGE}`)

@@ -4,6 +4,7 @@ import type { FineTuneEvent, FineTuneFile, FineTuneJob, FineTuneProvider, FineTu
 import type { Logger } from '../../src/logger.js'
 import { AppError } from '../../src/errors.js'
 import { translateFineTuneError } from './openai-error.js'
+import { openAIClient } from '../../src/adapters/openai-client.js'
 
 export interface OpenAIFineTuneOptions {
   readonly apiKey: string | undefined
@@ -22,13 +23,7 @@ export function createOpenAIFineTuneProvider(options: OpenAIFineTuneOptions): Fi
       { status: 503 },
     )
   }
-  const client = new OpenAI({
-    // A local OpenAI-compatible server may not check keys; the SDK still insists on one.
-    apiKey: options.apiKey ?? 'unused',
-    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-  })
+  const client = openAIClient(options)
   const log = options.logger.child({ provider: 'openai-finetune' })
 
   const upload = async (file: FineTuneFile, signal?: AbortSignal): Promise<string> => {

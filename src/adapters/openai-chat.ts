@@ -1,7 +1,7 @@
-import OpenAI from 'openai'
 import type { ChatModel, ChatRequest, ChatResult } from '../core/models.js'
 import { AppError } from '../errors.js'
 import { translateModelCallError, upstreamInvalid } from './openai-errors.js'
+import { openAIClient } from './openai-client.js'
 
 /**
  * ChatModel on the `openai` SDK: any OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp).
@@ -19,13 +19,7 @@ export interface OpenAIChatOptions {
 }
 
 export function createOpenAIChat(options: OpenAIChatOptions): ChatModel {
-  const client = new OpenAI({
-    // Local servers (Ollama, vLLM) take no key, but the SDK refuses to start without one.
-    apiKey: options.apiKey ?? 'unused',
-    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-  })
+  const client = openAIClient(options)
 
   function body(req: ChatRequest) {
     return {

@@ -2,6 +2,7 @@ import OpenAI from 'openai'
 import type { EmbeddingModel } from '../core/models.js'
 import { AppError } from '../errors.js'
 import { translateModelCallError } from './openai-errors.js'
+import { openAIClient } from './openai-client.js'
 import { embeddingBatchSize, embeddingModelId, type OpenAIEmbeddingsOptions } from './openai-embeddings-options.js'
 
 export type { OpenAIEmbeddingsOptions }
@@ -15,13 +16,7 @@ export type { OpenAIEmbeddingsOptions }
  */
 export function createOpenAIEmbeddings(options: OpenAIEmbeddingsOptions): EmbeddingModel {
   // The SDK asks for base64 on the wire and decodes it when no encoding_format is given.
-  const client = new OpenAI({
-    // Local servers (TEI, Ollama) take no key, but the SDK refuses to start without one.
-    apiKey: options.apiKey ?? 'unused',
-    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-  })
+  const client = openAIClient(options)
   let dimensions = options.dimensions ?? 0
   const maxBatchSize = embeddingBatchSize(options)
   const askDimensions = options.dimensions !== undefined && options.model.startsWith('text-embedding-3')

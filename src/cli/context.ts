@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream'
 import { loadConfig, type Config, type Env } from '../config.js'
 import { createLogger, type Logger } from '../logger.js'
 
-export { HelpRequested, isHelp, parseCliArgs, reportCliError, writeJson, writeLine } from './output.js'
+export { HelpRequested, isHelp, parseCliArgs, reportCliError, requiredFlags, runSubcommand, writeJson, writeLine } from './output.js'
 
 /** What every command receives from bin/ragtune.js; tests build one to run commands in-process. */
 export interface CliContext {

@@ -1,5 +1,4 @@
-import { parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
-import { AppError } from '../errors.js'
+import { parseCliArgs, requiredFlags, writeJson, writeLine, type CliContext } from './context.js'
 import { createHybridRetriever } from '../core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from '../core/answer/answerer.js'
 import { createStaticVoiceResolver } from '../core/answer/static-voice-resolver.js'
@@ -23,20 +22,14 @@ unit and at the precision it is written with (see gold-figure.ts). Two groups:
 
 /** `ragtune eval answers …` */
 export async function evalAnswers(ctx: CliContext): Promise<number> {
-  if (ctx.argv.includes('--help') || ctx.argv.includes('-h')) {
-    writeLine(ctx.stdout, HELP)
-    return 0
-  }
   const { values } = parseCliArgs(
     ctx,
     { questions: { type: 'string' }, pdfs: { type: 'string' }, json: { type: 'boolean' }, store: { type: 'string' } },
     USAGE,
+    HELP,
   )
   const json = values.json === true
-  const file = typeof values.questions === 'string' ? values.questions : undefined
-  const pdfDir = typeof values.pdfs === 'string' ? values.pdfs : undefined
-  if (file === undefined || pdfDir === undefined)
-    throw new AppError('invalid_arguments', `--questions and --pdfs are both required\nusage: ${USAGE}`)
+  const { questions: file, pdfs: pdfDir } = requiredFlags(values, ['questions', 'pdfs'], USAGE)
   const { cases, problems } = readFactLockCases(file)
   for (const p of problems) writeLine(ctx.stderr, `ragtune: ${file}:${p.line}: ${p.message} [invalid_question]`)
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
+import { parseCliArgs, requiredFlags, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
 import { evaluateFactLock, type FactLockCase } from '../core/answer/fact-lock-eval.js'
 
@@ -20,13 +20,8 @@ No store, no model, no network.
 
 /** `ragtune eval factlock …` */
 export async function evalFactLock(ctx: CliContext): Promise<number> {
-  if (ctx.argv.includes('--help') || ctx.argv.includes('-h')) {
-    writeLine(ctx.stdout, HELP)
-    return 0
-  }
-  const { values } = parseCliArgs(ctx, { questions: { type: 'string' }, json: { type: 'boolean' } }, USAGE)
-  const file = typeof values.questions === 'string' ? values.questions : undefined
-  if (file === undefined) throw new AppError('invalid_arguments', `--questions is required\nusage: ${USAGE}`)
+  const { values } = parseCliArgs(ctx, { questions: { type: 'string' }, json: { type: 'boolean' } }, USAGE, HELP)
+  const { questions: file } = requiredFlags(values, ['questions'], USAGE)
   const { cases, problems } = readFactLockCases(file)
   for (const p of problems) writeLine(ctx.stderr, `ragtune: ${file}:${p.line}: ${p.message} [invalid_question]`)
 

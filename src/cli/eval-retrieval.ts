@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { parseCliArgs, writeJson, writeLine, type CliContext } from './context.js'
+import { parseCliArgs, requiredFlags, writeJson, writeLine, type CliContext } from './context.js'
 import { AppError } from '../errors.js'
 import { createHybridRetriever } from '../core/retrieval/hybrid-retriever.js'
 import { firstEvidenceRank, summariseRanks } from '../core/retrieval/evidence-recall.js'
@@ -33,10 +33,6 @@ const TOP_K = 10
 
 /** `ragtune eval retrieval …` */
 export async function evalRetrieval(ctx: CliContext): Promise<number> {
-  if (ctx.argv.includes('--help') || ctx.argv.includes('-h')) {
-    writeLine(ctx.stdout, HELP)
-    return 0
-  }
   const { values } = parseCliArgs(
     ctx,
     {
@@ -48,13 +44,10 @@ export async function evalRetrieval(ctx: CliContext): Promise<number> {
       collection: { type: 'string' },
     },
     USAGE,
+    HELP,
   )
   const json = values.json === true
-  const questionsFile = typeof values.questions === 'string' ? values.questions : undefined
-  const pdfDir = typeof values.pdfs === 'string' ? values.pdfs : undefined
-  if (questionsFile === undefined || pdfDir === undefined) {
-    throw new AppError('invalid_arguments', `--questions and --pdfs are both required\nusage: ${USAGE}`)
-  }
+  const { questions: questionsFile, pdfs: pdfDir } = requiredFlags(values, ['questions', 'pdfs'], USAGE)
   if (!fs.existsSync(pdfDir) || !fs.statSync(pdfDir).isDirectory()) {
     throw new AppError('not_found', `--pdfs ${pdfDir} is not a directory; point it at the folder holding the PDFs`, { status: 404 })
   }

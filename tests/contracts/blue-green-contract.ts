@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBlueGreenCorpus } from '../../src/core/scale-out/blue-green-corpus.js'
 import type { ChunkHit, Corpus } from '../../src/core/corpus.js'
 import type { CorpusCatalog } from '../../src/core/catalog.js'
-import { createPineconeIndex } from '../../src/adapters/pinecone/pinecone-index.js'
+import { emulatorIndex } from '../support/pinecone-corpus.js'
 import { statsDelta } from '../../src/core/sparse/bm25-encoder.js'
 import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
 import { docInput, silentLogger, toyEmbedding } from '../scale/scale-fixtures.js'
@@ -33,14 +33,7 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
         lagMs: options.lagMs ?? 0,
         ...(options.dimension === undefined ? {} : { dimension: options.dimension }),
       })
-      const index = await createPineconeIndex({
-        apiKey: emu.apiKey,
-        index: emu.indexName,
-        controllerHostUrl: emu.controllerUrl,
-        indexHost: emu.indexHost,
-        logger: silentLogger,
-        retry: FAST_RETRY,
-      })
+      const index = await emulatorIndex(emu, silentLogger, { retry: FAST_RETRY })
       const c = createBlueGreenCorpus({
         catalog: await f.create(),
         index,
@@ -170,13 +163,7 @@ export function describeBlueGreen(name: string, factory: () => RegistryFactory):
       await catalog.stageVersion(docInput('acme', revenue(2023, 650)), statsDelta(docInput('acme', revenue(2023, 650)).chunks, 1))
       await catalog.close()
       await (
-        await createPineconeIndex({
-          apiKey: emu.apiKey,
-          index: emu.indexName,
-          controllerHostUrl: emu.controllerUrl,
-          indexHost: emu.indexHost,
-          logger: silentLogger,
-        })
+        await emulatorIndex(emu, silentLogger)
       ).upsert('tenant-a', [
         { id: 'acme#2#0', sparse: { indices: [1], values: [1] }, metadata: { documentId: 'acme', version: 2, ordinal: 0 } },
       ])

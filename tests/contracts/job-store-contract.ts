@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { JobStore } from '../../src/core/jobs.js'
+import { closedAfterEach } from './backends.js'
 
 /**
  * The queue behaviour every JobStore must show (SQLite, PostgreSQL). `open` returns another handle on the
@@ -12,16 +13,10 @@ export interface JobStoreFactory {
 
 export function describeJobStoreContract(name: string, factory: JobStoreFactory): void {
   describe(`JobStore contract: ${name}`, () => {
-    const handles: JobStore[] = []
-    const open = async (options?: { leaseMs?: number; heartbeatMs?: number }): Promise<JobStore> => {
-      const store = await factory.open(options)
-      handles.push(store)
-      return store
-    }
-    afterEach(async () => {
-      for (const h of handles.splice(0)) await h.close()
-      await factory.cleanup?.()
-    })
+    const open = closedAfterEach(
+      (options?: { leaseMs?: number; heartbeatMs?: number }) => factory.open(options),
+      async () => factory.cleanup?.(),
+    )
 
     it('hands each queued job to exactly one of several concurrent workers', async () => {
       const workers = [await open(), await open(), await open()]
@@ -48,8 +43,7 @@ export function describeJobStoreContract(name: string, factory: JobStoreFactory)
         filesDone: 1,
         result: { file: 'a.pdf', documentId: 'a', version: 1, status: 'ingested', pages: 3, chunks: 4, seconds: 1 },
       })
-      handles.splice(handles.indexOf(dying), 1)
-      await dying.close() // the worker dies: no more heartbeats
+      await open.closeNow(dying) // the worker dies: no more heartbeats
       expect(await survivor.claimNext!()).toBeUndefined()
       let again = await survivor.claimNext!()
       for (let i = 0; again === undefined && i < 100; i++) {

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { KeyStore } from '../../src/core/keys.js'
+import { closedAfterEach } from './backends.js'
 
 /**
  * The behaviour every KeyStore must show (SQLite, PostgreSQL). `open` returns a handle on the test's
@@ -15,16 +16,10 @@ export interface KeyStoreFactory {
 
 export function describeKeyStoreContract(name: string, factory: KeyStoreFactory): void {
   describe(`KeyStore contract: ${name}`, () => {
-    const open: KeyStore[] = []
-    const handle = async (): Promise<KeyStore> => {
-      const store = await factory.open()
-      open.push(store)
-      return store
-    }
-    afterEach(async () => {
-      for (const s of open.splice(0)) await s.close()
-      await factory.cleanup?.()
-    })
+    const handle = closedAfterEach(
+      () => factory.open(),
+      async () => factory.cleanup?.(),
+    )
 
     it('creates, verifies, lists and revokes hashed keys', async () => {
       const keys = await handle()

@@ -1,16 +1,10 @@
 import { createPgJobStore } from '../../src/adapters/postgres/pg-jobs.js'
-import { freshSchema } from '../scale/scale-fixtures.js'
+import { pgSchemaPerTest } from './backends.js'
 import { describeJobStoreContract } from './job-store-contract.js'
 
-let db: Awaited<ReturnType<typeof freshSchema>> | undefined
+const pg = pgSchemaPerTest()
 
 describeJobStoreContract('postgres', {
-  async open(options = {}) {
-    db ??= await freshSchema()
-    return createPgJobStore({ pool: await db.pool(), ...options })
-  },
-  async cleanup() {
-    await db?.drop()
-    db = undefined
-  },
+  open: async (options = {}) => createPgJobStore({ pool: await pg.pool(), ...options }),
+  cleanup: pg.cleanup,
 })

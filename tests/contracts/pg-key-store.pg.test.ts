@@ -1,20 +1,14 @@
 import { createPgKeyStore } from '../../src/adapters/postgres/pg-keys.js'
-import { freshSchema } from '../scale/scale-fixtures.js'
+import { pgSchemaPerTest } from './backends.js'
 import { describeKeyStoreContract } from './key-store-contract.js'
 
-let db: Awaited<ReturnType<typeof freshSchema>> | undefined
+const pg = pgSchemaPerTest()
 
 describeKeyStoreContract('postgres', {
-  async open() {
-    db ??= await freshSchema()
-    return createPgKeyStore({ pool: await db.pool() })
-  },
+  open: async () => createPgKeyStore({ pool: await pg.pool() }),
   async storedHashes() {
-    const { rows } = await (await db!.pool()).query<{ hash: string }>('SELECT hash FROM api_keys')
+    const { rows } = await (await pg.pool()).query<{ hash: string }>('SELECT hash FROM api_keys')
     return rows.map((r) => r.hash)
   },
-  async cleanup() {
-    await db?.drop()
-    db = undefined
-  },
+  cleanup: pg.cleanup,
 })

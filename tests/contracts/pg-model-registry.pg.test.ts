@@ -1,15 +1,10 @@
 import { createPgModelRegistry } from '../../src/adapters/postgres/pg-model-registry.js'
-import { freshSchema } from '../scale/scale-fixtures.js'
+import { pgSchemaPerTest } from './backends.js'
 import { describeModelRegistryContract } from './model-registry-contract.js'
 
-let db: Awaited<ReturnType<typeof freshSchema>> | undefined
+const pg = pgSchemaPerTest()
 
 describeModelRegistryContract('postgres', {
-  async create() {
-    db = await freshSchema()
-    return createPgModelRegistry({ pool: await db.pool() })
-  },
-  async cleanup() {
-    await db?.drop()
-  },
+  create: async () => createPgModelRegistry({ pool: await pg.pool() }),
+  cleanup: pg.cleanup,
 })

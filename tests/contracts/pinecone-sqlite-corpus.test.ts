@@ -1,45 +1,11 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import pino from 'pino'
-import { createPineconeIndex } from '../../src/adapters/pinecone/pinecone-index.js'
 import { createSqliteCatalog } from '../../src/adapters/sqlite/sqlite-catalog.js'
-import { createBlueGreenCorpus } from '../../src/core/scale-out/blue-green-corpus.js'
-import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
-import { describeCorpusContract } from './corpus-contract.js'
+import { sqliteFilePerTest } from './backends.js'
+import { describePineconeCorpusContract } from './pinecone-corpus-contract.js'
 
-// SQLite catalog + Pinecone emulator (dense dotproduct index with write lag), through the real SDK.
-let dir: string | undefined
-let emu: PineconeEmulator | undefined
-let settle: (() => Promise<void>) | undefined
-const logger = pino({ level: 'silent' })
+// SQLite catalog (a fresh file per test) + Pinecone emulator.
+const file = sqliteFilePerTest('ragtune-pc-sqlite-', 'catalog.db')
 
-describeCorpusContract('pinecone (emulator) + sqlite catalog', {
-  async create() {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-pc-sqlite-'))
-    emu = await startPineconeEmulator({ dimension: 4, lagMs: 30 })
-    const index = await createPineconeIndex({
-      apiKey: emu.apiKey,
-      index: emu.indexName,
-      controllerHostUrl: emu.controllerUrl,
-      indexHost: emu.indexHost,
-      logger,
-    })
-    const corpus = createBlueGreenCorpus({
-      catalog: createSqliteCatalog({ path: path.join(dir, 'catalog.db') }),
-      index,
-      namespace: 'contract',
-      logger,
-      pollMs: 10,
-      retireGraceMs: 0,
-    })
-    settle = () => corpus.settle()
-    return corpus
-  },
-  settle: async () => settle?.(),
-  namespaces: () => emu?.namespaceNames() ?? [],
-  async cleanup() {
-    await emu?.close()
-    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true })
-  },
+describePineconeCorpusContract('pinecone (emulator) + sqlite catalog', {
+  open: async () => createSqliteCatalog({ path: file.path() }),
+  cleanup: file.cleanup,
 })

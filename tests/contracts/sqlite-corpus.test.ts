@@ -1,18 +1,11 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import pino from 'pino'
 import { createSqliteCorpus } from '../../src/adapters/sqlite/sqlite-corpus.js'
+import { sqliteFilePerTest } from './backends.js'
 import { describeCorpusContract } from './corpus-contract.js'
 
-let dir: string | undefined
+const file = sqliteFilePerTest('ragtune-corpus-')
 
 describeCorpusContract('sqlite', {
-  async create() {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-corpus-'))
-    return createSqliteCorpus({ path: path.join(dir, 'store.db'), logger: pino({ level: 'silent' }) })
-  },
-  async cleanup() {
-    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true })
-  },
+  create: async () => createSqliteCorpus({ path: file.path(), logger: pino({ level: 'silent' }) }),
+  cleanup: file.cleanup,
 })

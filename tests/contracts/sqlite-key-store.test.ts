@@ -1,12 +1,10 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import Database from 'better-sqlite3'
 import { createSqliteKeyStore } from '../../src/adapters/sqlite/sqlite-keys.js'
+import { sqliteFilePerTest } from './backends.js'
 import { describeKeyStoreContract } from './key-store-contract.js'
 
-let dir: string | undefined
-const file = (): string => path.join((dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-keys-'))), 'store.db')
+const store = sqliteFilePerTest('ragtune-keys-')
+const file = (): string => store.path()
 
 describeKeyStoreContract('sqlite', {
   async open() {
@@ -23,8 +21,5 @@ describeKeyStoreContract('sqlite', {
       db.close()
     }
   },
-  async cleanup() {
-    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true })
-    dir = undefined
-  },
+  cleanup: store.cleanup,
 })

@@ -4,18 +4,14 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { createSqliteModelRegistry } from '../../src/adapters/sqlite/sqlite-model-registry.js'
+import { sqliteFilePerTest } from './backends.js'
 import { describeModelRegistryContract, tuned } from './model-registry-contract.js'
 
-let dir: string | undefined
+const file = sqliteFilePerTest('ragtune-registry-')
 
 describeModelRegistryContract('sqlite', {
-  async create() {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-registry-'))
-    return createSqliteModelRegistry({ path: path.join(dir, 'store.db') })
-  },
-  async cleanup() {
-    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true })
-  },
+  create: async () => createSqliteModelRegistry({ path: file.path() }),
+  cleanup: file.cleanup,
 })
 
 describe('SQLite model registry: writes by other processes', () => {

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
 import type { IngestJob, JobStore } from '../../src/core/jobs.js'
 import { runWorker, type WorkerJobReport } from '../../ingestion/worker.js'
+import { postDocuments } from '../support/multipart.js'
 import { makeReportPdf, randomBytes } from '../support/pdf-fixtures.js'
 
 /** What a backend gives the shared worker suite: env for buildDeps, and more job stores ("other processes"). */
@@ -20,13 +21,6 @@ export interface WorkerBackend {
 }
 
 const silent = pino({ level: 'silent' })
-
-async function multipart(files: { name: string; data: Uint8Array | string }[]) {
-  const form = new FormData()
-  for (const f of files) form.append('file', new Blob([f.data]), f.name)
-  const res = new Response(form)
-  return { payload: Buffer.from(await res.arrayBuffer()), headers: { 'content-type': res.headers.get('content-type') ?? '' } }
-}
 
 function report(word: string): string {
   return [
@@ -74,11 +68,7 @@ export function workerBehaviour(name: string, backend: () => WorkerBackend): voi
     it('queues an upload in queue mode; a worker ingests it, shows progress, and the document is searchable', async () => {
       const app = await buildApp(deps)
       const pdf = await makeReportPdf({ pages: 2 })
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/documents',
-        ...(await multipart([{ name: 'ACME_2023_10K.pdf', data: pdf }])),
-      })
+      const res = await postDocuments(app, [{ name: 'ACME_2023_10K.pdf', data: pdf }])
       expect(res.statusCode).toBe(202)
       const { jobId, status } = res.json<{ jobId: string; status: string }>()
       expect(status).toBe('queued')

@@ -54,18 +54,10 @@ const readJsonl = (file: string): Example[] =>
 describe('finetune prepare (offline)', () => {
   it('writes a valid, deduplicated dataset split by source, with a report', async () => {
     const out = path.join(dir, 'out-offline')
-    const r = await runCommand(prepare, [
-      samples,
-      '--out',
-      out,
-      '--pairs',
-      pairsFile,
-      '--seed',
-      '3',
-      '--validation-fraction',
-      '0.25',
-      '--json',
-    ])
+    // the same samples, pairs and seed each time; only the output folder changes
+    const offline = (to: string) =>
+      runCommand(prepare, [samples, '--out', to, '--pairs', pairsFile, '--seed', '3', '--validation-fraction', '0.25', '--json'])
+    const r = await offline(out)
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const s = r.lastJson()
@@ -105,18 +97,7 @@ describe('finetune prepare (offline)', () => {
     expect(s.estimate.epochs).toBeGreaterThan(0)
 
     // same input, same seed: same bytes
-    const again = await runCommand(prepare, [
-      samples,
-      '--out',
-      path.join(dir, 'out-again'),
-      '--pairs',
-      pairsFile,
-      '--seed',
-      '3',
-      '--validation-fraction',
-      '0.25',
-      '--json',
-    ])
+    const again = await offline(path.join(dir, 'out-again'))
     expect(again.lastJson().datasetSha256).toBe(s.datasetSha256)
   })
 

@@ -34,7 +34,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 const GOLDEN_FILES: Record<string, string[]> = {
   axolotl: ['axolotl.yaml', 'README.md'],
   'llama-factory': ['llama-factory.yaml', 'data/dataset_info.json', 'README.md'],
-  unsloth: ['unsloth-config.json', 'train_unsloth.py', 'README.md'],
+  unsloth: ['unsloth-config.json', 'README.md'],
 }
 
 describe('finetune export: golden files', () => {
@@ -55,6 +55,13 @@ describe('finetune export: golden files', () => {
       }
       expect(actual, `${format}/${f} differs from tests/finetune/golden`).toBe(fs.readFileSync(golden, 'utf8'))
     }
+  })
+
+  it('unsloth writes its training script as the exporter ships it, byte for byte', () => {
+    const shipped = fs.readFileSync(new URL('../../finetune/export/train_unsloth.py', import.meta.url), 'utf8')
+    expect(fs.readFileSync(path.join(dir, 'unsloth', 'train_unsloth.py'), 'utf8')).toBe(shipped)
+    expect(shipped).toMatch(/^# Written by `ragtune finetune export --format unsloth`/)
+    expect(shipped).toContain('cfg = json.load(f)')
   })
 
   it('axolotl and unsloth keep the messages dataset byte for byte; llama-factory converts to ShareGPT', () => {

@@ -6,8 +6,8 @@ import { createLogger } from '../../src/logger.js'
 import { buildApp } from '../../src/app.js'
 import { buildDeps, closeDeps, type BuiltDeps } from '../../src/deps.js'
 import { openFineTuneService } from '../../finetune/finetune-composition.js'
-import { startOpenAIEmulator, type ChatCompletionBody, type OpenAIEmulator } from '../support/openai-emulator.js'
-import { createFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
+import { type ChatCompletionBody, type OpenAIEmulator } from '../support/openai-emulator.js'
+import { startFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
 import { doc } from '../http/answer-harness.js'
 import { tempDir, trainingJsonl } from './finetune-fixtures.js'
 
@@ -24,8 +24,7 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
   const chats: ChatCompletionBody[] = []
 
   beforeAll(async () => {
-    ft = createFineTuneEmulator()
-    emu = await startOpenAIEmulator({ apiKey: 'sk-test', plugins: [ft.plugin] })
+    ;({ emu, ft } = await startFineTuneEmulator())
     emu.setResponder((body) => {
       chats.push(body)
       return 'The letters speak for themselves [1].'
@@ -62,20 +61,18 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
   })
 
   const as = (key: string) => ({ authorization: `Bearer ${key}` })
+  /** POST /v1/finetunes with this body, as `key` (null: with no key) */
+  const postFineTune = (payload: object, key: string | null = admin) =>
+    app.inject({ method: 'POST', url: '/v1/finetunes', headers: key === null ? {} : as(key), payload })
 
   it('starts a job, reports it through to succeeded, and activation switches the answering model on the next request', async () => {
-    const started = await app.inject({
-      method: 'POST',
-      url: '/v1/finetunes',
-      headers: as(admin),
-      payload: {
-        baseModel: 'gpt-4o-mini-2024-07-18',
-        training: trainingJsonl(),
-        validation: trainingJsonl(10),
-        suffix: 'buffett',
-        name: 'buffett',
-        epochs: 2,
-      },
+    const started = await postFineTune({
+      baseModel: 'gpt-4o-mini-2024-07-18',
+      training: trainingJsonl(),
+      validation: trainingJsonl(10),
+      suffix: 'buffett',
+      name: 'buffett',
+      epochs: 2,
     })
     expect(started.statusCode).toBe(202)
     const job = started.json()
@@ -116,12 +113,7 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
   })
 
   it('follows a job started over HTTP in the background and registers its model without being asked', async () => {
-    const started = await app.inject({
-      method: 'POST',
-      url: '/v1/finetunes',
-      headers: as(admin),
-      payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl(), name: 'unattended' },
-    })
+    const started = await postFineTune({ baseModel: 'gpt-4o-mini', training: trainingJsonl(), name: 'unattended' })
     expect(started.statusCode).toBe(202)
     ft.drain()
     await vi.waitFor(
@@ -134,14 +126,7 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
   })
 
   it('cancels a job over HTTP; a second cancel is a 409', async () => {
-    const started = (
-      await app.inject({
-        method: 'POST',
-        url: '/v1/finetunes',
-        headers: as(admin),
-        payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() },
-      })
-    ).json<{ id: string }>()
+    const started = (await postFineTune({ baseModel: 'gpt-4o-mini', training: trainingJsonl() })).json<{ id: string }>()
     const cancelled = await app.inject({ method: 'POST', url: `/v1/finetunes/${started.id}/cancel`, headers: as(admin) })
     expect(cancelled.statusCode).toBe(200)
     expect(cancelled.json()).toMatchObject({ id: started.id, status: 'cancelled' })
@@ -151,51 +136,27 @@ describe('POST/GET /v1/finetunes and POST /v1/models/:id/activate', () => {
   })
 
   it('answers bad requests with stable codes', async () => {
-    const noKey = await app.inject({
-      method: 'POST',
-      url: '/v1/finetunes',
-      payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() },
-    })
+    const noKey = await postFineTune({ baseModel: 'gpt-4o-mini', training: trainingJsonl() }, null)
     expect(noKey.statusCode).toBe(401)
-    const wrongScope = await app.inject({
-      method: 'POST',
-      url: '/v1/finetunes',
-      headers: as(query),
-      payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() },
-    })
+    const wrongScope = await postFineTune({ baseModel: 'gpt-4o-mini', training: trainingJsonl() }, query)
     expect(wrongScope.statusCode).toBe(403)
     const activateAsQuery = await app.inject({ method: 'POST', url: '/v1/models/buffett/activate', headers: as(query), payload: {} })
     expect(activateAsQuery.statusCode).toBe(403)
 
-    const missing = await app.inject({ method: 'POST', url: '/v1/finetunes', headers: as(admin), payload: { training: trainingJsonl() } })
+    const missing = await postFineTune({ training: trainingJsonl() })
     expect(missing.statusCode).toBe(400)
     expect(missing.json().error.code).toBe('invalid_request')
 
-    const invalid = await app.inject({
-      method: 'POST',
-      url: '/v1/finetunes',
-      headers: as(admin),
-      payload: { baseModel: 'gpt-4o-mini', training: '{"messages": []}\n' },
-    })
+    const invalid = await postFineTune({ baseModel: 'gpt-4o-mini', training: '{"messages": []}\n' })
     expect(invalid.statusCode).toBe(400)
     expect(invalid.json().error.code).toBe('invalid_dataset')
 
-    const unknownModel = await app.inject({
-      method: 'POST',
-      url: '/v1/finetunes',
-      headers: as(admin),
-      payload: { baseModel: 'gpt-9', training: trainingJsonl() },
-    })
+    const unknownModel = await postFineTune({ baseModel: 'gpt-9', training: trainingJsonl() })
     expect(unknownModel.statusCode).toBe(400)
     expect(unknownModel.json().error.code).toBe('finetune_model_unavailable')
 
     ft.available = false
-    const denied = await app.inject({
-      method: 'POST',
-      url: '/v1/finetunes',
-      headers: as(admin),
-      payload: { baseModel: 'gpt-4o-mini', training: trainingJsonl() },
-    })
+    const denied = await postFineTune({ baseModel: 'gpt-4o-mini', training: trainingJsonl() })
     ft.available = true
     expect(denied.statusCode).toBe(403)
     expect(denied.json().error.message).toContain('not available to this organisation')

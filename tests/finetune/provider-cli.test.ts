@@ -4,8 +4,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../../bin/cli.js'
-import { startOpenAIEmulator, type OpenAIEmulator } from '../support/openai-emulator.js'
-import { createFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
+import { type OpenAIEmulator } from '../support/openai-emulator.js'
+import { startFineTuneEmulator, type FineTuneEmulator } from '../support/openai-finetune-emulator.js'
 import { createSqliteModelRegistry } from '../../src/adapters/sqlite/sqlite-model-registry.js'
 import { createJobPrinter } from '../../finetune/cli/job-printer.js'
 import type { FineTuneJob } from '../../src/core/finetune.js'
@@ -19,8 +19,7 @@ describe('ragtune finetune run|status|cancel against the emulator', () => {
   let dir: string
   let env: Record<string, string>
   beforeAll(async () => {
-    ft = createFineTuneEmulator()
-    emu = await startOpenAIEmulator({ apiKey: 'sk-test', plugins: [ft.plugin] })
+    ;({ emu, ft } = await startFineTuneEmulator())
   })
   afterAll(() => emu.close())
   beforeEach(() => {

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll } from 'vitest'
 import { loadConfig, type Config } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import { buildApp } from '../../src/app.js'
@@ -14,9 +15,10 @@ import { createAnswerer, type Answerer } from '../../src/core/answer/answerer.js
 import { createStaticVoiceResolver } from '../../src/core/answer/static-voice-resolver.js'
 import type { VoiceResolver } from '../../src/core/answer/voice.js'
 import type { KeyStore } from '../../src/core/keys.js'
-import type { ChunkRecord, DocumentMeta } from '../../src/core/documents.js'
+import type { DocumentMeta } from '../../src/core/documents.js'
 import type { Corpus, CommitInput } from '../../src/core/corpus.js'
 import { startOpenAIEmulator, type OpenAIEmulator } from '../support/openai-emulator.js'
+import { pageChunks } from '../support/page-chunks.js'
 
 /**
  * A real ragtune app for the answer tests: a SQLite store file in a temp dir seeded with two small filings,
@@ -51,6 +53,19 @@ export interface HarnessOptions {
   readonly voices?: VoiceResolver
   readonly maxRetries?: number
   readonly timeoutMs?: number
+}
+
+/** A harness started before the suite's tests and closed after them: call the returned function for it. */
+export function harnessPerSuite(options: HarnessOptions = {}): () => Harness {
+  let h: Harness | undefined
+  beforeAll(async () => {
+    h = await startHarness(options)
+  })
+  afterAll(() => h?.close())
+  return () => {
+    if (h === undefined) throw new Error('the harness starts in beforeAll')
+    return h
+  }
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -108,26 +123,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 export function doc(documentId: string, pages: readonly string[], meta: DocumentMeta): CommitInput {
-  let offset = 0
-  const chunks: ChunkRecord[] = pages.map((text, i) => {
-    const header = `${meta.title} | page ${i + 1}`
-    const chunk: ChunkRecord = {
-      ordinal: i,
-      text,
-      header,
-      pageStart: i + 1,
-      pageEnd: i + 1,
-      sectionPath: [],
-      charStart: offset,
-      charEnd: offset + text.length,
-      tokens: text.split(/\s+/).length,
-      hash: createHash('sha256')
-        .update(header + text)
-        .digest('hex'),
-    }
-    offset += text.length + 1
-    return chunk
-  })
+  const chunks = pageChunks(pages, (page) => `${meta.title} | page ${page}`)
   const sha256 = createHash('sha256').update(pages.join('\n')).digest('hex')
   return { documentId, sha256, fingerprint: sha256, sourceName: `${documentId}.pdf`, meta, pages: pages.length, chunks }
 }

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHarness, type Harness } from './answer-harness.js'
+import { describe, expect, it } from 'vitest'
+import { harnessPerSuite, startHarness } from './answer-harness.js'
 
 const question = 'What were Acme purchases of property, plant and equipment in 2022?'
 
 describe('POST /v1/ask (extractive, no model configured)', () => {
-  let h: Harness
-  beforeAll(async () => {
-    h = await startHarness()
-  })
-  afterAll(() => h.close())
+  const h = harnessPerSuite()
 
   it('answers with citations, the request id echoed', async () => {
-    const res = await h.app.inject({ method: 'POST', url: '/v1/ask', payload: { question }, headers: { 'x-request-id': 'req-123' } })
+    const res = await h().app.inject({ method: 'POST', url: '/v1/ask', payload: { question }, headers: { 'x-request-id': 'req-123' } })
     expect(res.statusCode).toBe(200)
     expect(res.headers['x-request-id']).toBe('req-123')
     const body = res.json()
@@ -30,7 +26,7 @@ describe('POST /v1/ask (extractive, no model configured)', () => {
   })
 
   it('honours filters', async () => {
-    const res = await h.app.inject({
+    const res = await h().app.inject({
       method: 'POST',
       url: '/v1/ask',
       payload: { question: 'revenue', filters: { documentIds: ['beta-2023-ar'] } },
@@ -40,7 +36,7 @@ describe('POST /v1/ask (extractive, no model configured)', () => {
 
   it('rejects bad input with a stable code', async () => {
     for (const payload of [{}, { question: '' }, { question: 'x', topK: 0 }, { question: 'x', extra: 1 }]) {
-      const res = await h.app.inject({ method: 'POST', url: '/v1/ask', payload })
+      const res = await h().app.inject({ method: 'POST', url: '/v1/ask', payload })
       expect(res.statusCode).toBe(400)
       expect(res.json().error.code).toBe('invalid_request')
     }
@@ -53,27 +49,23 @@ describe('POST /v1/ask (extractive, no model configured)', () => {
       { question: 'revenue', stream: 'true' },
       { question: ['revenue'] },
     ]) {
-      const res = await h.app.inject({ method: 'POST', url: '/v1/ask', payload })
+      const res = await h().app.inject({ method: 'POST', url: '/v1/ask', payload })
       expect(res.statusCode, JSON.stringify(payload)).toBe(400)
       expect(res.json()).toMatchObject({ error: { code: 'invalid_request' }, requestId: expect.any(String) })
     }
     // the same values typed right are answered
-    const ok = await h.app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'revenue', topK: 5 } })
+    const ok = await h().app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'revenue', topK: 5 } })
     expect(ok.statusCode).toBe(200)
   })
 })
 
 describe('POST /v1/ask with a chat model: upstream failures', () => {
-  let h: Harness
-  beforeAll(async () => {
-    h = await startHarness({ chat: true, timeoutMs: 400 })
-  })
-  afterAll(() => h.close())
+  const h = harnessPerSuite({ chat: true, timeoutMs: 400 })
 
-  const post = (id: string) => h.app.inject({ method: 'POST', url: '/v1/ask', payload: { question }, headers: { 'x-request-id': id } })
+  const post = (id: string) => h().app.inject({ method: 'POST', url: '/v1/ask', payload: { question }, headers: { 'x-request-id': id } })
 
   it('upstream 429 → 503 upstream_rate_limited with retry-after and the request id', async () => {
-    h.emulator!.failNext({ path: '/chat/completions', status: 429, headers: { 'retry-after': '7' } })
+    h().emulator!.failNext({ path: '/chat/completions', status: 429, headers: { 'retry-after': '7' } })
     const res = await post('r-429')
     expect(res.statusCode).toBe(503)
     expect(res.headers['retry-after']).toBe('7')
@@ -81,35 +73,35 @@ describe('POST /v1/ask with a chat model: upstream failures', () => {
   })
 
   it('upstream 5xx → 502 upstream_error; a dropped connection too', async () => {
-    h.emulator!.failNext({ path: '/chat/completions', status: 500 })
+    h().emulator!.failNext({ path: '/chat/completions', status: 500 })
     const res = await post('r-500')
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ error: { code: 'upstream_error' }, requestId: 'r-500' })
-    h.emulator!.failNext({ path: '/chat/completions', status: 0, disconnect: true })
+    h().emulator!.failNext({ path: '/chat/completions', status: 0, disconnect: true })
     const dropped = await post('r-drop')
     expect(dropped.statusCode).toBe(502)
     expect(dropped.json()).toMatchObject({ error: { code: 'upstream_error' }, requestId: 'r-drop' })
   })
 
   it('slow upstream → 504 upstream_timeout', async () => {
-    h.emulator!.state.latencyMs = 1500
+    h().emulator!.state.latencyMs = 1500
     try {
       const res = await post('r-slow')
       expect(res.statusCode).toBe(504)
       expect(res.json()).toMatchObject({ error: { code: 'upstream_timeout' }, requestId: 'r-slow' })
     } finally {
-      h.emulator!.state.latencyMs = 0
+      h().emulator!.state.latencyMs = 0
     }
   })
 
   it('upstream 4xx → upstream_rejected', async () => {
-    h.emulator!.failNext({ path: '/chat/completions', status: 400, message: 'context too long' })
+    h().emulator!.failNext({ path: '/chat/completions', status: 400, message: 'context too long' })
     const res = await post('r-400')
     expect(res.json()).toMatchObject({ error: { code: 'upstream_rejected' }, requestId: 'r-400' })
   })
 
   it('unknown voice → 404 unknown_model', async () => {
-    const res = await h.app.inject({ method: 'POST', url: '/v1/ask', payload: { question, voice: 'nobody' } })
+    const res = await h().app.inject({ method: 'POST', url: '/v1/ask', payload: { question, voice: 'nobody' } })
     expect(res.statusCode).toBe(404)
     expect(res.json().error.code).toBe('unknown_model')
   })

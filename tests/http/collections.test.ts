@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.js'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
 import { ACME_PAGES, BETA_PAGES, doc } from './answer-harness.js'
-import { multipart } from '../support/multipart.js'
+import { postDocuments } from '../support/multipart.js'
 import { capture } from '../support/capture-stream.js'
 
 // The production composition over one SQLite file: `default` holds Acme and Beta, `ir` holds Gamma. Keys
@@ -62,10 +62,8 @@ describe('collections and scoped keys over HTTP', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
-  const upload = async (key: string, files: { name: string; data: string }[], fields: Record<string, string> = {}) => {
-    const body = await multipart(files, fields)
-    return app.inject({ method: 'POST', url: '/v1/documents', payload: body.payload, headers: { ...body.headers, ...bearer(key) } })
-  }
+  const upload = (key: string, files: { name: string; data: string }[], fields: Record<string, string> = {}) =>
+    postDocuments(app, files, fields, bearer(key))
   const ask = (key: string, payload: object) => app.inject({ method: 'POST', url: '/v1/ask', headers: bearer(key), payload })
 
   it('answers a key from its collections only: a company held elsewhere is "not in these documents", with no citation', async () => {

@@ -2,7 +2,8 @@ import http from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startListeningApp, type ListeningApp } from '../support/listening-app.js'
-import { startHarness, type Harness } from './answer-harness.js'
+import { postDocuments, waitForIngestion } from '../support/multipart.js'
+import { harnessPerSuite } from './answer-harness.js'
 
 const SHAPE = { error: { code: expect.any(String), message: expect.any(String) }, requestId: expect.any(String) }
 
@@ -72,35 +73,18 @@ describe('every error in {error:{code,message},requestId}', () => {
   })
 
   it('a 5,000-character file name is ingested under a short name, and no path leaks', async () => {
-    const form = new FormData()
-    form.append('file', new Blob(['Gamma Corp revenue was 5 million.\n']), `${'n'.repeat(5000)}.txt`)
-    const r = new Response(form)
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      payload: Buffer.from(await r.arrayBuffer()),
-      headers: { 'content-type': r.headers.get('content-type') ?? '' },
-    })
+    const res = await postDocuments(app, [{ name: `${'n'.repeat(5000)}.txt`, data: 'Gamma Corp revenue was 5 million.\n' }])
     expect(res.statusCode).toBe(202)
-    const { jobId } = res.json<{ jobId: string }>()
-    let job: { status: string; results: { status: string; documentId: string | null }[] } = { status: 'queued', results: [] }
-    for (let i = 0; i < 200 && job.status !== 'succeeded' && job.status !== 'failed'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25))
-      job = (await app.inject({ url: `/v1/ingestions/${jobId}` })).json()
-    }
+    const job = await waitForIngestion(app, res.json<{ jobId: string }>().jobId, { everyMs: 25, tries: 200 })
     expect(job.results[0]).toMatchObject({ status: 'ingested' })
     expect(JSON.stringify(job)).not.toContain(dir)
   })
 })
 
 describe('upstream faults → 502 with a generic message', () => {
-  let h: Harness
-  beforeAll(async () => {
-    h = await startHarness({ chat: true })
-  })
-  afterAll(() => h.close())
+  const h = harnessPerSuite({ chat: true })
   const ask = (stream = false) =>
-    h.app.inject({
+    h().app.inject({
       method: 'POST',
       url: '/v1/ask',
       payload: { question: 'What was Acme total revenue in fiscal 2022?', ...(stream ? { stream } : {}) },
@@ -109,7 +93,7 @@ describe('upstream faults → 502 with a generic message', () => {
     JSON.parse(/(?:event: error\n)?data: (\{"error".*)\n/.exec(body)?.[1] ?? 'null') as { error: { code: string; message: string } } | null
 
   it('an HTML page with status 200', async () => {
-    h.emulator!.failNext({
+    h().emulator!.failNext({
       path: '/chat/completions',
       status: 200,
       raw: { contentType: 'text/html', body: '<html><body>Bad gateway sk-up***</body></html>' },
@@ -117,44 +101,39 @@ describe('upstream faults → 502 with a generic message', () => {
     const res = await ask()
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ ...SHAPE, error: { code: 'upstream_invalid' } })
-    h.emulator!.failNext({ path: '/chat/completions', status: 200, raw: { contentType: 'text/html', body: '<html>proxy</html>' } })
+    h().emulator!.failNext({ path: '/chat/completions', status: 200, raw: { contentType: 'text/html', body: '<html>proxy</html>' } })
     const streamed = await ask(true)
     expect(streamed.statusCode).toBe(502)
     expect(streamed.json()).toMatchObject({ error: { code: 'upstream_invalid' } })
   })
 
   it('choices: [] is not an empty answer', async () => {
-    h.emulator!.failNext({ path: '/chat/completions', status: 200, emptyChoices: true })
+    h().emulator!.failNext({ path: '/chat/completions', status: 200, emptyChoices: true })
     expect((await ask()).statusCode).toBe(502)
-    h.emulator!.failNext({ path: '/chat/completions', status: 200, emptyChoices: true })
+    h().emulator!.failNext({ path: '/chat/completions', status: 200, emptyChoices: true })
     const streamed = await ask(true)
     expect(streamed.statusCode).toBe(502)
     expect(streamed.json()).toMatchObject({ error: { code: 'upstream_invalid' } })
   })
 
   it.each(['reset', 'malformed'] as const)('a stream that breaks (%s) ends with an error event, not internal', async (kind) => {
-    h.emulator!.failNext({ path: '/chat/completions', status: 200, brokenStream: kind })
+    h().emulator!.failNext({ path: '/chat/completions', status: 200, brokenStream: kind })
     const res = await ask(true)
     const err = sseError(res.body)
     expect(err?.error.code).toMatch(/^upstream_(invalid|error)$/)
   })
 
   it('never echoes upstream error text', async () => {
-    h.emulator!.failNext({
-      path: '/chat/completions',
-      status: 401,
-      message: 'Incorrect API key provided: sk-up***abcd. Prompt was: secret question',
-    })
-    const res = await ask()
+    // the next chat call upstream fails with this status and message
+    const askWhenUpstreamSays = (status: number, message: string) => {
+      h().emulator!.failNext({ path: '/chat/completions', status, message })
+      return ask()
+    }
+    const res = await askWhenUpstreamSays(401, 'Incorrect API key provided: sk-up***abcd. Prompt was: secret question')
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ error: { code: 'upstream_unauthorized' } })
     expect(res.body).not.toMatch(/sk-|secret question|Incorrect/)
-    h.emulator!.failNext({
-      path: '/chat/completions',
-      status: 400,
-      message: 'This model maximum context length is 8192 tokens: the prompt said secret question',
-    })
-    const bad = await ask()
+    const bad = await askWhenUpstreamSays(400, 'This model maximum context length is 8192 tokens: the prompt said secret question')
     expect(bad.statusCode).toBe(502)
     expect(bad.body).not.toMatch(/secret question/)
   })

@@ -1,12 +1,6 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type AppDeps } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { buildDeps, closeDeps } from '../../src/deps.js'
+import { startApp, type TestApp } from '../support/listening-app.js'
+import { postDocuments } from '../support/multipart.js'
 
 interface Operation {
   summary?: string
@@ -20,22 +14,14 @@ interface Operation {
 }
 
 describe('the OpenAPI document', () => {
-  let dir: string
-  let deps: AppDeps
-  let app: FastifyInstance
+  let s: TestApp
   let doc: { paths: Record<string, Record<string, Operation>>; tags: { name: string }[] }
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-openapi-'))
-    deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '0' }), pino({ level: 'silent' }))
-    app = await buildApp(deps)
-    doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json()
+    s = await startApp()
+    doc = (await s.app.inject({ method: 'GET', url: '/docs/json' })).json()
   })
-  afterAll(async () => {
-    await app.close()
-    await closeDeps(deps)
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => s.close())
 
   it('describes the upload as a multipart body with binary file parts, so /docs can upload', () => {
     const upload = doc.paths['/v1/documents']?.post
@@ -63,19 +49,10 @@ describe('the OpenAPI document', () => {
   })
 
   it('the upload still takes a real multipart body, and still refuses JSON with 415', async () => {
-    const form = new FormData()
-    form.append('title', 'Memo')
-    form.append('file', new Blob(['# Memo\n\nWidget prices rise in May.']), 'memo.md')
-    const res = new Response(form)
-    const up = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      payload: Buffer.from(await res.arrayBuffer()),
-      headers: { 'content-type': res.headers.get('content-type') ?? '' },
-    })
+    const up = await postDocuments(s.app, [{ name: 'memo.md', data: '# Memo\n\nWidget prices rise in May.' }], { title: 'Memo' })
     expect(up.statusCode).toBe(202)
     expect(up.json()).toHaveProperty('jobId')
-    const json = await app.inject({ method: 'POST', url: '/v1/documents', payload: { file: 'x' } })
+    const json = await s.app.inject({ method: 'POST', url: '/v1/documents', payload: { file: 'x' } })
     expect(json.statusCode).toBe(415)
     expect(json.json().error.code).toBe('unsupported_media_type')
   })

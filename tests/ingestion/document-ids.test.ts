@@ -1,15 +1,12 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type TestApp } from '../support/listening-app.js'
 import { main } from '../../bin/cli.js'
-import { buildApp, type AppDeps } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { buildDeps, closeDeps } from '../../src/deps.js'
 import { deriveDocumentId, isValidDocumentId } from '../../src/core/ingest/identity.js'
 import { capture } from '../support/capture-stream.js'
+import { postDocuments, waitForIngestion } from '../support/multipart.js'
 
 const ALPHA = 'Alpha Corp revenue was 111 million in 2020.\n'
 const BETA = 'Beta Corp revenue was 222 million in 2021.\n'
@@ -108,40 +105,18 @@ describe('ragtune ingest never lets one file replace another by accident', () =>
 })
 
 describe('uploads keep non-Latin documents apart', () => {
-  let dir: string
-  let deps: AppDeps
-  let app: FastifyInstance
+  let s: TestApp
 
   const upload = async (name: string, data: string) => {
-    const form = new FormData()
-    form.append('file', new Blob([data]), name)
-    const res = new Response(form)
-    const reply = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      payload: Buffer.from(await res.arrayBuffer()),
-      headers: { 'content-type': res.headers.get('content-type') ?? '' },
-    })
+    const reply = await postDocuments(s.app, [{ name, data }])
     expect(reply.statusCode).toBe(202)
-    const { jobId } = reply.json<{ jobId: string }>()
-    for (let i = 0; i < 300; i++) {
-      const job = (await app.inject({ url: `/v1/ingestions/${jobId}` })).json<{ status: string; results: Record<string, unknown>[] }>()
-      if (job.status === 'succeeded' || job.status === 'failed') return job.results[0]
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    throw new Error('job did not finish')
+    return (await waitForIngestion(s.app, reply.json<{ jobId: string }>().jobId, { tries: 300 })).results[0]
   }
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-ids-http-'))
-    deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '0' }), pino({ level: 'silent' }))
-    app = await buildApp(deps)
+    s = await startApp()
   })
-  afterAll(async () => {
-    await app.close()
-    await closeDeps(deps)
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => s.close())
 
   it('stores two uploads under two ids and refuses a third that would replace one', async () => {
     expect(await upload('年度报告.txt', ALPHA)).toMatchObject({ status: 'ingested', documentId: 'niandubaogao' })
@@ -150,7 +125,7 @@ describe('uploads keep non-Latin documents apart', () => {
       status: 'failed',
       error: { code: 'document_id_conflict' },
     })
-    const docs = (await app.inject({ url: '/v1/documents' })).json<{ documents: { id: string; activeVersion: number }[] }>().documents
+    const docs = (await s.app.inject({ url: '/v1/documents' })).json<{ documents: { id: string; activeVersion: number }[] }>().documents
     expect(docs.map((d) => [d.id, d.activeVersion]).sort()).toEqual([
       ['niandubaogao', 1],
       ['otchet', 1],

@@ -1,55 +1,31 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type AppDeps } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { buildDeps, closeDeps } from '../../src/deps.js'
+import { startApp, type TestApp } from '../support/listening-app.js'
 import { makeLongPdf, makeReportPdf, randomBytes } from '../support/pdf-fixtures.js'
-import { multipart } from '../support/multipart.js'
+import { postDocuments, waitForIngestion } from '../support/multipart.js'
 
 describe('document and ingestion routes', () => {
-  let dir: string
-  let deps: AppDeps
-  let app: FastifyInstance
+  let s: TestApp
   let pdf: Buffer
 
-  const waitForJob = async (id: string): Promise<Record<string, unknown>> => {
-    for (let i = 0; i < 600; i++) {
-      const res = await app.inject({ method: 'GET', url: `/v1/ingestions/${id}` })
-      const job = res.json<Record<string, unknown>>()
-      if (job.status === 'succeeded' || job.status === 'failed') return job
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    throw new Error('job did not finish')
-  }
+  const waitForJob = (id: string) => waitForIngestion(s.app, id, { everyMs: 100 })
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-routes-'))
-    deps = await buildDeps(
-      loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '0', RAGTUNE_MAX_FILE_MB: '1' }),
-      pino({ level: 'silent' }),
-    )
-    app = await buildApp(deps)
+    s = await startApp({ RAGTUNE_MAX_FILE_MB: '1' })
     pdf = await makeReportPdf({ pages: 3 })
   })
-  afterAll(async () => {
-    await app.close()
-    await closeDeps(deps)
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => s.close())
 
   it('accepts an upload with 202 and a job id, then ingests it in the background', async () => {
-    const body = await multipart(
+    const res = await postDocuments(
+      s.app,
       [
         { name: 'ACME_2023_10K.pdf', data: pdf },
         { name: 'junk.pdf', data: randomBytes(3000) },
       ],
       { company: 'Acme Widgets' },
     )
-    const res = await app.inject({ method: 'POST', url: '/v1/documents', ...body })
     expect(res.statusCode).toBe(202)
     const accepted = res.json<{ jobId: string; files: string[]; statusUrl: string }>()
     expect(accepted.files).toEqual(['ACME_2023_10K.pdf', 'junk.pdf'])
@@ -68,15 +44,15 @@ describe('document and ingestion routes', () => {
     expect(results.find((r) => r.file === 'ACME_2023_10K.pdf')).toMatchObject({ status: 'ingested' })
     expect(results.find((r) => r.file === 'junk.pdf')).toMatchObject({ status: 'failed', error: { code: 'invalid_pdf' } })
     // The staged upload is removed once its job ends.
-    for (let i = 0; i < 50 && fs.existsSync(path.join(dir, 'uploads', accepted.jobId)); i++) await new Promise((r) => setTimeout(r, 50))
-    expect(fs.existsSync(path.join(dir, 'uploads', accepted.jobId))).toBe(false)
+    for (let i = 0; i < 50 && fs.existsSync(path.join(s.dir, 'uploads', accepted.jobId)); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(fs.existsSync(path.join(s.dir, 'uploads', accepted.jobId))).toBe(false)
   })
 
   it('lists, shows and deletes documents', async () => {
-    const list = await app.inject({ method: 'GET', url: '/v1/documents' })
+    const list = await s.app.inject({ method: 'GET', url: '/v1/documents' })
     expect(list.statusCode).toBe(200)
     expect(list.json<{ documents: { id: string }[] }>().documents.map((d) => d.id)).toEqual(['acme_2023_10k'])
-    const one = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k' })
+    const one = await s.app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k' })
     expect(one.json()).toMatchObject({
       id: 'acme_2023_10k',
       activeVersion: 1,
@@ -84,86 +60,72 @@ describe('document and ingestion routes', () => {
       meta: { company: 'Acme Widgets', fiscalYear: 2023, docType: '10-K' },
     })
     expect(Object.keys(one.json())).not.toContain('fingerprint')
-    const del = await app.inject({ method: 'DELETE', url: '/v1/documents/acme_2023_10k' })
+    const del = await s.app.inject({ method: 'DELETE', url: '/v1/documents/acme_2023_10k' })
     expect(del.json()).toEqual({ id: 'acme_2023_10k', collection: 'default', deleted: true })
-    const gone = await app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k' })
+    const gone = await s.app.inject({ method: 'GET', url: '/v1/documents/acme_2023_10k' })
     expect(gone.statusCode).toBe(404)
     expect(gone.json()).toMatchObject({ error: { code: 'document_not_found' } })
-    expect((await app.inject({ method: 'DELETE', url: '/v1/documents/acme_2023_10k' })).statusCode).toBe(404)
+    expect((await s.app.inject({ method: 'DELETE', url: '/v1/documents/acme_2023_10k' })).statusCode).toBe(404)
   })
 
   it('uses documentId and answers unchanged for the same upload', async () => {
     for (const expected of ['ingested', 'unchanged']) {
-      const body = await multipart([{ name: 'notes.txt', data: 'Widget prices rise in May, the memo says.' }], { documentId: 'may-memo' })
-      const res = await app.inject({ method: 'POST', url: '/v1/documents', ...body })
+      const res = await postDocuments(s.app, [{ name: 'notes.txt', data: 'Widget prices rise in May, the memo says.' }], {
+        documentId: 'may-memo',
+      })
       const job = await waitForJob(res.json<{ jobId: string }>().jobId)
       expect((job.results as { status: string; documentId: string }[])[0]).toMatchObject({ status: expected, documentId: 'may-memo' })
     }
   })
 
   it('reads the type from the bytes: an HTML file named .pdf is ingested as HTML, an image is refused with 415 and nothing is stored', async () => {
-    const before = (await deps.corpus.listDocuments()).map((d) => d.id)
+    const before = (await s.deps.corpus.listDocuments()).map((d) => d.id)
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1])
-    const refused = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart([
-        { name: 'fine.txt', data: 'a fine memo' },
-        { name: 'chart.pdf.png', data: png },
-      ])),
-    })
+    const refused = await postDocuments(s.app, [
+      { name: 'fine.txt', data: 'a fine memo' },
+      { name: 'chart.pdf.png', data: png },
+    ])
     expect(refused.statusCode).toBe(415)
     expect(refused.json()).toMatchObject({ error: { code: 'unsupported_type', message: expect.stringMatching(/chart\.pdf\.png.*\.docx/) } })
-    expect((await deps.corpus.listDocuments()).map((d) => d.id)).toEqual(before)
+    expect((await s.deps.corpus.listDocuments()).map((d) => d.id)).toEqual(before)
 
     const html = '<!doctype html><html><body><h1>Board memo</h1><p>The board approved a dividend of 42 cents.</p></body></html>'
-    const res = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([{ name: 'board-memo.pdf', data: html }])) })
+    const res = await postDocuments(s.app, [{ name: 'board-memo.pdf', data: html }])
     expect(res.statusCode).toBe(202)
     const job = await waitForJob(res.json<{ jobId: string }>().jobId)
     expect((job.results as unknown[])[0]).toMatchObject({ status: 'ingested', documentId: 'board-memo', pages: 1 })
-    expect((await deps.corpus.getDocument('board-memo'))?.meta.units).toEqual({ kind: 'section', names: ['Board memo'] })
+    expect((await s.deps.corpus.getDocument('board-memo'))?.meta.units).toEqual({ kind: 'section', names: ['Board memo'] })
   })
 
   it('rejects bad requests with stable codes', async () => {
-    const notMultipart = await app.inject({ method: 'POST', url: '/v1/documents', payload: { a: 1 } })
+    const notMultipart = await s.app.inject({ method: 'POST', url: '/v1/documents', payload: { a: 1 } })
     expect(notMultipart.statusCode).toBe(415)
     expect(notMultipart.json()).toMatchObject({ error: { code: 'unsupported_media_type' } })
-    const noFile = await app.inject({ method: 'POST', url: '/v1/documents', ...(await multipart([], { title: 'x' })) })
+    const noFile = await postDocuments(s.app, [], { title: 'x' })
     expect(noFile.statusCode).toBe(400)
     expect(noFile.json()).toMatchObject({ error: { code: 'no_files' } })
-    const twoWithId = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart(
-        [
-          { name: 'a.txt', data: 'aaa aaa' },
-          { name: 'b.txt', data: 'bbb bbb' },
-        ],
-        { documentId: 'one' },
-      )),
-    })
+    const twoWithId = await postDocuments(
+      s.app,
+      [
+        { name: 'a.txt', data: 'aaa aaa' },
+        { name: 'b.txt', data: 'bbb bbb' },
+      ],
+      { documentId: 'one' },
+    )
     expect(twoWithId.json()).toMatchObject({ error: { code: 'invalid_arguments' } })
-    const badYear = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart([{ name: 'a.txt', data: 'aaa' }], { fiscalYear: 'soon' })),
-    })
+    const badYear = await postDocuments(s.app, [{ name: 'a.txt', data: 'aaa' }], { fiscalYear: 'soon' })
     expect(badYear.json()).toMatchObject({ error: { code: 'invalid_arguments' } })
-    const missingJob = await app.inject({ method: 'GET', url: '/v1/ingestions/nope' })
+    const missingJob = await s.app.inject({ method: 'GET', url: '/v1/ingestions/nope' })
     expect(missingJob.statusCode).toBe(404)
     expect(missingJob.json()).toMatchObject({ error: { code: 'job_not_found' } })
   })
 
   it('records an oversized upload as file_too_large and ingests the other file', async () => {
     const big = 'x'.repeat(1024 * 1024 + 10)
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart([
-        { name: 'big.txt', data: big },
-        { name: 'small.txt', data: 'small but fine text' },
-      ])),
-    })
+    const res = await postDocuments(s.app, [
+      { name: 'big.txt', data: big },
+      { name: 'small.txt', data: 'small but fine text' },
+    ])
     expect(res.statusCode).toBe(202)
     const job = await waitForJob(res.json<{ jobId: string }>().jobId)
     const results = job.results as { file: string; status: string; error?: { code: string } }[]
@@ -175,7 +137,7 @@ describe('document and ingestion routes', () => {
   })
 
   it('counts the files, pages and chunks of upload jobs in /metrics', async () => {
-    const scrape = async (): Promise<string> => (await app.inject({ method: 'GET', url: '/metrics' })).body
+    const scrape = async (): Promise<string> => (await s.app.inject({ method: 'GET', url: '/metrics' })).body
     const value = (text: string, series: string): number => {
       const line = text.split('\n').find((l) => l.startsWith(`${series} `))
       return line === undefined ? 0 : Number(line.slice(series.length + 1))
@@ -183,19 +145,11 @@ describe('document and ingestion routes', () => {
     const before = await scrape()
     expect(before).toContain('ragtune_ingest_queue_depth 0')
 
-    const good = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart([{ name: 'metrics-report.pdf', data: await makeLongPdf(4, 'metrics') }])),
-    })
+    const good = await postDocuments(s.app, [{ name: 'metrics-report.pdf', data: await makeLongPdf(4, 'metrics') }])
     const done = await waitForJob(good.json<{ jobId: string }>().jobId)
     expect(done).toMatchObject({ status: 'succeeded', pagesTotal: 4, percent: 100 })
     // a job whose only file fails ends `failed`: its percent is the computed one, not the success value
-    const bad = await app.inject({
-      method: 'POST',
-      url: '/v1/documents',
-      ...(await multipart([{ name: 'metrics-junk.pdf', data: randomBytes(2000, 11) }])),
-    })
+    const bad = await postDocuments(s.app, [{ name: 'metrics-junk.pdf', data: randomBytes(2000, 11) }])
     expect(await waitForJob(bad.json<{ jobId: string }>().jobId)).toMatchObject({
       status: 'failed',
       filesDone: 1,

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
 import { createLogger } from '../../src/logger.js'
+import { postDocuments } from '../support/multipart.js'
 
 const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8)
 
@@ -30,15 +31,7 @@ describe('the store is private whatever the umask', () => {
     )
     const app = await buildApp(deps)
     try {
-      const form = new FormData()
-      form.append('file', new Blob(['Delta Corp revenue was 4 million.\n']), 'delta.txt')
-      const r = new Response(form)
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/documents',
-        payload: Buffer.from(await r.arrayBuffer()),
-        headers: { 'content-type': r.headers.get('content-type') ?? '' },
-      })
+      const res = await postDocuments(app, [{ name: 'delta.txt', data: 'Delta Corp revenue was 4 million.\n' }])
       expect(res.statusCode).toBe(202)
       const db = path.join(dataDir, 'ragtune.db')
       expect(mode(dataDir)).toBe('700')

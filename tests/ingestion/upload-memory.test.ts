@@ -10,6 +10,7 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
 import { createParserPool } from '../../src/adapters/pdf/parser-pool.js'
+import { postDocuments, waitForIngestion } from '../support/multipart.js'
 
 // The test process is not started with --expose-gc: switch it on and fetch `gc` from a fresh context.
 v8.setFlagsFromString('--expose-gc')
@@ -60,25 +61,10 @@ describe('uploads do not stay in memory', () => {
     )
     const app = await buildApp(deps)
     const upload = async (n: number): Promise<void> => {
-      const form = new FormData()
-      form.append('file', new Blob([bigText(6, n)]), `company-${n}.txt`)
-      const res = new Response(form)
-      const reply = await app.inject({
-        method: 'POST',
-        url: '/v1/documents',
-        payload: Buffer.from(await res.arrayBuffer()),
-        headers: { 'content-type': res.headers.get('content-type') ?? '' },
-      })
+      const reply = await postDocuments(app, [{ name: `company-${n}.txt`, data: bigText(6, n) }])
       expect(reply.statusCode).toBe(202)
-      const { jobId } = reply.json<{ jobId: string }>()
-      for (;;) {
-        const job = (await app.inject({ url: `/v1/ingestions/${jobId}` })).json<{ status: string; results: { status: string }[] }>()
-        if (job.status === 'succeeded' || job.status === 'failed') {
-          expect(job.results[0]?.status).toBe('ingested')
-          return
-        }
-        await new Promise((r) => setTimeout(r, 20))
-      }
+      const job = await waitForIngestion(app, reply.json<{ jobId: string }>().jobId, { everyMs: 20, tries: 3000 })
+      expect(job.results[0]?.status).toBe('ingested')
     }
     try {
       await upload(0) // warm-up: workers, caches and the store reach their working size

@@ -71,6 +71,19 @@ describe('--help and -h on every command', () => {
     }
   }
 
+  // commands with a longer help print it after their usage line (prepare and eval voice printed only the usage)
+  it.each([
+    [['finetune', 'prepare'], /Builds a chat fine-tuning dataset/],
+    [['eval', 'voice'], /authorship-verification scorer/],
+    [['eval', 'retrieval'], /evidence-page recall@1\/3\/5\/10/],
+  ])('ragtune %s --help explains the command', async (command, explained) => {
+    const stdout = capture()
+    const code = await main([...command, '--help'], { env: {}, stdout, stderr: capture() })
+    expect(code).toBe(0)
+    expect(stdout.text()).toMatch(/^usage: ragtune /)
+    expect(stdout.text()).toMatch(explained)
+  })
+
   it('a spawned `ragtune finetune run --help` prints the usage and exits 0', async () => {
     const r = await runBin(['finetune', 'run', '--help'])
     expect(r.stderr).toBe('')

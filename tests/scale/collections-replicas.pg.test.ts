@@ -4,38 +4,27 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ingestPaths } from '../../src/core/ingest/ingest-paths.js'
 import { startOpenAIEmulator, type OpenAIEmulator } from '../support/openai-emulator.js'
-import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
-import { freshSchema } from './scale-fixtures.js'
-import { scaledEnv, startReplica, type Replica } from './replica.js'
+import { startReplicaPair, type Replica, type ReplicaPair } from './replica.js'
 
 /**
  * Two replicas sharing PostgreSQL (catalog, keys) and Pinecone (one namespace per collection): a key
  * made on one is scoped on the other, and what one replica ingests into or deletes from a collection
  * the other sees — always within the key's collections.
  */
-let db: Awaited<ReturnType<typeof freshSchema>>
-let pinecone: PineconeEmulator
 let openai: OpenAIEmulator
-let a: Replica
-let b: Replica
+let pair: ReplicaPair
 let src: string
 
 beforeAll(async () => {
-  db = await freshSchema()
-  await db.pool()
-  pinecone = await startPineconeEmulator({ lagMs: 100 })
   openai = await startOpenAIEmulator({ apiKey: 'sk-test', models: ['gpt-4o-mini'] })
   openai.setResponder(() => 'From the sources: see [1].')
-  a = await startReplica('a', scaledEnv(db, pinecone, openai))
-  b = await startReplica('b', scaledEnv(db, pinecone, openai))
+  pair = await startReplicaPair(openai, { pineconeLagMs: 100 })
   src = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-collections-src-'))
 })
 
 afterAll(async () => {
-  for (const r of [a, b]) await r?.close()
-  await pinecone?.close()
+  await pair?.close()
   await openai?.close()
-  await db?.drop()
   fs.rmSync(src, { recursive: true, force: true })
 })
 
@@ -52,19 +41,19 @@ describe('collections and scoped keys across two replicas', () => {
       'Acme Corporation Annual Report 2023\n\nAcme total net revenue for fiscal 2023 was 812 million dollars.',
     )
     const gamma = file('gamma-2023.txt', 'Gamma Foods Annual Report 2023\n\nGamma Foods shipped 40 million boxes of cereal in 2023.')
-    expect((await ingestPaths(a.deps.ingest, [acme])).results[0]?.status).toBe('ingested')
-    expect((await ingestPaths(a.deps.ingest, [gamma], { collection: 'ir' })).results[0]).toMatchObject({
+    expect((await ingestPaths(pair.a.deps.ingest, [acme])).results[0]?.status).toBe('ingested')
+    expect((await ingestPaths(pair.a.deps.ingest, [gamma], { collection: 'ir' })).results[0]).toMatchObject({
       status: 'ingested',
       documentId: 'ir/gamma-2023',
     })
-    expect(pinecone.namespaceNames()).toEqual(['acme-corp', 'acme-corp__ir'])
+    expect(pair.pinecone.namespaceNames()).toEqual(['acme-corp', 'acme-corp__ir'])
 
-    const irKey = (await a.deps.keys.create({ scope: 'admin', collections: ['ir'] })).key
-    const allKey = (await a.deps.keys.create({ scope: 'admin' })).key
+    const irKey = (await pair.a.deps.keys.create({ scope: 'admin', collections: ['ir'] })).key
+    const allKey = (await pair.a.deps.keys.create({ scope: 'admin' })).key
     const on = (r: Replica, key: string) => (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
       r.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload === undefined ? {} : { payload }) })
-    const bIr = on(b, irKey)
-    const bAll = on(b, allKey)
+    const bIr = on(pair.b, irKey)
+    const bAll = on(pair.b, allKey)
 
     const question = 'What was Acme total net revenue for fiscal 2023?'
     expect((await bAll('POST', '/v1/ask', { question })).json().citations.map((c: { documentId: string }) => c.documentId)).toContain(
@@ -84,10 +73,10 @@ describe('collections and scoped keys across two replicas', () => {
     // deleted through B, gone for A: listing, search and the collection's namespace
     expect((await bIr('DELETE', '/v1/collections/ir')).statusCode).toBe(409)
     expect((await bIr('DELETE', '/v1/collections/ir?force=true')).json()).toMatchObject({ deleted: true, documents: ['gamma-2023'] })
-    const aAll = on(a, allKey)
+    const aAll = on(pair.a, allKey)
     expect((await aAll('GET', '/v1/collections')).json()).toEqual({ collections: [{ name: 'default', documents: 1 }] })
     const after = await aAll('POST', '/v1/ask', { question: 'How many boxes of cereal did Gamma Foods ship in 2023?' })
     expect(after.json().citations.every((c: { collection: string }) => c.collection === 'default')).toBe(true)
-    expect(pinecone.namespaceNames()).toEqual(['acme-corp'])
+    expect(pair.pinecone.namespaceNames()).toEqual(['acme-corp'])
   })
 })

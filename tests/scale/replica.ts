@@ -8,8 +8,8 @@ import { loadConfig, type Env } from '../../src/config.js'
 import { buildDeps, closeDeps, type BuiltDeps } from '../../src/deps.js'
 import { openFineTuneService, type FineTuneServiceHandle } from '../../finetune/finetune-composition.js'
 import type { OpenAIEmulator } from '../support/openai-emulator.js'
-import type { PineconeEmulator } from '../support/pinecone-emulator.js'
-import type { freshSchema } from './scale-fixtures.js'
+import { startPineconeEmulator, type PineconeEmulator } from '../support/pinecone-emulator.js'
+import { freshSchema } from './scale-fixtures.js'
 
 /** One API replica as `ragtune serve` composes it: src/deps.ts, plus fine-tuning when asked for. */
 export interface Replica {
@@ -52,6 +52,38 @@ export async function startReplica(name: string, env: Env, options: { fineTunePo
       await finetune?.close()
       await closeDeps(deps)
       fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Replicas A and B of one scaled deployment: a fresh PostgreSQL schema and a Pinecone emulator they share, OpenAI through `openai`. */
+export interface ReplicaPair {
+  readonly pinecone: PineconeEmulator
+  readonly a: Replica
+  readonly b: Replica
+  /** closes both replicas and the Pinecone emulator, and drops the schema (`openai` stays the caller's) */
+  close(): Promise<void>
+}
+
+export async function startReplicaPair(
+  openai: OpenAIEmulator,
+  options: { pineconeLagMs: number; fineTunePollMs?: number },
+): Promise<ReplicaPair> {
+  const db = await freshSchema()
+  await db.pool()
+  const pinecone = await startPineconeEmulator({ lagMs: options.pineconeLagMs })
+  const env = scaledEnv(db, pinecone, openai)
+  const replica = options.fineTunePollMs === undefined ? {} : { fineTunePollMs: options.fineTunePollMs }
+  const a = await startReplica('a', env, replica)
+  const b = await startReplica('b', env, replica)
+  return {
+    pinecone,
+    a,
+    b,
+    async close() {
+      for (const r of [a, b]) await r.close()
+      await pinecone.close()
+      await db.drop()
     },
   }
 }

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import pino from 'pino'
 import type { CommitInput } from '../../src/core/corpus.js'
-import type { ChunkRecord, DocumentMeta } from '../../src/core/documents.js'
+import type { DocumentMeta } from '../../src/core/documents.js'
 import { openPgPool, type PgPool } from '../../src/adapters/postgres/pg-database.js'
+import { pageChunks } from '../support/page-chunks.js'
 
 export const silentLogger = pino({ level: 'silent' })
 
@@ -42,26 +43,11 @@ export function docInput(
   options: { meta?: Partial<DocumentMeta>; tag?: string; embed?: (text: string) => Float32Array } = {},
 ): CommitInput {
   const meta: DocumentMeta = { title: `${documentId} report`, ...options.meta }
-  let offset = 0
-  const chunks: ChunkRecord[] = paragraphs.map((text, i) => {
-    const header = `${meta.title} | p${i + 1}`
-    const c: ChunkRecord = {
-      ordinal: i,
-      text,
-      header,
-      pageStart: i + 1,
-      pageEnd: i + 1,
-      sectionPath: ['Section', `Part ${i + 1}`],
-      charStart: offset,
-      charEnd: offset + text.length,
-      tokens: text.split(/\s+/).length,
-      hash: createHash('sha256')
-        .update(header + text)
-        .digest('hex'),
-    }
-    offset += text.length + 1
-    return c
-  })
+  const chunks = pageChunks(
+    paragraphs,
+    (page) => `${meta.title} | p${page}`,
+    (page) => ['Section', `Part ${page}`],
+  )
   const sha256 = createHash('sha256').update(paragraphs.join('\n')).digest('hex')
   return {
     documentId,

@@ -1,7 +1,7 @@
 import OpenAI, { toFile } from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startOpenAIEmulator, type OpenAIEmulator } from './openai-emulator.js'
-import { createFineTuneEmulator, type FineTuneEmulator } from './openai-finetune-emulator.js'
+import { type OpenAIEmulator } from './openai-emulator.js'
+import { startFineTuneEmulator, type FineTuneEmulator } from './openai-finetune-emulator.js'
 
 const jsonl = (n: number) =>
   Array.from({ length: n }, (_, i) =>
@@ -19,8 +19,7 @@ describe('fine-tuning emulator speaks the files and fine_tuning.jobs protocol', 
   let ft: FineTuneEmulator
   let client: OpenAI
   beforeAll(async () => {
-    ft = createFineTuneEmulator()
-    emu = await startOpenAIEmulator({ apiKey: 'sk-test', plugins: [ft.plugin] })
+    ;({ emu, ft } = await startFineTuneEmulator())
     client = new OpenAI({ apiKey: 'sk-test', baseURL: emu.url, maxRetries: 0 })
   })
   afterAll(() => emu.close())

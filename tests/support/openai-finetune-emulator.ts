@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { sendError, type EmulatorPlugin, type EmulatorState } from './openai-emulator.js'
+import { sendError, startOpenAIEmulator, type EmulatorPlugin, type EmulatorState, type OpenAIEmulator } from './openai-emulator.js'
 
 /**
  * Files and fine-tuning routes for the OpenAI emulator, as the `openai` SDK calls them. Jobs move through
@@ -419,4 +419,10 @@ function notFound(reply: FastifyReply, id: string): FastifyReply {
     param: 'fine_tune_id',
     code: 'fine_tune_not_found',
   })
+}
+
+/** The OpenAI emulator (API key `sk-test`) with fine-tuning: `emu` serves the API, `ft` drives its jobs. */
+export async function startFineTuneEmulator(): Promise<{ emu: OpenAIEmulator; ft: FineTuneEmulator }> {
+  const ft = createFineTuneEmulator()
+  return { ft, emu: await startOpenAIEmulator({ apiKey: 'sk-test', plugins: [ft.plugin] }) }
 }

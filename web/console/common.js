@@ -8,6 +8,14 @@ export function ErrorNote({ error }) {
   return html`<p class="error" role="alert"><code>${error.code ?? 'error'}</code> ${error.message}</p>`
 }
 
+/** A table's header row, one cell a column; `actions` adds a last column (row buttons) named for screen readers only. */
+export const TableHead = ({ columns, actions = false }) =>
+  html`<thead>
+    <tr>
+      ${columns.map((c) => html`<th key=${c}>${c}</th>`)}${actions && html`<th><span class="sr-only">Actions</span></th>`}
+    </tr>
+  </thead>`
+
 /** The period a document covers: "FY2023", "FY2023 Q1". */
 export const period = (meta) =>
   [meta.fiscalYear && `FY${meta.fiscalYear}`, meta.fiscalQuarter && `Q${meta.fiscalQuarter}`].filter(Boolean).join(' ')

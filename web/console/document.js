@@ -3,7 +3,7 @@
 import { html } from 'htm/preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api, blobUrl, followJob } from './api.js'
-import { ErrorNote, period, reportTo, shortDate } from './common.js'
+import { ErrorNote, TableHead, period, reportTo, shortDate } from './common.js'
 import { PageView } from './page-view.js'
 
 const FIELDS = [
@@ -77,14 +77,7 @@ export function DocumentPage({ id, onAuthError }) {
         <${MetaForm} doc=${doc} onSaved=${load} report=${report} />
         <h2>Versions</h2>
         <table class="versions">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>File</th>
-              <th>Size</th>
-              <th>Kept</th>
-            </tr>
-          </thead>
+          <${TableHead} columns=${['Version', 'File', 'Size', 'Kept']} />
           <tbody>
             ${versions.map(
               (v) =>

@@ -3,7 +3,7 @@
 import { html } from 'htm/preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, followJob, uploadFile } from './api.js'
-import { ErrorNote, period, reportTo, shortDate } from './common.js'
+import { ErrorNote, TableHead, period, reportTo, shortDate } from './common.js'
 
 /** One file's way in: upload (bytes sent), then its job (queued → running with pages → done or failed). */
 function useUploads(onFinished, report) {
@@ -165,19 +165,7 @@ export function DocumentsPage({ onAuthError }) {
       docs?.length === 0
         ? html`<p class="empty">No documents yet: drop some files above.</p>`
         : html`<table class="doc-table">
-            <thead>
-              <tr>
-                <th>Title</th>
-                <th>Company</th>
-                <th>Period</th>
-                <th>Type</th>
-                <th>Version</th>
-                <th>Pages</th>
-                <th>Chunks</th>
-                <th>Updated</th>
-                <th><span class="sr-only">Actions</span></th>
-              </tr>
-            </thead>
+            <${TableHead} columns=${['Title', 'Company', 'Period', 'Type', 'Version', 'Pages', 'Chunks', 'Updated']} actions />
             <tbody>
               ${shown.map((d) => html`<${DocumentRow} key=${d.id} doc=${d} onReingest=${(f, id) => void start(f, { documentId: id })} onDelete=${remove} />`)}
             </tbody>

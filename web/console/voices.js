@@ -3,7 +3,7 @@
 import { html } from 'htm/preact'
 import { useState } from 'preact/hooks'
 import { api } from './api.js'
-import { ErrorNote, reportTo, shortDate, usePoll } from './common.js'
+import { ErrorNote, TableHead, reportTo, shortDate, usePoll } from './common.js'
 
 const RUNNING = new Set(['validating_files', 'queued', 'running'])
 
@@ -47,14 +47,7 @@ export function VoicesPage({ onAuthError }) {
       </div>`
     }
     <table class="voice-table">
-      <thead>
-        <tr>
-          <th>Voice</th>
-          <th>Kind</th>
-          <th>Registered</th>
-          <th><span class="sr-only">Actions</span></th>
-        </tr>
-      </thead>
+      <${TableHead} columns=${['Voice', 'Kind', 'Registered']} actions />
       <tbody>
         ${(voices ?? []).map(
           (v) =>
@@ -74,16 +67,7 @@ export function VoicesPage({ onAuthError }) {
     ${
       jobs?.length > 0 &&
       html`<table class="job-table">
-        <thead>
-          <tr>
-            <th>Job</th>
-            <th>Voice</th>
-            <th>Base model</th>
-            <th>Status</th>
-            <th>Model</th>
-            <th>Updated</th>
-          </tr>
-        </thead>
+        <${TableHead} columns=${['Job', 'Voice', 'Base model', 'Status', 'Model', 'Updated']} />
         <tbody>
           ${jobs.map(
             (j) =>

@@ -1,39 +1,26 @@
 import type { CommitInput } from '../../core/corpus.js'
-import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
+import type { DocumentMeta, DocumentSummary } from '../../core/documents.js'
 import { collectionNotEmpty, collectionOf } from '../../core/collections.js'
-import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
+import type { CorpusCatalog, StoredChunk } from '../../core/catalog.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
-import { serializeStats, type Bm25Delta } from '../../core/sparse/bm25-encoder.js'
+import type { Bm25Delta } from '../../core/sparse/bm25-encoder.js'
+import {
+  byChunkKey,
+  chunkRecordFromRow,
+  documentSummaryFromRow,
+  stagedVersionValues,
+  type ChunkColumns,
+  type DocumentColumns,
+} from '../catalog-rows.js'
 import { inTransaction, migratePg, type PgClient, type PgPool } from './pg-database.js'
 import { catalogMigrations } from './pg-catalog-schema.js'
 
-interface DocumentRow {
-  id: string
-  active_version: number
-  source_name: string
-  sha256: string
-  fingerprint: string
+interface DocumentRow extends DocumentColumns {
   meta: DocumentMeta
-  pages: number
-  chunks: number
-  embedding_model: string | null
-  created_at: Date
-  updated_at: Date
 }
 
-interface ChunkRow {
-  document_id: string
-  version: number
-  ordinal: number
-  header: string
-  text: string
-  page_start: number
-  page_end: number
+interface ChunkRow extends ChunkColumns {
   section_path: string[]
-  char_start: number
-  char_end: number
-  tokens: number
-  hash: string
   meta: DocumentMeta
 }
 
@@ -163,18 +150,7 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
         await client.query(
           `INSERT INTO document_versions (document_id, version, state, source_name, sha256, fingerprint, meta, pages, chunks,
              embedding_model, bm25) VALUES ($1, $2, 'staged', $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            input.documentId,
-            version,
-            input.sourceName,
-            input.sha256,
-            input.fingerprint,
-            JSON.stringify(input.meta),
-            input.pages,
-            input.chunks.length,
-            input.embeddings?.model ?? null,
-            JSON.stringify(serializeStats(bm25)),
-          ],
+          stagedVersionValues(input, version, bm25),
         )
         // jsonb_to_recordset keeps one statement whatever the batch; slices bound the parameter size.
         for (let i = 0; i < input.chunks.length; i += 1000) {
@@ -284,19 +260,14 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
     },
 
     async chunksAt(keys) {
-      const out = new Map<string, StoredChunk>()
-      if (keys.length === 0) return out
+      if (keys.length === 0) return new Map()
       const { rows } = await pool.query<ChunkRow>(
         `SELECT ${CHUNK_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS k("documentId" text, version int, ordinal int)
          JOIN chunks c ON c.document_id = k."documentId" AND c.version = k.version AND c.ordinal = k.ordinal
          JOIN document_versions v ON v.document_id = c.document_id AND v.version = c.version`,
         [JSON.stringify(keys)],
       )
-      for (const r of rows) {
-        const stored = toStored(r)
-        out.set(chunkKey(stored), stored)
-      }
-      return out
+      return byChunkKey(rows.map(toStored))
     },
 
     async activeChunks(documentId, ordinals) {
@@ -368,33 +339,9 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
 }
 
 function toSummary(row: DocumentRow): DocumentSummary {
-  return {
-    id: row.id,
-    activeVersion: row.active_version,
-    meta: row.meta,
-    sha256: row.sha256,
-    fingerprint: row.fingerprint,
-    sourceName: row.source_name,
-    pages: row.pages,
-    chunks: row.chunks,
-    embeddingModel: row.embedding_model,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  }
+  return documentSummaryFromRow(row, row.meta)
 }
 
 function toStored(r: ChunkRow): StoredChunk {
-  const chunk: ChunkRecord = {
-    ordinal: r.ordinal,
-    text: r.text,
-    header: r.header,
-    pageStart: r.page_start,
-    pageEnd: r.page_end,
-    sectionPath: r.section_path,
-    charStart: r.char_start,
-    charEnd: r.char_end,
-    tokens: r.tokens,
-    hash: r.hash,
-  }
-  return { documentId: r.document_id, version: r.version, ordinal: r.ordinal, chunk, meta: r.meta }
+  return { documentId: r.document_id, version: r.version, ordinal: r.ordinal, chunk: chunkRecordFromRow(r), meta: r.meta }
 }

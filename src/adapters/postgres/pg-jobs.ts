@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import os from 'node:os'
-import type { FileResult, IngestJob, JobPayload, JobProgress, JobStatus, JobStore } from '../../core/jobs.js'
+import type { IngestJob, JobPayload, JobProgress, JobStore } from '../../core/jobs.js'
+import { jobFromRow, type JobRow } from '../job-row.js'
 import { inTransaction, migratePg, type PgPool } from './pg-database.js'
 
 const migrations: readonly string[] = [
@@ -27,27 +28,6 @@ const migrations: readonly string[] = [
   `ALTER TABLE ingest_jobs ADD COLUMN pages_total INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE ingest_jobs ADD COLUMN percent DOUBLE PRECISION NOT NULL DEFAULT 0;`,
 ]
-
-interface JobRow {
-  id: string
-  status: JobStatus
-  origin: string
-  files_total: number
-  files_done: number
-  pages_done: number
-  pages_total: number
-  percent: number
-  chunks_done: number
-  results: FileResult[]
-  error: { code: string; message: string } | null
-  owner: string | null
-  attempts: number
-  created_at: Date
-  started_at: Date | null
-  finished_at: Date | null
-  heartbeat_at: Date | null
-  payload: JobPayload | null
-}
 
 export interface PgJobStoreOptions {
   readonly pool: PgPool
@@ -106,7 +86,7 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
         `INSERT INTO ingest_jobs (id, status, origin, files_total, owner, heartbeat_at, payload) VALUES ($1, 'queued', $2, $3, $4, now(), $5) RETURNING *`,
         [randomUUID(), input.origin, input.filesTotal, owner, input.payload === undefined ? null : JSON.stringify(input.payload)],
       )
-      return toJob(rows[0]!)
+      return jobFromRow(rows[0]!)
     },
 
     async start(id) {
@@ -138,7 +118,7 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
       })
       if (row === undefined) return undefined
       beat(row.id)
-      return { ...toJob(row), attempts: row.attempts }
+      return { ...jobFromRow(row), attempts: row.attempts }
     },
 
     async enqueue(id, payload) {
@@ -189,12 +169,12 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
 
     async get(id) {
       const row = await get(id)
-      return row === undefined ? undefined : toJob(row)
+      return row === undefined ? undefined : jobFromRow(row)
     },
 
     async list(limit) {
       const { rows } = await pool.query<JobRow>('SELECT * FROM ingest_jobs ORDER BY created_at DESC LIMIT $1', [limit])
-      return rows.map(toJob)
+      return rows.map(jobFromRow)
     },
 
     async countQueued() {
@@ -214,34 +194,11 @@ export async function createPgJobStore(options: PgJobStoreOptions): Promise<PgJo
          RETURNING *`,
         [JSON.stringify(error), owner, leaseSeconds],
       )
-      return rows.map(toJob)
+      return rows.map(jobFromRow)
     },
 
     async close() {
       for (const id of [...beats.keys()]) stopBeat(id)
     },
-  }
-}
-
-function toJob(row: JobRow): IngestJob {
-  return {
-    id: row.id,
-    status: row.status,
-    origin: row.origin,
-    filesTotal: row.files_total,
-    filesDone: row.files_done,
-    pagesDone: row.pages_done,
-    pagesTotal: row.pages_total,
-    percent: row.status === 'succeeded' ? 100 : row.percent,
-    chunksDone: row.chunks_done,
-    results: row.results,
-    error: row.error,
-    createdAt: row.created_at.toISOString(),
-    startedAt: row.started_at?.toISOString() ?? null,
-    finishedAt: row.finished_at?.toISOString() ?? null,
-    heartbeatAt: row.heartbeat_at?.toISOString() ?? null,
-    owner: row.owner,
-    attempts: row.attempts,
-    ...(row.payload === null ? {} : { payload: row.payload }),
   }
 }

@@ -1,13 +1,5 @@
-import {
-  collectionsColumn,
-  generateKey,
-  hashMatches,
-  keyId,
-  parseCollectionsColumn,
-  type ApiKeyInfo,
-  type KeyStore,
-  type Scope,
-} from '../../core/keys.js'
+import { collectionsColumn, generateKey, hashMatches, keyId, type KeyStore } from '../../core/keys.js'
+import { keyInfoFromRow, type KeyRow } from '../key-row.js'
 import { migratePg, type PgPool } from './pg-database.js'
 
 const migrations: readonly string[] = [
@@ -23,16 +15,6 @@ const migrations: readonly string[] = [
   'ALTER TABLE api_keys ADD COLUMN collections TEXT',
 ]
 
-interface Row {
-  id: string
-  name: string | null
-  scope: Scope
-  hash: string
-  created_at: Date
-  revoked_at: Date | null
-  collections: string | null
-}
-
 /** API keys in PostgreSQL, hashed (see src/core/keys.ts), so every replica accepts and revokes the same keys. */
 export async function createPgKeyStore(options: { pool: PgPool; onClose?: () => Promise<void> }): Promise<KeyStore> {
   const { pool } = options
@@ -40,21 +22,21 @@ export async function createPgKeyStore(options: { pool: PgPool; onClose?: () => 
   return {
     async create({ scope, name, collections }) {
       const { id, key, hash } = generateKey()
-      const { rows } = await pool.query<Row>(
+      const { rows } = await pool.query<KeyRow>(
         'INSERT INTO api_keys (id, name, scope, hash, collections) VALUES ($1, $2, $3, $4, $5) RETURNING *',
         [id, name ?? null, scope, hash, collectionsColumn(collections)],
       )
-      return { key, info: info(rows[0]!) }
+      return { key, info: keyInfoFromRow(rows[0]!) }
     },
     async verify(key) {
       const id = keyId(key)
       if (id === undefined) return undefined
-      const { rows } = await pool.query<Row>('SELECT * FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id])
+      const { rows } = await pool.query<KeyRow>('SELECT * FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id])
       const row = rows[0]
-      return row !== undefined && hashMatches(key, row.hash) ? info(row) : undefined
+      return row !== undefined && hashMatches(key, row.hash) ? keyInfoFromRow(row) : undefined
     },
     async list() {
-      return (await pool.query<Row>('SELECT * FROM api_keys ORDER BY created_at, id')).rows.map(info)
+      return (await pool.query<KeyRow>('SELECT * FROM api_keys ORDER BY created_at, id')).rows.map(keyInfoFromRow)
     },
     async revoke(id) {
       const r = await pool.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id])
@@ -66,16 +48,5 @@ export async function createPgKeyStore(options: { pool: PgPool; onClose?: () => 
     async close() {
       await options.onClose?.()
     },
-  }
-}
-
-function info(row: Row): ApiKeyInfo {
-  return {
-    id: row.id,
-    name: row.name,
-    scope: row.scope,
-    collections: parseCollectionsColumn(row.collections),
-    createdAt: row.created_at.toISOString(),
-    revokedAt: row.revoked_at?.toISOString() ?? null,
   }
 }

@@ -1,5 +1,5 @@
-import type { ModelEvaluation, ModelRegistry, ModelStatus, NewModel, RegisteredModel, VoiceKind } from '../../core/model-registry.js'
-import { AppError } from '../../errors.js'
+import type { ModelRegistry, NewModel, RegisteredModel, VoiceKind } from '../../core/model-registry.js'
+import { assertActivatable, modelFromRow, modelNotFound, voiceKindWith, type ModelRow } from '../model-row.js'
 import { inTransaction, migratePg, type PgClient, type PgPool } from './pg-database.js'
 
 const migrations: readonly string[] = [
@@ -34,23 +34,6 @@ const migrations: readonly string[] = [
   'ALTER TABLE models ADD COLUMN collection TEXT',
 ]
 
-interface Row {
-  id: string
-  provider: string
-  model: string | null
-  base_model: string | null
-  base_url: string | null
-  dataset_hash: string | null
-  job_id: string | null
-  status: string
-  kind: string
-  collection: string | null
-  evaluation: ModelEvaluation | null
-  active: boolean
-  created_at: Date
-  updated_at: Date
-}
-
 /**
  * The model/voice registry in PostgreSQL: an activation on one replica is what every other replica's
  * resolver sees on its next `version()` check. Every write bumps the version in the same transaction.
@@ -59,13 +42,12 @@ export async function createPgModelRegistry(options: { pool: PgPool; onClose?: (
   const { pool } = options
   await migratePg(pool, 'model-registry', migrations)
 
-  const getRow = async (c: PgClient | PgPool, id: string): Promise<Row | undefined> =>
-    (await c.query<Row>('SELECT * FROM models WHERE id = $1', [id])).rows[0]
+  const getRow = async (c: PgClient | PgPool, id: string): Promise<ModelRow | undefined> =>
+    (await c.query<ModelRow>('SELECT * FROM models WHERE id = $1', [id])).rows[0]
   const mustGet = async (c: PgClient | PgPool, id: string): Promise<RegisteredModel> => {
     const row = await getRow(c, id)
-    if (row === undefined)
-      throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``, { status: 404 })
-    return toModel(row)
+    if (row === undefined) throw modelNotFound(id)
+    return modelFromRow(row)
   }
   const write = <T>(fn: (c: PgClient) => Promise<T>): Promise<T> =>
     inTransaction(pool, async (c) => {
@@ -94,25 +76,23 @@ export async function createPgModelRegistry(options: { pool: PgPool; onClose?: (
     },
     async get(id) {
       const row = await getRow(pool, id)
-      return row === undefined ? undefined : toModel(row)
+      return row === undefined ? undefined : modelFromRow(row)
     },
     async findByJob(jobId) {
-      const { rows } = await pool.query<Row>('SELECT * FROM models WHERE job_id = $1 ORDER BY created_at DESC LIMIT 1', [jobId])
-      return rows[0] === undefined ? undefined : toModel(rows[0])
+      const { rows } = await pool.query<ModelRow>('SELECT * FROM models WHERE job_id = $1 ORDER BY created_at DESC LIMIT 1', [jobId])
+      return rows[0] === undefined ? undefined : modelFromRow(rows[0])
     },
     async list() {
-      return (await pool.query<Row>('SELECT * FROM models ORDER BY created_at, id')).rows.map(toModel)
+      return (await pool.query<ModelRow>('SELECT * FROM models ORDER BY created_at, id')).rows.map(modelFromRow)
     },
     async active() {
-      const { rows } = await pool.query<Row>('SELECT * FROM models WHERE active')
-      return rows[0] === undefined ? undefined : toModel(rows[0])
+      const { rows } = await pool.query<ModelRow>('SELECT * FROM models WHERE active')
+      return rows[0] === undefined ? undefined : modelFromRow(rows[0])
     },
     async activate(id) {
       return write(async (c) => {
         const m = await mustGet(c, id)
-        if (m.status !== 'ready') {
-          throw new AppError('model_not_ready', `model "${id}" is ${m.status}; only a ready model can be activated`, { status: 409 })
-        }
+        assertActivatable(m)
         await c.query('UPDATE models SET active = false WHERE active')
         await c.query('UPDATE models SET active = true, updated_at = now() WHERE id = $1', [id])
         return mustGet(c, id)
@@ -145,8 +125,7 @@ export async function createPgModelRegistry(options: { pool: PgPool; onClose?: (
             [id, [...passages]],
           )
         }
-        const kind: VoiceKind =
-          passages.length === 0 ? (m.model === null ? 'prompted' : 'fine-tuned') : m.model === null ? 'prompted' : 'prompted+fine-tuned'
+        const kind = voiceKindWith(m, passages.length)
         await c.query('UPDATE models SET kind = $2, updated_at = now() WHERE id = $1', [id, kind])
         return mustGet(c, id)
       })
@@ -180,24 +159,5 @@ export async function createPgModelRegistry(options: { pool: PgPool; onClose?: (
     async close() {
       await options.onClose?.()
     },
-  }
-}
-
-function toModel(r: Row): RegisteredModel {
-  return {
-    id: r.id,
-    provider: r.provider,
-    model: r.model,
-    baseModel: r.base_model,
-    baseURL: r.base_url,
-    datasetHash: r.dataset_hash,
-    jobId: r.job_id,
-    status: r.status as ModelStatus,
-    kind: r.kind as VoiceKind,
-    evaluation: r.evaluation,
-    collection: r.collection,
-    active: r.active,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
   }
 }

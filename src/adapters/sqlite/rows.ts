@@ -1,19 +1,12 @@
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../../core/documents.js'
 import type { ChunkHit } from '../../core/corpus.js'
+import { chunkRecordFromRow, documentSummaryFromRow, type ChunkColumns, type DocumentColumns } from '../catalog-rows.js'
 
 /** Row shapes both SQLite document stores share (the embedded corpus and the scale-out registry). */
 
 /** A document row as both SQLite document tables store it (`documents`, `registry_documents`). */
-export interface DocumentRow {
-  id: string
-  active_version: number
-  source_name: string
-  sha256: string
-  fingerprint: string
+export interface DocumentRow extends DocumentColumns {
   meta_json: string
-  pages: number
-  chunks: number
-  embedding_model: string | null
   /** added by a later migration (reembed) */
   fingerprint_model?: string | null
   created_at: string
@@ -21,36 +14,12 @@ export interface DocumentRow {
 }
 
 export function toDocumentSummary(row: DocumentRow): DocumentSummary {
-  return {
-    id: row.id,
-    activeVersion: row.active_version,
-    meta: rowMeta(row),
-    sha256: row.sha256,
-    fingerprint: row.fingerprint,
-    sourceName: row.source_name,
-    pages: row.pages,
-    chunks: row.chunks,
-    embeddingModel: row.embedding_model,
-    fingerprintModel: row.fingerprint_model ?? null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
+  return documentSummaryFromRow(row, rowMeta(row), row.fingerprint_model ?? null)
 }
 
 /** The chunk columns both chunk tables store, joined with their document's or version's `meta_json`. */
-export interface ChunkRow {
-  document_id: string
-  version: number
-  ordinal: number
-  header: string
-  text: string
-  page_start: number
-  page_end: number
+export interface ChunkRow extends ChunkColumns {
   section_path: string
-  char_start: number
-  char_end: number
-  tokens: number
-  hash: string
   meta_json: string
 }
 
@@ -76,21 +45,6 @@ export function chunkRowValues(
   ]
 }
 
-export function toChunkRecord(row: ChunkRow): ChunkRecord {
-  return {
-    ordinal: row.ordinal,
-    text: row.text,
-    header: row.header,
-    pageStart: row.page_start,
-    pageEnd: row.page_end,
-    sectionPath: JSON.parse(row.section_path) as string[],
-    charStart: row.char_start,
-    charEnd: row.char_end,
-    tokens: row.tokens,
-    hash: row.hash,
-  }
-}
-
 export function rowMeta(row: { meta_json: string }): DocumentMeta {
   return JSON.parse(row.meta_json) as DocumentMeta
 }
@@ -107,5 +61,5 @@ export const CHUNK_COLUMNS = `c.id, c.document_id, c.version, c.ordinal, c.heade
   c.char_start, c.char_end, c.tokens, c.hash, d.meta_json`
 
 export function toChunkHit(row: ScoredChunkRow): ChunkHit {
-  return { documentId: row.document_id, version: row.version, chunk: toChunkRecord(row), meta: rowMeta(row), score: row.score }
+  return { documentId: row.document_id, version: row.version, chunk: chunkRecordFromRow(row), meta: rowMeta(row), score: row.score }
 }

@@ -1,10 +1,10 @@
 import { collectionOf, collectionSql } from '../../core/collections.js'
 import { sqliteCollectionQueries } from './collection-queries.js'
-import { chunkKey, type CorpusCatalog, type StoredChunk } from '../../core/catalog.js'
+import type { CorpusCatalog, StoredChunk } from '../../core/catalog.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
-import { serializeStats } from '../../core/sparse/bm25-encoder.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
-import { chunkRowValues, rowMeta, toChunkRecord, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
+import { byChunkKey, chunkRecordFromRow, stagedVersionValues } from '../catalog-rows.js'
+import { chunkRowValues, rowMeta, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
 
 /**
  * The corpus catalog in SQLite, for a single machine whose vectors live in Pinecone. Same states and
@@ -101,19 +101,7 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
       db.prepare(
         `INSERT INTO registry_versions (document_id, version, state, source_name, sha256, fingerprint, meta_json, pages, chunks,
       embedding_model, bm25_json, created_at) VALUES (?, ?, 'staged', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        input.documentId,
-        version,
-        input.sourceName,
-        input.sha256,
-        input.fingerprint,
-        JSON.stringify(input.meta),
-        input.pages,
-        input.chunks.length,
-        input.embeddings?.model ?? null,
-        JSON.stringify(serializeStats(bm25)),
-        now(),
-      )
+      ).run(...stagedVersionValues(input, version, bm25), now())
       const insert =
         db.prepare(`INSERT INTO registry_chunks (document_id, version, ordinal, header, text, page_start, page_end, section_path,
       char_start, char_end, tokens, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -226,8 +214,7 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
       return new Map(rows.map((r) => [r.document_id, r.active_version]))
     },
     async chunksAt(keys) {
-      const out = new Map<string, StoredChunk>()
-      if (keys.length === 0) return out
+      if (keys.length === 0) return new Map()
       const rows = db
         .prepare<[string], ChunkRow>(
           `SELECT ${CHUNK_COLUMNS} FROM json_each(?) k
@@ -235,11 +222,7 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
            JOIN registry_versions v ON v.document_id = c.document_id AND v.version = c.version`,
         )
         .all(JSON.stringify(keys))
-      for (const r of rows) {
-        const s = toStored(r)
-        out.set(chunkKey(s), s)
-      }
-      return out
+      return byChunkKey(rows.map(toStored))
     },
     async activeChunks(documentId, ordinals) {
       if (ordinals.length === 0) return []
@@ -303,5 +286,5 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
 }
 
 function toStored(r: ChunkRow): StoredChunk {
-  return { documentId: r.document_id, version: r.version, ordinal: r.ordinal, chunk: toChunkRecord(r), meta: rowMeta(r) }
+  return { documentId: r.document_id, version: r.version, ordinal: r.ordinal, chunk: chunkRecordFromRow(r), meta: rowMeta(r) }
 }

@@ -138,29 +138,29 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     const version = lastVersion + 1
     const model = input.embeddings?.model ?? null
     const m = input.meta
+    // active_version … updated_at, in the order both the INSERT and the UPDATE below name them
+    const documentValues = [
+      version,
+      version,
+      input.sourceName,
+      input.sha256,
+      input.fingerprint,
+      JSON.stringify(m),
+      m.company ?? null,
+      m.fiscalYear ?? null,
+      m.docType ?? null,
+      input.pages,
+      input.chunks.length,
+      model,
+      now,
+    ]
     if (existing === undefined) {
       collections.noteCollection(collectionOf(input.documentId))
       db.prepare(
         `INSERT INTO documents (id, active_version, last_version, source_name, sha256, fingerprint, meta_json, company,
         fiscal_year, doc_type, pages, chunks, embedding_model, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        input.documentId,
-        version,
-        version,
-        input.sourceName,
-        input.sha256,
-        input.fingerprint,
-        JSON.stringify(m),
-        m.company ?? null,
-        m.fiscalYear ?? null,
-        m.docType ?? null,
-        input.pages,
-        input.chunks.length,
-        model,
-        now,
-        now,
-      )
+      ).run(input.documentId, ...documentValues, now)
     }
     db.prepare(
       `INSERT INTO document_versions (document_id, version, sha256, fingerprint, source_name, pages, chunks, embedding_model, created_at)
@@ -194,22 +194,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       db.prepare(
         `UPDATE documents SET fingerprint_model = NULL, active_version = ?, last_version = ?, source_name = ?, sha256 = ?, fingerprint = ?, meta_json = ?,
         company = ?, fiscal_year = ?, doc_type = ?, pages = ?, chunks = ?, embedding_model = ?, updated_at = ? WHERE id = ?`,
-      ).run(
-        version,
-        version,
-        input.sourceName,
-        input.sha256,
-        input.fingerprint,
-        JSON.stringify(m),
-        m.company ?? null,
-        m.fiscalYear ?? null,
-        m.docType ?? null,
-        input.pages,
-        input.chunks.length,
-        model,
-        now,
-        input.documentId,
-      )
+      ).run(...documentValues, input.documentId)
       deleteVectorsOf('document_id = ? AND version <> ?', input.documentId, version)
       db.prepare('DELETE FROM chunks WHERE document_id = ? AND version <> ?').run(input.documentId, version)
       db.prepare('DELETE FROM statement_facts WHERE document_id = ? AND version <> ?').run(input.documentId, version)

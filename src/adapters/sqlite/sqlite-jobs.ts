@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import os from 'node:os'
-import type { FileResult, IngestJob, JobPayload, JobStatus, JobStore } from '../../core/jobs.js'
+import type { FileResult, JobStore } from '../../core/jobs.js'
+import { jobFromRow, type JobRow } from '../job-row.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 
 const migrations = [
@@ -29,26 +30,12 @@ const migrations = [
   ALTER TABLE ingest_jobs ADD COLUMN percent REAL NOT NULL DEFAULT 0;`,
 ]
 
-interface JobRow {
-  id: string
-  status: JobStatus
-  origin: string
-  files_total: number
-  files_done: number
-  pages_done: number
-  pages_total: number
-  percent: number
-  chunks_done: number
-  results: string
-  error: string | null
-  owner: string | null
+/** SQLite keeps timestamps as ISO text and the job's process token beside its owner. */
+interface SqliteJobRow extends JobRow {
   owner_token: string | null
+  results: string
   created_at: string
-  started_at: string | null
-  finished_at: string | null
   heartbeat_at: string | null
-  payload: string | null
-  attempts: number
 }
 
 export interface SqliteJobStoreOptions {
@@ -77,7 +64,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
   const leaseMs = options.leaseMs ?? staleAfterMs
   const beats = new Map<string, NodeJS.Timeout>()
   const now = (): string => new Date().toISOString()
-  const get = db.prepare<[string], JobRow>('SELECT * FROM ingest_jobs WHERE id = ?')
+  const get = db.prepare<[string], SqliteJobRow>('SELECT * FROM ingest_jobs WHERE id = ?')
 
   const beat = (id: string): void => {
     clearInterval(beats.get(id))
@@ -92,7 +79,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
     timer.unref()
     beats.set(id, timer)
   }
-  const claim = db.prepare<[string, string, string, string, string], JobRow>(
+  const claim = db.prepare<[string, string, string, string, string], SqliteJobRow>(
     `UPDATE ingest_jobs SET status = 'running', started_at = COALESCE(started_at, ?), heartbeat_at = ?, owner = ?, owner_token = ?,
        attempts = attempts + 1, files_done = 0, pages_done = 0, pages_total = 0, percent = 0, chunks_done = 0, results = '[]', error = NULL
      WHERE id = (SELECT id FROM ingest_jobs WHERE payload IS NOT NULL
@@ -125,7 +112,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
       )
       const row = get.get(id)
       if (row === undefined) throw new Error('job vanished after insert')
-      return toJob(row)
+      return jobFromRow(row)
     },
     async start(id) {
       db.prepare(
@@ -147,7 +134,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
       const row = claimOne.immediate(cutoff)
       if (row === undefined) return undefined
       beat(row.id)
-      return toJob(row)
+      return jobFromRow(row)
     },
     async release(id) {
       stopBeat(id)
@@ -190,10 +177,10 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
     },
     async get(id) {
       const row = get.get(id)
-      return row === undefined ? undefined : toJob(row)
+      return row === undefined ? undefined : jobFromRow(row)
     },
     async list(limit) {
-      return db.prepare<[number], JobRow>('SELECT * FROM ingest_jobs ORDER BY created_at DESC LIMIT ?').all(limit).map(toJob)
+      return db.prepare<[number], SqliteJobRow>('SELECT * FROM ingest_jobs ORDER BY created_at DESC LIMIT ?').all(limit).map(jobFromRow)
     },
     async countQueued() {
       return db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM ingest_jobs WHERE status = 'queued'").get()?.n ?? 0
@@ -201,7 +188,9 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
     async recoverAbandoned() {
       const recover = db.transaction(() => {
         // Queue jobs (with a payload) are never abandoned: a worker reclaims them once their lease runs out.
-        const open = db.prepare<[], JobRow>("SELECT * FROM ingest_jobs WHERE status IN ('queued', 'running') AND payload IS NULL").all()
+        const open = db
+          .prepare<[], SqliteJobRow>("SELECT * FROM ingest_jobs WHERE status IN ('queued', 'running') AND payload IS NULL")
+          .all()
         const dead = open.filter((row) => !ownerAlive(row))
         const error = JSON.stringify({
           code: 'job_abandoned',
@@ -212,7 +201,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
         }
         return dead.map((row) => row.id)
       })
-      return recover.immediate().map((id) => toJob(get.get(id) as JobRow))
+      return recover.immediate().map((id) => jobFromRow(get.get(id) as SqliteJobRow))
     },
     async close() {
       for (const id of [...beats.keys()]) stopBeat(id)
@@ -220,7 +209,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStore {
     },
   }
 
-  function ownerAlive(row: JobRow): boolean {
+  function ownerAlive(row: SqliteJobRow): boolean {
     if (row.owner_token === token) return true
     const [rowHost, pidText] = (row.owner ?? '').split(':')
     if (rowHost === host) {
@@ -241,28 +230,5 @@ function pidAlive(pid: number): boolean {
   } catch (err) {
     // EPERM: it exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-function toJob(row: JobRow): IngestJob {
-  return {
-    id: row.id,
-    status: row.status,
-    origin: row.origin,
-    filesTotal: row.files_total,
-    filesDone: row.files_done,
-    pagesDone: row.pages_done,
-    pagesTotal: row.pages_total,
-    percent: row.status === 'succeeded' ? 100 : row.percent,
-    chunksDone: row.chunks_done,
-    results: JSON.parse(row.results) as FileResult[],
-    error: row.error === null ? null : (JSON.parse(row.error) as { code: string; message: string }),
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    heartbeatAt: row.heartbeat_at,
-    owner: row.owner,
-    attempts: row.attempts,
-    ...(row.payload === null ? {} : { payload: JSON.parse(row.payload) as JobPayload }),
   }
 }

@@ -1,15 +1,7 @@
 import { applyMigrations, openDatabase } from './database.js'
 import { createChangeWatch } from './change-watch.js'
-import {
-  collectionsColumn,
-  generateKey,
-  hashMatches,
-  keyId,
-  parseCollectionsColumn,
-  type ApiKeyInfo,
-  type KeyStore,
-  type Scope,
-} from '../../core/keys.js'
+import { collectionsColumn, generateKey, hashMatches, keyId, parseCollectionsColumn, type KeyStore } from '../../core/keys.js'
+import { keyInfoFromRow, type KeyRow } from '../key-row.js'
 
 /** API keys in the store file, hashed (see src/core/keys.ts). */
 const keyMigrations: readonly string[] = [
@@ -25,16 +17,6 @@ const keyMigrations: readonly string[] = [
   'ALTER TABLE api_keys ADD COLUMN collections TEXT',
 ]
 
-interface Row {
-  id: string
-  name: string | null
-  scope: Scope
-  hash: string
-  created_at: string
-  revoked_at: string | null
-  collections: string | null
-}
-
 /**
  * Opens its own handle on the store file (WAL lets it share the file with the corpus).
  *
@@ -47,8 +29,8 @@ export function createSqliteKeyStore(options: { path: string; checkMs?: number }
   const db = openDatabase(options.path)
   applyMigrations(db, 'keys', keyMigrations)
   const insert = db.prepare('INSERT INTO api_keys (id, name, scope, hash, created_at, collections) VALUES (?, ?, ?, ?, ?, ?)')
-  const byId = db.prepare<[string], Row>('SELECT * FROM api_keys WHERE id = ? AND revoked_at IS NULL')
-  const all = db.prepare<[], Row>('SELECT * FROM api_keys ORDER BY created_at, id')
+  const byId = db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE id = ? AND revoked_at IS NULL')
+  const all = db.prepare<[], KeyRow>('SELECT * FROM api_keys ORDER BY created_at, id')
   const revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
   const anyActive = db.prepare<[], { one: number }>('SELECT 1 AS one FROM api_keys WHERE revoked_at IS NULL LIMIT 1')
   const watch = createChangeWatch(options.path, options.checkMs ?? 50)
@@ -70,10 +52,10 @@ export function createSqliteKeyStore(options: { path: string; checkMs?: number }
       const id = keyId(key)
       if (id === undefined) return undefined
       const row = byId.get(id)
-      return row !== undefined && hashMatches(key, row.hash) ? info(row) : undefined
+      return row !== undefined && hashMatches(key, row.hash) ? keyInfoFromRow(row) : undefined
     },
     async list() {
-      return all.all().map(info)
+      return all.all().map(keyInfoFromRow)
     },
     async revoke(id) {
       try {
@@ -89,16 +71,5 @@ export function createSqliteKeyStore(options: { path: string; checkMs?: number }
     async close() {
       if (db.open) db.close()
     },
-  }
-}
-
-function info(row: Row): ApiKeyInfo {
-  return {
-    id: row.id,
-    name: row.name,
-    scope: row.scope,
-    collections: parseCollectionsColumn(row.collections),
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
   }
 }

@@ -1,5 +1,5 @@
-import type { ModelEvaluation, ModelRegistry, ModelStatus, NewModel, RegisteredModel, VoiceKind } from '../../core/model-registry.js'
-import { AppError } from '../../errors.js'
+import type { ModelRegistry, NewModel, RegisteredModel, VoiceKind } from '../../core/model-registry.js'
+import { assertActivatable, modelFromRow, modelNotFound, voiceKindWith, type ModelRow } from '../model-row.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 import { createChangeWatch } from './change-watch.js'
 import { buildFtsMatch } from './fts-query.js'
@@ -30,42 +30,6 @@ const migrations = [
   'ALTER TABLE models ADD COLUMN collection TEXT',
 ]
 
-interface Row {
-  id: string
-  provider: string
-  model: string | null
-  base_model: string | null
-  base_url: string | null
-  dataset_hash: string | null
-  job_id: string | null
-  status: string
-  kind: string
-  evaluation_json: string | null
-  collection: string | null
-  active: number
-  created_at: string
-  updated_at: string
-}
-
-function toModel(r: Row): RegisteredModel {
-  return {
-    id: r.id,
-    provider: r.provider,
-    model: r.model,
-    baseModel: r.base_model,
-    baseURL: r.base_url,
-    datasetHash: r.dataset_hash,
-    jobId: r.job_id,
-    status: r.status as ModelStatus,
-    kind: r.kind as VoiceKind,
-    evaluation: r.evaluation_json === null ? null : (JSON.parse(r.evaluation_json) as ModelEvaluation),
-    collection: r.collection,
-    active: r.active === 1,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }
-}
-
 /**
  * Registry tables in the store file; `db` shares an open handle, `path` opens one of its own. An evaluation
  * belongs to the model it measured: pointing an id at another model or endpoint clears it.
@@ -80,7 +44,7 @@ export function createSqliteModelRegistry(options: ({ db: Db } | { path: string 
   let version = 0
   applyMigrations(db, 'model-registry', migrations)
 
-  const getRow = db.prepare<[string], Row>('SELECT * FROM models WHERE id = ?')
+  const getRow = db.prepare<[string], ModelRow>('SELECT * FROM models WHERE id = ?')
   const bump = db.prepare('UPDATE model_registry_version SET version = version + 1 WHERE id = 1')
   // Read by the voice resolver (see `version()`): prepared once.
   const readVersion = db.prepare<[], { version: number }>('SELECT version FROM model_registry_version WHERE id = 1')
@@ -93,9 +57,8 @@ export function createSqliteModelRegistry(options: ({ db: Db } | { path: string 
   const now = (): string => new Date().toISOString()
   const mustGet = (id: string): RegisteredModel => {
     const row = getRow.get(id)
-    if (row === undefined)
-      throw new AppError('model_not_found', `no model "${id}" in the registry; see \`ragtune models list\``, { status: 404 })
-    return toModel(row)
+    if (row === undefined) throw modelNotFound(id)
+    return modelFromRow(row)
   }
   const write = <T>(fn: () => T): T => {
     try {
@@ -141,25 +104,23 @@ export function createSqliteModelRegistry(options: ({ db: Db } | { path: string 
     },
     async get(id) {
       const row = getRow.get(id)
-      return row === undefined ? undefined : toModel(row)
+      return row === undefined ? undefined : modelFromRow(row)
     },
     async findByJob(jobId) {
-      const row = db.prepare<[string], Row>('SELECT * FROM models WHERE job_id = ? ORDER BY created_at DESC LIMIT 1').get(jobId)
-      return row === undefined ? undefined : toModel(row)
+      const row = db.prepare<[string], ModelRow>('SELECT * FROM models WHERE job_id = ? ORDER BY created_at DESC LIMIT 1').get(jobId)
+      return row === undefined ? undefined : modelFromRow(row)
     },
     async list() {
-      return db.prepare<[], Row>('SELECT * FROM models ORDER BY created_at, id').all().map(toModel)
+      return db.prepare<[], ModelRow>('SELECT * FROM models ORDER BY created_at, id').all().map(modelFromRow)
     },
     async active() {
-      const row = db.prepare<[], Row>('SELECT * FROM models WHERE active = 1').get()
-      return row === undefined ? undefined : toModel(row)
+      const row = db.prepare<[], ModelRow>('SELECT * FROM models WHERE active = 1').get()
+      return row === undefined ? undefined : modelFromRow(row)
     },
     async activate(id) {
       return write(() => {
         const m = mustGet(id)
-        if (m.status !== 'ready') {
-          throw new AppError('model_not_ready', `model "${id}" is ${m.status}; only a ready model can be activated`, { status: 409 })
-        }
+        assertActivatable(m)
         db.prepare('UPDATE models SET active = 0 WHERE active = 1').run()
         db.prepare('UPDATE models SET active = 1, updated_at = ? WHERE id = ?').run(now(), id)
         return mustGet(id)
@@ -188,8 +149,7 @@ export function createSqliteModelRegistry(options: ({ db: Db } | { path: string 
         db.prepare('DELETE FROM voice_samples WHERE voice_id = ?').run(id)
         const insert = db.prepare('INSERT INTO voice_samples (voice_id, text) VALUES (?, ?)')
         for (const p of passages) insert.run(id, p)
-        const kind: VoiceKind =
-          passages.length === 0 ? (m.model === null ? 'prompted' : 'fine-tuned') : m.model === null ? 'prompted' : 'prompted+fine-tuned'
+        const kind = voiceKindWith(m, passages.length)
         db.prepare('UPDATE models SET kind = ?, updated_at = ? WHERE id = ?').run(kind, now(), id)
         return mustGet(id)
       })

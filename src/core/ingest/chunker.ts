@@ -1,3 +1,4 @@
+import type { ChunkRecord } from '../documents.js'
 import type { Block } from './blocks.js'
 import { countTokens } from './tokenizer.js'
 
@@ -18,16 +19,7 @@ export interface ChunkingOptions {
 export const defaultChunking: ChunkingOptions = { maxTokens: 480, overlapTokens: 60 }
 
 /** A chunk before it knows its document: no header, no hash yet. */
-export interface ChunkDraft {
-  readonly ordinal: number
-  readonly text: string
-  readonly pageStart: number
-  readonly pageEnd: number
-  readonly sectionPath: readonly string[]
-  readonly charStart: number
-  readonly charEnd: number
-  readonly tokens: number
-}
+export type ChunkDraft = Omit<ChunkRecord, 'header' | 'hash'>
 
 export interface ChunkedText {
   /** the cleaned full text the chunks' offsets point into */

@@ -7,6 +7,9 @@ const ErrorReply = Type.Object({ error: Type.Object({ code: Type.String(), messa
 const errors = { '4xx': ErrorReply, '5xx': ErrorReply } as const
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
+/** `:id` of a fine-tuning job (ids are ours or the provider's, up to 128 characters). */
+const JobIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) })
+
 const FineTuneJobSchema = Type.Object({
   id: Type.String(),
   provider: Type.String(),
@@ -100,7 +103,7 @@ export const finetuneRoutes: FastifyPluginAsyncTypebox<FineTuneRoutesOptions> = 
     {
       schema: {
         summary: 'A fine-tuning job, refreshed from its provider while unfinished',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
+        params: JobIdParams,
         response: { 200: FineTuneJobSchema, ...errors },
       },
     },
@@ -112,7 +115,7 @@ export const finetuneRoutes: FastifyPluginAsyncTypebox<FineTuneRoutesOptions> = 
     {
       schema: {
         summary: 'Cancel an unfinished fine-tuning job',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
+        params: JobIdParams,
         response: { 200: FineTuneJobSchema, ...errors },
       },
     },
