@@ -77,7 +77,9 @@ async function loadFilings(): Promise<Filing[]> {
       fs.writeFileSync(cached, JSON.stringify(pages.pages.map((p) => p.text)))
     }
     const meta = info.get(stem) ?? { company: stem.split('_')[0] ?? stem, year: Number(stem.split('_')[1]) }
-    filings.push({ stem, ...meta, pages: JSON.parse(fs.readFileSync(cached, 'utf8')) as string[] })
+    // pdf.js leaves a few NULs in some pages' text; a .txt holding NULs is refused as binary at ingest
+    const pages = (JSON.parse(fs.readFileSync(cached, 'utf8')) as string[]).map((p) => p.replaceAll('\0', ''))
+    filings.push({ stem, ...meta, pages })
   }
   return filings
 }

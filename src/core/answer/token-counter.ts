@@ -1,6 +1,7 @@
 import { Tiktoken } from 'js-tiktoken/lite'
 import o200kBase from 'js-tiktoken/ranks/o200k_base'
 import { countTokens } from '../ingest/tokenizer.js'
+import type { AnswerCaches } from './answer-caches.js'
 
 /**
  * Token budgets of the answer context. Counting is the one exact o200k counter (`countTokens`, shared
@@ -10,7 +11,6 @@ import { countTokens } from '../ingest/tokenizer.js'
  * never in extractive mode, which needs no budget.
  */
 let encoder: Tiktoken | undefined
-const MAX_CACHED = 4096
 
 function enc(): Tiktoken {
   encoder ??= new Tiktoken(o200kBase)
@@ -22,13 +22,16 @@ export function warmTokenizer(): void {
   enc()
 }
 
-const cuts = new Map<string, string>()
+/**
+ * The longest prefix of `text` within `maxTokens` tokens. With the answerer's cache the same page is cut
+ * once per budget.
+ */
+export function truncateToTokens(text: string, maxTokens: number, caches?: Pick<AnswerCaches, 'tokenCuts'>): string {
+  if (caches === undefined) return cutToTokens(text, maxTokens)
+  return caches.tokenCuts.getOrCompute(`${maxTokens}\u0000${text}`, () => cutToTokens(text, maxTokens))
+}
 
-/** The longest prefix of `text` within `maxTokens` tokens (cached: the same page is cut the same way). */
-export function truncateToTokens(text: string, maxTokens: number): string {
-  const key = `${maxTokens}\u0000${text}`
-  const hit = cuts.get(key)
-  if (hit !== undefined) return hit
+function cutToTokens(text: string, maxTokens: number): string {
   const total = countTokens(text)
   let cut = text
   if (total > maxTokens) {
@@ -37,7 +40,5 @@ export function truncateToTokens(text: string, maxTokens: number): string {
     const tokens = enc().encode(text.slice(0, share))
     cut = enc().decode(tokens.slice(0, Math.max(0, maxTokens)))
   }
-  cuts.set(key, cut)
-  if (cuts.size > MAX_CACHED) cuts.delete(cuts.keys().next().value as string)
   return cut
 }

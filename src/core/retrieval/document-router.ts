@@ -3,6 +3,7 @@ import type { DocumentSummary } from '../documents.js'
 import { collectionOf } from '../collections.js'
 import { RoutingTable } from './routing-table.js'
 import { detectTickers } from './ticker-detection.js'
+import { CacheRegistry, type BoundedCache } from '../bounded-cache.js'
 
 /** leading chunks read per document to find its trading symbol; only those on the first two pages count */
 const COVER_CHUNKS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
@@ -25,10 +26,11 @@ export class DocumentRouter {
   readonly #tickers = new Map<string, readonly string[]>()
   #documents: readonly DocumentSummary[] = []
   /** tables for callers limited to some collections, by collection list; rebuilt when the full table is */
-  readonly #scoped = new Map<string, { readonly base: RoutingTable; readonly table: RoutingTable }>()
+  readonly #scoped: BoundedCache<string, { readonly base: RoutingTable; readonly table: RoutingTable }>
 
-  constructor(corpus: Corpus, options: { refreshMs?: number; now?: () => number } = {}) {
+  constructor(corpus: Corpus, options: { refreshMs?: number; now?: () => number; caches?: CacheRegistry } = {}) {
     this.#corpus = corpus
+    this.#scoped = (options.caches ?? new CacheRegistry()).create('retrieval.scoped-tables')
     this.#refreshMs = options.refreshMs ?? 1000
     this.#now = options.now ?? (() => performance.now())
   }
@@ -46,7 +48,6 @@ export class DocumentRouter {
     const allowed = new Set(collections)
     const documents = this.#documents.filter((d) => allowed.has(collectionOf(d.id)))
     const table = new RoutingTable(documents, new Map(documents.map((d) => [d.id, this.#tickers.get(`${d.id}@${d.activeVersion}`) ?? []])))
-    if (this.#scoped.size >= 1000) this.#scoped.clear()
     this.#scoped.set(key, { base: full, table })
     return table
   }
