@@ -189,6 +189,9 @@ interface Row {
   storeMb: number
   p50: number
   p99: number
+  /** the same in CPU milliseconds */
+  cpuP50: number
+  cpuP99: number
   recall5: number
   readyMs: number
   rssMb: number
@@ -260,11 +263,16 @@ async function main(): Promise<void> {
     const retriever = createHybridRetriever({ corpus: fresh.corpus, logger })
     for (const q of questions) await retriever.retrieve(q.question, { topK: 5 })
     const latencies: number[] = []
+    // the same retrievals in CPU time of this process: what the work costs, whatever else runs on the machine
+    const cpuTimes: number[] = []
     let found = 0
     for (const q of questions) {
       const t = performance.now()
+      const cpu = process.cpuUsage()
       const r = await retriever.retrieve(q.question, { topK: 5 })
       latencies.push(performance.now() - t)
+      const used = process.cpuUsage(cpu)
+      cpuTimes.push((used.user + used.system) / 1000)
       const documentId = idByStem.get(q.docName)
       const rank = documentId === undefined ? undefined : firstEvidenceRank({ documentId, pages: q.pages }, r.sources)
       if (rank !== undefined && rank <= 5) found++
@@ -285,6 +293,8 @@ async function main(): Promise<void> {
       storeMb,
       p50: pct(latencies, 0.5),
       p99: pct(latencies, 0.99),
+      cpuP50: pct(cpuTimes, 0.5),
+      cpuP99: pct(cpuTimes, 0.99),
       recall5: found / questions.length,
       readyMs: server.readyMs,
       rssMb: server.rssMb,
@@ -302,11 +312,11 @@ async function main(): Promise<void> {
     lines.push(line)
   }
   say(
-    ' size  files   pages  chunks  ingest p/s (last 27 | size)  p/CPU s  store MB  retrieval p50 / p99 ms  recall@5  ready s  index s  image s  server RSS MB',
+    ' size  files   pages  chunks  ingest p/s (last 27 | size)  p/CPU s  store MB  retrieval p50 / p99 ms  CPU p50 / p99 ms  recall@5  ready s  index s  image s  server RSS MB',
   )
   for (const r of rows) {
     say(
-      `${`${r.size}×`.padStart(5)} ${String(r.files).padStart(6)} ${String(r.pages).padStart(7)} ${String(r.chunks).padStart(7)}  ${r.marginalRate.toFixed(0).padStart(10)} | ${r.sizeRate.toFixed(0).padStart(5)}          ${r.marginalCpuRate.toFixed(0).padStart(7)}  ${r.storeMb.toFixed(0).padStart(8)}  ${r.p50.toFixed(1).padStart(13)} / ${r.p99.toFixed(1).padStart(6)}  ${r.recall5.toFixed(3).padStart(8)}  ${(r.readyMs / 1000).toFixed(2).padStart(7)}  ${r.indexS.toFixed(1).padStart(6)}${r.inMemory ? ' ' : '*'} ${r.imageS.toFixed(1).padStart(7)} ${r.rssMb.toFixed(0).padStart(13)}`,
+      `${`${r.size}×`.padStart(5)} ${String(r.files).padStart(6)} ${String(r.pages).padStart(7)} ${String(r.chunks).padStart(7)}  ${r.marginalRate.toFixed(0).padStart(10)} | ${r.sizeRate.toFixed(0).padStart(5)}          ${r.marginalCpuRate.toFixed(0).padStart(7)}  ${r.storeMb.toFixed(0).padStart(8)}  ${r.p50.toFixed(1).padStart(13)} / ${r.p99.toFixed(1).padStart(6)}  ${r.cpuP50.toFixed(1).padStart(7)} / ${r.cpuP99.toFixed(1).padStart(6)}  ${r.recall5.toFixed(3).padStart(8)}  ${(r.readyMs / 1000).toFixed(2).padStart(7)}  ${r.indexS.toFixed(1).padStart(6)}${r.inMemory ? ' ' : '*'} ${r.imageS.toFixed(1).padStart(7)} ${r.rssMb.toFixed(0).padStart(13)}`,
     )
   }
   say(
@@ -319,7 +329,9 @@ async function main(): Promise<void> {
     say(
       `  ingest rate ${((last.marginalCpuRate / first.marginalCpuRate) * 100).toFixed(0)} % of 1× per CPU second, ${((last.marginalRate / first.marginalRate) * 100).toFixed(0)} % per wall second (goal ≥ 85 %)`,
     )
-    say(`  retrieval p99 ${(last.p99 / first.p99).toFixed(2)}× of 1×, ${last.p99.toFixed(1)} ms (goal ≤ 3× and ≤ 50 ms)`)
+    say(
+      `  retrieval p99 ${(last.p99 / first.p99).toFixed(2)}× of 1×, ${last.p99.toFixed(1)} ms; in CPU time ${(last.cpuP99 / first.cpuP99).toFixed(2)}×, ${last.cpuP99.toFixed(1)} ms (goal ≤ 3× and ≤ 50 ms)`,
+    )
     say(`  server RSS ${last.rssMb.toFixed(0)} MB (goal ≤ 1536 MB)`)
     say(`  recall@5 drop ${(first.recall5 - last.recall5).toFixed(3)} (goal ≤ 0.03)`)
     say(
@@ -338,6 +350,7 @@ async function main(): Promise<void> {
     [
       { name: 'retrieval p99', values: rows.map((r) => r.p99) },
       { name: 'retrieval p50', values: rows.map((r) => r.p50) },
+      { name: 'retrieval CPU p99', values: rows.map((r) => r.cpuP99) },
       { name: 'server RSS', values: rows.map((r) => r.rssMb) },
       { name: 'store size', values: rows.map((r) => r.storeMb) },
       { name: 'ingest pages/CPU s', values: rows.map((r) => r.marginalCpuRate) },

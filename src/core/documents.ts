@@ -22,6 +22,11 @@ export interface DocumentMeta {
   readonly units?: PageUnits
   /** pages whose text came from OCR of a scan */
   readonly ocrPages?: number[]
+  /**
+   * trading symbols of the equity rows on the cover, read at ingest (possibly none); absent for a
+   * document ingested before they were recorded (the router then reads its cover itself)
+   */
+  readonly tickers?: readonly string[]
 }
 
 /**

@@ -85,4 +85,30 @@ describe('DocumentRouter', () => {
     expect(covers).toBe(40)
     expect((await router.table()).route(symbol).filter?.documentIds).toEqual(['doc2'])
   })
+
+  it('routes by the symbols recorded at ingest without reading any cover', async () => {
+    const { corpus } = counted()
+    for (let i = 0; i < 40; i++) {
+      const company = `Issuer${i} Holdings`
+      const tickers = i === 7 ? ['ZQHG'] : []
+      await corpus.commitVersion(
+        commitInput(`doc${i}`, `f${i}`, [`${company} annual report`], {
+          title: `${company} 2023 Form 10-K`,
+          company,
+          fiscalYear: 2023,
+          docType: '10-K',
+          tickers,
+        }),
+      )
+    }
+    let covers = 0
+    const getChunks = corpus.getChunks.bind(corpus)
+    corpus.getChunks = async (id, ordinals) => {
+      covers++
+      return getChunks(id, ordinals)
+    }
+    const table = await new DocumentRouter(corpus, { refreshMs: 60_000 }).table()
+    expect(table.route(analyzeQuery('What was ZQHG revenue in 2023?')).filter?.documentIds).toEqual(['doc7'])
+    expect(covers).toBe(0)
+  })
 })

@@ -48,7 +48,7 @@ export class DocumentRouter {
     if (known?.base === full) return known.table
     const allowed = new Set(collections)
     const documents = this.#documents.filter((d) => allowed.has(collectionOf(d.id)))
-    const table = new RoutingTable(documents, new Map(documents.map((d) => [d.id, this.#tickers.get(`${d.id}@${d.activeVersion}`) ?? []])))
+    const table = this.#build(documents)
     this.#scoped.set(key, { base: full, table })
     return table
   }
@@ -69,7 +69,8 @@ export class DocumentRouter {
   async #refresh(): Promise<RoutingTable> {
     const documents = await this.#corpus.listDocuments()
     this.#documents = documents
-    const pending = documents.filter((d) => !this.#tickers.has(`${d.id}@${d.activeVersion}`))
+    // symbols read at ingest are in the metadata; only documents ingested before that are scanned here
+    const pending = documents.filter((d) => d.meta.tickers === undefined && !this.#tickers.has(`${d.id}@${d.activeVersion}`))
     // A few new documents (an ingest) are scanned now, so their symbols route the next question. A
     // store opened with many unscanned is scanned in the background: a question never waits for it.
     let scanned = 0
@@ -82,7 +83,10 @@ export class DocumentRouter {
   }
 
   #build(documents: readonly DocumentSummary[]): RoutingTable {
-    return new RoutingTable(documents, new Map(documents.map((d) => [d.id, this.#tickers.get(`${d.id}@${d.activeVersion}`) ?? []])))
+    return new RoutingTable(
+      documents,
+      new Map(documents.map((d) => [d.id, d.meta.tickers ?? this.#tickers.get(`${d.id}@${d.activeVersion}`) ?? []])),
+    )
   }
 
   /** Reads the trading symbols of these documents' cover pages; returns how many were read. */
