@@ -186,7 +186,7 @@ await closeDeps(uncachedDeps)
 await emu.close()
 
 function cacheStats(deps: AppDeps): string {
-  const stats = deps.retrievalCache?.stats
+  const stats = deps.caches?.stats().find((s) => s.name === 'retrieval')
   return stats === undefined ? 'n/a' : `${stats.hits} hits, ${stats.misses} misses`
 }
 

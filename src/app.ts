@@ -83,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Auth, rate limits, OpenAPI and metrics first: their onRoute hooks must see every route.
   const metrics = createMetrics({
-    ...(deps.retrievalCache === undefined ? {} : { retrievalCache: deps.retrievalCache }),
+    ...(deps.caches === undefined ? {} : { caches: deps.caches }),
     ...(deps.jobs === undefined ? {} : { jobs: deps.jobs }),
   })
   await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })

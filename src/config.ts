@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import { parseCacheLimits, type CacheName } from './core/cache-limits.js'
 
 /**
  * One validated, read-only configuration for the server and every CLI. Only entry points call
@@ -49,6 +50,8 @@ const EnvSchema = z.object({
   RAGTUNE_BODY_LIMIT_KB: positiveInt.default(1024),
   // retrievals remembered per corpus state (0: off)
   RAGTUNE_RETRIEVAL_CACHE: z.coerce.number().int().min(0).default(1000),
+  // entry limits of the in-memory caches by name, e.g. "answer.pages=2048,retrieval.statements=0" (see src/core/cache-limits.ts)
+  RAGTUNE_CACHE_LIMITS: z.string().optional(),
   // token instances the in-memory keyword index may hold (SQLite store); unset: the store's default, 0: off
   RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES: z.coerce.number().int().min(0).optional(),
   RAGTUNE_PRETTY_LOGS: boolish.optional(),
@@ -106,6 +109,8 @@ export interface Config {
   }
   /** entries of the retrieval cache; 0 when it is off */
   readonly retrievalCacheEntries: number
+  /** entry limits of the named caches that differ from CACHE_LIMITS (RAGTUNE_CACHE_LIMITS, RAGTUNE_RETRIEVAL_CACHE) */
+  readonly cacheLimits: Readonly<Partial<Record<CacheName, number>>>
   /** RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES; undefined: the SQLite store's default */
   readonly keywordIndexMaxInstances: number | undefined
 }
@@ -130,6 +135,12 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
     throw new ConfigError('RAGTUNE_VECTOR_STORE=pinecone needs PINECONE_API_KEY and PINECONE_INDEX')
   }
   const dataDir = path.resolve(overrides.dataDir ?? e.RAGTUNE_DATA_DIR)
+  let cacheLimits: Partial<Record<CacheName, number>>
+  try {
+    cacheLimits = parseCacheLimits(e.RAGTUNE_CACHE_LIMITS ?? '')
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${(err as Error).message} (see .env.example)`)
+  }
   return Object.freeze({
     dataDir,
     dbPath: path.join(dataDir, 'ragtune.db'),
@@ -174,6 +185,7 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       mode: e.RAGTUNE_INGEST_MODE,
     },
     retrievalCacheEntries: e.RAGTUNE_RETRIEVAL_CACHE,
+    cacheLimits: { ...cacheLimits, retrieval: e.RAGTUNE_RETRIEVAL_CACHE },
     keywordIndexMaxInstances: e.RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES,
   })
 }

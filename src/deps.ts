@@ -17,6 +17,7 @@ import { createAnswerer } from './core/answer/answerer.js'
 import { createCachedRetriever } from './core/answer/retrieval-cache.js'
 import { createRegistryVoiceResolver } from './core/answer/registry-voice-resolver.js'
 import { createPageImages } from './adapters/pdf/page-images.js'
+import { CacheRegistry } from './core/bounded-cache.js'
 
 /**
  * Composition root: the only place that picks adapters from configuration. The server and every CLI
@@ -29,7 +30,10 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   warnIfShared([config.dataDir, config.dbPath], logger)
   ensurePrivateDir(config.dataDir)
   // Scale-out (Pinecone vectors + PostgreSQL or SQLite catalog) loads pg and the Pinecone SDK only when chosen.
-  const corpus = await openCorpus(config, logger)
+  // Every cache is created by the object that uses it, through this registry (limits: CACHE_LIMITS and
+  // RAGTUNE_CACHE_LIMITS), which /metrics reads.
+  const caches = new CacheRegistry(config.cacheLimits)
+  const corpus = await openCorpus(config, logger, caches)
   // Model adapters load with their first call (the openai SDK is the largest library a command could load).
   const { embedder, chat, chatFor } = openModels(config)
   // DATABASE_URL: jobs, keys, voices, fine-tune jobs and originals shared by every replica in PostgreSQL.
@@ -50,12 +54,12 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
     originals,
     limits: { maxFileBytes: config.ingest.maxFileBytes, maxPages: config.ingest.maxPages },
   }
-  const hybrid = createHybridRetriever({ corpus, logger, ...(embedder === undefined ? {} : { embeddings: embedder }) })
+  const hybrid = createHybridRetriever({ corpus, logger, caches, ...(embedder === undefined ? {} : { embeddings: embedder }) })
   // A repeated question on an unchanged corpus reuses its sources (checked against the corpus' revision).
-  const retriever = createCachedRetriever(hybrid, corpus, { maxEntries: config.retrievalCacheEntries })
+  const retriever = createCachedRetriever(hybrid, corpus, { caches })
   // "Which model answers" is this one lookup: the active voice in the registry, else RAGTUNE_CHAT_MODEL.
   const voices = createRegistryVoiceResolver({ registry, chatModel: config.models.chatModel })
-  const answerer = createAnswerer({ retriever, chat, chatFor, voices, logger, facts: corpus.facts?.bind(corpus) })
+  const answerer = createAnswerer({ retriever, chat, chatFor, voices, logger, caches, facts: corpus.facts?.bind(corpus) })
   return {
     config,
     logger,
@@ -69,7 +73,7 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
     fineTuneJobs,
     originals,
     pageImages,
-    retrievalCache: retriever,
+    caches,
     ...(embedder === undefined ? {} : { embedder }),
   }
 }

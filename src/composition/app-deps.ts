@@ -11,6 +11,7 @@ import type { FineTuneJobStore, FineTuneService } from '../core/finetune.js'
 import type { ModelRegistry } from '../core/model-registry.js'
 import type { OriginalStore, PageImages } from '../core/originals.js'
 import type { IntegrityWatch } from '../core/readiness/integrity-watch.js'
+import type { CacheRegistry } from '../core/bounded-cache.js'
 
 /**
  * Everything the HTTP layer needs, built once by deps.ts (or by a test). Routes receive their slice
@@ -30,8 +31,8 @@ export interface AppDeps {
   /** the answer pipeline and its voices; the answer routes need both */
   readonly answerer?: Answerer
   readonly voices?: VoiceResolver
-  /** hit and miss counts of the retrieval cache, when there is one (served in /metrics) */
-  readonly retrievalCache?: { readonly stats: { readonly hits: number; readonly misses: number } }
+  /** the caches its objects created (served in /metrics as ragtune_cache_*) */
+  readonly caches?: CacheRegistry
   /** API keys; absent or empty means open mode, allowed on loopback only */
   readonly keys?: KeyStore
   /** the voice registry behind `voices` (closed with the rest) */

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js'
 import type { Corpus } from '../core/corpus.js'
 import type { CorpusCatalog } from '../core/catalog.js'
 import { createSqliteCorpus } from '../adapters/sqlite/sqlite-corpus.js'
+import { CacheRegistry } from '../core/bounded-cache.js'
 
 /**
  * The corpus from configuration: the embedded SQLite store by default; with RAGTUNE_VECTOR_STORE=pinecone
@@ -10,10 +11,10 @@ import { createSqliteCorpus } from '../adapters/sqlite/sqlite-corpus.js'
  * DATABASE_URL is set (several replicas) or else in the local SQLite file (one machine). pg and the
  * Pinecone SDK are loaded only on that path.
  */
-export async function openCorpus(config: Config, logger: Logger): Promise<Corpus> {
+export async function openCorpus(config: Config, logger: Logger, caches = new CacheRegistry(config.cacheLimits)): Promise<Corpus> {
   if (config.vectorStore.kind !== 'pinecone') {
     const max = config.keywordIndexMaxInstances
-    return createSqliteCorpus({ path: config.dbPath, logger, ...(max === undefined ? {} : { memoryIndexMaxInstances: max }) })
+    return createSqliteCorpus({ path: config.dbPath, logger, caches, ...(max === undefined ? {} : { memoryIndexMaxInstances: max }) })
   }
   const p = config.vectorStore.pinecone
   if (p.apiKey === undefined || p.index === undefined) {
@@ -37,5 +38,5 @@ export async function openCorpus(config: Config, logger: Logger): Promise<Corpus
   }
   const { createBlueGreenCorpus } = await import('../core/scale-out/blue-green-corpus.js')
   logger.info({ vectors: 'pinecone', catalog: catalog.kind, namespace: p.namespace }, 'scale-out corpus')
-  return createBlueGreenCorpus({ catalog, index, namespace: p.namespace, logger })
+  return createBlueGreenCorpus({ catalog, index, namespace: p.namespace, logger, caches })
 }

@@ -22,9 +22,27 @@ export interface DocumentMeta {
   readonly units?: PageUnits
   /** pages whose text came from OCR of a scan */
   readonly ocrPages?: number[]
+  /**
+   * trading symbols of the equity rows on the cover, read at ingest (possibly none); absent for a
+   * document ingested before they were recorded (the router then reads its cover itself)
+   */
+  readonly tickers?: readonly string[]
 }
 
-/** One searchable piece of a document version. */
+/**
+ * One searchable piece of a document version.
+ *
+ * **The same-object rule.** A store may hand out the same `ChunkRecord` object every time it returns the
+ * same chunk of the same snapshot (the SQLite store does: `corpus-snapshot.ts` keeps one object per chunk
+ * and one string per document id). Everything derived from chunks may then be memoised by object
+ * identity with `SameObjectMemo`, and strings built from the same objects (a source's joined text) come
+ * out as the same string object, which text-keyed `BoundedCache`s hash once and compare by pointer. It is
+ * a speed rule only: a store that hands out fresh objects (PostgreSQL, a test double) gets the same
+ * answers, just without those hits; nothing may depend on it for correctness, and nothing may mutate a
+ * chunk it was handed. The other objects memoised this way follow the same rule: a retrieval's
+ * `SearchFilter` (one object for all of its searches), a cached `Retrieval` (the same object for a
+ * repeated question), an index's postings.
+ */
 export interface ChunkRecord {
   /** 0-based position in the version */
   readonly ordinal: number
@@ -67,4 +85,29 @@ export interface DocumentSummary {
   readonly fingerprintModel?: string | null
   readonly createdAt: string
   readonly updatedAt: string
+}
+
+/**
+ * A memo keyed by object identity, for values derived from objects the same-object rule (see
+ * `ChunkRecord`) hands out again: an entry lives as long as its key object and needs no bound.
+ */
+export class SameObjectMemo<K extends object, V> {
+  readonly #values = new WeakMap<K, V>()
+
+  get(key: K, compute: (key: K) => V): V {
+    let value = this.#values.get(key)
+    if (value === undefined) {
+      value = compute(key)
+      this.#values.set(key, value)
+    }
+    return value
+  }
+
+  peek(key: K): V | undefined {
+    return this.#values.get(key)
+  }
+
+  set(key: K, value: V): void {
+    this.#values.set(key, value)
+  }
 }

@@ -1,5 +1,6 @@
 import { collectionNotFound, collectionOf, type CollectionScope } from './collections.js'
 import type { Corpus, SearchFilter } from './corpus.js'
+import { SameObjectMemo } from './documents.js'
 
 /**
  * The corpus as a caller limited to some collections sees it: the one place a key's collections are
@@ -14,19 +15,12 @@ export function scopedCorpus(corpus: Corpus, scope: CollectionScope): Corpus {
   const visible = (key: string): boolean => allowed.has(collectionOf(key))
   const within = (requested: readonly string[] | undefined): readonly string[] =>
     requested === undefined ? scope : requested.filter((c) => allowed.has(c))
-  // A retrieval sends one filter object with each of its searches; stores cache per object, so the
-  // narrowed filter is made once per object too.
-  const narrowed = new WeakMap<SearchFilter, SearchFilter>()
+  // A retrieval sends one filter object with each of its searches and stores memoise per object (the
+  // same-object rule, see ChunkRecord), so the narrowed filter is made once per object too.
+  const narrowed = new SameObjectMemo<SearchFilter, SearchFilter>()
   const unscoped: SearchFilter = { collections: scope }
-  const filterOf = (filter: SearchFilter | undefined): SearchFilter => {
-    if (filter === undefined) return unscoped
-    let f = narrowed.get(filter)
-    if (f === undefined) {
-      f = { ...filter, collections: within(filter.collections) }
-      narrowed.set(filter, f)
-    }
-    return f
-  }
+  const filterOf = (filter: SearchFilter | undefined): SearchFilter =>
+    filter === undefined ? unscoped : narrowed.get(filter, (f) => ({ ...f, collections: within(f.collections) }))
   const check = (collection: string): void => {
     if (!allowed.has(collection)) throw collectionNotFound(collection)
   }

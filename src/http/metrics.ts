@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { Type } from '@sinclair/typebox'
 import type { AnswerResult } from '../core/answer/answer-result.js'
 import type { FileResult, JobStore } from '../core/jobs.js'
+import type { CacheRegistry, CacheStats } from '../core/bounded-cache.js'
 
 /**
  * Prometheus metrics, one registry per app (tests build many apps in one process, and a global registry
@@ -24,7 +25,8 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
 export function createMetrics(
   options: {
     defaultMetrics?: boolean
-    retrievalCache?: { readonly stats: { readonly hits: number; readonly misses: number } }
+    /** the process' caches (ragtune_cache_* series) */
+    caches?: Pick<CacheRegistry, 'stats'>
     /** read at scrape time for the queue-depth gauge (one COUNT query) */
     jobs?: Pick<JobStore, 'countQueued'>
   } = {},
@@ -41,20 +43,41 @@ export function createMetrics(
       },
     })
   }
-  const cache = options.retrievalCache
-  if (cache !== undefined) {
-    // read from the cache's own counts when scraped
-    new Counter({
-      name: 'ragtune_retrieval_cache_lookups_total',
-      help: 'Retrieval cache lookups by result (hit: sources reused for a repeated question)',
-      labelNames: ['result'],
-      registers: [registry],
-      collect() {
-        this.reset()
-        this.inc({ result: 'hit' }, cache.stats.hits)
-        this.inc({ result: 'miss' }, cache.stats.misses)
-      },
-    })
+  const caches = options.caches
+  if (caches !== undefined) {
+    // read from the caches' own counts when scraped (CacheRegistry.stats: every name, summed over instances)
+    const gauge = (name: string, help: string, read: (s: CacheStats) => number): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['cache'],
+        registers: [registry],
+        collect() {
+          for (const s of caches.stats()) this.set({ cache: s.name }, read(s))
+        },
+      })
+    }
+    const counter = (name: string, help: string, read: (s: CacheStats) => number): void => {
+      new Counter({
+        name,
+        help,
+        labelNames: ['cache'],
+        registers: [registry],
+        collect() {
+          this.reset()
+          for (const s of caches.stats()) this.inc({ cache: s.name }, read(s))
+        },
+      })
+    }
+    gauge('ragtune_cache_entries', 'Entries an in-memory cache holds now, by cache (see src/core/cache-limits.ts)', (s) => s.entries)
+    gauge('ragtune_cache_limit_entries', 'The most entries a cache may hold (RAGTUNE_CACHE_LIMITS; 0: off)', (s) => s.limit)
+    counter('ragtune_cache_hits_total', 'Cache lookups answered from memory, by cache', (s) => s.hits)
+    counter('ragtune_cache_misses_total', 'Cache lookups that computed their value, by cache', (s) => s.misses)
+    counter(
+      'ragtune_cache_evictions_total',
+      'Entries dropped to stay within the limit (least recently used first), by cache',
+      (s) => s.evictions,
+    )
   }
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry })
   // Fed by the hook installMetrics adds; looked up there by name.

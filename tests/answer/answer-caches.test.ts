@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { extractNumbers, isSupported, MagnitudeIndex, sourceMagnitudes } from '../../src/core/answer/numbers.js'
-import { textCache } from '../../src/core/answer/text-cache.js'
 
 // The pattern extractNumbers applies, run over the whole text the plain way: the reference for the
 // digit-anchored scan.
@@ -81,27 +80,5 @@ describe('MagnitudeIndex', () => {
     ]) {
       for (const n of extractNumbers(answer)) expect(index.supports(n), answer).toBe(isSupported(n, magnitudes))
     }
-  })
-})
-
-describe('textCache', () => {
-  it('computes a text once while it keeps being used, and keeps at most its size', () => {
-    let computed = 0
-    const cache = textCache<number>(4)
-    const get = (text: string): number =>
-      cache(text, (t) => {
-        computed++
-        return t.length
-      })
-    expect(get('aa')).toBe(2)
-    expect(get('aa')).toBe(2)
-    expect(computed).toBe(1)
-    // a text used again survives a turnover of the generations; one left alone is dropped
-    for (const t of ['b', 'cc', 'aa', 'ddd', 'eeee', 'aa', 'fffff']) get(t)
-    const before = computed
-    get('aa')
-    expect(computed).toBe(before)
-    get('b')
-    expect(computed).toBe(before + 1)
   })
 })

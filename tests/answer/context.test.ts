@@ -82,10 +82,10 @@ describe('assembleContext', () => {
 })
 
 describe('prompt library', () => {
-  it('loads versioned files once and fills slots in one pass', () => {
+  it('loads versioned files and fills slots in one pass', () => {
     const p = loadPrompt('answer', 1)
     expect(p.ref).toBe('answer@1')
-    expect(loadPrompt('answer', 1)).toBe(p)
+    expect(loadPrompt('answer', 2).ref).toBe('answer@2')
     const [system, user] = p.render({ sources: 'S {{question}}', exemplars: '', question: 'Q?' })
     expect(system?.role).toBe('system')
     expect(user?.content).toContain('S {{question}}')

@@ -278,8 +278,8 @@ describe('the composed service (buildDeps)', () => {
         await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: q } })
         const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
         // asked 4 times: the first and the one after the re-ingest computed, the other two reused
-        expect(metrics).toMatch(/ragtune_retrieval_cache_lookups_total\{result="hit"\} 2/)
-        expect(metrics).toMatch(/ragtune_retrieval_cache_lookups_total\{result="miss"\} 2/)
+        expect(metrics).toMatch(/ragtune_cache_hits_total\{cache="retrieval"\} 2/)
+        expect(metrics).toMatch(/ragtune_cache_misses_total\{cache="retrieval"\} 2/)
       } finally {
         await app.close()
       }

@@ -183,6 +183,41 @@ describe('SQLite in-memory keyword index', () => {
     }
   })
 
+  it('a restart reads the index image saved for the same snapshot, and a changed corpus never uses a stale one', async () => {
+    const image = `${file}.keyword-index`
+    const key = (hits: readonly { documentId: string; version: number; chunk: { ordinal: number }; score: number }[]) =>
+      hits.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}#${h.score.toFixed(9)}`)
+    const first = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    const want: string[][] = []
+    try {
+      expect(await first.keywordIndexReady()).toBe(true)
+      for (const q of QUERIES) want.push(key(await first.keywordSearch(q)))
+    } finally {
+      await first.close()
+    }
+    expect(fs.existsSync(image)).toBe(true)
+    expect(want.flat().length).toBeGreaterThan(20)
+    // Empty the FTS5 index behind the corpus' back (documents and chunk rows unchanged): only the image
+    // can still answer as before.
+    const raw = new Database(file)
+    raw.exec("INSERT INTO chunks_fts (chunks_fts) VALUES ('delete-all')")
+    raw.close()
+    const restarted = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    try {
+      expect(await restarted.keywordIndexReady()).toBe(true)
+      for (const [i, q] of QUERIES.entries()) expect(key(await restarted.keywordSearch(q))).toEqual(want[i])
+      // a commit changes the snapshot: the image is stale and the index is read from FTS5 again, which
+      // now holds only the new document's chunks
+      await restarted.commitVersion(commitInput('d', 'd1', texts(5, 3)))
+      expect(await restarted.keywordIndexReady()).toBe(true)
+      const revenue = await restarted.keywordSearch({ terms: ['revenue', 'net'], limit: 100 })
+      expect(revenue.length).toBeGreaterThan(0)
+      expect(revenue.every((h) => h.documentId === 'd')).toBe(true)
+    } finally {
+      await restarted.close()
+    }
+  })
+
   it('stays in SQLite when the index is larger than allowed, with the same results', async () => {
     const small = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 10, memoryIndexQuietMs: 0 })
     const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })

@@ -176,6 +176,12 @@ describe('metadata and identity', () => {
     })
   })
 
+  it('records the trading symbols of the cover, or none', () => {
+    const cover = 'FORM 10-K\nZephyr Tools Corporation\nCommon Stock, $0.01 par value   ZEPH   New York Stock Exchange'
+    expect(detectMetadata('ZEPHYR_2023_10K.pdf', cover).tickers).toEqual(['ZEPH'])
+    expect(detectMetadata('ZEPHYR_2023_10K.pdf', 'FORM 10-K\nZephyr Tools Corporation').tickers).toEqual([])
+  })
+
   it('builds a contextual header with title, period, type and section', () => {
     const meta = detectMetadata('3M_2018_10K.pdf', '')
     expect(contextualHeader(meta, ['PART II', 'Item 7. MD&A', 'Results'])).toBe(

@@ -110,6 +110,23 @@ describe('RoutingTable.route', () => {
   })
 })
 
+describe('abbreviations among many issuers', () => {
+  // "Ravcliff Technologies" abbreviates to "rate": a question's plain word must not route to it
+  const many = new RoutingTable([
+    doc('corning_2022_10k', { company: 'Corning Incorporated', fiscalYear: 2022, docType: '10-K' }),
+    doc('rav_2024_10k', { company: 'Ravcliff Technologies 4C, Inc.', fiscalYear: 2024, docType: '10-K' }),
+    doc('amex_2022_10k', { company: 'American Express Company', fiscalYear: 2022, docType: '10-K' }),
+  ])
+  it.each([
+    ['How much has the effective tax rate of Corning changed between FY2021 and FY2022?', ['corning_2022_10k']],
+    ["What was AmEx's revenue in FY2022?", ['amex_2022_10k']],
+    ['What was AMEX revenue in FY2022?', ['amex_2022_10k']],
+    ['What was the growth rate of Ravcliff Technologies in 2024?', ['rav_2024_10k']],
+  ])('%s', (q, ids) => {
+    expect(many.route(analyzeQuery(q)).filter?.documentIds).toEqual(ids)
+  })
+})
+
 describe('companyAliases', () => {
   it.each([
     ['American Express Company', ['americanexpresscompany', 'americanexpress', 'amex']],

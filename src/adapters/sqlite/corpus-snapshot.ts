@@ -4,8 +4,10 @@ import type { Logger } from '../../logger.js'
 import type { Db } from './database.js'
 import { FtsMemoryIndex, type RankedRows } from './fts-memory-index.js'
 import { loadIndexInWorker, type IndexLoad } from './fts-index-loader.js'
+import { corpusFingerprint } from './fts-index-parts.js'
 import { createChangeWatch } from './change-watch.js'
 import { CHUNK_COLUMNS, toChunkHit, type ScoredChunkRow } from './rows.js'
+import type { BoundedCache, CacheRegistry } from '../../core/bounded-cache.js'
 
 /** A search filter as SQL over `documents d` with named parameters (@f0, @f1…), and a key naming it. */
 export interface NamedFilter {
@@ -28,6 +30,8 @@ export interface CorpusSnapshotOptions {
   readonly checkMs: number
   /** the corpus' prepared-statement cache */
   readonly statement: <R>(sql: string) => Statement<unknown[], R>
+  /** where its caches are created (limits: `snapshot.*`, `keyword.phrases` in CACHE_LIMITS) */
+  readonly caches: CacheRegistry
 }
 
 export interface CorpusSnapshot {
@@ -67,7 +71,7 @@ export interface CorpusSnapshot {
  * read also waits that long: a one-shot CLI search never pays for it. Meanwhile searches run in SQLite.
  */
 export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnapshot {
-  const { db, logger, weights, maxInstances, quietMs, checkMs, statement } = options
+  const { db, logger, weights, maxInstances, quietMs, checkMs, statement, caches } = options
   const watch = createChangeWatch(options.path, checkMs)
   const memory: {
     index: FtsMemoryIndex | undefined
@@ -78,17 +82,16 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     /** the worker reading the index, while it runs */
     load: IndexLoad | undefined
     building: Promise<void> | undefined
-    ranges: Map<string, readonly (readonly [number, number])[]>
+    ranges: BoundedCache<string, readonly (readonly [number, number])[]>
     /** documents a filter keeps, by filter key */
-    kept: Map<string, ReadonlySet<string>>
+    kept: BoundedCache<string, ReadonlySet<string>>
     /** active version by document */
     active: Map<string, number> | undefined
-    /** chunks already read, by id (score 0) */
-    chunks: Map<number, ChunkHit>
-    /** chunksAt: active-version chunks by document and ordinal, null when there is none */
-    ordinals: Map<string, Map<number, ChunkHit | null>>
-    ordinalCount: number
-    /** one string per document id */
+    /** chunks already read, by id (score 0): one object per chunk (the same-object rule, see ChunkRecord) */
+    chunks: BoundedCache<number, ChunkHit>
+    /** chunksAt: active-version chunks by `documentId \0 ordinal`, false when there is none */
+    ordinals: BoundedCache<string, ChunkHit | false>
+    /** one string per document id (sized by the corpus, not a cache) */
     documentIds: Map<string, string>
   } = {
     index: undefined,
@@ -98,23 +101,17 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     built: false,
     load: undefined,
     building: undefined,
-    ranges: new Map(),
-    kept: new Map(),
+    ranges: caches.create('snapshot.ranges'),
+    kept: caches.create('snapshot.filter-documents'),
     active: undefined,
-    chunks: new Map(),
-    ordinals: new Map(),
-    ordinalCount: 0,
+    chunks: caches.create('snapshot.chunks'),
+    ordinals: caches.create('snapshot.ordinals'),
     documentIds: new Map(),
   }
 
   const stampOf = (): string =>
     `${String(statement<number>('PRAGMA data_version').pluck().get())}:${String(statement<number>('SELECT total_changes()').pluck().get())}`
-  const corpusFingerprint = (): string => {
-    const docs = statement<{ f: string | null }>(`SELECT group_concat(id || ':' || active_version || ':' || updated_at, ',') AS f
-      FROM (SELECT id, active_version, updated_at FROM documents ORDER BY id)`).get()
-    const chunks = statement<{ n: number; m: number | null }>('SELECT COUNT(*) AS n, MAX(id) AS m FROM chunks').get()
-    return `${docs?.f ?? ''}|${chunks?.n ?? 0}|${chunks?.m ?? 0}`
-  }
+  const fingerprintNow = (): string => corpusFingerprint((sql) => statement(sql).get())
 
   /** Drops everything read from an older snapshot of the corpus; `force` skips the time bound. */
   const refresh = (force: boolean): void => {
@@ -122,7 +119,7 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     const stamp = stampOf()
     if (stamp === memory.stamp) return
     memory.stamp = stamp
-    const fingerprint = corpusFingerprint()
+    const fingerprint = fingerprintNow()
     if (fingerprint === memory.fingerprint) return
     memory.fingerprint = fingerprint
     memory.index?.close()
@@ -131,7 +128,6 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     memory.kept.clear()
     memory.chunks.clear()
     memory.ordinals.clear()
-    memory.ordinalCount = 0
     memory.documentIds.clear()
     Object.assign(memory, {
       active: undefined,
@@ -164,11 +160,11 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
         index === undefined ? 'keyword index stays in SQLite' : 'keyword index loaded into memory',
       )
     }
-    if (options.path === ':memory:') return settle(FtsMemoryIndex.build(db, weights, maxInstances))
+    if (options.path === ':memory:') return settle(FtsMemoryIndex.build(db, weights, maxInstances, caches))
     const load = loadIndexInWorker({ path: options.path, weights, maxInstances })
     memory.load = load
     memory.building = load.parts
-      .then((parts) => settle(parts === undefined ? undefined : FtsMemoryIndex.fromParts(parts, weights)))
+      .then((parts) => settle(parts === undefined ? undefined : FtsMemoryIndex.fromParts(parts, weights, caches)))
       .catch((err: unknown) => logger.warn({ err }, 'keyword index could not be read into memory; searching in SQLite'))
       .finally(() => {
         if (memory.load === load) {
@@ -180,8 +176,8 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
   }
 
   /**
-   * The row with its document id as the one string this snapshot uses for it: hits of a document then
-   * share it, and every map keyed by document finds it by pointer.
+   * The row with its document id as the one string this snapshot uses for it (the same-object rule, see
+   * ChunkRecord): hits of a document then share it, and every map keyed by document finds it by pointer.
    */
   const intern = (row: ScoredChunkRow): ScoredChunkRow => {
     const known = memory.documentIds.get(row.document_id)
@@ -191,17 +187,15 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
   }
 
   const keptBy = (filter: NamedFilter): ReadonlySet<string> => {
-    let kept = memory.kept.get(filter.key)
-    if (kept === undefined) {
-      kept = new Set(
-        statement<{ id: string }>(`SELECT d.id FROM documents d WHERE 1 ${filter.sql}`)
-          .all(filter.params)
-          .map((r) => r.id),
-      )
-      if (memory.kept.size >= 10_000) memory.kept.clear()
-      memory.kept.set(filter.key, kept)
-    }
-    return kept
+    return memory.kept.getOrCompute(
+      filter.key,
+      () =>
+        new Set(
+          statement<{ id: string }>(`SELECT d.id FROM documents d WHERE 1 ${filter.sql}`)
+            .all(filter.params)
+            .map((r) => r.id),
+        ),
+    )
   }
 
   return {
@@ -214,25 +208,29 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
 
     ranges(filter) {
       // ranges change only with the store, which retires them with the index
-      let ranges = memory.ranges.get(filter.key)
-      if (ranges === undefined) {
-        ranges = statement<{ lo: number; hi: number }>(rangesSql(filter.sql))
+      return memory.ranges.getOrCompute(filter.key, () =>
+        statement<{ lo: number; hi: number }>(rangesSql(filter.sql))
           .all(filter.params)
-          .map((r) => [r.lo, r.hi] as const)
-        if (memory.ranges.size >= 10_000) memory.ranges.clear()
-        memory.ranges.set(filter.key, ranges)
-      }
-      return ranges
+          .map((r) => [r.lo, r.hi] as const),
+      )
     },
 
     hits(top, filter) {
+      const found = new Map<number, ChunkHit>()
       let missing: number[] | undefined
-      for (const id of top.ids) if (!memory.chunks.has(id)) (missing ??= []).push(id)
+      for (const id of top.ids) {
+        const hit = memory.chunks.get(id)
+        if (hit === undefined) (missing ??= []).push(id)
+        else found.set(id, hit)
+      }
       if (missing !== undefined) {
-        if (memory.chunks.size + missing.length > 50_000) memory.chunks.clear()
         const rows = statement<ScoredChunkRow>(`SELECT ${CHUNK_COLUMNS}, 0 AS score FROM chunks c JOIN documents d ON d.id = c.document_id
           WHERE c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(missing))
-        for (const r of rows) memory.chunks.set(r.id, toChunkHit(intern(r)))
+        for (const r of rows) {
+          const hit = toChunkHit(intern(r))
+          memory.chunks.set(r.id, hit)
+          found.set(r.id, hit)
+        }
       }
       const active = (memory.active ??= new Map(
         statement<{ id: string; v: number }>('SELECT id, active_version AS v FROM documents')
@@ -242,7 +240,7 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
       const kept = filter.sql === '' ? undefined : keptBy(filter)
       const hits: ChunkHit[] = []
       for (let k = 0; k < top.ids.length; k++) {
-        const hit = memory.chunks.get(top.ids[k] as number)
+        const hit = found.get(top.ids[k] as number)
         if (hit === undefined || active.get(hit.documentId) !== hit.version || (kept !== undefined && !kept.has(hit.documentId)))
           return undefined
         hits.push({ documentId: hit.documentId, version: hit.version, chunk: hit.chunk, meta: hit.meta, score: top.scores[k] as number })
@@ -253,38 +251,31 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     chunksAt(documentId, ordinals) {
       if (maxInstances <= 0) return undefined
       refresh(false)
-      let byOrdinal = memory.ordinals.get(documentId)
-      if (byOrdinal === undefined) {
-        byOrdinal = new Map()
-        memory.ordinals.set(documentId, byOrdinal)
-      }
+      const wanted = [...new Set(ordinals)].sort((a, b) => a - b)
+      const found = new Map<number, ChunkHit | false>()
       let missing: number[] | undefined
-      for (const o of ordinals) if (!byOrdinal.has(o) && !(missing ?? []).includes(o)) (missing ??= []).push(o)
+      for (const o of wanted) {
+        const known = memory.ordinals.get(`${documentId}\0${o}`)
+        if (known === undefined) (missing ??= []).push(o)
+        else found.set(o, known)
+      }
       if (missing !== undefined) {
-        if (memory.ordinalCount + missing.length > 50_000) {
-          memory.ordinals.clear()
-          memory.ordinalCount = 0
-          memory.ordinals.set(documentId, byOrdinal)
-          byOrdinal.clear()
-        }
-        for (const o of missing) byOrdinal.set(o, null)
-        memory.ordinalCount += missing.length
-        // one object per chunk whichever way it was read: the retriever then hands out the same source
-        // text (one string) each time, which text-keyed caches look up by pointer
+        for (const o of missing) found.set(o, false)
+        // one object per chunk whichever way it was read (the same-object rule, see ChunkRecord)
         for (const r of readChunks(statement, documentId, missing)) {
           let hit = memory.chunks.get(r.id)
           if (hit === undefined) {
             hit = toChunkHit(intern(r))
-            if (memory.chunks.size < 50_000) memory.chunks.set(r.id, hit)
+            memory.chunks.set(r.id, hit)
           }
-          byOrdinal.set(r.ordinal, hit)
+          found.set(r.ordinal, hit)
         }
+        for (const o of missing) memory.ordinals.set(`${documentId}\0${o}`, found.get(o) ?? false)
       }
-      const wanted = [...new Set(ordinals)].sort((a, b) => a - b)
       const out: ChunkHit[] = []
       for (const o of wanted) {
-        const hit = byOrdinal.get(o)
-        if (hit !== undefined && hit !== null) out.push(hit)
+        const hit = found.get(o)
+        if (hit !== undefined && hit !== false) out.push(hit)
       }
       return out
     },

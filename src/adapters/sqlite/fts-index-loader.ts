@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { readIndexParts, type IndexParts } from './fts-index-parts.js'
+import { indexImagePath, readIndexImage, writeIndexImage } from './fts-index-image.js'
 import { workerLoaderPrelude } from '../worker-loader.js'
 
 /**
@@ -26,15 +27,34 @@ interface LoadRequest {
   readonly maxInstances: number
 }
 
-/** The worker side: its own read-only connection, one snapshot. */
+/**
+ * The worker side: its own read-only connection, one snapshot. The saved image of that snapshot when
+ * there is one (fts-index-image.ts), else a walk of the FTS5 index, saved for the next start.
+ */
 export function readIndexInWorker(request: LoadRequest): IndexParts | undefined {
   const db = new Database(request.path, { readonly: true, fileMustExist: true })
+  const weights = { header: request.weights.header, text: request.weights.text }
+  const image = indexImagePath(request.path)
+  let fromImage = false
+  let parts: IndexParts | undefined
   try {
     db.pragma('busy_timeout = 10000')
-    return readIndexParts(db, { header: request.weights.header, text: request.weights.text }, request.maxInstances)
+    parts = readIndexParts(db, weights, request.maxInstances, (fingerprint) => {
+      const saved = readIndexImage(image, fingerprint, weights)
+      fromImage = saved !== undefined
+      return saved
+    })
   } finally {
     db.close()
   }
+  if (parts !== undefined && !fromImage) {
+    try {
+      writeIndexImage(image, parts, weights)
+    } catch {
+      // a read-only data dir or a full disk: the next start walks the index again
+    }
+  }
+  return parts
 }
 
 export interface IndexLoad {

@@ -1,6 +1,8 @@
 import Database, { type Statement } from 'better-sqlite3'
 import type { Db } from './database.js'
 import { COLUMN_SHIFT, readIndexParts, type IndexParts } from './fts-index-parts.js'
+import type { BoundedCache, CacheRegistry } from '../../core/bounded-cache.js'
+import { SameObjectMemo } from '../../core/documents.js'
 import { atRow, better, continuesAt, disjoint, firstRowWithAll, lowerBound, siftDown, siftUp, swap, type Postings } from './postings.js'
 
 /** Chunk-id ranges a search may rank in (inclusive); undefined: every chunk. */
@@ -23,8 +25,6 @@ interface Phrase {
 const K1 = 1.2
 const B = 0.75
 const EVERYTHING: readonly (readonly [number, number])[] = [[0, Number.MAX_SAFE_INTEGER]]
-/** phrases remembered per index (their tokens and postings), dropped all at once past this */
-const MAX_PHRASES = 50_000
 
 /**
  * The FTS5 index of `chunks_fts`, read once into memory, ranking exactly as the SQL `bm25()` does (same
@@ -44,10 +44,10 @@ export class FtsMemoryIndex {
   readonly #terms: Statement<[], { doc: number; term: string }>
   readonly #clear: Statement<[]>
   readonly #weights: { readonly header: number; readonly text: number }
-  /** resolved phrases by text; null when the phrase cannot match (no token, or a token the index lacks) */
-  readonly #phrases = new Map<string, Phrase | null>()
-  /** one-word phrases' bm25 term per posting, by the word's postings */
-  readonly #contribution = new WeakMap<Postings, Float64Array>()
+  /** resolved phrases by text; false when the phrase cannot match (no token, or a token the index lacks) */
+  readonly #phrases: BoundedCache<string, Phrase | false>
+  /** one-word phrases' bm25 term per posting, by the word's postings (one object per token: the same-object rule, see ChunkRecord) */
+  readonly #contribution = new SameObjectMemo<Postings, Float64Array>()
   /** per-search scratch, indexed by chunk id, left zeroed after each search */
   readonly #scores: Float64Array
   readonly #touched: Uint8Array
@@ -55,7 +55,8 @@ export class FtsMemoryIndex {
   /** instances read (the memory it holds is ~16 bytes each) */
   readonly instances: number
 
-  private constructor(parts: IndexParts, weights: { readonly header: number; readonly text: number }) {
+  private constructor(parts: IndexParts, weights: { readonly header: number; readonly text: number }, caches: CacheRegistry) {
+    this.#phrases = caches.create('keyword.phrases')
     this.#postings = new Map()
     parts.terms.forEach((term, t) => {
       const from = parts.termStart[t] ?? 0
@@ -89,14 +90,14 @@ export class FtsMemoryIndex {
     this.#clear = this.#tokenizer.prepare('DELETE FROM q')
   }
 
-  static fromParts(parts: IndexParts, weights: { readonly header: number; readonly text: number }): FtsMemoryIndex {
-    return new FtsMemoryIndex(parts, weights)
+  static fromParts(parts: IndexParts, weights: { readonly header: number; readonly text: number }, caches: CacheRegistry): FtsMemoryIndex {
+    return new FtsMemoryIndex(parts, weights, caches)
   }
 
   /** Reads and builds on this thread (a `:memory:` store, tests); `readIndexParts` runs in a worker otherwise. */
-  static build(db: Db, weights: { header: number; text: number }, maxInstances: number): FtsMemoryIndex | undefined {
+  static build(db: Db, weights: { header: number; text: number }, maxInstances: number, caches: CacheRegistry): FtsMemoryIndex | undefined {
     const parts = readIndexParts(db, weights, maxInstances)
-    return parts === undefined ? undefined : new FtsMemoryIndex(parts, weights)
+    return parts === undefined ? undefined : new FtsMemoryIndex(parts, weights, caches)
   }
 
   /**
@@ -105,14 +106,14 @@ export class FtsMemoryIndex {
    * better), best first, ties by ascending id.
    */
   searchPhrases(phrases: readonly string[], ranges: IdRanges, limit: number): RankedRows {
-    this.#resolve(phrases)
+    const resolved = this.#resolve(phrases)
     const within = ranges ?? EVERYTHING
     const separate = disjoint(within)
     let touched = 0
     // Phrase by phrase, as FTS5 sums them, so the floating-point result is the same.
     for (const text of phrases) {
-      const phrase = this.#phrases.get(text)
-      if (phrase === undefined || phrase === null) continue
+      const phrase = resolved.get(text)
+      if (phrase === undefined || phrase === false) continue
       if (phrase.rest.length > 0) touched = this.#addPhrase(phrase, within, touched)
       else if (separate) touched = this.#addTerm(phrase, within, touched)
       else touched = this.#addTermSummed(phrase, within, touched)
@@ -173,18 +174,15 @@ export class FtsMemoryIndex {
 
   /** A one-word phrase's bm25 term for each of its postings (x = the posting's weighted count), computed once. */
   #contributions(phrase: Phrase): Float64Array {
-    let c = this.#contribution.get(phrase.first)
-    if (c === undefined) {
-      const { rows, weighted } = phrase.first
-      c = new Float64Array(rows.length)
+    return this.#contribution.get(phrase.first, ({ rows, weighted }) => {
+      const c = new Float64Array(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const x = weighted[i] as number
         // the same operation order as FTS5's fts5Bm25Function, so scores agree to the last bit
         c[i] = phrase.idf * ((x * (K1 + 1)) / (x + (this.#norm[rows[i] as number] as number)))
       }
-      this.#contribution.set(phrase.first, c)
-    }
-    return c
+      return c
+    })
   }
 
   /** Adds a multi-word phrase's score to every row of the ranges holding it in full; returns the touched count. */
@@ -278,34 +276,38 @@ export class FtsMemoryIndex {
     }
   }
 
-  /** Tokenizes and resolves the phrases not seen yet, all in one pass through the tokenizer. */
-  #resolve(phrases: readonly string[]): void {
-    let fresh: string[] | undefined
+  /** The phrases resolved: those not seen yet are tokenized all in one pass through the tokenizer. */
+  #resolve(phrases: readonly string[]): Map<string, Phrase | false> {
+    const resolved = new Map<string, Phrase | false>()
+    const fresh: string[] = []
     for (const text of phrases) {
-      if (!this.#phrases.has(text) && !(fresh ?? []).includes(text)) (fresh ??= []).push(text)
+      if (resolved.has(text)) continue
+      const known = this.#phrases.get(text)
+      if (known === undefined) fresh.push(text)
+      resolved.set(text, known ?? false)
     }
-    if (fresh === undefined) return
-    if (this.#phrases.size + fresh.length > MAX_PHRASES) {
-      // start over, keeping this search's own phrases
-      this.#phrases.clear()
-      fresh = [...new Set(phrases)]
-    }
+    if (fresh.length === 0) return resolved
     const tokens: string[][] = fresh.map(() => [])
     fresh.forEach((text, i) => this.#insert.run(i + 1, text))
     for (const { doc, term } of this.#terms.all()) tokens[doc - 1]?.push(term)
     this.#clear.run()
-    fresh.forEach((text, i) => this.#phrases.set(text, this.#phrase(tokens[i] ?? [])))
+    fresh.forEach((text, i) => {
+      const phrase = this.#phrase(tokens[i] ?? [])
+      this.#phrases.set(text, phrase)
+      resolved.set(text, phrase)
+    })
+    return resolved
   }
 
-  #phrase(tokens: readonly string[]): Phrase | null {
+  #phrase(tokens: readonly string[]): Phrase | false {
     const lists: Postings[] = []
     for (const t of tokens) {
       const p = this.#postings.get(t)
-      if (p === undefined) return null
+      if (p === undefined) return false
       lists.push(p)
     }
     const [first, ...rest] = lists
-    if (first === undefined) return null
+    if (first === undefined) return false
     // rows anywhere in the index holding the phrase: its IDF, as FTS5 counts it
     let hits = first.rows.length
     if (rest.length > 0) {

@@ -20,6 +20,8 @@ import { sqliteCollectionQueries } from './collection-queries.js'
 import { ftsMatch, ftsPhrases } from './fts-query.js'
 import { createCorpusSnapshot, readChunks, type NamedFilter } from './corpus-snapshot.js'
 import { collectionOf } from '../../core/collections.js'
+import { CacheRegistry } from '../../core/bounded-cache.js'
+import { SameObjectMemo } from '../../core/documents.js'
 
 export interface SqliteCorpusOptions {
   readonly path: string
@@ -40,6 +42,8 @@ export interface SqliteCorpusOptions {
    * seen within this many ms (default 50); one made in this process, at once. 0 checks on every read.
    */
   readonly snapshotCheckMs?: number
+  /** where its caches are created (prepared statements, snapshot rows, keyword phrases); a private registry when absent */
+  readonly caches?: CacheRegistry
 }
 
 /** The embedded store: one SQLite file with documents, versions, chunks, FTS5 (BM25) and sqlite-vec. */
@@ -84,16 +88,11 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     }
   }
 
+  const caches = options.caches ?? new CacheRegistry()
   // Read statements are prepared once per SQL text: preparing an FTS query costs about as much as a small search.
-  const statements = new Map<string, Statement<unknown[], unknown>>()
-  const statement = <R>(sql: string): Statement<unknown[], R> => {
-    let stmt = statements.get(sql)
-    if (stmt === undefined) {
-      stmt = db.prepare<unknown[], unknown>(sql)
-      statements.set(sql, stmt)
-    }
-    return stmt as Statement<unknown[], R>
-  }
+  const statements = caches.create<string, Statement<unknown[], unknown>>('sqlite.statements')
+  const statement = <R>(sql: string): Statement<unknown[], R> =>
+    statements.getOrCompute(sql, () => db.prepare<unknown[], unknown>(sql)) as Statement<unknown[], R>
 
   const snapshot = createCorpusSnapshot({
     db,
@@ -104,18 +103,12 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     quietMs: options.memoryIndexQuietMs ?? 2000,
     checkMs: options.snapshotCheckMs ?? 50,
     statement,
+    caches,
   })
-  // A retrieval sends the same filter object with each of its searches: build its SQL once.
-  const filters = new WeakMap<SearchFilter, FilterSql>()
-  const filterOf = (filter: SearchFilter | undefined): FilterSql => {
-    if (filter === undefined) return NO_FILTER
-    let f = filters.get(filter)
-    if (f === undefined) {
-      f = filterSql(filter)
-      filters.set(filter, f)
-    }
-    return f
-  }
+  // A retrieval sends the same filter object with each of its searches (the same-object rule, see
+  // ChunkRecord): build its SQL once.
+  const filters = new SameObjectMemo<SearchFilter, FilterSql>()
+  const filterOf = (filter: SearchFilter | undefined): FilterSql => (filter === undefined ? NO_FILTER : filters.get(filter, filterSql))
 
   const getDoc = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?')
   const insertChunk = db.prepare(`INSERT INTO chunks (document_id, version, ordinal, header, text, page_start, page_end,

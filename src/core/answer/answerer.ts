@@ -14,6 +14,9 @@ import { countTokens } from '../ingest/tokenizer.js'
 import { condenseQuestion } from './condense.js'
 import type { VoiceResolver, VoiceSelection } from './voice.js'
 import { AppError } from '../../errors.js'
+import { CacheRegistry } from '../bounded-cache.js'
+import { SameObjectMemo } from '../documents.js'
+import { createAnswerCaches, type AnswerCaches } from './answer-caches.js'
 
 /**
  * The answer pipeline: condense → voice → retrieve → context → model → fact-lock. With no chat model
@@ -31,6 +34,8 @@ export interface AnswererDeps {
   readonly options?: AnswererOptions
   /** a document's statement facts (the corpus's `facts`), for metrics computed in extractive mode */
   readonly facts?: ((documentId: string) => Promise<StatementFact[]>) | undefined
+  /** where its caches are created (prepared pages, snippets, token cuts…); a private registry when absent */
+  readonly caches?: CacheRegistry
 }
 
 export interface AnswererOptions {
@@ -81,6 +86,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   const answerPrompt = loadPrompt('answer', 2, opts.promptsDir)
   const noticePrompt = loadPrompt('notice', 1, opts.promptsDir)
   const condensePrompt = loadPrompt('condense', 1, opts.promptsDir)
+  const caches = createAnswerCaches(deps.caches ?? new CacheRegistry())
 
   async function prepare(question: string, o: AskOptions): Promise<Prepared> {
     const started = performance.now()
@@ -121,8 +127,9 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   }
 
   // An extractive answer is a function of the question and its sources alone; a retrieval served from
-  // the retrieval cache is the same object for the same question, so its answer is worked out once.
-  const extracted = new WeakMap<
+  // the retrieval cache is the same object for the same question (the same-object rule, see ChunkRecord),
+  // so its answer is worked out once.
+  const extracted = new SameObjectMemo<
     Retrieval,
     Pick<AnswerResult, 'answer' | 'citations' | 'unsupportedNumbers' | 'checks' | 'removedCitations'>
   >()
@@ -136,10 +143,10 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   }
 
   async function extractive(p: Prepared): Promise<AnswerResult> {
-    let core = extracted.get(p.retrieval)
+    let core = extracted.peek(p.retrieval)
     if (core === undefined) {
       const numbered = numberSources(p.sources)
-      const ex = extractiveBySide(p.question, numbered, p.retrieval.intent?.sides)
+      const ex = extractiveBySide(p.question, numbered, p.retrieval.intent?.sides, caches)
       const metric = await computed(p.question, numbered)
       const text =
         metric === undefined
@@ -148,11 +155,11 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
 ${ex.answer}`
       const checked = checkFacts(
         text,
-        numbered.map((s) => ({ n: s.n, text: factText(s) })),
-        { question: p.question },
+        numbered.map((s) => ({ n: s.n, text: factText(s, caches) })),
+        { question: p.question, caches },
       )
       const unheld = p.retrieval.intent?.kind === 'comparison' ? (p.retrieval.intent.missing ?? []) : []
-      const cited = renumbered(checked.answer, checked.cited, numbered)
+      const cited = renumbered(checked.answer, checked.cited, numbered, caches)
       core = {
         ...cited,
         answer: unheld.length === 0 ? cited.answer : `The indexed documents do not cover ${unheld.join(', ')}.\n\n${cited.answer}`,
@@ -178,7 +185,11 @@ ${ex.answer}`
   }
 
   function messagesFor(p: Prepared): { numbered: NumberedSource[]; messages: ChatMessage[] } {
-    const numbered = assembleContext(p.sources, { maxTokens: opts.contextTokens ?? 6000, countTokens, truncate: truncateToTokens })
+    const numbered = assembleContext(p.sources, {
+      maxTokens: opts.contextTokens ?? 6000,
+      countTokens,
+      truncate: (text, maxTokens) => truncateToTokens(text, maxTokens, caches),
+    })
     const exemplars =
       p.voice.exemplars.length === 0
         ? ''
@@ -206,8 +217,8 @@ ${ex.answer}`
   ): AnswerResult {
     const checked = checkFacts(
       text,
-      numbered.map((s) => ({ n: s.n, text: factText(s) })),
-      { question: p.question },
+      numbered.map((s) => ({ n: s.n, text: factText(s, caches) })),
+      { question: p.question, caches },
     )
     if (checked.removedCitations.length > 0 || checked.unsupportedNumbers.length > 0) {
       deps.logger.info(
@@ -215,7 +226,7 @@ ${ex.answer}`
         'fact-lock flagged the answer',
       )
     }
-    const { answer, citations } = renumbered(checked.answer, checked.cited, numbered)
+    const { answer, citations } = renumbered(checked.answer, checked.cited, numbered, caches)
     return {
       answer: answer.trim(),
       mode: 'generated',
@@ -372,12 +383,12 @@ ${ex.answer}`
 }
 
 /** The checked answer with its sources numbered 1..n in order of first use, and their citations in that order. */
-function renumbered(answer: string, cited: readonly number[], numbered: readonly NumberedSource[]) {
+function renumbered(answer: string, cited: readonly number[], numbered: readonly NumberedSource[], caches: AnswerCaches) {
   const renumbering = createCitationRenumbering(new Set(cited))
   const text = renumbering.rewrite(answer)
   const citations = renumbering.order.flatMap((n, i) => {
     const s = numbered.find((x) => x.n === n)
-    return s === undefined ? [] : [{ ...toCitation(s), n: i + 1 }]
+    return s === undefined ? [] : [{ ...toCitation(s, undefined, caches), n: i + 1 }]
   })
   return { answer: text, citations }
 }
@@ -403,14 +414,19 @@ export function noticeText(missing: readonly string[] | undefined, held: readonl
  * Extractive answer for a comparison: each side's best sentences from its own sources, under the
  * side's name, so the rows stand side by side.
  */
-function extractiveBySide(question: string, numbered: readonly NumberedSource[], sides: readonly string[] | undefined) {
-  if (sides === undefined || sides.length < 2) return extractiveAnswer(question, numbered)
+function extractiveBySide(
+  question: string,
+  numbered: readonly NumberedSource[],
+  sides: readonly string[] | undefined,
+  caches: AnswerCaches,
+) {
+  if (sides === undefined || sides.length < 2) return extractiveAnswer(question, numbered, { caches })
   const parts = sides.map((side) => ({
     side,
     ex: extractiveAnswer(
       question,
       numbered.filter((s) => s.source.side === side),
-      { maxSentences: 2 },
+      { maxSentences: 2, caches },
     ),
   }))
   return {

@@ -2,7 +2,7 @@ import type { DocumentMeta } from '../documents.js'
 import { locateUnits } from '../ingest/page-units.js'
 import type { RetrievedSource } from '../retrieval/retriever.js'
 import type { Citation } from './answer-result.js'
-import { textCache } from './text-cache.js'
+import type { AnswerCaches } from './answer-caches.js'
 
 /**
  * Context assembly: the retrieved sources that fit a token budget, numbered [1]…[n] in rank order, each
@@ -71,22 +71,28 @@ export function renderSource(s: NumberedSource): string {
   return `<source ${attrs.join(' ')}>\n${escapeData(s.text)}\n</source>`
 }
 
-const factTexts = textCache<{ readonly title: string; readonly year: number | string; readonly text: string }>(1024)
+export interface FactTextEntry {
+  readonly title: string
+  readonly year: number | string
+  readonly text: string
+}
 
 /**
- * Text a fact-lock check may draw numbers from: what the model saw for this source. The same string for
- * the same source each time, so the fact-lock's own text-keyed cache finds it by pointer.
+ * Text a fact-lock check may draw numbers from: what the model saw for this source. With the answerer's
+ * caches, the same string for the same source each time, so the fact-lock's own text-keyed cache finds it
+ * by pointer.
  */
-export function factText(s: NumberedSource): string {
+export function factText(s: NumberedSource, caches?: Pick<AnswerCaches, 'factTexts'>): string {
   const { meta } = s.source
   const year = meta.fiscalYear ?? ''
-  const cached = factTexts(s.text, (text) => ({ title: meta.title, year, text: [meta.title, year, text].join('\n') }))
+  const build = (text: string): FactTextEntry => ({ title: meta.title, year, text: [meta.title, year, text].join('\n') })
+  const cached = caches?.factTexts.getOrCompute(s.text, build) ?? build(s.text)
   return cached.title === meta.title && cached.year === year ? cached.text : [meta.title, year, s.text].join('\n')
 }
 
 const SNIPPET_CHARS = 280
 
-export function toCitation(s: NumberedSource, snippetChars = SNIPPET_CHARS): Citation {
+export function toCitation(s: NumberedSource, snippetChars = SNIPPET_CHARS, caches?: Pick<AnswerCaches, 'snippets'>): Citation {
   return {
     n: s.n,
     documentId: s.source.documentId,
@@ -95,7 +101,7 @@ export function toCitation(s: NumberedSource, snippetChars = SNIPPET_CHARS): Cit
     pageStart: s.source.pageStart,
     pageEnd: s.source.pageEnd,
     locator: sourceLocator(s.source.meta, s.source.pageStart, s.source.pageEnd),
-    snippet: snippet(s.text, snippetChars),
+    snippet: snippet(s.text, snippetChars, caches),
   }
 }
 
@@ -117,11 +123,11 @@ function escapeAttr(text: string): string {
   return escapeData(text).replaceAll('"', '&quot;')
 }
 
-const snippets = textCache<string>(1024)
-
-function snippet(text: string, max: number): string {
+function snippet(text: string, max: number, caches: Pick<AnswerCaches, 'snippets'> | undefined): string {
   // the citation default: a source's snippet is worked out once
-  return max === SNIPPET_CHARS ? snippets(text, (t) => flatSnippet(t, max)) : flatSnippet(text, max)
+  return max === SNIPPET_CHARS && caches !== undefined
+    ? caches.snippets.getOrCompute(text, (t) => flatSnippet(t, max))
+    : flatSnippet(text, max)
 }
 
 function flatSnippet(text: string, max: number): string {

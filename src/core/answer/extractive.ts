@@ -1,7 +1,7 @@
 import { queryWords, tokenize } from '../retrieval/query-analysis.js'
 import { matchConcepts } from '../retrieval/concept-matcher.js'
 import type { NumberedSource } from './context.js'
-import { textCache } from './text-cache.js'
+import type { AnswerCaches } from './answer-caches.js'
 
 /**
  * Extractive mode, used when no chat model is configured: sentences (or statement rows) quoted from the
@@ -16,6 +16,8 @@ export interface ExtractiveOptions {
   /** sources searched, best-ranked first */
   readonly maxSources?: number
   readonly maxSentenceChars?: number
+  /** the answerer's caches of prepared pages and lines (computed afresh without) */
+  readonly caches?: Pick<AnswerCaches, 'pages' | 'statementLines'>
 }
 
 export interface ExtractiveAnswer {
@@ -48,7 +50,7 @@ interface Sentence {
 }
 
 /** A source page's sentences, and which of them hold each (stemmed) word. */
-interface Page {
+export interface Page {
   readonly sentences: readonly Sentence[]
   /** sentence positions by stemmed word, ascending */
   readonly byWord: ReadonlyMap<string, readonly number[]>
@@ -63,9 +65,11 @@ interface Candidate {
   readonly score: number
 }
 
-const prepared = textCache<Page>(1024)
-/** a statement line as " word word … ", by line (the lexicon's lines are a fixed set) */
-const spacedLines = new Map<string, { readonly spaced: string; readonly stems: readonly string[] }>()
+/** a statement line as " word word … " and its stems */
+export interface SpacedLine {
+  readonly spaced: string
+  readonly stems: readonly string[]
+}
 
 export function extractiveAnswer(question: string, sources: readonly NumberedSource[], options: ExtractiveOptions = {}): ExtractiveAnswer {
   const maxSentences = options.maxSentences ?? 3
@@ -73,11 +77,14 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   const analyzed = queryWords(question)
   const terms = [...new Set(analyzed.terms.map(stem))]
   // " purchases of property plant and equipment " matched against " … " joined tokens: whole words only.
-  const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map(spacedLine)
+  const caches = options.caches
+  const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map(
+    (line) => caches?.statementLines.getOrCompute(line, spacedLine) ?? spacedLine(line),
+  )
   const asksCause = ASKS_CAUSE.test(question)
 
   const searched = sources.slice(0, options.maxSources ?? 4)
-  const pages = searched.map((s) => prepared(s.text, preparePage))
+  const pages = searched.map((s) => caches?.pages.getOrCompute(s.text, preparePage) ?? preparePage(s.text))
   let total = 0
   for (const page of pages) total += page.sentences.length
   // Each term weighs 0–1 by rarity among the candidate sentences, so a few common words cannot outweigh
@@ -129,7 +136,8 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   }
   if (picked.length === 0) {
     const top = sources[0]
-    const first = top === undefined ? undefined : prepared(top.text, preparePage).sentences[0]?.text
+    const first =
+      top === undefined ? undefined : (caches?.pages.getOrCompute(top.text, preparePage) ?? preparePage(top.text)).sentences[0]?.text
     if (top === undefined || first === undefined) return { answer: NO_SOURCES_ANSWER, cited: [] }
     return { answer: `${clip(first, maxChars)} [${top.n}]`, cited: [top.n] }
   }
@@ -177,15 +185,9 @@ function sentencesWithAll(page: Page, stems: readonly string[], count: number): 
   return out ?? []
 }
 
-function spacedLine(line: string): { readonly spaced: string; readonly stems: readonly string[] } {
-  let cached = spacedLines.get(line)
-  if (cached === undefined) {
-    const words = tokenize(line)
-    cached = { spaced: ` ${words.join(' ')} `, stems: words.map(stem) }
-    if (spacedLines.size >= 10_000) spacedLines.clear()
-    spacedLines.set(line, cached)
-  }
-  return cached
+function spacedLine(line: string): SpacedLine {
+  const words = tokenize(line)
+  return { spaced: ` ${words.join(' ')} `, stems: words.map(stem) }
 }
 
 function preparePage(text: string): Page {

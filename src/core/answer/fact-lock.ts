@@ -1,5 +1,6 @@
 import { citationNumbers, rewriteCitationMarkers, stripCitationMarkers } from './citation-markers.js'
 import { checkNumbers, type NumberCheck } from './number-checks.js'
+import type { AnswerCaches } from './answer-caches.js'
 
 /**
  * Fact-lock checks on a written answer: citation markers must point at a provided source (others are
@@ -26,6 +27,8 @@ export interface FactLockResult {
 export interface FactLockOptions {
   /** the question answered: it names what a bare "1.9%" is (see `checkNumbers`) */
   readonly question?: string
+  /** the answerer's cache of prepared sources (computed afresh without) */
+  readonly caches?: Pick<AnswerCaches, 'sourceFigures'>
 }
 
 /** Every number cited, in written order (the marker grammar lives in citation-markers.ts). */
@@ -50,6 +53,7 @@ export function checkFacts(answer: string, sources: readonly FactLockSource[], o
     stripCitationMarkers(cleaned),
     cited.map((n) => valid.get(n) as FactLockSource),
     options.question,
+    options.caches?.sourceFigures,
   )
   const unsupported = [...new Set(checks.filter((c) => c.verdict === 'unsupported').map((c) => c.text))]
   return { answer: cleaned, cited, removedCitations: removed, unsupportedNumbers: unsupported, checks }

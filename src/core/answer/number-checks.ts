@@ -1,3 +1,4 @@
+import type { BoundedCache } from '../bounded-cache.js'
 import {
   anchoredRows,
   claimTerms,
@@ -18,7 +19,6 @@ import { findMetricDerivation, metricRows, type MetricRow } from './metric-deriv
 import { numberContext } from './number-context.js'
 import { extractNumbers, isSupported, MagnitudeIndex, type ExtractedNumber } from './numbers.js'
 import { figureScales, sourceFigures, type SourceFigures } from './source-figures.js'
-import { textCache } from './text-cache.js'
 
 /**
  * A verdict for every number of an answer, against the sources it cites:
@@ -47,13 +47,11 @@ export interface CheckedSource {
   readonly text: string
 }
 
-interface PreparedSource {
+export interface PreparedSource {
   readonly figures: SourceFigures
   readonly index: MagnitudeIndex
   readonly years: ReadonlySet<string>
 }
-
-const preparedSources = textCache<PreparedSource>(1024)
 
 function prepare(text: string): PreparedSource {
   const figures = sourceFigures(text)
@@ -68,11 +66,16 @@ function prepare(text: string): PreparedSource {
  * `text` is the answer with citation markers blanked out (markers are not quantities). `question` is the
  * claim's other half: "1.9%" alone says nothing, "capex as a % of revenue" names the rows it comes from.
  */
-export function checkNumbers(text: string, cited: readonly CheckedSource[], question = ''): NumberCheck[] {
+export function checkNumbers(
+  text: string,
+  cited: readonly CheckedSource[],
+  question = '',
+  figures?: BoundedCache<string, PreparedSource>,
+): NumberCheck[] {
   const unit = QUESTION_UNIT.exec(question)?.[1]?.toLowerCase()
   const numbers = extractNumbers(text).map((n) => asWritten(n, text, unit === undefined ? undefined : UNIT_SCALE[unit]))
   if (numbers.length === 0) return []
-  const sources = cited.map((s) => ({ n: s.n, ...preparedSources(s.text, prepare) }))
+  const sources = cited.map((s) => ({ n: s.n, ...(figures?.getOrCompute(s.text, prepare) ?? prepare(s.text)) }))
   const short = text.length <= 400
   const claims = new Map<string, AnchoredRow[]>()
   const rowsFor = (n: ExtractedNumber, derivation = false): AnchoredRow[] => {

@@ -18,13 +18,9 @@ export interface PromptTemplate {
 
 const SEPARATOR = '<!-- user -->'
 const DEFAULT_DIR = fileURLToPath(new URL('../../../prompts/', import.meta.url))
-const loaded = new Map<string, PromptTemplate>()
-
-/** Reads a prompt file once per process; later calls return the same template. */
+/** Reads a prompt file; the caller keeps the template (the answerer reads its three once, when created). */
 export function loadPrompt(id: string, version: number, dir: string = DEFAULT_DIR): PromptTemplate {
   const file = path.join(dir, `${id}.v${version}.md`)
-  const cached = loaded.get(file)
-  if (cached !== undefined) return cached
   const raw = fs.readFileSync(file, 'utf8')
   const at = raw.indexOf(SEPARATOR)
   if (at < 0) throw new Error(`prompt ${file} has no "${SEPARATOR}" line between the system and user parts`)
@@ -43,6 +39,5 @@ export function loadPrompt(id: string, version: number, dir: string = DEFAULT_DI
       ]
     },
   }
-  loaded.set(file, template)
   return template
 }

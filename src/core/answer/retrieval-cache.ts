@@ -1,4 +1,5 @@
 import type { Corpus } from '../corpus.js'
+import { CacheRegistry } from '../bounded-cache.js'
 import type { Retrieval, RetrieveOptions, Retriever } from '../retrieval/retriever.js'
 
 /**
@@ -10,20 +11,17 @@ import type { Retrieval, RetrieveOptions, Retriever } from '../retrieval/retriev
  * by this process or any other is never served around.
  */
 export interface RetrievalCacheOptions {
-  /** entries kept, least recently used dropped first; 0 turns the cache off */
-  readonly maxEntries: number
+  /** where the cache is created and seen (its limit: the `retrieval` entry of CACHE_LIMITS) */
+  readonly caches?: CacheRegistry
+  /** entries kept, least recently used dropped first, instead of the configured limit; 0 turns the cache off */
+  readonly maxEntries?: number
   /** characters of source text kept over all entries (default 32 M, about 64 MB) */
   readonly maxChars?: number
 }
 
 export interface CachedRetriever extends Retriever {
   /** lookups answered from memory and computed, since start */
-  readonly stats: { hits: number; misses: number }
-}
-
-interface Entry {
-  readonly retrieval: Retrieval
-  readonly chars: number
+  readonly stats: { readonly hits: number; readonly misses: number }
 }
 
 export function createCachedRetriever(
@@ -31,10 +29,11 @@ export function createCachedRetriever(
   corpus: Pick<Corpus, 'listDocuments' | 'revision'>,
   options: RetrievalCacheOptions,
 ): CachedRetriever {
-  const maxChars = options.maxChars ?? 32_000_000
-  const entries = new Map<string, Entry>()
-  const stats = { hits: 0, misses: 0 }
-  let chars = 0
+  const entries = (options.caches ?? new CacheRegistry()).create<string, Retrieval>('retrieval', {
+    ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+    maxSize: options.maxChars ?? 32_000_000,
+    sizeOf: (r) => r.sources.reduce((n, s) => n + s.text.length, 0),
+  })
   /** the revision every entry was computed under */
   let current: string | undefined
 
@@ -44,40 +43,24 @@ export function createCachedRetriever(
     return docs.map((d) => `${d.id}\u0000${d.activeVersion}\u0000${d.updatedAt}`).join('\u0001')
   }
 
-  const store = (key: string, entry: Entry): void => {
-    if (entry.chars > maxChars) return
-    entries.set(key, entry)
-    chars += entry.chars
-    for (const [k, e] of entries) {
-      if (entries.size <= options.maxEntries && chars <= maxChars) break
-      entries.delete(k)
-      chars -= e.chars
-    }
-  }
-
   return {
-    stats,
+    get stats() {
+      const s = entries.stats()
+      return { hits: s.hits, misses: s.misses }
+    },
     async retrieve(question: string, request: RetrieveOptions = {}): Promise<Retrieval> {
-      if (options.maxEntries <= 0) return inner.retrieve(question, request)
+      if (entries.limit <= 0) return inner.retrieve(question, request)
       const now = await revision()
       if (now !== current) {
         entries.clear()
-        chars = 0
         current = now
       }
       const key = cacheKey(question, request)
       const hit = entries.get(key)
-      if (hit !== undefined) {
-        // Map order is insertion order: re-inserting marks the entry most recently used.
-        entries.delete(key)
-        entries.set(key, hit)
-        stats.hits++
-        return hit.retrieval
-      }
-      stats.misses++
+      if (hit !== undefined) return hit
       const retrieval = await inner.retrieve(question, request)
       // computed under `now`: stored only if no question has seen a newer revision meanwhile
-      if (current === now) store(key, { retrieval, chars: retrieval.sources.reduce((n, s) => n + s.text.length, 0) })
+      if (current === now) entries.set(key, retrieval)
       return retrieval
     },
   }

@@ -1,4 +1,5 @@
 import { countTokens, prefixWithinTokens } from '../ingest/tokenizer.js'
+import type { AnswerCaches } from './answer-caches.js'
 
 /**
  * Token budgets of the answer context. Counting and cutting are the one exact o200k tokenizer (shared
@@ -6,17 +7,15 @@ import { countTokens, prefixWithinTokens } from '../ingest/tokenizer.js'
  * for other models' budgets). Cutting needs no encoder of token ids (js-tiktoken's took two seconds to
  * build, paid at every start of a server with a chat model): the cut falls where decoding the first
  * `maxTokens` tokens would end. Never used in extractive mode, which needs no budget.
+ *
+ * The longest prefix of `text` within `maxTokens` tokens. With the answerer's cache the same page is cut
+ * once per budget.
  */
-const MAX_CACHED = 4096
-const cuts = new Map<string, string>()
+export function truncateToTokens(text: string, maxTokens: number, caches?: Pick<AnswerCaches, 'tokenCuts'>): string {
+  if (caches === undefined) return cutToTokens(text, maxTokens)
+  return caches.tokenCuts.getOrCompute(`${maxTokens}\u0000${text}`, () => cutToTokens(text, maxTokens))
+}
 
-/** The longest prefix of `text` within `maxTokens` tokens (cached: the same page is cut the same way). */
-export function truncateToTokens(text: string, maxTokens: number): string {
-  const key = `${maxTokens}\u0000${text}`
-  const hit = cuts.get(key)
-  if (hit !== undefined) return hit
-  const cut = countTokens(text) > maxTokens ? prefixWithinTokens(text, maxTokens) : text
-  cuts.set(key, cut)
-  if (cuts.size > MAX_CACHED) cuts.delete(cuts.keys().next().value as string)
-  return cut
+function cutToTokens(text: string, maxTokens: number): string {
+  return countTokens(text) > maxTokens ? prefixWithinTokens(text, maxTokens) : text
 }

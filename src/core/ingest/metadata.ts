@@ -1,3 +1,4 @@
+import { detectTickers } from '../retrieval/ticker-detection.js'
 import type { DocumentMeta } from '../documents.js'
 import { findIssuerSpelling, titleCase, withoutLegalForm, type IssuerSpelling } from './issuer-spelling.js'
 
@@ -55,6 +56,7 @@ export function detectMetadata(fileName: string, firstPagesText: string, overrid
     ...(fiscalQuarter === undefined ? {} : { fiscalQuarter }),
     ...(docType === undefined ? {} : { docType }),
     ...(date === undefined ? {} : { date }),
+    tickers: detectTickers(firstPagesText),
   }
 }
 

@@ -13,7 +13,9 @@ import { STATEMENT_QUERY, classifyStatement, type Statement } from './financial-
 import { DocumentRouter } from './document-router.js'
 import { reciprocalRankFusion, type RankedList } from './rank-fusion.js'
 import { STOP_WORDS } from './stop-words.js'
-import { expandNeighbours, groupByPage, toSource } from './source-assembly.js'
+import { expandNeighbours, groupByPage, SourceTexts, toSource } from './source-assembly.js'
+import { CacheRegistry, type BoundedCache } from '../bounded-cache.js'
+import { SameObjectMemo, type ChunkRecord } from '../documents.js'
 
 export interface HybridRetrieverOptions {
   /** sources returned when the caller does not say (default 8) */
@@ -37,53 +39,28 @@ export interface HybridRetrieverDeps {
   readonly embeddings?: EmbeddingModel
   readonly logger?: Logger
   readonly options?: HybridRetrieverOptions
+  /** where its caches are created (statement verdicts, lexicon words); a private registry when absent */
+  readonly caches?: CacheRegistry
 }
 
 // The question's own words count half when the lexicon recognised a concept: the printed line items
 // ("Purchases of property, plant and equipment") then say more than the analyst's phrasing ("capex").
 const DEFAULT_WEIGHTS = { question: 0.5, lexicon: 1, statement: 0.8, dense: 1 }
 
-/** a lexicon line's words, by line: the lines are a fixed set, their words are read once */
-const lineWords = new Map<string, string[]>()
+/** Which financial statements a chunk is on: worked out once per chunk (by object, then by hash). */
+class StatementVerdicts {
+  readonly #byHash: BoundedCache<string, readonly Statement[]>
+  /** the same verdicts by chunk object (the same-object rule, see ChunkRecord): skips hashing its hash */
+  readonly #byChunk = new SameObjectMemo<ChunkRecord, readonly Statement[]>()
 
-function words(phrase: string): string[] {
-  let cached = lineWords.get(phrase)
-  if (cached === undefined) {
-    cached = tokenize(phrase)
-    if (lineWords.size >= 10_000) lineWords.clear()
-    lineWords.set(phrase, cached)
+  constructor(caches: CacheRegistry) {
+    this.#byHash = caches.create('retrieval.statements')
   }
-  return cached
-}
 
-function contentWords(phrases: readonly string[]): string[] {
-  return [...new Set(phrases.flatMap(words).filter((w) => w.length > 1 && !STOP_WORDS.has(w)))]
-}
-
-/** A small LRU so statement detection runs once per chunk, not once per request. */
-class StatementCache {
-  readonly #map = new Map<string, readonly Statement[]>()
-  /** the same verdicts by chunk object: a store that hands out one object per chunk skips hashing its hash */
-  readonly #byChunk = new WeakMap<object, readonly Statement[]>()
-  readonly #max: number
-  constructor(max: number) {
-    this.#max = max
-  }
   get(hit: ChunkHit): readonly Statement[] {
-    const known = this.#byChunk.get(hit.chunk)
-    if (known !== undefined) return known
-    const key = hit.chunk.hash
-    let value = this.#map.get(key)
-    if (value === undefined) {
-      value = classifyStatement(`${hit.chunk.sectionPath.join(' ')}\n${hit.chunk.text}`)
-      if (this.#map.size >= this.#max) {
-        const oldest = this.#map.keys().next().value
-        if (oldest !== undefined) this.#map.delete(oldest)
-      }
-      this.#map.set(key, value)
-    }
-    this.#byChunk.set(hit.chunk, value)
-    return value
+    return this.#byChunk.get(hit.chunk, (chunk) =>
+      this.#byHash.getOrCompute(chunk.hash, () => classifyStatement(`${chunk.sectionPath.join(' ')}\n${chunk.text}`)),
+    )
   }
 }
 
@@ -101,8 +78,19 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
   const weights = { ...DEFAULT_WEIGHTS, ...options.weights }
   const candidates = options.candidates ?? 60
   const boost = options.statementBoost ?? 1.5
-  const router = new DocumentRouter(corpus, options.routingRefreshMs === undefined ? {} : { refreshMs: options.routingRefreshMs })
-  const statementCache = new StatementCache(20_000)
+  const caches = deps.caches ?? new CacheRegistry()
+  const router = new DocumentRouter(corpus, {
+    caches,
+    ...(options.routingRefreshMs === undefined ? {} : { refreshMs: options.routingRefreshMs }),
+  })
+  const statementVerdicts = new StatementVerdicts(caches)
+  const sourceTexts = new SourceTexts()
+  /** a lexicon line's words, by line: the lines are a fixed set, their words are read once */
+  const lineWords = caches.create<string, string[]>('retrieval.lexicon-words')
+  const words = (line: string): string[] => lineWords.getOrCompute(line, tokenize)
+  const contentWords = (phrases: readonly string[]): string[] => [
+    ...new Set(phrases.flatMap(words).filter((w) => w.length > 1 && !STOP_WORDS.has(w))),
+  ]
 
   /**
    * Dense hits, or none when the embedding call fails: answers then rest on BM25 (logged), as they do
@@ -183,7 +171,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
     )
     if (statements.length > 0) {
       for (const f of fused) {
-        if (statementCache.get(f.item).some((st) => statements.includes(st))) f.score *= boost
+        if (statementVerdicts.get(f.item).some((st) => statements.includes(st))) f.score *= boost
       }
       fused.sort((a, b) => b.score - a.score)
     }
@@ -276,7 +264,10 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever & { 
         const r = await rank(analysis, terms, filter, request.signal, { overview, lead })
         let groups = groupByPage(r.fused, perSide)
         if (options.expandNeighbours ?? true) groups = await expandNeighbours(visible, groups)
-        return { ...r, sources: groups.map((g) => (sides.length > 1 ? { ...toSource(g), side: side.label } : toSource(g))) }
+        return {
+          ...r,
+          sources: groups.map((g) => (sides.length > 1 ? { ...toSource(g, sourceTexts), side: side.label } : toSource(g, sourceTexts))),
+        }
       }),
     )
     // sides alternate, best first, so a cut to fit a context budget keeps every side

@@ -23,6 +23,8 @@ const OWNER_SHARE = 0.8
 const OWNER_HITS = 10
 /** a name that occurs in the filings of this share of issuers is a general term (a country, "COVID") */
 const GENERAL_SPREAD = 0.6
+/** hits a general term is expected to have per issuer among the first SPREAD_HITS (a few pages each) */
+const HITS_PER_ISSUER = 4
 
 const PERIOD = /^(?:fy\d*|q[1-4]\w*|(?:19|20)\d\d|\d+)$/
 
@@ -100,7 +102,9 @@ async function judgeNames(
     const [ownerKey, ownerHits] = [...perIssuer].sort((a, b) => b[1] - a[1])[0] ?? ['', 0]
     const owner = table.issuerName(ownerKey)
     if (owner !== undefined && ownerHits >= OWNER_HITS && ownerHits / hits.length >= OWNER_SHARE) return { missing, owner }
-    if (perIssuer.size < GENERAL_SPREAD * table.issuerCount) missing.push(name.text)
+    // spread over the issuers its hits could reach: SPREAD_HITS hits cannot touch 60 % of a store of
+    // hundreds of issuers, and a general term must not become a missing name as the store grows
+    if (perIssuer.size < GENERAL_SPREAD * Math.min(table.issuerCount, SPREAD_HITS / HITS_PER_ISSUER)) missing.push(name.text)
   }
   return { missing }
 }

@@ -140,6 +140,18 @@ export function companyAliases(company: string): string[] {
   const aliases = new Set<string>([compact(company)])
   // every run of two or more leading words: "Blue Sky Airlines" → "bluesky", "blueskyairlines"
   for (let n = Math.min(words.length, 2); n <= words.length; n++) aliases.add(words.slice(0, n).join(''))
+  for (const a of companyAbbreviations(company)) aliases.add(a)
+  return [...aliases].filter((a) => a.length >= 2)
+}
+
+/**
+ * The short forms of a name made from its words' first letters ("amex", "ibm", "pg"). Unlike a name they
+ * are often plain words too ("Ravcliff Technologies" → "rate"), and the more issuers a store holds the
+ * more of them there are: a question matches one only where it capitalises it ("AmEx", "IBM", "P&G").
+ */
+export function companyAbbreviations(company: string): string[] {
+  const words = nameWords(company)
+  const aliases = new Set<string>()
   if (words.length >= 2) {
     // "American Express" → "amex"; "International Business Machines" → "ibm"
     aliases.add(
@@ -209,6 +221,8 @@ export class RoutingTable {
    * document of the same issuer whatever spelling its metadata uses */
   readonly #byIssuer = new Map<string, Entry[]>()
   readonly #issuerKeys = new Map<Entry, readonly string[]>()
+  /** spellings in #byAlias that are only some issuer's abbreviation (see companyAbbreviations) */
+  readonly #abbreviations = new Set<string>()
   readonly #types = new PhraseIndex<string>()
   readonly #maxAliasWords: number
   /** what the spellings in #byAlias and #byFirstWord look like: most windows of a question are ruled out by their first word or length */
@@ -233,13 +247,20 @@ export class RoutingTable {
       date: d.meta.date,
     }))
     let maxWords = 1
+    const names = new Set<string>()
     for (const e of this.#entries) this.#byId.set(e.id, e)
     for (const e of this.#entries) {
       if (e.company === undefined) continue
       maxWords = Math.max(maxWords, tokenize(e.company).length)
       for (const alias of companyAliases(e.company)) addTo(this.#byAlias, alias, e)
+      const abbreviations = companyAbbreviations(e.company)
+      for (const a of abbreviations) this.#abbreviations.add(a)
+      for (const alias of companyAliases(e.company)) if (!abbreviations.includes(alias)) names.add(alias)
       const fromTitle = titleIssuer(e.title)
-      if (fromTitle !== undefined) addTo(this.#byAlias, fromTitle, e)
+      if (fromTitle !== undefined) {
+        addTo(this.#byAlias, fromTitle, e)
+        names.add(fromTitle)
+      }
       const keys = issuerKeys(e)
       this.#issuerKeys.set(e, keys)
       for (const key of keys) addTo(this.#byIssuer, key, e)
@@ -247,6 +268,7 @@ export class RoutingTable {
       const words = tokenize(e.company)
       if (words.length >= 2 && (words[0] ?? '').length >= 4) addTo(this.#byFirstWord, words[0] ?? '', e)
     }
+    for (const n of names) this.#abbreviations.delete(n)
     this.#maxAliasWords = maxWords
     this.#aliasShape = shapeOf(this.#byAlias.keys())
     this.#firstWordShape = shapeOf(this.#byFirstWord.keys())
@@ -351,8 +373,11 @@ export class RoutingTable {
         for (let i = 0; i + n <= tokens.length; i++) {
           let free = starts[i] === true && lengths.has((before[i + n] ?? 0) - (before[i] ?? 0))
           for (let k = i; k < i + n; k++) if (consumed.has(k)) free = false
-          const hits = free ? index.get(tokens.slice(i, i + n).join('')) : undefined
+          const spelling = free ? tokens.slice(i, i + n).join('') : ''
+          const hits = free ? index.get(spelling) : undefined
           if (hits === undefined) continue
+          // an abbreviation is a name only where the question capitalises it ("AmEx", "IBM", not "rate")
+          if (!weak && this.#abbreviations.has(spelling) && !query.capitalized.has(i)) continue
           for (const e of hits) {
             matched.add(e)
             if (e.company !== undefined) names.add(e.company)

@@ -1,5 +1,5 @@
 import type { ChunkHit, Corpus } from '../corpus.js'
-import type { ChunkRecord } from '../documents.js'
+import { SameObjectMemo, type ChunkRecord } from '../documents.js'
 import type { RetrievedSource } from './retriever.js'
 
 /** Chunks of one document that start on the same page: one source. */
@@ -29,7 +29,7 @@ export function groupByPage(fused: readonly { item: ChunkHit; score: number }[],
   return groups
 }
 
-export function toSource(group: SourceGroup): RetrievedSource {
+export function toSource(group: SourceGroup, texts: SourceTexts): RetrievedSource {
   const first = group.hits[0]
   if (first === undefined) throw new Error('a source needs at least one chunk')
   const chunks = group.hits.map((h) => h.chunk).sort((a, b) => a.ordinal - b.ordinal)
@@ -40,31 +40,33 @@ export function toSource(group: SourceGroup): RetrievedSource {
     pageStart: Math.min(...chunks.map((c) => c.pageStart)),
     pageEnd: Math.max(...chunks.map((c) => c.pageEnd)),
     sectionPath: first.chunk.sectionPath,
-    text: sharedJoin(chunks),
+    text: texts.join(chunks),
     ordinals: chunks.map((c) => c.ordinal),
     score: group.score,
   }
 }
 
 /**
- * Joined texts by their first chunk object, then by the identity of the others: a store that hands out
- * the same chunk objects (an in-memory snapshot) gets the same string for the same source every time,
- * so the text-keyed caches downstream hash it once and compare it by pointer.
+ * A source's text, joined once per set of chunk objects and owned by the retriever that builds sources:
+ * by the same-object rule (see `ChunkRecord`) the same chunks give the same string object every time, so
+ * the text-keyed caches downstream hash it once and compare it by pointer. Kept per first chunk object,
+ * at most 8 combinations each; entries go with their chunks.
  */
-const joined = new WeakMap<ChunkRecord, { readonly rest: readonly ChunkRecord[]; readonly text: string }[]>()
+export class SourceTexts {
+  readonly #joined = new SameObjectMemo<ChunkRecord, { readonly rest: readonly ChunkRecord[]; readonly text: string }[]>()
 
-function sharedJoin(chunks: readonly ChunkRecord[]): string {
-  const first = chunks[0]
-  if (first === undefined || chunks.length === 1) return joinChunks(chunks)
-  let seen = joined.get(first)
-  const rest = chunks.slice(1)
-  const hit = seen?.find((e) => e.rest.length === rest.length && e.rest.every((c, i) => c === rest[i]))
-  if (hit !== undefined) return hit.text
-  const text = joinChunks(chunks)
-  if (seen === undefined) joined.set(first, (seen = []))
-  if (seen.length >= 8) seen.shift()
-  seen.push({ rest, text })
-  return text
+  join(chunks: readonly ChunkRecord[]): string {
+    const first = chunks[0]
+    if (first === undefined || chunks.length === 1) return joinChunks(chunks)
+    const seen = this.#joined.get(first, () => [])
+    const rest = chunks.slice(1)
+    const hit = seen.find((e) => e.rest.length === rest.length && e.rest.every((c, i) => c === rest[i]))
+    if (hit !== undefined) return hit.text
+    const text = joinChunks(chunks)
+    if (seen.length >= 8) seen.shift()
+    seen.push({ rest, text })
+    return text
+  }
 }
 
 /** Joins chunks in document order, dropping the overlap a chunk repeats from its predecessor. */

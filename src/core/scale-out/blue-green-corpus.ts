@@ -7,6 +7,7 @@ import { buildFilter, buildRecords, keyFromMetadata, versionPrefix } from './ind
 import { chunkKey, type ChunkKey, type CorpusCatalog, type VersionRef } from '../catalog.js'
 import {
   averageLength,
+  cachedStemmer,
   encodeDocument,
   encodeQuery,
   queryTermHashes,
@@ -15,6 +16,7 @@ import {
   type SparseVector,
 } from '../sparse/bm25-encoder.js'
 import { matchesKeywordQuery } from '../sparse/phrase-match.js'
+import { CacheRegistry } from '../bounded-cache.js'
 import type { VectorIndex } from '../vector-index.js'
 
 export interface BlueGreenCorpusOptions {
@@ -39,6 +41,8 @@ export interface BlueGreenCorpusOptions {
   readonly staleStagedMs?: number
   /** BM25 weight of the contextual header vs the chunk text; the SQLite store's defaults */
   readonly bm25Weights?: FieldWeights
+  /** where its stem cache is created (`bm25.stems`); a private registry when absent */
+  readonly caches?: CacheRegistry
 }
 
 // Pinecone caps a sparse vector at 2048 non-zeros; chunks are token-budgeted far below, but a table of
@@ -56,6 +60,7 @@ const MAX_SPARSE = 2048
  */
 export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus & { settle(): Promise<void> } {
   const { catalog, index, logger } = options
+  const stem = cachedStemmer((options.caches ?? new CacheRegistry()).create('bm25.stems'))
   /** one namespace per collection: a search reads only the namespaces of the collections it may see */
   const namespaceOf = (collection: string): string =>
     collection === DEFAULT_COLLECTION ? options.namespace : `${options.namespace}__${collection}`
@@ -128,7 +133,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
 
   function sparseFor(chunks: readonly { header: string; text: string }[], avgdl: number): SparseVector[] {
     return chunks.map((c) => {
-      const v = encodeDocument(c, avgdl, options.bm25Weights)
+      const v = encodeDocument(c, avgdl, options.bm25Weights, undefined, stem)
       if (v.indices.length <= MAX_SPARSE) return v
       const keep = v.indices
         .map((ix, i) => [ix, v.values[i]!] as const)
@@ -207,8 +212,8 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
 
   async function querySparse(query: KeywordQuery): Promise<SparseVector | undefined> {
     const words = [...query.terms, ...(query.phrases ?? []).flat()]
-    const stats = await catalog.bm25Stats(queryTermHashes(words))
-    const sparse = encodeQuery(words, stats)
+    const stats = await catalog.bm25Stats(queryTermHashes(words, stem))
+    const sparse = encodeQuery(words, stats, stem)
     return sparse.indices.length === 0 ? undefined : sparse
   }
 
@@ -232,7 +237,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
       }),
       query.limit,
       // A dense index returns its top K whatever they score: with a zero dense query, score 0 means no term matched.
-      (hit) => hit.score > 0 && (phrases.length === 0 || matchesKeywordQuery(hit.chunk, query.terms, phrases)),
+      (hit) => hit.score > 0 && (phrases.length === 0 || matchesKeywordQuery(hit.chunk, query.terms, phrases, stem)),
     )
   }
 
@@ -270,7 +275,7 @@ export function createBlueGreenCorpus(options: BlueGreenCorpusOptions): Corpus &
 
     async commitVersion(input): Promise<CommitResult> {
       const dense = checkEmbeddings(input)
-      const delta = statsDelta(input.chunks, 1)
+      const delta = statsDelta(input.chunks, 1, stem)
       const staged = await catalog.stageVersion(input, delta)
       if (staged.status === 'unchanged') return { documentId: input.documentId, version: staged.version, status: 'unchanged' }
       const { version } = staged

@@ -1,3 +1,4 @@
+import type { BoundedCache } from '../bounded-cache.js'
 import { porterStem } from './porter-stemmer.js'
 
 /**
@@ -40,19 +41,15 @@ export interface Bm25State {
   readonly df: Readonly<Record<string, number>>
 }
 
-// Stemming dominates encoding time and a corpus reuses a small vocabulary: memoise, bounded.
-const stems = new Map<string, string>()
-const stem = (word: string): string => {
-  let s = stems.get(word)
-  if (s === undefined) {
-    if (stems.size > 200_000) stems.clear()
-    s = porterStem(word)
-    stems.set(word, s)
-  }
-  return s
+/** A word's stem. Stemming dominates encoding time and a corpus reuses a small vocabulary: see `cachedStemmer`. */
+export type Stemmer = (word: string) => string
+
+/** The Porter stemmer remembering its stems in the caller's cache (`bm25.stems`); every function below takes one. */
+export function cachedStemmer(cache: BoundedCache<string, string>): Stemmer {
+  return (word) => cache.getOrCompute(word, porterStem)
 }
 
-export function analyze(text: string): string[] {
+export function analyze(text: string, stem: Stemmer = porterStem): string[] {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -75,8 +72,8 @@ export function hashTerm(term: string): number {
 }
 
 /** term hash → count in this text, plus the text's length in tokens */
-export function termCounts(text: string): { counts: Map<number, number>; length: number } {
-  const tokens = analyze(text)
+export function termCounts(text: string, stem: Stemmer = porterStem): { counts: Map<number, number>; length: number } {
+  const tokens = analyze(text, stem)
   const counts = new Map<number, number>()
   for (const t of tokens) {
     const h = hashTerm(t)
@@ -106,9 +103,10 @@ export function encodeDocument(
   avgdl: number,
   weights: FieldWeights = DEFAULT_FIELD_WEIGHTS,
   params: Bm25Params = DEFAULT_BM25,
+  stem: Stemmer = porterStem,
 ): SparseVector {
-  const header = termCounts(fields.header)
-  const text = termCounts(fields.text)
+  const header = termCounts(fields.header, stem)
+  const text = termCounts(fields.text, stem)
   const tf = new Map<number, number>()
   for (const [h, n] of header.counts) tf.set(h, (tf.get(h) ?? 0) + weights.header * n)
   for (const [h, n] of text.counts) tf.set(h, (tf.get(h) ?? 0) + weights.text * n)
@@ -124,8 +122,8 @@ export function encodeDocument(
  * Query-side weights: idf of each distinct query term, as FTS5 computes it — log((N − n + 0.5)/(n + 0.5)),
  * floored at 1e-6 so a term in most chunks still counts a hair. Unknown terms drop out.
  */
-export function encodeQuery(terms: readonly string[], stats: Bm25Stats): SparseVector {
-  const hashes = queryTermHashes(terms)
+export function encodeQuery(terms: readonly string[], stats: Bm25Stats, stem: Stemmer = porterStem): SparseVector {
+  const hashes = queryTermHashes(terms, stem)
   const out: [number, number][] = []
   for (const h of hashes) {
     const n = stats.df.get(h) ?? 0
@@ -137,8 +135,8 @@ export function encodeQuery(terms: readonly string[], stats: Bm25Stats): SparseV
 }
 
 /** distinct term hashes of the query words, for fetching their df from the registry */
-export function queryTermHashes(terms: readonly string[]): number[] {
-  return [...new Set(terms.flatMap((t) => analyze(t)).map(hashTerm))]
+export function queryTermHashes(terms: readonly string[], stem: Stemmer = porterStem): number[] {
+  return [...new Set(terms.flatMap((t) => analyze(t, stem)).map(hashTerm))]
 }
 
 /** Adds (sign 1) or removes (sign −1) a set of chunks' statistics, for the registry to apply atomically. */
@@ -148,12 +146,16 @@ export interface Bm25Delta {
   readonly df: Map<number, number>
 }
 
-export function statsDelta(chunks: readonly { readonly header: string; readonly text: string }[], sign: 1 | -1): Bm25Delta {
+export function statsDelta(
+  chunks: readonly { readonly header: string; readonly text: string }[],
+  sign: 1 | -1,
+  stem: Stemmer = porterStem,
+): Bm25Delta {
   const df = new Map<number, number>()
   let totalLength = 0
   for (const c of chunks) {
-    const header = termCounts(c.header)
-    const text = termCounts(c.text)
+    const header = termCounts(c.header, stem)
+    const text = termCounts(c.text, stem)
     totalLength += header.length + text.length
     for (const h of new Set([...header.counts.keys(), ...text.counts.keys()])) df.set(h, (df.get(h) ?? 0) + sign)
   }

@@ -1,4 +1,5 @@
-import { analyze } from './bm25-encoder.js'
+import { porterStem } from './porter-stemmer.js'
+import { analyze, type Stemmer } from './bm25-encoder.js'
 
 /**
  * Whether a chunk matches a keyword query the way FTS5 matches `"t1" OR "t2" OR "p1 p2"`: any term
@@ -9,12 +10,13 @@ export function matchesKeywordQuery(
   chunk: { readonly header: string; readonly text: string },
   terms: readonly string[],
   phrases: readonly (readonly string[])[],
+  stem: Stemmer = porterStem,
 ): boolean {
-  const fields = [analyze(chunk.header), analyze(chunk.text)]
-  const termTokens = new Set(terms.flatMap((t) => analyze(t)))
+  const fields = [analyze(chunk.header, stem), analyze(chunk.text, stem)]
+  const termTokens = new Set(terms.flatMap((t) => analyze(t, stem)))
   if (termTokens.size > 0 && fields.some((f) => f.some((t) => termTokens.has(t)))) return true
   return phrases.some((p) => {
-    const words = p.flatMap((w) => analyze(w))
+    const words = p.flatMap((w) => analyze(w, stem))
     return words.length > 0 && fields.some((f) => containsRun(f, words))
   })
 }
