@@ -183,4 +183,48 @@ describe('extractive choice for what a question asks', () => {
     )
     expect(r.answer).not.toContain('fair values')
   })
+
+  describe("a span's table and its twin", () => {
+    // A made-up release: the quarter's reconciliation in the top source, the year's in the sixth.
+    const quarter = [
+      'Reconciliation of non-GAAP measures',
+      'Three Months Ended March 31, 2024 Three Months Ended March 31, 2025 ($ million) EBITDA EBIT',
+      'Net income attributable to Fernwick 74 74 91 91',
+      'Adjusted EBITDA, EBIT and Net income 312 240 355 281',
+      '(1) Calculation of diluted EPS for the twelve months ended March 31, 2025 excludes shares to be repurchased.',
+      'Adjusted EBITDA 312 355',
+    ].join('\n')
+    const year = [
+      'Twelve Months Ended March 31, 2024 Twelve Months Ended March 31, 2025 ($ million) EBITDA EBIT',
+      'Net income attributable to Fernwick 402 402 455 455',
+      'Adjusted EBITDA, EBIT and Net income 1,291 1,010 1,377 1,096',
+    ].join('\n')
+    const filler = (i: number): string => `Fernwick operates plants in ${i + 3} countries and sells to packaging customers.`
+    const ranked = (texts: readonly string[]) => texts.map((text, i) => ({ n: i + 1, source: source(`s${i}`, text), text }))
+    const sources = ranked([quarter, filler(1), filler(2), filler(3), filler(4), year])
+
+    it("answers a fiscal-year question from the twelve-month table, not the quarter's, even from a later source", () => {
+      const r = extractiveAnswer("What was Fernwick's adjusted EBITDA for FY 2025?", sources, { maxSentences: 1 })
+      expect(r.answer).toBe('Adjusted EBITDA, EBIT and Net income 1,291 1,010 1,377 1,096 [6]')
+    })
+
+    it("answers a quarter's question from the three-month table", () => {
+      const r = extractiveAnswer("What was Fernwick's adjusted EBITDA in Q4 of fiscal 2025?", ranked([year, filler(1), quarter]), {
+        maxSentences: 1,
+      })
+      expect(r.answer).toBe('Adjusted EBITDA, EBIT and Net income 312 240 355 281 [3]')
+    })
+
+    it('reads a footnote naming a span as no heading, and searches no further when no table of the other span is among the top sources', () => {
+      // the footnote mentions "twelve months ended" but the rows after it are still the quarter's
+      const r = extractiveAnswer('What was adjusted EBITDA for the quarter?', ranked([quarter]), { maxSentences: 2 })
+      expect(r.answer.split('\n')).toContain('Adjusted EBITDA 312 355 [1]')
+      // with no quarter table among the top four, the year's table in the sixth source is not reached
+      const plain = extractiveAnswer(
+        "What was Fernwick's adjusted EBITDA for FY 2025?",
+        ranked([filler(0), filler(1), filler(2), filler(3), filler(4), year]),
+      )
+      expect(plain.answer).not.toContain('1,377')
+    })
+  })
 })

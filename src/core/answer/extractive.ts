@@ -36,6 +36,15 @@ const CAUSE_BONUS = 1.5
 const ROW = /^[A-Za-z][^\d]{2,}?(?:\s+\$?\s?\(?[\d,.]+\)?%?){2,}\s*$/
 // "… as of June 30, 2023." ends in two numbers too, but they are a date
 const ENDS_IN_DATE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\.?\s*$/i
+// A release prints the quarter's table and the year's one with the same rows: a row under a column heading
+// of the span the question asks for ("FY 2023" → "Twelve Months Ended …") is preferred to its twin.
+const PERIOD_BONUS = 0.5
+const PERIOD_PENALTY = 2
+const ASKS_QUARTER = /\b(?:q[1-4]|[1-4]q|quarters?|quarterly|three months|3 months|thirteen weeks|13 weeks)\b/i
+const ASKS_YEAR = /\b(?:fy\s?'?\d{2,4}|fy|fiscal|full[- ]year|annual|annually|twelve months|12 months|year)\b/i
+const QUARTER_HEADING = /\b(?:three|3) months ended|\bquarters? ended|\b(?:thirteen|13) weeks ended/i
+const YEAR_HEADING = /\b(?:twelve|12) months ended|\b(?:fiscal )?years? ended|\b(?:fifty-(?:two|three)|5[23]) weeks ended/i
+const PART_YEAR_HEADING = /\b(?:six|nine|6|9) months ended|\b(?:twenty-six|thirty-nine|26|39) weeks ended/i
 
 interface Sentence {
   readonly order: number
@@ -45,7 +54,11 @@ interface Sentence {
   readonly hasFigure: boolean
   /** a statement row: a label followed by two or more figures (one per period) */
   readonly isRow: boolean
+  /** the span of the column heading last seen above the sentence on its page, when it names one span only */
+  readonly span: Span | undefined
 }
+
+type Span = 'quarter' | 'year'
 
 /** A source page's sentences, and which of them hold each (stemmed) word. */
 interface Page {
@@ -73,11 +86,21 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   const analyzed = queryWords(question)
   const terms = [...new Set(analyzed.terms.map(stem))]
   // " purchases of property plant and equipment " matched against " … " joined tokens: whole words only.
+  const span = askedSpan(question)
   const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map(spacedLine)
   const asksCause = ASKS_CAUSE.test(question)
 
-  const searched = sources.slice(0, options.maxSources ?? 4)
-  const pages = searched.map((s) => prepared(s.text, preparePage))
+  const maxSources = options.maxSources ?? 4
+  let searched = sources.slice(0, maxSources)
+  let pages = searched.map((s) => prepared(s.text, preparePage))
+  // A row of the top sources under the other span's heading (the quarter's table, asked for the fiscal year)
+  // has a twin under the span asked for, often in a later source: the search goes on to twice as many
+  // sources, and rows are weighed by their heading's span.
+  const twin = span !== undefined && pages.some((p) => p.sentences.some((x) => x.isRow && x.span !== undefined && x.span !== span))
+  if (twin) {
+    searched = sources.slice(0, maxSources * 2)
+    pages = searched.map((s) => prepared(s.text, preparePage))
+  }
   let total = 0
   for (const page of pages) total += page.sentences.length
   // Each term weighs 0–1 by rarity among the candidate sentences, so a few common words cannot outweigh
@@ -111,7 +134,10 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
       // answer — unless it asks what drove the figure, which no row says.
       const row = hasLine && sentence.isRow && !asksCause ? ROW_BONUS : 0
       const cause = givesCause ? CAUSE_BONUS : 0
-      const score = share + (hasLine ? LINE_BONUS : 0) + row + cause + (sentence.hasFigure ? FIGURE_BONUS : 0) - rank * RANK_PENALTY
+      // a row under the other span's heading (the quarter's table for a fiscal-year question) is its twin's figure
+      const period = !twin || !sentence.isRow || sentence.span === undefined ? 0 : sentence.span === span ? PERIOD_BONUS : -PERIOD_PENALTY
+      const score =
+        share + (hasLine ? LINE_BONUS : 0) + row + cause + period + (sentence.hasFigure ? FIGURE_BONUS : 0) - rank * RANK_PENALTY
       if (score > 0) ranked.push({ n, rank, sentence, score })
     }
     shared.fill(0, 0, count)
@@ -188,9 +214,34 @@ function spacedLine(line: string): { readonly spaced: string; readonly stems: re
   return cached
 }
 
+/** The span a question asks about: a quarter ("Q2", "second quarter") before a year ("FY 2023", "fiscal year"). */
+function askedSpan(question: string): Span | undefined {
+  if (ASKS_QUARTER.test(question)) return 'quarter'
+  return ASKS_YEAR.test(question) ? 'year' : undefined
+}
+
+/**
+ * The span a column heading names ("Three Months Ended June 30," → quarter, "Twelve Months Ended …" or "For
+ * the years ended …" → year); `null` for a heading naming several (a statement with both columns, or six
+ * months), `undefined` for a line that is no heading. A heading names its span near its start and ends
+ * in no full stop; prose and footnotes that mention "the three months ended …" are sentences.
+ */
+function headingSpan(line: string): Span | null | undefined {
+  if (/\.\s*$/.test(line) || /^\(?\d{1,2}\)/.test(line)) return undefined
+  const head = line.slice(0, 120)
+  const quarter = QUARTER_HEADING.test(head)
+  const year = YEAR_HEADING.test(head)
+  if (!quarter && !year && !PART_YEAR_HEADING.test(head)) return undefined
+  if (PART_YEAR_HEADING.test(head) || (quarter && year)) return null
+  return quarter ? 'quarter' : 'year'
+}
+
 function preparePage(text: string): Page {
   const byWord = new Map<string, number[]>()
+  let span: Span | undefined
   const list = sentences(text).map((sentence, order) => {
+    const heading = headingSpan(sentence)
+    if (heading !== undefined) span = heading ?? undefined
     // Like the index tokenizer (letters and digits), without its Unicode normalisation: quoting needs no more.
     const raw = sentence
       .toLowerCase()
@@ -207,6 +258,7 @@ function preparePage(text: string): Page {
       spaced: ` ${raw.join(' ')} `,
       hasFigure: /\d/.test(sentence),
       isRow: ROW.test(sentence) && !ENDS_IN_DATE.test(sentence),
+      span,
     }
   })
   return { sentences: list, byWord, lineHits: new Map() }
