@@ -227,4 +227,37 @@ describe('extractive choice for what a question asks', () => {
       expect(plain.answer).not.toContain('1,377')
     })
   })
+
+  describe('which item performed best or worst', () => {
+    // A made-up retailer's MD&A: the category sentences print none of the question's words.
+    const text = [
+      'Notable comparable sales changes by revenue category were as follows:',
+      'Outdoor Living: The 4.2% comparable sales growth was driven primarily by grills.',
+      'Kitchenware: The 12.5% comparable sales decline was driven primarily by small appliances, partially offset by comparable sales growth in cookware.',
+      'Garden Tools: The 11.3% comparable sales growth was driven primarily by mowers.',
+      'Home Office: Revenue decreased by 3.1% on lower desk sales.',
+      'Toys: Revenue increased 6.0% on holiday demand.',
+      'Revenue by product category for the quarter is presented in Note 11 to the condensed financial statements.',
+    ].join('\n')
+    const sources = [{ n: 1, source: source('r', text), text }]
+
+    it('leads with the largest change in the direction asked', () => {
+      const best = extractiveAnswer('Which Tamberlane product category performed the best in the second quarter?', sources)
+      expect(best.answer.split('\n')[0]).toBe('Garden Tools: The 11.3% comparable sales growth was driven primarily by mowers. [1]')
+      // a decline of a larger percent is no candidate, nor is the growth a decline sentence mentions without a figure
+      expect(best.answer).not.toContain('Kitchenware')
+      const worst = extractiveAnswer('Which category dragged down Tamberlane sales growth in the quarter?', sources, { maxSentences: 2 })
+      expect(worst.answer.split('\n')[0]).toBe(
+        'Kitchenware: The 12.5% comparable sales decline was driven primarily by small appliances, partially offset by comparable sales growth in cookware. [1]',
+      )
+      expect(worst.answer.split('\n')[1]).toBe('Home Office: Revenue decreased by 3.1% on lower desk sales. [1]')
+    })
+
+    it('weighs no direction for a question that asks for none', () => {
+      const r = extractiveAnswer('Where is revenue by product category presented?', sources, { maxSentences: 1 })
+      expect(r.answer).toBe(
+        'Revenue by product category for the quarter is presented in Note 11 to the condensed financial statements. [1]',
+      )
+    })
+  })
 })

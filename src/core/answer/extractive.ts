@@ -46,6 +46,25 @@ const QUARTER_HEADING = /\b(?:three|3) months ended|\bquarters? ended|\b(?:thirt
 const YEAR_HEADING = /\b(?:twelve|12) months ended|\b(?:fiscal )?years? ended|\b(?:fifty-(?:two|three)|5[23]) weeks ended/i
 const PART_YEAR_HEADING = /\b(?:six|nine|6|9) months ended|\b(?:twenty-six|thirty-nine|26|39) weeks ended/i
 
+// "Which category performed best?" names none of the words its answer prints ("Entertainment: The 9.0%
+// comparable sales growth …"): the sentences stating a change in the direction asked, with its percent,
+// are the candidates, and the one stating the largest such change leads.
+const ASKS_BEST =
+  /\b(?:perform(?:ed|s|ing)?\s+(?:the\s+)?(?:best|strongest)|best[- ]performing|strongest\s+(?:growth|performance)|gr[eo]w(?:n|s)?\s+(?:the\s+)?(?:most|fastest)|fastest[- ]growing|(?:highest|largest|most)\s+growth)\b/i
+const ASKS_WORST =
+  /\b(?:perform(?:ed|s|ing)?\s+(?:the\s+)?(?:worst|weakest)|worst[- ]performing|weakest\s+(?:growth|performance)|dragg(?:ed|ing)?\s+down|drag(?:ged)?\s+on|declined?\s+(?:the\s+)?most|(?:largest|biggest|steepest)\s+(?:decline|decrease|drop)|(?:lowest|slowest)\s+growth|slowest[- ]growing)\b/i
+const UP_WORD = 'growth|grew|grow|increased?|increases|rose|improved|gained'
+const DOWN_WORD = 'declined?|declines|decreased?|decreases|fell|dropped|drop|shrank|contracted'
+const PERCENT_THEN_WORD = new RegExp(`(\\d+(?:\\.\\d+)?)\\s?%(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:(${UP_WORD})|(${DOWN_WORD}))\\b`, 'iu')
+const WORD_THEN_PERCENT = new RegExp(
+  `\\b(?:(${UP_WORD})|(${DOWN_WORD}))(?:\\s+(?:by|of|approximately|about|nearly))?\\s+(\\d+(?:\\.\\d+)?)\\s?%`,
+  'iu',
+)
+const DIRECTION_BONUS = 2
+const EXTREME_BONUS = 1
+
+type Direction = 'up' | 'down'
+
 interface Sentence {
   readonly order: number
   readonly text: string
@@ -56,6 +75,8 @@ interface Sentence {
   readonly isRow: boolean
   /** the span of the column heading last seen above the sentence on its page, when it names one span only */
   readonly span: Span | undefined
+  /** the first change the sentence states with a percent and a word giving its direction ("The 9.0% … growth") */
+  readonly change: { readonly direction: Direction; readonly percent: number } | undefined
 }
 
 type Span = 'quarter' | 'year'
@@ -89,6 +110,7 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   const span = askedSpan(question)
   const lines = [...new Set(matchConcepts(analyzed.tokens).flatMap((c) => c.lines))].map(spacedLine)
   const asksCause = ASKS_CAUSE.test(question)
+  const direction: Direction | undefined = ASKS_WORST.test(question) ? 'down' : ASKS_BEST.test(question) ? 'up' : undefined
 
   const maxSources = options.maxSources ?? 4
   let searched = sources.slice(0, maxSources)
@@ -112,6 +134,12 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
     return Math.log(1 + total / (1 + df)) / maxIdf
   })
 
+  // the largest change stated in the direction asked, over the searched sources
+  let extreme = -1
+  if (direction !== undefined)
+    for (const page of pages)
+      for (const x of page.sentences) if (x.change?.direction === direction) extreme = Math.max(extreme, x.change.percent)
+
   const ranked: Candidate[] = []
   pages.forEach((page, rank) => {
     const n = (searched[rank] as NumberedSource).n
@@ -129,15 +157,17 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
       // speaks of the line the sentence before it names
       const hasLine = line[at] === 1 || (givesCause && at > 0 && line[at - 1] === 1)
       const share = shared[at] as number
-      if (share === 0 && !hasLine) continue
+      const change = direction !== undefined && sentence.change?.direction === direction ? sentence.change.percent : undefined
+      if (share === 0 && !hasLine && change === undefined) continue
       // A question naming a finance concept asks for a figure: the statement row that prints it is the
       // answer — unless it asks what drove the figure, which no row says.
       const row = hasLine && sentence.isRow && !asksCause ? ROW_BONUS : 0
       const cause = givesCause ? CAUSE_BONUS : 0
       // a row under the other span's heading (the quarter's table for a fiscal-year question) is its twin's figure
       const period = !twin || !sentence.isRow || sentence.span === undefined ? 0 : sentence.span === span ? PERIOD_BONUS : -PERIOD_PENALTY
+      const changed = change === undefined ? 0 : DIRECTION_BONUS + (change === extreme ? EXTREME_BONUS : 0)
       const score =
-        share + (hasLine ? LINE_BONUS : 0) + row + cause + period + (sentence.hasFigure ? FIGURE_BONUS : 0) - rank * RANK_PENALTY
+        share + (hasLine ? LINE_BONUS : 0) + row + cause + period + changed + (sentence.hasFigure ? FIGURE_BONUS : 0) - rank * RANK_PENALTY
       if (score > 0) ranked.push({ n, rank, sentence, score })
     }
     shared.fill(0, 0, count)
@@ -259,9 +289,20 @@ function preparePage(text: string): Page {
       hasFigure: /\d/.test(sentence),
       isRow: ROW.test(sentence) && !ENDS_IN_DATE.test(sentence),
       span,
+      change: statedChange(sentence),
     }
   })
   return { sentences: list, byWord, lineHits: new Map() }
+}
+
+/** The first change the sentence states as a percent next to a word of direction (within three words). */
+function statedChange(sentence: string): Sentence['change'] {
+  const before = PERCENT_THEN_WORD.exec(sentence)
+  const after = WORD_THEN_PERCENT.exec(sentence)
+  const first = before !== null && (after === null || before.index <= after.index) ? before : after
+  if (first === null) return undefined
+  const [percent, up] = first === before ? [first[1], first[2]] : [first[3], first[1]]
+  return { direction: up !== undefined ? 'up' : 'down', percent: Number(percent) }
 }
 
 function stem(w: string): string {
