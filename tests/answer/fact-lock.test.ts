@@ -157,4 +157,20 @@ describe('fact-lock v2 verdicts', () => {
       ['2019', 'unsupported'],
     ])
   })
+
+  it('reads a count ("412 stores") off a page that declares no unit as printed, and off a declared page in its unit', () => {
+    const stores = {
+      n: 1,
+      text: ['Store count', 'Stores at end of quarter 412 398', 'Stores opened 16 9', 'Revenue $ 1,204 $ 1,150'].join('\n'),
+    }
+    const check = (answer: string, source = stores) => checkFacts(answer, [source]).checks.map((c) => [c.text, c.verdict])
+    expect(check('Larkspur ended the quarter with 412 stores [1].')).toEqual([['412', 'quoted']])
+    expect(check('Larkspur ended the quarter with 412,000 stores [1].')).toEqual([['412,000', 'unsupported']])
+    expect(check('Larkspur opened 16,000 new stores [1].')).toEqual([['16,000', 'unsupported']])
+    // an amount is no count: the undeclared page may still print it in thousands
+    expect(check('Revenue was $1,204,000 [1].')).toEqual([['$1,204,000', 'quoted']])
+    // a page that declares thousands counts in thousands
+    const members = { n: 1, text: '(in thousands)\nMembers at end of year 412 398' }
+    expect(check('Larkspur had 412,000 members [1].', members)).toEqual([['412,000', 'quoted']])
+  })
 })

@@ -17,7 +17,7 @@ import {
 import { findMetricDerivation, metricRows, type MetricRow } from './metric-derivation.js'
 import { numberContext } from './number-context.js'
 import { extractNumbers, isSupported, MagnitudeIndex, type ExtractedNumber } from './numbers.js'
-import { figureScales, sourceFigures, type SourceFigures } from './source-figures.js'
+import { figureScales, sourceFigures, type SourceFigure, type SourceFigures } from './source-figures.js'
 import { textCache } from './text-cache.js'
 
 /**
@@ -92,7 +92,7 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
     return verbatimCheck(n, text, squashed)
   }
   const checks: (NumberCheck | undefined)[] = numbers.map(
-    (n, i) => contextCheck(n, text, sources) ?? verbatim(n) ?? quotedCheck(n, targets[i] as Target, sources, rowsFor),
+    (n, i) => contextCheck(n, text, sources) ?? verbatim(n) ?? quotedCheck(n, text, targets[i] as Target, sources, rowsFor),
   )
   const accepted: AnswerFigure[] = []
   checks.forEach((c, i) => {
@@ -228,21 +228,60 @@ function squash(text: string): string {
  */
 function quotedCheck(
   n: ExtractedNumber,
+  text: string,
   t: Target,
   sources: readonly ({ n: number } & PreparedSource)[],
   rowsFor: (n: ExtractedNumber) => AnchoredRow[],
 ): NumberCheck | undefined {
-  const s = sources.find((x) => x.index.supports(n))
+  const count = isCount(n, text)
+  const s = count ? sources.find((x) => isSupported(n, scaledFigures(x.figures, { count }))) : sources.find((x) => x.index.supports(n))
   if (s === undefined) return undefined
   if (t.looseness <= LOOSENESS.quoteAnywhere) return { text: n.raw, verdict: 'quoted', source: s.n }
   const rows = rowsFor(n)
   if (rows.length === 0) return { text: n.raw, verdict: 'quoted', source: s.n }
   for (const row of rows) {
-    const magnitudes = row.figures.flatMap((f) => figureScales(f, row.bareScales).map((b) => Math.abs(f.value) * b))
+    const magnitudes = scaledFigures(row, { count })
     if (isSupported(n, magnitudes)) return { text: n.raw, verdict: 'quoted', source: row.n }
   }
   return undefined
 }
+/** Every magnitude the figures may stand for, in full units. */
+function scaledFigures(
+  from: { readonly figures: readonly SourceFigure[]; readonly bareScales: readonly number[] },
+  claim: { readonly count: boolean },
+): number[] {
+  return from.figures.flatMap((f) => figureScales(f, from.bareScales, claim).map((b) => Math.abs(f.value) * b))
+}
+
+// Plural nouns after a figure that are units, spans or multiples, not things counted
+const NOT_COUNTED = new Set([
+  'dollars',
+  'thousands',
+  'millions',
+  'billions',
+  'percent',
+  'points',
+  'basis',
+  'years',
+  'months',
+  'weeks',
+  'days',
+  'quarters',
+  'times',
+  'cents',
+  'hours',
+])
+
+/**
+ * A figure counting things: no currency, scale word or percent, and a plural noun after it, at most one
+ * word between ("982 stores", "47 new stores").
+ */
+function isCount(n: ExtractedNumber, text: string): boolean {
+  if (n.scale !== undefined || n.percent || /[$€£]/.test(n.raw)) return false
+  const noun = /^\s+(?:[a-z]+(?:-[a-z]+)?\s+)?([a-z]{3,}s)\b/.exec(text.slice(n.index + n.raw.length, n.index + n.raw.length + 40))?.[1]
+  return noun !== undefined && !noun.endsWith('ss') && !NOT_COUNTED.has(noun)
+}
+
 function sentenceAt(text: string, index: number): string {
   const start = Math.max(text.lastIndexOf('\n', index), ...['. ', '! ', '? '].map((p) => text.lastIndexOf(p, index)))
   const ends = ['\n', '. ', '! ', '? '].map((p) => text.indexOf(p, index)).filter((i) => i >= 0)
