@@ -215,6 +215,17 @@ describe('extractive choice for what a question asks', () => {
       expect(r.answer).toBe('Adjusted EBITDA, EBIT and Net income 312 240 355 281 [3]')
     })
 
+    it('reads "Fourth Quarter" and "Full Year" column headings, and no row whose label names a quarter as a heading', () => {
+      const fourth = ['Fourth Quarter 2025 Fourth Quarter 2024', 'Adjusted operating income 88 80'].join('\n')
+      const full = ['Full Year 2025 Full Year 2024', 'Stores opened in the fourth quarter 16 9', 'Adjusted operating income 402 371'].join(
+        '\n',
+      )
+      const r = extractiveAnswer('What was adjusted operating income for the full year 2025?', ranked([fourth, filler(1), full]), {
+        maxSentences: 1,
+      })
+      expect(r.answer).toBe('Adjusted operating income 402 371 [3]')
+    })
+
     it('reads a footnote naming a span as no heading, and searches no further when no table of the other span is among the top sources', () => {
       // the footnote mentions "twelve months ended" but the rows after it are still the quarter's
       const r = extractiveAnswer('What was adjusted EBITDA for the quarter?', ranked([quarter]), { maxSentences: 2 })

@@ -42,8 +42,12 @@ const PERIOD_BONUS = 0.5
 const PERIOD_PENALTY = 2
 const ASKS_QUARTER = /\b(?:q[1-4]|[1-4]q|quarters?|quarterly|three months|3 months|thirteen weeks|13 weeks)\b/i
 const ASKS_YEAR = /\b(?:fy\s?'?\d{2,4}|fy|fiscal|full[- ]year|annual|annually|twelve months|12 months|year)\b/i
-const QUARTER_HEADING = /\b(?:three|3) months ended|\bquarters? ended|\b(?:thirteen|13) weeks ended/i
-const YEAR_HEADING = /\b(?:twelve|12) months ended|\b(?:fiscal )?years? ended|\b(?:fifty-(?:two|three)|5[23]) weeks ended/i
+const QUARTER_HEADING =
+  /\b(?:three|3) months ended|\bquarters? ended|\b(?:thirteen|13) weeks ended|\b(?:first|second|third|fourth) quarter\b|\bQ[1-4]\b/i
+const YEAR_HEADING = /\b(?:twelve|12) months ended|\b(?:fiscal )?years? ended|\b(?:fifty-(?:two|three)|5[23]) weeks ended|\bfull[- ]year\b/i
+// what a column heading may print besides words: years, the days of its dates, footnote marks
+const HEADING_FIGURES =
+  /\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\(\d{1,2}\)|\bQ[1-4]\b/gi
 const PART_YEAR_HEADING = /\b(?:six|nine|6|9) months ended|\b(?:twenty-six|thirty-nine|26|39) weeks ended/i
 
 // "Which category performed best?" names none of the words its answer prints ("Entertainment: The 9.0%
@@ -253,12 +257,15 @@ function askedSpan(question: string): Span | undefined {
 /**
  * The span a column heading names ("Three Months Ended June 30," → quarter, "Twelve Months Ended …" or "For
  * the years ended …" → year); `null` for a heading naming several (a statement with both columns, or six
- * months), `undefined` for a line that is no heading. A heading names its span near its start and ends
- * in no full stop; prose and footnotes that mention "the three months ended …" are sentences.
+ * months), `undefined` for a line that is no heading. A heading names its span near its start, ends in no
+ * full stop and prints no figures but years, dates and footnote marks; prose and footnotes that mention
+ * "the three months ended …" are sentences, and so is a row whose label names a quarter.
  */
 function headingSpan(line: string): Span | null | undefined {
   if (/\.\s*$/.test(line) || /^\(?\d{1,2}\)/.test(line)) return undefined
   const head = line.slice(0, 120)
+  // a row whose label names a period ("Stores at end of second quarter 907 930") prints figures
+  if (/\d/.test(line.replace(HEADING_FIGURES, ' '))) return undefined
   const quarter = QUARTER_HEADING.test(head)
   const year = YEAR_HEADING.test(head)
   if (!quarter && !year && !PART_YEAR_HEADING.test(head)) return undefined
