@@ -173,4 +173,22 @@ describe('fact-lock v2 verdicts', () => {
     const members = { n: 1, text: '(in thousands)\nMembers at end of year 412 398' }
     expect(check('Larkspur had 412,000 members [1].', members)).toEqual([['412,000', 'quoted']])
   })
+
+  // a loose figure ("27%": half a unit is more than 0.5 % of it) must sit in a named row; a precise one may be anywhere
+  it('takes a loose figure from the column of the year written right after it, when the table prints its years', () => {
+    const header = 'Year Ended December 31, 2025 2024 2023'
+    const rows = ['Effective tax rate 21 % 25 % 27 %', 'Return on equity 18.2 % 16.9 % 12.0 %']
+    const check = (answer: string) =>
+      checkFacts(answer, [{ n: 1, text: `Selected data\n${header}\n${rows.join('\n')}` }]).checks.map((c) => [c.text, c.verdict])
+    expect(check('The effective tax rate fell from 25% in FY 2024 to 21% in FY 2025 [1].')).toEqual([
+      ['25%', 'quoted'],
+      ['2024', 'context'],
+      ['21%', 'quoted'],
+      ['2025', 'context'],
+    ])
+    // the 2023 cell is not "in FY 2024"
+    expect(check('The effective tax rate fell from 27% in FY 2024 to 21% in FY 2025 [1].')[0]).toEqual(['27%', 'unsupported'])
+    // a figure with no year written after it may be any column's
+    expect(check('The effective tax rate was 27% two years earlier [1].')).toEqual([['27%', 'quoted']])
+  })
 })

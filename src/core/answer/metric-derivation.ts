@@ -253,7 +253,7 @@ export function metricRows(sources: readonly { n: number; figures: SourceFigures
 }
 
 /** The first run of distinct years before the first row of amounts: the table's period columns. */
-function headerYears(figures: SourceFigures): string[] | undefined {
+export function headerYears(figures: SourceFigures): string[] | undefined {
   const years: string[] = []
   for (const row of figures.rows) {
     const amounts = row.figures.filter((f) => !f.isYear && !f.isDay)

@@ -14,7 +14,7 @@ import {
   type Derivation,
   type Target,
 } from './derivation.js'
-import { findMetricDerivation, metricRows, type MetricRow } from './metric-derivation.js'
+import { findMetricDerivation, headerYears, metricRows, type MetricRow } from './metric-derivation.js'
 import { numberContext } from './number-context.js'
 import { extractNumbers, isSupported, MagnitudeIndex, type ExtractedNumber } from './numbers.js'
 import { figureScales, sourceFigures, type SourceFigure, type SourceFigures } from './source-figures.js'
@@ -51,6 +51,8 @@ interface PreparedSource {
   readonly figures: SourceFigures
   readonly index: MagnitudeIndex
   readonly years: ReadonlySet<string>
+  /** the table's period columns, when its header prints them (see `headerYears`) */
+  readonly columns: readonly string[] | undefined
 }
 
 const preparedSources = textCache<PreparedSource>(1024)
@@ -61,7 +63,12 @@ function prepare(text: string): PreparedSource {
   for (const f of figures.figures) {
     for (const s of figureScales(f, figures.bareScales)) magnitudes.push(Math.abs(f.value) * s)
   }
-  return { figures, index: new MagnitudeIndex(magnitudes), years: new Set(text.match(/(?<!\d)(?:19|20)\d\d(?!\d)/g) ?? []) }
+  return {
+    figures,
+    index: new MagnitudeIndex(magnitudes),
+    years: new Set(text.match(/(?<!\d)(?:19|20)\d\d(?!\d)/g) ?? []),
+    columns: headerYears(figures),
+  }
 }
 
 /**
@@ -239,12 +246,33 @@ function quotedCheck(
   if (t.looseness <= LOOSENESS.quoteAnywhere) return { text: n.raw, verdict: 'quoted', source: s.n }
   const rows = rowsFor(n)
   if (rows.length === 0) return { text: n.raw, verdict: 'quoted', source: s.n }
+  const year = boundYear(n, text)
   for (const row of rows) {
-    const magnitudes = scaledFigures(row, { count })
+    const magnitudes = scaledFigures(inYear(row, year, sources), { count })
     if (isSupported(n, magnitudes)) return { text: n.raw, verdict: 'quoted', source: row.n }
   }
   return undefined
 }
+// "24.6% in FY 2021", "20% for fiscal 2021": the year written right after a figure is the period it claims
+const BOUND_YEAR = /^\s*(?:in|for|during)\s+(?:the\s+)?(?:fiscal\s+(?:year\s+)?|FY\s?'?)?((?:19|20)\d\d)(?!\d)/i
+
+function boundYear(n: ExtractedNumber, text: string): string | undefined {
+  return BOUND_YEAR.exec(text.slice(n.index + n.raw.length, n.index + n.raw.length + 32))?.[1]
+}
+
+/**
+ * The cell of a row for the year the claim binds its figure to, when the row's table prints its period
+ * columns and the row has one cell per column ("Effective tax rate 21.6 % 24.6 % 27.0 %" under "2022 2021
+ * 2020"): 27.0 % is not "in FY 2021". Any cell otherwise, as a page without column years says no more.
+ */
+function inYear<R extends AnchoredRow>(row: R, year: string | undefined, sources: readonly ({ n: number } & PreparedSource)[]): R {
+  if (year === undefined) return row
+  const columns = sources.find((x) => x.n === row.n)?.columns
+  const at = columns?.indexOf(year) ?? -1
+  if (columns === undefined || at < 0 || row.figures.length !== columns.length) return row
+  return { ...row, figures: row.figures.slice(at, at + 1) }
+}
+
 /** Every magnitude the figures may stand for, in full units. */
 function scaledFigures(
   from: { readonly figures: readonly SourceFigure[]; readonly bareScales: readonly number[] },
