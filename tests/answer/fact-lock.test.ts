@@ -191,4 +191,18 @@ describe('fact-lock v2 verdicts', () => {
     // a figure with no year written after it may be any column's
     expect(check('The effective tax rate was 27% two years earlier [1].')).toEqual([['27%', 'quoted']])
   })
+
+  it('derives a named metric for the year written right after the figure only, past a "% change" column', () => {
+    const taxes = [
+      'Year ended December 31,',
+      '2025 2024 Change',
+      'Income before income taxes $ 1,800 $ 2,400 (25)%',
+      'Provision for income taxes $ (414) $ (480) (14)%',
+    ].join('\n')
+    const check = (answer: string) => checkFacts(answer, [{ n: 1, text: taxes }]).checks.map((c) => [c.text, c.verdict])
+    const right = check('The effective tax rate went from 20% in FY 2024 to 23% in FY 2025 [1].')
+    expect(right.map(([, verdict]) => verdict)).toEqual(['derived', 'context', 'derived', 'context'])
+    // 20% is the 2024 rate, not the 2025 one
+    expect(check('The effective tax rate went from 20% in FY 2024 to 20% in FY 2025 [1].')[2]).toEqual(['20%', 'unsupported'])
+  })
 })

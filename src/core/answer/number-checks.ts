@@ -117,7 +117,16 @@ export function checkNumbers(text: string, cited: readonly CheckedSource[], ques
       const n = numbers[i] as ExtractedNumber
       const t = targets[i] as Target
       metricRowsOf ??= metricRows(sources)
-      const found = derive(t, sentenceAt(text, n.index), question, metricRowsOf, () => rowsFor(n, true), accepted, sources)
+      const found = derive(
+        t,
+        sentenceAt(text, n.index),
+        question,
+        metricRowsOf,
+        () => rowsFor(n, true),
+        accepted,
+        sources,
+        boundYear(n, text),
+      )
       if (found === undefined) {
         checks[i] = {
           text: n.raw,
@@ -172,8 +181,9 @@ function derive(
   anchored: () => AnchoredRow[],
   accepted: readonly AnswerFigure[],
   sources: readonly { n: number; figures: SourceFigures }[],
+  year: string | undefined,
 ): Derivation | undefined {
-  const metric = findMetricDerivation(t, `${sentence} \n ${question}`, rows, matchesRatio, matchesAmount)
+  const metric = findMetricDerivation(t, `${sentence} \n ${question}`, rows, matchesRatio, matchesAmount, year)
   if (metric.found !== undefined) return metric.found
   if (metric.computable) return fromAnswer(t, accepted)
   return (
