@@ -183,4 +183,92 @@ describe('extractive choice for what a question asks', () => {
     )
     expect(r.answer).not.toContain('fair values')
   })
+
+  describe("a span's table and its twin", () => {
+    // A made-up release: the quarter's reconciliation in the top source, the year's in the sixth.
+    const quarter = [
+      'Reconciliation of non-GAAP measures',
+      'Three Months Ended March 31, 2024 Three Months Ended March 31, 2025 ($ million) EBITDA EBIT',
+      'Net income attributable to Fernwick 74 74 91 91',
+      'Adjusted EBITDA, EBIT and Net income 312 240 355 281',
+      '(1) Calculation of diluted EPS for the twelve months ended March 31, 2025 excludes shares to be repurchased.',
+      'Adjusted EBITDA 312 355',
+    ].join('\n')
+    const year = [
+      'Twelve Months Ended March 31, 2024 Twelve Months Ended March 31, 2025 ($ million) EBITDA EBIT',
+      'Net income attributable to Fernwick 402 402 455 455',
+      'Adjusted EBITDA, EBIT and Net income 1,291 1,010 1,377 1,096',
+    ].join('\n')
+    const filler = (i: number): string => `Fernwick operates plants in ${i + 3} countries and sells to packaging customers.`
+    const ranked = (texts: readonly string[]) => texts.map((text, i) => ({ n: i + 1, source: source(`s${i}`, text), text }))
+    const sources = ranked([quarter, filler(1), filler(2), filler(3), filler(4), year])
+
+    it("answers a fiscal-year question from the twelve-month table, not the quarter's, even from a later source", () => {
+      const r = extractiveAnswer("What was Fernwick's adjusted EBITDA for FY 2025?", sources, { maxSentences: 1 })
+      expect(r.answer).toBe('Adjusted EBITDA, EBIT and Net income 1,291 1,010 1,377 1,096 [6]')
+    })
+
+    it("answers a quarter's question from the three-month table", () => {
+      const r = extractiveAnswer("What was Fernwick's adjusted EBITDA in Q4 of fiscal 2025?", ranked([year, filler(1), quarter]), {
+        maxSentences: 1,
+      })
+      expect(r.answer).toBe('Adjusted EBITDA, EBIT and Net income 312 240 355 281 [3]')
+    })
+
+    it('reads "Fourth Quarter" and "Full Year" column headings, and no row whose label names a quarter as a heading', () => {
+      const fourth = ['Fourth Quarter 2025 Fourth Quarter 2024', 'Adjusted operating income 88 80'].join('\n')
+      const full = ['Full Year 2025 Full Year 2024', 'Stores opened in the fourth quarter 16 9', 'Adjusted operating income 402 371'].join(
+        '\n',
+      )
+      const r = extractiveAnswer('What was adjusted operating income for the full year 2025?', ranked([fourth, filler(1), full]), {
+        maxSentences: 1,
+      })
+      expect(r.answer).toBe('Adjusted operating income 402 371 [3]')
+    })
+
+    it('reads a footnote naming a span as no heading, and searches no further when no table of the other span is among the top sources', () => {
+      // the footnote mentions "twelve months ended" but the rows after it are still the quarter's
+      const r = extractiveAnswer('What was adjusted EBITDA for the quarter?', ranked([quarter]), { maxSentences: 2 })
+      expect(r.answer.split('\n')).toContain('Adjusted EBITDA 312 355 [1]')
+      // with no quarter table among the top four, the year's table in the sixth source is not reached
+      const plain = extractiveAnswer(
+        "What was Fernwick's adjusted EBITDA for FY 2025?",
+        ranked([filler(0), filler(1), filler(2), filler(3), filler(4), year]),
+      )
+      expect(plain.answer).not.toContain('1,377')
+    })
+  })
+
+  describe('which item performed best or worst', () => {
+    // A made-up retailer's MD&A: the category sentences print none of the question's words.
+    const text = [
+      'Notable comparable sales changes by revenue category were as follows:',
+      'Outdoor Living: The 4.2% comparable sales growth was driven primarily by grills.',
+      'Kitchenware: The 12.5% comparable sales decline was driven primarily by small appliances, partially offset by comparable sales growth in cookware.',
+      'Garden Tools: The 11.3% comparable sales growth was driven primarily by mowers.',
+      'Home Office: Revenue decreased by 3.1% on lower desk sales.',
+      'Toys: Revenue increased 6.0% on holiday demand.',
+      'Revenue by product category for the quarter is presented in Note 11 to the condensed financial statements.',
+    ].join('\n')
+    const sources = [{ n: 1, source: source('r', text), text }]
+
+    it('leads with the largest change in the direction asked', () => {
+      const best = extractiveAnswer('Which Tamberlane product category performed the best in the second quarter?', sources)
+      expect(best.answer.split('\n')[0]).toBe('Garden Tools: The 11.3% comparable sales growth was driven primarily by mowers. [1]')
+      // a decline of a larger percent is no candidate, nor is the growth a decline sentence mentions without a figure
+      expect(best.answer).not.toContain('Kitchenware')
+      const worst = extractiveAnswer('Which category dragged down Tamberlane sales growth in the quarter?', sources, { maxSentences: 2 })
+      expect(worst.answer.split('\n')[0]).toBe(
+        'Kitchenware: The 12.5% comparable sales decline was driven primarily by small appliances, partially offset by comparable sales growth in cookware. [1]',
+      )
+      expect(worst.answer.split('\n')[1]).toBe('Home Office: Revenue decreased by 3.1% on lower desk sales. [1]')
+    })
+
+    it('weighs no direction for a question that asks for none', () => {
+      const r = extractiveAnswer('Where is revenue by product category presented?', sources, { maxSentences: 1 })
+      expect(r.answer).toBe(
+        'Revenue by product category for the quarter is presented in Note 11 to the condensed financial statements. [1]',
+      )
+    })
+  })
 })

@@ -74,4 +74,16 @@ describe('sourceFigures', () => {
     ])
     expect(f.rows[0]?.figures.every((x) => x.isYear)).toBe(true)
   })
+
+  it("reads the changed number's own verdict when an equal figure stands earlier in the answer", () => {
+    // swapping the digits of 21% gives 12%, the figure the answer states just before for the other year
+    const source = 'Year Ended December 31, 2025 2024\nEffective tax rate 21 % 12 %'
+    const answer = 'The effective tax rate went from 12% in FY 2024 to 21% in FY 2025.'
+    const r = evaluateFactLock([{ id: 'seed-7', question: 'How did the effective tax rate change?', answer, sources: [source] }])
+    expect(r.falseFlags).toEqual([])
+    const swapped = perturbations(answer, extractNumbers(answer), 'seed-7').find((p) => p.kind === 'digits' && p.from === '21%')
+    expect(swapped).toMatchObject({ to: '12%', text: 'The effective tax rate went from 12% in FY 2024 to 12% in FY 2025.' })
+    // judged at its own place ("12% in FY 2025" is the 2024 cell), not as the earlier 12%, which is right
+    expect(r.missed.filter((m) => m.kind === 'digits')).toEqual([])
+  })
 })

@@ -157,4 +157,52 @@ describe('fact-lock v2 verdicts', () => {
       ['2019', 'unsupported'],
     ])
   })
+
+  it('reads a count ("412 stores") off a page that declares no unit as printed, and off a declared page in its unit', () => {
+    const stores = {
+      n: 1,
+      text: ['Store count', 'Stores at end of quarter 412 398', 'Stores opened 16 9', 'Revenue $ 1,204 $ 1,150'].join('\n'),
+    }
+    const check = (answer: string, source = stores) => checkFacts(answer, [source]).checks.map((c) => [c.text, c.verdict])
+    expect(check('Larkspur ended the quarter with 412 stores [1].')).toEqual([['412', 'quoted']])
+    expect(check('Larkspur ended the quarter with 412,000 stores [1].')).toEqual([['412,000', 'unsupported']])
+    expect(check('Larkspur opened 16,000 new stores [1].')).toEqual([['16,000', 'unsupported']])
+    // an amount is no count: the undeclared page may still print it in thousands
+    expect(check('Revenue was $1,204,000 [1].')).toEqual([['$1,204,000', 'quoted']])
+    // a page that declares thousands counts in thousands
+    const members = { n: 1, text: '(in thousands)\nMembers at end of year 412 398' }
+    expect(check('Larkspur had 412,000 members [1].', members)).toEqual([['412,000', 'quoted']])
+  })
+
+  // a loose figure ("27%": half a unit is more than 0.5 % of it) must sit in a named row; a precise one may be anywhere
+  it('takes a loose figure from the column of the year written right after it, when the table prints its years', () => {
+    const header = 'Year Ended December 31, 2025 2024 2023'
+    const rows = ['Effective tax rate 21 % 25 % 27 %', 'Return on equity 18.2 % 16.9 % 12.0 %']
+    const check = (answer: string) =>
+      checkFacts(answer, [{ n: 1, text: `Selected data\n${header}\n${rows.join('\n')}` }]).checks.map((c) => [c.text, c.verdict])
+    expect(check('The effective tax rate fell from 25% in FY 2024 to 21% in FY 2025 [1].')).toEqual([
+      ['25%', 'quoted'],
+      ['2024', 'context'],
+      ['21%', 'quoted'],
+      ['2025', 'context'],
+    ])
+    // the 2023 cell is not "in FY 2024"
+    expect(check('The effective tax rate fell from 27% in FY 2024 to 21% in FY 2025 [1].')[0]).toEqual(['27%', 'unsupported'])
+    // a figure with no year written after it may be any column's
+    expect(check('The effective tax rate was 27% two years earlier [1].')).toEqual([['27%', 'quoted']])
+  })
+
+  it('derives a named metric for the year written right after the figure only, past a "% change" column', () => {
+    const taxes = [
+      'Year ended December 31,',
+      '2025 2024 Change',
+      'Income before income taxes $ 1,800 $ 2,400 (25)%',
+      'Provision for income taxes $ (414) $ (480) (14)%',
+    ].join('\n')
+    const check = (answer: string) => checkFacts(answer, [{ n: 1, text: taxes }]).checks.map((c) => [c.text, c.verdict])
+    const right = check('The effective tax rate went from 20% in FY 2024 to 23% in FY 2025 [1].')
+    expect(right.map(([, verdict]) => verdict)).toEqual(['derived', 'context', 'derived', 'context'])
+    // 20% is the 2024 rate, not the 2025 one
+    expect(check('The effective tax rate went from 20% in FY 2024 to 20% in FY 2025 [1].')[2]).toEqual(['20%', 'unsupported'])
+  })
 })

@@ -55,7 +55,10 @@ export function evaluateFactLock(cases: readonly FactLockCase[]): FactLockEvalRe
     if (gold.unsupportedNumbers.length > 0) falseFlags.push({ id: c.id, answer: c.answer, unsupported: [...gold.unsupportedNumbers] })
     for (const p of perturbations(c.answer, amounts, c.id)) {
       const r = checkFacts(p.text + cite, sources, { question: c.question })
-      const verdict = r.checks.find((k) => k.text === p.to)?.verdict ?? (r.unsupportedNumbers.includes(p.to) ? 'unsupported' : 'quoted')
+      // the changed number's own verdict: an equal figure elsewhere in the answer ("from 20% … to 20% …") has its own
+      const nth = extractNumbers(p.text).filter((x) => x.raw === p.to && x.index < p.at).length
+      const verdict =
+        r.checks.filter((k) => k.text === p.to)[nth]?.verdict ?? (r.unsupportedNumbers.includes(p.to) ? 'unsupported' : 'quoted')
       const kind = byKind[p.kind]
       kind.perturbed++
       if (verdict === 'unsupported') kind.caught++

@@ -245,15 +245,24 @@ export function metricRows(sources: readonly { n: number; figures: SourceFigures
     for (const row of s.figures.rows) {
       const figures = row.figures.filter((f) => !f.isYear && !f.isDay)
       if (figures.length === 0 || row.label === '') continue
-      const years = header !== undefined && figures.length === header.length ? header : undefined
-      out.push({ n: s.n, label: row.label, figures, bareScales: s.figures.bareScales, years })
+      // a "% change" column after the period columns ("Net sales $ 14,189 $ 14,082 1%") is no period
+      const cells = (header !== undefined ? withoutChangeColumn(figures, header.length) : undefined) ?? figures
+      const years = header !== undefined && cells.length === header.length ? header : undefined
+      out.push({ n: s.n, label: row.label, figures: cells, bareScales: s.figures.bareScales, years })
     }
   }
   return out
 }
 
+/** A row's period cells when the cells after them are percents and they are not (a change column). */
+function withoutChangeColumn(figures: readonly SourceFigure[], periods: number): readonly SourceFigure[] | undefined {
+  if (figures.length <= periods) return undefined
+  const cells = figures.slice(0, periods)
+  return cells.every((f) => !f.percent) && figures.slice(periods).every((f) => f.percent) ? cells : undefined
+}
+
 /** The first run of distinct years before the first row of amounts: the table's period columns. */
-function headerYears(figures: SourceFigures): string[] | undefined {
+export function headerYears(figures: SourceFigures): string[] | undefined {
   const years: string[] = []
   for (const row of figures.rows) {
     const amounts = row.figures.filter((f) => !f.isYear && !f.isDay)
@@ -403,6 +412,8 @@ export function findMetricDerivation(
   rows: readonly MetricRow[],
   matchesRatio: (t: Target, r: number) => boolean,
   matchesAmount: (t: Target, r: number, scales: readonly number[], percentPoints: boolean) => boolean,
+  /** the year written right after the figure ("20% in FY 2022"): the one period its value or change is for */
+  boundYear?: string,
 ): { computable: boolean; found?: MetricDerivation } {
   const metrics = namedMetrics(claim)
   if (metrics.length === 0) return { computable: false }
@@ -420,7 +431,7 @@ export function findMetricDerivation(
         computable = true
         const periods = [...byPeriod.keys()]
         const named = periods.filter((p) => years.includes(p))
-        const focus = named.length > 0 ? named : periods
+        const focus = boundYear !== undefined && periods.includes(boundYear) ? [boundYear] : named.length > 0 ? named : periods
         const hits = (r: number, v: Value, points: boolean): boolean =>
           isRatio ? (points ? matchesAmount(t, r * 100, [], true) : matchesRatio(t, r)) : matchesAmount(t, r, v.scales, false)
         const done = (expression: string, ns: readonly number[]): { computable: boolean; found: MetricDerivation } => ({

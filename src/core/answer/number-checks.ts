@@ -15,10 +15,10 @@ import {
   type Derivation,
   type Target,
 } from './derivation.js'
-import { findMetricDerivation, metricRows, type MetricRow } from './metric-derivation.js'
+import { findMetricDerivation, headerYears, metricRows, type MetricRow } from './metric-derivation.js'
 import { numberContext } from './number-context.js'
 import { extractNumbers, isSupported, MagnitudeIndex, type ExtractedNumber } from './numbers.js'
-import { figureScales, sourceFigures, type SourceFigures } from './source-figures.js'
+import { figureScales, sourceFigures, type SourceFigure, type SourceFigures } from './source-figures.js'
 
 /**
  * A verdict for every number of an answer, against the sources it cites:
@@ -51,6 +51,8 @@ export interface PreparedSource {
   readonly figures: SourceFigures
   readonly index: MagnitudeIndex
   readonly years: ReadonlySet<string>
+  /** the table's period columns, when its header prints them (see `headerYears`) */
+  readonly columns: readonly string[] | undefined
 }
 
 function prepare(text: string): PreparedSource {
@@ -59,7 +61,12 @@ function prepare(text: string): PreparedSource {
   for (const f of figures.figures) {
     for (const s of figureScales(f, figures.bareScales)) magnitudes.push(Math.abs(f.value) * s)
   }
-  return { figures, index: new MagnitudeIndex(magnitudes), years: new Set(text.match(/(?<!\d)(?:19|20)\d\d(?!\d)/g) ?? []) }
+  return {
+    figures,
+    index: new MagnitudeIndex(magnitudes),
+    years: new Set(text.match(/(?<!\d)(?:19|20)\d\d(?!\d)/g) ?? []),
+    columns: headerYears(figures),
+  }
 }
 
 /**
@@ -95,7 +102,7 @@ export function checkNumbers(
     return verbatimCheck(n, text, squashed)
   }
   const checks: (NumberCheck | undefined)[] = numbers.map(
-    (n, i) => contextCheck(n, text, sources) ?? verbatim(n) ?? quotedCheck(n, targets[i] as Target, sources, rowsFor),
+    (n, i) => contextCheck(n, text, sources) ?? verbatim(n) ?? quotedCheck(n, text, targets[i] as Target, sources, rowsFor),
   )
   const accepted: AnswerFigure[] = []
   checks.forEach((c, i) => {
@@ -113,7 +120,16 @@ export function checkNumbers(
       const n = numbers[i] as ExtractedNumber
       const t = targets[i] as Target
       metricRowsOf ??= metricRows(sources)
-      const found = derive(t, sentenceAt(text, n.index), question, metricRowsOf, () => rowsFor(n, true), accepted, sources)
+      const found = derive(
+        t,
+        sentenceAt(text, n.index),
+        question,
+        metricRowsOf,
+        () => rowsFor(n, true),
+        accepted,
+        sources,
+        boundYear(n, text),
+      )
       if (found === undefined) {
         checks[i] = {
           text: n.raw,
@@ -168,8 +184,9 @@ function derive(
   anchored: () => AnchoredRow[],
   accepted: readonly AnswerFigure[],
   sources: readonly { n: number; figures: SourceFigures }[],
+  year: string | undefined,
 ): Derivation | undefined {
-  const metric = findMetricDerivation(t, `${sentence} \n ${question}`, rows, matchesRatio, matchesAmount)
+  const metric = findMetricDerivation(t, `${sentence} \n ${question}`, rows, matchesRatio, matchesAmount, year)
   if (metric.found !== undefined) return metric.found
   if (metric.computable) return fromAnswer(t, accepted)
   return (
@@ -231,21 +248,81 @@ function squash(text: string): string {
  */
 function quotedCheck(
   n: ExtractedNumber,
+  text: string,
   t: Target,
   sources: readonly ({ n: number } & PreparedSource)[],
   rowsFor: (n: ExtractedNumber) => AnchoredRow[],
 ): NumberCheck | undefined {
-  const s = sources.find((x) => x.index.supports(n))
+  const count = isCount(n, text)
+  const s = count ? sources.find((x) => isSupported(n, scaledFigures(x.figures, { count }))) : sources.find((x) => x.index.supports(n))
   if (s === undefined) return undefined
   if (t.looseness <= LOOSENESS.quoteAnywhere) return { text: n.raw, verdict: 'quoted', source: s.n }
   const rows = rowsFor(n)
   if (rows.length === 0) return { text: n.raw, verdict: 'quoted', source: s.n }
+  const year = boundYear(n, text)
   for (const row of rows) {
-    const magnitudes = row.figures.flatMap((f) => figureScales(f, row.bareScales).map((b) => Math.abs(f.value) * b))
+    const magnitudes = scaledFigures(inYear(row, year, sources), { count })
     if (isSupported(n, magnitudes)) return { text: n.raw, verdict: 'quoted', source: row.n }
   }
   return undefined
 }
+// "24.6% in FY 2021", "20% for fiscal 2021": the year written right after a figure is the period it claims
+const BOUND_YEAR = /^\s*(?:in|for|during)\s+(?:the\s+)?(?:fiscal\s+(?:year\s+)?|FY\s?'?)?((?:19|20)\d\d)(?!\d)/i
+
+function boundYear(n: ExtractedNumber, text: string): string | undefined {
+  return BOUND_YEAR.exec(text.slice(n.index + n.raw.length, n.index + n.raw.length + 32))?.[1]
+}
+
+/**
+ * The cell of a row for the year the claim binds its figure to, when the row's table prints its period
+ * columns and the row has one cell per column ("Effective tax rate 21.6 % 24.6 % 27.0 %" under "2022 2021
+ * 2020"): 27.0 % is not "in FY 2021". Any cell otherwise, as a page without column years says no more.
+ */
+function inYear<R extends AnchoredRow>(row: R, year: string | undefined, sources: readonly ({ n: number } & PreparedSource)[]): R {
+  if (year === undefined) return row
+  const columns = sources.find((x) => x.n === row.n)?.columns
+  const at = columns?.indexOf(year) ?? -1
+  if (columns === undefined || at < 0 || row.figures.length !== columns.length) return row
+  return { ...row, figures: row.figures.slice(at, at + 1) }
+}
+
+/** Every magnitude the figures may stand for, in full units. */
+function scaledFigures(
+  from: { readonly figures: readonly SourceFigure[]; readonly bareScales: readonly number[] },
+  claim: { readonly count: boolean },
+): number[] {
+  return from.figures.flatMap((f) => figureScales(f, from.bareScales, claim).map((b) => Math.abs(f.value) * b))
+}
+
+// Plural nouns after a figure that are units, spans or multiples, not things counted
+const NOT_COUNTED = new Set([
+  'dollars',
+  'thousands',
+  'millions',
+  'billions',
+  'percent',
+  'points',
+  'basis',
+  'years',
+  'months',
+  'weeks',
+  'days',
+  'quarters',
+  'times',
+  'cents',
+  'hours',
+])
+
+/**
+ * A figure counting things: no currency, scale word or percent, and a plural noun after it, at most one
+ * word between ("982 stores", "47 new stores").
+ */
+function isCount(n: ExtractedNumber, text: string): boolean {
+  if (n.scale !== undefined || n.percent || /[$€£]/.test(n.raw)) return false
+  const noun = /^\s+(?:[a-z]+(?:-[a-z]+)?\s+)?([a-z]{3,}s)\b/.exec(text.slice(n.index + n.raw.length, n.index + n.raw.length + 40))?.[1]
+  return noun !== undefined && !noun.endsWith('ss') && !NOT_COUNTED.has(noun)
+}
+
 function sentenceAt(text: string, index: number): string {
   const start = Math.max(text.lastIndexOf('\n', index), ...['. ', '! ', '? '].map((p) => text.lastIndexOf(p, index)))
   const ends = ['\n', '. ', '! ', '? '].map((p) => text.indexOf(p, index)).filter((i) => i >= 0)

@@ -14,6 +14,8 @@ export interface Perturbation {
   /** the number as written before and after */
   readonly from: string
   readonly to: string
+  /** where the changed number starts in `text` */
+  readonly at: number
 }
 
 /** mulberry32: a tiny seeded generator; quality is plenty for picking perturbations. */
@@ -52,7 +54,7 @@ export function perturbations(text: string, targets: readonly ExtractedNumber[],
     if (parts === undefined) continue
     const swap = (to: string): string => text.slice(0, n.index) + to + text.slice(n.index + n.raw.length)
     const add = (kind: PerturbationKind, to: string | undefined): void => {
-      if (to !== undefined && to !== n.raw) out.push({ kind, text: swap(to), from: n.raw, to })
+      if (to !== undefined && to !== n.raw) out.push({ kind, text: swap(to), from: n.raw, to, at: n.index })
     }
     const grouped = parts.body.includes(',')
 

@@ -128,8 +128,11 @@ function labelOf(gap: string): string {
  * printed in full (ten million or more: no table "in thousands" prints figures that long); otherwise the
  * page's `bareScales`.
  */
-export function figureScales(f: SourceFigure, bareScales: readonly number[]): readonly number[] {
+export function figureScales(f: SourceFigure, bareScales: readonly number[], claim: { readonly count?: boolean } = {}): readonly number[] {
   if (f.scale !== undefined || Math.abs(f.value) >= 1e7) return [1]
+  // a claimed count ("982,000 stores") is read off a page that declares no unit as printed: an undeclared
+  // "982" counts stores, it is no figure in thousands
+  if (claim.count === true && bareScales === UNDECLARED) return [1]
   // a page that declares no unit: a whole number is not taken for billions (tables in billions print
   // decimals, "$ 2.5"), or "$411 million" would pass as "$411 billion"
   return bareScales === UNDECLARED && f.decimals === 0 ? UNDECLARED_WHOLE : bareScales
