@@ -90,8 +90,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     corpus: deps.corpus,
     integrity: deps.integrity ?? watchIntegrity(deps.corpus),
     embeddingModel: deps.embedder?.id,
-    // Ready first, then what start-up left out, in the background: a browser's first page then comes at once.
-    afterReady: () => void warmBrowserApp().catch((err: unknown) => deps.logger.warn({ err }, 'building the browser app failed')),
+    // Ready first, then what start-up left out (prom-client, the browser app), in the background: the first
+    // scrape and a browser's first page then come at once.
+    afterReady: () =>
+      void metrics
+        .warm()
+        .then(warmBrowserApp)
+        .catch((err: unknown) => deps.logger.warn({ err }, 'loading what start-up left out failed')),
   })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
     await registerAnswerRoutes(app, {
