@@ -87,7 +87,7 @@ describe('what a command loads at start', () => {
     // Once /readyz has answered 200, the server loads prom-client (src/http/metrics.ts) and the browser app
     // (src/http/browser-app.ts) in the background: what it loaded before the request that got that 200 was
     // sent is what it loaded to get ready.
-    let sent = 0
+    let sent: number | undefined
     try {
       for (let i = 0; ; i++) {
         sent = Date.now()
@@ -100,7 +100,7 @@ describe('what a command loads at start', () => {
     } finally {
       await stop()
     }
-    const atStart = t.modules(sent)
+    const atStart = t.modules(sent ?? 0)
     expect(atStart.some((m) => /node_modules\/fastify\//.test(m))).toBe(true)
     expect(heavyIn(atStart)).toEqual([])
   })
