@@ -12,7 +12,6 @@ import { documentRoutes } from './http/routes/documents.js'
 import { finetuneRoutes } from './http/routes/finetunes.js'
 import { collectionRoutes } from './http/routes/collections.js'
 import { documentFileRoutes } from './http/routes/document-files.js'
-import { consoleRoutes } from './http/routes/console.js'
 import type { AppDeps } from './composition/app-deps.js'
 import { uploadsDir } from './composition/paths.js'
 
@@ -86,11 +85,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.caches === undefined ? {} : { caches: deps.caches }),
     ...(deps.jobs === undefined ? {} : { jobs: deps.jobs }),
   })
-  await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
+  const { warmBrowserApp } = await installPlatform(app, { config: deps.config, logger: deps.logger, keys: deps.keys, metrics })
   await app.register(healthRoutes, {
     corpus: deps.corpus,
     integrity: deps.integrity ?? watchIntegrity(deps.corpus),
     embeddingModel: deps.embedder?.id,
+    // Ready first, then what start-up left out (prom-client, the browser app), in the background: the first
+    // scrape and a browser's first page then come at once.
+    afterReady: () =>
+      void metrics
+        .warm()
+        .then(warmBrowserApp)
+        .catch((err: unknown) => deps.logger.warn({ err }, 'loading what start-up left out failed')),
   })
   if (deps.answerer !== undefined && deps.voices !== undefined) {
     await registerAnswerRoutes(app, {
@@ -117,7 +123,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.originals !== undefined && deps.pageImages !== undefined)
     await app.register(documentFileRoutes, { corpus: deps.corpus, originals: deps.originals, pageImages: deps.pageImages })
   if (deps.finetunes !== undefined) await app.register(finetuneRoutes, { finetunes: deps.finetunes })
-  await app.register(consoleRoutes)
   return app
 }
 

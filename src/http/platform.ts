@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
-import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
 import type { Config } from '../config.js'
 import type { Logger } from '../logger.js'
 import type { KeyStore } from '../core/keys.js'
 import { AppError } from '../errors.js'
 import { installAuth } from './auth.js'
 import { installMetrics, type Metrics } from './metrics.js'
+import { installBrowserApp } from './browser-app.js'
 import type { Answerer } from '../core/answer/answerer.js'
 import type { VoiceResolver } from '../core/answer/voice.js'
 import { askRoutes } from './routes/ask.js'
@@ -17,12 +16,13 @@ import { modelRoutes } from './routes/models.js'
 
 /**
  * Cross-cutting HTTP pieces, installed on the root instance before any route so their onRoute hooks see
- * every route: bearer auth, per-key rate limits, the OpenAPI document and UI at /docs, Prometheus /metrics.
+ * every route: bearer auth, per-key rate limits, the browser app (web console, OpenAPI document and UI at
+ * /docs, built with its first request: browser-app.ts), Prometheus /metrics.
  */
 export async function installPlatform(
   app: FastifyInstance,
   deps: { config: Config; logger: Logger; keys: KeyStore | undefined; metrics: Metrics; version?: string },
-): Promise<void> {
+): Promise<{ warmBrowserApp: () => Promise<unknown> }> {
   // Before auth: a browser's preflight carries no key and is answered here.
   const origins = deps.config.server.corsOrigins
   if (origins.length > 0) {
@@ -74,29 +74,10 @@ export async function installPlatform(
     if (route.schema?.tags !== undefined) return
     route.schema = { ...route.schema, tags: [tagFor(route.url)] }
   })
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'ragtune',
-        version: deps.version ?? '0.1.0',
-        description: 'Page-cited, fact-checked answers about company documents; OpenAI-compatible chat endpoint.',
-      },
-      tags: TAGS,
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'a key from "ragtune keys create"' } } },
-    },
-  })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  const browser = installBrowserApp(app, { logger: deps.logger, version: deps.version })
   installMetrics(app, deps.metrics)
+  return { warmBrowserApp: browser.warm }
 }
-
-const TAGS = [
-  { name: 'answers', description: 'questions answered from the documents, with page citations' },
-  { name: 'openai', description: 'OpenAI-compatible endpoints for chat clients and SDKs' },
-  { name: 'documents', description: 'uploads, ingestion jobs, documents (admin)' },
-  { name: 'finetunes', description: 'fine-tuning jobs and voices (admin)' },
-  { name: 'operations', description: 'health, readiness, metrics' },
-]
 
 function tagFor(url: string): string {
   if (url === '/v1/ask') return 'answers'

@@ -18,6 +18,35 @@ describe('OpenAPI document and metrics', () => {
     expect((await h().app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400)
   })
 
+  it('serves the browser pages (console, its files, the OpenAPI UI) with their types, HEAD, 304 and our 404', async () => {
+    const page = await h().app.inject({ method: 'GET', url: '/' })
+    expect(page.statusCode).toBe(200)
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(page.headers['x-request-id']).toBeDefined()
+    expect(page.body).toContain('<html')
+    const css = await h().app.inject({ method: 'GET', url: '/docs/static/swagger-ui.css' })
+    expect(css.statusCode).toBe(200)
+    expect(css.headers['content-type']).toMatch(/^text\/css/)
+    expect(Number(css.headers['content-length'])).toBe(css.rawPayload.length)
+    const again = await h().app.inject({
+      method: 'GET',
+      url: '/docs/static/swagger-ui.css',
+      headers: { 'if-none-match': String(css.headers.etag) },
+    })
+    expect(again.statusCode).toBe(304)
+    expect(again.rawPayload.length).toBe(0)
+    const head = await h().app.inject({ method: 'HEAD', url: '/console/app.js' })
+    expect(head.statusCode).toBe(200)
+    expect(head.headers['content-type']).toMatch(/^application\/javascript/)
+    expect(head.rawPayload.length).toBe(0)
+    const vendor = await h().app.inject({ method: 'GET', url: '/console/vendor/preact.mjs' })
+    expect(vendor.statusCode).toBe(200)
+    expect(vendor.headers['content-type']).toMatch(/^text\/javascript/)
+    const missing = await h().app.inject({ method: 'GET', url: '/console/no-such-file.js' })
+    expect(missing.statusCode).toBe(404)
+    expect(missing.json()).toMatchObject({ error: { code: 'not_found' }, requestId: missing.headers['x-request-id'] })
+  })
+
   it('exposes request, retrieval and answer metrics', async () => {
     await h().app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'Acme revenue 2022' } })
     const res = await h().app.inject({ method: 'GET', url: '/metrics' })

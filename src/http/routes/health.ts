@@ -26,14 +26,27 @@ interface Ready {
  * embedding drift reported. Until the first check ends (see IntegrityWatch) /readyz answers 503
  * `starting`. Ready means /readyz answers 200.
  */
-export const healthRoutes: FastifyPluginAsync<{ corpus: Corpus; integrity: IntegrityWatch; embeddingModel?: string | undefined }> = async (
-  app,
-  { corpus, integrity, embeddingModel },
-) => {
+export const healthRoutes: FastifyPluginAsync<{
+  corpus: Corpus
+  integrity: IntegrityWatch
+  embeddingModel?: string | undefined
+  /** called once, after the first 200 from /readyz has been sent: work left out of start-up begins there */
+  afterReady?: () => void
+}> = async (app, { corpus, integrity, embeddingModel, afterReady }) => {
   // The check's worker reads the store file: closing waits for it, so the store (and its files) can go after.
   app.addHook('onClose', async () => integrity.idle())
   // No response schemas: a probe's small answer needs no serializer compiled first (which would load ajv
   // on the way to the server's first 200 from /readyz).
+  if (afterReady !== undefined) {
+    let pending = true
+    app.addHook('onResponse', (req, reply, done) => {
+      if (pending && reply.statusCode === 200 && req.routeOptions.url === '/readyz') {
+        pending = false
+        setImmediate(afterReady)
+      }
+      done()
+    })
+  }
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
   app.get('/readyz', { schema: { hide: true } }, async (): Promise<Ready> => {
     const problems = integrity.problems()
