@@ -51,6 +51,27 @@ describe('uploads do not stay in memory', () => {
     }
   })
 
+  it('ends a parse worker left idle, and starts a fresh one for the next file', async () => {
+    const lines: string[] = []
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+    const pool = createParserPool({ logger, size: 1, idleMs: 100 })
+    const ended = (): number => lines.filter((l) => l.includes('parse worker idle; ended')).length
+    try {
+      const parse = (n: number): Promise<unknown> => pool.parse({ name: `f${n}.txt`, kind: 'txt', bytes: bigText(0, n), maxPages: 10 })
+      await parse(1)
+      await parse(2)
+      // back to back: the same worker, still there
+      expect(ended()).toBe(0)
+      await new Promise((r) => setTimeout(r, 400))
+      expect(ended()).toBe(1)
+      await expect(parse(3)).resolves.toMatchObject({ pages: 1 })
+      await new Promise((r) => setTimeout(r, 400))
+      expect(ended()).toBe(2)
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('returns memory to its baseline after 12 uploads of 6 MB through parse workers', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-leak-'))
     dirs.push(dir)
