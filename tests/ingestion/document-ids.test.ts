@@ -163,3 +163,65 @@ describe('uploads keep non-Latin documents apart', () => {
     })
   })
 })
+
+describe('two uploads that arrive at once', () => {
+  let dir: string
+  let deps: AppDeps
+  let app: FastifyInstance
+  let base: string
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-ids-race-'))
+    // two parse workers: both files are parsed at the same time, after both passed the early id check
+    deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dir, RAGTUNE_INGEST_WORKERS: '2' }), pino({ level: 'silent' }))
+    app = await buildApp(deps)
+    base = await app.listen({ port: 0, host: '127.0.0.1' })
+  })
+  afterAll(async () => {
+    await app.close()
+    await closeDeps(deps)
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  const upload = async (name: string, data: string, documentId?: string): Promise<Record<string, unknown>> => {
+    const form = new FormData()
+    form.append('file', new Blob([data]), name)
+    if (documentId !== undefined) form.append('documentId', documentId)
+    const res = await fetch(`${base}/v1/documents`, { method: 'POST', body: form })
+    expect(res.status).toBe(202)
+    const { jobId } = (await res.json()) as { jobId: string }
+    for (let i = 0; i < 600; i++) {
+      const job = (await (await fetch(`${base}/v1/ingestions/${jobId}`)).json()) as { status: string; results: Record<string, unknown>[] }
+      if (job.status === 'succeeded' || job.status === 'failed') return job.results[0] ?? {}
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    throw new Error('job did not finish')
+  }
+
+  it('never makes two files whose names spell one id into versions of one document', async () => {
+    // several rounds, each with a fresh pair: any interleaving of the two jobs must end the same way
+    for (let round = 0; round < 4; round++) {
+      const a = `Отчет ${round}.txt`
+      const b = `отчет ${round}.txt`
+      const results = await Promise.all([
+        upload(a, `Alpha Corp revenue was ${100 + round} million in 2020.\n`),
+        upload(b, `Beta Corp revenue was ${200 + round} million in 2021.\n`),
+      ])
+      const id = `otchet-${round}`
+      expect(results.map((r) => r.documentId)).toEqual([id, id])
+      const statuses = results.map((r) => r.status).sort()
+      expect(statuses, JSON.stringify(results)).toEqual(['failed', 'ingested'])
+      expect(results.find((r) => r.status === 'failed')).toMatchObject({ error: { code: 'document_id_conflict' } })
+      const doc = (await (await fetch(`${base}/v1/documents/${id}`)).json()) as { activeVersion: number }
+      expect(doc.activeVersion).toBe(1)
+    }
+  })
+
+  it('still lets an explicit id replace what it holds', async () => {
+    expect(await upload('other name.txt', 'Gamma Corp revenue was 333 million.\n', 'otchet-0')).toMatchObject({
+      status: 'ingested',
+      documentId: 'otchet-0',
+      version: 2,
+    })
+  })
+})

@@ -19,6 +19,7 @@ import { sqliteCollectionQueries } from './collection-queries.js'
 import { ftsMatch, ftsPhrases } from './fts-query.js'
 import { createCorpusSnapshot, readChunks, type NamedFilter, type RowsWritten } from './corpus-snapshot.js'
 import { collectionOf } from '../../core/collections.js'
+import { idConflict } from '../../core/ingest/identity.js'
 
 export interface SqliteCorpusOptions {
   readonly path: string
@@ -132,6 +133,9 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     const existing = getDoc.get(input.documentId)
     if (existing !== undefined && existing.fingerprint === input.fingerprint) {
       return { result: { documentId: input.documentId, version: existing.active_version, status: 'unchanged' } }
+    }
+    if (input.sourceBound === true && existing !== undefined && existing.source_name !== input.sourceName) {
+      throw idConflict(input.documentId, existing.source_name)
     }
     const tracked = snapshot.tracking()
     const now = new Date().toISOString()
