@@ -9,6 +9,8 @@ import { createOpenAIEmbeddings } from './adapters/openai-embeddings.js'
 import { recoverIngestJobs } from './core/ingest/recover-jobs.js'
 import { pageCacheDir, uploadsDir } from './composition/paths.js'
 import type { KeyStore } from './core/keys.js'
+import type { Corpus } from './core/corpus.js'
+import { storageFault } from './errors.js'
 import { createChatModelFactory, createOpenAIChat } from './adapters/openai-chat.js'
 import { createHybridRetriever } from './core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from './core/answer/answerer.js'
@@ -27,7 +29,19 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
   warnIfShared([config.dataDir, config.dbPath], logger)
   ensurePrivateDir(config.dataDir)
   // Scale-out (Pinecone vectors + PostgreSQL or SQLite catalog) loads pg and the Pinecone SDK only when chosen.
-  const corpus = await openCorpus(config, logger)
+  const corpus = await openCorpus(config, logger).catch((err: unknown) => {
+    throw storageFault(err) ?? err
+  })
+  try {
+    return await buildOnCorpus(config, logger, corpus)
+  } catch (err) {
+    // a damaged store table found while starting: the storage-fault code and its recovery, nothing left open
+    await corpus.close().catch(() => undefined)
+    throw storageFault(err) ?? err
+  }
+}
+
+async function buildOnCorpus(config: Config, logger: Logger, corpus: Corpus): Promise<BuiltDeps> {
   const m = config.models
   const embedder =
     m.embeddingModel === undefined
@@ -41,8 +55,12 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
           maxRetries: m.maxRetries,
         })
   // DATABASE_URL: jobs, keys, voices, fine-tune jobs and originals shared by every replica in PostgreSQL.
-  const { jobs, keys, registry, fineTuneJobs, originals } = await openStores(config)
-  await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
+  const stores = await openStores(config)
+  const { jobs, keys, registry, fineTuneJobs, originals } = stores
+  await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger).catch(async (err: unknown) => {
+    await closeStores(stores).catch(() => undefined)
+    throw err
+  })
   // Workers start on the first parse, so commands that never ingest never pay for them.
   const parser = createParserPool({
     logger,
