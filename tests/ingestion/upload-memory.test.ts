@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
-import { createParserPool } from '../../src/adapters/pdf/parser-pool.js'
+import { createParserPool, PARSE_NICE } from '../../src/adapters/pdf/parser-pool.js'
 
 // The test process is not started with --expose-gc: switch it on and fetch `gc` from a fresh context.
 v8.setFlagsFromString('--expose-gc')
@@ -67,6 +67,24 @@ describe('uploads do not stay in memory', () => {
       await expect(parse(3)).resolves.toMatchObject({ pages: 1 })
       await new Promise((r) => setTimeout(r, 400))
       expect(ended()).toBe(2)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('parses on threads that run below the priority of the thread that answers (Linux)', async () => {
+    const niceOf = (task: string): number | undefined => {
+      // /proc/<pid>/task/<tid>/stat: the 19th field is the nice value (after the parenthesised name)
+      const stat = fs.readFileSync(`/proc/self/task/${task}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+    }
+    if (!fs.existsSync('/proc/thread-self')) return
+    const main = niceOf(String(process.pid)) as number
+    const pool = createParserPool({ logger: pino({ level: 'silent' }), size: 1 })
+    try {
+      await pool.parse({ name: 'f.txt', kind: 'txt', bytes: bigText(0, 1), maxPages: 10 })
+      const nices = fs.readdirSync('/proc/self/task').map(niceOf)
+      expect(nices).toContain(Math.min(19, main + PARSE_NICE))
     } finally {
       await pool.close()
     }

@@ -42,11 +42,20 @@ const resolveEsm = (specifier: string): string | undefined => {
     return undefined
   }
 }
+/** How many nice levels below the process parse workers run, so answers keep a core under ingest load. */
+export const PARSE_NICE = 10
 const PRELOAD = ['pdf-parse'].map(resolveEsm).filter((u) => u !== undefined)
 const PDFJS_WORKER = pathToFileURL(createRequire(requireHere.resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href
 const TASK_MODULE = siblingModule(import.meta.url, 'parse-task')
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
+// Parsing gives way to the thread that answers questions: this thread runs ${PARSE_NICE} nice levels
+// lower (Linux names the thread in /proc; elsewhere it keeps the process's priority).
+try {
+  const os = require('node:os')
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop())
+  os.setPriority(tid, Math.min(19, os.getPriority(tid) + ${PARSE_NICE}))
+} catch {}
 ;(async () => {
   globalThis.pdfjsWorker = await import(${JSON.stringify(PDFJS_WORKER)})
   for (const url of ${JSON.stringify(PRELOAD)}) await import(url)
