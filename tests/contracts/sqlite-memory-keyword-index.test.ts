@@ -194,6 +194,24 @@ describe('SQLite in-memory keyword index', () => {
     }
   })
 
+  it('reads the index again, with the same ranking, when a write would copy more postings than allowed', async () => {
+    const loads: string[] = []
+    const counting = pino({ level: 'debug' }, { write: (line: string) => void loads.push(line) })
+    const memory = createSqliteCorpus({ path: file, logger: counting, memoryIndexQuietMs: 0, memoryIndexMaxAppliedPostings: 10 })
+    const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
+    const loaded = (): number => loads.filter((l) => l.includes('keyword index loaded into memory')).length
+    try {
+      expect(await memory.keywordIndexReady()).toBe(true)
+      await memory.commitVersion(commitInput('b', 'b2', texts(6, 30)))
+      expect(await memory.keywordIndexReady()).toBe(true)
+      expect(loaded()).toBe(2)
+      expect(await expectSameRanking(memory, sql)).toBeGreaterThan(100)
+    } finally {
+      await memory.close()
+      await sql.close()
+    }
+  })
+
   it('keeps the index through writes to other tables of the file (job heartbeats) and reloads it after a corpus change', async () => {
     const loads: string[] = []
     const counting = pino({ level: 'debug' }, { write: (line: string) => void loads.push(line) })

@@ -26,6 +26,7 @@ export interface CorpusSnapshotOptions {
   readonly maxInstances: number
   readonly quietMs: number
   readonly checkMs: number
+  readonly maxAppliedPostings: number
   /** the corpus' prepared-statement cache */
   readonly statement: <R>(sql: string) => Statement<unknown[], R>
 }
@@ -356,7 +357,7 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
       if (index === undefined) return
       let applied = false
       try {
-        applied = index.apply(rows)
+        applied = index.apply(rows, options.maxAppliedPostings)
       } catch (err) {
         logger.warn({ err }, 'keyword index could not take a write; reading it again')
       }

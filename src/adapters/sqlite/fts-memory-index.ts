@@ -43,6 +43,12 @@ interface Phrase {
 const K1 = 1.2
 const B = 0.75
 const EVERYTHING: readonly (readonly [number, number])[] = [[0, Number.MAX_SAFE_INTEGER]]
+/**
+ * Postings (rows) a write may make `apply` copy by default: 10-25 ms of the event loop (2 million took
+ * 100 ms on a busy 2-core machine). A write touching more (a large document among common words in a large
+ * index) retires the index to a reload on a worker instead.
+ */
+export const MAX_APPLIED_POSTINGS = 500_000
 /** phrases remembered per index (their tokens and postings), dropped all at once past this */
 const MAX_PHRASES = 50_000
 
@@ -132,16 +138,27 @@ export class FtsMemoryIndex {
   /**
    * Applies a write made through this process: `removed` rows leave, `added` rows (ids above every row
    * held) join, as FTS5's triggers did in the store, so searches rank exactly as a fresh read of the store
-   * would. Costs the postings of the tokens those rows hold, not a read of the whole index. False when it
-   * cannot (an added id not above the rows held): the owner then reads the index again.
+   * would. Costs the postings of the tokens those rows hold, not a read of the whole index. False, with
+   * nothing changed, when it cannot (an added id already held) or those postings are over
+   * `maxPostings`: the owner then reads the index again.
    */
-  apply(change: { readonly added: readonly IndexedRow[]; readonly removed: readonly IndexedRow[] }): boolean {
+  apply(
+    change: { readonly added: readonly IndexedRow[]; readonly removed: readonly IndexedRow[] },
+    maxPostings = MAX_APPLIED_POSTINGS,
+  ): boolean {
     const top = this.#rowLength.length - 1
     if (change.added.some((r) => r.id <= top && (this.#rowLength[r.id] ?? 0) > 0)) return false
     const removedIds = change.removed.map((r) => r.id)
-    const removedTerms = new Set<string>()
-    for (const { term, doc } of this.#tokenize(change.removed)) {
-      removedTerms.add(term)
+    const removedInstances = this.#tokenize(change.removed)
+    const addedInstances = this.#tokenize(change.added)
+    const touched = new Set<string>()
+    for (const { term } of removedInstances) touched.add(term)
+    for (const { term } of addedInstances) touched.add(term)
+    // the postings copied: past the budget, a reload on a worker costs the event loop less
+    let cost = 0
+    for (const term of touched) cost += this.#postings.get(term)?.rows.length ?? 0
+    if (cost > maxPostings) return false
+    for (const { doc } of removedInstances) {
       this.instances--
       if (doc <= top) this.#rowLength[doc] = 0
     }
@@ -149,7 +166,7 @@ export class FtsMemoryIndex {
     const added = new Map<string, RowHits[]>()
     const lengths = new Map<number, number>()
     const colWeight = { header: this.#weights.header, text: this.#weights.text }
-    for (const { term, doc, col, offset } of this.#tokenize(change.added)) {
+    for (const { term, doc, col, offset } of addedInstances) {
       let hits = added.get(term)
       if (hits === undefined) added.set(term, (hits = []))
       let last = hits[hits.length - 1]
@@ -159,7 +176,7 @@ export class FtsMemoryIndex {
       lengths.set(doc, (lengths.get(doc) ?? 0) + 1)
       this.instances++
     }
-    for (const term of new Set([...removedTerms, ...added.keys()])) {
+    for (const term of touched) {
       const merged = mergePostings(this.#postings.get(term), removedIds, added.get(term) ?? [])
       if (merged === undefined) this.#postings.delete(term)
       else this.#postings.set(term, merged)

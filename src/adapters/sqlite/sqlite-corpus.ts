@@ -17,6 +17,7 @@ import { corpusMigrations } from './corpus-schema.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { sqliteCollectionQueries } from './collection-queries.js'
 import { ftsMatch, ftsPhrases } from './fts-query.js'
+import { MAX_APPLIED_POSTINGS } from './fts-memory-index.js'
 import { createCorpusSnapshot, readChunks, type NamedFilter, type RowsWritten } from './corpus-snapshot.js'
 import { collectionOf } from '../../core/collections.js'
 import { idConflict } from '../../core/ingest/identity.js'
@@ -40,6 +41,12 @@ export interface SqliteCorpusOptions {
    * seen within this many ms (default 50); one made in this process, at once. 0 checks on every read.
    */
   readonly snapshotCheckMs?: number
+  /**
+   * A write through this corpus goes into the loaded keyword index when it touches at most this many
+   * postings (default `MAX_APPLIED_POSTINGS`, 500,000: tens of ms of the event loop); past it the index is
+   * read again on a worker after the quiet period.
+   */
+  readonly memoryIndexMaxAppliedPostings?: number
 }
 
 /** The embedded store: one SQLite file with documents, versions, chunks, FTS5 (BM25) and sqlite-vec. */
@@ -103,6 +110,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     maxInstances: options.memoryIndexMaxInstances ?? 100_000_000,
     quietMs: options.memoryIndexQuietMs ?? 2000,
     checkMs: options.snapshotCheckMs ?? 50,
+    maxAppliedPostings: options.memoryIndexMaxAppliedPostings ?? MAX_APPLIED_POSTINGS,
     statement,
   })
   // A retrieval sends the same filter object with each of its searches: build its SQL once.
