@@ -1,5 +1,5 @@
 /**
- * `npm run bench:soak -- [--seconds N] [--idle-seconds N] [--reference-seconds N]`
+ * `npm run bench:soak -- [--seconds N] [--idle-seconds N] [--reference-seconds N] [--distinct-uploads N]`
  *
  * One listening server (port 0) with the OpenAI emulator as its model. Five query clients — /v1/ask (JSON
  * and SSE), /v1/chat/completions (JSON and streamed) — each send their next request when the last is
@@ -7,8 +7,10 @@
  * seconds (default 60) beside a sixth client uploading new files and re-ingesting an existing one (the
  * p99 under load). Also printed: the p99 one request at a time, event-loop delay, retrieval-cache hit
  * rates (every commit retires cached retrievals, so under load most asks retrieve afresh), and RSS at the
- * start, after the load and after an idle period. Goals: 0 errors, RSS after idle within 20 % of the
- * start, p99 within 2× the unloaded p99. Prints figures; never fails on them.
+ * start, after the load and after an idle period (a corpus that grows with the uploads holds more memory:
+ * `--distinct-uploads N` keeps it at N documents). RAGTUNE_* variables of the environment configure the
+ * server. Goals: 0 errors, RSS after idle within 20 % of the start, p99 within 2× the unloaded p99.
+ * Prints figures; never fails on them.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -25,11 +27,19 @@ import { startOpenAIEmulator } from '../tests/support/openai-emulator.js'
 import { makeReportPdf } from '../tests/support/pdf-fixtures.js'
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string' }, 'idle-seconds': { type: 'string' }, 'reference-seconds': { type: 'string' } },
+  options: {
+    seconds: { type: 'string' },
+    'idle-seconds': { type: 'string' },
+    'reference-seconds': { type: 'string' },
+    'distinct-uploads': { type: 'string' },
+  },
 })
 const seconds = Number(values.seconds ?? 60)
 const idleSeconds = Number(values['idle-seconds'] ?? 20)
 const referenceSeconds = Number(values['reference-seconds'] ?? Math.min(20, seconds))
+// 0: every upload is a new document (the corpus grows with the load); N: uploads cycle over N names, so
+// after N documents they are new versions and the corpus stays the same size (memory growth vs. leaks)
+const distinctUploads = Number(values['distinct-uploads'] ?? 0)
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
@@ -61,6 +71,8 @@ const deps = await buildDeps(
     RAGTUNE_CHAT_MODEL: 'gpt-4o-mini',
     RAGTUNE_RATE_LIMIT: '0',
     RAGTUNE_INGEST_WORKERS: '1',
+    // RAGTUNE_* settings of the bench's own environment win (RAGTUNE_INGEST_WORKERS=2, RAGTUNE_RETRIEVAL_CACHE=0…)
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('RAGTUNE_') && k !== 'RAGTUNE_DATA_DIR')),
   }),
   pino({ level: 'silent' }),
 )
@@ -176,7 +188,8 @@ await Promise.all([
       uploads++
       requests++
       // new documents, then a re-ingest of a seed filing (same name, new bytes: a new version)
-      const name = uploads % 3 === 0 ? 'acme-2021-10k.pdf' : `upload-${uploads}.pdf`
+      const n = distinctUploads > 0 ? ((uploads - 1) % distinctUploads) + 1 : uploads
+      const name = uploads % 3 === 0 ? 'acme-2021-10k.pdf' : `upload-${n}.pdf`
       await upload(name, pdfs[uploads % pdfs.length]!).catch((err: unknown) => note('upload', String(err)))
     }
   })(),
@@ -197,7 +210,7 @@ const loadedP99 = p99(loaded)
 const serialP99 = p99(serial)
 const ratio = (a: number, b: number): string => `${(a / Math.max(b, 0.1)).toFixed(2)}x`
 console.log(
-  `soak: ${seconds} s, ${requests} requests (${loaded.length} asks/chat completions, ${uploads} uploads incl. re-ingests), ${os.availableParallelism()} cores (shared machine); reference ${referenceSeconds} s, ${unloaded.length} requests`,
+  `soak: ${seconds} s, ${requests} requests (${loaded.length} asks/chat completions, ${uploads} uploads incl. re-ingests${distinctUploads > 0 ? ` over ${distinctUploads} names` : ''}), ${os.availableParallelism()} cores (shared machine); reference ${referenceSeconds} s, ${unloaded.length} requests`,
 )
 console.log(
   `event-loop delay under load: p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms (server and clients share one loop here)`,
