@@ -20,6 +20,15 @@ export type { AppDeps }
 
 /** Builds the app; reads no environment and never listens (server.ts does). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  try {
+    return await assembleApp(deps)
+  } catch (err) {
+    // routes read their stores as they register (API keys, the registry): a damaged table is a storage fault
+    throw storageFault(err) ?? err
+  }
+}
+
+async function assembleApp(deps: AppDeps): Promise<FastifyInstance> {
   // Typed as Fastify's logger so plugins written against the default instance type register cleanly.
   const loggerInstance: FastifyBaseLogger = deps.logger
   const app = Fastify({

@@ -11,6 +11,8 @@ import { createParserPool } from './adapters/pdf/parser-pool.js'
 import { recoverIngestJobs } from './core/ingest/recover-jobs.js'
 import { pageCacheDir, uploadsDir } from './composition/paths.js'
 import type { KeyStore } from './core/keys.js'
+import type { Corpus } from './core/corpus.js'
+import { storageFault } from './errors.js'
 import { openModels } from './composition/models.js'
 import { createHybridRetriever } from './core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from './core/answer/answerer.js'
@@ -29,16 +31,32 @@ export type BuiltDeps = AppDeps & Required<Pick<AppDeps, 'jobs' | 'ingest' | 'ke
 export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDeps> {
   warnIfShared([config.dataDir, config.dbPath], logger)
   ensurePrivateDir(config.dataDir)
-  // Scale-out (Pinecone vectors + PostgreSQL or SQLite catalog) loads pg and the Pinecone SDK only when chosen.
   // Every cache is created by the object that uses it, through this registry (limits: CACHE_LIMITS and
   // RAGTUNE_CACHE_LIMITS), which /metrics reads.
   const caches = new CacheRegistry(config.cacheLimits)
-  const corpus = await openCorpus(config, logger, caches)
+  // Scale-out (Pinecone vectors + PostgreSQL or SQLite catalog) loads pg and the Pinecone SDK only when chosen.
+  const corpus = await openCorpus(config, logger, caches).catch((err: unknown) => {
+    throw storageFault(err) ?? err
+  })
+  try {
+    return await buildOnCorpus(config, logger, corpus, caches)
+  } catch (err) {
+    // a damaged store table found while starting: the storage-fault code and its recovery, nothing left open
+    await corpus.close().catch(() => undefined)
+    throw storageFault(err) ?? err
+  }
+}
+
+async function buildOnCorpus(config: Config, logger: Logger, corpus: Corpus, caches: CacheRegistry): Promise<BuiltDeps> {
   // Model adapters load with their first call (the openai SDK is the largest library a command could load).
   const { embedder, chat, chatFor } = openModels(config)
   // DATABASE_URL: jobs, keys, voices, fine-tune jobs and originals shared by every replica in PostgreSQL.
-  const { jobs, keys, registry, fineTuneJobs, originals } = await openStores(config)
-  await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
+  const stores = await openStores(config)
+  const { jobs, keys, registry, fineTuneJobs, originals } = stores
+  await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger).catch(async (err: unknown) => {
+    await closeStores(stores).catch(() => undefined)
+    throw err
+  })
   // Workers start on the first parse, so commands that never ingest never pay for them.
   const parser = createParserPool({
     logger,

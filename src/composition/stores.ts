@@ -11,6 +11,7 @@ import { createSqliteModelRegistry } from '../adapters/sqlite/sqlite-model-regis
 import { createFileOriginalStore } from '../adapters/sqlite/file-originals.js'
 import type { OriginalStore } from '../core/originals.js'
 import { originalsDir, pageCacheDir } from './paths.js'
+import { storageFault } from '../errors.js'
 
 /** The state every replica must agree on: ingestion jobs, API keys, the model/voice registry, fine-tune jobs. */
 export interface Stores {
@@ -35,12 +36,25 @@ export async function openStores(config: Config): Promise<Stores> {
     return { jobs: pg.jobs, keys: pg.keys, registry: pg.models, fineTuneJobs: pg.fineTuneJobs, originals: pg.originals }
   }
   fs.mkdirSync(config.dataDir, { recursive: true })
-  return {
-    jobs: createSqliteJobStore({ path: config.dbPath }),
-    keys: createSqliteKeyStore({ path: config.dbPath }),
-    registry: createSqliteModelRegistry({ path: config.dbPath }),
-    fineTuneJobs: createSqliteFineTuneJobStore({ path: config.dbPath }),
-    originals: createFileOriginalStore({ dbPath: config.dbPath, dir: originalsDir(config.dataDir) }),
+  // Each store reads its tables as it opens (migrations, prepared statements): a damaged file fails here,
+  // as the same storage fault a request would get, and what was already open is closed again.
+  const opened: { close(): Promise<void> }[] = []
+  const open = <T extends { close(): Promise<void> }>(store: () => T): T => {
+    const s = store()
+    opened.push(s)
+    return s
+  }
+  try {
+    return {
+      jobs: open(() => createSqliteJobStore({ path: config.dbPath })),
+      keys: open(() => createSqliteKeyStore({ path: config.dbPath })),
+      registry: open(() => createSqliteModelRegistry({ path: config.dbPath })),
+      fineTuneJobs: open(() => createSqliteFineTuneJobStore({ path: config.dbPath })),
+      originals: open(() => createFileOriginalStore({ dbPath: config.dbPath, dir: originalsDir(config.dataDir) })),
+    }
+  } catch (err) {
+    await Promise.allSettled(opened.map((s) => s.close()))
+    throw storageFault(err) ?? err
   }
 }
 

@@ -88,6 +88,12 @@ export interface CommitInput {
   readonly sha256: string
   readonly fingerprint: string
   readonly sourceName: string
+  /**
+   * The id was derived from `sourceName`: refuse with `document_id_conflict` when the document, or a
+   * version of it being staged, holds another source (two files that spell to one id, even when they
+   * arrive at once). Absent: the caller chose the id, and the commit replaces whatever it holds.
+   */
+  readonly sourceBound?: boolean
   readonly meta: DocumentMeta
   readonly pages: number
   readonly chunks: readonly ChunkRecord[]

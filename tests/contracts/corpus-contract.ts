@@ -101,6 +101,30 @@ export function describeCorpusContract(name: string, factory: CorpusFactory): vo
       expect((await corpus.getDocument('doc'))?.chunks).toBe(1)
     })
 
+    it('refuses an id derived from another source, even when both commits race; an id the caller chose replaces', async () => {
+      const bound = (fingerprint: string, sourceName: string, text: string): CommitInput => ({
+        ...commitInput('report', fingerprint, [text]),
+        sourceName,
+        sourceBound: true,
+      })
+      const raced = await Promise.allSettled([
+        corpus.commitVersion(bound('a', 'Report.pdf', 'alpha revenue')),
+        corpus.commitVersion(bound('b', 'report.pdf', 'beta revenue')),
+      ])
+      expect(raced.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected'])
+      const refused = raced.find((r) => r.status === 'rejected')
+      expect(refused?.status === 'rejected' ? refused.reason : undefined).toMatchObject({ code: 'document_id_conflict' })
+      const kept = await corpus.getDocument('report')
+      expect(kept?.activeVersion).toBe(1)
+      // the same source again is its next version; another source without a bound id replaces it
+      const held = kept?.sourceName ?? ''
+      expect(await corpus.commitVersion(bound('c', held, 'gamma revenue'))).toMatchObject({ version: 2, status: 'ingested' })
+      expect(await corpus.commitVersion({ ...commitInput('report', 'd', ['delta revenue']), sourceName: 'other.pdf' })).toMatchObject({
+        version: 3,
+        status: 'ingested',
+      })
+    })
+
     it('replaces the previous version: new version active, old chunks gone', async () => {
       await corpus.commitVersion(commitInput('doc', 'v1', ['old revenue figure', 'old margin']))
       const res = await corpus.commitVersion(commitInput('doc', 'v2', ['new revenue figure']))

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createSqliteCorpus } from '../../src/adapters/sqlite/sqlite-corpus.js'
-import type { KeywordQuery } from '../../src/core/corpus.js'
+import type { Corpus, KeywordQuery } from '../../src/core/corpus.js'
 import { commitInput } from './corpus-contract.js'
 
 /**
@@ -13,6 +13,7 @@ import { commitInput } from './corpus-contract.js'
  * with the same scores as a corpus that keeps every search in SQLite, over the same file.
  */
 const logger = pino({ level: 'silent' })
+type Searcher = Pick<Corpus, 'keywordSearch'>
 const WORDS = ['revenue', 'revenues', 'margin', 'cash', 'capital', 'dividends', 'debt', 'net', 'income', 'Café', '10-K', 'per', 'share']
 
 // every chunk a different length and mix, so no two scores tie; headers vary so column weights matter
@@ -64,38 +65,41 @@ describe('SQLite in-memory keyword index', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
+  /** Every query under every filter: the same hits in the same order, scores equal (to 12 digits unless `exact`); returns the hits compared. */
+  async function expectSameRanking(got: Searcher, want: Searcher, exact = false): Promise<number> {
+    let compared = 0
+    for (const q of QUERIES) {
+      for (const filter of [
+        undefined,
+        { documentIds: ['a'] },
+        { documentIds: ['b', 'ir/c'] },
+        { company: ['acme'], fiscalYear: [2023] },
+        { collections: ['ir'] },
+        { collections: ['default'] },
+        { collections: ['ir', 'default'], documentIds: ['a', 'ir/c'] },
+        { collections: [] },
+      ]) {
+        const query = filter === undefined ? q : { ...q, filter }
+        const a = await got.keywordSearch(query)
+        const b = await want.keywordSearch(query)
+        expect(a.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`)).toEqual(
+          b.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`),
+        )
+        if (exact) expect(a.map((h) => h.score)).toEqual(b.map((h) => h.score))
+        else a.forEach((h, i) => expect(h.score).toBeCloseTo(b[i]?.score ?? Number.NaN, 12))
+        compared += a.length
+      }
+    }
+    return compared
+  }
+
   it('returns the hits, order and scores SQLite bm25() gives, with and without filters', async () => {
     const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
     const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
     try {
       expect(await memory.keywordIndexReady()).toBe(true)
       expect(await sql.keywordIndexReady()).toBe(false)
-      let compared = 0
-      for (const q of QUERIES) {
-        const byCollection = [
-          { collections: ['ir'] },
-          { collections: ['default'] },
-          { collections: ['ir', 'default'], documentIds: ['a', 'ir/c'] },
-          { collections: [] },
-        ]
-        for (const filter of [
-          undefined,
-          { documentIds: ['a'] },
-          { documentIds: ['b', 'ir/c'] },
-          { company: ['acme'], fiscalYear: [2023] },
-          ...byCollection,
-        ]) {
-          const query = filter === undefined ? q : { ...q, filter }
-          const got = await memory.keywordSearch(query)
-          const want = await sql.keywordSearch(query)
-          expect(got.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`)).toEqual(
-            want.map((h) => `${h.documentId}#${h.version}#${h.chunk.ordinal}`),
-          )
-          got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]?.score ?? Number.NaN, 12))
-          compared += got.length
-        }
-      }
-      expect(compared).toBeGreaterThan(100)
+      expect(await expectSameRanking(memory, sql)).toBeGreaterThan(100)
       expect((await memory.keywordSearch({ terms: [], phrases: [['filing', '1']], limit: 5 })).length).toBe(0)
       expect((await memory.keywordSearch({ terms: [], phrases: [['filing', '4']], limit: 50 })).length).toBe(25)
     } finally {
@@ -159,6 +163,55 @@ describe('SQLite in-memory keyword index', () => {
     }
   })
 
+  it('takes its own commits and deletions into the loaded index: no reload, and the ranking of a fresh read of the store', async () => {
+    const loads: string[] = []
+    const counting = pino({ level: 'debug' }, { write: (line: string) => void loads.push(line) })
+    const memory = createSqliteCorpus({ path: file, logger: counting, memoryIndexQuietMs: 0 })
+    const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
+    const loaded = (): number => loads.filter((l) => l.includes('keyword index loaded into memory')).length
+    try {
+      expect(await memory.keywordIndexReady()).toBe(true)
+      // a new document (new words, new rows above the rest), a re-ingest (its old rows leave), a deletion
+      await memory.commitVersion(commitInput('d', 'd1', [...texts(5, 12), 'gnu revenue gnu']))
+      await memory.commitVersion(commitInput('b', 'b2', texts(6, 30)))
+      expect(await memory.deleteDocument('ir/c')).toBe(true)
+      expect((await memory.keywordSearch({ terms: ['gnu'], limit: 3 })).map((h) => h.documentId)).toEqual(['d'])
+      expect(await memory.keywordIndexReady()).toBe(true)
+      expect(loaded()).toBe(1)
+      expect(await expectSameRanking(memory, sql)).toBeGreaterThan(100)
+      // the index it kept ranks to the last bit as one read afresh from the store
+      const fresh = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+      try {
+        expect(await fresh.keywordIndexReady()).toBe(true)
+        expect(await expectSameRanking(memory, fresh, true)).toBeGreaterThan(100)
+      } finally {
+        await fresh.close()
+      }
+      expect(loaded()).toBe(1)
+    } finally {
+      await memory.close()
+      await sql.close()
+    }
+  })
+
+  it('reads the index again, with the same ranking, when a write would copy more postings than allowed', async () => {
+    const loads: string[] = []
+    const counting = pino({ level: 'debug' }, { write: (line: string) => void loads.push(line) })
+    const memory = createSqliteCorpus({ path: file, logger: counting, memoryIndexQuietMs: 0, memoryIndexMaxAppliedPostings: 10 })
+    const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
+    const loaded = (): number => loads.filter((l) => l.includes('keyword index loaded into memory')).length
+    try {
+      expect(await memory.keywordIndexReady()).toBe(true)
+      await memory.commitVersion(commitInput('b', 'b2', texts(6, 30)))
+      expect(await memory.keywordIndexReady()).toBe(true)
+      expect(loaded()).toBe(2)
+      expect(await expectSameRanking(memory, sql)).toBeGreaterThan(100)
+    } finally {
+      await memory.close()
+      await sql.close()
+    }
+  })
+
   it('keeps the index through writes to other tables of the file (job heartbeats) and reloads it after a corpus change', async () => {
     const loads: string[] = []
     const counting = pino({ level: 'debug' }, { write: (line: string) => void loads.push(line) })
@@ -173,7 +226,10 @@ describe('SQLite in-memory keyword index', () => {
       expect((await reader.keywordSearch({ terms: ['revenue'], limit: 3 })).length).toBe(3)
       expect(await reader.keywordIndexReady()).toBe(true)
       expect(loaded()).toBe(1)
-      await reader.commitVersion(commitInput('d', 'd1', ['gnu revenue']))
+      // a commit through another handle on the file: this one's index is read again
+      const writer = createSqliteCorpus({ path: file, logger })
+      await writer.commitVersion(commitInput('d', 'd1', ['gnu revenue']))
+      await writer.close()
       expect(await reader.keywordIndexReady()).toBe(true)
       expect(loaded()).toBe(2)
       expect((await reader.keywordSearch({ terms: ['gnu'], limit: 3 })).map((h) => h.documentId)).toEqual(['d'])
@@ -206,15 +262,21 @@ describe('SQLite in-memory keyword index', () => {
     try {
       expect(await restarted.keywordIndexReady()).toBe(true)
       for (const [i, q] of QUERIES.entries()) expect(key(await restarted.keywordSearch(q))).toEqual(want[i])
-      // a commit changes the snapshot: the image is stale and the index is read from FTS5 again, which
-      // now holds only the new document's chunks
+      // a commit changes the snapshot: this process applies it to the index it holds, and the image is stale
       await restarted.commitVersion(commitInput('d', 'd1', texts(5, 3)))
-      expect(await restarted.keywordIndexReady()).toBe(true)
-      const revenue = await restarted.keywordSearch({ terms: ['revenue', 'net'], limit: 100 })
+    } finally {
+      await restarted.close()
+    }
+    // the next start finds no image of the new snapshot: the index is read from FTS5 again, which now holds
+    // only the new document's chunks
+    const third = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    try {
+      expect(await third.keywordIndexReady()).toBe(true)
+      const revenue = await third.keywordSearch({ terms: ['revenue', 'net'], limit: 100 })
       expect(revenue.length).toBeGreaterThan(0)
       expect(revenue.every((h) => h.documentId === 'd')).toBe(true)
     } finally {
-      await restarted.close()
+      await third.close()
     }
   })
 

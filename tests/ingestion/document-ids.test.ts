@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from '../support/listening-app.js'
+import { startApp, startListeningApp, type ListeningApp, type TestApp } from '../support/listening-app.js'
 import { main } from '../../bin/cli.js'
 import { deriveDocumentId, isValidDocumentId } from '../../src/core/ingest/identity.js'
 import { capture } from '../support/capture-stream.js'
@@ -134,6 +134,60 @@ describe('uploads keep non-Latin documents apart', () => {
     expect(await upload('отчет.txt', 'Beta Corp revenue was 224 million in 2021.\n')).toMatchObject({
       status: 'ingested',
       documentId: 'otchet',
+      version: 2,
+    })
+  })
+})
+
+describe('two uploads that arrive at once', () => {
+  let server: ListeningApp
+  let base: string
+
+  beforeAll(async () => {
+    // two parse workers: both files are parsed at the same time, after both passed the early id check
+    server = await startListeningApp({ RAGTUNE_INGEST_WORKERS: '2' })
+    base = `http://127.0.0.1:${server.port}`
+  })
+  afterAll(() => server.close())
+
+  const upload = async (name: string, data: string, documentId?: string): Promise<Record<string, unknown>> => {
+    const form = new FormData()
+    form.append('file', new Blob([data]), name)
+    if (documentId !== undefined) form.append('documentId', documentId)
+    const res = await fetch(`${base}/v1/documents`, { method: 'POST', body: form })
+    expect(res.status).toBe(202)
+    const { jobId } = (await res.json()) as { jobId: string }
+    for (let i = 0; i < 600; i++) {
+      const job = (await (await fetch(`${base}/v1/ingestions/${jobId}`)).json()) as { status: string; results: Record<string, unknown>[] }
+      if (job.status === 'succeeded' || job.status === 'failed') return job.results[0] ?? {}
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    throw new Error('job did not finish')
+  }
+
+  it('never makes two files whose names spell one id into versions of one document', async () => {
+    // several rounds, each with a fresh pair: any interleaving of the two jobs must end the same way
+    for (let round = 0; round < 4; round++) {
+      const a = `Отчет ${round}.txt`
+      const b = `отчет ${round}.txt`
+      const results = await Promise.all([
+        upload(a, `Alpha Corp revenue was ${100 + round} million in 2020.\n`),
+        upload(b, `Beta Corp revenue was ${200 + round} million in 2021.\n`),
+      ])
+      const id = `otchet-${round}`
+      expect(results.map((r) => r.documentId)).toEqual([id, id])
+      const statuses = results.map((r) => r.status).sort()
+      expect(statuses, JSON.stringify(results)).toEqual(['failed', 'ingested'])
+      expect(results.find((r) => r.status === 'failed')).toMatchObject({ error: { code: 'document_id_conflict' } })
+      const doc = (await (await fetch(`${base}/v1/documents/${id}`)).json()) as { activeVersion: number }
+      expect(doc.activeVersion).toBe(1)
+    }
+  })
+
+  it('still lets an explicit id replace what it holds', async () => {
+    expect(await upload('other name.txt', 'Gamma Corp revenue was 333 million.\n', 'otchet-0')).toMatchObject({
+      status: 'ingested',
+      documentId: 'otchet-0',
       version: 2,
     })
   })

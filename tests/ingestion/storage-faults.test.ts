@@ -6,6 +6,10 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../bin/cli.js'
 import { storageFault } from '../../src/errors.js'
+import pino from 'pino'
+import { loadConfig } from '../../src/config.js'
+import { buildApp } from '../../src/app.js'
+import { buildDeps, closeDeps } from '../../src/deps.js'
 import { capture } from '../support/capture-stream.js'
 import { startListeningApp } from '../support/listening-app.js'
 import { probeReady } from '../support/readiness.js'
@@ -89,6 +93,56 @@ describe('storage faults have their own codes', () => {
     expect(code).not.toBe(0)
     expect(`${out}${err}`).toMatch(/store_read_only/)
     expect(`${out}${err}`).not.toMatch(/unable to open database file|internal/)
+  })
+
+  /** A store with one document whose `table` has its last page overwritten with garbage (found with dbstat). */
+  async function storeWithDamaged(name: string, table: string): Promise<string> {
+    const dataDir = path.join(root, name)
+    expect((await cli(dataDir, ['ingest', path.join(inputs, 'small.txt'), '--json'])).code).toBe(0)
+    const db = path.join(dataDir, 'ragtune.db')
+    const probe = new Database(db)
+    probe.pragma('wal_checkpoint(TRUNCATE)')
+    const pageSize = probe.pragma('page_size', { simple: true }) as number
+    const page = probe.prepare<[string], { pageno: number }>('SELECT max(pageno) AS pageno FROM dbstat WHERE name = ?').get(table)!.pageno
+    probe.close()
+    const bytes = fs.readFileSync(db)
+    bytes.fill(0xa5, (page - 1) * pageSize, page * pageSize)
+    fs.writeFileSync(db, bytes)
+    return dataDir
+  }
+
+  it('a store table damaged where start reads it → store_corrupt with the recovery, not a raw SQLite error', async () => {
+    const dataDir = await storeWithDamaged('corrupt-keys', 'api_keys')
+    const deps = await buildDeps(loadConfig({ RAGTUNE_DATA_DIR: dataDir, RAGTUNE_INGEST_WORKERS: '0' }), pino({ level: 'silent' }))
+    try {
+      // the server reads its keys as it assembles its routes
+      await expect(buildApp(deps)).rejects.toMatchObject({
+        code: 'store_corrupt',
+        message: expect.stringContaining('ragtune store repair'),
+      })
+    } finally {
+      await closeDeps(deps)
+    }
+    const serve = await cli(dataDir, ['serve', '--port', '0'])
+    expect(serve.code).toBe(1)
+    expect(serve.err).toContain('[store_corrupt]')
+  })
+
+  it('a damaged model registry: the server starts, /readyz and the registry answer store_corrupt with a request id', async () => {
+    const dataDir = await storeWithDamaged('corrupt-models', 'models')
+    const server = await startListeningApp({ RAGTUNE_DATA_DIR: dataDir })
+    try {
+      for (const url of ['/readyz', '/v1/models']) {
+        const res = url === '/readyz' ? await probeReady(server.app) : await server.app.inject({ url })
+        expect(res.statusCode, url).toBe(503)
+        expect(res.json(), url).toMatchObject({
+          error: { code: 'store_corrupt', message: expect.stringContaining('ragtune store repair') },
+          requestId: expect.any(String),
+        })
+      }
+    } finally {
+      await server.close()
+    }
   })
 
   it('a corrupted store: /readyz fails, answers are store_corrupt, store check finds it and repair backs up first', async () => {

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { buildDeps, closeDeps } from '../../src/deps.js'
-import { createParserPool } from '../../src/adapters/pdf/parser-pool.js'
+import { createParserPool, PARSE_NICE } from '../../src/adapters/pdf/parser-pool.js'
 import { postDocuments, waitForIngestion } from '../support/multipart.js'
 
 // The test process is not started with --expose-gc: switch it on and fetch `gc` from a fresh context.
@@ -47,6 +47,45 @@ describe('uploads do not stay in memory', () => {
         pool.parse({ name: 'empty.txt', kind: 'txt', bytes: new Uint8Array(0), maxPages: 10 }, { signal: lifetime.signal }),
       ).rejects.toMatchObject({ code: 'empty_file' })
       expect(getEventListeners(lifetime.signal, 'abort')).toHaveLength(0)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('ends a parse worker left idle, and starts a fresh one for the next file', async () => {
+    const lines: string[] = []
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+    const pool = createParserPool({ logger, size: 1, idleMs: 100 })
+    const ended = (): number => lines.filter((l) => l.includes('parse worker idle; ended')).length
+    try {
+      const parse = (n: number): Promise<unknown> => pool.parse({ name: `f${n}.txt`, kind: 'txt', bytes: bigText(0, n), maxPages: 10 })
+      await parse(1)
+      await parse(2)
+      // back to back: the same worker, still there
+      expect(ended()).toBe(0)
+      await new Promise((r) => setTimeout(r, 400))
+      expect(ended()).toBe(1)
+      await expect(parse(3)).resolves.toMatchObject({ pages: 1 })
+      await new Promise((r) => setTimeout(r, 400))
+      expect(ended()).toBe(2)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('parses on threads that run below the priority of the thread that answers (Linux)', async () => {
+    const niceOf = (task: string): number | undefined => {
+      // /proc/<pid>/task/<tid>/stat: the 19th field is the nice value (after the parenthesised name)
+      const stat = fs.readFileSync(`/proc/self/task/${task}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+    }
+    if (!fs.existsSync('/proc/thread-self')) return
+    const main = niceOf(String(process.pid)) as number
+    const pool = createParserPool({ logger: pino({ level: 'silent' }), size: 1 })
+    try {
+      await pool.parse({ name: 'f.txt', kind: 'txt', bytes: bigText(0, 1), maxPages: 10 })
+      const nices = fs.readdirSync('/proc/self/task').map(niceOf)
+      expect(nices).toContain(Math.min(19, main + PARSE_NICE))
     } finally {
       await pool.close()
     }

@@ -19,6 +19,8 @@ interface Pending {
 interface Slot {
   worker: Worker
   busy: Pending | undefined
+  /** set while the slot waits for work: ends the worker when it fires */
+  idle?: NodeJS.Timeout | undefined
 }
 
 /**
@@ -40,11 +42,20 @@ const resolveEsm = (specifier: string): string | undefined => {
     return undefined
   }
 }
+/** How many nice levels below the process parse workers run, so answers keep a core under ingest load. */
+export const PARSE_NICE = 10
 const PRELOAD = ['pdf-parse'].map(resolveEsm).filter((u) => u !== undefined)
 const PDFJS_WORKER = pathToFileURL(createRequire(requireHere.resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.worker.mjs')).href
 const TASK_MODULE = siblingModule(import.meta.url, 'parse-task')
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
+// Parsing gives way to the thread that answers questions: this thread runs ${PARSE_NICE} nice levels
+// lower (Linux names the thread in /proc; elsewhere it keeps the process's priority).
+try {
+  const os = require('node:os')
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop())
+  os.setPriority(tid, Math.min(19, os.getPriority(tid) + ${PARSE_NICE}))
+} catch {}
 ;(async () => {
   globalThis.pdfjsWorker = await import(${JSON.stringify(PDFJS_WORKER)})
   for (const url of ${JSON.stringify(PRELOAD)}) await import(url)
@@ -58,8 +69,16 @@ const { parentPort } = require('node:worker_threads')
  * Parses files in worker threads (`size` of them; `os.availableParallelism()` by default) so every core
  * works while the database writer stays on the main thread. `size: 0` parses on the main thread.
  * A task aborted or a worker that dies takes only its own file down; the slot gets a fresh worker.
+ * A worker left without work for `idleMs` (default 10 s) ends, returning its heap (pdf.js grows a worker
+ * to tens of MB that V8 does not give back while it sleeps); the next parse starts one again.
  */
-export function createParserPool(options: { size?: number; logger: Logger; maxHeapMb?: number; maxDecodedMb?: number }): DocumentParser {
+export function createParserPool(options: {
+  size?: number
+  logger: Logger
+  maxHeapMb?: number
+  maxDecodedMb?: number
+  idleMs?: number
+}): DocumentParser {
   const size = options.size ?? os.availableParallelism()
   if (size === 0) return inlineParser()
   const { logger } = options
@@ -68,6 +87,20 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
   let nextId = 1
   let closed = false
   const budgetBytes = (options.maxDecodedMb ?? DEFAULT_DECODED_MB) * 1024 * 1024
+  const idleMs = options.idleMs ?? 10_000
+
+  const endWhenIdle = (slot: Slot): void => {
+    if (slot.idle !== undefined) return
+    slot.idle = setTimeout(() => {
+      slot.idle = undefined
+      if (slot.busy !== undefined) return
+      const at = slots.indexOf(slot)
+      if (at >= 0) slots.splice(at, 1)
+      void slot.worker.terminate()
+      logger.debug({ idleMs }, 'parse worker idle; ended')
+    }, idleMs)
+    slot.idle.unref()
+  }
   let watching: NodeJS.Timeout | undefined
 
   /**
@@ -152,15 +185,21 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
     for (const slot of slots) {
       if (slot.busy !== undefined) continue
       const job = queue.shift()
-      if (job === undefined) return
+      if (job === undefined) break
       slot.busy = job
+      clearTimeout(slot.idle)
+      slot.idle = undefined
       slot.worker.ref()
       // Transfer a private copy so the caller's bytes stay usable.
       const bytes = new Uint8Array(job.task.request.bytes)
       slot.worker.postMessage({ ...job.task, request: { ...job.task.request, bytes } }, [bytes.buffer])
       watch()
     }
-    for (const slot of slots) if (slot.busy === undefined) slot.worker.unref()
+    for (const slot of slots) {
+      if (slot.busy !== undefined) continue
+      slot.worker.unref()
+      endWhenIdle(slot)
+    }
   }
 
   return {
@@ -212,6 +251,7 @@ export function createParserPool(options: { size?: number; logger: Logger; maxHe
     async close() {
       closed = true
       clearInterval(watching)
+      for (const slot of slots) clearTimeout(slot.idle)
       for (const job of queue.splice(0))
         job.reject(new AppError('parser_closed', 'the parser pool closed before this file was parsed', { status: 503 }))
       await Promise.all(slots.map((s) => s.worker.terminate()))

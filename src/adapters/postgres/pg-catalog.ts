@@ -3,7 +3,8 @@ import type { DocumentMeta, DocumentSummary } from '../../core/documents.js'
 import { collectionNotEmpty, collectionOf } from '../../core/collections.js'
 import type { CorpusCatalog, StoredChunk } from '../../core/catalog.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
-import type { Bm25Delta } from '../../core/sparse/bm25-encoder.js'
+import { serializeStats, type Bm25Delta } from '../../core/sparse/bm25-encoder.js'
+import { idConflict } from '../../core/ingest/identity.js'
 import {
   byChunkKey,
   chunkRecordFromRow,
@@ -141,6 +142,13 @@ export async function createPgCatalog(options: { pool: PgPool; ownsPool?: boolea
         const current = active.rows[0]
         if (current !== undefined && current.fingerprint === input.fingerprint) {
           return { status: 'unchanged' as const, version: current.active_version }
+        }
+        if (input.sourceBound === true) {
+          const other = await client.query<{ source_name: string }>(
+            `SELECT source_name FROM document_versions WHERE document_id = $1 AND state <> 'retired' AND source_name <> $2 LIMIT 1`,
+            [input.documentId, input.sourceName],
+          )
+          if (other.rows[0] !== undefined) throw idConflict(input.documentId, other.rows[0].source_name)
         }
         const next = await client.query<{ v: number }>(
           'SELECT COALESCE(MAX(version), 0) + 1 AS v FROM document_versions WHERE document_id = $1',

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3'
 import type { ChunkHit } from '../../core/corpus.js'
 import type { Logger } from '../../logger.js'
 import type { Db } from './database.js'
-import { FtsMemoryIndex, type RankedRows } from './fts-memory-index.js'
+import { FtsMemoryIndex, type IndexedRow, type RankedRows } from './fts-memory-index.js'
 import { loadIndexInWorker, type IndexLoad } from './fts-index-loader.js'
 import { corpusFingerprint } from './fts-index-parts.js'
 import { createChangeWatch } from './change-watch.js'
@@ -28,10 +28,26 @@ export interface CorpusSnapshotOptions {
   readonly maxInstances: number
   readonly quietMs: number
   readonly checkMs: number
+  readonly maxAppliedPostings: number
   /** the corpus' prepared-statement cache */
   readonly statement: <R>(sql: string) => Statement<unknown[], R>
   /** where its caches are created (limits: `snapshot.*`, `keyword.phrases` in CACHE_LIMITS) */
   readonly caches: CacheRegistry
+}
+
+/** What the store is, read under a write transaction's lock (see `CorpusSnapshot.mark`). */
+export interface SnapshotMark {
+  readonly stamp: string
+  readonly fingerprint: string
+}
+
+/** The chunk rows one write transaction of this corpus added and removed, and the store it left. */
+export interface RowsWritten {
+  /** the one document whose rows they are */
+  readonly documentId: string
+  readonly added: readonly IndexedRow[]
+  readonly removed: readonly IndexedRow[]
+  readonly mark: SnapshotMark
 }
 
 export interface CorpusSnapshot {
@@ -48,6 +64,16 @@ export interface CorpusSnapshot {
   chunksAt(documentId: string, ordinals: readonly number[]): ChunkHit[] | undefined
   /** this connection just wrote: the next read checks the store */
   wrote(): void
+  /**
+   * Inside a write transaction of this corpus, before it writes: true when the index held is the store
+   * as it is now, so the rows the write adds and removes can be applied to it (`committed`) instead of
+   * retiring it.
+   */
+  tracking(): boolean
+  /** Inside that transaction, after its writes: the store as it now is. */
+  mark(): SnapshotMark
+  /** After a tracked transaction committed: its rows go into the index, which stays loaded. */
+  committed(rows: RowsWritten): void
   /** what the snapshot was taken of (documents, active versions, chunk rows), checked as searches check it */
   revision(): string
   ready(): Promise<boolean>
@@ -67,8 +93,13 @@ export interface CorpusSnapshot {
  *
  * A check that finds the corpus itself changed (documents, active versions, chunk rows — not job
  * heartbeats, which move `data_version` too) retires everything; the index is read again on a worker once
- * the corpus has been unchanged for `quietMs`, so an ingest does not pay a reload per document. The first
- * read also waits that long: a one-shot CLI search never pays for it. Meanwhile searches run in SQLite.
+ * the corpus has been unchanged for `quietMs` (a timer looks again then), so an ingest does not pay a reload
+ * per document. The first read also waits that long: a one-shot CLI search never pays for it. Meanwhile searches run in SQLite
+ * (tens of times slower than in memory).
+ *
+ * A write through this corpus does not retire the index: the rows it added and removed are applied to it
+ * (`tracking`, `mark`, `committed`), so the server's own uploads and re-ingests keep searches in memory.
+ * Only a change made elsewhere (another process, another handle) retires it.
  */
 export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnapshot {
   const { db, logger, weights, maxInstances, quietMs, checkMs, statement, caches } = options
@@ -122,6 +153,11 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     const fingerprint = fingerprintNow()
     if (fingerprint === memory.fingerprint) return
     memory.fingerprint = fingerprint
+    retire()
+  }
+
+  /** Drops everything read from the store, the index too. */
+  const retire = (): void => {
     memory.index?.close()
     memory.load?.cancel()
     memory.ranges.clear()
@@ -129,14 +165,8 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     memory.chunks.clear()
     memory.ordinals.clear()
     memory.documentIds.clear()
-    Object.assign(memory, {
-      active: undefined,
-      index: undefined,
-      load: undefined,
-      building: undefined,
-      built: false,
-      changedAt: performance.now(),
-    })
+    memory.active = undefined
+    Object.assign(memory, { index: undefined, load: undefined, building: undefined, built: false, changedAt: performance.now() })
   }
 
   /** Reads the index (on a worker unless the store is in memory); kept only if the store did not change meanwhile. */
@@ -198,13 +228,28 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     )
   }
 
+  /** A timer that looks again when the quiet period ends, so the index is read even when no search follows. */
+  let later: NodeJS.Timeout | undefined
+  function current(): FtsMemoryIndex | undefined {
+    if (maxInstances <= 0) return undefined
+    refresh(false)
+    if (!memory.built) {
+      const wait = quietMs - (performance.now() - memory.changedAt)
+      if (wait <= 0) void buildIndex()
+      else if (later === undefined) {
+        later = setTimeout(() => {
+          later = undefined
+          if (db.open) current()
+        }, wait)
+        // a one-shot command never waits for it
+        later.unref()
+      }
+    }
+    return memory.index
+  }
+
   return {
-    index() {
-      if (maxInstances <= 0) return undefined
-      refresh(false)
-      if (!memory.built && performance.now() - memory.changedAt >= quietMs) void buildIndex()
-      return memory.index
-    },
+    index: current,
 
     ranges(filter) {
       // ranges change only with the store, which retires them with the index
@@ -284,6 +329,41 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
       watch.wrote()
     },
 
+    tracking() {
+      if (memory.index === undefined) return false
+      const stamp = stampOf()
+      if (stamp === memory.stamp) return true
+      if (fingerprintNow() !== memory.fingerprint) return false
+      memory.stamp = stamp
+      return true
+    },
+
+    mark() {
+      return { stamp: stampOf(), fingerprint: fingerprintNow() }
+    },
+
+    committed(rows) {
+      watch.wrote()
+      const index = memory.index
+      if (index === undefined) return
+      let applied = false
+      try {
+        applied = index.apply(rows, options.maxAppliedPostings)
+      } catch (err) {
+        logger.warn({ err }, 'keyword index could not take a write; reading it again')
+      }
+      if (!applied) return retire()
+      memory.stamp = rows.mark.stamp
+      memory.fingerprint = rows.mark.fingerprint
+      // chunk rows never change: only the removed rows, and what depends on active versions, go (ordinals
+      // are keyed by document and ordinal: all of them, as a new version renumbers the document's)
+      for (const r of rows.removed) memory.chunks.delete(r.id)
+      memory.ordinals.clear()
+      memory.ranges.clear()
+      memory.kept.clear()
+      memory.active = undefined
+    },
+
     revision() {
       refresh(false)
       return memory.fingerprint
@@ -298,6 +378,7 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     },
 
     close() {
+      clearTimeout(later)
       memory.load?.cancel()
       memory.index?.close()
       memory.index = undefined

@@ -3,7 +3,20 @@ import type { Db } from './database.js'
 import { COLUMN_SHIFT, readIndexParts, type IndexParts } from './fts-index-parts.js'
 import type { BoundedCache, CacheRegistry } from '../../core/bounded-cache.js'
 import { SameObjectMemo } from '../../core/documents.js'
-import { atRow, better, continuesAt, disjoint, firstRowWithAll, lowerBound, siftDown, siftUp, swap, type Postings } from './postings.js'
+import {
+  atRow,
+  better,
+  continuesAt,
+  disjoint,
+  firstRowWithAll,
+  lowerBound,
+  mergePostings,
+  siftDown,
+  siftUp,
+  swap,
+  type Postings,
+  type RowHits,
+} from './postings.js'
 
 /** Chunk-id ranges a search may rank in (inclusive); undefined: every chunk. */
 export type IdRanges = readonly (readonly [number, number])[] | undefined
@@ -12,6 +25,13 @@ export type IdRanges = readonly (readonly [number, number])[] | undefined
 export interface RankedRows {
   readonly ids: readonly number[]
   readonly scores: readonly number[]
+}
+
+/** A chunk row as the FTS5 table indexes it: its id and its two columns. */
+export interface IndexedRow {
+  readonly id: number
+  readonly header: string
+  readonly text: string
 }
 
 /** A searched phrase, resolved once per index: its tokens' postings and its IDF. */
@@ -25,6 +45,12 @@ interface Phrase {
 const K1 = 1.2
 const B = 0.75
 const EVERYTHING: readonly (readonly [number, number])[] = [[0, Number.MAX_SAFE_INTEGER]]
+/**
+ * Postings (rows) a write may make `apply` copy by default: 10-25 ms of the event loop (2 million took
+ * 100 ms on a busy 2-core machine). A write touching more (a large document among common words in a large
+ * index) retires the index to a reload on a worker instead.
+ */
+export const MAX_APPLIED_POSTINGS = 500_000
 
 /**
  * The FTS5 index of `chunks_fts`, read once into memory, ranking exactly as the SQL `bm25()` does (same
@@ -32,28 +58,34 @@ const EVERYTHING: readonly (readonly [number, number])[] = [[0, Number.MAX_SAFE_
  * weights), so a search costs the postings of the searched ranges instead of FTS5 loading every query
  * term's whole doclist (bench/scale/run.ts measures retrieval with and without it).
  *
- * A snapshot: the owner rebuilds it when the store changed (see `corpus-snapshot.ts`).
+ * A snapshot: the owner applies the rows its own writes added and removed (`apply`), and reads it again
+ * when the store changed otherwise (see `corpus-snapshot.ts`).
  */
 export class FtsMemoryIndex {
   readonly #postings: Map<string, Postings>
+  /** token instances per row (both columns), by chunk id */
+  #rowLength: Float64Array
   /** the BM25 length normalisation of each row, K1 * (1 - B + B * length / average length) */
-  readonly #norm: Float64Array
-  readonly #rows: number
+  #norm: Float64Array = new Float64Array(0)
+  #rows: number
   readonly #tokenizer: Db
   readonly #insert: Statement<[number, string]>
   readonly #terms: Statement<[], { doc: number; term: string }>
   readonly #clear: Statement<[]>
+  readonly #insertRow: Statement<[number, string, string]>
+  readonly #rowTerms: Statement<[], { term: string; doc: number; col: string; offset: number }>
+  readonly #clearRows: Statement<[]>
   readonly #weights: { readonly header: number; readonly text: number }
   /** resolved phrases by text; false when the phrase cannot match (no token, or a token the index lacks) */
   readonly #phrases: BoundedCache<string, Phrase | false>
   /** one-word phrases' bm25 term per posting, by the word's postings (one object per token: the same-object rule, see ChunkRecord) */
-  readonly #contribution = new SameObjectMemo<Postings, Float64Array>()
+  #contribution = new SameObjectMemo<Postings, Float64Array>()
   /** per-search scratch, indexed by chunk id, left zeroed after each search */
-  readonly #scores: Float64Array
-  readonly #touched: Uint8Array
-  readonly #touchedIds: Int32Array
-  /** instances read (the memory it holds is ~16 bytes each) */
-  readonly instances: number
+  #scores: Float64Array = new Float64Array(0)
+  #touched: Uint8Array = new Uint8Array(0)
+  #touchedIds: Int32Array = new Int32Array(0)
+  /** instances held (the memory it holds is ~16 bytes each) */
+  instances: number
 
   private constructor(parts: IndexParts, weights: { readonly header: number; readonly text: number }, caches: CacheRegistry) {
     this.#phrases = caches.create('keyword.phrases')
@@ -70,24 +102,109 @@ export class FtsMemoryIndex {
     })
     this.#weights = weights
     this.#rows = parts.rows
-    const size = parts.rowLength.length
-    this.#scores = new Float64Array(size)
-    this.#touched = new Uint8Array(size)
-    this.#touchedIds = new Int32Array(size)
+    this.#rowLength = parts.rowLength
     this.instances = parts.pos.length
-    let total = 0
-    for (const n of parts.rowLength) total += n
-    const avgLength = parts.rows === 0 ? 1 : total / parts.rows
-    // the same expression FTS5's fts5Bm25Function evaluates per row, once per row instead of per hit
-    this.#norm = new Float64Array(size)
-    for (let row = 0; row < size; row++) this.#norm[row] = K1 * (1 - B + (B * (parts.rowLength[row] ?? 0)) / avgLength)
-    // A private in-memory FTS5 table with the store's tokenizer turns query words into index tokens.
+    this.#sized()
+    // A private in-memory FTS5 table with the store's tokenizer turns query words into index tokens, and
+    // one with the store's columns turns rows written by this process into postings.
     this.#tokenizer = new Database(':memory:')
     this.#tokenizer.exec(`CREATE VIRTUAL TABLE q USING fts5(x, tokenize=${parts.tokenize});
-      CREATE VIRTUAL TABLE q_terms USING fts5vocab(q, instance);`)
+      CREATE VIRTUAL TABLE q_terms USING fts5vocab(q, instance);
+      CREATE VIRTUAL TABLE r USING fts5(header, text, tokenize=${parts.tokenize});
+      CREATE VIRTUAL TABLE r_terms USING fts5vocab(r, instance);`)
     this.#insert = this.#tokenizer.prepare('INSERT INTO q (rowid, x) VALUES (?, ?)')
     this.#terms = this.#tokenizer.prepare('SELECT doc, term FROM q_terms ORDER BY doc, offset')
     this.#clear = this.#tokenizer.prepare('DELETE FROM q')
+    this.#insertRow = this.#tokenizer.prepare('INSERT INTO r (rowid, header, text) VALUES (?, ?, ?)')
+    this.#rowTerms = this.#tokenizer.prepare('SELECT term, doc, col, offset FROM r_terms')
+    this.#clearRows = this.#tokenizer.prepare('DELETE FROM r')
+  }
+
+  /** Length normalisations from the row lengths, and scratch arrays as long as the row ids. */
+  #sized(): void {
+    const size = this.#rowLength.length
+    if (this.#scores.length !== size) {
+      this.#scores = new Float64Array(size)
+      this.#touched = new Uint8Array(size)
+      this.#touchedIds = new Int32Array(size)
+    }
+    let total = 0
+    for (const n of this.#rowLength) total += n
+    const avgLength = this.#rows === 0 ? 1 : total / this.#rows
+    // the same expression FTS5's fts5Bm25Function evaluates per row, once per row instead of per hit
+    this.#norm = new Float64Array(size)
+    for (let row = 0; row < size; row++) this.#norm[row] = K1 * (1 - B + (B * (this.#rowLength[row] ?? 0)) / avgLength)
+  }
+
+  /**
+   * Applies a write made through this process: `removed` rows leave, `added` rows (ids above every row
+   * held) join, as FTS5's triggers did in the store, so searches rank exactly as a fresh read of the store
+   * would. Costs the postings of the tokens those rows hold, not a read of the whole index. False, with
+   * nothing changed, when it cannot (an added id already held) or those postings are over
+   * `maxPostings`: the owner then reads the index again.
+   */
+  apply(
+    change: { readonly added: readonly IndexedRow[]; readonly removed: readonly IndexedRow[] },
+    maxPostings = MAX_APPLIED_POSTINGS,
+  ): boolean {
+    const top = this.#rowLength.length - 1
+    if (change.added.some((r) => r.id <= top && (this.#rowLength[r.id] ?? 0) > 0)) return false
+    const removedIds = change.removed.map((r) => r.id)
+    const removedInstances = this.#tokenize(change.removed)
+    const addedInstances = this.#tokenize(change.added)
+    const touched = new Set<string>()
+    for (const { term } of removedInstances) touched.add(term)
+    for (const { term } of addedInstances) touched.add(term)
+    // the postings copied: past the budget, a reload on a worker costs the event loop less
+    let cost = 0
+    for (const term of touched) cost += this.#postings.get(term)?.rows.length ?? 0
+    if (cost > maxPostings) return false
+    for (const { doc } of removedInstances) {
+      this.instances--
+      if (doc <= top) this.#rowLength[doc] = 0
+    }
+    // instances come by term, then row, column and offset (as the loader reads them): rows ascending
+    const added = new Map<string, RowHits[]>()
+    const lengths = new Map<number, number>()
+    const colWeight = { header: this.#weights.header, text: this.#weights.text }
+    for (const { term, doc, col, offset } of addedInstances) {
+      let hits = added.get(term)
+      if (hits === undefined) added.set(term, (hits = []))
+      let last = hits[hits.length - 1]
+      if (last?.row !== doc) hits.push((last = { row: doc, weighted: 0, pos: [] }))
+      ;(last as { weighted: number }).weighted += col === 'header' ? colWeight.header : colWeight.text
+      ;(last.pos as number[]).push((col === 'header' ? 0 : 1) * COLUMN_SHIFT + offset)
+      lengths.set(doc, (lengths.get(doc) ?? 0) + 1)
+      this.instances++
+    }
+    for (const term of touched) {
+      const merged = mergePostings(this.#postings.get(term), removedIds, added.get(term) ?? [])
+      if (merged === undefined) this.#postings.delete(term)
+      else this.#postings.set(term, merged)
+    }
+    let maxId = top
+    for (const r of change.added) if (r.id > maxId) maxId = r.id
+    if (maxId > top) {
+      const grown = new Float64Array(maxId + 1)
+      grown.set(this.#rowLength)
+      this.#rowLength = grown
+    }
+    for (const [row, n] of lengths) this.#rowLength[row] = n
+    this.#rows += change.added.length - removedIds.length
+    // every IDF and every length normalisation moved with the row count and the average length
+    this.#phrases.clear()
+    this.#contribution = new SameObjectMemo()
+    this.#sized()
+    return true
+  }
+
+  /** The FTS5 instances of rows, by term, row, column and offset, from the store's tokenizer. */
+  #tokenize(rows: readonly IndexedRow[]): { term: string; doc: number; col: string; offset: number }[] {
+    if (rows.length === 0) return []
+    for (const r of rows) this.#insertRow.run(r.id, r.header, r.text)
+    const out = this.#rowTerms.all()
+    this.#clearRows.run()
+    return out
   }
 
   static fromParts(parts: IndexParts, weights: { readonly header: number; readonly text: number }, caches: CacheRegistry): FtsMemoryIndex {

@@ -155,3 +155,75 @@ export function lowerBound(sorted: Int32Array, value: number): number {
   }
   return lo
 }
+
+/** One row's hits of a token being added: its column-weighted count and its positions, ascending. */
+export interface RowHits {
+  readonly row: number
+  readonly weighted: number
+  readonly pos: readonly number[]
+}
+
+/**
+ * `old` without the rows in `removed`, with `added` (rows ascending, none of them in `old`) merged in,
+ * in row order; undefined when nothing is left. Builds new arrays (a loaded index's lists are views of
+ * shared buffers) by copying the runs of `old` between the rows that leave or join, so the cost is a copy
+ * of the list, not a walk over its rows.
+ */
+export function mergePostings(old: Postings | undefined, removed: readonly number[], added: readonly RowHits[]): Postings | undefined {
+  const from = old ?? EMPTY
+  const n = from.rows.length
+  // the indices of `old` that leave, ascending
+  const drop: number[] = []
+  for (const row of removed) {
+    const i = lowerBound(from.rows, row)
+    if (i < n && from.rows[i] === row) drop.push(i)
+  }
+  drop.sort((a, b) => a - b)
+  let size = n - drop.length + added.length
+  if (size === 0) return undefined
+  let positions = (from.posStart[n] ?? 0) - (from.posStart[0] ?? 0)
+  for (const i of drop) positions -= (from.posStart[i + 1] as number) - (from.posStart[i] as number)
+  for (const a of added) positions += a.pos.length
+  const rows = new Int32Array(size)
+  const weighted = new Float64Array(size)
+  const posStart = new Int32Array(size + 1)
+  const pos = new Int32Array(positions)
+  size = 0
+  let p = 0
+  /** copies old[lo, hi) */
+  const run = (lo: number, hi: number): void => {
+    if (hi <= lo) return
+    rows.set(from.rows.subarray(lo, hi), size)
+    weighted.set(from.weighted.subarray(lo, hi), size)
+    const shift = p - (from.posStart[lo] as number)
+    for (let i = lo; i < hi; i++) posStart[size++] = (from.posStart[i] as number) + shift
+    pos.set(from.pos.subarray(from.posStart[lo], from.posStart[hi]), p)
+    p += (from.posStart[hi] as number) - (from.posStart[lo] as number)
+  }
+  const join = (hit: RowHits): void => {
+    rows[size] = hit.row
+    weighted[size] = hit.weighted
+    posStart[size++] = p
+    pos.set(hit.pos, p)
+    p += hit.pos.length
+  }
+  // the kept runs of old (between the dropped indices), each split where added rows fall inside it
+  let a = 0
+  let lo = 0
+  for (const hi of [...drop, n]) {
+    while (lo < hi && a < added.length) {
+      const k = Math.max(lo, lowerBound(from.rows, (added[a] as RowHits).row))
+      if (k >= hi) break
+      run(lo, k)
+      join(added[a++] as RowHits)
+      lo = k
+    }
+    run(lo, hi)
+    lo = hi + 1
+  }
+  while (a < added.length) join(added[a++] as RowHits)
+  posStart[size] = p
+  return { rows, weighted, posStart, pos }
+}
+
+const EMPTY: Postings = { rows: new Int32Array(0), weighted: new Float64Array(0), posStart: new Int32Array(1), pos: new Int32Array(0) }

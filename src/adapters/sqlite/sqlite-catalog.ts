@@ -2,6 +2,7 @@ import { collectionOf, collectionSql } from '../../core/collections.js'
 import { sqliteCollectionQueries } from './collection-queries.js'
 import type { CorpusCatalog, StoredChunk } from '../../core/catalog.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
+import { idConflict } from '../../core/ingest/identity.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 import { byChunkKey, chunkRecordFromRow, stagedVersionValues } from '../catalog-rows.js'
 import { chunkRowValues, rowMeta, toDocumentSummary, type ChunkRow, type DocumentRow } from './rows.js'
@@ -93,6 +94,14 @@ export function createSqliteCatalog(options: { path: string } | { db: Db }): Cor
         )
         .get(input.documentId)
       if (cur !== undefined && cur.fingerprint === input.fingerprint) return { status: 'unchanged' as const, version: cur.active_version }
+      if (input.sourceBound === true) {
+        const other = db
+          .prepare<[string, string], { source_name: string }>(
+            `SELECT source_name FROM registry_versions WHERE document_id = ? AND state <> 'retired' AND source_name <> ? LIMIT 1`,
+          )
+          .get(input.documentId, input.sourceName)
+        if (other !== undefined) throw idConflict(input.documentId, other.source_name)
+      }
       const max =
         db
           .prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM registry_versions WHERE document_id = ?')

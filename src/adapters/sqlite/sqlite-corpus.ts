@@ -18,10 +18,12 @@ import { corpusMigrations } from './corpus-schema.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { sqliteCollectionQueries } from './collection-queries.js'
 import { ftsMatch, ftsPhrases } from './fts-query.js'
-import { createCorpusSnapshot, readChunks, type NamedFilter } from './corpus-snapshot.js'
+import { MAX_APPLIED_POSTINGS } from './fts-memory-index.js'
+import { createCorpusSnapshot, readChunks, type NamedFilter, type RowsWritten } from './corpus-snapshot.js'
 import { collectionOf } from '../../core/collections.js'
 import { CacheRegistry } from '../../core/bounded-cache.js'
 import { SameObjectMemo } from '../../core/documents.js'
+import { idConflict } from '../../core/ingest/identity.js'
 
 export interface SqliteCorpusOptions {
   readonly path: string
@@ -44,6 +46,12 @@ export interface SqliteCorpusOptions {
   readonly snapshotCheckMs?: number
   /** where its caches are created (prepared statements, snapshot rows, keyword phrases); a private registry when absent */
   readonly caches?: CacheRegistry
+  /**
+   * A write through this corpus goes into the loaded keyword index when it touches at most this many
+   * postings (default `MAX_APPLIED_POSTINGS`, 500,000: tens of ms of the event loop); past it the index is
+   * read again on a worker after the quiet period.
+   */
+  readonly memoryIndexMaxAppliedPostings?: number
 }
 
 /** The embedded store: one SQLite file with documents, versions, chunks, FTS5 (BM25) and sqlite-vec. */
@@ -102,6 +110,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     maxInstances: options.memoryIndexMaxInstances ?? 100_000_000,
     quietMs: options.memoryIndexQuietMs ?? 2000,
     checkMs: options.snapshotCheckMs ?? 50,
+    maxAppliedPostings: options.memoryIndexMaxAppliedPostings ?? MAX_APPLIED_POSTINGS,
     statement,
     caches,
   })
@@ -118,11 +127,19 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     'INSERT INTO statement_facts (document_id, version, ordinal, page, label, period, value, scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   )
 
-  const commit = db.transaction((input: CommitInput): CommitResult => {
+  // the rows a write removes, read before it removes them when the in-memory index takes the write
+  const rowsOf = (where: string, ...params: unknown[]): { id: number; header: string; text: string }[] =>
+    db.prepare<unknown[], { id: number; header: string; text: string }>(`SELECT id, header, text FROM chunks WHERE ${where}`).all(...params)
+
+  const commit = db.transaction((input: CommitInput): { result: CommitResult; rows?: RowsWritten } => {
     const existing = getDoc.get(input.documentId)
     if (existing !== undefined && existing.fingerprint === input.fingerprint) {
-      return { documentId: input.documentId, version: existing.active_version, status: 'unchanged' }
+      return { result: { documentId: input.documentId, version: existing.active_version, status: 'unchanged' } }
     }
+    if (input.sourceBound === true && existing !== undefined && existing.source_name !== input.sourceName) {
+      throw idConflict(input.documentId, existing.source_name)
+    }
+    const tracked = snapshot.tracking()
     const now = new Date().toISOString()
     const lastVersion =
       existing === undefined
@@ -182,6 +199,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
         })
       }
     }
+    const removed = tracked && existing !== undefined ? rowsOf('document_id = ? AND version <> ?', input.documentId, version) : []
     if (existing !== undefined) {
       // fingerprint_model: a new version's fingerprint names its own model again
       db.prepare(
@@ -192,12 +210,15 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       db.prepare('DELETE FROM chunks WHERE document_id = ? AND version <> ?').run(input.documentId, version)
       db.prepare('DELETE FROM statement_facts WHERE document_id = ? AND version <> ?').run(input.documentId, version)
     }
-    return {
+    const result: CommitResult = {
       documentId: input.documentId,
       version,
       status: 'ingested',
       ...(existing === undefined ? {} : { replaced: existing.active_version }),
     }
+    if (!tracked) return { result }
+    const added = input.chunks.map((c, i) => ({ id: ids[i] ?? 0, header: c.header, text: c.text }))
+    return { result, rows: { documentId: input.documentId, added, removed, mark: snapshot.mark() } }
   })
 
   const replaceEmbeddings = db.transaction((input: ReplaceEmbeddingsInput): boolean => {
@@ -235,6 +256,13 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       input.version,
     )
     return true
+  })
+
+  const removeTracked = db.transaction((id: string): { removed: boolean; rows?: RowsWritten } => {
+    const tracked = snapshot.tracking()
+    const rows = tracked ? rowsOf('document_id = ?', id) : []
+    const removed = remove(id)
+    return tracked && removed ? { removed, rows: { documentId: id, added: [], removed: rows, mark: snapshot.mark() } } : { removed }
   })
 
   const remove = db.transaction((id: string): boolean => {
@@ -285,18 +313,26 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
 
     async commitVersion(input) {
       // IMMEDIATE takes the write lock up front so two writers queue on busy_timeout instead of deadlocking.
+      let rows: RowsWritten | undefined
       try {
-        return wrapBusy(() => commit.immediate(input))
+        const done = wrapBusy(() => commit.immediate(input))
+        rows = done.rows
+        return done.result
       } finally {
-        snapshot.wrote()
+        if (rows === undefined) snapshot.wrote()
+        else snapshot.committed(rows)
       }
     },
 
     async deleteDocument(id) {
+      let rows: RowsWritten | undefined
       try {
-        return wrapBusy(() => remove.immediate(id))
+        const done = wrapBusy(() => removeTracked.immediate(id))
+        rows = done.rows
+        return done.removed
       } finally {
-        snapshot.wrote()
+        if (rows === undefined) snapshot.wrote()
+        else snapshot.committed(rows)
       }
     },
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import anyAscii from 'any-ascii'
 import type { MetaOverrides } from './metadata.js'
+import { AppError } from '../../errors.js'
 
 /**
  * Bump whenever cleaning, block detection, chunking or headers change what gets stored: it is part of
@@ -50,5 +51,14 @@ export function versionFingerprint(input: {
       input.chunking.maxTokens,
       input.chunking.overlapTokens,
     ]),
+  )
+}
+
+/** A second file that would take a document id another file holds (stable code `document_id_conflict`). */
+export function idConflict(documentId: string, heldBy: string): AppError {
+  return new AppError(
+    'document_id_conflict',
+    `document id "${documentId}" already holds "${heldBy}"; give this file its own id (--doc-id, or documentId in an upload), or pass --doc-id ${documentId} to replace that document`,
+    { status: 409 },
   )
 }

@@ -11,7 +11,7 @@ import { contextualHeader } from './contextual-header.js'
 import type { DocumentParser } from './document-parser.js'
 import { sniffFileType } from './file-type.js'
 import { checkCollectionName, documentKey } from '../collections.js'
-import { deriveDocumentId, isValidDocumentId, sha256Hex, versionFingerprint } from './identity.js'
+import { deriveDocumentId, idConflict, isValidDocumentId, sha256Hex, versionFingerprint } from './identity.js'
 import { detectMetadata, type MetaOverrides } from './metadata.js'
 import { contentTypeOf, type OriginalStore } from '../originals.js'
 import type { Block } from './blocks.js'
@@ -127,6 +127,8 @@ export async function ingestFile(
       sha256,
       fingerprint,
       sourceName: name,
+      // a derived id is bound to its file's name: the store refuses it when another file took it meanwhile
+      ...(source.documentId === undefined ? { sourceBound: true } : {}),
       meta,
       pages: parsed.pages,
       chunks,
@@ -157,15 +159,6 @@ export async function ingestFile(
     if (!(err instanceof AppError)) deps.logger.error({ err, file }, 'ingest failed unexpectedly')
     return done({ documentId, version: null, status: 'failed', pages: 0, chunks: 0, error: errorBody(err) })
   }
-}
-
-/** A second file that would take a document id another file holds (stable code `document_id_conflict`). */
-export function idConflict(documentId: string, heldBy: string): AppError {
-  return new AppError(
-    'document_id_conflict',
-    `document id "${documentId}" already holds "${heldBy}"; give this file its own id (--doc-id, or documentId in an upload), or pass --doc-id ${documentId} to replace that document`,
-    { status: 409 },
-  )
 }
 
 /** The id a source is stored under: the caller's, else one derived from its name. */
