@@ -77,6 +77,25 @@ describe('statementFacts', () => {
     expect(out.map((f) => `${f.label}|${f.period}|${f.value}`)).toEqual([])
   })
 
+  it('reads a header whose years carry footnote marks ("2021*", "2020(a)")', () => {
+    const selected = [
+      'Item 6. Selected Financial Data.',
+      '(Dollars in millions, except per share amounts)\t2021*\t2020(a)\t2019\t2018 Years ended December 31:',
+      'Net sales\t$\t12,410 $\t11,902 $\t11,377 $\t10,861',
+      'Net income\t1,205\t1,117\t998\t1,010',
+      '* Restated for the adoption of a new leasing standard.',
+    ].join('\n')
+    const got = statementFacts(selected, 14)
+    expect(row(got, 'Net sales')).toEqual([
+      ['2021', 12410],
+      ['2020', 11902],
+      ['2019', 11377],
+      ['2018', 10861],
+    ])
+    expect(got.find((f) => f.label === 'Net income' && f.period === '2019')).toMatchObject({ value: 998, page: 14 })
+    expect(got.every((f) => f.scale === 1e6)).toBe(true)
+  })
+
   it('never throws on arbitrary text', () => {
     let seed = 7
     const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31

@@ -24,6 +24,8 @@ export interface StatementFact {
 }
 
 const YEAR = /^(?:19|20)\d\d$/
+/** a footnote mark written after a header's year */
+const FOOTNOTE_MARK = /(?:\*+|[†‡§]|\([a-z0-9]\))$/
 const UNIT = /\(\s*(?:\$|dollars|amounts|in)?[^)]{0,20}?\b(thousands|millions|billions)\b/i
 const SCALE: Record<string, number> = { thousands: 1e3, millions: 1e6, billions: 1e9 }
 // a cell: "$ 1,234", "(370)", "12.5", "—", "-"; percent columns are not amounts of the row's unit
@@ -100,14 +102,15 @@ function headerYears(tokens: readonly string[]): { years: string[] } | undefined
   const years: string[] = []
   let inParens = false
   for (const t of tokens) {
-    const bare = t.replace(/[,.]$/, '')
+    // a year may carry a footnote mark ("2018*", "2021(a)", "2020†"): the mark is no part of the period
+    const bare = t.replace(/[,.]$/, '').replace(FOOTNOTE_MARK, '')
     // a parenthesised unit line, "(Dollars in millions, except per share amount)", is part of a header
     const parenthesised: boolean = inParens || t.startsWith('(')
     inParens = parenthesised && !t.endsWith(')')
     if (YEAR.test(bare)) years.push(bare)
     else if (parenthesised && years.length === 0) continue
     else if (
-      /^(?:\d{1,2},?|\(\d\)|[A-Z][a-z]+,?|ended|as|of|at|for|the|years?|months?|in|except|per|share|data)$/.test(t) ||
+      /^(?:\d{1,2},?|\(\d\)|\([a-z]\)|\*+|[†‡§]|[A-Z][a-z]+,?|ended|as|of|at|for|the|years?|months?|in|except|per|share|data)$/.test(t) ||
       UNIT_TOKEN.test(t)
     ) {
       if (years.length >= 2) break
