@@ -1,24 +1,18 @@
-import OpenAI from 'openai'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { translateOpenAIError } from '../../src/adapters/openai-errors.js'
 import { AppError } from '../../src/errors.js'
 import { translateFineTuneError } from '../../finetune/providers/openai-error.js'
-import { startOpenAIEmulator, type Fault, type OpenAIEmulator } from '../support/openai-emulator.js'
+import type { Fault } from '../support/openai-emulator.js'
+import { openAIEmulatorPerSuite } from '../support/emulator-client.js'
 
 // The one translation of OpenAI SDK errors, fed by the real `openai` client against the emulator.
 describe('translateOpenAIError', () => {
-  let emu: OpenAIEmulator
-  let client: OpenAI
-  beforeAll(async () => {
-    emu = await startOpenAIEmulator({ apiKey: 'sk-test' })
-    client = new OpenAI({ apiKey: 'sk-test', baseURL: emu.url, maxRetries: 0 })
-  })
-  afterAll(() => emu.close())
+  const suite = openAIEmulatorPerSuite()
 
   const failure = async (fault: Fault): Promise<unknown> => {
-    emu.failNext({ path: '/chat/completions', ...fault })
+    suite.emu.failNext({ path: '/chat/completions', ...fault })
     try {
-      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      await suite.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
     } catch (err) {
       return err
     }

@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import OpenAI from 'openai'
-import { startOpenAIEmulator, type OpenAIEmulator } from './openai-emulator.js'
+import { openAIEmulatorPerSuite } from './emulator-client.js'
 
 // The emulator is only useful if the real SDK accepts what it says: check that with the SDK itself.
 describe('OpenAI emulator speaks the protocol the openai SDK expects', () => {
-  let emu: OpenAIEmulator
-  let client: OpenAI
-  beforeAll(async () => {
-    emu = await startOpenAIEmulator({ apiKey: 'sk-test' })
-    client = new OpenAI({ apiKey: 'sk-test', baseURL: emu.url, maxRetries: 0 })
-  })
-  afterAll(() => emu.close())
+  const suite = openAIEmulatorPerSuite()
 
   it('answers chat completions, streamed and not', async () => {
-    emu.setResponder(() => 'Revenue was $5 billion [1].')
-    const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+    suite.emu.setResponder(() => 'Revenue was $5 billion [1].')
+    const res = await suite.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
     expect(res.choices[0]?.message.content).toBe('Revenue was $5 billion [1].')
-    const stream = await client.chat.completions.create({
+    const stream = await suite.client.chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'hi' }],
       stream: true,
@@ -33,7 +27,7 @@ describe('OpenAI emulator speaks the protocol the openai SDK expects', () => {
   })
 
   it('returns base64 embeddings the SDK decodes, deterministic per text', async () => {
-    const res = await client.embeddings.create({
+    const res = await suite.client.embeddings.create({
       model: 'text-embedding-3-small',
       input: ['capital expenditure', 'capital expenditure', 'dividends'],
     })
@@ -44,17 +38,17 @@ describe('OpenAI emulator speaks the protocol the openai SDK expects', () => {
   })
 
   it('fails with OpenAI error bodies the SDK maps to its error classes', async () => {
-    emu.failNext({ path: '/chat/completions', status: 429, headers: { 'retry-after': '7' } })
-    const err = await client.chat.completions
+    suite.emu.failNext({ path: '/chat/completions', status: 429, headers: { 'retry-after': '7' } })
+    const err = await suite.client.chat.completions
       .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(OpenAI.RateLimitError)
     expect((err as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe('7')
-    const missing = await client.chat.completions
+    const missing = await suite.client.chat.completions
       .create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e)
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError)
-    const bad = new OpenAI({ apiKey: 'wrong', baseURL: emu.url, maxRetries: 0 })
+    const bad = new OpenAI({ apiKey: 'wrong', baseURL: suite.emu.url, maxRetries: 0 })
     await expect(bad.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError)
   })
 })

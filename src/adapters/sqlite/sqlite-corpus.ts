@@ -258,12 +258,31 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     return true
   })
 
-  const removeTracked = db.transaction((id: string): { removed: boolean; rows?: RowsWritten } => {
+  const removeTracked = db.transaction((id: string): { result: boolean; rows?: RowsWritten } => {
     const tracked = snapshot.tracking()
     const rows = tracked ? rowsOf('document_id = ?', id) : []
     const removed = remove(id)
-    return tracked && removed ? { removed, rows: { documentId: id, added: [], removed: rows, mark: snapshot.mark() } } : { removed }
+    return tracked && removed
+      ? { result: removed, rows: { documentId: id, added: [], removed: rows, mark: snapshot.mark() } }
+      : { result: removed }
   })
+
+  /**
+   * Runs a write transaction (IMMEDIATE: the write lock up front, so two writers queue on busy_timeout
+   * instead of deadlocking) and hands the rows it wrote to the snapshot, which applies them to the keyword
+   * index it holds; a write whose rows it does not know only marks the store as written.
+   */
+  const writeTracked = <T>(write: () => { result: T; rows?: RowsWritten }): T => {
+    let rows: RowsWritten | undefined
+    try {
+      const done = wrapBusy(write)
+      rows = done.rows
+      return done.result
+    } finally {
+      if (rows === undefined) snapshot.wrote()
+      else snapshot.committed(rows)
+    }
+  }
 
   const remove = db.transaction((id: string): boolean => {
     if (getDoc.get(id) === undefined) return false
@@ -312,28 +331,11 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     },
 
     async commitVersion(input) {
-      // IMMEDIATE takes the write lock up front so two writers queue on busy_timeout instead of deadlocking.
-      let rows: RowsWritten | undefined
-      try {
-        const done = wrapBusy(() => commit.immediate(input))
-        rows = done.rows
-        return done.result
-      } finally {
-        if (rows === undefined) snapshot.wrote()
-        else snapshot.committed(rows)
-      }
+      return writeTracked(() => commit.immediate(input))
     },
 
     async deleteDocument(id) {
-      let rows: RowsWritten | undefined
-      try {
-        const done = wrapBusy(() => removeTracked.immediate(id))
-        rows = done.rows
-        return done.removed
-      } finally {
-        if (rows === undefined) snapshot.wrote()
-        else snapshot.committed(rows)
-      }
+      return writeTracked(() => removeTracked.immediate(id))
     },
 
     async keywordSearch(query: KeywordQuery) {
