@@ -3,7 +3,7 @@ import type { DocumentMeta, DocumentSummary } from '../../core/documents.js'
 import { collectionNotEmpty, collectionOf } from '../../core/collections.js'
 import type { CorpusCatalog, StoredChunk } from '../../core/catalog.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
-import { serializeStats, type Bm25Delta } from '../../core/sparse/bm25-encoder.js'
+import type { Bm25Delta } from '../../core/sparse/bm25-encoder.js'
 import { idConflict } from '../../core/ingest/identity.js'
 import {
   byChunkKey,
