@@ -1,28 +1,27 @@
 /**
  * `npm run bench:soak -- [--seconds N] [--idle-seconds N] [--reference-seconds N] [--distinct-uploads N]`
  *
- * One listening server (port 0) with the OpenAI emulator as its model. Five query clients — /v1/ask (JSON
- * and SSE), /v1/chat/completions (JSON and streamed) — each send their next request when the last is
- * answered: first alone for the reference period (default min(20, N) s: the unloaded p99), then for N
- * seconds (default 60) beside a sixth client uploading new files and re-ingesting an existing one (the
- * p99 under load). Also printed: the p99 one request at a time, event-loop delay, retrieval-cache hit
- * rates (every commit retires cached retrievals, so under load most asks retrieve afresh), and RSS at the
- * start, after the load and after an idle period (a corpus that grows with the uploads holds more memory:
- * `--distinct-uploads N` keeps it at N documents). RAGTUNE_* variables of the environment configure the
- * server. Goals: 0 errors, RSS after idle within 20 % of the start, p99 within 2× the unloaded p99.
- * Prints figures; never fails on them.
+ * One listening server (port 0) in its own process (bench/soak-server.ts, forked), with the OpenAI
+ * emulator as its model. The clients and the emulator run here, in the bench's process, as real clients and
+ * a remote model run elsewhere: their work stays off the server's event loop (until 2026-12 the server
+ * shared this process, so every client's request building and response parsing delayed the server's
+ * callbacks and counted in its latency). Five query clients — /v1/ask (JSON and SSE),
+ * /v1/chat/completions (JSON and streamed) — each send their next request when the last is answered:
+ * first alone for the reference period (default min(20, N) s: the unloaded p99), then for N seconds
+ * (default 60) beside a sixth client uploading new files and re-ingesting an existing one (the p99 under
+ * load). Also printed: the p99 one request at a time, the server's event-loop delay, retrieval-cache hit
+ * rates (every commit retires cached retrievals, so under load most asks retrieve afresh), and the server's
+ * RSS at the start, after the load and after an idle period (a corpus that grows with the uploads holds
+ * more memory: `--distinct-uploads N` keeps it at N documents). RAGTUNE_* variables of the environment
+ * configure the server. Goals: 0 errors, RSS after idle within 20 % of the start, p99 within 2× the
+ * unloaded p99. Prints figures; never fails on them.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
-import v8 from 'node:v8'
-import vm from 'node:vm'
-import pino from 'pino'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
-import { buildDeps, closeDeps } from '../src/deps.js'
+import { fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { startOpenAIEmulator } from '../tests/support/openai-emulator.js'
 import { makeReportPdf } from '../tests/support/pdf-fixtures.js'
 
@@ -41,46 +40,46 @@ const referenceSeconds = Number(values['reference-seconds'] ?? Math.min(20, seco
 // after N documents they are new versions and the corpus stays the same size (memory growth vs. leaks)
 const distinctUploads = Number(values['distinct-uploads'] ?? 0)
 
-v8.setFlagsFromString('--expose-gc')
-const gc = vm.runInNewContext('gc') as () => void
-const mb = (bytes: number): number => Math.round(bytes / 1048576)
-/** RSS after a full GC, with the heap and off-heap (ArrayBuffer) parts it holds */
-const memory = (): { rss: number; detail: string } => {
-  gc()
-  const m = process.memoryUsage()
-  // Linux: how much of the RSS is anonymous memory (heaps, malloc) and how much file pages (code, mapped files)
-  const status = fs.existsSync('/proc/self/status') ? fs.readFileSync('/proc/self/status', 'utf8') : ''
-  const kb = (field: string): string => {
-    const v = new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]
-    return v === undefined ? '?' : String(Math.round(Number(v) / 1024))
-  }
-  return {
-    rss: mb(m.rss),
-    detail: `heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, array buffers ${mb(m.arrayBuffers)} MB, anon ${kb('RssAnon')} MB, file ${kb('RssFile')} MB`,
-  }
-}
-
 const emulator = await startOpenAIEmulator({ apiKey: 'sk-soak' })
 emulator.state.latencyMs = 20
 // The emulator records every request it answers (tests read them): here that would be memory held by the
 // bench, not the server, growing with every answer (a heap snapshot showed it as the growth after idle).
 setInterval(() => (emulator.state.requests.length = 0), 1000).unref()
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-soak-'))
-const deps = await buildDeps(
-  loadConfig({
-    RAGTUNE_DATA_DIR: dir,
+// the server's process: its environment is the bench's settings, then the RAGTUNE_* variables of the bench's own
+// environment (RAGTUNE_INGEST_WORKERS=2, RAGTUNE_RETRIEVAL_CACHE=0…)
+const server = fork(fileURLToPath(new URL('./soak-server.ts', import.meta.url)), {
+  execArgv: ['--import', 'tsx'],
+  env: {
+    ...process.env,
     OPENAI_BASE_URL: emulator.url,
     OPENAI_API_KEY: 'sk-soak',
     RAGTUNE_CHAT_MODEL: 'gpt-4o-mini',
     RAGTUNE_RATE_LIMIT: '0',
     RAGTUNE_INGEST_WORKERS: '1',
-    // RAGTUNE_* settings of the bench's own environment win (RAGTUNE_INGEST_WORKERS=2, RAGTUNE_RETRIEVAL_CACHE=0…)
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('RAGTUNE_') && k !== 'RAGTUNE_DATA_DIR')),
-  }),
-  pino({ level: 'silent' }),
-)
-const app = await buildApp(deps)
-const base = await app.listen({ port: 0, host: '127.0.0.1' })
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('RAGTUNE_'))),
+    RAGTUNE_DATA_DIR: dir,
+  },
+})
+const replies = new Map<number, (value: unknown) => void>()
+server.on('message', (m: { id: number; value: unknown }) => {
+  replies.get(m.id)?.(m.value)
+  replies.delete(m.id)
+})
+server.on('exit', (code) => {
+  if (replies.size > 0) throw new Error(`the soak server exited (${code}) before answering`)
+})
+let nextId = 1
+/** asks the server's process (bench/soak-server.ts) for one of its figures */
+function serverCall<T>(type: 'stats' | 'memory' | 'delay-start' | 'delay-stop' | 'close'): Promise<T> {
+  const id = nextId++
+  return new Promise((resolve) => {
+    replies.set(id, resolve as (value: unknown) => void)
+    server.send({ id, type })
+  })
+}
+const base = await new Promise<string>((resolve) => replies.set(0, resolve as (value: unknown) => void))
+type Memory = { rss: number; detail: string }
 
 const errors: string[] = []
 const note = (what: string, detail: string): void => {
@@ -163,29 +162,25 @@ const queryClients = (end: number, into: number[]): Promise<void>[] =>
   })
 
 /** the retrieval cache's lookups so far (repeated questions on an unchanged corpus reuse their sources) */
-const retrievalLookups = (): { hits: number; misses: number } => {
-  const s = deps.caches?.stats().find((c) => c.name === 'retrieval')
-  return { hits: s?.hits ?? 0, misses: s?.misses ?? 0 }
-}
-const hitRate = (before: { hits: number; misses: number }): string => {
-  const now = retrievalLookups()
+const retrievalLookups = (): Promise<{ hits: number; misses: number }> => serverCall('stats')
+const hitRate = async (before: { hits: number; misses: number }): Promise<string> => {
+  const now = await retrievalLookups()
   const hits = now.hits - before.hits
   const misses = now.misses - before.misses
   return `${Math.round((100 * hits) / Math.max(1, hits + misses))} %`
 }
 // The unloaded reference: the same clients, the same questions, no uploads.
 const unloaded: number[] = []
-let statsBefore = retrievalLookups()
+let statsBefore = await retrievalLookups()
 await Promise.all(queryClients(performance.now() + referenceSeconds * 1000, unloaded))
-const unloadedHits = hitRate(statsBefore)
-statsBefore = retrievalLookups()
-const start = memory()
+const unloadedHits = await hitRate(statsBefore)
+statsBefore = await retrievalLookups()
+const start = await serverCall<Memory>('memory')
 
 const loaded: number[] = []
 requests = 0
-// how long callbacks waited for the event loop (the server's, shared here with the load's clients)
-const delay = monitorEventLoopDelay({ resolution: 10 })
-delay.enable()
+// how long the server's callbacks waited for its event loop
+await serverCall('delay-start')
 const until = performance.now() + seconds * 1000
 let uploads = 0
 const pdfs = await Promise.all([1, 2, 3, 4].map((n) => makeReportPdf({ pages: 4 + n })))
@@ -202,14 +197,14 @@ await Promise.all([
     }
   })(),
 ])
-delay.disable()
-const loadedHits = hitRate(statsBefore)
-const after = memory()
+const delay = await serverCall<{ p99: number; max: number }>('delay-stop')
+const loadedHits = await hitRate(statsBefore)
+const after = await serverCall<Memory>('memory')
 await new Promise((r) => setTimeout(r, idleSeconds * 1000))
-const idle = memory()
+const idle = await serverCall<Memory>('memory')
 
-await app.close()
-await closeDeps(deps)
+await serverCall('close')
+await new Promise((r) => (server.exitCode === null ? server.once('exit', r) : r(null)))
 await emulator.close()
 fs.rmSync(dir, { recursive: true, force: true })
 
@@ -221,7 +216,7 @@ console.log(
   `soak: ${seconds} s, ${requests} requests (${loaded.length} asks/chat completions, ${uploads} uploads incl. re-ingests${distinctUploads > 0 ? ` over ${distinctUploads} names` : ''}), ${os.availableParallelism()} cores (shared machine); reference ${referenceSeconds} s, ${unloaded.length} requests`,
 )
 console.log(
-  `event-loop delay under load: p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms (server and clients share one loop here)`,
+  `server's event-loop delay under load: p99 ${delay.p99.toFixed(1)} ms, max ${delay.max.toFixed(1)} ms (the clients run in another process)`,
 )
 console.log(`errors: ${errors.length}${errors.length === 0 ? '' : `\n  ${errors.slice(0, 10).join('\n  ')}`}`)
 console.log(

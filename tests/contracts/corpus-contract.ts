@@ -187,6 +187,31 @@ export function describeCorpusContract(name: string, factory: CorpusFactory): vo
       expect(await corpus.getChunks('missing', [0])).toEqual([])
     })
 
+    it('after a new version or a delete of one document, reads every document as the store now holds it', async () => {
+      await corpus.commitVersion(commitInput('a', 'a1', ['alpha revenue', 'alpha margin']))
+      await corpus.commitVersion(commitInput('b', 'b1', ['beta revenue', 'beta margin', 'beta capex']))
+      await corpus.commitVersion(commitInput('c', 'c1', ['gamma revenue']))
+      await settle()
+      // read once, so a store that keeps what it read holds all three documents' chunks
+      const texts = async (id: string, ordinals: number[]): Promise<string[]> =>
+        (await corpus.getChunks(id, ordinals)).map((h) => h.chunk.text)
+      expect(await texts('b', [0, 1, 2])).toEqual(['beta revenue', 'beta margin', 'beta capex'])
+      expect(await texts('a', [0, 1])).toEqual(['alpha revenue', 'alpha margin'])
+      expect((await corpus.keywordSearch({ terms: ['revenue'], limit: 10 })).map((h) => h.documentId).sort()).toEqual(['a', 'b', 'c'])
+
+      await corpus.commitVersion(commitInput('b', 'b2', ['beta restated revenue']))
+      await corpus.deleteDocument('a')
+      await settle()
+      expect(await texts('b', [0, 1, 2])).toEqual(['beta restated revenue'])
+      expect(await texts('a', [0, 1])).toEqual([])
+      expect(await texts('c', [0])).toEqual(['gamma revenue'])
+      const hits = await corpus.keywordSearch({ terms: ['revenue'], limit: 10 })
+      expect(hits.map((h) => [h.documentId, h.version]).sort()).toEqual([
+        ['b', 2],
+        ['c', 1],
+      ])
+    })
+
     it('reports a revision that moves with each new version and delete, and stays for an unchanged commit', async () => {
       // optional in the port; every store of this project has it
       expect(typeof corpus.revision).toBe('function')

@@ -194,6 +194,31 @@ describe('SQLite in-memory keyword index', () => {
     }
   })
 
+  it('after its own commit or deletion of one document, reads that document anew and keeps reading the others right', async () => {
+    const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    const read = async (id: string, ordinals: number[]): Promise<string[]> =>
+      (await memory.getChunks(id, ordinals)).map((h) => h.chunk.text)
+    try {
+      expect(await memory.keywordIndexReady()).toBe(true)
+      await memory.commitVersion(commitInput('x', 'x1', ['xi revenue', 'xi margin', 'xi capex']))
+      await memory.commitVersion(commitInput('y', 'y1', ['upsilon revenue', 'upsilon margin']))
+      // read once: the snapshot now holds both documents' chunks by ordinal, and the active versions
+      expect(await read('x', [0, 1, 2])).toEqual(['xi revenue', 'xi margin', 'xi capex'])
+      expect(await read('y', [0, 1])).toEqual(['upsilon revenue', 'upsilon margin'])
+      expect((await memory.keywordSearch({ terms: ['upsilon'], limit: 5 })).map((h) => h.version)).toEqual([1, 1])
+      await memory.commitVersion(commitInput('x', 'x2', ['xi restated revenue']))
+      expect(await read('x', [0, 1, 2])).toEqual(['xi restated revenue'])
+      expect(await read('y', [0, 1])).toEqual(['upsilon revenue', 'upsilon margin'])
+      expect((await memory.keywordSearch({ terms: ['xi'], limit: 5 })).map((h) => [h.documentId, h.version])).toEqual([['x', 2]])
+      expect(await memory.deleteDocument('y')).toBe(true)
+      expect(await read('y', [0, 1])).toEqual([])
+      expect(await memory.keywordSearch({ terms: ['upsilon'], limit: 5 })).toEqual([])
+      expect(await read('x', [0])).toEqual(['xi restated revenue'])
+    } finally {
+      await memory.close()
+    }
+  })
+
   it('reads the index again, with the same ranking, when a write would copy more postings than allowed', async () => {
     const loads: string[] = []
     const counting = pino({ level: 'debug' }, { write: (line: string) => void loads.push(line) })

@@ -355,13 +355,19 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
       if (!applied) return retire()
       memory.stamp = rows.mark.stamp
       memory.fingerprint = rows.mark.fingerprint
-      // chunk rows never change: only the removed rows, and what depends on active versions, go (ordinals
-      // are keyed by document and ordinal: all of them, as a new version renumbers the document's)
+      // chunk rows never change: only the removed rows, and what depends on active versions, go. A write
+      // changes one document's active version: only its ordinals (a new version renumbers them) and its
+      // entry of the active versions go; what filters keep may change with any document, so all of that.
       for (const r of rows.removed) memory.chunks.delete(r.id)
-      memory.ordinals.clear()
+      const prefix = `${rows.documentId}\0`
+      memory.ordinals.deleteWhere((key) => key.startsWith(prefix))
+      if (memory.active !== undefined) {
+        const version = statement<number>('SELECT active_version FROM documents WHERE id = ?').pluck().get(rows.documentId)
+        if (version === undefined) memory.active.delete(rows.documentId)
+        else memory.active.set(rows.documentId, version)
+      }
       memory.ranges.clear()
       memory.kept.clear()
-      memory.active = undefined
     },
 
     revision() {
