@@ -90,12 +90,6 @@ export class BoundedCache<K extends Key, V extends Key> {
     this.#map?.delete(key)
   }
 
-  /** Drops the entries whose key passes `test` (the owner's data changed for those keys); not counted as evictions. */
-  deleteWhere(test: (key: K) => boolean): void {
-    if (this.#map === undefined) return
-    for (const key of [...this.#map.keys()]) if (test(key)) this.#map.delete(key)
-  }
-
   /** Drops every entry (the owner's data changed); not counted as evictions. */
   clear(): void {
     this.#map?.clear()

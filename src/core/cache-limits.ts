@@ -33,8 +33,8 @@ export const CACHE_LIMITS = {
   'sqlite.statements': { entries: 256 },
   /** SQLite corpus snapshot: chunk rows read, by chunk id */
   'snapshot.chunks': { entries: 50_000 },
-  /** SQLite corpus snapshot: active-version chunks by document and ordinal (neighbour expansion) */
-  'snapshot.ordinals': { entries: 50_000 },
+  /** SQLite corpus snapshot: per document, its active-version chunks by ordinal (neighbour expansion) */
+  'snapshot.ordinals': { entries: 10_000 },
   /** SQLite corpus snapshot: chunk-id ranges of the documents a filter keeps */
   'snapshot.ranges': { entries: 10_000 },
   /** SQLite corpus snapshot: the documents a filter keeps */

@@ -120,8 +120,8 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
     active: Map<string, number> | undefined
     /** chunks already read, by id (score 0): one object per chunk (the same-object rule, see ChunkRecord) */
     chunks: BoundedCache<number, ChunkHit>
-    /** chunksAt: active-version chunks by `documentId \0 ordinal`, false when there is none */
-    ordinals: BoundedCache<string, ChunkHit | false>
+    /** chunksAt: a document's active-version chunks by ordinal (false: none), by document id */
+    ordinals: BoundedCache<string, Map<number, ChunkHit | false>>
     /** one string per document id (sized by the corpus, not a cache) */
     documentIds: Map<string, string>
   } = {
@@ -297,15 +297,11 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
       if (maxInstances <= 0) return undefined
       refresh(false)
       const wanted = [...new Set(ordinals)].sort((a, b) => a - b)
-      const found = new Map<number, ChunkHit | false>()
-      let missing: number[] | undefined
-      for (const o of wanted) {
-        const known = memory.ordinals.get(`${documentId}\0${o}`)
-        if (known === undefined) (missing ??= []).push(o)
-        else found.set(o, known)
-      }
-      if (missing !== undefined) {
-        for (const o of missing) found.set(o, false)
+      let byOrdinal = memory.ordinals.get(documentId)
+      if (byOrdinal === undefined) memory.ordinals.set(documentId, (byOrdinal = new Map<number, ChunkHit | false>()))
+      const missing = wanted.filter((o) => !byOrdinal.has(o))
+      if (missing.length > 0) {
+        for (const o of missing) byOrdinal.set(o, false)
         // one object per chunk whichever way it was read (the same-object rule, see ChunkRecord)
         for (const r of readChunks(statement, documentId, missing)) {
           let hit = memory.chunks.get(r.id)
@@ -313,13 +309,12 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
             hit = toChunkHit(intern(r))
             memory.chunks.set(r.id, hit)
           }
-          found.set(r.ordinal, hit)
+          byOrdinal.set(r.ordinal, hit)
         }
-        for (const o of missing) memory.ordinals.set(`${documentId}\0${o}`, found.get(o) ?? false)
       }
       const out: ChunkHit[] = []
       for (const o of wanted) {
-        const hit = found.get(o)
+        const hit = byOrdinal.get(o)
         if (hit !== undefined && hit !== false) out.push(hit)
       }
       return out
@@ -359,8 +354,7 @@ export function createCorpusSnapshot(options: CorpusSnapshotOptions): CorpusSnap
       // changes one document's active version: only its ordinals (a new version renumbers them) and its
       // entry of the active versions go; what filters keep may change with any document, so all of that.
       for (const r of rows.removed) memory.chunks.delete(r.id)
-      const prefix = `${rows.documentId}\0`
-      memory.ordinals.deleteWhere((key) => key.startsWith(prefix))
+      memory.ordinals.delete(rows.documentId)
       if (memory.active !== undefined) {
         const version = statement<number>('SELECT active_version FROM documents WHERE id = ?').pluck().get(rows.documentId)
         if (version === undefined) memory.active.delete(rows.documentId)

@@ -1,4 +1,4 @@
-import { countTokens, prefixWithinTokens } from '../ingest/tokenizer.js'
+import { prefixWithinTokens } from '../ingest/tokenizer.js'
 import type { AnswerCaches } from './answer-caches.js'
 
 /**
@@ -12,10 +12,7 @@ import type { AnswerCaches } from './answer-caches.js'
  * once per budget.
  */
 export function truncateToTokens(text: string, maxTokens: number, caches?: Pick<AnswerCaches, 'tokenCuts'>): string {
-  if (caches === undefined) return cutToTokens(text, maxTokens)
-  return caches.tokenCuts.getOrCompute(`${maxTokens}\u0000${text}`, () => cutToTokens(text, maxTokens))
-}
-
-function cutToTokens(text: string, maxTokens: number): string {
-  return countTokens(text) > maxTokens ? prefixWithinTokens(text, maxTokens) : text
+  // one walk: prefixWithinTokens stops at the cut, and gives the text itself when it is within the budget
+  if (caches === undefined) return prefixWithinTokens(text, maxTokens)
+  return caches.tokenCuts.getOrCompute(`${maxTokens}\u0000${text}`, () => prefixWithinTokens(text, maxTokens))
 }
