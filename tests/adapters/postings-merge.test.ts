@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mergePostings, type Postings, type RowHits } from '../../src/adapters/sqlite/postings.js'
+import { mergePostings, TopRows, type Postings, type RowHits } from '../../src/adapters/sqlite/postings.js'
 
 /** Postings as plain rows: [row, weighted, positions]. */
 type Plain = [number, number, number[]][]
@@ -52,6 +52,23 @@ describe('mergePostings', () => {
       const got = mergePostings(old.length === 0 ? undefined : fromPlain(old), removed, added)
       expect(toPlain(got), `seed ${seed}`).toEqual(want)
       if (want.length === 0) expect(got).toBeUndefined()
+    }
+  })
+})
+
+describe('TopRows', () => {
+  it('keeps the best rows by score, ties to the lower id, whatever order they are offered in', () => {
+    const next = random(7)
+    for (let round = 0; round < 50; round++) {
+      const n = 1 + Math.floor(next() * 300)
+      const limit = Math.floor(next() * 40)
+      // few distinct scores, so many rows tie
+      const rows = Array.from({ length: n }, (_, i) => ({ id: i * 3 + Math.floor(next() * 3), score: Math.floor(next() * 8) / 4 }))
+      const shuffled = [...rows].sort(() => next() - 0.5)
+      const top = new TopRows(limit)
+      for (const r of shuffled) if (r.score >= top.floor) top.offer(r.id, r.score)
+      const want = [...rows].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, limit)
+      expect(top.ranked()).toEqual({ ids: want.map((r) => r.id), scores: want.map((r) => r.score) })
     }
   })
 })

@@ -92,6 +92,32 @@ describe('hybrid retriever on a store of two issuers', () => {
     for (const s of r.sources) expect(s.pageEnd - s.pageStart).toBeLessThanOrEqual(1)
   })
 
+  it('searches the statement page only within the documents a question is routed to', async () => {
+    // the keyword searches the retriever asks the corpus for, by the words they rank
+    const searched: string[][] = []
+    const spy: Corpus = {
+      ...corpus,
+      keywordSearch: async (query) => {
+        searched.push([...query.terms])
+        return corpus.keywordSearch(query)
+      },
+    }
+    const retriever = createHybridRetriever({ corpus: spy, logger })
+    const statementSearch = (terms: readonly string[]): boolean => terms.includes('consolidated') && terms.includes('flows')
+
+    const routed = await retriever.retrieve('How much did Zephyr spend on capital expenditures in 2021?', { topK: 5 })
+    expect(routed.route.documentIds).toEqual(['zephyr_2021_10k'])
+    expect(searched.some(statementSearch)).toBe(true)
+    expect(routed.sources[0]?.documentId).toBe('zephyr_2021_10k')
+
+    searched.length = 0
+    const unrouted = await retriever.retrieve('How much was spent on capital expenditures in 2021?', { topK: 5 })
+    expect(unrouted.route.documentIds).toBeUndefined()
+    expect(searched.length).toBeGreaterThan(0)
+    expect(searched.some(statementSearch)).toBe(false)
+    expect(unrouted.sources.length).toBeGreaterThan(0)
+  })
+
   it('picks up a newly ingested issuer once the routing table refreshes', async () => {
     const retriever = createHybridRetriever({ corpus, logger, options: { routingRefreshMs: 60_000 } })
     const question = 'What is the FY2021 capital expenditure amount for Vega Mining?'

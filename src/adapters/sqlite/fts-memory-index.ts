@@ -5,15 +5,12 @@ import type { BoundedCache, CacheRegistry } from '../../core/bounded-cache.js'
 import { SameObjectMemo } from '../../core/documents.js'
 import {
   atRow,
-  better,
   continuesAt,
   disjoint,
   firstRowWithAll,
   lowerBound,
   mergePostings,
-  siftDown,
-  siftUp,
-  swap,
+  TopRows,
   type Postings,
   type RowHits,
 } from './postings.js'
@@ -34,16 +31,23 @@ export interface IndexedRow {
   readonly text: string
 }
 
-/** A searched phrase, resolved once per index: its tokens' postings and its IDF. */
+/**
+ * A searched phrase, resolved once per index: the rows holding it, ascending, with its column-weighted
+ * count in each (a one-word phrase: its token's postings, the same arrays; a longer one: its matches,
+ * found once by walking its words' positions), and its IDF.
+ */
 interface Phrase {
-  readonly first: Postings
-  /** postings of the second token onwards (empty for one word) */
-  readonly rest: readonly Postings[]
+  readonly rows: Int32Array
+  readonly weighted: Float64Array
   readonly idf: number
+  /** memory held for this phrase alone (a longer phrase's own arrays and their bm25 terms), for the cache's bound */
+  readonly bytes: number
 }
 
 const K1 = 1.2
 const B = 0.75
+/** Memory the resolved phrases may hold (a longer phrase keeps its matching rows: 20 bytes each). */
+export const PHRASE_CACHE_BYTES = 64 * 1024 * 1024
 const EVERYTHING: readonly (readonly [number, number])[] = [[0, Number.MAX_SAFE_INTEGER]]
 /**
  * Postings (rows) a write may make `apply` copy by default: 10-25 ms of the event loop (2 million took
@@ -78,17 +82,22 @@ export class FtsMemoryIndex {
   readonly #weights: { readonly header: number; readonly text: number }
   /** resolved phrases by text; false when the phrase cannot match (no token, or a token the index lacks) */
   readonly #phrases: BoundedCache<string, Phrase | false>
-  /** one-word phrases' bm25 term per posting, by the word's postings (one object per token: the same-object rule, see ChunkRecord) */
-  #contribution = new SameObjectMemo<Postings, Float64Array>()
-  /** per-search scratch, indexed by chunk id, left zeroed after each search */
+  /** a phrase's bm25 terms, by its rows (one-word phrases share their token's: the same-object rule, see ChunkRecord) */
+  #contribution = new SameObjectMemo<Int32Array, Float64Array>()
+  /**
+   * per-search scratch, indexed by chunk id, left zeroed after each search: a row's score so far (0: not
+   * touched yet, as every bm25 term is above 0 with both column weights above 0) and the rows touched
+   */
   #scores: Float64Array = new Float64Array(0)
-  #touched: Uint8Array = new Uint8Array(0)
   #touchedIds: Int32Array = new Int32Array(0)
   /** instances held (the memory it holds is ~16 bytes each) */
   instances: number
 
   private constructor(parts: IndexParts, weights: { readonly header: number; readonly text: number }, caches: CacheRegistry) {
-    this.#phrases = caches.create('keyword.phrases')
+    this.#phrases = caches.create('keyword.phrases', {
+      maxSize: PHRASE_CACHE_BYTES,
+      sizeOf: (p) => (p === false ? 1 : p.bytes),
+    })
     this.#postings = new Map()
     parts.terms.forEach((term, t) => {
       const from = parts.termStart[t] ?? 0
@@ -125,7 +134,6 @@ export class FtsMemoryIndex {
     const size = this.#rowLength.length
     if (this.#scores.length !== size) {
       this.#scores = new Float64Array(size)
-      this.#touched = new Uint8Array(size)
       this.#touchedIds = new Int32Array(size)
     }
     let total = 0
@@ -225,16 +233,16 @@ export class FtsMemoryIndex {
   searchPhrases(phrases: readonly string[], ranges: IdRanges, limit: number): RankedRows {
     const resolved = this.#resolve(phrases)
     const within = ranges ?? EVERYTHING
-    const separate = disjoint(within)
-    let touched = 0
-    // Phrase by phrase, as FTS5 sums them, so the floating-point result is the same.
+    const found: Phrase[] = []
     for (const text of phrases) {
       const phrase = resolved.get(text)
-      if (phrase === undefined || phrase === false) continue
-      if (phrase.rest.length > 0) touched = this.#addPhrase(phrase, within, touched)
-      else if (separate) touched = this.#addTerm(phrase, within, touched)
-      else touched = this.#addTermSummed(phrase, within, touched)
+      if (phrase !== undefined && phrase !== false) found.push(phrase)
     }
+    if (limit <= 0 || found.length === 0) return { ids: [], scores: [] }
+    let touched = 0
+    // Phrase by phrase, as FTS5 sums them, so the floating-point result is the same.
+    if (disjoint(within)) for (const phrase of found) touched = this.#addTerm(phrase, within, touched)
+    else for (const phrase of found) touched = this.#addSummed(phrase, within, touched)
     return this.#top(touched, limit)
   }
 
@@ -243,33 +251,30 @@ export class FtsMemoryIndex {
   }
 
   /**
-   * Adds a one-word phrase's score to every row of the ranges holding it; returns the touched count.
-   * Ranges that do not overlap hold each row once, so a row's score is its posting's precomputed term.
+   * Adds a phrase's score to every row of the ranges holding it; returns the touched count. Ranges that
+   * do not overlap hold each row once, so a row's score is the phrase's precomputed bm25 term there.
    */
   #addTerm(phrase: Phrase, ranges: readonly (readonly [number, number])[], touchedCount: number): number {
-    const { rows } = phrase.first
+    const { rows } = phrase
     const contribution = this.#contributions(phrase)
     const scores = this.#scores
-    const flags = this.#touched
     const ids = this.#touchedIds
     let touched = touchedCount
     for (const [lo, hi] of ranges) {
       for (let i = lo <= 0 ? 0 : lowerBound(rows, lo); i < rows.length; i++) {
         const r = rows[i] as number
         if (r > hi) break
-        if (flags[r] === 0) {
-          flags[r] = 1
-          ids[touched++] = r
-        }
-        scores[r] = (scores[r] as number) + (contribution[i] as number)
+        const score = scores[r] as number
+        if (score === 0) ids[touched++] = r
+        scores[r] = score + (contribution[i] as number)
       }
     }
     return touched
   }
 
-  /** `#addTerm` for ranges that overlap: a row met twice in a row has its hits summed first, as before saturation. */
-  #addTermSummed(phrase: Phrase, ranges: readonly (readonly [number, number])[], touchedCount: number): number {
-    const { rows, weighted } = phrase.first
+  /** Adds a phrase's score to every row of ranges that may overlap: a row met twice in a row has its hits summed first, as before saturation. */
+  #addSummed(phrase: Phrase, ranges: readonly (readonly [number, number])[], touchedCount: number): number {
+    const { rows, weighted } = phrase
     let touched = touchedCount
     let row = -1
     let x = 0
@@ -289,108 +294,45 @@ export class FtsMemoryIndex {
     return touched
   }
 
-  /** A one-word phrase's bm25 term for each of its postings (x = the posting's weighted count), computed once. */
+  /** A phrase's bm25 term in each of its rows (x = its weighted count there), computed once per rows. */
   #contributions(phrase: Phrase): Float64Array {
-    return this.#contribution.get(phrase.first, ({ rows, weighted }) => {
+    return this.#contribution.get(phrase.rows, (rows) => {
+      const { weighted, idf } = phrase
       const c = new Float64Array(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const x = weighted[i] as number
         // the same operation order as FTS5's fts5Bm25Function, so scores agree to the last bit
-        c[i] = phrase.idf * ((x * (K1 + 1)) / (x + (this.#norm[rows[i] as number] as number)))
+        c[i] = idf * ((x * (K1 + 1)) / (x + (this.#norm[rows[i] as number] as number)))
       }
       return c
     })
   }
 
-  /** Adds a multi-word phrase's score to every row of the ranges holding it in full; returns the touched count. */
-  #addPhrase(phrase: Phrase, ranges: readonly (readonly [number, number])[], touchedCount: number): number {
-    const { first, rest, idf } = phrase
-    const header = this.#weights.header
-    const text = this.#weights.text
-    let touched = touchedCount
-    let row = -1
-    let x = 0
-    const lists = [first, ...rest]
-    const at = new Int32Array(lists.length)
-    for (const [lo, hi] of ranges) {
-      atRow(lists, at, lo)
-      // rows holding every word, in ascending order, walked along the shortest list
-      for (let r = firstRowWithAll(lists, at, lo); r >= 0 && r <= hi; r = firstRowWithAll(lists, at, r + 1)) {
-        const i = at[0] as number
-        const end = first.posStart[i + 1] as number
-        for (let s = first.posStart[i] as number; s < end; s++) {
-          const start = first.pos[s] as number
-          if (!continuesAt(lists, at, start)) continue
-          if (r !== row) {
-            if (row >= 0) touched = this.#add(row, idf, x, touched)
-            row = r
-            x = 0
-          }
-          x += start >= COLUMN_SHIFT ? text : header
-        }
-      }
-    }
-    if (row >= 0) touched = this.#add(row, idf, x, touched)
-    return touched
-  }
-
   #add(row: number, idf: number, x: number, touchedCount: number): number {
     const norm = this.#norm[row] as number
     let touched = touchedCount
-    if (this.#touched[row] === 0) {
-      this.#touched[row] = 1
-      this.#touchedIds[touched++] = row
-    }
+    const score = this.#scores[row] as number
+    if (score === 0) this.#touchedIds[touched++] = row
     // the same operation order as FTS5's fts5Bm25Function, so scores agree to the last bit
-    this.#scores[row] = (this.#scores[row] as number) + idf * ((x * (K1 + 1)) / (x + norm))
+    this.#scores[row] = score + idf * ((x * (K1 + 1)) / (x + norm))
     return touched
   }
 
-  /** The best `limit` touched rows, ranked (a bounded heap: a search may touch thousands), and the scratch reset. */
+  /** The best `limit` touched rows, ranked; every touched row's score is cleared on the way (the scratch is left zeroed). */
   #top(touched: number, limit: number): RankedRows {
     const scores = this.#scores
-    const touchedIds = this.#touchedIds
-    const size = Math.max(0, Math.min(limit, touched))
-    // a heap of the best rows seen so far, the worst of them on top
-    const heap: number[] = []
-    let worst = Number.NEGATIVE_INFINITY
-    for (let k = 0; k < touched; k++) {
-      const id = touchedIds[k] as number
-      if (heap.length < size) {
-        heap.push(id)
-        siftUp(heap, heap.length - 1, scores)
-        if (heap.length === size) worst = scores[heap[0] as number] as number
-      } else if (size > 0 && (scores[id] as number) >= worst && better(id, heap[0] as number, scores)) {
-        heap[0] = id
-        siftDown(heap, size, scores)
-        worst = scores[heap[0]] as number
-      }
-    }
-    // heapsort: the worst moves to the back, one by one, which leaves the best first
-    for (let n = heap.length - 1; n > 0; n--) {
-      swap(heap, 0, n)
-      siftDown(heap, n, scores)
-    }
-    const ids: number[] = []
-    const ranked: number[] = []
-    for (let k = 0; k < heap.length; k++) {
-      const id = heap[k] as number
-      ids.push(id)
-      ranked.push(scores[id] as number)
-    }
-    this.#reset(touched)
-    return { ids, scores: ranked }
-  }
-
-  #reset(touched: number): void {
-    const scores = this.#scores
-    const flags = this.#touched
     const ids = this.#touchedIds
-    for (let k = 0; k < touched; k++) {
-      const id = ids[k] as number
+    const top = new TopRows(limit)
+    let floor = top.floor
+    for (let t = 0; t < touched; t++) {
+      const id = ids[t] as number
+      const score = scores[id] as number
       scores[id] = 0
-      flags[id] = 0
+      if (score < floor) continue
+      top.offer(id, score)
+      floor = top.floor
     }
+    return top.ranked()
   }
 
   /** The phrases resolved: those not seen yet are tokenized all in one pass through the tokenizer. */
@@ -423,27 +365,36 @@ export class FtsMemoryIndex {
       if (p === undefined) return false
       lists.push(p)
     }
-    const [first, ...rest] = lists
+    const first = lists[0]
     if (first === undefined) return false
-    // rows anywhere in the index holding the phrase: its IDF, as FTS5 counts it
-    let hits = first.rows.length
-    if (rest.length > 0) {
-      hits = 0
-      const all = [first, ...rest]
-      const at = new Int32Array(all.length)
-      atRow(all, at, 0)
-      for (let r = firstRowWithAll(all, at, 0); r >= 0; r = firstRowWithAll(all, at, r + 1)) {
-        const i = at[0] as number
-        const end = first.posStart[i + 1] as number
-        for (let s = first.posStart[i] as number; s < end; s++) {
-          if (continuesAt(all, at, first.pos[s] as number)) {
-            hits++
-            break
-          }
-        }
+    if (lists.length === 1) return { rows: first.rows, weighted: first.weighted, idf: this.#idf(first.rows.length), bytes: 0 }
+    // a longer phrase: the rows holding every word with the words in a run, and the runs' column weights
+    const header = this.#weights.header
+    const text = this.#weights.text
+    const rows: number[] = []
+    const weighted: number[] = []
+    const at = new Int32Array(lists.length)
+    atRow(lists, at, 0)
+    for (let r = firstRowWithAll(lists, at, 0); r >= 0; r = firstRowWithAll(lists, at, r + 1)) {
+      const i = at[0] as number
+      const end = first.posStart[i + 1] as number
+      let x = 0
+      for (let s = first.posStart[i] as number; s < end; s++) {
+        const start = first.pos[s] as number
+        if (continuesAt(lists, at, start)) x += start >= COLUMN_SHIFT ? text : header
+      }
+      if (x > 0) {
+        rows.push(r)
+        weighted.push(x)
       }
     }
+    // rows, counts and (once searched) bm25 terms: 4 + 8 + 8 bytes a row
+    return { rows: Int32Array.from(rows), weighted: Float64Array.from(weighted), idf: this.#idf(rows.length), bytes: 64 + rows.length * 20 }
+  }
+
+  /** A phrase's IDF from the rows anywhere in the index holding it, as FTS5 computes it. */
+  #idf(hits: number): number {
     const raw = Math.log((this.#rows - hits + 0.5) / (hits + 0.5))
-    return { first, rest, idf: raw <= 0 ? 1e-6 : raw }
+    return raw <= 0 ? 1e-6 : raw
   }
 }

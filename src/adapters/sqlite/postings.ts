@@ -88,41 +88,85 @@ export function disjoint(ranges: readonly (readonly [number, number])[]): boolea
   return true
 }
 
+/**
+ * The best `limit` rows offered, by ranking order (higher score first, then lower id): a bounded heap
+ * with the worst of them on top, holding each row's score so the caller's scratch can be cleared as it
+ * is read.
+ */
+export class TopRows {
+  readonly #ids: Int32Array
+  readonly #scores: Float64Array
+  #size = 0
+
+  constructor(readonly limit: number) {
+    this.#ids = new Int32Array(Math.max(0, limit))
+    this.#scores = new Float64Array(Math.max(0, limit))
+  }
+
+  /** The score a row must reach to be kept (equal: a lower id than the worst kept); -Infinity until full. */
+  get floor(): number {
+    return this.#size === this.limit && this.limit > 0 ? (this.#scores[0] as number) : Number.NEGATIVE_INFINITY
+  }
+
+  offer(id: number, score: number): void {
+    if (this.#size < this.limit) {
+      this.#up(this.#size++, id, score)
+    } else if (this.limit > 0 && ranksAbove(id, score, this.#ids[0] as number, this.#scores[0] as number)) {
+      this.#down(0, this.#size, id, score)
+    }
+  }
+
+  /** The rows kept, best first, with their scores (empties the heap). */
+  ranked(): { ids: number[]; scores: number[] } {
+    const n = this.#size
+    const ids = new Array<number>(n)
+    const scores = new Array<number>(n)
+    // the worst leaves the top one by one, filling the lists from the back
+    for (let k = n - 1; k >= 0; k--) {
+      ids[k] = this.#ids[0] as number
+      scores[k] = this.#scores[0] as number
+      this.#size--
+      if (this.#size > 0) this.#down(0, this.#size, this.#ids[this.#size] as number, this.#scores[this.#size] as number)
+    }
+    return { ids, scores }
+  }
+
+  /** Places (id, score) at `at` or above it, moving worse parents down. */
+  #up(at: number, id: number, score: number): void {
+    let i = at
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (!ranksAbove(this.#ids[parent] as number, this.#scores[parent] as number, id, score)) break
+      this.#ids[i] = this.#ids[parent] as number
+      this.#scores[i] = this.#scores[parent] as number
+      i = parent
+    }
+    this.#ids[i] = id
+    this.#scores[i] = score
+  }
+
+  /** Places (id, score) at `at` or below it among the first `n`, moving worse children up. */
+  #down(at: number, n: number, id: number, score: number): void {
+    let i = at
+    for (;;) {
+      const l = 2 * i + 1
+      if (l >= n) break
+      const r = l + 1
+      const worse =
+        r < n && ranksAbove(this.#ids[l] as number, this.#scores[l] as number, this.#ids[r] as number, this.#scores[r] as number) ? r : l
+      if (!ranksAbove(id, score, this.#ids[worse] as number, this.#scores[worse] as number)) break
+      this.#ids[i] = this.#ids[worse] as number
+      this.#scores[i] = this.#scores[worse] as number
+      i = worse
+    }
+    this.#ids[i] = id
+    this.#scores[i] = score
+  }
+}
+
 /** Ranking order: higher score first, then lower id. */
-export function better(a: number, b: number, scores: Float64Array): boolean {
-  const sa = scores[a] as number
-  const sb = scores[b] as number
+function ranksAbove(a: number, sa: number, b: number, sb: number): boolean {
   return sa > sb || (sa === sb && a < b)
-}
-
-/** Min-heap by ranking order (the worst row on top). */
-export function siftUp(heap: number[], at: number, scores: Float64Array): void {
-  let i = at
-  while (i > 0) {
-    const parent = (i - 1) >> 1
-    if (!better(heap[parent] as number, heap[i] as number, scores)) break
-    swap(heap, i, parent)
-    i = parent
-  }
-}
-
-export function siftDown(heap: number[], n: number, scores: Float64Array): void {
-  let i = 0
-  for (;;) {
-    const l = 2 * i + 1
-    if (l >= n) return
-    const r = l + 1
-    const worse = r < n && better(heap[l] as number, heap[r] as number, scores) ? r : l
-    if (!better(heap[i] as number, heap[worse] as number, scores)) return
-    swap(heap, i, worse)
-    i = worse
-  }
-}
-
-export function swap(a: number[], i: number, j: number): void {
-  const t = a[i] as number
-  a[i] = a[j] as number
-  a[j] = t
 }
 
 /** Whether sorted[from..to) holds value. */

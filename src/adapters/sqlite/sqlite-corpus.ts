@@ -107,7 +107,9 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
     path: options.path,
     logger,
     weights,
-    maxInstances: options.memoryIndexMaxInstances ?? 100_000_000,
+    // the in-memory index takes a row as untouched while its score is 0: with a column weighted 0 (or less)
+    // a row can score 0, so searches then stay in FTS5
+    maxInstances: weights.header > 0 && weights.text > 0 ? (options.memoryIndexMaxInstances ?? 100_000_000) : 0,
     quietMs: options.memoryIndexQuietMs ?? 2000,
     checkMs: options.snapshotCheckMs ?? 50,
     maxAppliedPostings: options.memoryIndexMaxAppliedPostings ?? MAX_APPLIED_POSTINGS,

@@ -107,21 +107,48 @@ function describeDocument(e: Entry, company: string): string {
 
 /** Damerau–Levenshtein (optimal string alignment) distance, stopping early once past `limit`. */
 export function editDistance(a: string, b: string, limit: number): number {
-  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)]
+  // three rows of the table: two back (for transpositions), the last, the one being filled
+  let before = new Int32Array(b.length + 1)
+  let last = Int32Array.from({ length: b.length + 1 }, (_, j) => j)
+  let row = new Int32Array(b.length + 1)
   for (let i = 1; i <= a.length; i++) {
-    const row = [i]
+    row[0] = i
     let best = i
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let d = Math.min((rows[i - 1]?.[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (rows[i - 1]?.[j - 1] ?? 0) + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (rows[i - 2]?.[j - 2] ?? 0) + 1)
-      row.push(d)
-      best = Math.min(best, d)
+      let d = Math.min((last[j] as number) + 1, (row[j - 1] as number) + 1, (last[j - 1] as number) + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1)
+      row[j] = d
+      if (d < best) best = d
     }
     if (best > limit) return best
-    rows.push(row)
+    ;[before, last, row] = [last, row, before]
   }
-  return rows[a.length]?.[b.length] ?? limit + 1
+  return last[b.length] as number
+}
+
+/** How many characters of a word fall in each of 32 buckets (by character code): see `lettersApart`. */
+function letterCounts(word: string): Uint8Array {
+  const counts = new Uint8Array(32)
+  for (let i = 0; i < word.length; i++) {
+    const bucket = word.charCodeAt(i) & 31
+    counts[bucket] = Math.min(255, (counts[bucket] as number) + 1)
+  }
+  return counts
+}
+
+/**
+ * A lower bound of the edit distance between two words from their `letterCounts`: every character of
+ * `a` that `b` lacks costs an edit (a substitution or a deletion; a transposition moves none), and a
+ * bucket shared by two characters only hides differences. Stops once past `limit`.
+ */
+function lettersApart(a: Uint8Array, b: Uint8Array, limit: number): number {
+  let apart = 0
+  for (let k = 0; k < 32; k++) {
+    const extra = (a[k] as number) - (b[k] as number)
+    if (extra > 0 && (apart += extra) > limit) return apart
+  }
+  return apart
 }
 
 /**
@@ -231,6 +258,7 @@ export class RoutingTable {
   readonly #companies: number
   readonly #byId = new Map<string, Entry>()
   #held: readonly string[] | undefined
+  #nearSpellings: readonly { alias: string; company: string; counts: Uint8Array }[] | undefined
 
   /** trading symbols by document id ("BBY"), matched only when the question writes them in capitals */
   readonly #byTicker = new Map<string, Entry[]>()
@@ -335,16 +363,28 @@ export class RoutingTable {
     query.tokens.forEach((t, i) => {
       if (consumed.has(i) || t.length < 5 || /\d/.test(t)) return
       const limit = t.length >= 8 ? 2 : 1
-      for (const [alias, entries] of this.#byAlias) {
-        if (alias.length < 5 || Math.abs(alias.length - t.length) > limit) continue
-        const company = entries[0]?.company
-        if (company !== undefined && editDistance(t, alias, limit) <= limit) {
+      const letters = letterCounts(t)
+      for (const { alias, company, counts } of this.#spellings()) {
+        if (Math.abs(alias.length - t.length) > limit || lettersApart(letters, counts, limit) > limit) continue
+        if (editDistance(t, alias, limit) <= limit) {
           out.push({ index: i, company })
           return
         }
       }
     })
     return out
+  }
+
+  /** The one-word spellings `nearIssuers` compares with (five letters or more, of an issuer with a name), with their letter counts: read once per table. */
+  #spellings(): readonly { alias: string; company: string; counts: Uint8Array }[] {
+    if (this.#nearSpellings !== undefined) return this.#nearSpellings
+    const spellings: { alias: string; company: string; counts: Uint8Array }[] = []
+    for (const [alias, entries] of this.#byAlias) {
+      const company = entries[0]?.company
+      if (alias.length >= 5 && company !== undefined) spellings.push({ alias, company, counts: letterCounts(alias) })
+    }
+    this.#nearSpellings = spellings
+    return spellings
   }
 
   static signatureOf(documents: readonly DocumentSummary[]): string {
