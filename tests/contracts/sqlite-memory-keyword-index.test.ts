@@ -194,6 +194,35 @@ describe('SQLite in-memory keyword index', () => {
     }
   })
 
+  it('resolves a phrase searched before its own writes again after each: new words found, gone words gone, IDFs of the new rows', async () => {
+    const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
+    const gnu = async (): Promise<string[]> =>
+      (await memory.keywordSearch({ terms: ['gnu'], phrases: [['gnu', 'revenue']], limit: 5 })).map((h) => h.documentId)
+    try {
+      expect(await memory.keywordIndexReady()).toBe(true)
+      // every phrase resolved once before the writes, 'gnu' as a word the index lacks
+      await expectSameRanking(memory, sql)
+      expect(await gnu()).toEqual([])
+      await memory.commitVersion(commitInput('d', 'd1', [...texts(5, 12), 'gnu revenue gnu']))
+      expect(await gnu()).toEqual(['d'])
+      expect(await expectSameRanking(memory, sql)).toBeGreaterThan(100)
+      await memory.commitVersion(commitInput('b', 'b2', texts(6, 30)))
+      expect(await memory.deleteDocument('d')).toBe(true)
+      expect(await gnu()).toEqual([])
+      const fresh = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+      try {
+        expect(await fresh.keywordIndexReady()).toBe(true)
+        expect(await expectSameRanking(memory, fresh, true)).toBeGreaterThan(100)
+      } finally {
+        await fresh.close()
+      }
+    } finally {
+      await memory.close()
+      await sql.close()
+    }
+  })
+
   it('after its own commit or deletion of one document, reads that document anew and keeps reading the others right', async () => {
     const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
     const read = async (id: string, ordinals: number[]): Promise<string[]> =>

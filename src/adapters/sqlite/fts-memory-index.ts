@@ -42,6 +42,13 @@ interface Phrase {
   readonly idf: number
 }
 
+/** A phrase text's tokens, and what they resolved to after `writes` writes. */
+interface PhraseEntry {
+  readonly tokens: readonly string[]
+  resolved: Phrase | false
+  writes: number
+}
+
 const K1 = 1.2
 const B = 0.75
 const EVERYTHING: readonly (readonly [number, number])[] = [[0, Number.MAX_SAFE_INTEGER]]
@@ -76,8 +83,13 @@ export class FtsMemoryIndex {
   readonly #rowTerms: Statement<[], { term: string; doc: number; col: string; offset: number }>
   readonly #clearRows: Statement<[]>
   readonly #weights: { readonly header: number; readonly text: number }
-  /** resolved phrases by text; false when the phrase cannot match (no token, or a token the index lacks) */
-  readonly #phrases: BoundedCache<string, Phrase | false>
+  /**
+   * Searched phrases by text: their tokens, which only the tokenizer decides (kept across writes), and
+   * what they resolve to in the index as of `#writes` writes (false: no token, or a token the index lacks).
+   */
+  readonly #phrases: BoundedCache<string, PhraseEntry>
+  /** writes applied so far: a phrase resolved before the last one is resolved again from its tokens */
+  #writes = 0
   /** one-word phrases' bm25 term per posting, by the word's postings (one object per token: the same-object rule, see ChunkRecord) */
   #contribution = new SameObjectMemo<Postings, Float64Array>()
   /** per-search scratch, indexed by chunk id, left zeroed after each search */
@@ -191,8 +203,9 @@ export class FtsMemoryIndex {
     }
     for (const [row, n] of lengths) this.#rowLength[row] = n
     this.#rows += change.added.length - removedIds.length
-    // every IDF and every length normalisation moved with the row count and the average length
-    this.#phrases.clear()
+    // every IDF and every length normalisation moved with the row count and the average length (a
+    // phrase's tokens did not: they are resolved again from them)
+    this.#writes++
     this.#contribution = new SameObjectMemo()
     this.#sized()
     return true
@@ -393,15 +406,26 @@ export class FtsMemoryIndex {
     }
   }
 
-  /** The phrases resolved: those not seen yet are tokenized all in one pass through the tokenizer. */
+  /**
+   * The phrases resolved: those not seen yet are tokenized all in one pass through the tokenizer; those
+   * resolved before the last write are resolved again from their tokens.
+   */
   #resolve(phrases: readonly string[]): Map<string, Phrase | false> {
     const resolved = new Map<string, Phrase | false>()
     const fresh: string[] = []
     for (const text of phrases) {
       if (resolved.has(text)) continue
       const known = this.#phrases.get(text)
-      if (known === undefined) fresh.push(text)
-      resolved.set(text, known ?? false)
+      if (known === undefined) {
+        fresh.push(text)
+        resolved.set(text, false)
+        continue
+      }
+      if (known.writes !== this.#writes) {
+        known.resolved = this.#phrase(known.tokens)
+        known.writes = this.#writes
+      }
+      resolved.set(text, known.resolved)
     }
     if (fresh.length === 0) return resolved
     const tokens: string[][] = fresh.map(() => [])
@@ -409,9 +433,10 @@ export class FtsMemoryIndex {
     for (const { doc, term } of this.#terms.all()) tokens[doc - 1]?.push(term)
     this.#clear.run()
     fresh.forEach((text, i) => {
-      const phrase = this.#phrase(tokens[i] ?? [])
-      this.#phrases.set(text, phrase)
-      resolved.set(text, phrase)
+      const entry: PhraseEntry = { tokens: tokens[i] ?? [], resolved: false, writes: this.#writes }
+      entry.resolved = this.#phrase(entry.tokens)
+      this.#phrases.set(text, entry)
+      resolved.set(text, entry.resolved)
     })
     return resolved
   }
