@@ -8,6 +8,7 @@ import { createAnswerer } from '../../src/core/answer/answerer.js'
 import { createStaticVoiceResolver } from '../../src/core/answer/static-voice-resolver.js'
 import { createHybridRetriever } from '../../src/core/retrieval/hybrid-retriever.js'
 import type { Corpus } from '../../src/core/corpus.js'
+import type { ChatModel } from '../../src/core/models.js'
 import type { Retrieval, RetrieveOptions, Retriever } from '../../src/core/retrieval/retriever.js'
 import { createLogger } from '../../src/logger.js'
 import { ACME_PAGES, BETA_PAGES, doc } from '../http/answer-harness.js'
@@ -15,6 +16,13 @@ import { ACME_PAGES, BETA_PAGES, doc } from '../http/answer-harness.js'
 const logger = createLogger({ level: 'silent' })
 const ACME = { title: 'Acme 2022 Form 10-K', company: 'Acme', fiscalYear: 2022, docType: '10-K' }
 const CAPEX = 'What were Acme purchases of property, plant and equipment in 2022?'
+/** Acme's filing again, its capex figure (1,577) restated as `figure`: a new version of the same document. */
+const restatedAcme = (figure: string): ReturnType<typeof doc> =>
+  doc(
+    'acme-2022-10k',
+    ACME_PAGES.map((p) => p.replace('(1,577)', figure)),
+    ACME,
+  )
 
 /** A retriever that counts its calls around the real one. */
 function counting(inner: Retriever): Retriever & { calls: number } {
@@ -74,8 +82,7 @@ describe('retrieval cache over a real SQLite store', () => {
   it('a new version committed through this process is served to the very next question', async () => {
     const before = await cached.retrieve(CAPEX)
     expect(before.sources[0]?.version).toBe(1)
-    const changed = ACME_PAGES.map((p) => p.replace('(1,577)', '(1,999)'))
-    await store.commitVersion({ ...doc('acme-2022-10k', changed, ACME) })
+    await store.commitVersion(restatedAcme('(1,999)'))
     const after = await cached.retrieve(CAPEX)
     expect(after).not.toBe(before)
     expect(after.sources[0]).toMatchObject({ documentId: 'acme-2022-10k', version: 2 })
@@ -95,13 +102,7 @@ describe('retrieval cache over a real SQLite store', () => {
     // another connection (as `ragtune ingest` in another process would be) commits version 2
     const other = createSqliteCorpus({ path: path.join(dir, 'ragtune.db'), logger })
     try {
-      await other.commitVersion(
-        doc(
-          'acme-2022-10k',
-          ACME_PAGES.map((p) => p.replace('(1,577)', '(2,222)')),
-          ACME,
-        ),
-      )
+      await other.commitVersion(restatedAcme('(2,222)'))
     } finally {
       await other.close()
     }
@@ -118,13 +119,7 @@ describe('retrieval cache over a real SQLite store', () => {
     const c = createCachedRetriever(inner, listOnly, { maxEntries: 100 })
     const before = await c.retrieve(CAPEX)
     expect(await c.retrieve(CAPEX)).toBe(before)
-    await store.commitVersion(
-      doc(
-        'acme-2022-10k',
-        ACME_PAGES.map((p) => p.replace('(1,577)', '(3,333)')),
-        ACME,
-      ),
-    )
+    await store.commitVersion(restatedAcme('(3,333)'))
     const after = await c.retrieve(CAPEX)
     expect(after.sources[0]?.text).toContain('(3,333)')
   })
@@ -243,6 +238,52 @@ describe('extractive answers over the cache', () => {
       }
       expect(b.answer).toContain('(1,577)')
       expect(b.citations[0]).toMatchObject({ documentId: 'acme-2022-10k', pageStart: 2 })
+    } finally {
+      await store.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('generated answers over the cache', () => {
+  it('give the model the same context for a repeated question, and the new version right after a commit', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-rcache-'))
+    const store = createSqliteCorpus({ path: path.join(dir, 'ragtune.db'), logger })
+    const prompts: string[] = []
+    const chat: ChatModel = {
+      model: 'fake',
+      async complete(request) {
+        prompts.push(request.messages.map((m) => m.content).join('\n'))
+        return {
+          text: 'Purchases of property, plant and equipment were (1,577) [1].',
+          model: 'fake',
+          usage: undefined,
+          finishReason: 'stop',
+        }
+      },
+      async *stream() {
+        yield ''
+      },
+    }
+    try {
+      await store.commitVersion(doc('acme-2022-10k', ACME_PAGES, ACME))
+      const voices = createStaticVoiceResolver({ chatModel: 'fake' })
+      const hybrid = createHybridRetriever({ corpus: store, logger })
+      const answerer = createAnswerer({ retriever: createCachedRetriever(hybrid, store, { maxEntries: 10 }), chat, voices, logger })
+      const plain = createAnswerer({ retriever: hybrid, chat, voices, logger })
+      const first = await answerer.ask(CAPEX)
+      const second = await answerer.ask(CAPEX)
+      await plain.ask(CAPEX)
+      expect(prompts).toHaveLength(3)
+      expect(prompts[1]).toBe(prompts[0])
+      expect(prompts[2]).toBe(prompts[0])
+      expect(prompts[0]).toContain('(1,577)')
+      expect(second.citations).toEqual(first.citations)
+      await store.commitVersion(restatedAcme('(1,999)'))
+      const after = await answerer.ask(CAPEX)
+      expect(prompts[3]).toContain('(1,999)')
+      expect(prompts[3]).not.toContain('(1,577)')
+      expect(after.citations[0]?.version).toBe(2)
     } finally {
       await store.close()
       fs.rmSync(dir, { recursive: true, force: true })

@@ -93,6 +93,17 @@ describe('SQLite in-memory keyword index', () => {
     return compared
   }
 
+  /** The index `memory` kept through its writes ranks to the last bit as one read afresh from the store. */
+  async function expectSameAsFreshRead(memory: Searcher): Promise<void> {
+    const fresh = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    try {
+      expect(await fresh.keywordIndexReady()).toBe(true)
+      expect(await expectSameRanking(memory, fresh, true)).toBeGreaterThan(100)
+    } finally {
+      await fresh.close()
+    }
+  }
+
   it('returns the hits, order and scores SQLite bm25() gives, with and without filters', async () => {
     const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
     const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
@@ -179,15 +190,31 @@ describe('SQLite in-memory keyword index', () => {
       expect(await memory.keywordIndexReady()).toBe(true)
       expect(loaded()).toBe(1)
       expect(await expectSameRanking(memory, sql)).toBeGreaterThan(100)
-      // the index it kept ranks to the last bit as one read afresh from the store
-      const fresh = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
-      try {
-        expect(await fresh.keywordIndexReady()).toBe(true)
-        expect(await expectSameRanking(memory, fresh, true)).toBeGreaterThan(100)
-      } finally {
-        await fresh.close()
-      }
+      await expectSameAsFreshRead(memory)
       expect(loaded()).toBe(1)
+    } finally {
+      await memory.close()
+      await sql.close()
+    }
+  })
+
+  it('resolves a phrase searched before its own writes again after each: new words found, gone words gone, IDFs of the new rows', async () => {
+    const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
+    const gnu = async (): Promise<string[]> =>
+      (await memory.keywordSearch({ terms: ['gnu'], phrases: [['gnu', 'revenue']], limit: 5 })).map((h) => h.documentId)
+    try {
+      expect(await memory.keywordIndexReady()).toBe(true)
+      // every phrase resolved once before the writes, 'gnu' as a word the index lacks
+      await expectSameRanking(memory, sql)
+      expect(await gnu()).toEqual([])
+      await memory.commitVersion(commitInput('d', 'd1', [...texts(5, 12), 'gnu revenue gnu']))
+      expect(await gnu()).toEqual(['d'])
+      expect(await expectSameRanking(memory, sql)).toBeGreaterThan(100)
+      await memory.commitVersion(commitInput('b', 'b2', texts(6, 30)))
+      expect(await memory.deleteDocument('d')).toBe(true)
+      expect(await gnu()).toEqual([])
+      await expectSameAsFreshRead(memory)
     } finally {
       await memory.close()
       await sql.close()

@@ -44,6 +44,13 @@ interface Phrase {
   readonly bytes: number
 }
 
+/** A phrase text's tokens, and what they resolved to after `writes` writes. */
+interface PhraseEntry {
+  readonly tokens: readonly string[]
+  resolved: Phrase | false
+  writes: number
+}
+
 const K1 = 1.2
 const B = 0.75
 /** Memory the resolved phrases may hold (a longer phrase keeps its matching rows: 20 bytes each). */
@@ -80,8 +87,13 @@ export class FtsMemoryIndex {
   readonly #rowTerms: Statement<[], { term: string; doc: number; col: string; offset: number }>
   readonly #clearRows: Statement<[]>
   readonly #weights: { readonly header: number; readonly text: number }
-  /** resolved phrases by text; false when the phrase cannot match (no token, or a token the index lacks) */
-  readonly #phrases: BoundedCache<string, Phrase | false>
+  /**
+   * Searched phrases by text: their tokens, which only the tokenizer decides (kept across writes), and
+   * what they resolve to in the index as of `#writes` writes (false: no token, or a token the index lacks).
+   */
+  readonly #phrases: BoundedCache<string, PhraseEntry>
+  /** writes applied so far: a phrase resolved before the last one is resolved again from its tokens */
+  #writes = 0
   /** a phrase's bm25 terms, by its rows (one-word phrases share their token's: the same-object rule, see ChunkRecord) */
   #contribution = new SameObjectMemo<Int32Array, Float64Array>()
   /**
@@ -96,7 +108,8 @@ export class FtsMemoryIndex {
   private constructor(parts: IndexParts, weights: { readonly header: number; readonly text: number }, caches: CacheRegistry) {
     this.#phrases = caches.create('keyword.phrases', {
       maxSize: PHRASE_CACHE_BYTES,
-      sizeOf: (p) => (p === false ? 1 : p.bytes),
+      // as first resolved (resolved again after a write, a phrase holds about as much)
+      sizeOf: (e) => (e.resolved === false ? 1 : e.resolved.bytes),
     })
     this.#postings = new Map()
     parts.terms.forEach((term, t) => {
@@ -199,8 +212,9 @@ export class FtsMemoryIndex {
     }
     for (const [row, n] of lengths) this.#rowLength[row] = n
     this.#rows += change.added.length - removedIds.length
-    // every IDF and every length normalisation moved with the row count and the average length
-    this.#phrases.clear()
+    // every IDF and every length normalisation moved with the row count and the average length (a
+    // phrase's tokens did not: they are resolved again from them)
+    this.#writes++
     this.#contribution = new SameObjectMemo()
     this.#sized()
     return true
@@ -335,15 +349,26 @@ export class FtsMemoryIndex {
     return top.ranked()
   }
 
-  /** The phrases resolved: those not seen yet are tokenized all in one pass through the tokenizer. */
+  /**
+   * The phrases resolved: those not seen yet are tokenized all in one pass through the tokenizer; those
+   * resolved before the last write are resolved again from their tokens.
+   */
   #resolve(phrases: readonly string[]): Map<string, Phrase | false> {
     const resolved = new Map<string, Phrase | false>()
     const fresh: string[] = []
     for (const text of phrases) {
       if (resolved.has(text)) continue
       const known = this.#phrases.get(text)
-      if (known === undefined) fresh.push(text)
-      resolved.set(text, known ?? false)
+      if (known === undefined) {
+        fresh.push(text)
+        resolved.set(text, false)
+        continue
+      }
+      if (known.writes !== this.#writes) {
+        known.resolved = this.#phrase(known.tokens)
+        known.writes = this.#writes
+      }
+      resolved.set(text, known.resolved)
     }
     if (fresh.length === 0) return resolved
     const tokens: string[][] = fresh.map(() => [])
@@ -351,9 +376,10 @@ export class FtsMemoryIndex {
     for (const { doc, term } of this.#terms.all()) tokens[doc - 1]?.push(term)
     this.#clear.run()
     fresh.forEach((text, i) => {
-      const phrase = this.#phrase(tokens[i] ?? [])
-      this.#phrases.set(text, phrase)
-      resolved.set(text, phrase)
+      const entry: PhraseEntry = { tokens: tokens[i] ?? [], resolved: false, writes: this.#writes }
+      entry.resolved = this.#phrase(entry.tokens)
+      this.#phrases.set(text, entry)
+      resolved.set(text, entry.resolved)
     })
     return resolved
   }

@@ -184,12 +184,22 @@ ${ex.answer}`
     }
   }
 
-  function messagesFor(p: Prepared): { numbered: NumberedSource[]; messages: ChatMessage[] } {
-    const numbered = assembleContext(p.sources, {
-      maxTokens: opts.contextTokens ?? 6000,
-      countTokens,
-      truncate: (text, maxTokens) => truncateToTokens(text, maxTokens, caches),
+  // The context given to the model is a function of the sources alone (the budget is fixed): sources
+  // served from the retrieval cache are the same array for the same question (the same-object rule, see
+  // ChunkRecord), so their token counts and rendering are worked out once, not per request.
+  const contexts = new SameObjectMemo<readonly RetrievedSource[], { numbered: readonly NumberedSource[]; rendered: string }>()
+  const contextOf = (sources: readonly RetrievedSource[]): { numbered: readonly NumberedSource[]; rendered: string } =>
+    contexts.get(sources, () => {
+      const numbered = assembleContext(sources, {
+        maxTokens: opts.contextTokens ?? 6000,
+        countTokens,
+        truncate: (text, maxTokens) => truncateToTokens(text, maxTokens, caches),
+      })
+      return { numbered, rendered: renderSources(numbered) }
     })
+
+  function messagesFor(p: Prepared): { numbered: readonly NumberedSource[]; messages: ChatMessage[] } {
+    const { numbered, rendered } = contextOf(p.sources)
     const exemplars =
       p.voice.exemplars.length === 0
         ? ''
@@ -199,7 +209,7 @@ ${ex.answer}`
     const question =
       unheld.length === 0 ? p.question : `${p.question}\n(The documents do not cover ${unheld.join(', ')}: say so for that side.)`
     const messages = answerPrompt.render({
-      sources: renderSources(numbered),
+      sources: rendered,
       exemplars,
       question,
       client_instructions: clientInstructions(p.instructions),
