@@ -103,6 +103,13 @@ describe('RoutingTable.route', () => {
     expect(single.route(analyzeQuery('What was capex in FY2022?')).filter?.documentIds).toEqual(['acme_2022_10k'])
   })
 
+  it('reads a store of unnamed documents as one issuer: one search over them, not a side per document', () => {
+    const unnamed = new RoutingTable(Array.from({ length: 40 }, (_, i) => doc(`upload-${i}`, {})))
+    const decision = unnamed.route(analyzeQuery('What was total revenue in fiscal 2023?'))
+    expect(decision.sides).toBeUndefined()
+    expect(decision.filter?.documentIds).toHaveLength(40)
+  })
+
   it('changes signature only when ids or active versions change', () => {
     const a = RoutingTable.signatureOf(store)
     expect(RoutingTable.signatureOf([...store].reverse())).toBe(a)

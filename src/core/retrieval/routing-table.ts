@@ -454,7 +454,10 @@ export class RoutingTable {
     // no period named: "now". A periodic report is superseded by a newer one of the same type (current
     // reports, 8-Ks, each report their own event and are never superseded).
     const byIssuer = new Map<string, Entry[]>()
-    for (const e of candidates) addTo(byIssuer, this.#issuerKeys.get(e)?.[0] ?? e.company ?? e.id, e)
+    // no name matched, so the store's single issuer: its documents are one issuer's, named or not (a
+    // store of unnamed uploads is not one "issuer" per document, each a side of a comparison)
+    const single = matched.size === 0
+    for (const e of candidates) addTo(byIssuer, single ? '' : (this.#issuerKeys.get(e)?.[0] ?? e.company ?? e.id), e)
     // (only by the same issuer's newer report)
     if (!periodNamed) {
       for (const [key, es] of byIssuer)
