@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import pino from 'pino'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createSqliteCorpus } from '../../src/adapters/sqlite/sqlite-corpus.js'
 import type { Corpus, KeywordQuery } from '../../src/core/corpus.js'
 import { commitInput } from './corpus-contract.js'
@@ -341,6 +341,90 @@ describe('SQLite in-memory keyword index', () => {
       expect((await small.keywordSearch(q)).map((h) => h.chunk.hash)).toEqual((await sql.keywordSearch(q)).map((h) => h.chunk.hash))
     } finally {
       await small.close()
+      await sql.close()
+    }
+  })
+})
+
+describe('SQLite in-memory keyword index over many chunks', () => {
+  // Common words in most chunks, others in some, a few rare: a small top among many matches, where a
+  // search may pass over rows the long lists alone hold (max-score pruning). It must still rank exactly
+  // as bm25() does.
+  const COMMON = ['net', 'total', 'sales', 'revenue', 'income', 'cost', 'share']
+  const SOME = ['selling', 'general', 'administrative', 'expenses', 'margin', 'votes', 'board']
+  const RARE = ['abstentions', 'nominees', 'broker', 'drove', 'reduction']
+
+  /** A small deterministic generator, so a failure repeats. */
+  function random(seed: number): () => number {
+    let s = seed
+    return () => {
+      s = (s * 1103515245 + 12345) % 2147483648
+      return s / 2147483648
+    }
+  }
+
+  function chunkTexts(seed: number, n: number): string[] {
+    const next = random(seed)
+    return Array.from({ length: n }, (_, i) => {
+      const words: string[] = [`part ${seed} ${i}`]
+      for (const w of COMMON) if (next() < 0.7) words.push(...Array.from({ length: 1 + Math.floor(next() * 3) }, () => w))
+      for (const w of SOME) if (next() < 0.12) words.push(w)
+      for (const w of RARE) if (next() < 0.01) words.push(w)
+      if (next() < 0.1) words.push('selling general and administrative expenses')
+      if (next() < 0.3) words.push('net sales')
+      words.push('filler '.repeat(Math.floor(next() * 60)))
+      return words.join(' ')
+    })
+  }
+
+  let dir: string
+  let file: string
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-memidx-many-'))
+    file = path.join(dir, 'store.db')
+    const writer = createSqliteCorpus({ path: file, logger })
+    for (const [id, seed] of [
+      ['a', 11],
+      ['b', 12],
+      ['c', 13],
+    ] as const)
+      await writer.commitVersion(commitInput(id, `${id}1`, chunkTexts(seed, 400)))
+    await writer.close()
+  })
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('returns the hits, order and scores bm25() gives for a few rows among thousands that match', async () => {
+    const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
+    try {
+      expect(await memory.keywordIndexReady()).toBe(true)
+      const next = random(5)
+      const pick = (words: readonly string[], p: number): string[] => words.filter(() => next() < p)
+      let compared = 0
+      for (let q = 0; q < 60; q++) {
+        const query: KeywordQuery = {
+          terms: [...pick(RARE, 0.4), ...pick(SOME, 0.4), ...pick(COMMON, 0.6)],
+          phrases:
+            next() < 0.5
+              ? [
+                  ['selling', 'general', 'and', 'administrative'],
+                  ['net', 'sales'],
+                ]
+              : [],
+          limit: [1, 5, 20, 60][q % 4] as number,
+          ...(q % 3 === 0 ? { filter: { documentIds: ['a', 'c'] } } : {}),
+        }
+        const got = await memory.keywordSearch(query)
+        const want = await sql.keywordSearch(query)
+        expect(got.map((h) => `${h.documentId}#${h.chunk.ordinal}`)).toEqual(want.map((h) => `${h.documentId}#${h.chunk.ordinal}`))
+        got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]?.score ?? Number.NaN, 12))
+        compared += got.length
+      }
+      expect(compared).toBeGreaterThan(500)
+    } finally {
+      await memory.close()
       await sql.close()
     }
   })

@@ -8,6 +8,7 @@ import {
   continuesAt,
   disjoint,
   firstRowWithAll,
+  gallop,
   lowerBound,
   mergePostings,
   TopRows,
@@ -44,6 +45,12 @@ interface Phrase {
   readonly bytes: number
 }
 
+/** A phrase's bm25 term in each of its rows (in the order of `rows`), and the largest of them. */
+interface Terms {
+  readonly contribution: Float64Array
+  readonly max: number
+}
+
 /** A phrase text's tokens, and what they resolved to after `writes` writes. */
 interface PhraseEntry {
   readonly tokens: readonly string[]
@@ -51,6 +58,10 @@ interface PhraseEntry {
   writes: number
 }
 
+/** The first walk of a pruned search holds at most 1/PRUNE_SHARE of its postings (`#maxScoreTop`). */
+const PRUNE_SHARE = 4
+/** What a pruning comparison leaves aside for rounding: sums in another order differ in their last bits only. */
+const margin = (score: number): number => Math.abs(score) * 1e-9
 const K1 = 1.2
 const B = 0.75
 /** Memory the resolved phrases may hold (a longer phrase keeps its matching rows: 20 bytes each). */
@@ -95,7 +106,7 @@ export class FtsMemoryIndex {
   /** writes applied so far: a phrase resolved before the last one is resolved again from its tokens */
   #writes = 0
   /** a phrase's bm25 terms, by its rows (one-word phrases share their token's: the same-object rule, see ChunkRecord) */
-  #contribution = new SameObjectMemo<Int32Array, Float64Array>()
+  #contribution = new SameObjectMemo<Int32Array, Terms>()
   /**
    * per-search scratch, indexed by chunk id, left zeroed after each search: a row's score so far (0: not
    * touched yet, as every bm25 term is above 0 with both column weights above 0) and the rows touched
@@ -254,10 +265,109 @@ export class FtsMemoryIndex {
     }
     if (limit <= 0 || found.length === 0) return { ids: [], scores: [] }
     let touched = 0
-    // Phrase by phrase, as FTS5 sums them, so the floating-point result is the same.
-    if (disjoint(within)) for (const phrase of found) touched = this.#addTerm(phrase, within, touched)
-    else for (const phrase of found) touched = this.#addSummed(phrase, within, touched)
+    if (disjoint(within)) {
+      const pruned = this.#maxScoreTop(found, within, limit)
+      if (pruned !== undefined) return pruned
+      // Phrase by phrase, as FTS5 sums them, so the floating-point result is the same.
+      for (const phrase of found) touched = this.#addTerm(phrase, within, touched)
+    } else for (const phrase of found) touched = this.#addSummed(phrase, within, touched)
     return this.#top(touched, limit)
+  }
+
+  /**
+   * The top `limit` rows without walking the longest lists, when their words cannot decide it (max-score
+   * pruning): the phrases with the largest bm25 terms, holding at most 1/PRUNE_SHARE of the postings, are
+   * walked first; the best rows they reach are scored in full (the other phrases looked up in them), and
+   * the worst of the best `limit` of those is a floor the top cannot be below. When all the other phrases
+   * together can add less than that floor to a row, a row those first ones did not reach cannot make the
+   * top, nor can one they left more than that below it: only the rows left are scored, in full, phrase by
+   * phrase in the query's order as FTS5 sums them (so ids, order and scores are those of `bm25()` to the
+   * bit; the comparisons keep a margin far above the rounding of a sum in another order). Undefined, with
+   * the scratch left zeroed, when the floor is too low: the caller then walks every phrase.
+   */
+  #maxScoreTop(found: readonly Phrase[], ranges: readonly (readonly [number, number])[], limit: number): RankedRows | undefined {
+    const n = found.length
+    if (n < 2) return undefined
+    const terms = found.map((p) => this.#contributions(p))
+    // the phrases by largest term, and how many postings a prefix of them holds
+    const order = found.map((_, j) => j).sort((a, b) => (terms[b] as Terms).max - (terms[a] as Terms).max || a - b)
+    let total = 0
+    for (const p of found) total += p.rows.length
+    let first = 0
+    let walked = 0
+    while (first < n - 1 && (walked + (found[order[first] as number] as Phrase).rows.length) * PRUNE_SHARE <= total) {
+      walked += (found[order[first] as number] as Phrase).rows.length
+      first++
+    }
+    if (first === 0) return undefined
+    let left = 0
+    for (let k = first; k < n; k++) left += (terms[order[k] as number] as Terms).max
+    let touched = 0
+    for (let k = 0; k < first; k++) touched = this.#addTerm(found[order[k] as number] as Phrase, ranges, touched)
+    const scores = this.#scores
+    const ids = this.#touchedIds
+    const giveUp = (): undefined => {
+      for (let t = 0; t < touched; t++) scores[ids[t] as number] = 0
+      return undefined
+    }
+    if (touched < limit) return giveUp()
+    // the floor: the best 2 × limit rows so far, scored in full
+    const leaders = new TopRows(2 * limit)
+    let least = leaders.floor
+    for (let t = 0; t < touched; t++) {
+      const id = ids[t] as number
+      const score = scores[id] as number
+      if (score < least) continue
+      leaders.offer(id, score)
+      least = leaders.floor
+    }
+    const lead = leaders.ranked()
+    const leadRows = Int32Array.from(lead.ids).sort()
+    const full = new Float64Array(leadRows.length)
+    for (let i = 0; i < leadRows.length; i++) full[i] = scores[leadRows[i] as number] as number
+    for (let k = first; k < n; k++) {
+      const j = order[k] as number
+      addFound(found[j] as Phrase, (terms[j] as Terms).contribution, leadRows, full)
+    }
+    const floorRows = new TopRows(limit)
+    for (let i = 0; i < full.length; i++) floorRows.offer(leadRows[i] as number, full[i] as number)
+    const floor = floorRows.floor
+    if (!(floor - margin(floor) > left)) return giveUp()
+    // rows that can still make the top: what they hold so far plus all that is left reaches the floor (the
+    // others' scratch cleared on the way; the rows kept keep theirs until read)
+    const reach = floor - margin(floor)
+    const kept: number[] = []
+    for (let t = 0; t < touched; t++) {
+      const id = ids[t] as number
+      if ((scores[id] as number) + left >= reach) kept.push(id)
+      else scores[id] = 0
+    }
+    let rows = Int32Array.from(kept).sort()
+    let sums = new Float64Array(rows.length)
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows[i] as number
+      sums[i] = scores[id] as number
+      scores[id] = 0
+    }
+    // the other phrases looked up in those rows, largest terms first, dropping each row that falls out of reach
+    for (let k = first; k < n && rows.length > limit; k++) {
+      const j = order[k] as number
+      addFound(found[j] as Phrase, (terms[j] as Terms).contribution, rows, sums)
+      left -= (terms[j] as Terms).max
+      let m = 0
+      for (let i = 0; i < rows.length; i++) {
+        if ((sums[i] as number) + left < reach) continue
+        rows[m] = rows[i] as number
+        sums[m++] = sums[i] as number
+      }
+      rows = rows.subarray(0, m)
+      sums = sums.subarray(0, m)
+    }
+    const exact = new Float64Array(rows.length)
+    for (let j = 0; j < n; j++) addFound(found[j] as Phrase, (terms[j] as Terms).contribution, rows, exact)
+    const top = new TopRows(limit)
+    for (let i = 0; i < exact.length; i++) top.offer(rows[i] as number, exact[i] as number)
+    return top.ranked()
   }
 
   close(): void {
@@ -270,7 +380,7 @@ export class FtsMemoryIndex {
    */
   #addTerm(phrase: Phrase, ranges: readonly (readonly [number, number])[], touchedCount: number): number {
     const { rows } = phrase
-    const contribution = this.#contributions(phrase)
+    const { contribution } = this.#contributions(phrase)
     const scores = this.#scores
     const ids = this.#touchedIds
     let touched = touchedCount
@@ -308,17 +418,20 @@ export class FtsMemoryIndex {
     return touched
   }
 
-  /** A phrase's bm25 term in each of its rows (x = its weighted count there), computed once per rows. */
-  #contributions(phrase: Phrase): Float64Array {
+  /** A phrase's bm25 term in each of its rows (x = its weighted count there), and the largest: computed once per rows. */
+  #contributions(phrase: Phrase): Terms {
     return this.#contribution.get(phrase.rows, (rows) => {
       const { weighted, idf } = phrase
-      const c = new Float64Array(rows.length)
+      const contribution = new Float64Array(rows.length)
+      let max = 0
       for (let i = 0; i < rows.length; i++) {
         const x = weighted[i] as number
         // the same operation order as FTS5's fts5Bm25Function, so scores agree to the last bit
-        c[i] = idf * ((x * (K1 + 1)) / (x + (this.#norm[rows[i] as number] as number)))
+        const term = idf * ((x * (K1 + 1)) / (x + (this.#norm[rows[i] as number] as number)))
+        contribution[i] = term
+        if (term > max) max = term
       }
-      return c
+      return { contribution, max }
     })
   }
 
@@ -422,5 +535,22 @@ export class FtsMemoryIndex {
   #idf(hits: number): number {
     const raw = Math.log((this.#rows - hits + 0.5) / (hits + 0.5))
     return raw <= 0 ? 1e-6 : raw
+  }
+}
+
+/**
+ * Adds a phrase's bm25 term to `sums[i]` for every `rows[i]` (ascending) that holds it: a walk along the
+ * phrase's rows when they are few, a gallop to each row otherwise.
+ */
+function addFound(phrase: Phrase, contribution: Float64Array, rows: Int32Array, sums: Float64Array): void {
+  const list = phrase.rows
+  let at = 0
+  const walk = list.length <= rows.length * 8
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number
+    if (walk) while (at < list.length && (list[at] as number) < r) at++
+    else at = gallop(list, at, r)
+    if (at >= list.length) return
+    if (list[at] === r) sums[i] = (sums[i] as number) + (contribution[at] as number)
   }
 }
