@@ -58,8 +58,8 @@ interface PhraseEntry {
   writes: number
 }
 
-/** The first walk of a pruned search holds at most 1/PRUNE_SHARE of its postings (`#maxScoreTop`). */
-const PRUNE_SHARE = 4
+/** The first walks of a pruned search hold at most 1/8, then 1/4, of its postings (`#maxScoreTop`). */
+const PRUNE_SHARES = [8, 4]
 /** What a pruning comparison leaves aside for rounding: sums in another order differ in their last bits only. */
 const margin = (score: number): number => Math.abs(score) * 1e-9
 const K1 = 1.2
@@ -276,7 +276,7 @@ export class FtsMemoryIndex {
 
   /**
    * The top `limit` rows without walking the longest lists, when their words cannot decide it (max-score
-   * pruning): the phrases with the largest bm25 terms, holding at most 1/PRUNE_SHARE of the postings, are
+   * pruning): the phrases with the largest bm25 terms, holding at most 1/8 of the postings (then 1/4), are
    * walked first; the best rows they reach are scored in full (the other phrases looked up in them), and
    * the worst of the best `limit` of those is a floor the top cannot be below. When all the other phrases
    * together can add less than that floor to a row, a row those first ones did not reach cannot make the
@@ -293,46 +293,32 @@ export class FtsMemoryIndex {
     const order = found.map((_, j) => j).sort((a, b) => (terms[b] as Terms).max - (terms[a] as Terms).max || a - b)
     let total = 0
     for (const p of found) total += p.rows.length
-    let first = 0
-    let walked = 0
-    while (first < n - 1 && (walked + (found[order[first] as number] as Phrase).rows.length) * PRUNE_SHARE <= total) {
-      walked += (found[order[first] as number] as Phrase).rows.length
-      first++
-    }
-    if (first === 0) return undefined
-    let left = 0
-    for (let k = first; k < n; k++) left += (terms[order[k] as number] as Terms).max
-    let touched = 0
-    for (let k = 0; k < first; k++) touched = this.#addTerm(found[order[k] as number] as Phrase, ranges, touched)
     const scores = this.#scores
     const ids = this.#touchedIds
-    const giveUp = (): undefined => {
+    let first = 0
+    let walked = 0
+    let touched = 0
+    let left = 0
+    let floor = Number.NEGATIVE_INFINITY
+    // a first walk of at most 1/8 of the postings, then, when its floor is too low, one of at most 1/4
+    for (const share of PRUNE_SHARES) {
+      const from = first
+      while (first < n - 1 && (walked + (found[order[first] as number] as Phrase).rows.length) * share <= total) {
+        walked += (found[order[first] as number] as Phrase).rows.length
+        first++
+      }
+      if (first === from) continue
+      for (let k = from; k < first; k++) touched = this.#addTerm(found[order[k] as number] as Phrase, ranges, touched)
+      if (touched < limit) continue
+      left = 0
+      for (let k = first; k < n; k++) left += (terms[order[k] as number] as Terms).max
+      floor = this.#floor(found, terms, order, first, touched, limit)
+      if (floor - margin(floor) > left) break
+    }
+    if (!(floor - margin(floor) > left)) {
       for (let t = 0; t < touched; t++) scores[ids[t] as number] = 0
       return undefined
     }
-    if (touched < limit) return giveUp()
-    // the floor: the best 2 × limit rows so far, scored in full
-    const leaders = new TopRows(2 * limit)
-    let least = leaders.floor
-    for (let t = 0; t < touched; t++) {
-      const id = ids[t] as number
-      const score = scores[id] as number
-      if (score < least) continue
-      leaders.offer(id, score)
-      least = leaders.floor
-    }
-    const lead = leaders.ranked()
-    const leadRows = Int32Array.from(lead.ids).sort()
-    const full = new Float64Array(leadRows.length)
-    for (let i = 0; i < leadRows.length; i++) full[i] = scores[leadRows[i] as number] as number
-    for (let k = first; k < n; k++) {
-      const j = order[k] as number
-      addFound(found[j] as Phrase, (terms[j] as Terms).contribution, leadRows, full)
-    }
-    const floorRows = new TopRows(limit)
-    for (let i = 0; i < full.length; i++) floorRows.offer(leadRows[i] as number, full[i] as number)
-    const floor = floorRows.floor
-    if (!(floor - margin(floor) > left)) return giveUp()
     // rows that can still make the top: what they hold so far plus all that is left reaches the floor (the
     // others' scratch cleared on the way; the rows kept keep theirs until read)
     const reach = floor - margin(floor)
@@ -368,6 +354,41 @@ export class FtsMemoryIndex {
     const top = new TopRows(limit)
     for (let i = 0; i < exact.length; i++) top.offer(rows[i] as number, exact[i] as number)
     return top.ranked()
+  }
+
+  /**
+   * A floor for the top `limit`: the best 2 × limit rows of the walk so far (the phrases order[0..first)),
+   * scored in full with the other phrases looked up in them; the worst of the best `limit` of those.
+   */
+  #floor(
+    found: readonly Phrase[],
+    terms: readonly Terms[],
+    order: readonly number[],
+    first: number,
+    touched: number,
+    limit: number,
+  ): number {
+    const scores = this.#scores
+    const ids = this.#touchedIds
+    const leaders = new TopRows(2 * limit)
+    let least = leaders.floor
+    for (let t = 0; t < touched; t++) {
+      const id = ids[t] as number
+      const score = scores[id] as number
+      if (score < least) continue
+      leaders.offer(id, score)
+      least = leaders.floor
+    }
+    const leadRows = Int32Array.from(leaders.ranked().ids).sort()
+    const full = new Float64Array(leadRows.length)
+    for (let i = 0; i < leadRows.length; i++) full[i] = scores[leadRows[i] as number] as number
+    for (let k = first; k < found.length; k++) {
+      const j = order[k] as number
+      addFound(found[j] as Phrase, (terms[j] as Terms).contribution, leadRows, full)
+    }
+    const best = new TopRows(limit)
+    for (let i = 0; i < full.length; i++) best.offer(leadRows[i] as number, full[i] as number)
+    return best.floor
   }
 
   close(): void {
