@@ -377,18 +377,12 @@ describe('SQLite in-memory keyword index over many chunks', () => {
     })
   }
 
-  let dir: string
-  let file: string
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-memidx-many-'))
+  const file = path.join(dir, 'store.db')
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ragtune-memidx-many-'))
-    file = path.join(dir, 'store.db')
     const writer = createSqliteCorpus({ path: file, logger })
-    for (const [id, seed] of [
-      ['a', 11],
-      ['b', 12],
-      ['c', 13],
-    ] as const)
-      await writer.commitVersion(commitInput(id, `${id}1`, chunkTexts(seed, 400)))
+    // three documents of 400 chunks each
+    for (const id of ['a', 'b', 'c']) await writer.commitVersion(commitInput(id, `${id}1`, chunkTexts(id.charCodeAt(0), 400)))
     await writer.close()
   })
   afterAll(() => {
