@@ -322,13 +322,14 @@ export class FtsMemoryIndex {
     // rows that can still make the top: what they hold so far plus all that is left reaches the floor (the
     // others' scratch cleared on the way; the rows kept keep theirs until read)
     const reach = floor - margin(floor)
-    const kept: number[] = []
+    let kept = 0
     for (let t = 0; t < touched; t++) {
       const id = ids[t] as number
-      if ((scores[id] as number) + left >= reach) kept.push(id)
+      // (compacted in place: the list of rows touched is scratch too)
+      if ((scores[id] as number) + left >= reach) ids[kept++] = id
       else scores[id] = 0
     }
-    let rows = Int32Array.from(kept).sort()
+    let rows = ids.subarray(0, kept).sort()
     let sums = new Float64Array(rows.length)
     for (let i = 0; i < rows.length; i++) {
       const id = rows[i] as number
