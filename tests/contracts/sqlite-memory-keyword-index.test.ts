@@ -390,7 +390,8 @@ describe('SQLite in-memory keyword index over many chunks', () => {
   })
 
   it('returns the hits, order and scores bm25() gives for a few rows among thousands that match', async () => {
-    const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0 })
+    // pruning tried on any search, as it is on large stores
+    const memory = createSqliteCorpus({ path: file, logger, memoryIndexQuietMs: 0, memoryIndexPruneMinRows: 0 })
     const sql = createSqliteCorpus({ path: file, logger, memoryIndexMaxInstances: 0 })
     try {
       expect(await memory.keywordIndexReady()).toBe(true)

@@ -60,6 +60,11 @@ interface PhraseEntry {
 
 /** The first walks of a pruned search hold at most 1/8, then 1/4, of its postings (`#maxScoreTop`). */
 const PRUNE_SHARES = [8, 4]
+/**
+ * Searches over fewer chunks walk every list: there a whole walk costs tens of microseconds, and trying
+ * to prune (a first walk, a floor) would cost about as much as it could save.
+ */
+export const PRUNE_MIN_ROWS = 20_000
 /** What a pruning comparison leaves aside for rounding: sums in another order differ in their last bits only. */
 const margin = (score: number): number => Math.abs(score) * 1e-9
 const K1 = 1.2
@@ -253,9 +258,10 @@ export class FtsMemoryIndex {
   /**
    * Top `limit` rows by bm25 for the OR of `phrases` (each a phrase's words joined by spaces, as
    * `ftsPhrases` gives them), ranked only inside `ranges`; scores are `bm25()` negated (higher is
-   * better), best first, ties by ascending id.
+   * better), best first, ties by ascending id. Searches over at least `pruneMinRows` chunks may pass over
+   * rows that cannot make the top (see `#maxScoreTop`); the result is the same.
    */
-  searchPhrases(phrases: readonly string[], ranges: IdRanges, limit: number): RankedRows {
+  searchPhrases(phrases: readonly string[], ranges: IdRanges, limit: number, pruneMinRows = PRUNE_MIN_ROWS): RankedRows {
     const resolved = this.#resolve(phrases)
     const within = ranges ?? EVERYTHING
     const found: Phrase[] = []
@@ -266,7 +272,7 @@ export class FtsMemoryIndex {
     if (limit <= 0 || found.length === 0) return { ids: [], scores: [] }
     let touched = 0
     if (disjoint(within)) {
-      const pruned = this.#maxScoreTop(found, within, limit)
+      const pruned = this.#covered(within) >= pruneMinRows ? this.#maxScoreTop(found, within, limit) : undefined
       if (pruned !== undefined) return pruned
       // Phrase by phrase, as FTS5 sums them, so the floating-point result is the same.
       for (const phrase of found) touched = this.#addTerm(phrase, within, touched)
@@ -355,6 +361,14 @@ export class FtsMemoryIndex {
     const top = new TopRows(limit)
     for (let i = 0; i < exact.length; i++) top.offer(rows[i] as number, exact[i] as number)
     return top.ranked()
+  }
+
+  /** How many row ids the ranges cover (within the index). */
+  #covered(ranges: readonly (readonly [number, number])[]): number {
+    const last = this.#rowLength.length - 1
+    let covered = 0
+    for (const [lo, hi] of ranges) if (hi >= lo && lo <= last) covered += Math.min(hi, last) - Math.max(lo, 0) + 1
+    return covered
   }
 
   /**

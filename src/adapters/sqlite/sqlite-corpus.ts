@@ -18,7 +18,7 @@ import { corpusMigrations } from './corpus-schema.js'
 import type { StatementFact } from '../../core/facts/statement-facts.js'
 import { sqliteCollectionQueries } from './collection-queries.js'
 import { ftsMatch, ftsPhrases } from './fts-query.js'
-import { MAX_APPLIED_POSTINGS } from './fts-memory-index.js'
+import { MAX_APPLIED_POSTINGS, PRUNE_MIN_ROWS } from './fts-memory-index.js'
 import { createCorpusSnapshot, readChunks, type NamedFilter, type RowsWritten } from './corpus-snapshot.js'
 import { collectionOf } from '../../core/collections.js'
 import { CacheRegistry } from '../../core/bounded-cache.js'
@@ -52,6 +52,8 @@ export interface SqliteCorpusOptions {
    * read again on a worker after the quiet period.
    */
   readonly memoryIndexMaxAppliedPostings?: number
+  /** searches over at least this many chunks may prune (default PRUNE_MIN_ROWS; tests set it low) */
+  readonly memoryIndexPruneMinRows?: number
 }
 
 /** The embedded store: one SQLite file with documents, versions, chunks, FTS5 (BM25) and sqlite-vec. */
@@ -102,6 +104,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
   const statement = <R>(sql: string): Statement<unknown[], R> =>
     statements.getOrCompute(sql, () => db.prepare<unknown[], unknown>(sql)) as Statement<unknown[], R>
 
+  const pruneMinRows = options.memoryIndexPruneMinRows ?? PRUNE_MIN_ROWS
   const snapshot = createCorpusSnapshot({
     db,
     path: options.path,
@@ -346,7 +349,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
       const f = filterOf(query.filter)
       const index = snapshot.index()
       if (index !== undefined) {
-        const top = index.searchPhrases(phrases, f.sql === '' ? undefined : snapshot.ranges(f.named), query.limit)
+        const top = index.searchPhrases(phrases, f.sql === '' ? undefined : snapshot.ranges(f.named), query.limit, pruneMinRows)
         // no match inside the ranges: none among the visible chunks they cover
         if (top.ids.length === 0) return []
         const hits = snapshot.hits(top, f.named)
