@@ -9,7 +9,7 @@
  *   - ingest pages/s of the last 27 filings added (the marginal rate at that size), and over the size;
  *   - store size on disk;
  *   - uncached retrieval p50/p99 over the 62 dev questions (hybrid retriever, BM25; after a warm-up pass,
- *     --passes N passes, default 5, their samples pooled);
+ *     --passes N passes, default 20, their samples pooled);
  *   - their recall@5 (evidence page of the original filing in the top 5);
  *   - a restarted server (`ragtune serve`, its own process): time from spawn to the first answer, and
  *     its RSS after answering every question once over HTTP (once its keyword index has loaded);
@@ -20,7 +20,7 @@
  * shared machine the second is the one to compare between sizes. The table and plot are also written to
  * --out (default docs/scale/, committed with the figures of the last full run).
  *
- *   npx tsx bench/scale/run.ts [--sizes 1,10,30] [--passes 5] [--work DIR] [--keep] [--out DIR]
+ *   npx tsx bench/scale/run.ts [--sizes 1,10,30] [--passes 20] [--work DIR] [--keep] [--out DIR]
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -46,7 +46,7 @@ const DATA = path.resolve(ROOT, '../shared/data/financebench')
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1,10' },
-    passes: { type: 'string', default: '5' },
+    passes: { type: 'string', default: '20' },
     work: { type: 'string' },
     keep: { type: 'boolean' },
     out: { type: 'string' },
@@ -57,7 +57,7 @@ const sizes = values.sizes
   .map(Number)
   .filter((n) => Number.isInteger(n) && n > 0)
   .sort((a, b) => a - b)
-const PASSES = Math.max(1, Number(values.passes) || 5)
+const PASSES = Math.max(1, Number(values.passes) || 20)
 const WORK = values.work ?? path.join(os.tmpdir(), 'ragtune-scale')
 const logger = pino({ level: 'silent' })
 
