@@ -461,9 +461,7 @@ export class FtsMemoryIndex {
       const contribution = new Float64Array(rows.length)
       let max = 0
       for (let i = 0; i < rows.length; i++) {
-        const x = weighted[i] as number
-        // the same operation order as FTS5's fts5Bm25Function, so scores agree to the last bit
-        const term = idf * ((x * (K1 + 1)) / (x + (this.#norm[rows[i] as number] as number)))
+        const term = bm25Term(idf, weighted[i] as number, this.#norm[rows[i] as number] as number)
         contribution[i] = term
         if (term > max) max = term
       }
@@ -472,12 +470,10 @@ export class FtsMemoryIndex {
   }
 
   #add(row: number, idf: number, x: number, touchedCount: number): number {
-    const norm = this.#norm[row] as number
     let touched = touchedCount
     const score = this.#scores[row] as number
     if (score === 0) this.#touchedIds[touched++] = row
-    // the same operation order as FTS5's fts5Bm25Function, so scores agree to the last bit
-    this.#scores[row] = score + idf * ((x * (K1 + 1)) / (x + norm))
+    this.#scores[row] = score + bm25Term(idf, x, this.#norm[row] as number)
     return touched
   }
 
@@ -572,6 +568,14 @@ export class FtsMemoryIndex {
     const raw = Math.log((this.#rows - hits + 0.5) / (hits + 0.5))
     return raw <= 0 ? 1e-6 : raw
   }
+}
+
+/**
+ * A phrase's bm25 term in a row: `x` its column-weighted count there, `norm` the row's length
+ * normalisation. The same operation order as FTS5's fts5Bm25Function, so scores agree to the last bit.
+ */
+function bm25Term(idf: number, x: number, norm: number): number {
+  return idf * ((x * (K1 + 1)) / (x + norm))
 }
 
 /**
