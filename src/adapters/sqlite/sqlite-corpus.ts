@@ -134,7 +134,7 @@ export function createSqliteCorpus(options: SqliteCorpusOptions): Corpus & { rea
 
   // the rows a write removes, read before it removes them when the in-memory index takes the write
   const rowsOf = (where: string, ...params: unknown[]): { id: number; header: string; text: string }[] =>
-    db.prepare<unknown[], { id: number; header: string; text: string }>(`SELECT id, header, text FROM chunks WHERE ${where}`).all(...params)
+    statement<{ id: number; header: string; text: string }>(`SELECT id, header, text FROM chunks WHERE ${where}`).all(...params)
 
   const commit = db.transaction((input: CommitInput): { result: CommitResult; rows?: RowsWritten } => {
     const existing = getDoc.get(input.documentId)
