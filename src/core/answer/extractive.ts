@@ -83,6 +83,8 @@ interface Sentence {
   readonly span: Span | undefined
   /** the first change the sentence states with a percent and a word giving its direction ("The 9.0% … growth") */
   readonly change: { readonly direction: Direction; readonly percent: number } | undefined
+  /** it gives a cause ("due to", "driven by") */
+  readonly givesCause: boolean
 }
 
 type Span = 'quarter' | 'year'
@@ -133,7 +135,7 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   const twin = span !== undefined && pages.some((p) => p.sentences.some((x) => x.isRow && x.span !== undefined && x.span !== span))
   if (twin) {
     searched = sources.slice(0, maxSources * 2)
-    pages = searched.map(prepare)
+    pages = [...pages, ...searched.slice(maxSources).map(prepare)]
   }
   let total = 0
   for (const page of pages) total += page.sentences.length
@@ -164,7 +166,7 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
     for (const l of lines) for (const at of lineHits(page, l)) line[at] = 1
     for (let at = 0; at < count; at++) {
       const sentence = page.sentences[at] as Sentence
-      const givesCause = asksCause && GIVES_CAUSE.test(sentence.text)
+      const givesCause = asksCause && sentence.givesCause
       // "… totaled $1.6 billion. The $104.2 million increase was primarily due to …": a cause sentence
       // speaks of the line the sentence before it names
       const hasLine = line[at] === 1 || (givesCause && at > 0 && line[at - 1] === 1)
@@ -197,8 +199,7 @@ export function extractiveAnswer(question: string, sources: readonly NumberedSou
   }
   if (picked.length === 0) {
     const top = sources[0]
-    const first =
-      top === undefined ? undefined : (caches?.pages.getOrCompute(top.text, preparePage) ?? preparePage(top.text)).sentences[0]?.text
+    const first = top === undefined ? undefined : prepare(top).sentences[0]?.text
     if (top === undefined || first === undefined) return { answer: NO_SOURCES_ANSWER, cited: [] }
     return { answer: `${clip(first, maxChars)} [${top.n}]`, cited: [top.n] }
   }
@@ -300,6 +301,7 @@ function preparePage(text: string): Page {
       isRow: ROW.test(sentence) && !ENDS_IN_DATE.test(sentence),
       span,
       change: statedChange(sentence),
+      givesCause: GIVES_CAUSE.test(sentence),
     }
   })
   return { sentences: list, byWord, lineHits: new Map() }
