@@ -49,7 +49,7 @@ const EnvSchema = z.object({
   RAGTUNE_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   RAGTUNE_BODY_LIMIT_KB: positiveInt.default(1024),
   // retrievals remembered per corpus state (0: off)
-  RAGTUNE_RETRIEVAL_CACHE: z.coerce.number().int().min(0).default(1000),
+  RAGTUNE_RETRIEVAL_CACHE: z.coerce.number().int().min(0).optional(),
   // entry limits of the in-memory caches by name, e.g. "answer.pages=2048,retrieval.statements=0" (see src/core/cache-limits.ts)
   RAGTUNE_CACHE_LIMITS: z.string().optional(),
   // token instances the in-memory keyword index may hold (SQLite store); unset: the store's default, 0: off
@@ -108,7 +108,6 @@ export interface Config {
     readonly parseMemoryMb: number
   }
   /** entries of the retrieval cache; 0 when it is off */
-  readonly retrievalCacheEntries: number
   /** entry limits of the named caches that differ from CACHE_LIMITS (RAGTUNE_CACHE_LIMITS, RAGTUNE_RETRIEVAL_CACHE) */
   readonly cacheLimits: Readonly<Partial<Record<CacheName, number>>>
   /** RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES; undefined: the SQLite store's default */
@@ -184,8 +183,8 @@ export function loadConfig(env: Env, overrides: { dataDir?: string } = {}): Conf
       parseMemoryMb: e.RAGTUNE_PARSE_MEMORY_MB,
       mode: e.RAGTUNE_INGEST_MODE,
     },
-    retrievalCacheEntries: e.RAGTUNE_RETRIEVAL_CACHE,
-    cacheLimits: { ...cacheLimits, retrieval: e.RAGTUNE_RETRIEVAL_CACHE },
+    // RAGTUNE_RETRIEVAL_CACHE, when given, sets the retrieval cache's limit over RAGTUNE_CACHE_LIMITS
+    cacheLimits: e.RAGTUNE_RETRIEVAL_CACHE === undefined ? cacheLimits : { ...cacheLimits, retrieval: e.RAGTUNE_RETRIEVAL_CACHE },
     keywordIndexMaxInstances: e.RAGTUNE_KEYWORD_INDEX_MAX_INSTANCES,
   })
 }

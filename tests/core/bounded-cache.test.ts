@@ -89,6 +89,8 @@ describe('RAGTUNE_CACHE_LIMITS', () => {
     expect(() => parseCacheLimits('answer.pages=-1')).toThrow(/name=entries/)
     const config = loadConfig({ RAGTUNE_CACHE_LIMITS: 'keyword.phrases=10', RAGTUNE_RETRIEVAL_CACHE: '5' })
     expect(config.cacheLimits).toEqual({ 'keyword.phrases': 10, retrieval: 5 })
+    // the retrieval limit given in RAGTUNE_CACHE_LIMITS holds unless RAGTUNE_RETRIEVAL_CACHE is set
+    expect(loadConfig({ RAGTUNE_CACHE_LIMITS: 'retrieval=0' }).cacheLimits).toEqual({ retrieval: 0 })
     expect(() => loadConfig({ RAGTUNE_CACHE_LIMITS: 'nope=1' })).toThrow(/invalid configuration: RAGTUNE_CACHE_LIMITS/)
   })
 })
