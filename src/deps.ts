@@ -4,7 +4,6 @@ import type { Logger } from './logger.js'
 import type { AppDeps } from './composition/app-deps.js'
 
 export { closeDeps } from './composition/app-deps.js'
-export { openDocumentStore } from './composition/document-store.js'
 import { openCorpus } from './composition/corpus.js'
 import { closeStores, openStores } from './composition/stores.js'
 import { createParserPool } from './adapters/pdf/parser-pool.js'

@@ -2,7 +2,7 @@ import { chunkKey, type StoredChunk } from '../core/catalog.js'
 import type { CommitInput } from '../core/corpus.js'
 import type { ChunkRecord, DocumentMeta, DocumentSummary } from '../core/documents.js'
 import { serializeStats, type Bm25Delta } from '../core/sparse/bm25-encoder.js'
-import { isoTime } from './sql-values.js'
+import { isoTime, jsonColumn } from './sql-values.js'
 
 /** Row shapes and values the SQLite and PostgreSQL document stores share (the same columns in both). */
 
@@ -61,7 +61,7 @@ export function chunkRecordFromRow(row: ChunkColumns): ChunkRecord {
     header: row.header,
     pageStart: row.page_start,
     pageEnd: row.page_end,
-    sectionPath: typeof row.section_path === 'string' ? (JSON.parse(row.section_path) as string[]) : row.section_path,
+    sectionPath: jsonColumn(row.section_path),
     charStart: row.char_start,
     charEnd: row.char_end,
     tokens: row.tokens,

@@ -1,6 +1,6 @@
 import type { ModelEvaluation, ModelStatus, RegisteredModel, VoiceKind } from '../core/model-registry.js'
 import { AppError } from '../errors.js'
-import { isoTime } from './sql-values.js'
+import { isoTime, jsonColumnOrNull } from './sql-values.js'
 
 /**
  * A registered model as both SQL stores select it (`SELECT *`). The evaluation is `evaluation_json` TEXT in
@@ -35,7 +35,7 @@ export function modelFromRow(r: ModelRow): RegisteredModel {
     jobId: r.job_id,
     status: r.status as ModelStatus,
     kind: r.kind as VoiceKind,
-    evaluation: typeof r.evaluation_json === 'string' ? (JSON.parse(r.evaluation_json) as ModelEvaluation) : (r.evaluation ?? null),
+    evaluation: jsonColumnOrNull<ModelEvaluation>(r.evaluation_json ?? r.evaluation ?? null),
     collection: r.collection,
     active: r.active === true || r.active === 1,
     createdAt: isoTime(r.created_at),

@@ -5,8 +5,6 @@ import { translateModelCallError } from './openai-errors.js'
 import { openAIClient } from './openai-client.js'
 import { embeddingBatchSize, embeddingModelId, type OpenAIEmbeddingsOptions } from './openai-embeddings-options.js'
 
-export type { OpenAIEmbeddingsOptions }
-
 /**
  * EmbeddingModel on the `openai` SDK for any OpenAI-compatible endpoint (OpenAI, Azure, TEI, Ollama,
  * vLLM). Retries are the SDK's: 408/409/429/5xx and connection errors with exponential backoff,

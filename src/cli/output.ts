@@ -16,7 +16,7 @@ export function isHelp(arg: string | undefined): boolean {
 /** Thrown by parseCliArgs when the arguments ask for help: reportCliError prints the help (by default the usage line) and exits 0. */
 export class HelpRequested extends Error {
   constructor(
-    readonly usage: string,
+    usage: string,
     readonly help = `usage: ${usage}`,
   ) {
     super('help requested')
