@@ -55,7 +55,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     if (start || waiting.length >= MAX_WAITING) void load()
   }
   return {
-    observeAnswer: (result, log) => record((m) => m.observeAnswer(result, log)),
+    observeAnswer(result, log) {
+      // the log line does not wait for prom-client
+      if (log !== undefined && (log.isLevelEnabled?.('info') ?? true)) {
+        log.info(
+          {
+            mode: result.mode,
+            model: result.model,
+            voice: result.voice,
+            prompt: result.prompt,
+            citations: result.citations.length,
+            unsupportedNumbers: result.unsupportedNumbers.length,
+            removedCitations: result.removedCitations.length,
+            timings: result.timings,
+          },
+          'answered',
+        )
+      }
+      record((m) => m.observeAnswer(result))
+    },
     observeIngestFile: (result) => record((m) => m.observeIngestFile(result)),
     observeRequest: (method, route, status, seconds) => record((m) => m.observeRequest(method, route, status, seconds), false),
     async scrape() {

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { CacheStats } from '../core/bounded-cache.js'
+import type { AnswerResult } from '../core/answer/answer-result.js'
 import type { Metrics, MetricsOptions } from './metrics.js'
 
 /**
@@ -7,8 +8,10 @@ import type { Metrics, MetricsOptions } from './metrics.js'
  * registry per app (tests build many apps in one process, and a global registry would refuse the second
  * registration).
  */
-export interface PromMetrics extends Pick<Metrics, 'observeAnswer' | 'observeIngestFile'> {
+export interface PromMetrics extends Pick<Metrics, 'observeIngestFile'> {
   readonly registry: Registry
+  /** counts an answer's timings, tokens and fact-lock findings (`Metrics.observeAnswer` logs it) */
+  observeAnswer(result: AnswerResult): void
   /** times one request: the route pattern, never the raw URL (ids in paths would make unbounded label sets) */
   observeRequest(method: string, route: string, status: number, seconds: number): void
 }
@@ -134,22 +137,7 @@ export function createPromMetrics(options: MetricsOptions): PromMetrics {
       ingestChunks.inc(result.chunks)
       ingestSeconds.observe(result.seconds)
     },
-    observeAnswer(result, log) {
-      if (log !== undefined && (log.isLevelEnabled?.('info') ?? true)) {
-        log.info(
-          {
-            mode: result.mode,
-            model: result.model,
-            voice: result.voice,
-            prompt: result.prompt,
-            citations: result.citations.length,
-            unsupportedNumbers: result.unsupportedNumbers.length,
-            removedCitations: result.removedCitations.length,
-            timings: result.timings,
-          },
-          'answered',
-        )
-      }
+    observeAnswer(result) {
       answersBy[result.mode].inc()
       retrieval.observe(result.timings.retrievalMs / 1000)
       if (result.model !== null) model.observe({ model: result.model }, result.timings.modelMs / 1000)
