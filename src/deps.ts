@@ -5,7 +5,7 @@ import type { AppDeps } from './composition/app-deps.js'
 
 export { closeDeps } from './composition/app-deps.js'
 import { openCorpus } from './composition/corpus.js'
-import { closeStores, openStores } from './composition/stores.js'
+import { closeStores, openStore, openStores } from './composition/stores.js'
 import { createParserPool } from './adapters/pdf/parser-pool.js'
 import { recoverIngestJobs } from './core/ingest/recover-jobs.js'
 import { pageCacheDir, uploadsDir } from './composition/paths.js'
@@ -98,7 +98,5 @@ async function buildOnCorpus(config: Config, logger: Logger, corpus: Corpus, cac
 /** The key store alone, for `ragtune keys` (no need to start the rest); the same store the server reads. */
 export async function openKeyStore(config: Config): Promise<KeyStore> {
   if (config.databaseUrl === undefined) ensurePrivateDir(config.dataDir)
-  const { keys, ...rest } = await openStores(config)
-  await closeStores({ keys: { ...keys, close: async () => {} }, ...rest })
-  return keys
+  return openStore(config, 'keys')
 }

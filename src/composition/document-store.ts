@@ -5,7 +5,7 @@ import { createPageImages } from '../adapters/pdf/page-images.js'
 import type { AppDeps } from './app-deps.js'
 import { openCorpus } from './corpus.js'
 import { pageCacheDir } from './paths.js'
-import { closeStores, openStores } from './stores.js'
+import { openStore } from './stores.js'
 
 /**
  * The documents alone — the corpus, the originals and their page images — for the commands that list,
@@ -16,7 +16,9 @@ export async function openDocumentStore(config: Config, logger: Logger): Promise
   warnIfShared([config.dataDir, config.dbPath], logger)
   ensurePrivateDir(config.dataDir)
   const corpus = await openCorpus(config, logger)
-  const { originals, ...rest } = await openStores(config)
-  await closeStores({ ...rest, originals: { ...originals, close: async () => {} } })
+  const originals = await openStore(config, 'originals').catch(async (err: unknown) => {
+    await corpus.close()
+    throw err
+  })
   return { config, logger, corpus, originals, pageImages: createPageImages({ originals, cacheDir: pageCacheDir(config.dataDir) }) }
 }

@@ -44,18 +44,49 @@ export async function openStores(config: Config): Promise<Stores> {
     opened.push(s)
     return s
   }
+  const sqlite = sqliteStores(config)
   try {
     return {
-      jobs: open(() => createSqliteJobStore({ path: config.dbPath })),
-      keys: open(() => createSqliteKeyStore({ path: config.dbPath })),
-      registry: open(() => createSqliteModelRegistry({ path: config.dbPath })),
-      fineTuneJobs: open(() => createSqliteFineTuneJobStore({ path: config.dbPath })),
-      originals: open(() => createFileOriginalStore({ dbPath: config.dbPath, dir: originalsDir(config.dataDir) })),
+      jobs: open(sqlite.jobs),
+      keys: open(sqlite.keys),
+      registry: open(sqlite.registry),
+      fineTuneJobs: open(sqlite.fineTuneJobs),
+      originals: open(sqlite.originals),
     }
   } catch (err) {
     await Promise.allSettled(opened.map((s) => s.close()))
     throw storageFault(err) ?? err
   }
+}
+
+/** How each store opens on the local SQLite file. */
+function sqliteStores(config: Config): { readonly [K in keyof Stores]: () => Stores[K] } {
+  return {
+    jobs: () => createSqliteJobStore({ path: config.dbPath }),
+    keys: () => createSqliteKeyStore({ path: config.dbPath }),
+    registry: () => createSqliteModelRegistry({ path: config.dbPath }),
+    fineTuneJobs: () => createSqliteFineTuneJobStore({ path: config.dbPath }),
+    originals: () => createFileOriginalStore({ dbPath: config.dbPath, dir: originalsDir(config.dataDir) }),
+  }
+}
+
+/**
+ * One store alone, for the commands that need only it (`ragtune keys`, `documents`): on SQLite only its
+ * own tables are opened; on PostgreSQL the stores share one pool, so all open and the others close again.
+ */
+export async function openStore<K extends keyof Stores>(config: Config, name: K): Promise<Stores[K]> {
+  if (config.databaseUrl === undefined) {
+    fs.mkdirSync(config.dataDir, { recursive: true })
+    try {
+      return sqliteStores(config)[name]()
+    } catch (err) {
+      throw storageFault(err) ?? err
+    }
+  }
+  const stores = await openStores(config)
+  const kept = stores[name]
+  await closeStores({ ...stores, [name]: { ...kept, close: async () => {} } })
+  return kept
 }
 
 export async function closeStores(stores: Stores): Promise<void> {
