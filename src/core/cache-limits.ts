@@ -25,8 +25,6 @@ export const CACHE_LIMITS = {
   'answer.fact-texts': { entries: 1024 },
   /** answerer: a citation's snippet of a source */
   'answer.snippets': { entries: 1024 },
-  /** answerer (generated answers): a source cut to a token budget */
-  'answer.token-cuts': { entries: 4096 },
   /** in-memory keyword index: a searched phrase's tokens and postings */
   'keyword.phrases': { entries: 50_000 },
   /** SQLite corpus: prepared read statements by SQL text (preparing an FTS query costs about a small search) */

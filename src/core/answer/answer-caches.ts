@@ -21,8 +21,6 @@ export interface AnswerCaches {
   readonly factTexts: BoundedCache<string, FactTextEntry>
   /** a citation's snippet (at the default length) */
   readonly snippets: BoundedCache<string, string>
-  /** a source cut to a token budget, by budget and text */
-  readonly tokenCuts: BoundedCache<string, string>
 }
 
 export function createAnswerCaches(caches: CacheRegistry): AnswerCaches {
@@ -32,6 +30,5 @@ export function createAnswerCaches(caches: CacheRegistry): AnswerCaches {
     sourceFigures: caches.create('answer.source-figures'),
     factTexts: caches.create('answer.fact-texts'),
     snippets: caches.create('answer.snippets'),
-    tokenCuts: caches.create('answer.token-cuts'),
   }
 }

@@ -9,8 +9,7 @@ import { asksForMetric, computedAnswer } from './computed-answer.js'
 import { checkFacts } from './fact-lock.js'
 import { createCitationRenumbering, createCitationStream } from './citation-markers.js'
 import { loadPrompt } from './prompt-library.js'
-import { truncateToTokens } from './token-counter.js'
-import { countTokens } from '../ingest/tokenizer.js'
+import { countTokens, prefixWithinTokens } from '../ingest/tokenizer.js'
 import { condenseQuestion } from './condense.js'
 import type { VoiceResolver, VoiceSelection } from './voice.js'
 import { AppError } from '../../errors.js'
@@ -34,7 +33,7 @@ export interface AnswererDeps {
   readonly options?: AnswererOptions
   /** a document's statement facts (the corpus's `facts`), for metrics computed in extractive mode */
   readonly facts?: ((documentId: string) => Promise<StatementFact[]>) | undefined
-  /** where its caches are created (prepared pages, snippets, token cuts…); a private registry when absent */
+  /** where its caches are created (prepared pages, snippets, fact texts…); a private registry when absent */
   readonly caches?: CacheRegistry
 }
 
@@ -193,7 +192,11 @@ ${ex.answer}`
       const numbered = assembleContext(sources, {
         maxTokens: opts.contextTokens ?? 6000,
         countTokens,
-        truncate: (text, maxTokens) => truncateToTokens(text, maxTokens, caches),
+        // Counting and cutting are the one exact o200k tokenizer shared with chunking (the tokenizer of
+        // current OpenAI chat models, close enough for other models' budgets); a cut needs no encoder of
+        // token ids: it falls where decoding the first maxTokens tokens would end. At most one source is
+        // cut per context, and a context is assembled once per sources array.
+        truncate: prefixWithinTokens,
       })
       return { numbered, rendered: renderSources(numbered) }
     })
