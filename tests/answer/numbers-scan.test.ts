@@ -4,7 +4,7 @@ import { extractNumbers, isSupported, MagnitudeIndex, sourceMagnitudes } from '.
 // The pattern extractNumbers applies, run over the whole text the plain way: the reference for the
 // digit-anchored scan.
 const NUMBER =
-  /(?<![\p{L}\d.,])(\(?)([$€£]?)\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\)?)(?:\s?(%|percent\b))?(?:\s?(thousand|millions?|billions?|trillion|mn|mm|bn|tn|[kmb])\b)?(?![\p{L}\d]|-[\p{L}])/giu
+  /(?<![\p{L}\d.,])(\(?)([$€£]?)\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\)?)(?:\s?(%|percent\b|percentage points?\b|pp\b|ppts?\b))?(?:\s?(thousand|millions?|billions?|trillion|mn|mm|bn|tn|[kmb])\b)?(?![\p{L}\d]|-[\p{L}])/giu
 
 function seeded(seed: number): () => number {
   let s = seed
@@ -33,6 +33,8 @@ describe('extractNumbers', () => {
       '£',
       '%',
       ' percent',
+      ' percentage points',
+      'pp',
       'k',
       'M',
       ' million',
