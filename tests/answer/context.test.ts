@@ -18,6 +18,11 @@ function source(documentId: string, text: string, pageStart = 1, pageEnd = pageS
   }
 }
 
+/** Pages as the numbered sources an answer cites, [1] first. */
+function numbered(...texts: string[]): { n: number; source: RetrievedSource; text: string }[] {
+  return texts.map((text, i) => ({ n: i + 1, source: source(`s${i}`, text), text }))
+}
+
 // A word is one token here: budgets are checked against the counter the answerer is given.
 const words = (t: string): number => t.split(/\s+/).filter(Boolean).length
 const budget = (maxTokens: number) => ({
@@ -130,7 +135,7 @@ describe('extractive sentences', () => {
   it('keeps initials and abbreviations inside a sentence', () => {
     const text =
       'The Board appointed Mary N. Dillon as President and Chief Executive Officer of Foot Locker, Inc. on September 1, 2022. Richard A. Johnson will remain Executive Chair until then.'
-    const r = extractiveAnswer('Who did the Board appoint as Chief Executive Officer?', [{ n: 1, source: source('fl', text), text }])
+    const r = extractiveAnswer('Who did the Board appoint as Chief Executive Officer?', numbered(text))
     expect(r.answer.split('\n')[0]).toBe(
       'The Board appointed Mary N. Dillon as President and Chief Executive Officer of Foot Locker, Inc. on September 1, 2022. [1]',
     )
@@ -145,12 +150,12 @@ describe('extractive choice for what a question asks', () => {
       'Merchandise inventories, net 1,210,400 1,105,900',
       'Merchandise inventories, net at year end totaled $1.2 billion compared to $1.1 billion a year earlier. The $104.5 million increase was primarily due to 31 new stores and higher product costs.',
     ].join('\n')
-    const r = extractiveAnswer('What drove the increase in merchandise inventories?', [{ n: 1, source: source('r', text), text }], {
+    const r = extractiveAnswer('What drove the increase in merchandise inventories?', numbered(text), {
       maxSentences: 1,
     })
     expect(r.answer).toBe('The $104.5 million increase was primarily due to 31 new stores and higher product costs. [1]')
     // asked for the figure, the row still comes first
-    const figure = extractiveAnswer('What were merchandise inventories in 2023?', [{ n: 1, source: source('r', text), text }], {
+    const figure = extractiveAnswer('What were merchandise inventories in 2023?', numbered(text), {
       maxSentences: 1,
     })
     expect(figure.answer).toBe('Merchandise inventories, net 1,210,400 1,105,900 [1]')
@@ -162,9 +167,7 @@ describe('extractive choice for what a question asks', () => {
       'Total cash provided by operating activities 1,900 3,100',
       'Total cash used in investing activities (850) (1,200)',
     ].join('\n')
-    const r = extractiveAnswer('Which of operating, investing and financing activities brought in the most cash flow?', [
-      { n: 1, source: source('c', text), text },
-    ])
+    const r = extractiveAnswer('Which of operating, investing and financing activities brought in the most cash flow?', numbered(text))
     expect(r.answer.split('\n')).toContain('Total cash provided by operating activities 1,900 3,100 [1]')
   })
 
@@ -175,7 +178,7 @@ describe('extractive choice for what a question asks', () => {
       'serves food brands.',
       'The fair values of the net assets acquired are based on the best estimate as of June 30, 2023.',
     ].join('\n')
-    const r = extractiveAnswer('Which acquisitions did the company complete?', [{ n: 1, source: source('a', text), text }], {
+    const r = extractiveAnswer('Which acquisitions did the company complete?', numbered(text), {
       maxSentences: 2,
     })
     expect(r.answer.split('\n')).toContain(
@@ -200,8 +203,7 @@ describe('extractive choice for what a question asks', () => {
       'Adjusted EBITDA, EBIT and Net income 1,291 1,010 1,377 1,096',
     ].join('\n')
     const filler = (i: number): string => `Fernwick operates plants in ${i + 3} countries and sells to packaging customers.`
-    const ranked = (texts: readonly string[]) => texts.map((text, i) => ({ n: i + 1, source: source(`s${i}`, text), text }))
-    const sources = ranked([quarter, filler(1), filler(2), filler(3), filler(4), year])
+    const sources = numbered(quarter, filler(1), filler(2), filler(3), filler(4), year)
 
     it("answers a fiscal-year question from the twelve-month table, not the quarter's, even from a later source", () => {
       const r = extractiveAnswer("What was Fernwick's adjusted EBITDA for FY 2025?", sources, { maxSentences: 1 })
@@ -209,7 +211,7 @@ describe('extractive choice for what a question asks', () => {
     })
 
     it("answers a quarter's question from the three-month table", () => {
-      const r = extractiveAnswer("What was Fernwick's adjusted EBITDA in Q4 of fiscal 2025?", ranked([year, filler(1), quarter]), {
+      const r = extractiveAnswer("What was Fernwick's adjusted EBITDA in Q4 of fiscal 2025?", numbered(year, filler(1), quarter), {
         maxSentences: 1,
       })
       expect(r.answer).toBe('Adjusted EBITDA, EBIT and Net income 312 240 355 281 [3]')
@@ -220,7 +222,7 @@ describe('extractive choice for what a question asks', () => {
       const full = ['Full Year 2025 Full Year 2024', 'Stores opened in the fourth quarter 16 9', 'Adjusted operating income 402 371'].join(
         '\n',
       )
-      const r = extractiveAnswer('What was adjusted operating income for the full year 2025?', ranked([fourth, filler(1), full]), {
+      const r = extractiveAnswer('What was adjusted operating income for the full year 2025?', numbered(fourth, filler(1), full), {
         maxSentences: 1,
       })
       expect(r.answer).toBe('Adjusted operating income 402 371 [3]')
@@ -228,12 +230,12 @@ describe('extractive choice for what a question asks', () => {
 
     it('reads a footnote naming a span as no heading, and searches no further when no table of the other span is among the top sources', () => {
       // the footnote mentions "twelve months ended" but the rows after it are still the quarter's
-      const r = extractiveAnswer('What was adjusted EBITDA for the quarter?', ranked([quarter]), { maxSentences: 2 })
+      const r = extractiveAnswer('What was adjusted EBITDA for the quarter?', numbered(quarter), { maxSentences: 2 })
       expect(r.answer.split('\n')).toContain('Adjusted EBITDA 312 355 [1]')
       // with no quarter table among the top four, the year's table in the sixth source is not reached
       const plain = extractiveAnswer(
         "What was Fernwick's adjusted EBITDA for FY 2025?",
-        ranked([filler(0), filler(1), filler(2), filler(3), filler(4), year]),
+        numbered(filler(0), filler(1), filler(2), filler(3), filler(4), year),
       )
       expect(plain.answer).not.toContain('1,377')
     })
@@ -250,7 +252,7 @@ describe('extractive choice for what a question asks', () => {
       'Toys: Revenue increased 6.0% on holiday demand.',
       'Revenue by product category for the quarter is presented in Note 11 to the condensed financial statements.',
     ].join('\n')
-    const sources = [{ n: 1, source: source('r', text), text }]
+    const sources = numbered(text)
 
     it('leads with the largest change in the direction asked', () => {
       const best = extractiveAnswer('Which Tamberlane product category performed the best in the second quarter?', sources)
