@@ -1,5 +1,5 @@
 import { numberContext } from './number-context.js'
-import { extractNumbers, isSupported, sourceMagnitudes, type ExtractedNumber } from './numbers.js'
+import { claimedDecimals, extractNumbers, isSupported, sourceMagnitudes, type ExtractedNumber } from './numbers.js'
 
 /**
  * Scoring an answer against a gold answer's figure: the gold figure is the first amount of the gold
@@ -11,10 +11,8 @@ import { extractNumbers, isSupported, sourceMagnitudes, type ExtractedNumber } f
 export function goldFigure(goldAnswer: string): ExtractedNumber | undefined {
   const n = extractNumbers(goldAnswer).find((x) => numberContext(x, goldAnswer) === undefined)
   if (n === undefined) return undefined
-  // trailing zeros are the answer template's formatting ("$8.70", "$1577.00"), not precision: the same
-  // reading the fact-lock gives an answer's figures
-  const fraction = /\.(\d+)/.exec(n.raw)?.[1] ?? ''
-  return { ...n, decimals: Math.min(n.decimals, fraction.replace(/0+$/, '').length) }
+  // the gold answer's template formats its figures as an answer's: read as the fact-lock reads them
+  return { ...n, decimals: claimedDecimals(n) }
 }
 
 const BARE = [1, 1e3, 1e6, 1e9]

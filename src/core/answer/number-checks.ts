@@ -17,7 +17,7 @@ import {
 } from './derivation.js'
 import { findMetricDerivation, headerYears, metricRows, type MetricRow } from './metric-derivation.js'
 import { numberContext } from './number-context.js'
-import { extractNumbers, isSupported, MagnitudeIndex, type ExtractedNumber } from './numbers.js'
+import { claimedDecimals, extractNumbers, isSupported, MagnitudeIndex, type ExtractedNumber } from './numbers.js'
 import { figureScales, sourceFigures, type SourceFigure, type SourceFigures } from './source-figures.js'
 
 /**
@@ -159,13 +159,11 @@ const QUESTION_UNIT = /\bin\s+(?:units\s+of\s+)?(?:USD|US\$|\$|dollars)?\s*(thou
 const UNIT_SCALE: Record<string, number> = { thousands: 1e3, millions: 1e6, billions: 1e9 }
 
 /**
- * What an answer's figure claims. Trailing zeros after the point are formatting, not precision ("$8.70",
- * "$1577.00" as answer templates print every amount). A currency amount with no scale word, in an answer
+ * What an answer's figure claims: its decimals without the formatting zeros (`claimedDecimals`). A currency amount with no scale word, in an answer
  * to a question that names its unit ("Answer in USD billions"), is in that unit.
  */
 function asWritten(n: ExtractedNumber, text: string, questionScale: number | undefined): ExtractedNumber {
-  const fraction = /\.(\d+)/.exec(n.raw)?.[1] ?? ''
-  const decimals = Math.min(n.decimals, fraction.replace(/0+$/, '').length)
+  const decimals = claimedDecimals(n)
   const currency = /^\(?[$€£]/.test(n.raw)
   const scale = n.scale ?? (questionScale !== undefined && currency && !n.percent ? questionScale : undefined)
   return decimals === n.decimals && scale === n.scale ? n : { ...n, decimals, scale }

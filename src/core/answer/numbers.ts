@@ -90,6 +90,15 @@ export function extractNumbers(text: string): ExtractedNumber[] {
 }
 
 /**
+ * The decimals a figure claims: trailing zeros after the point are formatting, not precision ("$8.70",
+ * "$1577.00" as answer templates print every amount).
+ */
+export function claimedDecimals(n: ExtractedNumber): number {
+  const fraction = /\.(\d+)/.exec(n.raw)?.[1] ?? ''
+  return Math.min(n.decimals, fraction.replace(/0+$/, '').length)
+}
+
+/**
  * The magnitudes a source number may stand for. A bare figure in a filing is often a table cell "in
  * thousands" or "in millions", so it may stand for itself times 1e3, 1e6 or 1e9.
  */
