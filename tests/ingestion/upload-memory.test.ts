@@ -73,6 +73,24 @@ describe('uploads do not stay in memory', () => {
     }
   })
 
+  it('starts a worker per file waiting, not the whole pool for one file', async () => {
+    const lines: string[] = []
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+    const pool = createParserPool({ logger, size: 4, idleMs: 100 })
+    const ended = (): number => lines.filter((l) => l.includes('parse worker idle; ended')).length
+    try {
+      await pool.parse({ name: 'one.txt', kind: 'txt', bytes: bigText(0, 1), maxPages: 10 })
+      await new Promise((r) => setTimeout(r, 400))
+      expect(ended()).toBe(1)
+      // two at once: two workers
+      await Promise.all([1, 2].map((n) => pool.parse({ name: `f${n}.txt`, kind: 'txt', bytes: bigText(0, n), maxPages: 10 })))
+      await new Promise((r) => setTimeout(r, 400))
+      expect(ended()).toBe(3)
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('parses on threads that run below the priority of the thread that answers (Linux)', async () => {
     const niceOf = (task: string): number | undefined => {
       // /proc/<pid>/task/<tid>/stat: the 19th field is the nice value (after the parenthesised name)

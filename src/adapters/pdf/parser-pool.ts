@@ -66,8 +66,8 @@ try {
 `
 
 /**
- * Parses files in worker threads (`size` of them; `os.availableParallelism()` by default) so every core
- * works while the database writer stays on the main thread. `size: 0` parses on the main thread.
+ * Parses files in worker threads (up to `size`, `os.availableParallelism()` by default, each started when a
+ * file waits for one) so every core works while the database writer stays on the main thread. `size: 0` parses on the main thread.
  * A task aborted or a worker that dies takes only its own file down; the slot gets a fresh worker.
  * A worker left without work for `idleMs` (default 10 s) ends, returning its heap (pdf.js grows a worker
  * to tens of MB that V8 does not give back while it sleeps); the next parse starts one again.
@@ -182,6 +182,10 @@ export function createParserPool(options: {
   }
 
   const pump = (): void => {
+    // a worker for each queued file no idle one takes, up to `size`: started as files come, ended when idle
+    let idle = 0
+    for (const slot of slots) if (slot.busy === undefined) idle++
+    for (let n = Math.min(size - slots.length, queue.length - idle); n > 0; n--) slots.push(spawn())
     for (const slot of slots) {
       if (slot.busy !== undefined) continue
       const job = queue.shift()
@@ -206,7 +210,6 @@ export function createParserPool(options: {
     concurrency: size,
     parse(request: ParseRequest, opts = {}) {
       if (closed) return Promise.reject(new AppError('parser_closed', 'the parser pool is closed', { status: 503 }))
-      while (slots.length < size) slots.push(spawn())
       return new Promise<ParsedDocument>((resolve, reject) => {
         const signal = opts.signal
         if (signal?.aborted === true) return reject(abortError(signal))
