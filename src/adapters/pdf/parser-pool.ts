@@ -66,8 +66,9 @@ try {
 `
 
 /**
- * Parses files in worker threads (up to `size`, `os.availableParallelism()` by default, each started when a
- * file waits for one) so every core works while the database writer stays on the main thread. `size: 0` parses on the main thread.
+ * Parses files in worker threads (up to `size`, `os.availableParallelism()` by default, each started
+ * when a file waits for one) so every core works while the database writer stays on the main thread.
+ * `size: 0` parses on the main thread.
  * A task aborted or a worker that dies takes only its own file down; the slot gets a fresh worker.
  * A worker left without work for `idleMs` (default 10 s) ends, returning its heap (pdf.js grows a worker
  * to tens of MB that V8 does not give back while it sleeps); the next parse starts one again.
