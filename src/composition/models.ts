@@ -23,13 +23,20 @@ export function openModels(config: Config): Models {
   const m = config.models
   const call = { timeoutMs: m.timeoutMs, maxRetries: m.maxRetries }
   const endpoints = once(async () => (await chatAdapter()).createChatModelFactory({ ...call, model: m.chatModel ?? 'default' }))
+  // one model per endpoint, asked for with every answer in a voice: made once (the voices are few)
+  const byEndpoint = new Map<string, ChatModel>()
   return {
     embedder:
       m.embeddingModel === undefined
         ? undefined
         : openEmbeddings({ ...call, model: m.embeddingModel, baseURL: m.baseURL, apiKey: m.apiKey, dimensions: m.embeddingDimensions }),
     chat: m.chatModel === undefined ? undefined : openChat({ ...call, model: m.chatModel, baseURL: m.baseURL, apiKey: m.apiKey }),
-    chatFor: (endpoint) => lazyChat(m.chatModel ?? 'default', async () => (await endpoints())(endpoint)),
+    chatFor(endpoint) {
+      const key = `${endpoint.baseURL}\u0000${endpoint.apiKey ?? ''}`
+      let model = byEndpoint.get(key)
+      if (model === undefined) byEndpoint.set(key, (model = lazyChat(m.chatModel ?? 'default', async () => (await endpoints())(endpoint))))
+      return model
+    },
   }
 }
 
