@@ -48,7 +48,7 @@ export function modelNotFound(id: string): AppError {
 }
 
 /** Only a ready model can be activated. */
-export function assertActivatable(m: RegisteredModel): void {
+export function assertReady(m: RegisteredModel): void {
   if (m.status !== 'ready') {
     throw new AppError('model_not_ready', `model "${m.id}" is ${m.status}; only a ready model can be activated`, { status: 409 })
   }

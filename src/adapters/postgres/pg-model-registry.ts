@@ -1,5 +1,5 @@
 import type { ModelRegistry, NewModel, RegisteredModel, VoiceKind } from '../../core/model-registry.js'
-import { assertActivatable, modelFromRow, modelNotFound, voiceKindWith, type ModelRow } from '../model-row.js'
+import { assertReady, modelFromRow, modelNotFound, voiceKindWith, type ModelRow } from '../model-row.js'
 import { inTransaction, migratePg, type PgClient, type PgPool } from './pg-database.js'
 
 const migrations: readonly string[] = [
@@ -92,7 +92,7 @@ export async function createPgModelRegistry(options: { pool: PgPool; onClose?: (
     async activate(id) {
       return write(async (c) => {
         const m = await mustGet(c, id)
-        assertActivatable(m)
+        assertReady(m)
         await c.query('UPDATE models SET active = false WHERE active')
         await c.query('UPDATE models SET active = true, updated_at = now() WHERE id = $1', [id])
         return mustGet(c, id)

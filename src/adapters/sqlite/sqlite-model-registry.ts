@@ -1,5 +1,5 @@
 import type { ModelRegistry, NewModel, RegisteredModel, VoiceKind } from '../../core/model-registry.js'
-import { assertActivatable, modelFromRow, modelNotFound, voiceKindWith, type ModelRow } from '../model-row.js'
+import { assertReady, modelFromRow, modelNotFound, voiceKindWith, type ModelRow } from '../model-row.js'
 import { applyMigrations, openDatabase, type Db } from './database.js'
 import { createChangeWatch } from './change-watch.js'
 import { buildFtsMatch } from './fts-query.js'
@@ -120,7 +120,7 @@ export function createSqliteModelRegistry(options: ({ db: Db } | { path: string 
     async activate(id) {
       return write(() => {
         const m = mustGet(id)
-        assertActivatable(m)
+        assertReady(m)
         db.prepare('UPDATE models SET active = 0 WHERE active = 1').run()
         db.prepare('UPDATE models SET active = 1, updated_at = ? WHERE id = ?').run(now(), id)
         return mustGet(id)
