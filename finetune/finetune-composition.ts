@@ -1,7 +1,7 @@
 import type { Config } from '../src/config.js'
 import type { Logger } from '../src/logger.js'
 import type { FineTuneJobStore, FineTuneProvider } from '../src/core/finetune.js'
-import { once } from '../src/composition/lazy.js'
+import { once } from '../src/lazy.js'
 import type { ModelRegistry } from '../src/core/model-registry.js'
 import { checkDataset } from './providers/check-dataset.js'
 import { createFineTuneRunner, type FineTuneRunner } from './finetune-service.js'

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js'
 import type { ChatModel, EmbeddingModel } from '../core/models.js'
 import type { OpenAIChatOptions } from '../adapters/openai-chat.js'
-import { once } from './lazy.js'
+import { once } from '../lazy.js'
 import { embeddingBatchSize, embeddingModelId, type OpenAIEmbeddingsOptions } from '../adapters/openai-embeddings-options.js'
 
 /**

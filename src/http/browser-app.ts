@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify'
 import type { Logger } from '../logger.js'
-import { once } from '../composition/lazy.js'
+import { once } from '../lazy.js'
 
 /** What the OpenAPI document needs to know of a route of the API (its schema carries tags and summaries). */
 type RouteRecord = Pick<RouteOptions, 'method' | 'url' | 'schema' | 'config'>
@@ -34,6 +34,7 @@ export function installBrowserApp(
     })
   })
 
+  let loaded: { close(): Promise<unknown> } | undefined
   const load = once(async () => {
     const [{ openApiDocs }, { consoleRoutes }] = await Promise.all([import('./openapi-docs.js'), import('./routes/console.js')])
     // warnings and errors only: the API app logs each request already
@@ -44,7 +45,11 @@ export function installBrowserApp(
     await browser.register(openApiDocs, { routes, version: deps.version })
     await browser.register(consoleRoutes)
     await browser.ready()
+    loaded = browser
     return browser
+  })
+  app.addHook('onClose', async () => {
+    await loaded?.close()
   })
 
   const forward = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {

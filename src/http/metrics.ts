@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { AnswerResult } from '../core/answer/answer-result.js'
 import type { FileResult, JobStore } from '../core/jobs.js'
 import type { CacheRegistry } from '../core/bounded-cache.js'
-import { once } from '../composition/lazy.js'
+import { once } from '../lazy.js'
 import type { PromMetrics } from './prom-metrics.js'
 
 export interface MetricsOptions {

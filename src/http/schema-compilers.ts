@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import type { FastifyServerOptions } from 'fastify'
+import { onceSync } from '../lazy.js'
 
 type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>
 type BuildValidator = NonNullable<CompilersFactory['buildValidator']>
@@ -22,7 +23,7 @@ export const lazySchemaCompilers: CompilersFactory = {
   buildValidator: ((externalSchemas: unknown) => {
     const compilerFor = (coerceTypes: 'array' | false): ReturnType<BuildValidator> =>
       ajvPool()(externalSchemas as never, { customOptions: { ...AJV_OPTIONS, coerceTypes } })
-    const compilers = memo(() => ({ strict: compilerFor(false), coercing: compilerFor('array') }))
+    const compilers = onceSync(() => ({ strict: compilerFor(false), coercing: compilerFor('array') }))
     return (route) => {
       let compiled: Validate | undefined
       // fastify reads a failed validation's `errors` off the function it was given
@@ -37,7 +38,7 @@ export const lazySchemaCompilers: CompilersFactory = {
   }) as BuildValidator,
 
   buildSerializer: ((externalSchemas: unknown, options: unknown) => {
-    const compile = memo(() => serializerFactory()(externalSchemas as never, options as never))
+    const compile = onceSync(() => serializerFactory()(externalSchemas as never, options as never))
     return (route) => {
       let serialize: ((data: unknown) => string) | undefined
       return (data: unknown) => (serialize ??= compile()(route) as (data: unknown) => string)(data)
@@ -46,10 +47,5 @@ export const lazySchemaCompilers: CompilersFactory = {
 }
 
 // One ajv instance per options and external schemas (the pool is @fastify/ajv-compiler's), shared by every app.
-const ajvPool = memo(() => (require('@fastify/ajv-compiler') as typeof import('@fastify/ajv-compiler').default)())
-const serializerFactory = memo(() => (require('@fastify/fast-json-stringify-compiler') as () => BuildSerializer)())
-
-function memo<T>(make: () => T): () => T {
-  let value: T | undefined
-  return () => (value ??= make())
-}
+const ajvPool = onceSync(() => (require('@fastify/ajv-compiler') as typeof import('@fastify/ajv-compiler').default)())
+const serializerFactory = onceSync(() => (require('@fastify/fast-json-stringify-compiler') as () => BuildSerializer)())
