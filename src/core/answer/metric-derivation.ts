@@ -237,11 +237,14 @@ export function namedYears(claim: string): string[] {
   return [...new Set(claim.match(/(?<!\d)(?:19|20)\d\d(?!\d)/g) ?? [])]
 }
 
-/** Rows of the sources with the fiscal year of each column, when the table's header prints them. */
-export function metricRows(sources: readonly { n: number; figures: SourceFigures }[]): MetricRow[] {
+/**
+ * Rows of the sources with the fiscal year of each column, when the table's header prints them
+ * (`columns`: the source's `headerYears`, read once per source).
+ */
+export function metricRows(sources: readonly { n: number; figures: SourceFigures; columns: readonly string[] | undefined }[]): MetricRow[] {
   const out: MetricRow[] = []
   for (const s of sources) {
-    const header = headerYears(s.figures)
+    const header = s.columns
     for (const row of s.figures.rows) {
       const figures = row.figures.filter((f) => !f.isYear && !f.isDay)
       if (figures.length === 0 || row.label === '') continue
