@@ -5,14 +5,14 @@ import type { AppDeps } from './composition/app-deps.js'
 
 export { closeDeps } from './composition/app-deps.js'
 import { openCorpus } from './composition/corpus.js'
-import { closeStores, openStore, openStores } from './composition/stores.js'
+import { closeStores, openStore, openStores, type Stores } from './composition/stores.js'
 import { createParserPool } from './adapters/pdf/parser-pool.js'
 import { recoverIngestJobs } from './core/ingest/recover-jobs.js'
 import { pageCacheDir, uploadsDir } from './composition/paths.js'
 import type { KeyStore } from './core/keys.js'
 import type { Corpus } from './core/corpus.js'
 import { storageFault } from './errors.js'
-import { openModels } from './composition/models.js'
+import { openModels, type Models } from './composition/models.js'
 import { createHybridRetriever } from './core/retrieval/hybrid-retriever.js'
 import { createAnswerer } from './core/answer/answerer.js'
 import { createCachedRetriever } from './core/answer/retrieval-cache.js'
@@ -48,14 +48,28 @@ export async function buildDeps(config: Config, logger: Logger): Promise<BuiltDe
 
 async function buildOnCorpus(config: Config, logger: Logger, corpus: Corpus, caches: CacheRegistry): Promise<BuiltDeps> {
   // Model adapters load with their first call (the openai SDK is the largest library a command could load).
-  const { embedder, chat, chatFor } = openModels(config)
+  const models = openModels(config)
   // DATABASE_URL: jobs, keys, voices, fine-tune jobs and originals shared by every replica in PostgreSQL.
   const stores = await openStores(config)
-  const { jobs, keys, registry, fineTuneJobs, originals } = stores
-  await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger).catch(async (err: unknown) => {
+  try {
+    return await buildOnStores(config, logger, corpus, caches, stores, models)
+  } catch (err) {
+    // whatever failed after the stores opened (job recovery, a damaged table read later) leaves none open
     await closeStores(stores).catch(() => undefined)
     throw err
-  })
+  }
+}
+
+async function buildOnStores(
+  config: Config,
+  logger: Logger,
+  corpus: Corpus,
+  caches: CacheRegistry,
+  stores: Stores,
+  { embedder, chat, chatFor }: Models,
+): Promise<BuiltDeps> {
+  const { jobs, keys, registry, fineTuneJobs, originals } = stores
+  await recoverIngestJobs(jobs, uploadsDir(config.dataDir), logger)
   // Workers start on the first parse, so commands that never ingest never pay for them.
   const parser = createParserPool({
     logger,
