@@ -432,7 +432,10 @@ export class FtsMemoryIndex {
     return touched
   }
 
-  /** Adds a phrase's score to every row of ranges that may overlap: a row met twice in a row has its hits summed first, as before saturation. */
+  /**
+   * Adds a phrase's score to every row of ranges that may overlap: a row met twice in a row has its hits
+   * summed first, as before saturation.
+   */
   #addSummed(phrase: Phrase, ranges: readonly (readonly [number, number])[], touchedCount: number): number {
     const { rows, weighted } = phrase
     let touched = touchedCount
